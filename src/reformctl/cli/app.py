@@ -1,0 +1,60 @@
+"""The root Typer app: global options, and every command group joined in one place."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from reformctl import __version__
+from reformctl.cli.context import settings
+from reformctl.cli.errors import ReformGroup
+
+app = typer.Typer(
+    cls=ReformGroup,
+    name="reformctl",
+    help="Run organizational assessments of police agencies: engagements, findings, "
+    "recommendations, implementation status and public reports, from a local SQLite store.",
+    no_args_is_help=True,
+    add_completion=True,
+    rich_markup_mode=None,  # plain Click errors: one line, no boxes
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"reformctl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        Optional[str],
+        typer.Option("--db", metavar="PATH", help="The store to use (else REFORMCTL_DB, reformctl.toml, or the user config directory)."),
+    ] = None,
+    as_: Annotated[
+        Optional[str],
+        typer.Option("--as", metavar="NAME", help="Who is acting, for the audit trail (else REFORMCTL_USER, author in reformctl.toml, or the login name)."),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Global options go before the command, e.g. `reformctl --db team.db show --site north-miami`."""
+    state = settings(ctx)
+    state.db = db
+    state.actor = as_
+
+
+def _register() -> None:
+    from reformctl.cli import engagements, findings, reports
+
+    for module in (engagements, findings, reports):
+        module.register(app)
+
+
+_register()

@@ -1,0 +1,56 @@
+"""Getting long text from a file, stdin or the user's editor."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from reformctl.cli.errors import CliError, CliUsageError
+
+
+def read_text_file(path: Path) -> str:
+    if str(path) == "-":
+        return sys.stdin.read()
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CliError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise CliError(f"{path}: is a directory, not a text file") from None
+    except UnicodeDecodeError:
+        raise CliError(f"{path}: not UTF-8 text") from None
+
+
+def edit_text(initial: str = "", hint: str = "") -> str:
+    """Open $VISUAL/$EDITOR on a temporary file and return what was saved (comment lines dropped)."""
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    if not sys.stdin.isatty():
+        raise CliUsageError("--edit needs a terminal; use --body or --body-file instead")
+    with tempfile.NamedTemporaryFile("w+", suffix=".md", delete=False, encoding="utf-8") as handle:
+        if hint:
+            handle.write(f"# {hint}\n# Lines starting with '#' are ignored.\n")
+        handle.write(initial)
+        name = handle.name
+    try:
+        result = subprocess.run([*shlex.split(editor), name])
+        if result.returncode != 0:
+            raise CliError(f"the editor ({editor}) exited with status {result.returncode}; nothing was saved")
+        text = Path(name).read_text(encoding="utf-8")
+    finally:
+        os.unlink(name)
+    return "\n".join(line for line in text.splitlines() if not line.startswith("#")).strip()
+
+
+def one_body(body: str | None, body_file: Path | None, edit: bool, hint: str) -> str | None:
+    given = [name for name, value in (("--body", body), ("--body-file", body_file), ("--edit", edit)) if value]
+    if len(given) > 1:
+        raise CliUsageError(f"give only one of --body, --body-file and --edit (got {' and '.join(given)})")
+    if body_file is not None:
+        return read_text_file(body_file)
+    if edit:
+        return edit_text(hint=hint)
+    return body

@@ -1,0 +1,202 @@
+"""Commands about whole engagements: new-engagement, engagements, show, where, demo."""
+
+from __future__ import annotations
+
+from enum import Enum
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from reformctl.cli import context
+from reformctl.cli.output import ListFormat, WriteFormat, console, print_json, table
+from reformctl.cli.prompts import require, require_list
+from reformctl.config import load_toml
+from reformctl.model.engagements import (
+    EngagementSpec,
+    create_engagement,
+    engagement_overview,
+    list_engagements,
+    spec_from_mapping,
+)
+from reformctl.model.loader import load_engagement
+from reformctl.model.vocab import PROGRAMS
+
+
+class Program(str, Enum):
+    organizational_assessment = "organizational-assessment"
+    technical_assistance = "technical-assistance"
+    critical_response = "critical-response"
+
+
+class StartPhase(str, Enum):
+    planning = "planning"
+    assessment = "assessment"
+
+
+def new_engagement(
+    ctx: typer.Context,
+    site: Annotated[Optional[str], typer.Option(help="Short unique slug: lowercase letters, digits, hyphens (north-miami).")] = None,
+    agency: Annotated[Optional[str], typer.Option(help="The agency's name, as announced.")] = None,
+    city: Annotated[Optional[str], typer.Option(help="City or county.")] = None,
+    state: Annotated[Optional[str], typer.Option(metavar="XX", help="Two-letter state or territory code (FL).")] = None,
+    program: Annotated[Optional[Program], typer.Option(help="Which Collaborative Reform program.")] = None,
+    announced: Annotated[Optional[str], typer.Option(metavar="YYYY-MM-DD", help="Date of the public announcement.")] = None,
+    public_url: Annotated[Optional[str], typer.Option(metavar="URL", help="Address of the public engagement page.")] = None,
+    focus_area: Annotated[Optional[list[str]], typer.Option("--focus-area", metavar="TITLE", help="A focus area; repeat for each, in announced order.")] = None,
+    phase: Annotated[Optional[StartPhase], typer.Option(help="Start in planning instead of assessment.")] = None,
+    self_approval: Annotated[Optional[bool], typer.Option("--self-approval/--four-eyes", help="Whether authors may approve their own records.")] = None,
+    from_: Annotated[Optional[Path], typer.Option("--from", metavar="FILE.toml", help="Read the fields from a TOML file (options given as well override it).")] = None,
+    fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
+) -> None:
+    """Create an engagement with its focus areas, numbered in the order announced.
+
+    Example: reformctl new-engagement --from examples/north-miami.toml
+    """
+    data: dict = {}
+    if from_ is not None:
+        data = load_toml(from_)
+        source = str(from_)
+    overrides = {
+        "site": site, "agency": agency, "city": city, "state": state,
+        "program": program.value if program else None, "announced": announced,
+        "public_url": public_url, "focus_areas": focus_area or None,
+        "phase": phase.value if phase else None, "self_approval": self_approval,
+    }
+    data.update({k: v for k, v in overrides.items() if v is not None})
+    if from_ is None or "findings" not in data:
+        data["site"] = require(data.get("site"), "--site", "Site slug (e.g. north-miami)")
+        data["agency"] = require(data.get("agency"), "--agency", "Agency name")
+        data["focus_areas"] = require_list(data.get("focus_areas") or [], "--focus-area", "Focus areas")
+    source = str(from_) if from_ is not None else "options"
+    who = context.actor(ctx)
+    store = context.store(ctx)
+    if "findings" in data or "protected" in data:
+        result = load_engagement(store, data, source, who)
+        engagement = result["engagement"]
+    else:
+        spec = spec_from_mapping(data, source) if from_ is not None else _spec(data)
+        engagement = create_engagement(store, spec, who)
+        result = {"engagement": engagement, "findings": 0, "recommendations": 0}
+    overview = engagement_overview(store, engagement["site"])
+    if fmt is WriteFormat.json:
+        print_json({**overview, "loaded": {k: v for k, v in result.items() if k != "engagement"}})
+        return
+    typer.echo(f"Created {engagement['site']}: {engagement['agency']} ({PROGRAMS[engagement['program']]}), phase {engagement['phase']}")
+    for area in overview["focus_areas"]:
+        typer.echo(f"  {area['number']}. {area['title']}  [{area['slug']}]")
+    if result.get("findings"):
+        typer.echo(f"Loaded {result['findings']} findings and {result['recommendations']} recommendations.")
+
+
+def _spec(data: dict) -> EngagementSpec:
+    from reformctl.model.engagements import normalise_spec
+
+    return normalise_spec(EngagementSpec(
+        site=data["site"], agency=data["agency"], focus_areas=list(data["focus_areas"]),
+        city=data.get("city"), state=data.get("state"),
+        program=data.get("program") or "organizational-assessment",
+        announced=data.get("announced"), public_url=data.get("public_url"),
+        phase=data.get("phase") or "assessment", self_approval=bool(data.get("self_approval")),
+    ))
+
+
+def engagements(
+    ctx: typer.Context,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+) -> None:
+    """List the engagements in the store.
+
+    Example: reformctl engagements --format json
+    """
+    rows = list_engagements(context.store(ctx))
+    if fmt is ListFormat.json:
+        print_json(rows)
+        return
+    if not rows:
+        typer.echo("No engagements yet. Create one with `reformctl new-engagement --from FILE.toml`.")
+        return
+    console().print(table(None, ["Site", "Agency", "State", "Phase", ("Focus areas", "right"),
+                                 ("Findings", "right"), ("Recs", "right")],
+                          [[r["site"], r["agency"], r["state"], r["phase"], r["focus_areas"],
+                            r["findings"], r["recommendations"]] for r in rows]))
+
+
+def show(
+    ctx: typer.Context,
+    site: Annotated[str, typer.Option(help="The engagement's site slug.")],
+    as_of: Annotated[Optional[str], typer.Option(metavar="YYYY-MM-DD", help="Show statuses as they stood on this date.")] = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+) -> None:
+    """Show an engagement: its focus areas with their counts, and the status of its recommendations.
+
+    Example: reformctl show --site north-miami
+    """
+    from reformctl.dates import parse_date
+
+    overview = engagement_overview(context.store(ctx), site, parse_date(as_of, "--as-of") if as_of else None)
+    if fmt is ListFormat.json:
+        print_json(overview)
+        return
+    e = overview["engagement"]
+    out = console()
+    out.print(f"[bold]{_esc(e['agency'])}[/bold]  ({_esc(e['site'])})")
+    facts = [("Program", PROGRAMS[e["program"]]), ("Location", ", ".join(p for p in (e["city"], e["state"]) if p)),
+             ("Announced", e["announced"]), ("Phase", e["phase"]), ("Public page", e["public_url"]),
+             ("As of", overview["as_of"])]
+    for label, value in facts:
+        if value:
+            out.print(f"  {label}: {_esc(value)}")
+    out.print(table("Focus areas", [("No.", "right"), "Title", "Slug", ("Findings", "right"), ("Recommendations", "right")],
+                    [[a["number"], a["title"], a["slug"], a["findings"], a["recommendations"]] for a in overview["focus_areas"]]))
+    summary = overview["status_summary"]
+    total = sum(row["count"] for row in summary)
+    rows = [[row["label"], row["count"], f"{row['percent']}%"] for row in summary]
+    rows.append(["Total", total, "100%" if total else "0%"])
+    out.print(table("Status of recommendations", ["Status", ("Count", "right"), ("Percent", "right")], rows))
+
+
+def _esc(value) -> str:
+    from reformctl.cli.output import escape
+
+    return escape(value)
+
+
+def where(ctx: typer.Context) -> None:
+    """Print the path of the store in use and which setting chose it.
+
+    Example: REFORMCTL_DB=team.db reformctl where
+    """
+    found = context.location(ctx)
+    typer.echo(str(found.path.resolve() if found.path.exists() else found.path))
+    typer.echo(f"chosen by: {found.source}")
+
+
+def demo(
+    ctx: typer.Context,
+    fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
+) -> None:
+    """Load the fictional Brightwater demo engagement, with findings, recommendations and a status history.
+
+    Example: reformctl --db demo.db demo && reformctl --db demo.db report --site brightwater-demo
+    """
+    source = resources.files("reformctl.demo").joinpath("brightwater.toml")
+    with resources.as_file(source) as path:
+        data = load_toml(path)
+    result = load_engagement(context.store(ctx), data, "demo engagement", context.actor(ctx))
+    if fmt is WriteFormat.json:
+        print_json({"site": result["engagement"]["site"], "findings": result["findings"],
+                    "recommendations": result["recommendations"], "status_updates": result["status_updates"]})
+        return
+    typer.echo(f"Loaded {result['engagement']['site']} ({result['engagement']['agency']}, fictional): "
+               f"{result['findings']} findings, {result['recommendations']} recommendations, "
+               f"{result['status_updates']} status updates.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("new-engagement")(new_engagement)
+    app.command("engagements")(engagements)
+    app.command("show")(show)
+    app.command("where")(where)
+    app.command("demo")(demo)

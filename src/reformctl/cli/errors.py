@@ -1,0 +1,76 @@
+"""Turning every error a user can cause into one line on stderr and an exit code."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+
+import typer
+from typer.core import TyperGroup
+
+try:  # Typer 0.29 vendors Click as typer._click; earlier releases run on the click package
+    from typer._click import exceptions as click_exceptions
+except ImportError:  # pragma: no cover
+    from click import exceptions as click_exceptions
+
+from reformctl.errors import ReformError
+from reformctl.store.db import explain_sqlite_error
+
+
+class CliError(click_exceptions.ClickException):
+    """A domain error at the CLI edge: 'error: ...' on stderr, exit 1."""
+
+    exit_code = 1
+
+    def show(self, file=None) -> None:
+        print(f"error: {self.message}", file=file or sys.stderr)
+
+
+class CliUsageError(click_exceptions.UsageError):
+    """Click's usage errors, kept to one line (exit 2)."""
+
+    def show(self, file=None) -> None:
+        command = self.ctx.command_path if self.ctx else "reformctl"
+        print(f"error: {self.message} (see `{command} --help`)", file=file or sys.stderr)
+
+
+def _translate(exc: BaseException) -> click_exceptions.ClickException | None:
+    if isinstance(exc, CliError | CliUsageError):
+        return None
+    if isinstance(exc, click_exceptions.UsageError):
+        return CliUsageError(exc.message, exc.ctx)
+    if isinstance(exc, ReformError):
+        return CliError(str(exc))
+    if isinstance(exc, sqlite3.Error):
+        return CliError(str(explain_sqlite_error(exc, "in use")))
+    if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        return CliError(f"{exc.strerror or exc}{where}")
+    return None
+
+
+class ReformGroup(TyperGroup):
+    """The root group: commands in the order they were registered, errors turned into one line."""
+
+    def list_commands(self, ctx):
+        return list(self.commands)
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click_exceptions.ClickException as exc:
+            translated = _translate(exc)
+            if translated is None:
+                raise
+            raise translated from None
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:
+            translated = _translate(exc)
+            if translated is None:
+                raise
+            raise translated from None

@@ -1,0 +1,149 @@
+"""Commands for the record itself: log-finding, findings, recommend, set-status."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from reformctl.cli import context
+from reformctl.cli.editing import one_body
+from reformctl.cli.output import ListFormat, WriteFormat, console, print_json, table
+from reformctl.model.engagements import get_engagement
+from reformctl.model.vocab import METHODS, STATUSES
+
+Method = Enum("Method", {m.replace("-", "_"): m for m in METHODS}, type=str)
+Status = Enum("Status", {s.replace("-", "_"): s for s in STATUSES}, type=str)
+
+
+class Priority(str, Enum):
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
+SiteOption = Annotated[str, typer.Option("--site", help="The engagement's site slug.")]
+DateOption = Annotated[Optional[str], typer.Option("--date", metavar="YYYY-MM-DD", help="When it was made, for entering past work (default today).")]
+
+
+def log_finding(
+    ctx: typer.Context,
+    site: SiteOption,
+    focus_area: Annotated[str, typer.Option("--focus-area", metavar="FA", help="Focus area: its number (3), slug (technology) or a unique title prefix (tech).")],
+    title: Annotated[str, typer.Option(help="One-line title of the finding.")],
+    body: Annotated[Optional[str], typer.Option(help="What the team found and the evidence behind it.")] = None,
+    body_file: Annotated[Optional[Path], typer.Option(metavar="PATH", help="Read the body from a file ('-' for stdin).")] = None,
+    edit: Annotated[bool, typer.Option("--edit", help="Write the body in $EDITOR.")] = False,
+    method: Annotated[Optional[list[Method]], typer.Option("--method", help="How it was found; repeat for several.")] = None,
+    internal: Annotated[bool, typer.Option("--internal", help="Team-only: never appears in any report.")] = False,
+    date: DateOption = None,
+    fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
+) -> None:
+    """Log a finding against a focus area and print its number (3.1, 3.2, ...).
+
+    Example: reformctl log-finding --site north-miami --focus-area technology --title "No records retention schedule for body-worn camera video" --method document-review
+    """
+    from reformctl.model.findings import log_finding as log
+
+    text = one_body(body, body_file, edit, f"Body of the finding: {title}")
+    store = context.store(ctx)
+    finding = log(store, get_engagement(store, site), focus_area, title, text, context.actor(ctx),
+                  methods=[m.value for m in method or []], internal=internal, dated=date)
+    if fmt is WriteFormat.json:
+        print_json({"number": finding["ref"], "id": finding["id"], "focus_area": finding["focus_area"],
+                    "focus_area_title": finding["focus_area_title"], "title": finding["title"],
+                    "internal": bool(finding["internal"]), "methods": finding["methods"], "dated": finding["dated"]})
+    else:
+        typer.echo(finding["ref"])
+
+
+def findings(
+    ctx: typer.Context,
+    site: SiteOption,
+    focus_area: Annotated[Optional[str], typer.Option("--focus-area", metavar="FA", help="Only this focus area.")] = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+) -> None:
+    """List an engagement's findings with their recommendations and current status.
+
+    Example: reformctl findings --site north-miami --focus-area 3 --format json
+    """
+    from reformctl.model.listing import findings_with_recommendations
+
+    store = context.store(ctx)
+    rows = findings_with_recommendations(store, get_engagement(store, site), focus_area)
+    if fmt is ListFormat.json:
+        print_json(rows)
+        return
+    if not rows:
+        typer.echo("No findings yet. Log one with `reformctl log-finding`.")
+        return
+    lines = []
+    for f in rows:
+        flags = ", ".join(x for x in ("internal" if f["internal"] else "", f["review"]) if x)
+        lines.append([f["number"], f["title"], flags, ", ".join(f["methods"]), ""])
+        for r in f["recommendations"]:
+            lines.append(["  " + r["number"], "  " + r["text"], r["review"], r["owner"] or "", r["status_label"]])
+    console().print(table(None, ["No.", "Finding / recommendation", "State", "Methods / owner", "Status"], lines))
+
+
+def recommend(
+    ctx: typer.Context,
+    site: SiteOption,
+    finding: Annotated[str, typer.Option("--finding", metavar="N.N", help="The finding it answers, e.g. 3.1.")],
+    text: Annotated[str, typer.Option(help="What the agency should do.")],
+    priority: Annotated[Optional[Priority], typer.Option(help="Priority for the agency's tracker.")] = None,
+    owner: Annotated[Optional[str], typer.Option(metavar="UNIT", help="The responsible unit.")] = None,
+    due: Annotated[Optional[str], typer.Option(metavar="YYYY-MM-DD", help="Target date.")] = None,
+    date: DateOption = None,
+    fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
+) -> None:
+    """Attach a recommendation to a finding and print its number (3.1.1); it starts Not Started.
+
+    Example: reformctl recommend --site north-miami --finding 3.1 --text "Adopt a retention schedule." --priority high --owner "Records Unit"
+    """
+    from reformctl.model.recommendations import recommend as add
+
+    store = context.store(ctx)
+    rec = add(store, get_engagement(store, site), finding, text, context.actor(ctx),
+              priority=priority.value if priority else None, owner=owner, due=due, dated=date)
+    if fmt is WriteFormat.json:
+        print_json({"number": rec["ref"], "id": rec["id"], "finding": rec["finding"], "text": rec["text"],
+                    "priority": rec["priority"], "owner": rec["owner"], "due": rec["due"],
+                    "status": rec["status"], "status_as_of": rec["status_as_of"]})
+    else:
+        typer.echo(rec["ref"])
+
+
+def set_status(
+    ctx: typer.Context,
+    site: SiteOption,
+    rec: Annotated[str, typer.Argument(metavar="REC", help="The recommendation, e.g. 3.1.2.")],
+    status: Annotated[Status, typer.Argument(metavar="STATUS", help="not-started, in-progress, partially-complete or complete.")],
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="The date the status holds from (default today).")] = None,
+    note: Annotated[Optional[str], typer.Option(help="What the team reviewed or why it changed.")] = None,
+    fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
+) -> None:
+    """Record a recommendation's implementation status as of a date.
+
+    Example: reformctl set-status --site north-miami 3.1.1 in-progress --as-of 2024-09-26 --note "Draft policy reviewed."
+    """
+    from reformctl.model.statuses import set_status as record
+
+    store = context.store(ctx)
+    update = record(store, get_engagement(store, site), rec, status.value, context.actor(ctx),
+                    as_of=as_of, note=note)
+    if fmt is WriteFormat.json:
+        print_json({"number": update["ref"], "status": update["status"], "as_of": update["as_of"],
+                    "previous": update["previous"], "note": update["note"]})
+        return
+    was = f" (was {STATUSES[update['previous']]})" if update["previous"] else ""
+    typer.echo(f"{update['ref']}: {STATUSES[update['status']]} as of {update['as_of']}{was}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("log-finding")(log_finding)
+    app.command("findings")(findings)
+    app.command("recommend")(recommend)
+    app.command("set-status")(set_status)

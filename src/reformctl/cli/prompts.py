@@ -1,0 +1,39 @@
+"""Asking for missing required values on a terminal, and refusing cleanly when there is none."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from reformctl.cli.errors import CliUsageError
+
+
+def interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def require(value, option: str, label: str):
+    """Return VALUE, or prompt for it on a terminal, or fail with a usage error naming the option."""
+    if value not in (None, "", []):
+        return value
+    if interactive():
+        return typer.prompt(label)
+    raise CliUsageError(f"missing {option}; give {option} (stdin is not a terminal, so reformctl cannot ask)")
+
+
+def require_list(values: list[str], option: str, label: str) -> list[str]:
+    if values:
+        return values
+    if not interactive():
+        raise CliUsageError(f"missing {option}; give {option} once for each, in order (stdin is not a terminal)")
+    typer.echo(f"{label}: one per line, in the order announced; an empty line ends the list.")
+    collected: list[str] = []
+    while True:
+        answer = typer.prompt(f"  {len(collected) + 1}", default="", show_default=False)
+        if not answer.strip():
+            if collected:
+                return collected
+            typer.echo("  at least one is needed")
+            continue
+        collected.append(answer)

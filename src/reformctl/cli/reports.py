@@ -1,0 +1,72 @@
+"""The report command: the public report in Markdown, HTML, JSON or CSV."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from reformctl.cli import context
+from reformctl.cli.errors import CliError
+
+
+class ReportFormat(str, Enum):
+    markdown = "markdown"
+    html = "html"
+    json = "json"
+    csv = "csv"
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write via a temporary file and rename, so a reader never sees half a report."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise CliError(f"cannot write {path}: folder {folder} does not exist")
+    handle = tempfile.NamedTemporaryFile("w", dir=folder, prefix=f".{path.name}.", delete=False,
+                                         encoding="utf-8", newline="")
+    try:
+        with handle:
+            handle.write(text)
+        os.replace(handle.name, path)
+    except BaseException:
+        if os.path.exists(handle.name):
+            os.unlink(handle.name)
+        raise
+
+
+def report(
+    ctx: typer.Context,
+    site: Annotated[str, typer.Option("--site", help="The engagement's site slug.")],
+    fmt: Annotated[ReportFormat, typer.Option("--format", help="Output format.")] = ReportFormat.markdown,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="PATH", help="Write to this file instead of stdout.")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="Report every status as it stood on this date (default today).")] = None,
+) -> None:
+    """Export the public report: focus areas, the status table, findings and recommendations.
+
+    Example: reformctl report --site north-miami --format html --output north-miami.html
+    """
+    from reformctl.dates import parse_date
+    from reformctl.reports.public import build_public_report
+    from reformctl.reports.render import render
+
+    data = build_public_report(context.store(ctx), site, parse_date(as_of, "--as-of") if as_of else None)
+    text = render(data, fmt.value)
+    if output is not None:
+        write_atomically(output, text)
+        typer.echo(f"Wrote the {fmt.value} report of {site} as of {data['as_of']} to {output}", err=True)
+    elif fmt is ReportFormat.markdown and sys.stdout.isatty():
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console().print(Markdown(text))
+    else:
+        sys.stdout.write(text)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report)

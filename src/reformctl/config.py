@@ -1,0 +1,79 @@
+"""Where the store lives and who is acting, from flags, environment and reformctl.toml."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from reformctl.errors import Invalid
+
+DB_VAR = "REFORMCTL_DB"
+USER_VAR = "REFORMCTL_USER"
+CONFIG_NAME = "reformctl.toml"
+DEFAULT_DB_NAME = "reformctl.db"
+
+
+def load_toml(path: Path) -> dict:
+    """Parse a TOML file, raising Invalid with the file, line and reason on a syntax error."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise Invalid(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise Invalid(f"{path}: is a directory, not a TOML file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise Invalid(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise Invalid(f"{path}: not valid TOML: the file is not UTF-8 text") from None
+
+
+def _config_files(cwd: Path, app_dir: Path) -> list[Path]:
+    return [p for p in (cwd / CONFIG_NAME, app_dir / CONFIG_NAME) if p.is_file()]
+
+
+@dataclass(frozen=True)
+class Location:
+    path: Path
+    source: str  # which rule chose it, for `reformctl where`
+
+
+def locate_db(flag: str | None, cwd: Path, app_dir: Path) -> Location:
+    """Resolve the store: --db, else REFORMCTL_DB, else db= in reformctl.toml, else the app directory."""
+    if flag:
+        return Location(Path(flag).expanduser(), "--db option")
+    env = os.environ.get(DB_VAR)
+    if env:
+        return Location(Path(env).expanduser(), f"{DB_VAR} environment variable")
+    for config in _config_files(cwd, app_dir):
+        value = load_toml(config).get("db")
+        if value is not None:
+            if not isinstance(value, str) or not value.strip():
+                raise Invalid(f"{config}: key 'db' must be a path string, e.g. db = \"assessments.db\"")
+            path = Path(value).expanduser()
+            if not path.is_absolute():
+                path = config.parent / path  # relative to the file that names it
+            return Location(path, f"db in {config}")
+    return Location(app_dir / DEFAULT_DB_NAME, "default (user config directory)")
+
+
+def resolve_actor(flag: str | None, cwd: Path, app_dir: Path) -> str:
+    """Who is acting: --as, else REFORMCTL_USER, else author in reformctl.toml, else the login name."""
+    for candidate in (flag, os.environ.get(USER_VAR)):
+        if candidate and candidate.strip():
+            return candidate.strip()
+    for config in _config_files(cwd, app_dir):
+        value = load_toml(config).get("author")
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"

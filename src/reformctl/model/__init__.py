@@ -1,0 +1,1 @@
+"""The domain: engagements, focus areas, findings, recommendations, statuses and their rules."""

@@ -1,0 +1,233 @@
+"""Engagements and their numbered focus areas."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+
+from reformctl.dates import now, parse_date, today
+from reformctl.errors import Invalid, NotFound
+from reformctl.model.events import record_event
+from reformctl.model.ids import new_id
+from reformctl.model.vocab import PROGRAMS, STATES, choices
+from reformctl.store import Store
+
+SITE_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_TEXT = 200
+
+
+def slugify(title: str) -> str:
+    """'Employee Wellness, Training' -> 'employee-wellness-training'."""
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+
+
+@dataclass
+class EngagementSpec:
+    """What it takes to create an engagement, from options or a TOML file."""
+
+    site: str
+    agency: str
+    focus_areas: list[str]
+    city: str | None = None
+    state: str | None = None
+    program: str = "organizational-assessment"
+    announced: str | None = None
+    public_url: str | None = None
+    phase: str = "assessment"
+    self_approval: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+SPEC_KEYS = (
+    "site", "agency", "city", "state", "program", "announced", "public_url", "focus_areas",
+    "phase", "self_approval",
+)
+
+
+def validate_site(site: str) -> str:
+    site = (site or "").strip()
+    if not SITE_RE.match(site):
+        raise Invalid(
+            f"site {site!r} is not a valid slug; use lowercase letters, digits and single hyphens, "
+            "e.g. north-miami"
+        )
+    return site
+
+
+def _clean_text(value: str | None, what: str, required: bool = False, limit: int = MAX_TEXT) -> str | None:
+    text = " ".join((value or "").split())
+    if not text:
+        if required:
+            raise Invalid(f"{what} must not be empty")
+        return None
+    if len(text) > limit:
+        raise Invalid(f"{what} is {len(text)} characters long; keep it to {limit}")
+    return text
+
+
+def normalise_spec(spec: EngagementSpec) -> EngagementSpec:
+    """Validate every field, returning a cleaned copy or raising Invalid naming the field."""
+    site = validate_site(spec.site)
+    agency = _clean_text(spec.agency, "agency", required=True)
+    city = _clean_text(spec.city, "city")
+    state = None
+    if spec.state is not None and str(spec.state).strip():
+        state = str(spec.state).strip().upper()
+        if state not in STATES:
+            raise Invalid(f"state {spec.state!r} is not a US state or territory code; use two letters, e.g. FL or MI")
+    if spec.program not in PROGRAMS:
+        raise Invalid(f"program {spec.program!r} is unknown; choose one of {choices(PROGRAMS)}")
+    announced = parse_date(spec.announced, "announcement date") if spec.announced else None
+    public_url = None
+    if spec.public_url and spec.public_url.strip():
+        public_url = spec.public_url.strip()
+        if not re.match(r"^https?://", public_url):
+            public_url = "https://" + public_url
+        if not re.match(r"^https?://[^\s/<>\"']+\.[^\s/<>\"']+(/[^\s<>\"']*)?$", public_url):
+            raise Invalid(f"public URL {spec.public_url!r} is not a web address; e.g. https://cops.usdoj.gov/page")
+    if spec.phase not in ("planning", "assessment"):
+        raise Invalid(f"a new engagement starts in planning or assessment, not {spec.phase!r}")
+    titles = [_clean_text(t, "focus area title", required=True) for t in spec.focus_areas]
+    if not titles:
+        raise Invalid("an engagement needs at least one focus area; give --focus-area TITLE for each, in announced order")
+    seen: dict[str, str] = {}
+    for title in titles:
+        slug = slugify(title)
+        if not slug:
+            raise Invalid(f"focus area {title!r} needs at least one letter or digit")
+        if slug in seen:
+            raise Invalid(f"focus area {title!r} repeats {seen[slug]!r}; each focus area must be distinct")
+        seen[slug] = title
+    return EngagementSpec(
+        site=site, agency=agency, focus_areas=titles, city=city, state=state, program=spec.program,
+        announced=announced, public_url=public_url, phase=spec.phase, self_approval=bool(spec.self_approval),
+    )
+
+
+def spec_from_mapping(data: dict, source: str) -> EngagementSpec:
+    """Read an engagement from a parsed TOML mapping, naming the key that is wrong."""
+    unknown = sorted(set(data) - set(SPEC_KEYS) - {"findings", "protected"})
+    if unknown:
+        raise Invalid(f"{source}: unknown key {unknown[0]!r}; valid keys are {choices(SPEC_KEYS)}")
+    values: dict = {}
+    for key in SPEC_KEYS:
+        if key not in data:
+            continue
+        value = data[key]
+        if key == "focus_areas":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise Invalid(f"{source}: key 'focus_areas' must be a list of titles, e.g. focus_areas = [\"Technology\"]")
+        elif key == "announced":
+            if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+                value = value.isoformat()
+            elif not isinstance(value, str):
+                raise Invalid(f"{source}: key 'announced' must be a date, e.g. announced = 2024-03-28")
+        elif key == "self_approval":
+            if not isinstance(value, bool):
+                raise Invalid(f"{source}: key 'self_approval' must be true or false")
+        elif not isinstance(value, str):
+            raise Invalid(f"{source}: key {key!r} must be a string")
+        values[key] = value
+    for required in ("site", "agency", "focus_areas"):
+        if required not in values:
+            raise Invalid(f"{source}: missing key {required!r}")
+    try:
+        return normalise_spec(EngagementSpec(**values))
+    except Invalid as exc:
+        raise Invalid(f"{source}: {exc}") from None
+
+
+def create_engagement(store: Store, spec: EngagementSpec, actor: str) -> dict:
+    """Create an engagement and its focus areas; returns the new engagement row."""
+    spec = normalise_spec(spec)
+    with store.write():
+        if store.value("SELECT 1 FROM engagements WHERE site = ?", (spec.site,)):
+            raise Invalid(f"site {spec.site!r} already exists; choose another slug or see `reformctl show --site {spec.site}`")
+        engagement = {
+            "id": new_id(), "site": spec.site, "agency": spec.agency, "city": spec.city,
+            "state": spec.state, "program": spec.program, "announced": spec.announced,
+            "public_url": spec.public_url, "phase": spec.phase,
+            "self_approval": int(spec.self_approval), "next_update": None,
+            "created_at": now(), "created_by": actor,
+        }
+        store.insert("engagements", engagement)
+        record_event(store, actor=actor, engagement_id=engagement["id"], record_type="engagement",
+                     record_id=engagement["id"], ref=spec.site, action="create", after=engagement)
+        for number, title in enumerate(spec.focus_areas, start=1):
+            area = {"id": new_id(), "engagement_id": engagement["id"], "number": number,
+                    "title": title, "slug": slugify(title)}
+            store.insert("focus_areas", area)
+            record_event(store, actor=actor, engagement_id=engagement["id"], record_type="focus_area",
+                         record_id=area["id"], ref=str(number), action="create", after=area)
+    return engagement
+
+
+def list_engagements(store: Store) -> list[dict]:
+    return store.rows(
+        """SELECT e.site, e.agency, e.city, e.state, e.program, e.announced, e.phase,
+                  (SELECT COUNT(*) FROM focus_areas fa WHERE fa.engagement_id = e.id) AS focus_areas,
+                  (SELECT COUNT(*) FROM findings f WHERE f.engagement_id = e.id
+                      AND f.review != 'withdrawn') AS findings,
+                  (SELECT COUNT(*) FROM recommendations r WHERE r.engagement_id = e.id
+                      AND r.review != 'withdrawn') AS recommendations
+           FROM engagements e ORDER BY e.site"""
+    )
+
+
+def get_engagement(store: Store, site: str) -> dict:
+    found = store.row("SELECT * FROM engagements WHERE site = ?", (site,))
+    if found is None:
+        sites = [r["site"] for r in store.rows("SELECT site FROM engagements ORDER BY site LIMIT 20")]
+        hint = f"; known sites: {choices(sites)}" if sites else "; create one with `reformctl new-engagement`"
+        raise NotFound(f"no engagement with site {site!r}{hint}")
+    return found
+
+
+def focus_areas(store: Store, engagement_id: str) -> list[dict]:
+    return store.rows(
+        "SELECT * FROM focus_areas WHERE engagement_id = ? ORDER BY number", (engagement_id,)
+    )
+
+
+def resolve_focus_area(store: Store, engagement: dict, ref: str) -> dict:
+    """A focus area by number ('3'), slug ('technology') or unambiguous title prefix ('tech')."""
+    areas = focus_areas(store, engagement["id"])
+    text = (ref or "").strip()
+    listing = "; ".join(f"{a['number']} {a['title']}" for a in areas)
+    if text.isdigit():
+        for area in areas:
+            if area["number"] == int(text):
+                return area
+        raise NotFound(f"{engagement['site']} has no focus area {text}; its focus areas are: {listing}")
+    for area in areas:
+        if area["slug"] == text.lower():
+            return area
+    matches = [a for a in areas if a["title"].lower().startswith(text.lower())] if text else []
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        names = "; ".join(f"{a['number']} {a['title']}" for a in matches)
+        raise Invalid(f"focus area {ref!r} is ambiguous: it matches {names}; give its number")
+    raise NotFound(f"{engagement['site']} has no focus area {ref!r}; its focus areas are: {listing}")
+
+
+def engagement_overview(store: Store, site: str, as_of: str | None = None) -> dict:
+    """The engagement, its focus areas with counts, and the status table, for `show`."""
+    from reformctl.model.statuses import status_summary
+
+    engagement = get_engagement(store, site)
+    as_of = as_of or today()
+    areas = store.rows(
+        """SELECT fa.number, fa.title, fa.slug,
+                  (SELECT COUNT(*) FROM findings f WHERE f.focus_area_id = fa.id
+                       AND f.review != 'withdrawn') AS findings,
+                  (SELECT COUNT(*) FROM recommendations r JOIN findings f ON f.id = r.finding_id
+                    WHERE f.focus_area_id = fa.id AND r.review != 'withdrawn') AS recommendations
+           FROM focus_areas fa WHERE fa.engagement_id = ? ORDER BY fa.number""",
+        (engagement["id"],),
+    )
+    summary = status_summary(store, engagement["id"], as_of, public_only=False)
+    return {"engagement": engagement, "as_of": as_of, "focus_areas": areas, "status_summary": summary}
+
+

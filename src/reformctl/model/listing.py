@@ -1,0 +1,54 @@
+"""The team's view of findings with their recommendations: two queries, joined in memory."""
+
+from __future__ import annotations
+
+import json
+
+from reformctl.dates import today
+from reformctl.model.engagements import resolve_focus_area
+from reformctl.model.refs import finding_ref, rec_ref
+from reformctl.model.statuses import status_at
+from reformctl.model.vocab import STATUSES
+from reformctl.store import Store
+
+
+def findings_with_recommendations(
+    store: Store, engagement: dict, focus_area: str | None = None, review: str | None = None
+) -> list[dict]:
+    where = ["f.engagement_id = :eid"]
+    params: dict = {"eid": engagement["id"], "as_of": today()}
+    if focus_area is not None:
+        params["area"] = resolve_focus_area(store, engagement, focus_area)["id"]
+        where.append("f.focus_area_id = :area")
+    if review is not None:
+        params["review"] = review
+        where.append("f.review = :review")
+    clause = " AND ".join(where)
+    findings = store.rows(
+        f"""SELECT f.id, fa.number AS focus_area, fa.title AS focus_area_title, f.number, f.title, f.body,
+                   f.methods, f.internal, f.review, f.dated, f.created_by
+            FROM findings f JOIN focus_areas fa ON fa.id = f.focus_area_id
+            WHERE {clause} ORDER BY fa.number, f.number""",
+        params,
+    )
+    recs = store.rows(
+        f"""SELECT r.id, r.finding_id, r.number, r.text, r.priority, r.owner, r.due, r.review, r.dated,
+                   r.created_by, {status_at('status')} AS status, {status_at('as_of')} AS status_as_of
+            FROM recommendations r JOIN findings f ON f.id = r.finding_id
+            WHERE {clause} ORDER BY r.finding_id, r.number""",
+        params,
+    )
+    by_finding: dict[str, list[dict]] = {}
+    for rec in recs:
+        by_finding.setdefault(rec.pop("finding_id"), []).append(rec)
+    out = []
+    for f in findings:
+        number = finding_ref(f["focus_area"], f["number"])
+        children = []
+        for rec in by_finding.get(f["id"], []):
+            status = rec["status"] or "not-started"
+            children.append({**rec, "number": rec_ref(f["focus_area"], f["number"], rec["number"]),
+                             "status": status, "status_label": STATUSES[status]})
+        out.append({**f, "number": number, "methods": json.loads(f["methods"]),
+                    "internal": bool(f["internal"]), "recommendations": children})
+    return out

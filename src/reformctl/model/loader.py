@@ -1,0 +1,86 @@
+"""Loading a whole engagement from a TOML mapping: the engagement, its findings,
+recommendations and status history, in one transaction (all of it, or nothing)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from reformctl.errors import Invalid, ReformError
+from reformctl.model.engagements import create_engagement, spec_from_mapping
+from reformctl.model.findings import log_finding
+from reformctl.model.recommendations import recommend
+from reformctl.model.statuses import set_status
+from reformctl.store import Store
+
+FINDING_KEYS = {"focus_area", "title", "body", "methods", "dated", "internal", "recommendations"}
+REC_KEYS = {"text", "priority", "owner", "due", "dated", "statuses"}
+STATUS_KEYS = {"status", "as_of", "note", "reason", "evidence"}
+
+
+def _date(value, where: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value
+    raise Invalid(f"{where} must be a date, e.g. 2025-05-20")
+
+
+def _check_keys(item, allowed: set[str], where: str) -> dict:
+    if not isinstance(item, dict):
+        raise Invalid(f"{where} must be a table")
+    unknown = sorted(set(item) - allowed)
+    if unknown:
+        raise Invalid(f"{where}: unknown key {unknown[0]!r}; valid keys are {', '.join(sorted(allowed))}")
+    return item
+
+
+def load_engagement(store: Store, data: dict, source: str, actor: str) -> dict:
+    """Create the engagement in DATA with everything it holds; returns what was loaded."""
+    header = {k: v for k, v in data.items() if k not in ("findings", "protected")}
+    spec = spec_from_mapping(header, source)
+    findings = data.get("findings", [])
+    if not isinstance(findings, list):
+        raise Invalid(f"{source}: 'findings' must be an array of tables ([[findings]])")
+    counts = {"findings": 0, "recommendations": 0, "status_updates": 0}
+    where = source
+    try:
+        with store.write():
+            engagement = create_engagement(store, spec, actor)
+            for i, item in enumerate(findings, start=1):
+                where = f"{source}: finding {i}"
+                _check_keys(item, FINDING_KEYS, where)
+                if not isinstance(item.get("focus_area"), (int, str)) or isinstance(item.get("focus_area"), bool):
+                    raise Invalid(f"{where}: 'focus_area' must be a focus area number, e.g. focus_area = 2")
+                finding = log_finding(
+                    store, engagement, str(item["focus_area"]), item.get("title", ""), item.get("body"),
+                    actor, methods=item.get("methods") or [], internal=bool(item.get("internal", False)),
+                    dated=_date(item.get("dated"), f"{where}: 'dated'"),
+                )
+                counts["findings"] += 1
+                for j, rec_item in enumerate(item.get("recommendations", []), start=1):
+                    where = f"{source}: finding {i}, recommendation {j}"
+                    _check_keys(rec_item, REC_KEYS, where)
+                    rec = recommend(
+                        store, engagement, finding["ref"], rec_item.get("text", ""), actor,
+                        priority=rec_item.get("priority"), owner=rec_item.get("owner"),
+                        due=_date(rec_item.get("due"), f"{where}: 'due'"),
+                        dated=_date(rec_item.get("dated"), f"{where}: 'dated'") or finding["dated"],
+                    )
+                    counts["recommendations"] += 1
+                    for k, update in enumerate(rec_item.get("statuses", []), start=1):
+                        where = f"{source}: finding {i}, recommendation {j}, status {k}"
+                        _check_keys(update, STATUS_KEYS, where)
+                        set_status(
+                            store, engagement, rec["ref"], update.get("status", ""), actor,
+                            as_of=_date(update.get("as_of"), f"{where}: 'as_of'"), note=update.get("note"),
+                            reason=update.get("reason"), evidence=update.get("evidence"),
+                        )
+                        counts["status_updates"] += 1
+    except ReformError as exc:
+        message = str(exc)
+        if where != source and not message.startswith(source):
+            message = f"{where}: {message}"
+        raise type(exc)(message) from None
+    return {"engagement": engagement, **counts}

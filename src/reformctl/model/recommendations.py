@@ -1,0 +1,85 @@
+"""Recommendations: numbered under their finding ('3.1.2'); each starts Not Started."""
+
+from __future__ import annotations
+
+from reformctl.dates import now, parse_date, today
+from reformctl.errors import Invalid, NotFound, Refused
+from reformctl.model.events import record_event
+from reformctl.model.findings import resolve_finding
+from reformctl.model.guards import require_open
+from reformctl.model.ids import new_id
+from reformctl.model.refs import parse_rec_ref, rec_ref
+from reformctl.model.text import clean_body, clean_optional
+from reformctl.model.vocab import PRIORITIES, choices
+from reformctl.store import Store
+
+MAX_REC_TEXT = 5_000
+
+
+def recommend(
+    store: Store,
+    engagement: dict,
+    finding: str,
+    text: str,
+    actor: str,
+    priority: str | None = None,
+    owner: str | None = None,
+    due: str | None = None,
+    internal: bool = False,
+    dated: str | None = None,
+) -> dict:
+    """Attach a recommendation to a finding; it is Not Started as of the day it is made."""
+    require_open(engagement)
+    text = clean_body(text, "recommendation text", limit=MAX_REC_TEXT)
+    if not text:
+        raise Invalid("recommendation text must not be empty")
+    if priority is not None and priority not in PRIORITIES:
+        raise Invalid(f"priority {priority!r} is unknown; choose one of {choices(PRIORITIES)}")
+    owner = clean_optional(owner, "owner")
+    due = parse_date(due, "due date") if due else None
+    dated = parse_date(dated, "recommendation date") if dated else today()
+    if dated > today():
+        raise Invalid(f"recommendation date {dated} is in the future; today is {today()}")
+    with store.write():
+        parent = resolve_finding(store, engagement, finding)
+        if parent["review"] == "withdrawn":
+            raise Refused(f"finding {parent['ref']} is withdrawn; recommendations go under a live finding")
+        if dated < parent["dated"]:
+            raise Invalid(f"recommendation date {dated} is before its finding {parent['ref']} ({parent['dated']})")
+        number = store.value(
+            "SELECT COALESCE(MAX(number), 0) + 1 FROM recommendations WHERE finding_id = ?", (parent["id"],)
+        )
+        rec = {
+            "id": new_id(), "engagement_id": engagement["id"], "finding_id": parent["id"],
+            "number": number, "text": text, "priority": priority, "owner": owner, "due": due,
+            "internal": int(bool(internal)), "review": "draft", "dated": dated,
+            "created_at": now(), "created_by": actor,
+        }
+        store.insert("recommendations", rec)
+        ref = rec_ref(parent["focus_area"], parent["number"], number)
+        record_event(store, actor=actor, engagement_id=engagement["id"], record_type="recommendation",
+                     record_id=rec["id"], ref=ref, action="create", after=rec)
+        first = {"id": new_id(), "recommendation_id": rec["id"], "status": "not-started", "as_of": dated,
+                 "note": None, "reason": None, "evidence": None, "recorded_at": now(), "recorded_by": actor}
+        store.insert("status_updates", first)
+        record_event(store, actor=actor, engagement_id=engagement["id"], record_type="recommendation",
+                     record_id=rec["id"], ref=ref, action="status", after=first)
+    return {**rec, "ref": ref, "finding": parent["ref"], "status": "not-started", "status_as_of": dated}
+
+
+def resolve_recommendation(store: Store, engagement: dict, ref: str) -> dict:
+    area, finding, number = parse_rec_ref(ref)
+    found = store.row(
+        """SELECT r.*, fa.number AS focus_area, f.number AS finding_number, f.review AS finding_review
+           FROM recommendations r JOIN findings f ON f.id = r.finding_id
+           JOIN focus_areas fa ON fa.id = f.focus_area_id
+           WHERE r.engagement_id = ? AND fa.number = ? AND f.number = ? AND r.number = ?""",
+        (engagement["id"], area, finding, number),
+    )
+    if found is None:
+        raise NotFound(
+            f"{engagement['site']} has no recommendation {ref}; "
+            f"`reformctl findings --site {engagement['site']}` lists findings and their recommendations"
+        )
+    found["ref"] = rec_ref(area, finding, number)
+    return found

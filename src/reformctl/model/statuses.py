@@ -1,0 +1,100 @@
+"""Implementation status as a dated history: a recommendation's status on a date is its
+latest update on or before that date (ties go to the update recorded last)."""
+
+from __future__ import annotations
+
+from reformctl.dates import now, parse_date, today
+from reformctl.errors import Invalid
+from reformctl.model.events import record_event
+from reformctl.model.guards import require_open
+from reformctl.model.ids import new_id
+from reformctl.model.recommendations import resolve_recommendation
+from reformctl.model.text import clean_body
+from reformctl.model.vocab import STATUSES, choices
+from reformctl.store import Store
+
+# The status of recommendation r as of :as_of. Uses the (recommendation_id, as_of) index.
+STATUS_AT_SQL = """(SELECT su.{column} FROM status_updates su
+    WHERE su.recommendation_id = r.id AND su.as_of <= :as_of
+    ORDER BY su.as_of DESC, su.rowid DESC LIMIT 1)"""
+
+
+def status_at(column: str = "status") -> str:
+    return STATUS_AT_SQL.format(column=column)
+
+
+def set_status(
+    store: Store,
+    engagement: dict,
+    ref: str,
+    status: str,
+    actor: str,
+    as_of: str | None = None,
+    note: str | None = None,
+    reason: str | None = None,
+    evidence: str | None = None,
+) -> dict:
+    """Record a recommendation's status as of a date (default today)."""
+    require_open(engagement)
+    if status not in STATUSES:
+        raise Invalid(f"status {status!r} is unknown; choose one of {choices(STATUSES)}")
+    as_of = parse_date(as_of, "--as-of date") if as_of else today()
+    if as_of > today():
+        raise Invalid(f"--as-of {as_of} is in the future; today is {today()}")
+    note = clean_body(note, "note", limit=5_000) or None
+    evidence = clean_body(evidence, "evidence", limit=5_000) or None
+    with store.write():
+        rec = resolve_recommendation(store, engagement, ref)
+        if rec["review"] == "withdrawn":
+            raise Invalid(f"recommendation {rec['ref']} is withdrawn; its status can no longer change")
+        if as_of < rec["dated"]:
+            raise Invalid(
+                f"--as-of {as_of} is before recommendation {rec['ref']} was made ({rec['dated']}); "
+                f"use a date on or after {rec['dated']}"
+            )
+        update = {"id": new_id(), "recommendation_id": rec["id"], "status": status, "as_of": as_of,
+                  "note": note, "reason": reason, "evidence": evidence, "recorded_at": now(),
+                  "recorded_by": actor}
+        before = store.row(
+            f"SELECT {status_at('status')} AS status, {status_at('as_of')} AS as_of FROM recommendations r WHERE r.id = :id",
+            {"id": rec["id"], "as_of": as_of},
+        )
+        store.insert("status_updates", update)
+        record_event(store, actor=actor, engagement_id=engagement["id"], record_type="recommendation",
+                     record_id=rec["id"], ref=rec["ref"], action="status", before=before, after=update)
+    return {**update, "ref": rec["ref"], "previous": before["status"] if before else None}
+
+
+def percentages(counts: list[int]) -> list[int]:
+    """Whole percents that add up to exactly 100 (largest remainder), or all 0 for no items."""
+    total = sum(counts)
+    if total == 0:
+        return [0 for _ in counts]
+    exact = [c * 100 / total for c in counts]
+    floors = [int(x) for x in exact]
+    short = 100 - sum(floors)
+    by_remainder = sorted(range(len(counts)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in by_remainder[:short]:
+        floors[i] += 1
+    return floors
+
+
+def summarise(statuses: list[str]) -> list[dict]:
+    """The 'Status of recommendations' table rows for a list of statuses."""
+    counts = [sum(1 for s in statuses if s == key) for key in STATUSES]
+    return [
+        {"status": key, "label": label, "count": count, "percent": percent}
+        for (key, label), count, percent in zip(STATUSES.items(), counts, percentages(counts))
+    ]
+
+
+def status_summary(store: Store, engagement_id: str, as_of: str, public_only: bool) -> list[dict]:
+    from reformctl.reports.public import PUBLIC_REC_WHERE
+
+    where = PUBLIC_REC_WHERE if public_only else "r.review != 'withdrawn'"
+    rows = store.rows(
+        f"""SELECT {status_at()} AS status FROM recommendations r JOIN findings f ON f.id = r.finding_id
+            WHERE r.engagement_id = :eid AND r.dated <= :as_of AND {where}""",
+        {"eid": engagement_id, "as_of": as_of},
+    )
+    return summarise([row["status"] for row in rows if row["status"]])

@@ -1,0 +1,38 @@
+"""Checking free text from users: titles are one line, bodies have a sane size."""
+
+from __future__ import annotations
+
+from reformctl.errors import Invalid
+
+MAX_TITLE = 300
+MAX_BODY = 200_000
+
+
+def clean_title(value: str | None, what: str = "title", limit: int = MAX_TITLE) -> str:
+    text = " ".join((value or "").split())
+    if not text:
+        raise Invalid(f"{what} must not be empty")
+    if len(text) > limit:
+        raise Invalid(f"{what} is {len(text)} characters long; keep it to {limit} and put detail in the body")
+    _no_controls(text, what)
+    return text
+
+
+def clean_body(value: str | None, what: str = "body", limit: int = MAX_BODY) -> str:
+    text = (value or "").replace("\r\n", "\n").strip()
+    if len(text) > limit:
+        raise Invalid(f"{what} is {len(text)} characters long; keep it to {limit}")
+    _no_controls(text.replace("\n", "").replace("\t", ""), what)
+    return text
+
+
+def clean_optional(value: str | None, what: str, limit: int = MAX_TITLE) -> str | None:
+    if value is None or not value.strip():
+        return None
+    return clean_title(value, what, limit)
+
+
+def _no_controls(text: str, what: str) -> None:
+    for char in text:
+        if ord(char) < 32 or ord(char) == 127 or 0xD800 <= ord(char) <= 0xDFFF:
+            raise Invalid(f"{what} contains a control character (code {ord(char)}); remove it")

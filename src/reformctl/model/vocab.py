@@ -1,0 +1,61 @@
+"""The fixed vocabularies of the domain, with the exact wording the public pages use."""
+
+from __future__ import annotations
+
+PROGRAMS = {
+    "organizational-assessment": "Organizational Assessment",
+    "technical-assistance": "Technical Assistance",
+    "critical-response": "Critical Response",
+}
+
+# Order as the public "Status of recommendations" table lists them.
+STATUSES = {
+    "complete": "Complete",
+    "partially-complete": "Partially Complete",
+    "in-progress": "In Progress",
+    "not-started": "Not Started",
+}
+
+STATUS_DEFINITIONS = {
+    "complete": (
+        "Sufficiently demonstrated to be complete, based on the assessment team's review of "
+        "submitted materials, observations and analysis."
+    ),
+    "partially-complete": (
+        "Additional effort is needed, but the agency has decided not to pursue further efforts "
+        "toward completion."
+    ),
+    "in-progress": (
+        "Implementation is under way, based on the assessment team's review of submitted "
+        "materials, observations and analysis."
+    ),
+    "not-started": "Progress toward implementation has not been sufficiently demonstrated.",
+}
+
+METHODS = {
+    "document-review": "document review",
+    "interview": "interviews",
+    "focus-group": "focus groups",
+    "observation": "observations",
+    "data-analysis": "data analysis",
+    "listening-session": "listening sessions",
+    "survey": "surveys",
+}
+
+PRIORITIES = ("high", "medium", "low")
+
+PHASES = ("planning", "assessment", "implementation", "closed")
+
+# USPS codes for the states, DC and the territories an agency may sit in.
+STATES = frozenset(
+    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
+    "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR GU VI AS MP".split()
+)
+
+
+def choices(values) -> str:
+    return ", ".join(values)
+
+
+def status_label(status: str) -> str:
+    return STATUSES[status]

@@ -1,0 +1,1 @@
+"""Building a report as plain data, and rendering it once per format."""

@@ -1,0 +1,71 @@
+"""The report as Markdown: readable as plain text, and safe to feed to a Markdown renderer."""
+
+from __future__ import annotations
+
+import re
+
+from reformctl.model.vocab import METHODS
+from reformctl.reports.dates import location, long_date
+
+# CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that
+# could turn data into markup (emphasis, links, HTML, tables, headings, code).
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~{}])")
+
+
+def esc(text: str | None) -> str:
+    return _SPECIAL.sub(r"\\\1", text or "")
+
+
+def esc_block(text: str | None) -> str:
+    """Escape a multi-line body, keeping its paragraphs and neutralising list or quote markers."""
+    lines = []
+    for line in esc(text).split("\n"):
+        line = re.sub(r"^(\s*)([-+=>]|\d+[.)])", r"\1\\\2", line)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def render_markdown(report: dict) -> str:
+    e = report["engagement"]
+    out: list[str] = [f"# {esc(e['agency'])}", "", f"**Collaborative Reform Initiative: {esc(e['program_name'])}**", ""]
+    facts = [("Agency", e["agency"]), ("Location", location(e)), ("Program", e["program_name"]),
+             ("Announced", long_date(e["announced"])), ("Updated as of", long_date(report["as_of"]))]
+    for label, value in facts:
+        if value:
+            out.append(f"- **{label}:** {esc(value)}")
+    if e["public_url"]:
+        out.append(f"- **Public page:** <{e['public_url']}>")
+    out += ["", "## Focus areas", ""]
+    out += [f"{a['number']}. {esc(a['title'])}" for a in report["focus_areas"]]
+    out += ["", "## Status of recommendations", "", "| Status | Count | Percent |", "| --- | ---: | ---: |"]
+    for row in report["status_summary"]:
+        out.append(f"| {row['label']} | {row['count']} | {row['percent']}% |")
+    total = report["total_recommendations"]
+    out.append(f"| **Total** | **{total}** | **{100 if total else 0}%** |")
+    out.append("")
+    for d in report["status_definitions"]:
+        out.append(f"- **{d['label']}:** {esc(d['definition'])}")
+    for area in report["focus_areas"]:
+        out += ["", f"## Focus area {area['number']}: {esc(area['title'])}", ""]
+        if area["under_development"]:
+            out.append("_Findings and recommendations for this focus area are under development._")
+            continue
+        for finding in area["findings"]:
+            out += [f"### Finding {finding['number']}: {esc(finding['title'])}", ""]
+            if finding["body"]:
+                out += [esc_block(finding["body"]), ""]
+            if finding["methods"]:
+                out += ["_Methods: " + esc(", ".join(METHODS[m] for m in finding["methods"])) + "_", ""]
+            for rec in finding["recommendations"]:
+                details = [f"**{rec['status_label']}** (as of {long_date(rec['status_as_of'])})"]
+                if rec["priority"]:
+                    details.append(f"priority {rec['priority']}")
+                if rec["owner"]:
+                    details.append(f"responsible: {esc(rec['owner'])}")
+                out.append(f"- **Recommendation {rec['number']}:** {esc(' '.join(rec['text'].split()))}  ")
+                out.append(f"  Status: {'; '.join(details)}")
+            if not finding["recommendations"]:
+                out.append("_Recommendations for this finding are under development._")
+            out.append("")
+    out += ["", "---", "", f"_Prepared with {esc(report['generator'])}; status as of {long_date(report['as_of'])}._", ""]
+    return "\n".join(out)

@@ -1,0 +1,124 @@
+"""Opening the store: pragmas, migrations on open, and one transaction per command."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from reformctl.errors import StoreError
+from reformctl.store.schema_version import SCHEMA_VERSION
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def explain_sqlite_error(exc: sqlite3.Error, path: Path | str) -> StoreError:
+    """Turn SQLite's terse errors into one line a user can act on."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return StoreError(f"the store {path} is locked by another process; try again when it has finished")
+    if "readonly" in text or "read-only" in text:
+        return StoreError(f"the store {path} is read-only; nothing was written (check the file's permissions)")
+    if "disk is full" in text or "database or disk is full" in text:
+        return StoreError(f"the disk holding {path} is full; nothing was written (free some space and retry)")
+    if "not a database" in text or "malformed" in text:
+        return StoreError(f"{path} is not a reformctl store, or it is damaged (restore it from a backup)")
+    if "unable to open" in text:
+        return StoreError(f"cannot open the store {path}; check that its folder exists and is writable")
+    return StoreError(f"the store {path} could not be used: {exc}")
+
+
+class Store:
+    """A connection to the store with helpers for reading rows and writing in one transaction."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path):
+        self.conn = conn
+        self.path = path
+
+    def rows(self, sql: str, params: Any = ()) -> list[dict]:
+        return [dict(row) for row in self.conn.execute(sql, params)]
+
+    def row(self, sql: str, params: Any = ()) -> dict | None:
+        found = self.conn.execute(sql, params).fetchone()
+        return dict(found) if found is not None else None
+
+    def value(self, sql: str, params: Any = ()) -> Any:
+        found = self.conn.execute(sql, params).fetchone()
+        return found[0] if found is not None else None
+
+    def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    def insert(self, table: str, record: dict) -> None:
+        columns = ", ".join(record)
+        marks = ", ".join("?" for _ in record)
+        self.conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(record.values()))
+
+    @contextmanager
+    def write(self) -> Iterator["Store"]:
+        """One transaction for a whole command: all of its writes land, or none do.
+
+        BEGIN IMMEDIATE takes the write lock up front, so two processes numbering
+        findings in the same focus area are serialised rather than racing.
+        """
+        if self.conn.in_transaction:  # nested: part of the caller's transaction
+            yield self
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise explain_sqlite_error(exc, self.path) from None
+        try:
+            yield self
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise explain_sqlite_error(exc, self.path) from None
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def open_store(path: Path | str, *, create: bool = True) -> Store:
+    """Open (creating and migrating when needed) the store at PATH."""
+    path = Path(path)
+    if path.is_dir():
+        raise StoreError(f"{path} is a directory; give the path of a store file, e.g. {path / 'reformctl.db'}")
+    if not path.exists():
+        if not create:
+            raise StoreError(f"no store at {path}")
+        if not path.parent.exists():
+            raise StoreError(f"cannot create the store {path}: folder {path.parent} does not exist")
+    try:
+        conn = _connect(path)
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            conn.close()
+            raise StoreError(
+                f"the store {path} was written by a newer reformctl (schema {version}, "
+                f"this one knows {SCHEMA_VERSION}); upgrade reformctl"
+            )
+        if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        if version < SCHEMA_VERSION:
+            from reformctl.store.migrations import migrate  # sqlite_utils only when needed
+
+            migrate(conn)
+    except sqlite3.Error as exc:
+        raise explain_sqlite_error(exc, path) from None
+    return Store(conn, path)

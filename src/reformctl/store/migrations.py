@@ -1,0 +1,147 @@
+"""The schema, as an ordered list of migrations. Applied migrations are never edited: add a new one.
+
+Each migration runs inside one transaction together with its record in
+_sqlite_migrations (sqlite_utils.Migrations), and the whole upgrade runs under
+BEGIN IMMEDIATE so that two processes opening a new store do not both migrate.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database, Migrations
+
+from reformctl.store.schema_version import SCHEMA_VERSION
+
+migrations = Migrations("reformctl")
+
+
+def _run(db: Database, statements: list[str]) -> None:
+    # One statement at a time: executescript() would COMMIT the migration's transaction.
+    for statement in statements:
+        db.execute(statement)
+
+
+def _no_delete(table: str) -> str:
+    return (
+        f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, 'reformctl never deletes from {table}; withdraw the record instead'); END"
+    )
+
+
+@migrations()
+def m001_core(db: Database) -> None:
+    """Engagements, focus areas, findings, recommendations, dated statuses and the audit trail."""
+    _run(
+        db,
+        [
+            """CREATE TABLE engagements (
+                id TEXT PRIMARY KEY,
+                site TEXT NOT NULL UNIQUE,
+                agency TEXT NOT NULL,
+                city TEXT,
+                state TEXT,
+                program TEXT NOT NULL,
+                announced TEXT,
+                public_url TEXT,
+                phase TEXT NOT NULL DEFAULT 'assessment',
+                self_approval INTEGER NOT NULL DEFAULT 0,
+                next_update TEXT,
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL
+            )""",
+            """CREATE TABLE focus_areas (
+                id TEXT PRIMARY KEY,
+                engagement_id TEXT NOT NULL REFERENCES engagements(id),
+                number INTEGER NOT NULL,
+                title TEXT NOT NULL,
+                slug TEXT NOT NULL,
+                UNIQUE (engagement_id, number),
+                UNIQUE (engagement_id, slug)
+            )""",
+            """CREATE TABLE findings (
+                id TEXT PRIMARY KEY,
+                engagement_id TEXT NOT NULL REFERENCES engagements(id),
+                focus_area_id TEXT NOT NULL REFERENCES focus_areas(id),
+                number INTEGER NOT NULL,
+                title TEXT NOT NULL,
+                body TEXT NOT NULL DEFAULT '',
+                methods TEXT NOT NULL DEFAULT '[]',
+                internal INTEGER NOT NULL DEFAULT 0,
+                review TEXT NOT NULL DEFAULT 'draft',
+                dated TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                UNIQUE (focus_area_id, number)
+            )""",
+            "CREATE INDEX findings_engagement ON findings (engagement_id, focus_area_id, number)",
+            """CREATE TABLE recommendations (
+                id TEXT PRIMARY KEY,
+                engagement_id TEXT NOT NULL REFERENCES engagements(id),
+                finding_id TEXT NOT NULL REFERENCES findings(id),
+                number INTEGER NOT NULL,
+                text TEXT NOT NULL,
+                priority TEXT,
+                owner TEXT,
+                due TEXT,
+                internal INTEGER NOT NULL DEFAULT 0,
+                review TEXT NOT NULL DEFAULT 'draft',
+                dated TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                UNIQUE (finding_id, number)
+            )""",
+            "CREATE INDEX recommendations_engagement ON recommendations (engagement_id, finding_id, number)",
+            """CREATE TABLE status_updates (
+                id TEXT PRIMARY KEY,
+                recommendation_id TEXT NOT NULL REFERENCES recommendations(id),
+                status TEXT NOT NULL CHECK (status IN
+                    ('not-started', 'in-progress', 'partially-complete', 'complete')),
+                as_of TEXT NOT NULL,
+                note TEXT,
+                reason TEXT,
+                evidence TEXT,
+                recorded_at TEXT NOT NULL,
+                recorded_by TEXT NOT NULL
+            )""",
+            "CREATE INDEX status_updates_recommendation ON status_updates (recommendation_id, as_of)",
+            """CREATE TABLE events (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                engagement_id TEXT REFERENCES engagements(id),
+                record_type TEXT NOT NULL,
+                record_id TEXT NOT NULL,
+                ref TEXT,
+                action TEXT NOT NULL,
+                before TEXT,
+                after TEXT
+            )""",
+            "CREATE INDEX events_engagement ON events (engagement_id, id)",
+            "CREATE INDEX events_record ON events (record_id, id)",
+            "CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events "
+            "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END",
+            "CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events "
+            "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END",
+            _no_delete("engagements"),
+            _no_delete("focus_areas"),
+            _no_delete("findings"),
+            _no_delete("recommendations"),
+            _no_delete("status_updates"),
+        ],
+    )
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Apply every pending migration, all under one write lock."""
+    db = Database(conn)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            migrations.apply(db)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
