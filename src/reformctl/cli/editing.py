@@ -9,6 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from reformctl.cli import prompts
 from reformctl.cli.errors import CliError, CliUsageError
 
 
@@ -28,7 +29,7 @@ def read_text_file(path: Path) -> str:
 def edit_text(initial: str = "", hint: str = "") -> str:
     """Open $VISUAL/$EDITOR on a temporary file and return what was saved (comment lines dropped)."""
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    if not sys.stdin.isatty():
+    if not prompts.interactive():
         raise CliUsageError("--edit needs a terminal; use --body or --body-file instead")
     with tempfile.NamedTemporaryFile("w+", suffix=".md", delete=False, encoding="utf-8") as handle:
         if hint:

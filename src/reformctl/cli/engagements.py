@@ -11,7 +11,7 @@ import typer
 
 from reformctl.cli import context
 from reformctl.cli.output import ListFormat, WriteFormat, console, print_json, table
-from reformctl.cli.prompts import require, require_list
+from reformctl.cli.prompts import interactive, require, require_list
 from reformctl.config import load_toml
 from reformctl.model.engagements import (
     EngagementSpec,
@@ -65,21 +65,22 @@ def new_engagement(
         "phase": phase.value if phase else None, "self_approval": self_approval,
     }
     data.update({k: v for k, v in overrides.items() if v is not None})
-    if from_ is None or "findings" not in data:
+    if from_ is None or interactive():  # a file read without a terminal reports its own missing keys
         data["site"] = require(data.get("site"), "--site", "Site slug (e.g. north-miami)")
         data["agency"] = require(data.get("agency"), "--agency", "Agency name")
         data["focus_areas"] = require_list(data.get("focus_areas") or [], "--focus-area", "Focus areas")
     source = str(from_) if from_ is not None else "options"
     who = context.actor(ctx)
-    store = context.store(ctx)
     if "findings" in data or "protected" in data:
-        result = load_engagement(store, data, source, who)
+        result = load_engagement(context.store(ctx), data, source, who)
         engagement = result["engagement"]
     else:
+        # Validate before opening the store, so a refused command creates nothing at all.
         spec = spec_from_mapping(data, source) if from_ is not None else _spec(data)
+        store = context.store(ctx)
         engagement = create_engagement(store, spec, who)
         result = {"engagement": engagement, "findings": 0, "recommendations": 0}
-    overview = engagement_overview(store, engagement["site"])
+    overview = engagement_overview(context.store(ctx), engagement["site"])
     if fmt is WriteFormat.json:
         print_json({**overview, "loaded": {k: v for k, v in result.items() if k != "engagement"}})
         return

@@ -38,7 +38,9 @@ def _translate(exc: BaseException) -> click_exceptions.ClickException | None:
     if isinstance(exc, CliError | CliUsageError):
         return None
     if isinstance(exc, click_exceptions.UsageError):
-        return CliUsageError(exc.message, exc.ctx)
+        # format_message() keeps Click's "Invalid value for '--format':" prefix; Typer's
+        # validation adds a "Value error, " that tells the user nothing.
+        return CliUsageError(exc.format_message().replace("Value error, ", ""), exc.ctx)
     if isinstance(exc, ReformError):
         return CliError(str(exc))
     if isinstance(exc, sqlite3.Error):

@@ -19,14 +19,14 @@ def require(value, option: str, label: str):
         return value
     if interactive():
         return typer.prompt(label)
-    raise CliUsageError(f"missing {option}; give {option} (stdin is not a terminal, so reformctl cannot ask)")
+    raise CliUsageError(f"missing {option} (stdin is not a terminal, so reformctl cannot ask for it)")
 
 
 def require_list(values: list[str], option: str, label: str) -> list[str]:
     if values:
         return values
     if not interactive():
-        raise CliUsageError(f"missing {option}; give {option} once for each, in order (stdin is not a terminal)")
+        raise CliUsageError(f"missing {option}: give it once for each, in order (stdin is not a terminal, so reformctl cannot ask)")
     typer.echo(f"{label}: one per line, in the order announced; an empty line ends the list.")
     collected: list[str] = []
     while True:
