@@ -1,0 +1,47 @@
+"""The installed console script and `python -m reformctl`, run as real processes."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES
+
+SCRIPT = shutil.which("reformctl", path=str(Path(sys.executable).parent)) or shutil.which("reformctl")
+
+
+def run(*args, env=None, check=True):
+    result = subprocess.run([SCRIPT, *map(str, args)], capture_output=True, text=True, env=env or os.environ.copy())
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+@pytest.mark.skipif(SCRIPT is None, reason="reformctl is not installed as a console script")
+def test_main_path_through_the_console_script(isolated):
+    run("new-engagement", "--from", EXAMPLES / "north-miami.toml")
+    assert run("log-finding", "--site", "north-miami", "--focus-area", "technology", "--title",
+               "No retention schedule for body-worn camera video", "--date", "2024-06-01").stdout.strip() == "3.1"
+    assert run("recommend", "--site", "north-miami", "--finding", "3.1", "--text", "Adopt one.",
+               "--date", "2024-06-01").stdout.strip() == "3.1.1"
+    run("set-status", "--site", "north-miami", "3.1.1", "in-progress", "--as-of", "2024-09-26")
+    data = json.loads(run("report", "--site", "north-miami", "--format", "json").stdout)
+    assert data["status_summary"][2] == {"status": "in-progress", "label": "In Progress", "count": 1, "percent": 100}
+    run("report", "--site", "north-miami", "--format", "html", "--output", isolated / "nm.html")
+    assert "North Miami Police Department" in (isolated / "nm.html").read_text()
+
+
+@pytest.mark.skipif(SCRIPT is None, reason="reformctl is not installed as a console script")
+def test_errors_are_one_line_without_traceback(isolated):
+    result = run("show", "--site", "nowhere", check=False)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_python_dash_m(isolated):
+    result = subprocess.run([sys.executable, "-m", "reformctl", "where"], capture_output=True, text=True)
+    assert result.returncode == 0 and "REFORMCTL_DB" in result.stdout

@@ -1,0 +1,51 @@
+"""Rules that must hold for all inputs, checked with hypothesis."""
+
+import datetime as dt
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reformctl.model.engagements import EngagementSpec, create_engagement
+from reformctl.model.findings import log_finding
+from reformctl.model.recommendations import recommend
+from reformctl.model.statuses import percentages, set_status, status_at
+from reformctl.model.vocab import STATUSES
+from reformctl.reports.public import redact
+from reformctl.store import open_store
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=6))
+def test_percentages_add_up_to_100(counts):
+    result = percentages(counts)
+    assert sum(result) == (100 if sum(counts) else 0)
+    for count, percent in zip(counts, result):
+        exact = count * 100 / sum(counts) if sum(counts) else 0
+        assert abs(percent - exact) < 1
+
+
+@given(st.text())
+def test_redaction_leaves_no_marked_text(text):
+    secret = "SECRET-XYZ"
+    cleaned = redact(f"{text}[[{secret}]]{text}")
+    assert secret not in cleaned and "[[" not in redact(f"a [[{text}")
+
+
+DAYS = st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2026, 11, 27))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(updates=st.lists(st.tuples(st.sampled_from(list(STATUSES)), DAYS), max_size=8), probe=DAYS)
+def test_status_on_a_date_is_the_latest_update_on_or_before_it(tmp_path_factory, monkeypatch, updates, probe):
+    monkeypatch.setenv("REFORMCTL_TODAY", "2026-11-27")
+    store = open_store(tmp_path_factory.mktemp("p") / "s.db")
+    engagement = create_engagement(store, EngagementSpec(site="p", agency="P", focus_areas=["A"]), "t")
+    log_finding(store, engagement, "1", "F", "", "t", dated="2024-01-01")
+    recommend(store, engagement, "1.1", "R", "t", dated="2024-01-01")
+    for status, day in updates:
+        set_status(store, engagement, "1.1.1", status, "t", as_of=day.isoformat())
+    history = [("not-started", dt.date(2024, 1, 1), -1)] + [(s, d, i) for i, (s, d) in enumerate(updates)]
+    eligible = [h for h in history if h[1] <= probe]
+    expected = max(eligible, key=lambda h: (h[1], h[2]))[0]
+    got = store.value(f"SELECT {status_at()} FROM recommendations r", {"as_of": probe.isoformat()})
+    assert got == expected
+    store.close()
