@@ -1,0 +1,80 @@
+"""Status reasons and evidence, a recommendation's timeline, and a quarter's review from CSV."""
+
+import json
+
+SITE = ("--site", "brightwater-demo")
+
+
+def test_reason_and_evidence_are_recorded(demo):
+    out = demo.ok("set-status", *SITE, "1.1.2", "partially-complete", "--as-of", "2026-10-15",
+                  "--reason", "collective-bargaining", "--evidence", "Side letter of 2026-10-01")
+    assert "Partially Complete as of 2026-10-15" in out
+    assert "decided not to pursue further efforts" in out
+    history = demo.json("status-history", *SITE, "1.1.2")
+    last = history["history"][-1]
+    assert last["status"] == "partially-complete" and last["reason"] == "collective-bargaining"
+    assert last["evidence"] == "Side letter of 2026-10-01" and last["recorded_by"] == "tester"
+    assert [u["status"] for u in history["history"]] == ["not-started", "in-progress", "partially-complete"]
+    data = demo.json("set-status", *SITE, "1.1.2", "not-started", "--as-of", "2026-10-16", "--reason", "resources")
+    assert data["reason"] == "resources" and data["meaning"] is None
+
+
+def test_reason_refusals(demo):
+    demo.fails("set-status", *SITE, "1.1.2", "in-progress", "--reason", "resources", says="only for not-started or partially-complete")
+    demo.fails("set-status", *SITE, "1.1.2", "complete", "--reason", "other", says="only for not-started or partially-complete")
+    demo.fails("set-status", *SITE, "1.1.2", "not-started", "--reason", "money", code=2, says="--reason")
+    demo.fails("status-history", *SITE, "9.9.9", says="no recommendation 9.9.9")
+    demo.fails("status-history", *SITE, "1.1", says="not a recommendation number")
+
+
+def test_status_history_table(demo):
+    out = demo.ok("status-history", *SITE, "1.1.3")
+    assert "Partially Complete" in out and "2026-06-30" in out
+
+
+def write(tmp_path, text, name="review.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_bulk_status_applies_all(demo, isolated):
+    path = write(isolated, "recommendation,status,as_of,note,reason,evidence\n"
+                 "1.1.2,complete,2026-10-31,Measures published,,Annual report 2026\n"
+                 "1.1.3,partially-complete,2026-10-31,,collective-bargaining,\n")
+    dry = demo.json("bulk-status", *SITE, path, "--dry-run")
+    assert dry["dry_run"] and dry["applied"] == 0 and [r["number"] for r in dry["rows"]] == ["1.1.2", "1.1.3"]
+    assert demo.json("status-history", *SITE, "1.1.2")["history"][-1]["status"] == "in-progress"
+    done = demo.json("bulk-status", *SITE, path)
+    assert done["applied"] == 2 and done["rows"][0]["previous"] == "in-progress"
+    last = demo.json("status-history", *SITE, "1.1.2")["history"][-1]
+    assert last["status"] == "complete" and last["evidence"] == "Annual report 2026"
+    assert "Applied 1" in demo.ok("bulk-status", *SITE, write(isolated, "recommendation,status,as_of,note,reason\n1.2.1,complete,2026-11-01,,\n", "b.csv"))
+
+
+def test_bulk_status_lists_every_bad_row_and_writes_nothing(demo, isolated):
+    from conftest import dump
+
+    path = write(isolated, "recommendation,status,as_of,note,reason\n"
+                 "1.1.2,complete,2026-10-31,fine,\n"
+                 "9.9.9,complete,2026-10-31,,\n"
+                 "1.1.3,done,2026-10-31,,\n"
+                 "1.2.1,in-progress,2026-10-31,,resources\n"
+                 "1.2.2,complete,2030-01-01,,\n"
+                 "1.2.1,complete,,,\n")
+    before = dump(demo.db)
+    result = demo("bulk-status", *SITE, path)
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert [line.split(":")[1].strip() for line in lines[:-1]] == ["row 3", "row 4", "row 5", "row 6", "row 7"]
+    assert all(line.startswith("error: ") for line in lines)
+    assert "nothing was changed" in lines[-1]
+    assert dump(demo.db) == before
+
+
+def test_bulk_status_file_refusals(demo, isolated):
+    demo.fails("bulk-status", *SITE, write(isolated, "rec,status\n1.1.1,complete\n"), says="lacks column(s)")
+    demo.fails("bulk-status", *SITE, write(isolated, "", "empty.csv"), says="is empty")
+    demo.fails("bulk-status", *SITE, write(isolated, "recommendation,status,as_of,note,reason\n", "h.csv"), says="no rows")
+    demo.fails("bulk-status", *SITE, isolated / "missing.csv", says="missing.csv")
+    demo.fails("bulk-status", "--site", "nowhere", write(isolated, "recommendation,status,as_of,note,reason\n1.1.1,complete,2026-01-01,,\n", "x.csv"), says="no engagement")
