@@ -15,10 +15,10 @@ from reformctl.dates import today
 from reformctl.model.engagements import get_engagement
 from reformctl.model.refs import finding_ref, rec_ref
 from reformctl.model.statuses import status_at, summarise
-from reformctl.model.vocab import PROGRAMS, STATUS_DEFINITIONS, STATUSES
+from reformctl.model.vocab import PROGRAMS, REASONS, STATUS_DEFINITIONS, STATUSES
 from reformctl.store import Store
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Which findings and recommendations are public at all.
 PUBLIC_FINDING_WHERE = "f.internal = 0 AND f.review != 'withdrawn'"
@@ -60,7 +60,8 @@ def build_public_report(store: Store, site: str, as_of: str | None = None) -> di
     )
     recs = store.rows(
         f"""SELECT r.finding_id AS _finding, {', '.join(REC_FIELDS)},
-                   {status_at('status')} AS status, {status_at('as_of')} AS status_as_of
+                   {status_at('status')} AS status, {status_at('as_of')} AS status_as_of,
+                   {status_at('reason')} AS status_reason
             FROM recommendations r JOIN findings f ON f.id = r.finding_id
             WHERE r.engagement_id = :eid AND r.dated <= :as_of AND f.dated <= :as_of AND {PUBLIC_REC_WHERE}
             ORDER BY r.finding_id, r.number""",
@@ -91,6 +92,9 @@ def build_public_report(store: Store, site: str, as_of: str | None = None) -> di
                     "status": status,
                     "status_label": STATUSES[status],
                     "status_as_of": rec["status_as_of"],
+                    # The reason category is public; the note and evidence behind it are not.
+                    "reason": rec["status_reason"],
+                    "reason_label": REASONS.get(rec["status_reason"] or ""),
                 })
             out_findings.append({
                 "number": finding_ref(area["number"], finding["number"]),
