@@ -87,6 +87,110 @@ def bulk_status(
         typer.echo("Dry run: nothing was written.")
 
 
+
+
+# Shading that reads without colour: darker for further along.
+BAR_CHARS = {"complete": "█", "partially-complete": "▓", "in-progress": "▒", "not-started": "░"}
+BAR_STYLES = {"complete": "green", "partially-complete": "yellow", "in-progress": "cyan", "not-started": "bright_black"}
+BAR_WIDTH = 24
+
+
+def _bar(area: dict):
+    from rich.text import Text
+
+    bar = Text()
+    if not area["total"]:
+        return Text("under development".ljust(BAR_WIDTH), style="italic")
+    used = 0
+    rows = [r for r in area["statuses"] if r["count"]]
+    for i, row in enumerate(rows):
+        width = max(1, BAR_WIDTH - used) if i == len(rows) - 1 else max(1, round(BAR_WIDTH * row["count"] / area["total"]))
+        used += width
+        bar.append(BAR_CHARS[row["status"]] * width, style=BAR_STYLES[row["status"]])
+    return bar
+
+
+def status(
+    ctx: typer.Context,
+    site: Annotated[Optional[str], typer.Option("--site", help="Only this engagement (default: every engagement).")] = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+) -> None:
+    """A dashboard of implementation across engagements: phase, next scheduled update, and a bar per focus area.
+
+    Bars: █ Complete, ▓ Partially Complete, ▒ In Progress, ░ Not Started.
+
+    Example: reformctl status --site brightwater-demo
+    """
+    from reformctl.model.dashboard import dashboard
+
+    store = context.store(ctx)
+    if site is not None:
+        get_engagement(store, site)
+    rows = dashboard(store, site)
+    if fmt is ListFormat.json:
+        print_json(rows)
+        return
+    if not rows:
+        typer.echo("No engagements yet. Create one with `reformctl new-engagement --from FILE.toml`.")
+        return
+    render_dashboard(console(), rows)
+
+
+def render_dashboard(out, rows: list[dict]) -> None:
+    """One heading line per engagement, then one line per focus area: title, bar, counts.
+
+    Plain lines rather than a Rich table: they fit an 80-column terminal and stay quick for
+    a thousand engagements."""
+    from rich.text import Text
+
+    title_width = max(16, min(44, out.width - BAR_WIDTH - 20))
+    out.print(Text(f"Implementation status as of {rows[0]['as_of']}", style="bold"))
+    out.print(Text("█ Complete ▓ Partially Complete ▒ In Progress ░ Not Started; counts C/PC/IP/NS", style="dim"))
+    for engagement in rows:
+        head = Text("\n")
+        head.append(engagement["site"], style="bold")
+        head.append(f"  {engagement['agency']}  ")
+        head.append(f"phase: {engagement['phase']}", style="magenta")
+        head.append("  next update: ")
+        if engagement["next_update"]:
+            head.append(engagement["next_update"], style="bold red" if engagement["update_overdue"] else "bold")
+            if engagement["update_overdue"]:
+                head.append(" (overdue)", style="bold red")
+        else:
+            head.append("not set", style="dim")
+        out.print(head)
+        for area in engagement["focus_areas"]:
+            title = f"{area['number']}. {area['title']}"
+            if len(title) > title_width:
+                title = title[: title_width - 1] + "…"
+            line = Text("  " + title.ljust(title_width) + " ")
+            line.append_text(_bar(area))
+            line.append(" " + "/".join(str(r["count"]) for r in area["statuses"]) + f"  ({area['total']})")
+            out.print(line, no_wrap=True, overflow="ellipsis")
+
+
+def schedule(
+    ctx: typer.Context,
+    site: SiteOption,
+    next_update: Annotated[str, typer.Option("--next-update", metavar="YYYY-MM-DD", help="Date of the next scheduled public status update.")],
+    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+) -> None:
+    """Set the date of an engagement's next scheduled status update (shown by `reformctl status`).
+
+    Example: reformctl schedule --site brightwater-demo --next-update 2026-12-31
+    """
+    from reformctl.model.dashboard import schedule_next_update
+
+    store = context.store(ctx)
+    done = schedule_next_update(store, get_engagement(store, site), next_update, context.actor(ctx))
+    if fmt is ListFormat.json:
+        print_json({k: done[k] for k in ("site", "next_update", "previous")})
+        return
+    typer.echo(f"{done['site']}: next update scheduled for {done['next_update']}")
+
+
 def register(app: typer.Typer) -> None:
     app.command("status-history")(status_history)
     app.command("bulk-status")(bulk_status)
+    app.command("schedule")(schedule)
+    app.command("status")(status)
