@@ -78,3 +78,54 @@ def test_bulk_status_file_refusals(demo, isolated):
     demo.fails("bulk-status", *SITE, write(isolated, "recommendation,status,as_of,note,reason\n", "h.csv"), says="no rows")
     demo.fails("bulk-status", *SITE, isolated / "missing.csv", says="missing.csv")
     demo.fails("bulk-status", "--site", "nowhere", write(isolated, "recommendation,status,as_of,note,reason\n1.1.1,complete,2026-01-01,,\n", "x.csv"), says="no engagement")
+
+
+def test_schedule_and_dashboard(demo):
+    demo.ok("new-engagement", "--site", "quiet", "--agency", "Quiet PD", "--focus-area", "Only area")
+    assert demo.json("schedule", *SITE, "--next-update", "2026-12-31")["next_update"] == "2026-12-31"
+    demo.fails("schedule", *SITE, "--next-update", "2026-01-01", says="in the past")
+    demo.fails("schedule", *SITE, "--next-update", "soon", says="not a real date")
+    rows = demo.json("status")
+    assert [r["site"] for r in rows] == ["brightwater-demo", "quiet"]
+    bright = rows[0]
+    assert bright["next_update"] == "2026-12-31" and not bright["update_overdue"]
+    assert [a["number"] for a in bright["focus_areas"]] == [1, 2, 3, 4, 5]
+    overview = demo.json("show", *SITE)
+    assert bright["total"] == sum(s["count"] for s in overview["status_summary"])
+    assert rows[1]["total"] == 0 and rows[1]["next_update"] is None
+    only = demo.json("status", *SITE)
+    assert only == [bright]
+    text = demo.ok("status")
+    assert "brightwater-demo" in text and "next update: 2026-12-31" in text and "under development" in text
+    assert "█" in text and "░" in text
+    demo.fails("status", "--site", "nowhere", says="no engagement")
+
+
+def test_dashboard_across_a_thousand_engagements(cli):
+    import sqlite3
+
+    cli.ok("engagements")  # creates the store
+    conn = sqlite3.connect(cli.db)
+    with conn:
+        for e in range(1000):
+            eid = f"e{e}"
+            conn.execute("INSERT INTO engagements (id, site, agency, program, phase, next_update, created_at, created_by) "
+                         "VALUES (?, ?, ?, 'organizational-assessment', 'implementation', ?, 'x', 't')",
+                         (eid, f"site-{e:04d}", f"Agency {e}", "2026-01-01" if e % 2 else None))
+            for a in range(1, 6):
+                conn.execute("INSERT INTO focus_areas VALUES (?, ?, ?, ?, ?)", (f"{eid}a{a}", eid, a, f"Area {a}", f"area-{a}"))
+                conn.execute("INSERT INTO findings (id, engagement_id, focus_area_id, number, title, dated, created_at, created_by) "
+                             "VALUES (?, ?, ?, 1, 't', '2025-01-01', 'x', 't')", (f"{eid}a{a}f", eid, f"{eid}a{a}"))
+                for r in (1, 2):
+                    rid = f"{eid}a{a}r{r}"
+                    conn.execute("INSERT INTO recommendations (id, engagement_id, finding_id, number, text, dated, created_at, created_by) "
+                                 "VALUES (?, ?, ?, ?, 't', '2025-01-01', 'x', 't')", (rid, eid, f"{eid}a{a}f", r))
+                    conn.execute("INSERT INTO status_updates (id, recommendation_id, status, as_of, recorded_at, recorded_by) "
+                                 "VALUES (?, ?, ?, '2025-06-30', 'x', 't')", (rid + "s", rid, "complete" if r == 1 else "in-progress"))
+    conn.close()
+    rows = cli.json("status")
+    assert len(rows) == 1000 and all(len(r["focus_areas"]) == 5 and r["total"] == 10 for r in rows)
+    assert rows[1]["update_overdue"] and not rows[0]["update_overdue"]
+    area = rows[0]["focus_areas"][0]
+    assert {s["status"]: s["count"] for s in area["statuses"]}["complete"] == 1
+    assert cli.ok("status").count("next update:") == 1000

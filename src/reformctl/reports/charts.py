@@ -62,7 +62,7 @@ def _svg(prefix: str, width: int, height: float, title: str, body: str) -> str:
 
 def focus_area_bars(areas: list[dict], prefix: str = "areas") -> str:
     """One stacked horizontal bar per focus area: its recommendations by status, counts on the bar."""
-    width, bar_h, row_h, top = 640, 22, 52, 30
+    width, bar_h, row_h, top = 480, 22, 52, 30
     body = [_legend(prefix, 0)]
     for i, area in enumerate(areas):
         y = top + i * row_h
@@ -92,7 +92,7 @@ def focus_area_bars(areas: list[dict], prefix: str = "areas") -> str:
 
 def status_over_time(points: list[dict], prefix: str = "timeline") -> str:
     """Stacked columns of status counts at each quarter end, with the total above each column."""
-    width, height, left, top, bottom = 640, 300, 36, 34, 48
+    width, height, left, top, bottom = 480, 280, 36, 34, 48
     plot_h = height - top - bottom
     body = [_legend(prefix, 0)]
     peak = max((p["total"] for p in points), default=0) or 1
