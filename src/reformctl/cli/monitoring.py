@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -114,6 +115,7 @@ def status(
     ctx: typer.Context,
     site: Annotated[Optional[str], typer.Option("--site", help="Only this engagement (default: every engagement).")] = None,
     fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+    svg: Annotated[Optional[Path], typer.Option("--svg", metavar="PATH", help="Also save the dashboard as an SVG picture (100 columns wide).")] = None,
 ) -> None:
     """A dashboard of implementation across engagements: phase, next scheduled update, and a bar per focus area.
 
@@ -134,6 +136,15 @@ def status(
         typer.echo("No engagements yet. Create one with `reformctl new-engagement --from FILE.toml`.")
         return
     render_dashboard(console(), rows)
+    if svg is not None:
+        from rich.console import Console
+
+        from reformctl.cli.reports import write_atomically
+
+        recorder = Console(record=True, width=100, file=io.StringIO(), force_terminal=True)
+        render_dashboard(recorder, rows)
+        write_atomically(svg, recorder.export_svg(title="reformctl status"))
+        typer.echo(f"Saved the dashboard to {svg}", err=True)
 
 
 def render_dashboard(out, rows: list[dict]) -> None:

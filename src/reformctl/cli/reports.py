@@ -46,6 +46,10 @@ def write_atomically(path: Path, content: str | bytes) -> None:
     try:
         with handle:
             handle.write(content)
+        # mkstemp makes the file private (0600); a report is for sharing, so use the usual mode.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(handle.name, 0o666 & ~umask)
         os.replace(handle.name, path)
     except BaseException:
         if os.path.exists(handle.name):
