@@ -216,3 +216,14 @@ def test_san_francisco_scale_renders_in_every_format(san_francisco, isolated):
     assert all(len(r["history"]) >= 2 for r in report["final"]["recommendations"])
     pages, texts = pdf_text(isolated / "sf-final.pdf")
     assert pages > 10 and "Scale City Police Department" in texts[-1]
+
+
+def test_committed_examples_are_current(demo):
+    """examples/output is what `sh examples/regenerate.sh` makes; regenerate it after changing a report."""
+    from conftest import EXAMPLES
+
+    for kind in KINDS:
+        for fmt, suffix in (("markdown", "md"), ("html", "html"), ("json", "json"), ("csv", "csv")):
+            committed = (EXAMPLES / "output" / f"brightwater-demo-{kind}.{suffix}").read_text(encoding="utf-8")
+            assert demo.ok("report", *SITE, "--kind", kind, "--format", fmt, "--as-of", AS_OF) == committed, (
+                f"examples/output/brightwater-demo-{kind}.{suffix} is stale: run sh examples/regenerate.sh")

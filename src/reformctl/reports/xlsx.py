@@ -35,15 +35,22 @@ def _header(sheet, row: int, names, bold):
         _put(sheet, row, col, name).font = bold
 
 
-def _fixed_zip(data: bytes) -> bytes:
-    """Rewrite the archive with fixed timestamps so that the same report gives the same bytes."""
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def _fixed_zip(data: bytes, stamp: str) -> bytes:
+    """Rewrite the archive with fixed timestamps so that the same report gives the same bytes
+    (openpyxl stamps the save time into docProps/core.xml; the report's as-of date goes there)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr
-            dst.writestr(fixed, src.read(info.filename))
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _MODIFIED.sub(rb"\g<1>" + stamp.encode() + rb"\g<2>", content)
+            dst.writestr(fixed, content)
     return out.getvalue()
 
 
@@ -110,4 +117,4 @@ def render_xlsx(report: dict) -> bytes:
         sheet.auto_filter.ref = f"A1:J{max(r, 1)}"
     buffer = io.BytesIO()
     book.save(buffer)
-    return _fixed_zip(buffer.getvalue())
+    return _fixed_zip(buffer.getvalue(), f"{report['as_of']}T00:00:00Z")
