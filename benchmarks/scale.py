@@ -30,7 +30,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         store = open_store(Path(folder) / "scale.db")
         start = time.perf_counter()
-        load_engagement(store, scale_engagement(), "benchmark", "benchmark")
+        load_engagement(store, scale_engagement(), "benchmark", "benchmark", approved_by="reviewer", phase="implementation")
         print(f"load the engagement: {time.perf_counter() - start:.2f} s")
         print(f"{'kind':<14} {'build':>8} " + " ".join(f"{fmt:>9}" for fmt in FORMATS))
         for kind in KINDS:

@@ -7,6 +7,8 @@ import zipfile
 
 import pytest
 
+from conftest import approve
+
 SITE = ("--site", "brightwater-demo")
 KINDS = ("status-update", "progress", "final")
 FORMATS = {"markdown": "md", "html": "html", "json": "json", "csv": "csv", "pdf": "pdf", "xlsx": "xlsx"}
@@ -85,6 +87,7 @@ def test_every_kind_is_reproducible_for_a_past_date(demo):
     before = {kind: demo.ok("report", *SITE, "--kind", kind, "--format", "json", "--as-of", AS_OF) for kind in KINDS}
     demo.ok("set-status", *SITE, "1.1.2", "complete", "--as-of", "2026-11-01")
     demo.ok("recommend", "--finding", "1.1", "--text", "A later recommendation.", *SITE)
+    approve(demo, "brightwater-demo", "1.1.4")
     for kind in KINDS:
         assert demo.ok("report", *SITE, "--kind", kind, "--format", "json", "--as-of", AS_OF) == before[kind]
     now = data(demo, "status-update", "2026-11-27")
@@ -156,6 +159,7 @@ def test_xlsx_cells_never_become_formulas(cli, isolated):
     cli.ok("new-engagement", "--site", "f", "--agency", "=HYPERLINK(\"x\")", "--focus-area", "Area")
     cli.ok("log-finding", "--site", "f", "--focus-area", "1", "--title", "=1+1")
     cli.ok("recommend", "--site", "f", "--finding", "1.1", "--text", "=cmd|' /C calc'!A0", "--owner", "@SUM(A1)")
+    approve(cli, "f", "1.1", "1.1.1")
     cli.ok("report", "--site", "f", "--format", "xlsx", "--output", isolated / "f.xlsx")
     book = load_workbook(isolated / "f.xlsx")
     cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row]
@@ -196,7 +200,7 @@ def san_francisco(cli):
 
     store = open_store(cli.db)
     try:
-        load_engagement(store, scale_engagement(), "scale", "tester")
+        load_engagement(store, scale_engagement(), "scale", "tester", approved_by="A. Reviewer", phase="implementation")
     finally:
         store.close()
     return cli

@@ -51,9 +51,9 @@ def root(
 
 
 def _register() -> None:
-    from reformctl.cli import engagements, findings, monitoring, reports
+    from reformctl.cli import engagements, findings, monitoring, releases, reports, review
 
-    for module in (engagements, findings, monitoring, reports):
+    for module in (engagements, findings, review, monitoring, reports, releases):
         module.register(app)
 
 

@@ -1,4 +1,4 @@
-"""The report command: the public report in Markdown, HTML, JSON or CSV."""
+"""The report command: the public (or internal) report of any kind in Markdown, HTML, JSON, CSV, PDF or XLSX."""
 
 from __future__ import annotations
 
@@ -64,6 +64,7 @@ def report(
     kind: Annotated[ReportKind, typer.Option("--kind", help="status-update (the public page), progress (about 6 and 12 months) or final.")] = ReportKind.status_update,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="PATH", help="Write to this file instead of stdout.")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="Report every status as it stood on this date (default today).")] = None,
+    internal: Annotated[bool, typer.Option("--internal", help="The team's working view: every record, review states, notes; marked INTERNAL - NOT FOR RELEASE.")] = False,
 ) -> None:
     """Export the public report: focus areas, the status table and charts, findings and recommendations.
 
@@ -75,11 +76,14 @@ def report(
 
     if fmt in BINARY_FORMATS and output is None:
         raise CliError(f"--format {fmt.value} writes a binary file; give --output FILE.{fmt.value}")
-    data = build_report(context.store(ctx), site, parse_date(as_of, "--as-of") if as_of else None, kind.value)
+    data = build_report(context.store(ctx), site, parse_date(as_of, "--as-of") if as_of else None, kind.value,
+                        internal=internal)
     text = render(data, fmt.value)
     if output is not None:
         write_atomically(output, text)
-        typer.echo(f"Wrote the {kind.value} {fmt.value} report of {site} as of {data['as_of']} to {output}", err=True)
+        which = "internal" if internal else "public"
+        typer.echo(f"Wrote the {which} {kind.value} {fmt.value} report of {site} as of {data['as_of']} to {output}",
+                   err=True)
     elif fmt is ReportFormat.markdown and sys.stdout.isatty():
         from rich.console import Console
         from rich.markdown import Markdown

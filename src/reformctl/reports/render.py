@@ -6,6 +6,9 @@ import json
 
 FORMATS = ("markdown", "html", "json", "csv", "pdf", "xlsx")
 BINARY = ("pdf", "xlsx")
+# What `publish` writes into a release folder: every public format.
+PUBLISHED_FORMATS = FORMATS
+EXTENSIONS = {"markdown": "md", "html": "html", "json": "json", "csv": "csv", "pdf": "pdf", "xlsx": "xlsx"}
 
 
 def render(report: dict, fmt: str) -> str | bytes:
