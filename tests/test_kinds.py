@@ -231,3 +231,32 @@ def test_committed_examples_are_current(demo):
             committed = (EXAMPLES / "output" / f"brightwater-demo-{kind}.{suffix}").read_text(encoding="utf-8")
             assert demo.ok("report", *SITE, "--kind", kind, "--format", fmt, "--as-of", AS_OF) == committed, (
                 f"examples/output/brightwater-demo-{kind}.{suffix} is stale: run sh examples/regenerate.sh")
+
+
+def test_changes_are_measured_against_releases(demo, isolated):
+    demo.ok("publish", *SITE, "--kind", "progress", "--as-of", "2026-03-31", "--output", isolated / "r1")
+    demo.ok("publish", *SITE, "--as-of", "2026-06-30", "--output", isolated / "r2")
+    report = data(demo, "progress")
+    assert report["changes"]["since"] == "2026-06-30" and report["changes"]["basis"] == "release 2, status-update"
+    moved = report["progress"]["moved"]
+    assert moved["since"] == "2026-03-31" and moved["basis"] == "release 1, progress"
+    assert report["progress"]["period"]["previous_report"] == "2026-03-31"
+    assert {c["number"] for c in report["changes"]["status_changes"]} <= {c["number"] for c in moved["status_changes"]}
+    # A report as of a date before every release still compares with the previous quarter end.
+    assert data(demo, "status-update", "2026-03-31")["changes"]["basis"] == "previous quarter end"
+    # The release folder holds every format of its kind, PDF and XLSX included, and verifies.
+    files = sorted(p.name for p in (isolated / "r1").iterdir())
+    assert files == ["brightwater-demo-release-1." + ext for ext in ("csv", "html", "json", "md", "pdf", "xlsx")] + ["manifest.json"]
+    assert json.loads((isolated / "r1" / "brightwater-demo-release-1.json").read_text())["kind"] == "progress"
+    demo.ok("verify", isolated / "r1")
+    releases = demo.json("releases", *SITE)
+    assert [r["kind"] for r in releases] == ["progress", "status-update"]
+
+
+def test_internal_report_of_every_kind_is_marked_on_every_page(demo, isolated):
+    target = isolated / "internal.pdf"
+    demo.ok("report", *SITE, "--internal", "--kind", "final", "--format", "pdf", "--as-of", AS_OF, "--output", target)
+    pages, texts = pdf_text(target)
+    assert pages > 3 and all("INTERNAL" in t for t in texts)
+    internal = json.loads(demo.ok("report", *SITE, "--internal", "--kind", "final", "--format", "json", "--as-of", AS_OF))
+    assert internal["classification"].startswith("INTERNAL") and internal["final"]["totals"]["recommendations"] >= 38
