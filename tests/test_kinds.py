@@ -104,6 +104,13 @@ def test_internal_text_stays_out_of_every_kind(demo, isolated):
                 assert f["title"] not in text
             assert "Marisol Tennant" not in text and "[[" not in text
             assert "Board membership is set by city ordinance" not in text  # notes stay internal
+    from openpyxl import load_workbook
+
+    demo.ok("report", *SITE, "--kind", "final", "--format", "xlsx", "--as-of", AS_OF, "--output", isolated / "t.xlsx")
+    cells = " ".join(str(c.value) for ws in load_workbook(isolated / "t.xlsx").worksheets
+                     for row in ws.iter_rows() for c in row if c.value is not None)
+    assert "Marisol Tennant" not in cells and "[[" not in cells
+    assert not [f for f in internal if f["title"] in cells]
 
 
 def pdf_text(path):
