@@ -19,9 +19,10 @@ def _weasyprint():
     except ImportError:
         raise MissingPdfSupport("PDF output needs WeasyPrint; install it with `pip install weasyprint`") from None
     except OSError as exc:  # WeasyPrint loads Pango with ctypes when it is imported
+        detail = str(exc).split(":")[0]
         raise MissingPdfSupport(
-            f"PDF output needs the Pango libraries ({str(exc).split(':')[0]} failed to load); "
-            f"install them with `sudo apt-get install {SYSTEM_PACKAGES}`"
+            f"PDF output needs the Pango text libraries, which could not be loaded ({detail}); "
+            f"install them with `sudo apt-get install {SYSTEM_PACKAGES}` (Debian, Ubuntu)"
         ) from None
     return weasyprint
 
