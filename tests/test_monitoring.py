@@ -1,7 +1,5 @@
 """Status reasons and evidence, a recommendation's timeline, and a quarter's review from CSV."""
 
-import json
-
 SITE = ("--site", "brightwater-demo")
 
 
