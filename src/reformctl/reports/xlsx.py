@@ -104,11 +104,16 @@ def render_xlsx(report: dict) -> bytes:
         _header(sheet, 1, HEADER, bold)
         r = 1
         for finding in area["findings"]:
-            for rec in finding["recommendations"]:
+            for rec in finding.get("recommendations", []):
                 r += 1
-                values = (f"{area['number']}. {area['title']}", finding["number"], finding["title"], rec["number"],
-                          rec["text"], rec["priority"] or "", rec["owner"] or "", rec["status_label"],
-                          rec["status_as_of"] or "", rec.get("reason_label") or "")
+                if rec.get("withdrawn") or finding.get("withdrawn"):
+                    # Published once and withdrawn since: the number stays, with nothing else.
+                    values = (f"{area['number']}. {area['title']}", finding["number"], "", rec["number"],
+                              "", "", "", "Withdrawn", "", "")
+                else:
+                    values = (f"{area['number']}. {area['title']}", finding["number"], finding["title"],
+                              rec["number"], rec["text"], rec["priority"] or "", rec["owner"] or "",
+                              rec["status_label"], rec["status_as_of"] or "", rec.get("reason_label") or "")
                 for col, value in enumerate(values, start=1):
                     _put(sheet, r, col, value).alignment = wrap
         for col, width in enumerate(WIDTHS, start=1):
