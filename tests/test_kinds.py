@@ -267,3 +267,19 @@ def test_internal_report_of_every_kind_is_marked_on_every_page(demo, isolated):
     assert pages > 3 and all("INTERNAL" in t for t in texts)
     internal = json.loads(demo.ok("report", *SITE, "--internal", "--kind", "final", "--format", "json", "--as-of", AS_OF))
     assert internal["classification"].startswith("INTERNAL") and internal["final"]["totals"]["recommendations"] >= 38
+
+
+def test_chart_fills_differ_in_lightness_and_carry_labels(demo):
+    """Greyscale-safe: each status's fill has its own lightness (Partially Complete is hatched too)."""
+    from reformctl.reports import charts
+
+    def lightness(colour):
+        r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    fills = {s: f.replace("url(#{p}-hatch)", charts.HATCH_BASE) for s, (f, _) in charts.FILLS.items()}
+    levels = sorted(lightness(c) for c in fills.values())
+    assert all(b - a > 30 for a, b in zip(levels, levels[1:])), fills
+    html = demo.ok("report", *SITE, "--format", "html", "--as-of", AS_OF)
+    assert ">Recommendations by status in each focus area</title>" in html
+    assert "Partially Complete: 1 (11%)" in html  # every segment says what it is

@@ -127,3 +127,12 @@ def test_dashboard_across_a_thousand_engagements(cli):
     area = rows[0]["focus_areas"][0]
     assert {s["status"]: s["count"] for s in area["statuses"]}["complete"] == 1
     assert cli.ok("status").count("next update:") == 1000
+
+
+def test_bulk_status_from_stdin(demo):
+    import json
+
+    out = demo.ok("bulk-status", *SITE, "-", "--format", "json",
+                  input="recommendation,status,as_of,note,reason\n1.2.1,complete,2026-11-01,,\n")
+    data = json.loads(out)
+    assert data["applied"] == 1 and data["rows"][0]["number"] == "1.2.1"
