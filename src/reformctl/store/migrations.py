@@ -161,6 +161,25 @@ def m002_review_and_releases(db: Database) -> None:
             """INSERT INTO review_history (id, engagement_id, record_type, record_id, review, on_date, at, actor)
                SELECT lower(hex(randomblob(16))), engagement_id, 'recommendation', id, review, dated, created_at, created_by
                FROM recommendations""",
+            # What the public sees of a record is the version last approved: an edit goes back
+            # through review while the approved wording stays public, and a report as of a past
+            # date shows the wording approved then.
+            """CREATE TABLE approved_versions (
+                id TEXT PRIMARY KEY,
+                engagement_id TEXT NOT NULL REFERENCES engagements(id),
+                record_type TEXT NOT NULL CHECK (record_type IN ('finding', 'recommendation')),
+                record_id TEXT NOT NULL,
+                on_date TEXT NOT NULL,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                title TEXT,
+                body TEXT,
+                text TEXT,
+                priority TEXT,
+                owner TEXT,
+                due TEXT
+            )""",
+            "CREATE INDEX approved_versions_record ON approved_versions (record_id, on_date)",
             """CREATE TABLE notes (
                 id TEXT PRIMARY KEY,
                 engagement_id TEXT NOT NULL REFERENCES engagements(id),
@@ -206,6 +225,16 @@ def m002_review_and_releases(db: Database) -> None:
             _no_delete("releases"),
             _no_delete("release_items"),
             _no_delete("protected_terms"),
+            _no_delete("approved_versions"),
+            "CREATE TRIGGER approved_versions_frozen BEFORE UPDATE ON approved_versions "
+            "BEGIN SELECT RAISE(ABORT, 'an approved version never changes'); END",
+            # A published number never changes (drafts may be renumbered, e.g. by a merge).
+            "CREATE TRIGGER findings_published_number BEFORE UPDATE OF number, focus_area_id ON findings "
+            "WHEN EXISTS (SELECT 1 FROM release_items WHERE record_id = OLD.id) "
+            "BEGIN SELECT RAISE(ABORT, 'a published finding keeps its number'); END",
+            "CREATE TRIGGER recommendations_published_number BEFORE UPDATE OF number, finding_id ON recommendations "
+            "WHEN EXISTS (SELECT 1 FROM release_items WHERE record_id = OLD.id) "
+            "BEGIN SELECT RAISE(ABORT, 'a published recommendation keeps its number'); END",
             "CREATE TRIGGER releases_frozen BEFORE UPDATE ON releases "
             "BEGIN SELECT RAISE(ABORT, 'a published release never changes'); END",
         ],
