@@ -45,14 +45,15 @@ def publish(store: Store, site: str, output: Path, actor: str, kind: str = "stat
     if output.exists() and (not output.is_dir() or any(output.iterdir())):
         raise Refused(f"{output} already exists and is not an empty folder; publish into a new folder")
 
-    result = check(store, site, as_of)
-    if result["errors"] and override_reason is None:
-        raise Refused(f"the check found {result['errors']} error(s) in what would be published; fix them "
-                      f"(`reformctl check --site {site} --as-of {as_of}`) or publish with --override-check --reason TEXT")
-
-    report = build_public_report(store, site, as_of)
-    output.parent.mkdir(parents=True, exist_ok=True)
+    # Check, build, write and record all under the write lock, so that what was checked is what
+    # is published and recorded, whatever another process does meanwhile.
     with store.write():
+        result = check(store, site, as_of)
+        if result["errors"] and override_reason is None:
+            raise Refused(f"the check found {result['errors']} error(s) in what would be published; fix them "
+                          f"(`reformctl check --site {site} --as-of {as_of}`) or publish with --override-check --reason TEXT")
+        report = build_public_report(store, site, as_of)
+        output.parent.mkdir(parents=True, exist_ok=True)
         number = store.value("SELECT COALESCE(MAX(number), 0) + 1 FROM releases WHERE engagement_id = ?",
                              (engagement["id"],))
         report["release"] = {"number": number, "kind": kind}
