@@ -161,25 +161,6 @@ def m002_review_and_releases(db: Database) -> None:
             """INSERT INTO review_history (id, engagement_id, record_type, record_id, review, on_date, at, actor)
                SELECT lower(hex(randomblob(16))), engagement_id, 'recommendation', id, review, dated, created_at, created_by
                FROM recommendations""",
-            # What the public sees of a record is the version last approved: an edit goes back
-            # through review while the approved wording stays public, and a report as of a past
-            # date shows the wording approved then.
-            """CREATE TABLE approved_versions (
-                id TEXT PRIMARY KEY,
-                engagement_id TEXT NOT NULL REFERENCES engagements(id),
-                record_type TEXT NOT NULL CHECK (record_type IN ('finding', 'recommendation')),
-                record_id TEXT NOT NULL,
-                on_date TEXT NOT NULL,
-                at TEXT NOT NULL,
-                actor TEXT NOT NULL,
-                title TEXT,
-                body TEXT,
-                text TEXT,
-                priority TEXT,
-                owner TEXT,
-                due TEXT
-            )""",
-            "CREATE INDEX approved_versions_record ON approved_versions (record_id, on_date)",
             """CREATE TABLE notes (
                 id TEXT PRIMARY KEY,
                 engagement_id TEXT NOT NULL REFERENCES engagements(id),
@@ -225,6 +206,51 @@ def m002_review_and_releases(db: Database) -> None:
             _no_delete("releases"),
             _no_delete("release_items"),
             _no_delete("protected_terms"),
+            "CREATE TRIGGER releases_frozen BEFORE UPDATE ON releases "
+            "BEGIN SELECT RAISE(ABORT, 'a published release never changes'); END",
+        ],
+    )
+
+
+
+@migrations()
+def m003_approved_versions(db: Database) -> None:
+    """Approved versions of records, and published numbers frozen by the store itself."""
+    _run(
+        db,
+        [
+            # What the public sees of a record is the version last approved: an edit goes back
+            # through review while the approved wording stays public, and a report as of a past
+            # date shows the wording approved then.
+            """CREATE TABLE approved_versions (
+                id TEXT PRIMARY KEY,
+                engagement_id TEXT NOT NULL REFERENCES engagements(id),
+                record_type TEXT NOT NULL CHECK (record_type IN ('finding', 'recommendation')),
+                record_id TEXT NOT NULL,
+                on_date TEXT NOT NULL,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                title TEXT,
+                body TEXT,
+                text TEXT,
+                priority TEXT,
+                owner TEXT,
+                due TEXT
+            )""",
+            "CREATE INDEX approved_versions_record ON approved_versions (record_id, on_date)",
+            # Records approved before this migration: their current wording, as of their last approval.
+            """INSERT INTO approved_versions (id, engagement_id, record_type, record_id, on_date, at, actor, title, body)
+               SELECT lower(hex(randomblob(16))), f.engagement_id, 'finding', f.id, rh.on_date, rh.at, rh.actor, f.title, f.body
+               FROM findings f JOIN review_history rh ON rh.rowid = (
+                   SELECT h.rowid FROM review_history h WHERE h.record_id = f.id AND h.review = 'approved'
+                   ORDER BY h.on_date DESC, h.rowid DESC LIMIT 1)""",
+            """INSERT INTO approved_versions (id, engagement_id, record_type, record_id, on_date, at, actor,
+                                              text, priority, owner, due)
+               SELECT lower(hex(randomblob(16))), r.engagement_id, 'recommendation', r.id, rh.on_date, rh.at, rh.actor,
+                      r.text, r.priority, r.owner, r.due
+               FROM recommendations r JOIN review_history rh ON rh.rowid = (
+                   SELECT h.rowid FROM review_history h WHERE h.record_id = r.id AND h.review = 'approved'
+                   ORDER BY h.on_date DESC, h.rowid DESC LIMIT 1)""",
             _no_delete("approved_versions"),
             "CREATE TRIGGER approved_versions_frozen BEFORE UPDATE ON approved_versions "
             "BEGIN SELECT RAISE(ABORT, 'an approved version never changes'); END",
@@ -235,8 +261,6 @@ def m002_review_and_releases(db: Database) -> None:
             "CREATE TRIGGER recommendations_published_number BEFORE UPDATE OF number, finding_id ON recommendations "
             "WHEN EXISTS (SELECT 1 FROM release_items WHERE record_id = OLD.id) "
             "BEGIN SELECT RAISE(ABORT, 'a published recommendation keeps its number'); END",
-            "CREATE TRIGGER releases_frozen BEFORE UPDATE ON releases "
-            "BEGIN SELECT RAISE(ABORT, 'a published release never changes'); END",
         ],
     )
 
