@@ -147,7 +147,7 @@ def test_xlsx_tracker_reads_back(demo, isolated):
     book = load_workbook(target)
     assert book.sheetnames[0] == "Summary" and len(book.sheetnames) == 6
     summary = book["Summary"]
-    assert summary["B1"].value == "Brightwater City Police Department"
+    assert summary["B1"].value.startswith("Brightwater City Police Department")
     sheet = book.worksheets[1]
     header = [c.value for c in sheet[1]]
     assert header == ["Focus area", "Finding", "Finding text", "Recommendation", "Recommendation text",

@@ -102,7 +102,9 @@ def test_schedule_and_dashboard(demo):
 def test_dashboard_across_a_thousand_engagements(cli):
     import sqlite3
 
-    cli.ok("engagements")  # creates the store
+    from reformctl.store import open_store
+
+    open_store(cli.db).close()  # creates and migrates the store
     conn = sqlite3.connect(cli.db)
     with conn:
         for e in range(1000):

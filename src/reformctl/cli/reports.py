@@ -46,10 +46,9 @@ def write_atomically(path: Path, content: str | bytes) -> None:
     try:
         with handle:
             handle.write(content)
-        # mkstemp makes the file private (0600); a report is for sharing, so use the usual mode.
         umask = os.umask(0)
         os.umask(umask)
-        os.chmod(handle.name, 0o666 & ~umask)
+        os.chmod(handle.name, 0o666 & ~umask)  # temporary files are 0600; a report is for sharing
         os.replace(handle.name, path)
     except BaseException:
         if os.path.exists(handle.name):
@@ -70,14 +69,13 @@ def report(
 
     Example: reformctl report --site north-miami --kind progress --format pdf --output north-miami.pdf
     """
-    from reformctl.dates import parse_date
+    from reformctl.dates import past_date
     from reformctl.reports.kinds import build_report
     from reformctl.reports.render import render
 
     if fmt in BINARY_FORMATS and output is None:
         raise CliError(f"--format {fmt.value} writes a binary file; give --output FILE.{fmt.value}")
-    data = build_report(context.store(ctx), site, parse_date(as_of, "--as-of") if as_of else None, kind.value,
-                        internal=internal)
+    data = build_report(context.store(ctx), site, past_date(as_of, "--as-of"), kind.value, internal=internal)
     text = render(data, fmt.value)
     if output is not None:
         write_atomically(output, text)
