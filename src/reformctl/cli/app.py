@@ -51,9 +51,9 @@ def root(
 
 
 def _register() -> None:
-    from reformctl.cli import engagements, findings, reports
+    from reformctl.cli import engagements, field, findings, reports
 
-    for module in (engagements, findings, reports):
+    for module in (engagements, findings, field, reports):
         module.register(app)
 
 

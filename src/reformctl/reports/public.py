@@ -15,7 +15,7 @@ from reformctl.dates import today
 from reformctl.model.engagements import get_engagement
 from reformctl.model.refs import finding_ref, rec_ref
 from reformctl.model.statuses import status_at, summarise
-from reformctl.model.vocab import PROGRAMS, STATUS_DEFINITIONS, STATUSES
+from reformctl.model.vocab import ACTIVITY_METHODS, PROGRAMS, STATUS_DEFINITIONS, STATUSES, count_phrase
 from reformctl.store import Store
 
 SCHEMA_VERSION = 1
@@ -107,6 +107,7 @@ def build_public_report(store: Store, site: str, as_of: str | None = None) -> di
             "findings": out_findings,
         })
     summary = summarise(all_statuses)
+    activities = activity_counts(store, eid, as_of)
     return {
         "schema_version": SCHEMA_VERSION,
         "generator": f"reformctl {__version__}",
@@ -119,5 +120,17 @@ def build_public_report(store: Store, site: str, as_of: str | None = None) -> di
         "status_summary": summary,
         "total_recommendations": len(all_statuses),
         "total_findings": sum(len(a["findings"]) for a in out_areas),
+        "data_collection": activities,
+        "data_collection_text": ", ".join(a["text"] for a in activities),
         "focus_areas": out_areas,
     }
+
+
+def activity_counts(store: Store, engagement_id: str, as_of: str) -> list[dict]:
+    """How many activities of each method took place up to AS_OF: the only public trace of field
+    work (no dates, participants, summaries, team or evidence), in the vocabulary's order."""
+    counts = {row["method"]: row["n"] for row in store.rows(
+        "SELECT method, COUNT(*) AS n FROM activities WHERE engagement_id = ? AND dated <= ? GROUP BY method",
+        (engagement_id, as_of))}
+    return [{"method": method, "count": counts[method], "text": count_phrase(method, counts[method])}
+            for method in ACTIVITY_METHODS if counts.get(method)]
