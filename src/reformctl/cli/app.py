@@ -51,9 +51,9 @@ def root(
 
 
 def _register() -> None:
-    from reformctl.cli import engagements, field, findings, reports
+    from reformctl.cli import backups, engagements, field, findings, reports, search
 
-    for module in (engagements, findings, field, reports):
+    for module in (engagements, findings, field, reports, search, backups):
         module.register(app)
 
 
