@@ -51,9 +51,9 @@ def root(
 
 
 def _register() -> None:
-    from reformctl.cli import backups, engagements, field, findings, reports, search
+    from reformctl.cli import backups, engagements, exchange, field, findings, reports, search
 
-    for module in (engagements, findings, field, reports, search, backups):
+    for module in (engagements, findings, field, reports, exchange, search, backups):
         module.register(app)
 
 
