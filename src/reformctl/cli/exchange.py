@@ -55,5 +55,98 @@ def export(
         typer.echo(f"Wrote {done['files']} files for {site} to {bundle}", err=True)
 
 
+PROGRESS_FROM = 5_000  # rows: below this an import is over before a bar would help
+
+
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Optional[Path], typer.Argument(metavar="FILE", help="A .csv or .xlsx spreadsheet (columns in the README).")] = None,
+    site: Annotated[Optional[str], typer.Option("--site", help="The engagement to import the spreadsheet into.")] = None,
+    bundle: Annotated[Optional[Path], typer.Option("--bundle", metavar="DIR", help="Load an engagement bundle written by `export --bundle`.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check everything and say what would be written, but write nothing.")] = False,
+    fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
+) -> None:
+    """Import findings, recommendations and status updates from a spreadsheet, or load a bundle.
+
+    Example: reformctl import --site north-miami tracker.csv --dry-run
+    """
+    if (file is None) == (bundle is None):
+        raise CliUsageError("give a spreadsheet FILE (with --site) or --bundle DIR")
+    if bundle is not None:
+        from reformctl.model.bundle import import_bundle
+
+        done = _rows_or_exit(lambda: import_bundle(context.store(ctx), bundle, context.actor(ctx), dry_run=dry_run))
+        if fmt is WriteFormat.json:
+            print_json(done)
+        else:
+            verb = "Would load" if dry_run else "Loaded"
+            typer.echo(f"{verb} {done['site']} from {bundle}: " + ", ".join(f"{n} {k}" for k, n in done["counts"].items()))
+        return
+    if not site:
+        raise CliUsageError("importing a spreadsheet needs --site SLUG")
+    from reformctl.model.engagements import get_engagement
+    from reformctl.model.importer import apply_plan, plan_import
+    from reformctl.model.sheets import read_sheet
+
+    header, rows = _rows_or_exit(lambda: read_sheet(file))
+    store = context.store(ctx)
+    engagement = get_engagement(store, site)
+    with _progress(len(rows)) as advance:
+        def run():
+            if dry_run:
+                return plan_import(store, engagement, header, rows, context.actor(ctx), str(file), advance)
+            with store.write():  # checked and written under one lock: no one can take a number in between
+                plan = plan_import(store, engagement, header, rows, context.actor(ctx), str(file), advance)
+                apply_plan(store, plan)
+                return plan
+
+        plan = _rows_or_exit(run)
+    counts = plan.counts()
+    if fmt is WriteFormat.json:
+        print_json({"dry_run": dry_run, "rows": len(rows), **counts})
+        return
+    verb = "Would import" if dry_run else "Imported"
+    typer.echo(f"{verb} {counts['findings']} findings, {counts['recommendations']} recommendations and "
+               f"{counts['status_updates']} status updates from {len(rows)} rows of {file} "
+               f"({counts['unchanged']} rows unchanged)")
+
+
+def _rows_or_exit(fn):
+    """Run FN; a RowErrors becomes one stderr line per error, then exit 1."""
+    from reformctl.errors import RowErrors
+
+    try:
+        return fn()
+    except RowErrors as exc:
+        for line in exc.lines():
+            typer.echo(f"error: {line}", err=True)
+        raise typer.Exit(1) from None
+
+
+class _progress:
+    """A Rich progress bar on stderr for big files, only when stderr is a terminal."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.bar = None
+
+    def __enter__(self):
+        if self.total < PROGRESS_FROM or not sys.stderr.isatty():
+            return None
+        from rich.console import Console
+        from rich.progress import Progress
+
+        self.bar = Progress(console=Console(stderr=True), transient=True)
+        self.bar.start()
+        task = self.bar.add_task("Checking rows", total=self.total)
+        return lambda n: self.bar.advance(task, n)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+        return False
+
+
 def register(app: typer.Typer) -> None:
     app.command("export")(export)
+    app.command("import")(import_)
