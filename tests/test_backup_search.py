@@ -92,9 +92,11 @@ def test_backup_is_consistent_while_another_process_writes(demo, tmp_path):
 def test_search_finds_ranks_and_highlights(demo):
     demo.ok("activity", "--site", SITE, "--method", "interview", "--date", "2025-03-01",
             "--summary", "Patrol officers described body camera retention problems")
+    demo.ok("note", "--site", SITE, "1.1.1", "Ask about the camera vendor contract")
     rows = demo.json("search", "camera")
     kinds = {r["kind"] for r in rows}
-    assert kinds == {"finding", "recommendation", "activity"}
+    assert kinds == {"finding", "recommendation", "activity", "note"}
+    assert [r["ref"] for r in rows if r["kind"] == "note"] == ["1.1.1"]
     assert all("**camera" in (r["text"] or "") + (r["title"] or "") for r in rows)
     assert [r["rank"] for r in rows] == sorted(r["rank"] for r in rows)
     assert demo.json("search", "camera", "--site", SITE) == rows

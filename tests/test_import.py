@@ -46,8 +46,12 @@ def test_the_tracker_reads_back_in(demo, tmp_path):
     # Into a fresh engagement with the same focus areas: the public record, renumbered identically.
     areas = [a["title"] for a in demo.json("show", "--site", SITE)["focus_areas"]]
     demo.ok("new-engagement", "--site", "copy", "--agency", "Copy PD", *[x for t in areas for x in ("--focus-area", t)])
-    done = demo.json("import", "--site", "copy", tracker)
+    demo.fails("import", "--site", "copy", tracker, "--approved-by", "tester", says="four eyes")
+    drafts = demo.json("import", "--site", "copy", tracker, "--dry-run")
+    assert drafts["recommendations"] == 38
+    done = demo.json("import", "--site", "copy", tracker, "--approved-by", "Rita Reviewer")
     assert done["recommendations"] == 38
+    assert {f["review"] for f in demo.json("findings", "--site", "copy")} == {"approved"}
     original = json.loads(demo.ok("report", "--site", SITE, "--format", "json"))
     copied = json.loads(demo.ok("report", "--site", "copy", "--format", "json"))
     strip = lambda r: [(f["number"], f["title"], [(x["number"], x["text"], x["status"], x["status_as_of"], x["owner"],
@@ -73,6 +77,9 @@ def test_status_updates_and_new_records(demo, tmp_path):
     assert found["5.9"]["title"] == "A new finding from the spreadsheet" and found["5.9"]["dated"] == "2026-09-01"
     assert [r["text"] for r in found["5.9"]["recommendations"]] == ["Do the new thing.", "=SUM(A1)"]
     assert found["1.1"]["recommendations"][0]["status"] == "in-progress"
+    assert found["5.9"]["review"] == "draft"
+    history = demo.json("history", "--site", SITE, "--ref", "5.9")
+    assert history and history[0]["action"] == "create"
     # The next finding logged by hand follows on.
     assert demo.json("log-finding", "--site", SITE, "--focus-area", "5", "--title", "Next")["number"] == "5.10"
 

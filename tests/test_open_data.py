@@ -43,8 +43,13 @@ def test_nothing_internal_reaches_the_public_db(demo, tmp_path):
     secret = demo.json("log-finding", "--site", SITE, "--focus-area", "1", "--title", "Secret internal finding Zanzibar",
                        "--internal")
     demo.ok("recommend", "--site", SITE, "--finding", secret["number"], "--text", "Zanzibar recommendation")
-    demo.ok("log-finding", "--site", SITE, "--focus-area", "2", "--title", "Public finding",
-            "--body", "Visible text [[Complainant Rutherford Vane said so]] continues.")
+    public = demo.json("log-finding", "--site", SITE, "--focus-area", "2", "--title", "Public finding",
+                       "--body", "Visible text [[Complainant Rutherford Vane said so]] continues. Officer Ignatius Pell.")
+    demo.ok("submit", "--site", SITE, public["number"])
+    demo.ok("--as", "reviewer", "review", "--site", SITE, public["number"], "--decision", "approve")
+    demo.ok("note", "--site", SITE, "1.1", "Internal note about Theodora Quince")
+    demo.ok("protect", "--site", SITE, "Ignatius Pell")
+    demo.ok("--as", "reviewer", "review", "--site", SITE, "1.2", "--decision", "withdraw", "--comment", "dup")
     out = tmp_path / "all.db"
     demo.ok("export", "--public-db", out)
     text = everything(out)
@@ -53,9 +58,9 @@ def test_nothing_internal_reaches_the_public_db(demo, tmp_path):
     for f in internal:
         assert f["title"] not in text and (not f["body"] or f["body"][:60] not in text)
     for needle in ("Zanzibar", "Rutherford Vane", "[[", "Quentin Blackwood", "Wilhelmina Frost", act["id"],
-                   "Marisol Tennant", "Kasprzak", "tester"):
+                   "Marisol Tennant", "Kasprzak", "tester", "Theodora Quince", "Ignatius Pell", "reviewer"):
         assert needle not in text, needle
-    assert "Visible text continues." in text
+    assert "Visible text continues. Officer [withheld]." in text
     assert "1 interview" in text
 
 

@@ -51,9 +51,9 @@ def root(
 
 
 def _register() -> None:
-    from reformctl.cli import backups, engagements, exchange, field, findings, reports, search
+    from reformctl.cli import backups, engagements, exchange, field, findings, releases, reports, review, search
 
-    for module in (engagements, findings, field, reports, exchange, search, backups):
+    for module in (engagements, findings, review, field, reports, releases, exchange, search, backups):
         module.register(app)
 
 

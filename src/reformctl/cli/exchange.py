@@ -63,6 +63,7 @@ def import_(
     file: Annotated[Optional[Path], typer.Argument(metavar="FILE", help="A .csv or .xlsx spreadsheet (columns in the README).")] = None,
     site: Annotated[Optional[str], typer.Option("--site", help="The engagement to import the spreadsheet into.")] = None,
     bundle: Annotated[Optional[Path], typer.Option("--bundle", metavar="DIR", help="Load an engagement bundle written by `export --bundle`.")] = None,
+    approved_by: Annotated[Optional[str], typer.Option("--approved-by", metavar="NAME", help="New records arrive approved by this reviewer (for an already-reviewed tracker); default: drafts.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check everything and say what would be written, but write nothing.")] = False,
     fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
 ) -> None:
@@ -94,9 +95,11 @@ def import_(
     with _progress(len(rows)) as advance:
         def run():
             if dry_run:
-                return plan_import(store, engagement, header, rows, context.actor(ctx), str(file), advance)
+                return plan_import(store, engagement, header, rows, context.actor(ctx), str(file), advance,
+                                   approved_by)
             with store.write():  # checked and written under one lock: no one can take a number in between
-                plan = plan_import(store, engagement, header, rows, context.actor(ctx), str(file), advance)
+                plan = plan_import(store, engagement, header, rows, context.actor(ctx), str(file), advance,
+                                   approved_by)
                 apply_plan(store, plan)
                 return plan
 

@@ -51,6 +51,7 @@ class Plan:
     findings: list[dict] = field(default_factory=list)
     recommendations: list[dict] = field(default_factory=list)
     status_updates: list[dict] = field(default_factory=list)
+    review_history: list[dict] = field(default_factory=list)
     events: list[tuple] = field(default_factory=list)
     unchanged: int = 0
 
@@ -98,11 +99,22 @@ def _priority(value: str) -> str:
 
 def plan_import(
     store: Store, engagement: dict, header: list[str], rows: list[tuple[int, list[str]]], actor: str,
-    source: str, progress: Callable[[int], None] | None = None,
+    source: str, progress: Callable[[int], None] | None = None, approved_by: str | None = None,
 ) -> Plan:
-    """Check every row and work out what to write; raises RowErrors listing every problem."""
+    """Check every row and work out what to write; raises RowErrors listing every problem.
+
+    New records are drafts, or, with APPROVED_BY, submitted by ACTOR and approved by that
+    reviewer (for a spreadsheet that holds an already-reviewed record, such as a tracker).
+    """
     errs = _Rows()
     require_findings_allowed(engagement)
+    if approved_by is not None:
+        approved_by = " ".join(approved_by.split())
+        if not approved_by:
+            raise Invalid("--approved-by needs the reviewer's name")
+        if approved_by == actor and not engagement["self_approval"]:
+            raise Invalid(f"{actor} is importing these records and cannot also approve them (four eyes); "
+                          "name another reviewer with --approved-by, or import them as drafts")
     seen_columns: dict[str, int] = {}
     for i, name in enumerate(header):
         if name not in COLUMNS:
@@ -230,6 +242,7 @@ def plan_import(
         plan.findings.append(finding)
         created[fkey] = finding
         plan.events.append(_event(stamp, actor, eid, "finding", finding["id"], finding_ref(*fkey), "create", None, finding))
+        _review(plan, finding, "finding", finding_ref(*fkey), stamp, actor, approved_by)
     for row in parsed:
         parent = findings.get(row["finding"]) or created[row["finding"]]
         rkey = row.get("rec")
@@ -248,6 +261,7 @@ def plan_import(
                    "created_at": stamp, "created_by": actor}
             plan.recommendations.append(rec)
             plan.events.append(_event(stamp, actor, eid, "recommendation", rec["id"], ref, "create", None, rec))
+            _review(plan, rec, "recommendation", ref, stamp, actor, approved_by)
             current = {"id": rec["id"], "dated": dated, "status": None, "status_as_of": None, "review": "draft"}
             first = _update(rec["id"], "not-started", dated, None, stamp, actor)
             plan.status_updates.append(first)
@@ -278,6 +292,23 @@ def plan_import(
     if errs.errors:
         raise RowErrors(source, errs.errors)
     return plan
+
+
+def _review(plan: Plan, record: dict, kind: str, ref: str, stamp: str, actor: str, approved_by: str | None) -> None:
+    """A new record's review history: a draft, then (with a reviewer) submitted and approved on its date."""
+    steps = [("draft", actor, None)]
+    if approved_by:
+        steps += [("in-review", actor, "submit"), ("approved", approved_by, "review")]
+        record["review"] = "approved"
+    previous = None
+    for review, who, action in steps:
+        plan.review_history.append({"id": new_id(), "engagement_id": record["engagement_id"], "record_type": kind,
+                                    "record_id": record["id"], "review": review, "on_date": record["dated"],
+                                    "at": stamp, "actor": who, "comment": None})
+        if action:
+            plan.events.append(_event(stamp, who, record["engagement_id"], kind, record["id"], ref, action,
+                                      {"review": previous}, {"review": review, "comment": None}))
+        previous = review
 
 
 def _update(rec_id: str, status: str, as_of: str, note: str | None, stamp: str, actor: str) -> dict:
@@ -311,6 +342,7 @@ def apply_plan(store: Store, plan: Plan) -> None:
             _insert_many(store, "findings", plan.findings)
             _insert_many(store, "recommendations", plan.recommendations)
         _insert_many(store, "status_updates", plan.status_updates)
+        _insert_many(store, "review_history", plan.review_history)
         store.conn.executemany(
             "INSERT INTO events (at, actor, engagement_id, record_type, record_id, ref, action, before, after) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", plan.events)

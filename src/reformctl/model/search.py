@@ -1,4 +1,7 @@
-"""Full-text search over the team's record (FTS5, ranked by bm25). Internal: it sees everything."""
+"""Full-text search over findings, recommendations, notes and activities (FTS5, ranked by bm25).
+
+Internal: it sees everything, as the team does.
+"""
 
 from __future__ import annotations
 
@@ -27,6 +30,18 @@ _SOURCES = {
         JOIN findings f ON f.id = r.finding_id JOIN focus_areas fa ON fa.id = f.focus_area_id
         JOIN engagements e ON e.id = r.engagement_id
         WHERE recommendations_fts MATCH :q {site}""",
+    "note": """SELECT 'note' AS kind, e.site,
+            COALESCE(fa.number || '.' || f.number, rfa.number || '.' || rf.number || '.' || r.number, n.record_id) AS ref,
+            n.created_by || ', ' || substr(n.created_at, 1, 10) AS title,
+            snippet(notes_fts, 0, :s, :e, ' … ', {n}) AS text, bm25(notes_fts) AS rank
+        FROM notes_fts JOIN notes n ON n.rowid = notes_fts.rowid
+        JOIN engagements e ON e.id = n.engagement_id
+        LEFT JOIN findings f ON n.record_type = 'finding' AND f.id = n.record_id
+        LEFT JOIN focus_areas fa ON fa.id = f.focus_area_id
+        LEFT JOIN recommendations r ON n.record_type = 'recommendation' AND r.id = n.record_id
+        LEFT JOIN findings rf ON rf.id = r.finding_id
+        LEFT JOIN focus_areas rfa ON rfa.id = rf.focus_area_id
+        WHERE notes_fts MATCH :q {site}""",
     "activity": """SELECT 'activity' AS kind, e.site, substr(a.id, 1, 8) AS ref,
             a.method || ', ' || a.dated AS title,
             snippet(activities_fts, 0, :s, :e, ' … ', {n}) AS text, bm25(activities_fts) AS rank

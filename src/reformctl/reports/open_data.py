@@ -49,6 +49,7 @@ TABLES: dict[str, tuple[str, dict[str, tuple[str, str]], tuple[str, ...]]] = {
         "title": ("TEXT", "The finding"),
         "body": ("TEXT", "Detail of the finding"),
         "methods": ("TEXT", "How it was found (JSON list)"),
+        "withdrawn": ("INTEGER", "1 when the finding was published and later withdrawn (its number is retired)"),
     }, ("site", "number")),
     "recommendations": ("Published recommendations with their implementation status as of the export date.", {
         "site": ("TEXT", "Engagement"),
@@ -61,6 +62,7 @@ TABLES: dict[str, tuple[str, dict[str, tuple[str, str]], tuple[str, ...]]] = {
         "due": ("TEXT", "Target date"),
         "status": ("TEXT", "Complete, Partially Complete, In Progress or Not Started"),
         "status_as_of": ("TEXT", "Date the status was assessed"),
+        "withdrawn": ("INTEGER", "1 when the recommendation was published and later withdrawn"),
     }, ("site", "number")),
     "status_summary": ("The 'Status of recommendations' table of each engagement.", {
         "site": ("TEXT", "Engagement"),
@@ -94,13 +96,17 @@ def _rows(report: dict) -> dict[str, list[dict]]:
         out["focus_areas"].append({"site": site, "number": area["number"], "title": area["title"],
                                    "under_development": int(area["under_development"])})
         for f in area["findings"]:
+            # A withdrawn record keeps only its retired number, as on the public page.
             out["findings"].append({"site": site, "number": f["number"], "focus_area": area["number"],
-                                    "title": f["title"], "body": f["body"], "methods": json.dumps(f["methods"])})
+                                    "title": f.get("title"), "body": f.get("body"),
+                                    "methods": json.dumps(f["methods"]) if "methods" in f else None,
+                                    "withdrawn": int(bool(f.get("withdrawn")))})
             for r in f["recommendations"]:
                 out["recommendations"].append({
                     "site": site, "number": r["number"], "finding": f["number"], "focus_area": area["number"],
-                    "text": r["text"], "priority": r["priority"], "owner": r["owner"], "due": r["due"],
-                    "status": r["status_label"], "status_as_of": r["status_as_of"]})
+                    "text": r.get("text"), "priority": r.get("priority"), "owner": r.get("owner"),
+                    "due": r.get("due"), "status": r.get("status_label"), "status_as_of": r.get("status_as_of"),
+                    "withdrawn": int(bool(r.get("withdrawn")))})
     for row in report["status_summary"]:
         out["status_summary"].append({"site": site, "status": row["label"], "count": row["count"],
                                       "percent": row["percent"]})
