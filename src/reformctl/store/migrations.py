@@ -287,6 +287,43 @@ def m004_search(db: Database) -> None:
     _run(db, _fts("findings", ["title", "body"]) + _fts("recommendations", ["text", "owner"])
          + _fts("notes", ["text"]) + _fts("activities", ["summary"]))
 
+
+@migrations()
+def m005_sync(db: Database) -> None:
+    """Offline work: each record's last-synced version (the merge base) and merge conflicts awaiting a person."""
+    _run(
+        db,
+        [
+            # Bookkeeping, not the record: a row is replaced each time the record is shared or merged.
+            """CREATE TABLE sync_base (
+                record_id TEXT PRIMARY KEY,
+                engagement_id TEXT NOT NULL REFERENCES engagements(id),
+                record_type TEXT NOT NULL,
+                content TEXT NOT NULL
+            )""",
+            "CREATE INDEX sync_base_engagement ON sync_base (engagement_id)",
+            """CREATE TABLE merge_conflicts (
+                id TEXT PRIMARY KEY,
+                engagement_id TEXT NOT NULL REFERENCES engagements(id),
+                record_type TEXT NOT NULL,
+                record_id TEXT NOT NULL,
+                field TEXT NOT NULL,
+                ours TEXT,
+                theirs TEXT,
+                base TEXT,
+                source TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                resolved_at TEXT,
+                resolved_by TEXT,
+                resolution TEXT CHECK (resolution IN ('ours', 'theirs'))
+            )""",
+            "CREATE INDEX merge_conflicts_open ON merge_conflicts (engagement_id, resolved_at, record_id)",
+            _no_delete("merge_conflicts"),
+        ],
+    )
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply every pending migration, all under one write lock."""
     db = Database(conn)

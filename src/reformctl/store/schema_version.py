@@ -6,4 +6,4 @@ A test checks that this equals the number of registered migrations.
 """
 
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
