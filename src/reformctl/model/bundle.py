@@ -145,13 +145,14 @@ def write_bundle(records: Records, target: Path, bases: dict[str, str] | None = 
     return len(files)
 
 
-def _refuse_unmerged(target: Path, files: dict[str, str], bases: dict[str, str]) -> None:
+def _refuse_unmerged(target: Path, files: dict[str, str], known: dict[str, tuple[str | None, str | None]]) -> None:
     """A file in the way that holds something this store never saw (a colleague's record pulled
-    in by git and not yet merged) would be lost by overwriting it: refuse instead."""
+    in by git and not yet merged) would be lost by overwriting it: refuse instead. A file is
+    safe to overwrite when it holds what the store has now, or what it last agreed or exported."""
     problems = []
     for path in sorted(target.rglob("*.json")):
         relative = path.relative_to(target).as_posix()
-        if relative in ("bundle.json",):
+        if relative == "bundle.json" or path.name.startswith("."):
             continue
         existing = path.read_text(encoding="utf-8", errors="replace")
         if relative not in files:
@@ -159,15 +160,15 @@ def _refuse_unmerged(target: Path, files: dict[str, str], bases: dict[str, str])
             continue
         if existing == files[relative]:
             continue
-        if "<<<<<<<" in existing:
-            problems.append(f"{relative} has git conflict markers")
-            continue
-        base = bases.get(path.stem) if relative != "engagement.json" else bases.get("engagement")
+        sides = _split_git_conflict(existing)
+        versions = [sides[1]] if sides is not None else [existing]
+        key = "engagement" if relative == "engagement.json" else path.stem
+        seen = [json.loads(t) for t in known.get(key, (None, None)) if t is not None] + [json.loads(files[relative])]
         try:
-            if base is None or json.loads(existing) != json.loads(base):
+            if any(json.loads(v) not in seen for v in versions):
                 problems.append(f"{relative} holds changes this store has not merged")
         except json.JSONDecodeError:
-            problems.append(f"{relative} is not valid JSON")
+            problems.append(f"{relative} is not a whole JSON record")
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise Refused(f"{target} holds work this store has not merged: {problems[0]}{more}; bring it in first "
@@ -309,7 +310,8 @@ def read_bundle(store: Store, source: Path, allow_conflicts: bool = False) -> Re
             found[key] = loaded
         records.kinds[kind.name] = found
     if not errs:
-        errs.extend(check_records(records))
+        # A bundle git has merged may hold two drafts with one number: merge renumbers them.
+        errs.extend(check_records(records, numbers_unique=not allow_conflicts))
     if errs:
         raise BundleErrors(label, errs)
     return records
@@ -342,7 +344,7 @@ def _check_fields(record: dict, expected: list[str], where: str, errs: list) -> 
     return ok
 
 
-def check_records(records: Records) -> list:
+def check_records(records: Records, numbers_unique: bool = True) -> list:
     """Every reference resolves, every number and name is unique, every value is in its vocabulary."""
     errs: list = []
     e = records.engagement
@@ -390,9 +392,9 @@ def check_records(records: Records) -> list:
         for item in r["items"] if isinstance(r["items"], list) else [None]:
             if not isinstance(item, dict) or item.get("record_id") not in records_by_type.get(item.get("record_type"), {}):
                 errs.append((where("releases", key), "items", f"refers to a record not in the bundle: {item!r}"))
-    unique = [("focus_areas", ("number",)), ("findings", ("focus_area_id", "number")),
-              ("recommendations", ("finding_id", "number")), ("team_members", ("name",)),
-              ("releases", ("number",))]
+    unique = [("focus_areas", ("number",)), ("team_members", ("name",)), ("releases", ("number",))]
+    if numbers_unique:
+        unique += [("findings", ("focus_area_id", "number")), ("recommendations", ("finding_id", "number"))]
     for name, cols in unique:
         seen: dict = {}
         for key, r in sorted(k[name].items()):
@@ -442,19 +444,32 @@ def insert_kind(store: Store, kind: Kind, rows: list[dict]) -> None:
             [(r["id"], i["record_type"], i["record_id"], i["ref"]) for r in rows for i in r["items"]])
 
 
-def set_bases(store: Store, records: Records) -> None:
-    """Remember RECORDS as the last version shared: the base of the next merge."""
+def set_bases(store: Store, records: Records, exported: bool = False, agreed: bool = True) -> None:
+    """Remember RECORDS as shared: AGREED makes them the base of the next merge (import, merge);
+    EXPORTED notes what this store wrote, and makes it the base only of records that had none."""
     eid = records.engagement["id"]
     rows = [("engagement", "engagement", eid, dumps(records.engagement))]
     for kind in KINDS:
         rows += [(key, kind.name, eid, dumps(r)) for key, r in records.kinds.get(kind.name, {}).items()]
-    store.conn.executemany(
-        "INSERT OR REPLACE INTO sync_base (record_id, record_type, engagement_id, content) VALUES (?, ?, ?, ?)", rows)
+    if agreed:
+        store.conn.executemany(
+            """INSERT INTO sync_base (record_id, record_type, engagement_id, base) VALUES (?, ?, ?, ?)
+               ON CONFLICT (record_id) DO UPDATE SET base = excluded.base""", rows)
+    if exported:
+        store.conn.executemany(
+            """INSERT INTO sync_base (record_id, record_type, engagement_id, base, exported) VALUES (?, ?, ?, ?, ?4)
+               ON CONFLICT (record_id) DO UPDATE SET exported = excluded.exported,
+                   base = COALESCE(sync_base.base, excluded.exported)""", rows)
+
+
+def shared(store: Store, engagement_id: str) -> dict[str, tuple[str | None, str | None]]:
+    """Per record: (base, exported)."""
+    return {r["record_id"]: (r["base"], r["exported"]) for r in store.rows(
+        "SELECT record_id, base, exported FROM sync_base WHERE engagement_id = ?", (engagement_id,))}
 
 
 def bases(store: Store, engagement_id: str) -> dict[str, str]:
-    return {r["record_id"]: r["content"] for r in store.rows(
-        "SELECT record_id, content FROM sync_base WHERE engagement_id = ?", (engagement_id,))}
+    return {key: base for key, (base, _) in shared(store, engagement_id).items() if base is not None}
 
 
 def export_bundle(store: Store, site: str, target: Path) -> dict:
@@ -462,8 +477,8 @@ def export_bundle(store: Store, site: str, target: Path) -> dict:
     engagement = get_engagement(store, site)
     with store.write():
         records = store_records(store, engagement)
-        written = write_bundle(records, target, bases(store, engagement["id"]))
-        set_bases(store, records)
+        written = write_bundle(records, target, shared(store, engagement["id"]))
+        set_bases(store, records, exported=True, agreed=False)
     return {"site": site, "path": str(target), "files": written, "counts": records.count()}
 
 
@@ -478,5 +493,5 @@ def import_bundle(store: Store, source: Path, actor: str, dry_run: bool = False)
                           f"`reformctl merge --site {clash['site']} {source}`")
         if not dry_run:
             insert_records(store, records, actor)
-            set_bases(store, records)
+            set_bases(store, records, exported=True)
     return {"site": e["site"], "dry_run": dry_run, "counts": records.count()}

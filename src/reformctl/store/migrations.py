@@ -294,12 +294,14 @@ def m005_sync(db: Database) -> None:
     _run(
         db,
         [
-            # Bookkeeping, not the record: a row is replaced each time the record is shared or merged.
+            # Bookkeeping, not the record. base: the version last agreed with the other side (set on
+            # import, on merge, and on first export); exported: what this store last wrote to a bundle.
             """CREATE TABLE sync_base (
                 record_id TEXT PRIMARY KEY,
                 engagement_id TEXT NOT NULL REFERENCES engagements(id),
                 record_type TEXT NOT NULL,
-                content TEXT NOT NULL
+                base TEXT,
+                exported TEXT
             )""",
             "CREATE INDEX sync_base_engagement ON sync_base (engagement_id)",
             """CREATE TABLE merge_conflicts (
