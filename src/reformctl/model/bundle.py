@@ -428,9 +428,16 @@ def insert_records(store: Store, records: Records, actor: str, with_engagement: 
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", events)
 
 
+# Histories whose ties (same date) go to the row recorded last: inserted in recorded order, so
+# that a store loaded from a bundle reads them exactly as the store that wrote it.
+RECORDED = {"status_updates": "recorded_at", "review_history": "at", "notes": "created_at"}
+
+
 def insert_kind(store: Store, kind: Kind, rows: list[dict]) -> None:
     if not rows:
         return
+    if kind.name in RECORDED:
+        rows = sorted(rows, key=lambda r: (r[RECORDED[kind.name]], r["id"]))
     plain = [{c: v for c, v in r.items() if c != kind.folded} for r in rows]
     cols = list(plain[0])
     store.conn.executemany(f"INSERT INTO {kind.table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
