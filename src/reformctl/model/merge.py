@@ -24,6 +24,7 @@ from reformctl.model.bundle import (
     BY_NAME, KINDS, Records, bases, insert_kind, read_bundle, record_key, set_bases, store_records,
 )
 from reformctl.model.events import record_event
+from reformctl.model.guards import require_open
 from reformctl.model.ids import new_id
 from reformctl.store import Store
 from reformctl.store.db import Store as _Store
@@ -88,6 +89,7 @@ def _three_way(ours: dict, theirs: dict, base: dict | None) -> tuple[dict, dict]
 def merge(store: Store, engagement: dict, source: Path, actor: str) -> dict:
     """Bring SOURCE's copy of ENGAGEMENT into the store; returns what was added, taken, renumbered and left."""
     label = str(source)
+    require_open(engagement)
     with store.write():
         pending = open_conflicts(store, engagement["id"])
         if pending:
