@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.output import ListFormat, WriteFormat, console, print_json, table
+from reformctl.cli.output import WRAP, ListFormat, WriteFormat, console, print_json, table
 from reformctl.cli.prompts import interactive, require, require_list
 from reformctl.config import load_toml
 from reformctl.model.engagements import (
@@ -118,10 +118,10 @@ def engagements(
     if not rows:
         typer.echo("No engagements yet. Create one with `reformctl new-engagement --from FILE.toml`.")
         return
-    console().print(table(None, ["Site", "Agency", "State", "Phase", ("Focus areas", "right"),
+    console().print(table(None, ["Site", ("Agency", "left", WRAP), "Phase", ("Areas", "right"),
                                  ("Findings", "right"), ("Recs", "right")],
-                          [[r["site"], r["agency"], r["state"], r["phase"], r["focus_areas"],
-                            r["findings"], r["recommendations"]] for r in rows]))
+                          [[r["site"], r["agency"] + (f" ({r['state']})" if r["state"] else ""), r["phase"],
+                            r["focus_areas"], r["findings"], r["recommendations"]] for r in rows]))
 
 
 def show(
@@ -150,9 +150,9 @@ def show(
     for label, value in facts:
         if value:
             out.print(f"  {label}: {_esc(value)}")
-    out.print(table("Phase history", ["When (UTC)", "Who", "Phase", "Reason"],
+    out.print(table("Phase history", ["When (UTC)", "Who", "Phase", ("Reason", "left", WRAP)],
                     [[h["at"][:19].replace("T", " "), h["actor"], h["phase"], h["reason"] or ""] for h in overview["phase_history"]]))
-    out.print(table("Focus areas", [("No.", "right"), "Title", "Slug", ("Findings", "right"), ("Recommendations", "right")],
+    out.print(table("Focus areas", [("No.", "right"), ("Title", "left", WRAP), ("Slug", "left", WRAP), ("Findings", "right"), ("Recommendations", "right")],
                     [[a["number"], a["title"], a["slug"], a["findings"], a["recommendations"]] for a in overview["focus_areas"]]))
     summary = overview["status_summary"]
     total = sum(row["count"] for row in summary)

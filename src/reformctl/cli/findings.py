@@ -10,7 +10,7 @@ import typer
 
 from reformctl.cli import context
 from reformctl.cli.editing import one_body
-from reformctl.cli.output import ListFormat, WriteFormat, console, print_json, table
+from reformctl.cli.output import WRAP, ListFormat, WriteFormat, console, print_json, table
 from reformctl.model.engagements import get_engagement
 from reformctl.model.vocab import METHODS, STATUSES
 
@@ -101,7 +101,7 @@ def findings(
         lines.append([f["number"], f["title"], flags, ", ".join(f["methods"]), ""])
         for r in f["recommendations"]:
             lines.append(["  " + r["number"], "  " + r["text"], r["review"], r["owner"] or "", r["status_label"]])
-    console().print(table(None, ["No.", "Finding / recommendation", "State", "Methods / owner", "Status"], lines))
+    console().print(table(None, ["No.", ("Finding / recommendation", "left", WRAP), "State", ("Methods / owner", "left", WRAP), "Status"], lines))
 
 
 def recommend(

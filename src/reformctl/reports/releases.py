@@ -46,8 +46,6 @@ def publish(store: Store, site: str, output: Path, actor: str, kind: str = "stat
     output = Path(output)
     if output.exists() and (not output.is_dir() or any(output.iterdir())):
         raise Refused(f"{output} already exists and is not an empty folder; publish into a new folder")
-    if not output.parent.exists():
-        raise Invalid(f"cannot publish into {output}: folder {output.parent} does not exist")
 
     result = check(store, site, as_of)
     if result["errors"] and override_reason is None:
@@ -55,6 +53,7 @@ def publish(store: Store, site: str, output: Path, actor: str, kind: str = "stat
                       f"(`reformctl check --site {site} --as-of {as_of}`) or publish with --override-check --reason TEXT")
 
     report = build_public_report(store, site, as_of)
+    output.parent.mkdir(parents=True, exist_ok=True)
     with store.write():
         number = store.value("SELECT COALESCE(MAX(number), 0) + 1 FROM releases WHERE engagement_id = ?",
                              (engagement["id"],))
