@@ -69,3 +69,70 @@ def test_export_refusals(demo, tmp_path):
     demo.fails("export", "--public-db", tmp_path / "x.db", "--site", "nowhere", says="no engagement")
     demo.fails("export", code=2, says="exactly one")
     demo.fails("export", "--public-db", tmp_path, says="directory")
+
+
+# Random engagements with field work: its secrets never reach a public report or the public database.
+import itertools  # noqa: E402
+import string  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+NAME = st.text(alphabet=string.ascii_letters, min_size=3, max_size=8)
+METHOD = st.sampled_from(["interview", "focus-group", "listening-session", "site-visit", "observation"])
+COUNTER = itertools.count(1)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(members=st.lists(NAME, min_size=1, max_size=3, unique=True),
+       activities=st.lists(st.tuples(METHOD, st.integers(0, 500)), min_size=1, max_size=6))
+def test_field_work_never_goes_public(isolated, members, activities):
+    from typer.testing import CliRunner
+
+    from reformctl.cli import app
+    from reformctl.model.engagements import EngagementSpec, create_engagement
+    from reformctl.model.field import add_member, cite, log_activity
+    from reformctl.model.findings import log_finding
+    from reformctl.model.recommendations import recommend
+    from reformctl.model.review import review, submit
+    from reformctl.store import open_store
+
+    n = next(COUNTER)
+    store = open_store(isolated / "test.db")
+    store.execute("PRAGMA synchronous = OFF")
+    site = f"field-{n}"
+    e = create_engagement(store, EngagementSpec(site=site, agency="Field PD", focus_areas=["One"],
+                                                self_approval=True), "author")
+    secrets = []
+    for i, name in enumerate(members):
+        member = f"QQ{name}{i}MEMBER"
+        add_member(store, e, member, "researcher", "author", expertise=f"XP{n}{i}SECRET")
+        secrets += [member, f"XP{n}{i}SECRET"]
+    finding = log_finding(store, e, "1", "Response times lag", "Public body.", "author")
+    rec = recommend(store, e, finding["ref"], "Measure response times.", "author")
+    for ref in (finding["ref"], rec["ref"]):
+        submit(store, e, ref, "author")
+        review(store, e, ref, "approve", "reviewer")
+    ids = []
+    for j, (method, people) in enumerate(activities):
+        summary = f"SUMMARY{n}x{j}SECRET"
+        done = log_activity(store, e, method, "2025-01-01", "author", participants=people, summary=summary,
+                            team=[f"QQ{members[0]}0MEMBER"])
+        ids.append(done["id"])
+        secrets += [summary, done["id"]]
+    cite(store, e, finding, ids, "author")
+    store.close()
+    runner = CliRunner()
+    outputs = []
+    for fmt in ("markdown", "html", "json", "csv"):
+        result = runner.invoke(app, ["report", "--site", site, "--format", fmt])
+        assert result.exit_code == 0, result.stderr
+        outputs.append(result.stdout)
+    public = isolated / f"public-{n}.db"
+    assert runner.invoke(app, ["export", "--public-db", str(public), "--site", site]).exit_code == 0
+    outputs.append(everything(public))
+    for text in outputs:
+        for secret in secrets:
+            assert secret not in text
+    data = json.loads(outputs[2])
+    assert sum(row["count"] for row in data["data_collection"]) == len(activities)
