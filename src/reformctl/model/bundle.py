@@ -130,8 +130,6 @@ def write_bundle(records: Records, target: Path, bases: dict[str, str] | None = 
     target = Path(target)
     if target.exists() and not target.is_dir():
         raise Invalid(f"{target} is a file; give a directory for the bundle")
-    if not target.parent.exists():
-        raise Invalid(f"cannot write {target}: folder {target.parent} does not exist")
     files = _record_files(records)
     if target.exists():
         _refuse_unmerged(target, files, bases or {})
