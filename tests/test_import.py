@@ -195,3 +195,22 @@ def test_fifty_thousand_rows_fast(north_miami, tmp_path):
     assert cpu < 5, (cpu, wall)
     hits = north_miami.json("search", "staffing", "--site", "north-miami", "--limit", "3")
     assert len(hits) == 3
+
+
+def test_malformed_xlsx(demo, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["finding", "recommendation", "status", "status_as_of", "colour"])
+    sheet.append(["1.1", "1.1.1", "Complete", "last tuesday", "red"])
+    sheet.append(["7.1", "7.1.1", "In Progress", "2026-01-01", ""])
+    sheet.append(["1.1", "1.1.1", "Complete", "2026-01-01", ""])
+    path = tmp_path / "bad.xlsx"
+    book.save(path)
+    refused(demo, "import", "--site", SITE, path, says=["row 1, column colour: unknown column"])
+    book.active.delete_cols(5)
+    book.save(path)
+    refused(demo, "import", "--site", SITE, path, says=[
+        "row 2, column status_as_of:", "row 3, column finding: focus area 7 does not exist",
+        "row 4, column recommendation: 1.1.1 repeats row 2"])
