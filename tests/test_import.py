@@ -1,11 +1,9 @@
 """Spreadsheet import: checked first, then all in one transaction or nothing; errors by row and column."""
 
 import csv
-import io
 import json
 import time
 
-import pytest
 
 from conftest import EXAMPLES, dump
 

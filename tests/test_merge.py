@@ -1,6 +1,5 @@
 """Two team members working offline, merged through a real git repository."""
 
-import json
 import shutil
 import subprocess
 from pathlib import Path

@@ -21,7 +21,7 @@ from pathlib import Path
 from reformctl.dates import now
 from reformctl.errors import Invalid, NotFound, Refused
 from reformctl.model.bundle import (
-    BY_NAME, KINDS, Records, bases, insert_kind, read_bundle, record_key, set_bases, store_records,
+    KINDS, Records, bases, insert_kind, read_bundle, record_key, set_bases, store_records,
 )
 from reformctl.model.events import record_event
 from reformctl.model.guards import require_open
@@ -316,4 +316,4 @@ def resolve(store: Store, engagement: dict, record: str, take: str, actor: str, 
     return [{"field": c["field"], "took": take, "value": json.loads(c[take])} for c in chosen]
 
 
-__all__ = ["merge", "resolve", "list_conflicts", "BY_NAME"]
+__all__ = ["merge", "resolve", "list_conflicts", "open_conflicts"]
