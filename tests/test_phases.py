@@ -57,6 +57,9 @@ def closed(north_miami, isolated):
         ["note", *SITE, "1.1", "x"],
         ["review", *SITE, "1.1", "--decision", "withdraw"],
         ["advance", *SITE, "closed"],
+        ["submit", *SITE, "1.1"],
+        ["protect", *SITE, "Some Name"],
+        ["configure", *SITE, "--self-approval"],
     ],
 )
 def test_closed_refuses_changes(closed, args, isolated):

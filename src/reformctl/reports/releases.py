@@ -10,7 +10,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from reformctl.dates import now, parse_date, today
+from reformctl.dates import now, past_date
 from reformctl.errors import Invalid, NotFound, Refused
 from reformctl.model.engagements import get_engagement
 from reformctl.model.events import record_event
@@ -36,9 +36,7 @@ def publish(store: Store, site: str, output: Path, actor: str, kind: str = "stat
     require_open(engagement)
     if kind not in KINDS:
         raise Invalid(f"kind {kind!r} is unknown; choose one of {', '.join(KINDS)}")
-    as_of = parse_date(as_of, "--as-of") if as_of else today()
-    if as_of > today():
-        raise Invalid(f"--as-of {as_of} is in the future; today is {today()}")
+    as_of = past_date(as_of, "--as-of")
     if override_reason is not None:
         override_reason = clean_body(override_reason, "reason", limit=2_000)
         if not override_reason:
