@@ -4,7 +4,7 @@ counts of activities by method (see reports/public.py)."""
 
 from __future__ import annotations
 
-from reformctl.dates import now, parse_date, today
+from reformctl.dates import now, past_date
 from reformctl.errors import Invalid, NotFound
 from reformctl.model.events import record_event
 from reformctl.model.guards import require_open
@@ -67,9 +67,9 @@ def log_activity(store: Store, engagement: dict, method: str, dated: str, actor:
     require_open(engagement)
     if method not in ACTIVITY_METHODS:
         raise Invalid(f"method {method!r} is unknown; choose one of {choices(ACTIVITY_METHODS)}")
-    dated = parse_date(dated, "activity date")
-    if dated > today():
-        raise Invalid(f"activity date {dated} is in the future; today is {today()}")
+    if not dated:  # an activity always has its date; past_date would default to today
+        raise Invalid("activity date is missing; use YYYY-MM-DD, e.g. 2024-05-14")
+    dated = past_date(dated, "activity date")
     if participants is not None and participants < 0:
         raise Invalid(f"--participants must be 0 or more, not {participants}")
     summary = clean_body(summary, "activity summary", limit=20_000)
