@@ -60,6 +60,8 @@ def test_cite_and_log_finding_with_evidence(field):
     made = field.json("log-finding", "--site", SITE, "--focus-area", "1", "--title", "Evidence-backed",
                       "--evidence", field.ids[3][:6])
     assert made["number"] == "1.5"
+    listed = {f["number"]: f["evidence"] for f in field.json("findings", "--site", SITE)}
+    assert listed["1.1"] == sorted(field.ids[:2]) and listed["1.5"] == [field.ids[3]] and listed["1.2"] == []
 
 
 def test_cite_refusals(field):

@@ -100,6 +100,8 @@ def import_(
             with store.write():  # checked and written under one lock: no one can take a number in between
                 plan = plan_import(store, engagement, header, rows, context.actor(ctx), str(file), advance,
                                    approved_by)
+                if advance is not None:
+                    advance.writing()
                 apply_plan(store, plan)
                 return plan
 
@@ -141,8 +143,14 @@ class _progress:
 
         self.bar = Progress(console=Console(stderr=True), transient=True)
         self.bar.start()
-        task = self.bar.add_task("Checking rows", total=self.total)
-        return lambda n: self.bar.advance(task, n)
+        self.task = self.bar.add_task("Checking rows", total=self.total)
+        return self
+
+    def __call__(self, n: int) -> None:
+        self.bar.advance(self.task, n)
+
+    def writing(self) -> None:
+        self.bar.update(self.task, description="Writing", completed=self.total)
 
     def __exit__(self, *exc):
         if self.bar is not None:
