@@ -159,3 +159,29 @@ def test_merge_refusals(team, tmp_path):
     path.write_text(path.read_text()[:50])
     result = cli(*a("merge", "--site", SITE, broken))
     assert result.exit_code == 1 and "truncated" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_one_decision_settles_a_conflict_on_both_sides(team, tmp_path):
+    cli, a, b, repo = team
+    git(repo, "checkout", "-q", "bob")
+    cli.ok(*b("edit", "--site", SITE, "1.1.1", "--text", "Bob's wording"))
+    commit(cli, b, repo, "bob", "Bob")
+    cli.ok(*a("edit", "--site", SITE, "1.1.1", "--text", "Alice's wording"))
+    commit(cli, a, repo, "main", "Alice")
+    git(repo, "merge", "bob", "-m", "Merge Bob")
+    done = cli.json(*a("merge", "--site", SITE, repo / SITE))
+    assert [(c["ref"], c["field"]) for c in done["conflicts"]] == [("1.1.1", "text")]
+    cli.ok(*a("resolve", "--site", SITE, "1.1.1", "--take", "ours"))
+    commit(cli, a, repo, "main", "Merged Bob, kept Alice's wording")
+    assert list((repo / SITE / "resolutions").glob("*.json"))
+    # Bob brings main in: Alice already chose between exactly these two values, so Bob is not asked again.
+    git(repo, "checkout", "-q", "bob")
+    git(repo, "merge", "main", "-m", "Merge main")
+    back = cli.json(*b("merge", "--site", SITE, repo / SITE))
+    assert back["conflicts"] == [] and back["updated"] == {"recommendations": 1}
+    texts = lambda who: [r["text"] for f in cli.json(*who("findings", "--site", SITE)) for r in f["recommendations"]]
+    assert texts(a) == texts(b) == ["Alice's wording"]
+    cli.ok(*a("export", "--site", SITE, "--bundle", tmp_path / "a-out"))
+    cli.ok(*b("export", "--site", SITE, "--bundle", tmp_path / "b-out"))
+    files = lambda d: {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*.json"))}
+    assert files(tmp_path / "a-out") == files(tmp_path / "b-out")

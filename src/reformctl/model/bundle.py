@@ -56,6 +56,9 @@ KINDS = (
     Kind("notes", "notes", "SELECT * FROM notes WHERE engagement_id = :eid"),
     Kind("protected_terms", "protected_terms", "SELECT * FROM protected_terms WHERE engagement_id = :eid"),
     Kind("releases", "releases", "SELECT * FROM releases WHERE engagement_id = :eid", folded="items"),
+    # Settled merge conflicts travel too, so the other side knows which of two values was chosen.
+    Kind("resolutions", "merge_conflicts",
+         "SELECT * FROM merge_conflicts WHERE engagement_id = :eid AND resolved_at IS NOT NULL"),
 )
 BY_NAME = {k.name: k for k in KINDS}
 
@@ -357,11 +360,12 @@ def check_records(records: Records, numbers_unique: bool = True) -> list:
     if e.get("phase") not in PHASES:
         errs.append(("engagement.json", "phase", f"{e.get('phase')!r} is unknown"))
     for name in ("focus_areas", "team_members", "activities", "findings", "recommendations", "review_history",
-                 "notes", "protected_terms", "releases"):
+                 "notes", "protected_terms", "releases", "resolutions"):
         for key, r in k[name].items():
             if r["engagement_id"] != eid:
                 errs.append((where(name, key), "engagement_id", "belongs to another engagement"))
-    vocab = [("findings", "review", REVIEW_STATES), ("recommendations", "review", REVIEW_STATES),
+    vocab = [("resolutions", "resolution", ("ours", "theirs")),
+             ("findings", "review", REVIEW_STATES), ("recommendations", "review", REVIEW_STATES),
              ("review_history", "review", REVIEW_STATES), ("status_updates", "status", tuple(STATUSES)),
              ("activities", "method", tuple(ACTIVITY_METHODS)), ("team_members", "role", tuple(ROLES))]
     for name, column, allowed in vocab:

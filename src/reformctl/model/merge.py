@@ -102,11 +102,13 @@ def merge(store: Store, engagement: dict, source: Path, actor: str) -> dict:
         ours = store_records(store, engagement)
         base = {k: json.loads(v) for k, v in bases(store, engagement["id"]).items()}
         stamp = now()
+        decided = _decisions(ours, theirs)
 
         updates: list[tuple[str, str, dict, dict]] = []   # kind, key, taken fields, our record
         conflicts: list[dict] = []
         added: dict[str, list[dict]] = {}
         take, clash = _three_way(ours.engagement, theirs.engagement, base.get("engagement"))
+        _settled(engagement["id"], clash, take, decided)
         take.pop("id", None)
         if take:
             updates.append(("engagement", engagement["id"], take, ours.engagement))
@@ -120,6 +122,7 @@ def merge(store: Store, engagement: dict, source: Path, actor: str) -> dict:
                     added.setdefault(kind.name, []).append(dict(record))
                     continue
                 take, clash = _three_way(mine[key], record, base.get(key))
+                _settled(key, clash, take, decided)
                 if kind.folded in take:  # a folded child list is fixed when its record is made
                     clash[kind.folded] = (mine[key][kind.folded], take.pop(kind.folded), None)
                 if take:
@@ -173,6 +176,35 @@ def merge(store: Store, engagement: dict, source: Path, actor: str) -> dict:
         "conflicts": conflicts,
         "git_conflicts": sorted(f"{k}/{key}.json" for k, key in theirs.git_conflicts),
     }
+
+
+def _canon(value) -> str:
+    return json.dumps(value, sort_keys=True)
+
+
+def _decisions(ours: Records, theirs: Records) -> dict[tuple[str, str], list[tuple[set, str]]]:
+    """Settled conflicts from both sides: (record, field) -> [({the two values}, the one chosen)]."""
+    out: dict[tuple[str, str], list[tuple[set, str]]] = {}
+    for side in (ours, theirs):
+        for r in side.kinds.get("resolutions", {}).values():
+            pair = {_canon(json.loads(r["ours"])), _canon(json.loads(r["theirs"]))}
+            chosen = _canon(json.loads(r[r["resolution"]]))
+            out.setdefault((r["record_id"], r["field"]), []).append((pair, chosen))
+    return out
+
+
+def _settled(key: str, clash: dict, take: dict, decided: dict) -> None:
+    """A clash between exactly two values someone has already chosen between is no conflict:
+    their choice is taken (or our own kept), so one decision settles it on every side."""
+    for name in list(clash):
+        o, t, _b = clash[name]
+        pair = {_canon(o), _canon(t)}
+        for values, chosen in decided.get((key, name), []):
+            if values == pair:
+                del clash[name]
+                if chosen == _canon(t):
+                    take[name] = t
+                break
 
 
 def _count(updates) -> dict:
