@@ -192,3 +192,72 @@ def test_round_trip_of_random_engagements(isolated, findings, members, activitie
         assert tree(scratch / "one") == tree(scratch / "two")
         store.close()
         other.close()
+
+
+# ---- the property: two members' random offline work merges both ways to one engagement --------
+
+from reformctl.model.edits import edit_record  # noqa: E402
+from reformctl.model.engagements import get_engagement  # noqa: E402
+from reformctl.model.merge import list_conflicts, merge, resolve  # noqa: E402
+
+OPS = st.lists(st.one_of(
+    st.tuples(st.just("finding"), st.integers(1, 2), st.sampled_from(["Gap", "Risk", "Lag"])),
+    st.tuples(st.just("title"), st.integers(0, 1), st.sampled_from(["Alpha", "Beta", "Gamma"])),
+    st.tuples(st.just("body"), st.integers(0, 1), st.sampled_from(["one", "two"])),
+    st.tuples(st.just("status"), st.integers(0, 1), st.sampled_from(["in-progress", "complete"])),
+    st.tuples(st.just("note"), st.integers(0, 1), st.sampled_from(["n1", "n2"])),
+    st.tuples(st.just("recommend"), st.integers(0, 1), st.sampled_from(["Do it", "Fund it"])),
+), max_size=6)
+
+
+def apply_ops(store, who, ops):
+    e = get_engagement(store, "prop")
+    for op, n, text in ops:
+        ref = ["1.1", "2.1"][n % 2]
+        if op == "finding":
+            log_finding(store, e, str(n), f"{text} by {who}", None, who)
+        elif op in ("title", "body"):
+            edit_record(store, e, ref, {op: f"{text} by {who}"}, who)
+        elif op == "status":
+            set_status(store, e, ref + ".1", text, who)
+        elif op == "note":
+            add_note(store, e, ref, f"{text} by {who}", who)
+        else:
+            recommend(store, e, ref, f"{text} by {who}", who)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(alice_ops=OPS, bob_ops=OPS, choices=st.lists(st.sampled_from(["ours", "theirs"]), min_size=12, max_size=12))
+def test_offline_work_merges_to_one_engagement(isolated, alice_ops, bob_ops, choices):
+    with tempfile.TemporaryDirectory(dir=isolated) as scratch:
+        scratch = Path(scratch)
+        alice, bob = open_store(scratch / "a.db"), open_store(scratch / "b.db")
+        e = create_engagement(alice, EngagementSpec(site="prop", agency="Prop PD", focus_areas=["A", "B"]), "alice")
+        for area in ("1", "2"):
+            f = log_finding(alice, e, area, f"Shared {area}", "Shared body", "alice")
+            recommend(alice, e, f["ref"], "Shared rec", "alice")
+        export_bundle(alice, "prop", scratch / "shared")
+        import_bundle(bob, scratch / "shared", "bob")
+        apply_ops(alice, "alice", alice_ops)
+        apply_ops(bob, "bob", bob_ops)
+        export_bundle(bob, "prop", scratch / "from-bob")
+        ids_before = {r["id"] for s in (alice, bob) for r in s.rows("SELECT id FROM findings UNION SELECT id FROM recommendations")}
+
+        merge(alice, get_engagement(alice, "prop"), scratch / "from-bob", "alice")
+        for i, c in enumerate(list_conflicts(alice, get_engagement(alice, "prop"))):
+            if any(x["record_id"] == c["record_id"] and x["field"] == c["field"]
+                   for x in list_conflicts(alice, get_engagement(alice, "prop"))):
+                resolve(alice, get_engagement(alice, "prop"), c["record_id"], choices[i % 12], "alice", c["field"])
+        export_bundle(alice, "prop", scratch / "from-alice")
+        back = merge(bob, get_engagement(bob, "prop"), scratch / "from-alice", "bob")
+        assert back["conflicts"] == []
+
+        export_bundle(alice, "prop", scratch / "a-final")
+        export_bundle(bob, "prop", scratch / "b-final")
+        assert tree(scratch / "a-final") == tree(scratch / "b-final")
+        ids_after = {r["id"] for r in alice.rows("SELECT id FROM findings UNION SELECT id FROM recommendations")}
+        assert ids_after == ids_before  # nothing lost
+        numbers = alice.rows("SELECT focus_area_id, number FROM findings")
+        assert len({(r["focus_area_id"], r["number"]) for r in numbers}) == len(numbers)
+        alice.close()
+        bob.close()
