@@ -128,14 +128,14 @@ def _record_files(records: Records) -> dict[str, str]:
     return files
 
 
-def write_bundle(records: Records, target: Path, bases: dict[str, str] | None = None) -> int:
+def write_bundle(records: Records, target: Path, known: dict[str, tuple[str | None, str | None]] | None = None) -> int:
     """Write RECORDS under TARGET, refusing to overwrite work this store has not merged."""
     target = Path(target)
     if target.exists() and not target.is_dir():
         raise Invalid(f"{target} is a file; give a directory for the bundle")
     files = _record_files(records)
     if target.exists():
-        _refuse_unmerged(target, files, bases or {})
+        _refuse_unmerged(target, files, known or {})
     for relative, text in files.items():
         path = target / relative
         path.parent.mkdir(parents=True, exist_ok=True)
