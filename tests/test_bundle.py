@@ -108,7 +108,6 @@ def edit(path, **fields):
 
 def test_malformed_bundles_change_nothing(demo, tmp_path):
     target = ["--db", tmp_path / "fresh.db"]
-    demo.ok(*target, "engagements")  # an empty store to load into
     demo.db = tmp_path / "fresh.db"
     cases = [
         (lambda b: edit(first(b, "findings"), title=KeyError), ["field title: missing"]),

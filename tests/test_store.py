@@ -53,7 +53,8 @@ def test_not_a_database(cli, isolated):
 
 
 def test_missing_folder_is_one_clear_line(cli):
-    cli.fails("--db", "no/such/folder/x.db", "engagements", says="does not exist")
+    cli.fails("--db", "no/such/folder/x.db", "new-engagement", "--site", "x", "--agency", "X",
+              "--focus-area", "A", says="does not exist")
 
 
 def test_records_cannot_be_deleted(north_miami, isolated):
@@ -75,7 +76,7 @@ def test_a_failed_write_leaves_nothing(tmp_path):
 
 
 def test_a_store_from_before_field_work_is_upgraded_and_indexed(tmp_path):
-    """A store written at schema 2 (the review workflow) gains the field-work tables and a search
+    """A store written at schema 3 (review workflow and approved versions) gains the field-work tables and a search
     index that already holds its old findings, recommendations and notes."""
     from sqlite_utils import Database
 
@@ -89,8 +90,8 @@ def test_a_store_from_before_field_work_is_upgraded_and_indexed(tmp_path):
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path, isolation_level=None)
     conn.row_factory = sqlite3.Row
-    migrations.apply(Database(conn), stop_before="m003_field_work")
-    conn.execute("PRAGMA user_version = 2")
+    migrations.apply(Database(conn), stop_before="m004_field_work")
+    conn.execute("PRAGMA user_version = 3")
     old = Store(conn, path)
     e = create_engagement(old, EngagementSpec(site="old", agency="Old PD", focus_areas=["Training"]), "ann")
     log_finding(old, e, "1", "Lesson plans are outdated", "The academy syllabus dates from 2009.", "ann")

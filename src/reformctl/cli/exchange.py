@@ -27,6 +27,8 @@ def export(
     """
     if (public_db is None) == (bundle is None):
         raise CliUsageError("give exactly one of --public-db PATH and --bundle DIR")
+    if bundle is not None and not site:
+        raise CliUsageError("--bundle needs --site SLUG: a bundle holds one engagement")
     store = context.store(ctx)
     if public_db is not None:
         from reformctl.dates import parse_date
@@ -44,8 +46,6 @@ def export(
                    f"recommendations as of {done['as_of']}) and {done['metadata']}", err=True)
         typer.echo(f"Browse it with: datasette {done['path']} -m {done['metadata']}", err=True)
         return
-    if not site:
-        raise CliUsageError("--bundle needs --site SLUG: a bundle holds one engagement")
     from reformctl.model.bundle import export_bundle
 
     done = export_bundle(store, site, bundle)
@@ -76,7 +76,16 @@ def import_(
     if bundle is not None:
         from reformctl.model.bundle import import_bundle
 
-        done = _rows_or_exit(lambda: import_bundle(context.store(ctx), bundle, context.actor(ctx), dry_run=dry_run))
+        def load():
+            if not context.location(ctx).path.exists():
+                # Check the bundle against a scratch store first: a refused import leaves no store behind.
+                from reformctl.model.bundle import read_bundle
+                from reformctl.store import open_store
+
+                read_bundle(open_store(":memory:"), bundle)
+            return import_bundle(context.store(ctx, create=True), bundle, context.actor(ctx), dry_run=dry_run)
+
+        done = _rows_or_exit(load)
         if fmt is WriteFormat.json:
             print_json(done)
         else:

@@ -53,6 +53,7 @@ KINDS = (
     Kind("status_updates", "status_updates",
          "SELECT s.* FROM status_updates s JOIN recommendations r ON r.id = s.recommendation_id WHERE r.engagement_id = :eid"),
     Kind("review_history", "review_history", "SELECT * FROM review_history WHERE engagement_id = :eid"),
+    Kind("approved_versions", "approved_versions", "SELECT * FROM approved_versions WHERE engagement_id = :eid"),
     Kind("notes", "notes", "SELECT * FROM notes WHERE engagement_id = :eid"),
     Kind("protected_terms", "protected_terms", "SELECT * FROM protected_terms WHERE engagement_id = :eid"),
     Kind("releases", "releases", "SELECT * FROM releases WHERE engagement_id = :eid", folded="items"),
@@ -360,7 +361,7 @@ def check_records(records: Records, numbers_unique: bool = True) -> list:
     if e.get("phase") not in PHASES:
         errs.append(("engagement.json", "phase", f"{e.get('phase')!r} is unknown"))
     for name in ("focus_areas", "team_members", "activities", "findings", "recommendations", "review_history",
-                 "notes", "protected_terms", "releases", "resolutions"):
+                 "approved_versions", "notes", "protected_terms", "releases", "resolutions"):
         for key, r in k[name].items():
             if r["engagement_id"] != eid:
                 errs.append((where(name, key), "engagement_id", "belongs to another engagement"))
@@ -385,7 +386,7 @@ def check_records(records: Records, numbers_unique: bool = True) -> list:
             if member not in k["team_members"]:
                 errs.append((where("activities", key), "team", f"refers to team member {member} which is not in the bundle"))
     records_by_type = {"finding": k["findings"], "recommendation": k["recommendations"]}
-    for name in ("review_history", "notes"):
+    for name in ("review_history", "approved_versions", "notes"):
         for key, r in k[name].items():
             if r["record_id"] not in records_by_type.get(r["record_type"], {}) and r["record_id"] != eid:
                 errs.append((where(name, key), "record_id", f"refers to {r['record_type']} {r['record_id']} "
@@ -432,7 +433,8 @@ def insert_records(store: Store, records: Records, actor: str, with_engagement: 
 
 # Histories whose ties (same date) go to the row recorded last: inserted in recorded order, so
 # that a store loaded from a bundle reads them exactly as the store that wrote it.
-RECORDED = {"status_updates": "recorded_at", "review_history": "at", "notes": "created_at"}
+RECORDED = {"status_updates": "recorded_at", "review_history": "at", "approved_versions": "at",
+            "notes": "created_at"}
 
 
 def insert_kind(store: Store, kind: Kind, rows: list[dict]) -> None:

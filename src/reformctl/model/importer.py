@@ -52,6 +52,7 @@ class Plan:
     recommendations: list[dict] = field(default_factory=list)
     status_updates: list[dict] = field(default_factory=list)
     review_history: list[dict] = field(default_factory=list)
+    approved_versions: list[dict] = field(default_factory=list)
     events: list[tuple] = field(default_factory=list)
     unchanged: int = 0
 
@@ -300,6 +301,12 @@ def _review(plan: Plan, record: dict, kind: str, ref: str, stamp: str, actor: st
     if approved_by:
         steps += [("in-review", actor, "submit"), ("approved", approved_by, "review")]
         record["review"] = "approved"
+        # The approved wording is what the public sees (reports/public.py); every column is named
+        # so that findings' and recommendations' versions go in one executemany.
+        fields = ("title", "body", "text", "priority", "owner", "due")
+        plan.approved_versions.append({
+            "id": new_id(), "engagement_id": record["engagement_id"], "record_type": kind, "record_id": record["id"],
+            "on_date": record["dated"], "at": stamp, "actor": approved_by, **{f: record.get(f) for f in fields}})
     previous = None
     for review, who, action in steps:
         plan.review_history.append({"id": new_id(), "engagement_id": record["engagement_id"], "record_type": kind,
@@ -343,6 +350,7 @@ def apply_plan(store: Store, plan: Plan) -> None:
             _insert_many(store, "recommendations", plan.recommendations)
         _insert_many(store, "status_updates", plan.status_updates)
         _insert_many(store, "review_history", plan.review_history)
+        _insert_many(store, "approved_versions", plan.approved_versions)
         store.conn.executemany(
             "INSERT INTO events (at, actor, engagement_id, record_type, record_id, ref, action, before, after) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", plan.events)

@@ -137,7 +137,11 @@ def merge(store: Store, engagement: dict, source: Path, actor: str) -> dict:
         # Numbers first through negatives, so no UNIQUE index sees two records with one number mid-way.
         numbered = [(kind, key, fields) for kind, key, fields, _ in updates if "number" in fields]
         for i, (kind, key, _fields) in enumerate(numbered):
-            store.execute(f"UPDATE {EDITABLE[kind]} SET number = ? WHERE id = ?", (-(i + 1), key))
+            try:
+                store.execute(f"UPDATE {EDITABLE[kind]} SET number = ? WHERE id = ?", (-(i + 1), key))
+            except sqlite3.IntegrityError as exc:  # the store's own guard: a published number never changes
+                raise Refused(f"{label}: {kind} {key[:8]} would change a published number ({exc}); "
+                              "nothing was merged") from None
         for kind, key, fields, before in updates:
             sets = ", ".join(f"{name} = ?" for name in fields)
             try:
