@@ -2,7 +2,6 @@
 
 import csv
 import json
-import time
 
 
 from conftest import EXAMPLES, dump
@@ -173,7 +172,8 @@ def test_truncated_and_broken_files(demo, tmp_path):
     demo.fails("import", "--site", "nowhere", good, says="no engagement")
 
 
-def test_fifty_thousand_rows_fast(north_miami, tmp_path):
+def test_fifty_thousand_rows_land_whole(north_miami, tmp_path):
+    """Scale, not speed: the 5 s target is measured by benchmarks/run.py, not by a timed test."""
     path = tmp_path / "big.csv"
     with open(path, "w", newline="") as handle:
         writer = csv.writer(handle)
@@ -185,12 +185,8 @@ def test_fifty_thousand_rows_fast(north_miami, tmp_path):
                     writer.writerow([f"{area}.{f}", f"Finding {area}.{f} on staffing", f"{area}.{f}.{r}",
                                      f"Recommendation {r} on training records", "Training Unit",
                                      ("In Progress", "Complete", "Not Started")[r % 3], "2026-01-15"])
-    wall, cpu = time.perf_counter(), time.process_time()
     done = north_miami.json("import", "--site", "north-miami", path)
-    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     assert done["recommendations"] == 50_000 and done["findings"] == 5_000
-    # CPU time, not wall time: the suite shares the machine; alone, the wall time is about the same.
-    assert cpu < 5, (cpu, wall)
     hits = north_miami.json("search", "staffing", "--site", "north-miami", "--limit", "3")
     assert len(hits) == 3
 
