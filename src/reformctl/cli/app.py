@@ -51,9 +51,11 @@ def root(
 
 
 def _register() -> None:
-    from reformctl.cli import engagements, findings, monitoring, releases, reports, review
+    from reformctl.cli import (backups, engagements, exchange, field, findings, monitoring, releases, reports,
+                               review, search, sync)
 
-    for module in (engagements, findings, review, monitoring, reports, releases):
+    for module in (engagements, findings, review, field, monitoring, reports, releases, exchange, sync, search,
+                   backups):
         module.register(app)
 
 
