@@ -1,7 +1,7 @@
 #!/bin/sh
 # The main job end to end on the shipped examples: a fresh store holding North Miami and
 # Dearborn Heights exactly as announced, and the fictional Brightwater demo engagement with
-# its findings and status history; then every report format of each into one folder.
+# its findings and status history; then every report format of each into one folder, the demo's progress report and the dashboard.
 #
 #   sh examples/run.sh [OUTPUT_DIR]      (default: report/)
 #
@@ -32,10 +32,14 @@ for site in north-miami dearborn-heights brightwater-demo; do
   reformctl report --site "$site" --format html --output "$out/$site.html"
   reformctl report --site "$site" --format json --output "$out/$site.json"
   reformctl report --site "$site" --format csv --output "$out/$site.csv"
+  reformctl report --site "$site" --format pdf --output "$out/$site.pdf"
+  reformctl report --site "$site" --format xlsx --output "$out/$site.xlsx"
 done
 mkdir -p "$out/open-data"
 reformctl export --public-db "$out/open-data/tracker.db"
 reformctl export --site brightwater-demo --bundle "$out/bundle/brightwater-demo"
+reformctl report --site brightwater-demo --kind progress --format pdf --output "$out/brightwater-demo-progress.pdf"
+reformctl status
 reformctl engagements
 echo
 echo "Reports are in $out/ (open $out/brightwater-demo.html in a browser); the store is $REFORMCTL_DB"

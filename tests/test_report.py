@@ -16,7 +16,7 @@ def report(cli, site="brightwater-demo", fmt="json", *extra):
 
 def test_json_shape(demo):
     data = json.loads(report(demo))
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2 and data["kind"] == "status-update"
     assert data["engagement"]["site"] == "brightwater-demo"
     assert data["as_of"] == "2026-11-27"
     assert [row["status"] for row in data["status_summary"]] == [
@@ -82,7 +82,8 @@ def test_csv_tracker(demo):
     rows = list(csv.DictReader(io.StringIO(report(demo, "brightwater-demo", "csv"))))
     assert len(rows) == 38
     assert list(rows[0]) == ["focus_area", "focus_area_title", "finding", "finding_title", "recommendation",
-                             "recommendation_text", "priority", "owner", "due", "status", "status_as_of"]
+                             "recommendation_text", "priority", "owner", "due", "status", "status_as_of", "reason",
+                             "change_since_last_update", "history"]
     assert rows[0]["recommendation"] == "1.1.1"
     assert {r["status"] for r in rows} <= {"Complete", "Partially Complete", "In Progress", "Not Started"}
 

@@ -51,9 +51,11 @@ def root(
 
 
 def _register() -> None:
-    from reformctl.cli import backups, engagements, exchange, field, findings, releases, reports, review, search, sync
+    from reformctl.cli import (backups, engagements, exchange, field, findings, monitoring, releases, reports,
+                               review, search, sync)
 
-    for module in (engagements, findings, review, field, reports, releases, exchange, sync, search, backups):
+    for module in (engagements, findings, review, monitoring, field, reports, releases, exchange, sync, search,
+                   backups):
         module.register(app)
 
 

@@ -12,10 +12,11 @@ from reformctl.cli import context
 from reformctl.cli.editing import one_body
 from reformctl.cli.output import WRAP, ListFormat, WriteFormat, console, print_json, table
 from reformctl.model.engagements import get_engagement
-from reformctl.model.vocab import METHODS, STATUSES
+from reformctl.model.vocab import METHODS, PARTIALLY_COMPLETE_MEANING, REASONS, STATUSES
 
 Method = Enum("Method", {m.replace("-", "_"): m for m in METHODS}, type=str)
 Status = Enum("Status", {s.replace("-", "_"): s for s in STATUSES}, type=str)
+Reason = Enum("Reason", {r.replace("-", "_"): r for r in REASONS}, type=str)
 
 
 class ReviewState(str, Enum):
@@ -139,23 +140,30 @@ def set_status(
     status: Annotated[Status, typer.Argument(metavar="STATUS", help="not-started, in-progress, partially-complete or complete.")],
     as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="The date the status holds from (default today).")] = None,
     note: Annotated[Optional[str], typer.Option(help="What the team reviewed or why it changed.")] = None,
+    reason: Annotated[Optional[Reason], typer.Option(help="Why there is no progress: only with not-started or partially-complete.")] = None,
+    evidence: Annotated[Optional[str], typer.Option(metavar="TEXT", help="What the team reviewed to decide (policies, data, observations).")] = None,
     fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
 ) -> None:
-    """Record a recommendation's implementation status as of a date.
+    """Record a recommendation's implementation status as of a date, with the evidence reviewed.
 
-    Example: reformctl set-status --site north-miami 3.1.1 in-progress --as-of 2024-09-26 --note "Draft policy reviewed."
+    Example: reformctl set-status --site north-miami 3.1.1 partially-complete --as-of 2024-09-26 --reason collective-bargaining --evidence "Signed side letter"
     """
     from reformctl.model.statuses import set_status as record
 
     store = context.store(ctx)
     update = record(store, get_engagement(store, site), rec, status.value, context.actor(ctx),
-                    as_of=as_of, note=note)
+                    as_of=as_of, note=note, reason=reason.value if reason else None, evidence=evidence)
     if fmt is WriteFormat.json:
         print_json({"number": update["ref"], "status": update["status"], "as_of": update["as_of"],
-                    "previous": update["previous"], "note": update["note"]})
+                    "previous": update["previous"], "note": update["note"], "reason": update["reason"],
+                    "evidence": update["evidence"],
+                    "meaning": PARTIALLY_COMPLETE_MEANING if update["status"] == "partially-complete" else None})
         return
     was = f" (was {STATUSES[update['previous']]})" if update["previous"] else ""
-    typer.echo(f"{update['ref']}: {STATUSES[update['status']]} as of {update['as_of']}{was}")
+    because = f"; reason: {REASONS[update['reason']]}" if update["reason"] else ""
+    typer.echo(f"{update['ref']}: {STATUSES[update['status']]} as of {update['as_of']}{was}{because}")
+    if update["status"] == "partially-complete":
+        typer.echo(PARTIALLY_COMPLETE_MEANING)
 
 
 def register(app: typer.Typer) -> None:

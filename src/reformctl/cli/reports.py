@@ -1,4 +1,4 @@
-"""The report command: the public report in Markdown, HTML, JSON or CSV."""
+"""The report command: the public (or internal) report of any kind in Markdown, HTML, JSON, CSV, PDF or XLSX."""
 
 from __future__ import annotations
 
@@ -20,18 +20,32 @@ class ReportFormat(str, Enum):
     html = "html"
     json = "json"
     csv = "csv"
+    pdf = "pdf"
+    xlsx = "xlsx"
 
 
-def write_atomically(path: Path, text: str) -> None:
+class ReportKind(str, Enum):
+    status_update = "status-update"
+    progress = "progress"
+    final = "final"
+
+
+BINARY_FORMATS = (ReportFormat.pdf, ReportFormat.xlsx)
+
+
+def write_atomically(path: Path, content: str | bytes) -> None:
     """Write via a temporary file and rename, so a reader never sees half a report."""
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise CliError(f"cannot write {path}: folder {folder} does not exist")
-    handle = tempfile.NamedTemporaryFile("w", dir=folder, prefix=f".{path.name}.", delete=False,
-                                         encoding="utf-8", newline="")
+    if isinstance(content, bytes):
+        handle = tempfile.NamedTemporaryFile("wb", dir=folder, prefix=f".{path.name}.", delete=False)
+    else:
+        handle = tempfile.NamedTemporaryFile("w", dir=folder, prefix=f".{path.name}.", delete=False,
+                                             encoding="utf-8", newline="")
     try:
         with handle:
-            handle.write(text)
+            handle.write(content)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(handle.name, 0o666 & ~umask)  # temporary files are 0600; a report is for sharing
@@ -45,28 +59,29 @@ def write_atomically(path: Path, text: str) -> None:
 def report(
     ctx: typer.Context,
     site: Annotated[str, typer.Option("--site", help="The engagement's site slug.")],
-    fmt: Annotated[ReportFormat, typer.Option("--format", help="Output format.")] = ReportFormat.markdown,
+    fmt: Annotated[ReportFormat, typer.Option("--format", help="Output format (pdf and xlsx need --output).")] = ReportFormat.markdown,
+    kind: Annotated[ReportKind, typer.Option("--kind", help="status-update (the public page), progress (about 6 and 12 months) or final.")] = ReportKind.status_update,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="PATH", help="Write to this file instead of stdout.")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="Report every status as it stood on this date (default today).")] = None,
     internal: Annotated[bool, typer.Option("--internal", help="The team's working view: every record, review states, notes; marked INTERNAL - NOT FOR RELEASE.")] = False,
 ) -> None:
-    """Export the public report: focus areas, the status table, findings and recommendations.
+    """Export the public report: focus areas, the status table and charts, findings and recommendations.
 
-    Example: reformctl report --site north-miami --format html --output north-miami.html
+    Example: reformctl report --site north-miami --kind progress --format pdf --output north-miami.pdf
     """
     from reformctl.dates import past_date
+    from reformctl.reports.kinds import build_report
     from reformctl.reports.render import render
 
-    if internal:
-        from reformctl.reports.internal import build_internal_report as build
-    else:
-        from reformctl.reports.public import build_public_report as build
-    data = build(context.store(ctx), site, past_date(as_of, "--as-of"))
+    if fmt in BINARY_FORMATS and output is None:
+        raise CliError(f"--format {fmt.value} writes a binary file; give --output FILE.{fmt.value}")
+    data = build_report(context.store(ctx), site, past_date(as_of, "--as-of"), kind.value, internal=internal)
     text = render(data, fmt.value)
     if output is not None:
         write_atomically(output, text)
         which = "internal" if internal else "public"
-        typer.echo(f"Wrote the {which} {fmt.value} report of {site} as of {data['as_of']} to {output}", err=True)
+        typer.echo(f"Wrote the {which} {kind.value} {fmt.value} report of {site} as of {data['as_of']} to {output}",
+                   err=True)
     elif fmt is ReportFormat.markdown and sys.stdout.isatty():
         from rich.console import Console
         from rich.markdown import Markdown

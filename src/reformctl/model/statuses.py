@@ -10,7 +10,7 @@ from reformctl.model.guards import require_open
 from reformctl.model.ids import new_id
 from reformctl.model.recommendations import resolve_recommendation
 from reformctl.model.text import clean_body
-from reformctl.model.vocab import STATUSES, choices
+from reformctl.model.vocab import REASON_STATUSES, REASONS, STATUSES, choices
 from reformctl.store import Store
 
 # The status of recommendation r as of :as_of. Uses the (recommendation_id, as_of) index.
@@ -38,6 +38,7 @@ def set_status(
     require_open(engagement)
     if status not in STATUSES:
         raise Invalid(f"status {status!r} is unknown; choose one of {choices(STATUSES)}")
+    reason = check_reason(status, reason)
     as_of = past_date(as_of, "--as-of")
     note = clean_body(note, "note", limit=5_000) or None
     evidence = clean_body(evidence, "evidence", limit=5_000) or None
@@ -61,6 +62,35 @@ def set_status(
         record_event(store, actor=actor, engagement_id=engagement["id"], record_type="recommendation",
                      record_id=rec["id"], ref=rec["ref"], action="status", before=before, after=update)
     return {**update, "ref": rec["ref"], "previous": before["status"] if before else None}
+
+
+def check_reason(status: str, reason: str | None) -> str | None:
+    """A reason is one of REASONS, and only for Not Started or Partially Complete."""
+    if reason is None or reason == "":
+        return None
+    if reason not in REASONS:
+        raise Invalid(f"reason {reason!r} is unknown; choose one of {choices(REASONS)}")
+    if status not in REASON_STATUSES:
+        raise Invalid(
+            f"a reason is given only for not-started or partially-complete, not {status}; "
+            "leave --reason out or change the status"
+        )
+    return reason
+
+
+def status_history(store: Store, engagement: dict, ref: str) -> dict:
+    """A recommendation's whole status timeline, oldest first (the team's view: notes and evidence)."""
+    rec = resolve_recommendation(store, engagement, ref)
+    updates = store.rows(
+        """SELECT status, as_of, note, reason, evidence, recorded_at, recorded_by FROM status_updates
+           WHERE recommendation_id = ? ORDER BY as_of, rowid""",
+        (rec["id"],),
+    )
+    return {
+        "number": rec["ref"], "text": rec["text"], "review": rec["review"], "dated": rec["dated"],
+        "history": [{**u, "status_label": STATUSES[u["status"]],
+                     "reason_label": REASONS.get(u["reason"]) if u["reason"] else None} for u in updates],
+    }
 
 
 def percentages(counts: list[int]) -> list[int]:

@@ -32,6 +32,24 @@ STATUS_DEFINITIONS = {
     "not-started": "Progress toward implementation has not been sufficiently demonstrated.",
 }
 
+# Why a recommendation shows no progress (Not Started) or stopped short (Partially Complete),
+# as older reports gave them: it depends on another body, on union negotiation, on money.
+REASONS = {
+    "outside-agency-control": "Outside the agency's control",
+    "collective-bargaining": "Subject to collective bargaining",
+    "resources": "Resources not available",
+    "agency-declined": "The agency declined",
+    "other": "Other",
+}
+
+# The statuses a reason may accompany.
+REASON_STATUSES = ("not-started", "partially-complete")
+
+PARTIALLY_COMPLETE_MEANING = (
+    "Partially Complete means the agency has decided not to pursue further efforts toward "
+    "completion; it does not mean half done."
+)
+
 METHODS = {
     "document-review": "document review",
     "interview": "interviews",

@@ -11,10 +11,10 @@ import json
 from reformctl import __version__
 from reformctl.model.refs import finding_ref, rec_ref
 from reformctl.model.statuses import summarise
-from reformctl.model.vocab import ACTIVITY_METHODS, PROGRAMS, STATUS_DEFINITIONS, STATUSES, count_phrase
+from reformctl.model.vocab import ACTIVITY_METHODS, PROGRAMS, REASONS, STATUS_DEFINITIONS, STATUSES, count_phrase
 from reformctl.store import Store
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 INTERNAL_MARK = "INTERNAL \u2014 NOT FOR RELEASE"
 # Keys the assembler uses to arrange rows; they never reach the output.
 _PRIVATE = ("_id", "_area", "_finding", "_review")
@@ -61,6 +61,9 @@ def assemble(store: Store, engagement: dict, engagement_id: str, as_of: str, fin
                     "number": rec_number, "text": rec["text"], "priority": rec["priority"],
                     "owner": rec["owner"], "due": rec["due"], "status": status,
                     "status_label": STATUSES[status], "status_as_of": rec["status_as_of"],
+                    # The reason category is public; the note and evidence behind it are not.
+                    "reason": rec.get("status_reason"),
+                    "reason_label": REASONS.get(rec.get("status_reason") or ""),
                 }
                 entry.update({k: rec[k] for k in _INTERNAL_KEYS if k in rec})
                 out_recs.append(entry)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from reformctl.model.vocab import METHODS
+from reformctl.model.vocab import METHODS, STATUSES
 from reformctl.reports.dates import location, long_date
 
 _env: Environment | None = None
@@ -23,9 +23,20 @@ def environment() -> Environment:
         )
         _env.filters["long_date"] = long_date
         _env.globals["METHODS"] = METHODS
+        _env.globals["STATUSES"] = STATUSES
         _env.globals["location"] = location
     return _env
 
 
 def render_html(report: dict) -> str:
-    return environment().get_template("report.html.j2").render(r=report)
+    """The report page; its print stylesheet (@page, @media print) is what WeasyPrint uses for the PDF."""
+    from markupsafe import Markup
+
+    from reformctl.reports.charts import focus_area_bars, status_over_time
+
+    # The charts are built by charts.py, which escapes every text it places: safe to inline.
+    charts = {
+        "areas": Markup(focus_area_bars(report["focus_area_summary"])) if report.get("focus_area_summary") else "",
+        "timeline": Markup(status_over_time(report["timeline"])) if report.get("timeline") else "",
+    }
+    return environment().get_template("report.html.j2").render(r=report, charts=charts)

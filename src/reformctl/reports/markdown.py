@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from reformctl.model.vocab import METHODS
+from reformctl.model.vocab import METHODS, STATUSES
 from reformctl.reports.dates import location, long_date
 
 # CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that
@@ -40,9 +40,10 @@ def _notes(record: dict) -> list[str]:
 
 def render_markdown(report: dict) -> str:
     e = report["engagement"]
+    kind = f" · {report['kind_label']}" if report.get("kind_label") else ""
     mark = report.get("classification")
     out: list[str] = [f"**{mark}**", ""] if mark else []
-    out += [f"# {esc(e['agency'])}", "", f"**Collaborative Reform Initiative: {esc(e['program_name'])}**", ""]
+    out += [f"# {esc(e['agency'])}", "", f"**Collaborative Reform Initiative: {esc(e['program_name'])}{kind}**", ""]
     facts = [("Agency", e["agency"]), ("Location", location(e)), ("Program", e["program_name"]),
              ("Announced", long_date(e["announced"])), ("Updated as of", long_date(report["as_of"]))]
     for label, value in facts:
@@ -63,6 +64,7 @@ def render_markdown(report: dict) -> str:
     if report["data_collection"]:
         out += ["", "## How the team collected information", "",
                 f"The assessment team's work so far: {esc(report['data_collection_text'])}."]
+    out += kind_sections(report)
     for area in report["focus_areas"]:
         out += ["", f"## Focus area {area['number']}: {esc(area['title'])}", ""]
         if area["under_development"]:
@@ -88,6 +90,8 @@ def render_markdown(report: dict) -> str:
                     details.append(f"priority {rec['priority']}")
                 if rec["owner"]:
                     details.append(f"responsible: {esc(rec['owner'])}")
+                if rec.get("reason_label"):
+                    details.append(f"reason: {esc(rec['reason_label'])}")
                 out.append(f"- **Recommendation {rec['number']}:** {esc(' '.join(rec['text'].split()))}  ")
                 out.append(f"  Status: {'; '.join(details)}{_state(rec)}")
                 out += ["  " + line for line in _notes(rec)]
@@ -98,3 +102,65 @@ def render_markdown(report: dict) -> str:
     if mark:
         out += [f"**{mark}**", ""]
     return "\n".join(out)
+
+
+def _changes(changes: dict) -> list[str]:
+    out = []
+    for c in changes["new_recommendations"]:
+        out.append(f"- New: Recommendation {c['number']} ({c['status_label']})")
+    for c in changes["status_changes"]:
+        out.append(f"- Recommendation {c['number']}: {c['from_label']} → **{c['to_label']}** "
+                   f"(as of {long_date(c['as_of'])})")
+    return out or ["_No new recommendations and no status changes._"]
+
+
+def kind_sections(report: dict) -> list[str]:
+    """The per-focus-area summary, the changes, and the progress and final sections."""
+    out: list[str] = []
+    if report.get("focus_area_summary"):
+        out += ["", "## Status by focus area", "",
+                "| Focus area | " + " | ".join(STATUSES.values()) + " | Total |",
+                "| --- |" + " ---: |" * (len(STATUSES) + 1)]
+        for a in report["focus_area_summary"]:
+            cells = [f"{row['count']} ({row['percent']}%)" for row in a["statuses"]]
+            out.append(f"| {a['number']}. {esc(a['title'])} | " + " | ".join(cells) + f" | {a['total']} |")
+    if report.get("timeline"):
+        out += ["", "## Status over time", "", "| Quarter end | " + " | ".join(STATUSES.values()) + " | Total |",
+                "| --- |" + " ---: |" * (len(STATUSES) + 1)]
+        for p in report["timeline"]:
+            out.append(f"| {p['date']} | " + " | ".join(str(row["count"]) for row in p["statuses"]) + f" | {p['total']} |")
+    if report.get("changes"):
+        c = report["changes"]
+        out += ["", f"## Changes since {long_date(c['since'])}", "", f"_Compared with the report as of {long_date(c['since'])} ({c['basis']})._", ""]
+        out += _changes(c)
+    progress = report.get("progress")
+    if progress:
+        period = progress["period"]
+        out += ["", "## Implementation period", "",
+                f"This progress report covers implementation from {long_date(period['start']) or 'the first recommendation'} "
+                f"to {long_date(period['end'])}; the previous progress report was as of {long_date(period['previous_report'])}.",
+                "", "## What moved since the previous progress report", ""]
+        out += _changes(progress["moved"])
+        out += ["", "## Recommendations with no progress", "", f"_{esc(progress['partially_complete_meaning'])}_", ""]
+        if progress["no_progress"]:
+            out += ["| Recommendation | Status | Reason |", "| --- | --- | --- |"]
+            out += [f"| {n['number']} | {n['status_label']} | {esc(n['reason_label'] or 'Not given')} |" for n in progress["no_progress"]]
+        else:
+            out.append("_Every recommendation has made progress._")
+    final = report.get("final")
+    if final:
+        t = final["totals"]
+        out += ["", "## Totals for the engagement", "", f"- **Findings:** {t['findings']}",
+                f"- **Recommendations:** {t['recommendations']}",
+                f"- **Complete:** {t['complete']} ({t['percent_complete']}%)",
+                "", "## Final status of each recommendation", ""]
+        for rec in final["recommendations"]:
+            steps = " → ".join(f"{u['status_label']} ({long_date(u['as_of'])})" for u in rec["history"])
+            reason = f" ({esc(rec['reason_label'])})" if rec["reason_label"] else ""
+            out.append(f"- **{rec['number']}: {rec['final_status_label']}**{reason}. {steps}")
+        out += ["", "## Sustaining the changes", ""]
+        for para in final["sustaining"]:
+            out += [esc(para), ""]
+        if final["open_recommendations"]:
+            out.append("Recommendations to follow after the engagement closes: " + ", ".join(final["open_recommendations"]) + ".")
+    return out

@@ -104,7 +104,8 @@ def build_public_report(store: Store, site: str, as_of: str | None = None, scrub
     )
     recs = store.rows(
         f"""SELECT r.finding_id AS _finding, {review_at('r')} AS _review, {', '.join(REC_FIELDS)},
-                   {_status_at('status')} AS status, {_status_at('as_of')} AS status_as_of
+                   {_status_at('status')} AS status, {_status_at('as_of')} AS status_as_of,
+                   {_status_at('reason')} AS status_reason
             FROM recommendations r JOIN findings f ON f.id = r.finding_id
             JOIN approved_versions av ON av.id = {approved_version('r')}
             WHERE r.engagement_id = :eid AND r.dated <= :as_of AND r.internal = 0 AND f.internal = 0

@@ -18,7 +18,8 @@ from reformctl.model.guards import require_open
 from reformctl.model.ids import new_id
 from reformctl.model.text import clean_body
 from reformctl.reports.check import check
-from reformctl.reports.public import build_public_report, public_where
+from reformctl.reports.kinds import build_report
+from reformctl.reports.public import public_where
 from reformctl.reports.render import EXTENSIONS, PUBLISHED_FORMATS, render
 from reformctl.store import Store
 
@@ -52,7 +53,7 @@ def publish(store: Store, site: str, output: Path, actor: str, kind: str = "stat
         if result["errors"] and override_reason is None:
             raise Refused(f"the check found {result['errors']} error(s) in what would be published; fix them "
                           f"(`reformctl check --site {site} --as-of {as_of}`) or publish with --override-check --reason TEXT")
-        report = build_public_report(store, site, as_of)
+        report = build_report(store, site, as_of, kind)
         output.parent.mkdir(parents=True, exist_ok=True)
         number = store.value("SELECT COALESCE(MAX(number), 0) + 1 FROM releases WHERE engagement_id = ?",
                              (engagement["id"],))

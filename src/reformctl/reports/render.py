@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 
-FORMATS = ("markdown", "html", "json", "csv")
+FORMATS = ("markdown", "html", "json", "csv", "pdf", "xlsx")
+BINARY = ("pdf", "xlsx")
 # What `publish` writes into a release folder: every public format.
 PUBLISHED_FORMATS = FORMATS
-EXTENSIONS = {"markdown": "md", "html": "html", "json": "json", "csv": "csv"}
+EXTENSIONS = {"markdown": "md", "html": "html", "json": "json", "csv": "csv", "pdf": "pdf", "xlsx": "xlsx"}
 
 
-def render(report: dict, fmt: str) -> str:
+def render(report: dict, fmt: str) -> str | bytes:
+    """Text for markdown, html, json and csv; bytes for pdf and xlsx."""
     if fmt == "markdown":
         from reformctl.reports.markdown import render_markdown
 
@@ -25,4 +27,12 @@ def render(report: dict, fmt: str) -> str:
         from reformctl.reports.tabular import render_csv
 
         return render_csv(report)
+    if fmt == "pdf":
+        from reformctl.reports.pdf import render_pdf  # weasyprint only for PDF
+
+        return render_pdf(report)
+    if fmt == "xlsx":
+        from reformctl.reports.xlsx import render_xlsx  # openpyxl only for XLSX
+
+        return render_xlsx(report)
     raise ValueError(f"unknown format {fmt!r}")

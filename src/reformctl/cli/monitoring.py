@@ -1,0 +1,207 @@
+"""Implementation monitoring: status-history, bulk-status and the status dashboard."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from reformctl.cli import context
+from reformctl.cli.output import ListFormat, console, print_json, table
+from reformctl.model.engagements import get_engagement
+from reformctl.model.vocab import REASONS, STATUSES
+
+SiteOption = Annotated[str, typer.Option("--site", help="The engagement's site slug.")]
+
+
+def status_history(
+    ctx: typer.Context,
+    site: SiteOption,
+    rec: Annotated[str, typer.Argument(metavar="REC", help="The recommendation, e.g. 3.1.2.")],
+    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+) -> None:
+    """Show a recommendation's whole status timeline: each status, its date, reason, note and evidence.
+
+    Example: reformctl status-history --site brightwater-demo 1.1.3
+    """
+    from reformctl.model.statuses import status_history as history
+
+    store = context.store(ctx)
+    data = history(store, get_engagement(store, site), rec)
+    if fmt is ListFormat.json:
+        print_json(data)
+        return
+    out = console()
+    out.print(table(f"Recommendation {data['number']}", ["As of", "Status", "Reason", "Note", "Evidence", "Recorded by"],
+                    [[u["as_of"], u["status_label"], u["reason_label"], u["note"], u["evidence"], u["recorded_by"]]
+                     for u in data["history"]]))
+
+
+def bulk_status(
+    ctx: typer.Context,
+    site: SiteOption,
+    file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="Header recommendation,status,as_of,note,reason (evidence optional); '-' for stdin.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row and show what would change; write nothing.")] = False,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+) -> None:
+    """Apply a quarter's review from a CSV file: every row is checked, then all apply in one transaction or none do.
+
+    Rows with errors are listed one line each (numbered as a spreadsheet shows them, the header
+    being row 1) and nothing is written.
+
+    Example: reformctl bulk-status --site brightwater-demo review-2026-q4.csv --dry-run
+    """
+    from reformctl.cli.errors import CliError
+    from reformctl.model.bulk import InvalidRows, bulk_status as apply, read_rows
+
+    if str(file) == "-":
+        text, source = sys.stdin.read(), "stdin"
+    else:
+        try:
+            text = file.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            raise CliError(f"{file} is not UTF-8 text; save the spreadsheet as CSV UTF-8") from None
+        source = str(file)
+    rows = read_rows(text.lstrip("\ufeff"), source)
+    store = context.store(ctx)
+    engagement = get_engagement(store, site)
+    try:
+        applied = apply(store, engagement, rows, context.actor(ctx), dry_run=dry_run)
+    except InvalidRows as exc:
+        for problem in exc.problems:
+            typer.echo(f"error: {problem}", err=True)
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    if fmt is ListFormat.json:
+        print_json({"dry_run": dry_run, "applied": 0 if dry_run else len(applied), "rows": applied})
+        return
+    verb = "Would apply" if dry_run else "Applied"
+    out = console()
+    out.print(table(f"{verb} {len(applied)} status update(s) to {site}",
+                    [("Row", "right"), "Recommendation", "Was", "Now", "As of", "Reason"],
+                    [[a["row"], a["number"], STATUSES.get(a["previous"] or "", ""), STATUSES[a["status"]],
+                      a["as_of"], REASONS.get(a["reason"] or "", "")] for a in applied]))
+    if dry_run:
+        typer.echo("Dry run: nothing was written.")
+
+
+
+
+# Shading that reads without colour: darker for further along.
+BAR_CHARS = {"complete": "█", "partially-complete": "▓", "in-progress": "▒", "not-started": "░"}
+BAR_STYLES = {"complete": "green", "partially-complete": "yellow", "in-progress": "cyan", "not-started": "bright_black"}
+BAR_WIDTH = 24
+
+
+def _bar(area: dict):
+    from rich.text import Text
+
+    bar = Text()
+    if not area["total"]:
+        return Text("under development".ljust(BAR_WIDTH), style="italic")
+    used = 0
+    rows = [r for r in area["statuses"] if r["count"]]
+    for i, row in enumerate(rows):
+        width = max(1, BAR_WIDTH - used) if i == len(rows) - 1 else max(1, round(BAR_WIDTH * row["count"] / area["total"]))
+        used += width
+        bar.append(BAR_CHARS[row["status"]] * width, style=BAR_STYLES[row["status"]])
+    return bar
+
+
+def status(
+    ctx: typer.Context,
+    site: Annotated[Optional[str], typer.Option("--site", help="Only this engagement (default: every engagement).")] = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+    svg: Annotated[Optional[Path], typer.Option("--svg", metavar="PATH", help="Also save the dashboard as an SVG picture (100 columns wide).")] = None,
+) -> None:
+    """A dashboard of implementation across engagements: phase, next scheduled update, and a bar per focus area.
+
+    Bars: █ Complete, ▓ Partially Complete, ▒ In Progress, ░ Not Started.
+
+    Example: reformctl status --site brightwater-demo
+    """
+    from reformctl.model.dashboard import dashboard
+
+    store = context.store(ctx)
+    if site is not None:
+        get_engagement(store, site)
+    rows = dashboard(store, site)
+    if fmt is ListFormat.json:
+        print_json(rows)
+        return
+    if not rows:
+        typer.echo("No engagements yet. Create one with `reformctl new-engagement --from FILE.toml`.")
+        return
+    render_dashboard(console(), rows)
+    if svg is not None:
+        from rich.console import Console
+
+        from reformctl.cli.reports import write_atomically
+
+        recorder = Console(record=True, width=100, file=io.StringIO(), force_terminal=True)
+        render_dashboard(recorder, rows)
+        write_atomically(svg, recorder.export_svg(title="reformctl status"))
+        typer.echo(f"Saved the dashboard to {svg}", err=True)
+
+
+def render_dashboard(out, rows: list[dict]) -> None:
+    """One heading line per engagement, then one line per focus area: title, bar, counts.
+
+    Plain lines rather than a Rich table: they fit an 80-column terminal and stay quick for
+    a thousand engagements."""
+    from rich.text import Text
+
+    title_width = max(16, min(44, out.width - BAR_WIDTH - 20))
+    out.print(Text(f"Implementation status as of {rows[0]['as_of']}", style="bold"))
+    out.print(Text("█ Complete ▓ Partially Complete ▒ In Progress ░ Not Started; counts C/PC/IP/NS", style="dim"))
+    for engagement in rows:
+        head = Text("\n")
+        head.append(engagement["site"], style="bold")
+        head.append(f"  {engagement['agency']}  ")
+        head.append(f"phase: {engagement['phase']}", style="magenta")
+        head.append("  next update: ")
+        if engagement["next_update"]:
+            head.append(engagement["next_update"], style="bold red" if engagement["update_overdue"] else "bold")
+            if engagement["update_overdue"]:
+                head.append(" (overdue)", style="bold red")
+        else:
+            head.append("not set", style="dim")
+        out.print(head)
+        for area in engagement["focus_areas"]:
+            title = f"{area['number']}. {area['title']}"
+            if len(title) > title_width:
+                title = title[: title_width - 1] + "…"
+            line = Text("  " + title.ljust(title_width) + " ")
+            line.append_text(_bar(area))
+            line.append(" " + "/".join(str(r["count"]) for r in area["statuses"]) + f"  ({area['total']})")
+            out.print(line, no_wrap=True, overflow="ellipsis")
+
+
+def schedule(
+    ctx: typer.Context,
+    site: SiteOption,
+    next_update: Annotated[str, typer.Option("--next-update", metavar="YYYY-MM-DD", help="Date of the next scheduled public status update.")],
+    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+) -> None:
+    """Set the date of an engagement's next scheduled status update (shown by `reformctl status`).
+
+    Example: reformctl schedule --site brightwater-demo --next-update 2026-12-31
+    """
+    from reformctl.model.dashboard import schedule_next_update
+
+    store = context.store(ctx)
+    done = schedule_next_update(store, get_engagement(store, site), next_update, context.actor(ctx))
+    if fmt is ListFormat.json:
+        print_json({k: done[k] for k in ("site", "next_update", "previous")})
+        return
+    typer.echo(f"{done['site']}: next update scheduled for {done['next_update']}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("status-history")(status_history)
+    app.command("bulk-status")(bulk_status)
+    app.command("schedule")(schedule)
+    app.command("status")(status)

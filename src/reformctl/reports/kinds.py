@@ -1,0 +1,207 @@
+"""The three report kinds as plain data: status-update, progress and final.
+
+Every kind holds the report of reports/public.py (or, for --internal, reports/internal.py) plus
+a per-focus-area summary, the status counts at each quarter end (for the charts) and the
+changes since the last release; progress and final add their own sections. Everything is
+derived from the report's own rows, or from earlier reports built the same way, so a report
+of any kind as of a past date is the same whenever it is built.
+
+"The last release" is the engagement's latest release (any kind) with an as-of date before
+this report's, and "the previous progress report" its latest progress release before it; the
+public report compares with what that release published (its stored snapshot). An engagement
+without such a release compares with the previous quarter end (status updates are quarterly).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Callable
+
+from reformctl.model.confidential import protected_terms
+from reformctl.model.refs import rec_ref
+from reformctl.model.statuses import summarise
+from reformctl.model.vocab import PARTIALLY_COMPLETE_MEANING, REASONS, STATUSES
+from reformctl.reports.periods import previous_quarter_end, quarter_ends
+from reformctl.reports.public import build_public_report, withhold
+from reformctl.store import Store
+
+KINDS = {
+    "status-update": "Status update",
+    "progress": "Progress report",
+    "final": "Final report",
+}
+
+NO_PROGRESS = ("not-started", "partially-complete")
+
+SUSTAINING = (
+    "Completing a recommendation is not the end of the work: the changes it brought must be "
+    "sustained and institutionalized so that they outlast changes in leadership and staff.",
+    "The agency should keep the policies, training and practices adopted here in its regular "
+    "review cycle, assign each to a responsible unit, and keep measuring the outcomes it "
+    "reports publicly.",
+    "Recommendations that remain in progress, partially complete or not started are listed "
+    "below so that the agency and the community can follow them after this engagement closes.",
+)
+
+
+def _live(record: dict) -> bool:
+    return not record.get("withdrawn") and record.get("review") != "withdrawn"
+
+
+def _recommendations(report: dict) -> list[dict]:
+    """The recommendations a report counts: not withdrawn, under a finding that is not withdrawn."""
+    return [
+        {**rec, "focus_area": area["number"], "focus_area_title": area["title"], "finding": finding["number"]}
+        for area in report["focus_areas"] for finding in area["findings"] if _live(finding)
+        for rec in finding.get("recommendations", []) if _live(rec)
+    ]
+
+
+def changes_between(before: dict, after: dict) -> dict:
+    """New recommendations and status changes from one report to a later one."""
+    old = {rec["number"]: rec for rec in _recommendations(before)}
+    new_recs, moved = [], []
+    for rec in _recommendations(after):
+        was = old.get(rec["number"])
+        if was is None:
+            new_recs.append({"number": rec["number"], "text": rec["text"], "status": rec["status"],
+                             "status_label": rec["status_label"]})
+        elif was["status"] != rec["status"]:
+            moved.append({"number": rec["number"], "text": rec["text"],
+                          "from": was["status"], "from_label": STATUSES[was["status"]],
+                          "to": rec["status"], "to_label": rec["status_label"], "as_of": rec["status_as_of"]})
+    return {"since": before["as_of"], "new_recommendations": new_recs, "status_changes": moved}
+
+
+def area_summaries(report: dict) -> list[dict]:
+    out = []
+    for area in report["focus_areas"]:
+        statuses = [rec["status"] for f in area["findings"] if _live(f)
+                    for rec in f.get("recommendations", []) if _live(rec)]
+        out.append({"number": area["number"], "title": area["title"], "total": len(statuses),
+                    "under_development": area["under_development"], "statuses": summarise(statuses)})
+    return out
+
+
+def status_histories(store: Store, engagement_id: str, as_of: str, numbers: set[str]) -> dict[str, list[dict]]:
+    """The dated status updates up to AS_OF of the recommendations numbered NUMBERS, in one query.
+
+    Only the status, its date and its reason category are read: notes and evidence stay private."""
+    rows = store.rows(
+        """SELECT fa.number AS area, f.number AS finding, r.number AS rec, su.status, su.as_of, su.reason
+           FROM status_updates su JOIN recommendations r ON r.id = su.recommendation_id
+           JOIN findings f ON f.id = r.finding_id JOIN focus_areas fa ON fa.id = f.focus_area_id
+           WHERE r.engagement_id = :eid AND su.as_of <= :as_of
+           ORDER BY fa.number, f.number, r.number, su.as_of, su.rowid""",
+        {"eid": engagement_id, "as_of": as_of},
+    )
+    out: dict[str, list[dict]] = {}
+    for row in rows:
+        number = rec_ref(row["area"], row["finding"], row["rec"])
+        if number in numbers:
+            out.setdefault(number, []).append({
+                "as_of": row["as_of"], "status": row["status"], "status_label": STATUSES[row["status"]],
+                "reason": row["reason"], "reason_label": REASONS.get(row["reason"] or "")})
+    return out
+
+
+def timeline(build: Callable[[str], dict], report: dict, histories: dict[str, list[dict]]) -> list[dict]:
+    """Status counts at each quarter end from the first recommendation to the report's date,
+    each point being the report as it stood on that day."""
+    starts = [updates[0]["as_of"] for updates in histories.values() if updates]
+    if not starts:
+        return []
+    points = []
+    for day in quarter_ends(min(starts), report["as_of"]):
+        then = report if day == report["as_of"] else build(day)
+        statuses = [rec["status"] for rec in _recommendations(then)]
+        points.append({"date": day, "total": len(statuses), "statuses": summarise(statuses)})
+    return points
+
+
+def last_release(store: Store, engagement_id: str, as_of: str, kind: str | None = None) -> dict | None:
+    sql = "SELECT number, kind, as_of, snapshot FROM releases WHERE engagement_id = ? AND as_of < ?"
+    params: list = [engagement_id, as_of]
+    if kind:
+        sql += " AND kind = ?"
+        params.append(kind)
+    return store.row(sql + " ORDER BY as_of DESC, number DESC LIMIT 1", params)
+
+
+def _compare_with(store: Store, engagement_id: str, as_of: str, build: Callable[[str], dict], internal: bool,
+                  kind: str | None = None) -> tuple[dict, str]:
+    """The earlier report to compare with, and a phrase saying which it is."""
+    release = last_release(store, engagement_id, as_of, kind)
+    if release is None:
+        return build(previous_quarter_end(as_of)), "previous quarter end"
+    basis = f"release {release['number']}, {release['kind']}"
+    if internal:
+        return build(release["as_of"]), basis
+    return json.loads(release["snapshot"]), basis
+
+
+def build_report(store: Store, site: str, as_of: str | None = None, kind: str = "status-update",
+                 internal: bool = False) -> dict:
+    """The report of KIND as plain data: public, or the team's internal view with INTERNAL."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown report kind {kind!r}")
+    if internal:
+        from reformctl.reports.internal import build_internal_report as base
+    else:
+        base = build_public_report
+    report = base(store, site, as_of)
+    as_of = report["as_of"]
+    engagement_id = store.value("SELECT id FROM engagements WHERE site = ?", (site,))
+    cache: dict[str, dict] = {}
+
+    def build(day: str) -> dict:
+        if day not in cache:
+            cache[day] = base(store, site, day)
+        return cache[day]
+
+    recs = _recommendations(report)
+    histories = status_histories(store, engagement_id, as_of, {r["number"] for r in recs})
+    before, basis = _compare_with(store, engagement_id, as_of, build, internal)
+    report["kind"] = kind
+    report["kind_label"] = KINDS[kind]
+    report["focus_area_summary"] = area_summaries(report)
+    report["timeline"] = timeline(build, report, histories)
+    report["changes"] = {**changes_between(before, report), "basis": basis}
+    report["progress"] = None
+    report["final"] = None
+    if kind in ("progress", "final"):
+        previous, previous_basis = _compare_with(store, engagement_id, as_of, build, internal, "progress")
+        start = min((updates[0]["as_of"] for updates in histories.values() if updates), default=None)
+        report["progress"] = {
+            "period": {"start": start, "end": as_of, "previous_report": previous["as_of"]},
+            "moved": {**changes_between(previous, report), "basis": previous_basis},
+            "no_progress": [
+                {"number": r["number"], "text": r["text"], "focus_area": r["focus_area"], "status": r["status"],
+                 "status_label": r["status_label"], "status_as_of": r["status_as_of"],
+                 "reason": r.get("reason"), "reason_label": r.get("reason_label")}
+                for r in recs if r["status"] in NO_PROGRESS
+            ],
+            "partially_complete_meaning": PARTIALLY_COMPLETE_MEANING,
+        }
+    if kind == "final":
+        total = len(recs)
+        complete = sum(1 for r in recs if r["status"] == "complete")
+        report["final"] = {
+            "totals": {
+                "findings": report["total_findings"],
+                "recommendations": total,
+                "complete": complete,
+                "percent_complete": round(complete * 100 / total) if total else 0,
+            },
+            "recommendations": [
+                {"number": r["number"], "text": r["text"], "final_status": r["status"],
+                 "final_status_label": r["status_label"], "reason_label": r.get("reason_label"),
+                 "history": histories.get(r["number"], [])}
+                for r in recs
+            ],
+            "sustaining": list(SUSTAINING),
+            "open_recommendations": [r["number"] for r in recs if r["status"] != "complete"],
+        }
+    if not internal:  # every string added here comes from scrubbed reports; scrub again all the same
+        report = withhold(report, protected_terms(store, engagement_id))
+    return report

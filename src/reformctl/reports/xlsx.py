@@ -1,0 +1,125 @@
+"""The report as the XLSX tracker agencies already use: one sheet per focus area and a summary sheet."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import re
+import zipfile
+
+HEADER = ("Focus area", "Finding", "Finding text", "Recommendation", "Recommendation text", "Priority",
+          "Owner", "Status", "As of", "Reason")
+WIDTHS = (28, 9, 50, 15, 60, 9, 24, 18, 11, 28)
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def _sheet_title(number: int, title: str, used: set[str]) -> str:
+    base = _SHEET_BAD.sub(" ", f"{number} {title}")[:31].strip()
+    name, n = base, 2
+    while name.lower() in used:
+        name = f"{base[:28]} {n}"
+        n += 1
+    used.add(name.lower())
+    return name
+
+
+def _put(sheet, row: int, col: int, value):
+    cell = sheet.cell(row=row, column=col, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # text stays text: a cell starting with '=' must never run as a formula
+    return cell
+
+
+def _header(sheet, row: int, names, bold):
+    for col, name in enumerate(names, start=1):
+        _put(sheet, row, col, name).font = bold
+
+
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def _fixed_zip(data: bytes, stamp: str) -> bytes:
+    """Rewrite the archive with fixed timestamps so that the same report gives the same bytes
+    (openpyxl stamps the save time into docProps/core.xml; the report's as-of date goes there)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _MODIFIED.sub(rb"\g<1>" + stamp.encode() + rb"\g<2>", content)
+            dst.writestr(fixed, content)
+    return out.getvalue()
+
+
+def render_xlsx(report: dict) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    bold = Font(bold=True)
+    e = report["engagement"]
+    book = Workbook()
+    stamp = _dt.datetime.fromisoformat(report["as_of"] + "T00:00:00")
+    book.properties.created = book.properties.modified = stamp
+    book.properties.creator = report["generator"]
+    book.properties.title = f"{e['agency']}: recommendation tracker"
+
+    summary = book.active
+    summary.title = "Summary"
+    facts = [("Agency", e["agency"]), ("Program", e["program_name"]), ("Report", report.get("kind_label", "")),
+             ("Status as of", report["as_of"]), ("Findings", report["total_findings"]),
+             ("Recommendations", report["total_recommendations"])]
+    for i, (label, value) in enumerate(facts, start=1):
+        _put(summary, i, 1, label).font = bold
+        _put(summary, i, 2, value)
+    row = len(facts) + 2
+    _header(summary, row, ("Status", "Count", "Percent"), bold)
+    for item in report["status_summary"]:
+        row += 1
+        _put(summary, row, 1, item["label"])
+        _put(summary, row, 2, item["count"])
+        _put(summary, row, 3, item["percent"] / 100).number_format = "0%"
+    row += 1
+    _put(summary, row, 1, "Total").font = bold
+    _put(summary, row, 2, report["total_recommendations"]).font = bold
+    row += 2
+    labels = [s["label"] for s in report["status_summary"]]
+    _header(summary, row, ("Focus area", *labels, "Total"), bold)
+    for area in report.get("focus_area_summary") or []:
+        row += 1
+        _put(summary, row, 1, f"{area['number']}. {area['title']}")
+        for col, item in enumerate(area["statuses"], start=2):
+            _put(summary, row, col, item["count"])
+        _put(summary, row, len(labels) + 2, area["total"])
+    summary.column_dimensions["A"].width = 48
+    for letter in "BCDEF":
+        summary.column_dimensions[letter].width = 18
+
+    used = {"summary"}
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for area in report["focus_areas"]:
+        sheet = book.create_sheet(_sheet_title(area["number"], area["title"], used))
+        _header(sheet, 1, HEADER, bold)
+        r = 1
+        for finding in area["findings"]:
+            for rec in finding.get("recommendations", []):
+                r += 1
+                if rec.get("withdrawn") or finding.get("withdrawn"):
+                    # Published once and withdrawn since: the number stays, with nothing else.
+                    values = (f"{area['number']}. {area['title']}", finding["number"], "", rec["number"],
+                              "", "", "", "Withdrawn", "", "")
+                else:
+                    values = (f"{area['number']}. {area['title']}", finding["number"], finding["title"],
+                              rec["number"], rec["text"], rec["priority"] or "", rec["owner"] or "",
+                              rec["status_label"], rec["status_as_of"] or "", rec.get("reason_label") or "")
+                for col, value in enumerate(values, start=1):
+                    _put(sheet, r, col, value).alignment = wrap
+        for col, width in enumerate(WIDTHS, start=1):
+            sheet.column_dimensions[sheet.cell(row=1, column=col).column_letter].width = width
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = f"A1:J{max(r, 1)}"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _fixed_zip(buffer.getvalue(), f"{report['as_of']}T00:00:00Z")

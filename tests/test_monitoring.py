@@ -1,0 +1,140 @@
+"""Status reasons and evidence, a recommendation's timeline, and a quarter's review from CSV."""
+
+SITE = ("--site", "brightwater-demo")
+
+
+def test_reason_and_evidence_are_recorded(demo):
+    out = demo.ok("set-status", *SITE, "1.1.2", "partially-complete", "--as-of", "2026-10-15",
+                  "--reason", "collective-bargaining", "--evidence", "Side letter of 2026-10-01")
+    assert "Partially Complete as of 2026-10-15" in out
+    assert "decided not to pursue further efforts" in out
+    history = demo.json("status-history", *SITE, "1.1.2")
+    last = history["history"][-1]
+    assert last["status"] == "partially-complete" and last["reason"] == "collective-bargaining"
+    assert last["evidence"] == "Side letter of 2026-10-01" and last["recorded_by"] == "tester"
+    assert [u["status"] for u in history["history"]] == ["not-started", "in-progress", "partially-complete"]
+    data = demo.json("set-status", *SITE, "1.1.2", "not-started", "--as-of", "2026-10-16", "--reason", "resources")
+    assert data["reason"] == "resources" and data["meaning"] is None
+
+
+def test_reason_refusals(demo):
+    demo.fails("set-status", *SITE, "1.1.2", "in-progress", "--reason", "resources", says="only for not-started or partially-complete")
+    demo.fails("set-status", *SITE, "1.1.2", "complete", "--reason", "other", says="only for not-started or partially-complete")
+    demo.fails("set-status", *SITE, "1.1.2", "not-started", "--reason", "money", code=2, says="--reason")
+    demo.fails("status-history", *SITE, "9.9.9", says="no recommendation 9.9.9")
+    demo.fails("status-history", *SITE, "1.1", says="not a recommendation number")
+
+
+def test_status_history_table(demo):
+    out = demo.ok("status-history", *SITE, "1.1.3")
+    assert "Partially Complete" in out and "2026-06-30" in out
+
+
+def write(tmp_path, text, name="review.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_bulk_status_applies_all(demo, isolated):
+    path = write(isolated, "recommendation,status,as_of,note,reason,evidence\n"
+                 "1.1.2,complete,2026-10-31,Measures published,,Annual report 2026\n"
+                 "1.1.3,partially-complete,2026-10-31,,collective-bargaining,\n")
+    dry = demo.json("bulk-status", *SITE, path, "--dry-run")
+    assert dry["dry_run"] and dry["applied"] == 0 and [r["number"] for r in dry["rows"]] == ["1.1.2", "1.1.3"]
+    assert demo.json("status-history", *SITE, "1.1.2")["history"][-1]["status"] == "in-progress"
+    done = demo.json("bulk-status", *SITE, path)
+    assert done["applied"] == 2 and done["rows"][0]["previous"] == "in-progress"
+    last = demo.json("status-history", *SITE, "1.1.2")["history"][-1]
+    assert last["status"] == "complete" and last["evidence"] == "Annual report 2026"
+    assert "Applied 1" in demo.ok("bulk-status", *SITE, write(isolated, "recommendation,status,as_of,note,reason\n1.2.1,complete,2026-11-01,,\n", "b.csv"))
+
+
+def test_bulk_status_lists_every_bad_row_and_writes_nothing(demo, isolated):
+    from conftest import dump
+
+    path = write(isolated, "recommendation,status,as_of,note,reason\n"
+                 "1.1.2,complete,2026-10-31,fine,\n"
+                 "9.9.9,complete,2026-10-31,,\n"
+                 "1.1.3,done,2026-10-31,,\n"
+                 "1.2.1,in-progress,2026-10-31,,resources\n"
+                 "1.2.2,complete,2030-01-01,,\n"
+                 "1.2.1,complete,,,\n")
+    before = dump(demo.db)
+    result = demo("bulk-status", *SITE, path)
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert [line.split(":")[1].strip() for line in lines[:-1]] == ["row 3", "row 4", "row 5", "row 6", "row 7"]
+    assert all(line.startswith("error: ") for line in lines)
+    assert "nothing was changed" in lines[-1]
+    assert dump(demo.db) == before
+
+
+def test_bulk_status_file_refusals(demo, isolated):
+    demo.fails("bulk-status", *SITE, write(isolated, "rec,status\n1.1.1,complete\n"), says="lacks column(s)")
+    demo.fails("bulk-status", *SITE, write(isolated, "", "empty.csv"), says="is empty")
+    demo.fails("bulk-status", *SITE, write(isolated, "recommendation,status,as_of,note,reason\n", "h.csv"), says="no rows")
+    demo.fails("bulk-status", *SITE, isolated / "missing.csv", says="missing.csv")
+    demo.fails("bulk-status", "--site", "nowhere", write(isolated, "recommendation,status,as_of,note,reason\n1.1.1,complete,2026-01-01,,\n", "x.csv"), says="no engagement")
+
+
+def test_schedule_and_dashboard(demo):
+    demo.ok("new-engagement", "--site", "quiet", "--agency", "Quiet PD", "--focus-area", "Only area")
+    assert demo.json("schedule", *SITE, "--next-update", "2026-12-31")["next_update"] == "2026-12-31"
+    demo.fails("schedule", *SITE, "--next-update", "2026-01-01", says="in the past")
+    demo.fails("schedule", *SITE, "--next-update", "soon", says="not a real date")
+    rows = demo.json("status")
+    assert [r["site"] for r in rows] == ["brightwater-demo", "quiet"]
+    bright = rows[0]
+    assert bright["next_update"] == "2026-12-31" and not bright["update_overdue"]
+    assert [a["number"] for a in bright["focus_areas"]] == [1, 2, 3, 4, 5]
+    overview = demo.json("show", *SITE)
+    assert bright["total"] == sum(s["count"] for s in overview["status_summary"])
+    assert rows[1]["total"] == 0 and rows[1]["next_update"] is None
+    only = demo.json("status", *SITE)
+    assert only == [bright]
+    text = demo.ok("status")
+    assert "brightwater-demo" in text and "next update: 2026-12-31" in text and "under development" in text
+    assert "█" in text and "░" in text
+    demo.fails("status", "--site", "nowhere", says="no engagement")
+
+
+def test_dashboard_across_a_thousand_engagements(cli):
+    import sqlite3
+
+    from reformctl.store import open_store
+
+    open_store(cli.db).close()  # creates and migrates the store
+    conn = sqlite3.connect(cli.db)
+    with conn:
+        for e in range(1000):
+            eid = f"e{e}"
+            conn.execute("INSERT INTO engagements (id, site, agency, program, phase, next_update, created_at, created_by) "
+                         "VALUES (?, ?, ?, 'organizational-assessment', 'implementation', ?, 'x', 't')",
+                         (eid, f"site-{e:04d}", f"Agency {e}", "2026-01-01" if e % 2 else None))
+            for a in range(1, 6):
+                conn.execute("INSERT INTO focus_areas VALUES (?, ?, ?, ?, ?)", (f"{eid}a{a}", eid, a, f"Area {a}", f"area-{a}"))
+                conn.execute("INSERT INTO findings (id, engagement_id, focus_area_id, number, title, dated, created_at, created_by) "
+                             "VALUES (?, ?, ?, 1, 't', '2025-01-01', 'x', 't')", (f"{eid}a{a}f", eid, f"{eid}a{a}"))
+                for r in (1, 2):
+                    rid = f"{eid}a{a}r{r}"
+                    conn.execute("INSERT INTO recommendations (id, engagement_id, finding_id, number, text, dated, created_at, created_by) "
+                                 "VALUES (?, ?, ?, ?, 't', '2025-01-01', 'x', 't')", (rid, eid, f"{eid}a{a}f", r))
+                    conn.execute("INSERT INTO status_updates (id, recommendation_id, status, as_of, recorded_at, recorded_by) "
+                                 "VALUES (?, ?, ?, '2025-06-30', 'x', 't')", (rid + "s", rid, "complete" if r == 1 else "in-progress"))
+    conn.close()
+    rows = cli.json("status")
+    assert len(rows) == 1000 and all(len(r["focus_areas"]) == 5 and r["total"] == 10 for r in rows)
+    assert rows[1]["update_overdue"] and not rows[0]["update_overdue"]
+    area = rows[0]["focus_areas"][0]
+    assert {s["status"]: s["count"] for s in area["statuses"]}["complete"] == 1
+    assert cli.ok("status").count("next update:") == 1000
+
+
+def test_bulk_status_from_stdin(demo):
+    import json
+
+    out = demo.ok("bulk-status", *SITE, "-", "--format", "json",
+                  input="recommendation,status,as_of,note,reason\n1.2.1,complete,2026-11-01,,\n")
+    data = json.loads(out)
+    assert data["applied"] == 1 and data["rows"][0]["number"] == "1.2.1"
