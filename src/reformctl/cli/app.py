@@ -54,7 +54,7 @@ def _register() -> None:
     from reformctl.cli import (backups, engagements, exchange, field, findings, monitoring, releases, reports,
                                review, search, sync)
 
-    for module in (engagements, findings, review, field, monitoring, reports, releases, exchange, sync, search,
+    for module in (engagements, findings, review, monitoring, field, reports, releases, exchange, sync, search,
                    backups):
         module.register(app)
 

@@ -19,9 +19,8 @@ from reformctl.errors import Invalid, RowErrors
 from reformctl.model.guards import require_findings_allowed
 from reformctl.model.ids import new_id
 from reformctl.model.refs import parse_finding_ref, parse_rec_ref, finding_ref
-from reformctl.model.statuses import status_at
+from reformctl.model.statuses import check_reason, status_at
 from reformctl.model.text import clean_body, clean_optional, clean_title
-from reformctl.model.statuses import check_reason
 from reformctl.model.vocab import PRIORITIES, REASONS, STATUSES, choices
 from reformctl.store import Store
 
@@ -41,13 +40,13 @@ COLUMNS = {
     "status": "Not Started, In Progress, Partially Complete, Complete (or not-started, ...)",
     "status_as_of": "date the status holds from (default today)",
     "note": "note on the status update",
-    "reason": "why there is no progress (Not Started, Partially Complete): a reason or its label",
-    "change_since_last_update": "ignored (the tracker export derives it)",
-    "history": "ignored (the tracker export derives it)",
+    "reason": "why there is no progress (Not Started, Partially Complete): a reason label or its slug",
+    "evidence": "what the team reviewed for this status",
+    "change_since_last_update": "ignored (the tracker export carries it for readers)",
+    "history": "ignored (the tracker export carries it for readers)",
 }
 REQUIRED = ("finding",)
 _LABELS = {label.lower(): key for key, label in STATUSES.items()} | {key: key for key in STATUSES}
-_REASON_LABELS = {label.lower(): key for key, label in REASONS.items()} | {key: key for key in REASONS}
 ROW_CHUNK = 500  # progress is reported this often
 
 
@@ -95,11 +94,6 @@ def _status(value: str) -> str:
     if key is None:
         raise Invalid(f"status {value!r} is unknown; use one of {choices(STATUSES.values())}")
     return key
-
-
-def _reason(value: str, status: str | None) -> str:
-    key = _REASON_LABELS.get(" ".join(value.lower().split()), value)
-    return check_reason(status or "", key)
 
 
 def _priority(value: str) -> str:
@@ -201,8 +195,13 @@ def plan_import(
             row["as_of"] = errs.check(number, "status_as_of", _date, get["status_as_of"], "status_as_of", day0)
         if get.get("note"):
             row["note"] = errs.check(number, "note", clean_body, get["note"], "note", 5_000) or None
+        if get.get("evidence"):
+            row["evidence"] = errs.check(number, "evidence", clean_body, get["evidence"], "evidence", 5_000) or None
         if get.get("reason"):
-            row["reason"] = errs.check(number, "reason", _reason, get["reason"], row.get("status"))
+            if not get.get("status"):
+                errs.add(number, "reason", "a reason goes with a status on the same row")
+            elif row.get("status"):
+                row["reason"] = errs.check(number, "reason", _reason, row["status"], get["reason"])
         if fkey not in findings:
             entry = new_findings.get(fkey)
             title = get.get("finding_title", "")
@@ -296,9 +295,10 @@ def plan_import(
         if current["status"] == row["status"] and current["status_as_of"] == as_of:
             plan.unchanged += existing is not None
             continue
-        if current["status"] == row["status"] and existing is None and not row.get("as_of"):
+        if current["status"] == row["status"] and existing is None and not (row.get("reason") or row.get("note")):
             continue  # a new recommendation that is Not Started: its first status says so
-        update = _update(current["id"], row["status"], as_of, row.get("note"), stamp, actor, row.get("reason"))
+        update = _update(current["id"], row["status"], as_of, row.get("note"), stamp, actor,
+                         row.get("reason"), row.get("evidence"))
         plan.status_updates.append(update)
         before = {"status": current["status"], "as_of": current["status_as_of"]}
         plan.events.append(_event(stamp, actor, eid, "recommendation", current["id"], ref, "status", before, update))
@@ -331,9 +331,17 @@ def _review(plan: Plan, record: dict, kind: str, ref: str, stamp: str, actor: st
 
 
 def _update(rec_id: str, status: str, as_of: str, note: str | None, stamp: str, actor: str,
-            reason: str | None = None) -> dict:
+            reason: str | None = None, evidence: str | None = None) -> dict:
     return {"id": new_id(), "recommendation_id": rec_id, "status": status, "as_of": as_of, "note": note,
-            "reason": reason, "evidence": None, "recorded_at": stamp, "recorded_by": actor}
+            "reason": reason, "evidence": evidence, "recorded_at": stamp, "recorded_by": actor}
+
+
+_REASON_LABELS = {label.lower(): key for key, label in REASONS.items()} | {key: key for key in REASONS}
+
+
+def _reason(status: str, value: str) -> str | None:
+    """A reason as the tracker writes it (its label) or as set-status takes it (its slug)."""
+    return check_reason(status, _REASON_LABELS.get(value.strip().lower(), value.strip()))
 
 
 def _event(at, actor, eid, record_type, record_id, ref, action, before, after) -> tuple:
