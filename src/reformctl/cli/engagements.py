@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from enum import Enum
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -20,7 +19,6 @@ from reformctl.model.engagements import (
     list_engagements,
     spec_from_mapping,
 )
-from reformctl.model.loader import load_engagement
 from reformctl.model.vocab import PROGRAMS
 
 
@@ -72,6 +70,8 @@ def new_engagement(
     source = str(from_) if from_ is not None else "options"
     who = context.actor(ctx)
     if "findings" in data or "protected" in data:
+        from reformctl.model.loader import load_engagement  # only a whole-engagement file needs it
+
         result = load_engagement(context.store(ctx), data, source, who)
         engagement = result["engagement"]
     else:
@@ -182,6 +182,10 @@ def demo(
 
     Example: reformctl --db demo.db demo && reformctl --db demo.db report --site brightwater-demo
     """
+    from importlib import resources
+
+    from reformctl.model.loader import load_engagement
+
     source = resources.files("reformctl.demo").joinpath("brightwater.toml")
     with resources.as_file(source) as path:
         data = load_toml(path)

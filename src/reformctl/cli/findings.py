@@ -85,7 +85,8 @@ def findings(
         lines.append([f["number"], f["title"], flags, ", ".join(f["methods"]), ""])
         for r in f["recommendations"]:
             lines.append(["  " + r["number"], "  " + r["text"], r["review"], r["owner"] or "", r["status_label"]])
-    console().print(table(None, ["No.", "Finding / recommendation", "State", "Methods / owner", "Status"], lines))
+    console().print(table(None, ["No.", "Finding / recommendation", "State", "Methods / owner", "Status"], lines,
+                          one_line=["Finding / recommendation"]))
 
 
 def recommend(

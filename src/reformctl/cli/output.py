@@ -28,14 +28,26 @@ def console():
     return Console(highlight=False)
 
 
-def table(title: str | None, columns: Iterable[str | tuple[str, str]], rows: Iterable[Iterable[Any]]):
+def table(title: str | None, columns: Iterable[str | tuple[str, str]], rows: Iterable[Iterable[Any]],
+          one_line: Iterable[str] = ()):
+    """A Rich table; columns named in ONE_LINE are cut to one line with an ellipsis.
+
+    Wrapping long text is most of what a Rich table costs to draw (it halves the
+    time of `findings` for an engagement with hundreds of recommendations), and a
+    listing is for finding a record: its full text is in --format json and the report.
+    """
     from rich.table import Table
     from rich.text import Text  # Text, not str: data must never be read as Rich markup
 
     grid = Table(title=title, title_justify="left", header_style="bold")
+    one_line = set(one_line)
+    width = max(24, console().width - 70)  # room left for the short columns beside it
     for column in columns:
         name, justify = column if isinstance(column, tuple) else (column, "left")
-        grid.add_column(name, justify=justify, overflow="fold")
+        if name in one_line:
+            grid.add_column(name, justify=justify, overflow="ellipsis", no_wrap=True, max_width=width)
+        else:
+            grid.add_column(name, justify=justify, overflow="fold")
     for row in rows:
         grid.add_row(*[Text("" if cell is None else str(cell)) for cell in row])
     return grid
