@@ -51,6 +51,14 @@ def _translate(exc: BaseException) -> click_exceptions.ClickException | None:
     return None
 
 
+def _refuse_undecodable(args) -> None:
+    """Bytes that are not UTF-8 reach argv as lone surrogates, which SQLite cannot store."""
+    for position, arg in enumerate(args or [], start=1):
+        if isinstance(arg, str) and any(0xD800 <= ord(c) <= 0xDFFF for c in arg):
+            shown = arg.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
+            raise CliError(f"argument {position} ({shown[:40]}) is not valid UTF-8 text; check the terminal's encoding")
+
+
 class ReformGroup(TyperGroup):
     """The root group: commands in the order they were registered, errors turned into one line."""
 
@@ -58,6 +66,8 @@ class ReformGroup(TyperGroup):
         return list(self.commands)
 
     def make_context(self, info_name, args, parent=None, **extra):
+        if parent is None:
+            _refuse_undecodable(args)
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
         except click_exceptions.ClickException as exc:

@@ -1,0 +1,53 @@
+"""Hot commands load only what they use: start-up is most of what an interactive command costs."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("jinja2", "weasyprint", "openpyxl", "sqlite_utils", "rich")
+
+# Runs the app in-process as the console script would, then reports every module loaded.
+PROBE = """
+import json, sys
+from reformctl.cli import main
+sys.argv = ["reformctl", *json.loads(sys.argv[1])]
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+else:
+    code = 0
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stderr)
+"""
+
+
+def loaded(*args: str) -> set[str]:
+    result = subprocess.run([sys.executable, "-c", PROBE, json.dumps(list(args))],
+                            capture_output=True, text=True, timeout=60)
+    report = json.loads(result.stderr.strip().splitlines()[-1])
+    assert report["code"] in (0, None), result.stderr
+    return {name.split(".")[0] for name in report["modules"]}
+
+
+@pytest.fixture
+def demo_store(demo):
+    return demo
+
+
+@pytest.mark.parametrize("args", [
+    ("log-finding", "--site", "brightwater-demo", "--focus-area", "1", "--title", "Lean"),
+    ("recommend", "--site", "brightwater-demo", "--finding", "1.1", "--text", "Lean."),
+    ("set-status", "--site", "brightwater-demo", "1.1.1", "in-progress"),
+    ("show", "--site", "brightwater-demo", "--format", "json"),
+    ("findings", "--site", "brightwater-demo", "--format", "json"),
+], ids=lambda a: a[0])
+def test_hot_commands_load_no_heavy_module(demo_store, args):
+    heavy = loaded(*args) & set(HEAVY)
+    assert not heavy, f"{args[0]} imported {sorted(heavy)}"
+
+
+def test_json_reports_need_no_template_engine(demo_store):
+    modules = loaded("report", "--site", "brightwater-demo", "--format", "json")
+    assert not modules & {"jinja2", "weasyprint", "openpyxl", "sqlite_utils"}
