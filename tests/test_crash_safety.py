@@ -1,0 +1,141 @@
+"""Killed at any moment (SIGKILL: no cleanup runs), a write leaves a sound store and is wholly there
+or wholly absent. 22 trials: loading a large engagement file, the demo loader, and writing a report.
+
+The import, merge and publish commands of later issues get the same trials as they land.
+"""
+
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+FINDINGS = 300
+RNG = random.Random(6)
+
+
+def start(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "reformctl", *map(str, args)], env=os.environ.copy(),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def duration(*args: str) -> float:
+    """Seconds one uninterrupted run takes here and now, to aim the kills inside it."""
+    started = time.monotonic()
+    proc = start(*args)
+    assert proc.wait(timeout=120) == 0, proc.stderr.read()
+    return time.monotonic() - started
+
+
+def kill_at_random(proc: subprocess.Popen, trial: int, trials: int, span: float) -> bool:
+    """SIGKILL PROC at a random moment in the TRIAL-th of TRIALS slices of SPAN seconds.
+
+    Slicing spreads the kills over the whole run (start-up, the transaction, the
+    commit) however fast the machine is. True when PROC was still running.
+    """
+    time.sleep(span * (trial + RNG.random()) / trials)
+    alive = proc.poll() is None
+    if alive:
+        proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    return alive
+
+
+def sound(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    return conn
+
+
+def counts(conn: sqlite3.Connection, site: str) -> tuple[int, int, int] | None:
+    row = conn.execute("SELECT id FROM engagements WHERE site = ?", (site,)).fetchone()
+    if row is None:
+        orphans = conn.execute("SELECT COUNT(*) FROM findings WHERE engagement_id NOT IN (SELECT id FROM engagements)")
+        assert orphans.fetchone()[0] == 0
+        return None
+    eid = row[0]
+    return (
+        conn.execute("SELECT COUNT(*) FROM findings WHERE engagement_id = ?", (eid,)).fetchone()[0],
+        conn.execute("SELECT COUNT(*) FROM recommendations WHERE engagement_id = ?", (eid,)).fetchone()[0],
+        conn.execute("SELECT COUNT(*) FROM status_updates su JOIN recommendations r ON r.id = su.recommendation_id "
+                     "WHERE r.engagement_id = ?", (eid,)).fetchone()[0],
+    )
+
+
+def large_toml(site: str) -> str:
+    lines = [f'site = "{site}"', 'agency = "Crash Test Police Department"',
+             'focus_areas = ["One", "Two", "Three", "Four"]']
+    for i in range(FINDINGS):
+        lines += ["[[findings]]", f"focus_area = {1 + i % 4}", f'title = "Finding {i}"',
+                  'body = "' + "The team reviewed the records. " * 30 + '"', "dated = 2025-01-10",
+                  "  [[findings.recommendations]]", f'  text = "Recommendation {i}."',
+                  '  statuses = [{ status = "in-progress", as_of = 2025-06-30 }]']
+    return "\n".join(lines) + "\n"
+
+
+def test_killed_engagement_loads_are_all_or_nothing(cli, tmp_path):
+    reference = tmp_path / "reference.toml"
+    reference.write_text(large_toml("reference"))
+    span = duration("new-engagement", "--from", reference)
+    killed = 0
+    for trial in range(10):
+        site = f"crash-{trial}"
+        source = tmp_path / f"{site}.toml"
+        source.write_text(large_toml(site))
+        killed += kill_at_random(start("new-engagement", "--from", source), trial, 10, span)
+        conn = sound(cli.db)
+        try:
+            assert counts(conn, site) in (None, (FINDINGS, FINDINGS, 2 * FINDINGS)), site
+            for earlier in range(trial):  # what landed before is untouched
+                assert counts(conn, f"crash-{earlier}") in (None, (FINDINGS, FINDINGS, 2 * FINDINGS))
+        finally:
+            conn.close()
+    assert killed >= 3, "too few trials were killed while running to prove anything"
+
+
+def test_killed_demo_loads_are_all_or_nothing(north_miami, tmp_path):
+    base = tmp_path / "base.db"
+    shutil.copyfile(north_miami.db, base)
+    shutil.copyfile(base, tmp_path / "reference.db")
+    span = duration("--db", tmp_path / "reference.db", "demo")
+    whole = None
+    killed = 0
+    for trial in range(6):
+        store = tmp_path / f"demo-{trial}.db"
+        shutil.copyfile(base, store)
+        killed += kill_at_random(start("--db", store, "demo"), trial, 6, span)
+        conn = sound(store)
+        try:
+            found = counts(conn, "brightwater-demo")
+            assert counts(conn, "north-miami") == (0, 0, 0)
+        finally:
+            conn.close()
+        if found is not None:
+            whole = whole or found
+            assert found == whole == (17, 40, 90), found
+    assert killed >= 2
+
+
+def test_killed_report_writes_leave_the_old_file_or_the_whole_new_one(demo, tmp_path):
+    target = tmp_path / "report.html"
+    span = duration("report", "--site", "brightwater-demo", "--format", "html", "--output", target)
+    reference = target.read_bytes()
+    killed = 0
+    for trial in range(6):
+        previous = b"an older report\n" if trial % 2 else None
+        if previous is None:
+            target.unlink(missing_ok=True)
+        else:
+            target.write_bytes(previous)
+        killed += kill_at_random(start("report", "--site", "brightwater-demo", "--format", "html",
+                                       "--output", target), trial, 6, span)
+        assert target.read_bytes() in (reference, previous) if target.exists() else previous is None
+        sound(demo.db).close()
+    assert killed >= 2
