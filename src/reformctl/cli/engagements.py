@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -9,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.output import ListFormat, WriteFormat, console, print_json, table
+from reformctl.cli.output import ListFormat, WriteFormat, columns, print_json
 from reformctl.cli.prompts import interactive, require, require_list
 from reformctl.config import load_toml
 from reformctl.model.engagements import (
@@ -118,10 +119,10 @@ def engagements(
     if not rows:
         typer.echo("No engagements yet. Create one with `reformctl new-engagement --from FILE.toml`.")
         return
-    console().print(table(None, ["Site", "Agency", "State", "Phase", ("Focus areas", "right"),
-                                 ("Findings", "right"), ("Recs", "right")],
-                          [[r["site"], r["agency"], r["state"], r["phase"], r["focus_areas"],
-                            r["findings"], r["recommendations"]] for r in rows]))
+    sys.stdout.write(columns(None, ["Site", "Agency", "State", "Phase", ("Focus areas", "right"),
+                                    ("Findings", "right"), ("Recs", "right")],
+                             [[r["site"], r["agency"], r["state"], r["phase"], r["focus_areas"],
+                               r["findings"], r["recommendations"]] for r in rows], one_line=["Agency"]))
 
 
 def show(
@@ -141,27 +142,22 @@ def show(
         print_json(overview)
         return
     e = overview["engagement"]
-    out = console()
-    out.print(f"[bold]{_esc(e['agency'])}[/bold]  ({_esc(e['site'])})")
+    lines = [f"{e['agency']}  ({e['site']})"]
     facts = [("Program", PROGRAMS[e["program"]]), ("Location", ", ".join(p for p in (e["city"], e["state"]) if p)),
              ("Announced", e["announced"]), ("Phase", e["phase"]), ("Public page", e["public_url"]),
              ("As of", overview["as_of"])]
-    for label, value in facts:
-        if value:
-            out.print(f"  {label}: {_esc(value)}")
-    out.print(table("Focus areas", [("No.", "right"), "Title", "Slug", ("Findings", "right"), ("Recommendations", "right")],
-                    [[a["number"], a["title"], a["slug"], a["findings"], a["recommendations"]] for a in overview["focus_areas"]]))
+    lines += [f"  {label}: {value}" for label, value in facts if value]
+    out = columns(None, ["Facts"], [[line] for line in lines]).splitlines()[2:]  # one cleaning rule for all data
+    out.append("")
+    out.append(columns("Focus areas", [("No.", "right"), "Title", "Slug", ("Findings", "right"), ("Recommendations", "right")],
+                       [[a["number"], a["title"], a["slug"], a["findings"], a["recommendations"]] for a in overview["focus_areas"]],
+                       one_line=["Title", "Slug"]))
     summary = overview["status_summary"]
     total = sum(row["count"] for row in summary)
     rows = [[row["label"], row["count"], f"{row['percent']}%"] for row in summary]
     rows.append(["Total", total, "100%" if total else "0%"])
-    out.print(table("Status of recommendations", ["Status", ("Count", "right"), ("Percent", "right")], rows))
-
-
-def _esc(value) -> str:
-    from reformctl.cli.output import escape
-
-    return escape(value)
+    out.append(columns("Status of recommendations", ["Status", ("Count", "right"), ("Percent", "right")], rows))
+    sys.stdout.write("\n".join(out))
 
 
 def where(ctx: typer.Context) -> None:
