@@ -72,6 +72,13 @@ class Cli:
         return lines[0]
 
 
+def approve(cli: "Cli", site: str, *refs: str, reviewer: str = "A. Reviewer") -> None:
+    """Take records through review: submitted by the author, approved by another team member."""
+    for ref in refs:
+        cli.ok("submit", "--site", site, ref)
+        cli.ok("--as", reviewer, "review", "--site", site, ref, "--decision", "approve")
+
+
 @pytest.fixture
 def cli(isolated) -> Cli:
     return Cli(isolated / "test.db")

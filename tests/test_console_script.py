@@ -29,6 +29,9 @@ def test_main_path_through_the_console_script(isolated):
     assert run("recommend", "--site", "north-miami", "--finding", "3.1", "--text", "Adopt one.",
                "--date", "2024-06-01").stdout.strip() == "3.1.1"
     run("set-status", "--site", "north-miami", "3.1.1", "in-progress", "--as-of", "2024-09-26")
+    for ref in ("3.1", "3.1.1"):
+        run("submit", "--site", "north-miami", ref)
+        run("--as", "A. Reviewer", "review", "--site", "north-miami", ref, "--decision", "approve")
     data = json.loads(run("report", "--site", "north-miami", "--format", "json").stdout)
     assert data["status_summary"][2] == {"status": "in-progress", "label": "In Progress", "count": 1, "percent": 100}
     run("report", "--site", "north-miami", "--format", "html", "--output", isolated / "nm.html")

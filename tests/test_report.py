@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, approve
 
 
 def report(cli, site="brightwater-demo", fmt="json", *extra):
@@ -108,6 +108,7 @@ def test_html_is_self_contained_and_escaped(cli):
     cli.ok("log-finding", "--site", "xss", "--focus-area", "1", "--title", "<b>bold</b> & \"quoted\"",
            "--body", "<script>steal()</script>\n\n[link](javascript:alert(1))")
     cli.ok("recommend", "--site", "xss", "--finding", "1.1", "--text", "<iframe src=//evil>", "--owner", "<u>x</u>")
+    approve(cli, "xss", "1.1", "1.1.1")
     html = report(cli, "xss", "html")
     parsed = Collector()
     parsed.feed(html)
@@ -125,6 +126,7 @@ def test_markdown_escapes_markup(cli):
     cli.ok("new-engagement", "--site", "md", "--agency", "A PD", "--focus-area", "Area")
     cli.ok("log-finding", "--site", "md", "--focus-area", "1", "--title", "<b>x</b> [y](javascript:z)",
            "--body", "# not a heading\n- not a list")
+    approve(cli, "md", "1.1")
     from markdown_it import MarkdownIt  # Rich's own Markdown parser
 
     rendered = MarkdownIt("commonmark").render(report(cli, "md", "markdown"))

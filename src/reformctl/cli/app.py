@@ -51,9 +51,9 @@ def root(
 
 
 def _register() -> None:
-    from reformctl.cli import engagements, findings, reports
+    from reformctl.cli import engagements, findings, releases, reports, review
 
-    for module in (engagements, findings, reports):
+    for module in (engagements, findings, review, reports, releases):
         module.register(app)
 
 

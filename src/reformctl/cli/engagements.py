@@ -142,13 +142,17 @@ def show(
         print_json(overview)
         return
     e = overview["engagement"]
+    rule = "self-approval allowed" if e["self_approval"] else "four eyes"
     lines = [f"{e['agency']}  ({e['site']})"]
     facts = [("Program", PROGRAMS[e["program"]]), ("Location", ", ".join(p for p in (e["city"], e["state"]) if p)),
-             ("Announced", e["announced"]), ("Phase", e["phase"]), ("Public page", e["public_url"]),
+             ("Announced", e["announced"]), ("Phase", e["phase"]), ("Review", rule), ("Public page", e["public_url"]),
              ("As of", overview["as_of"])]
     lines += [f"  {label}: {value}" for label, value in facts if value]
     out = columns(None, ["Facts"], [[line] for line in lines]).splitlines()[2:]  # one cleaning rule for all data
     out.append("")
+    out.append(columns("Phase history", ["When (UTC)", "Who", "Phase", "Reason"],
+                       [[h["at"][:19].replace("T", " "), h["actor"], h["phase"], h["reason"] or ""]
+                        for h in overview["phase_history"]], one_line=["Reason"]))
     out.append(columns("Focus areas", [("No.", "right"), "Title", "Slug", ("Findings", "right"), ("Recommendations", "right")],
                        [[a["number"], a["title"], a["slug"], a["findings"], a["recommendations"]] for a in overview["focus_areas"]],
                        one_line=["Title", "Slug"]))
@@ -185,7 +189,9 @@ def demo(
     source = resources.files("reformctl.demo").joinpath("brightwater.toml")
     with resources.as_file(source) as path:
         data = load_toml(path)
-    result = load_engagement(context.store(ctx), data, "demo engagement", context.actor(ctx))
+    # The demo arrives reviewed (approved by a fictional reviewer) and in its implementation phase.
+    result = load_engagement(context.store(ctx), data, "demo engagement", context.actor(ctx),
+                             approved_by="Demo Reviewer", phase="implementation")
     if fmt is WriteFormat.json:
         print_json({"site": result["engagement"]["site"], "findings": result["findings"],
                     "recommendations": result["recommendations"], "status_updates": result["status_updates"]})

@@ -19,6 +19,13 @@ Method = Enum("Method", {m.replace("-", "_"): m for m in METHODS}, type=str)
 Status = Enum("Status", {s.replace("-", "_"): s for s in STATUSES}, type=str)
 
 
+class ReviewState(str, Enum):
+    draft = "draft"
+    in_review = "in-review"
+    approved = "approved"
+    withdrawn = "withdrawn"
+
+
 class Priority(str, Enum):
     high = "high"
     medium = "medium"
@@ -64,6 +71,7 @@ def findings(
     ctx: typer.Context,
     site: SiteOption,
     focus_area: Annotated[Optional[str], typer.Option("--focus-area", metavar="FA", help="Only this focus area.")] = None,
+    status: Annotated[Optional[ReviewState], typer.Option("--status", help="Only findings in this review state.")] = None,
     fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
 ) -> None:
     """List an engagement's findings with their recommendations and current status.
@@ -73,7 +81,8 @@ def findings(
     from reformctl.model.listing import findings_with_recommendations
 
     store = context.store(ctx)
-    rows = findings_with_recommendations(store, get_engagement(store, site), focus_area)
+    rows = findings_with_recommendations(store, get_engagement(store, site), focus_area,
+                                         status.value if status else None)
     if fmt is ListFormat.json:
         print_json(rows)
         return

@@ -45,20 +45,25 @@ def report(
     fmt: Annotated[ReportFormat, typer.Option("--format", help="Output format.")] = ReportFormat.markdown,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="PATH", help="Write to this file instead of stdout.")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="Report every status as it stood on this date (default today).")] = None,
+    internal: Annotated[bool, typer.Option("--internal", help="The team's working view: every record, review states, notes; marked INTERNAL - NOT FOR RELEASE.")] = False,
 ) -> None:
     """Export the public report: focus areas, the status table, findings and recommendations.
 
     Example: reformctl report --site north-miami --format html --output north-miami.html
     """
     from reformctl.dates import parse_date
-    from reformctl.reports.public import build_public_report
     from reformctl.reports.render import render
 
-    data = build_public_report(context.store(ctx), site, parse_date(as_of, "--as-of") if as_of else None)
+    if internal:
+        from reformctl.reports.internal import build_internal_report as build
+    else:
+        from reformctl.reports.public import build_public_report as build
+    data = build(context.store(ctx), site, parse_date(as_of, "--as-of") if as_of else None)
     text = render(data, fmt.value)
     if output is not None:
         write_atomically(output, text)
-        typer.echo(f"Wrote the {fmt.value} report of {site} as of {data['as_of']} to {output}", err=True)
+        which = "internal" if internal else "public"
+        typer.echo(f"Wrote the {which} {fmt.value} report of {site} as of {data['as_of']} to {output}", err=True)
     elif fmt is ReportFormat.markdown and sys.stdout.isatty():
         from rich.console import Console
         from rich.markdown import Markdown

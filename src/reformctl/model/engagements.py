@@ -227,7 +227,10 @@ def engagement_overview(store: Store, site: str, as_of: str | None = None) -> di
            FROM focus_areas fa WHERE fa.engagement_id = ? ORDER BY fa.number""",
         (engagement["id"],),
     )
-    summary = status_summary(store, engagement["id"], as_of, public_only=False)
-    return {"engagement": engagement, "as_of": as_of, "focus_areas": areas, "status_summary": summary}
+    summary = status_summary(store, engagement["id"], as_of)
+    from reformctl.model.phases import phase_history
+
+    return {"engagement": engagement, "as_of": as_of, "focus_areas": areas, "status_summary": summary,
+            "phase_history": phase_history(store, engagement)}
 
 

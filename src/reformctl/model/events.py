@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from reformctl.dates import now
+from reformctl.dates import now, today
+from reformctl.model.ids import new_id
 from reformctl.store import Store
 
 
@@ -34,3 +35,12 @@ def record_event(
             "after": json.dumps(after, sort_keys=True) if after is not None else None,
         },
     )
+
+
+def record_review(store: Store, *, engagement_id: str, kind: str, record_id: str, review: str, actor: str,
+                  comment: str | None = None, on_date: str | None = None) -> None:
+    """Append to a record's dated review history (what was approved when)."""
+    store.insert("review_history", {
+        "id": new_id(), "engagement_id": engagement_id, "record_type": kind, "record_id": record_id,
+        "review": review, "on_date": on_date or today(), "at": now(), "actor": actor, "comment": comment,
+    })

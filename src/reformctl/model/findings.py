@@ -7,7 +7,7 @@ import json
 from reformctl.dates import now, parse_date, today
 from reformctl.errors import Invalid, NotFound
 from reformctl.model.engagements import resolve_focus_area
-from reformctl.model.events import record_event
+from reformctl.model.events import record_event, record_review
 from reformctl.model.guards import require_findings_allowed
 from reformctl.model.ids import new_id
 from reformctl.model.refs import finding_ref, parse_finding_ref
@@ -61,6 +61,8 @@ def log_finding(
         ref = finding_ref(area["number"], number)
         record_event(store, actor=actor, engagement_id=engagement["id"], record_type="finding",
                      record_id=finding["id"], ref=ref, action="create", after=finding)
+        record_review(store, engagement_id=engagement["id"], kind="finding", record_id=finding["id"],
+                      review="draft", actor=actor, on_date=dated)
     return {**finding, "ref": ref, "focus_area": area["number"], "focus_area_title": area["title"],
             "methods": methods}
 

@@ -7,7 +7,9 @@ import datetime as _dt
 
 from reformctl.errors import Invalid, ReformError
 from reformctl.model.engagements import create_engagement, spec_from_mapping
+from reformctl.model.confidential import protect
 from reformctl.model.findings import log_finding
+from reformctl.model.phases import advance
 from reformctl.model.recommendations import recommend
 from reformctl.model.statuses import set_status
 from reformctl.store import Store
@@ -36,18 +38,38 @@ def _check_keys(item, allowed: set[str], where: str) -> dict:
     return item
 
 
-def load_engagement(store: Store, data: dict, source: str, actor: str) -> dict:
-    """Create the engagement in DATA with everything it holds; returns what was loaded."""
+def _approve(store: Store, engagement: dict, kind: str, record: dict, author: str, reviewer: str) -> None:
+    """Record the review a loaded record went through: submitted by its author, approved by a reviewer."""
+    from reformctl.model.review import set_review
+
+    set_review(store, engagement, kind, record, "in-review", author, action="submit", on_date=record["dated"])
+    set_review(store, engagement, kind, {**record, "review": "in-review"}, "approved", reviewer,
+               on_date=record["dated"])
+
+
+def load_engagement(store: Store, data: dict, source: str, actor: str, approved_by: str | None = None,
+                    phase: str | None = None) -> dict:
+    """Create the engagement in DATA with everything it holds; returns what was loaded.
+
+    Loaded findings and recommendations are drafts, unless APPROVED_BY names the reviewer who
+    approved them (the demo engagement uses this to arrive with a reviewed record).
+    """
     header = {k: v for k, v in data.items() if k not in ("findings", "protected")}
     spec = spec_from_mapping(header, source)
     findings = data.get("findings", [])
     if not isinstance(findings, list):
         raise Invalid(f"{source}: 'findings' must be an array of tables ([[findings]])")
+    protected = data.get("protected", [])
+    if not isinstance(protected, list) or not all(isinstance(t, str) for t in protected):
+        raise Invalid(f"{source}: 'protected' must be a list of names, e.g. protected = [\"Jane Doe\"]")
     counts = {"findings": 0, "recommendations": 0, "status_updates": 0}
     where = source
     try:
         with store.write():
             engagement = create_engagement(store, spec, actor)
+            for term in protected:
+                where = f"{source}: protected name"
+                protect(store, engagement, term, actor)
             for i, item in enumerate(findings, start=1):
                 where = f"{source}: finding {i}"
                 _check_keys(item, FINDING_KEYS, where)
@@ -59,6 +81,8 @@ def load_engagement(store: Store, data: dict, source: str, actor: str) -> dict:
                     dated=_date(item.get("dated"), f"{where}: 'dated'"),
                 )
                 counts["findings"] += 1
+                if approved_by:
+                    _approve(store, engagement, "finding", finding, actor, approved_by)
                 for j, rec_item in enumerate(item.get("recommendations", []), start=1):
                     where = f"{source}: finding {i}, recommendation {j}"
                     _check_keys(rec_item, REC_KEYS, where)
@@ -69,6 +93,8 @@ def load_engagement(store: Store, data: dict, source: str, actor: str) -> dict:
                         dated=_date(rec_item.get("dated"), f"{where}: 'dated'") or finding["dated"],
                     )
                     counts["recommendations"] += 1
+                    if approved_by:
+                        _approve(store, engagement, "recommendation", rec, actor, approved_by)
                     for k, update in enumerate(rec_item.get("statuses", []), start=1):
                         where = f"{source}: finding {i}, recommendation {j}, status {k}"
                         _check_keys(update, STATUS_KEYS, where)
@@ -78,6 +104,9 @@ def load_engagement(store: Store, data: dict, source: str, actor: str) -> dict:
                             reason=update.get("reason"), evidence=update.get("evidence"),
                         )
                         counts["status_updates"] += 1
+            if phase:
+                where = source
+                advance(store, engagement, phase, actor)
     except ReformError as exc:
         message = str(exc)
         if where != source and not message.startswith(source):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reformctl.dates import now, parse_date, today
 from reformctl.errors import Invalid, NotFound, Refused
-from reformctl.model.events import record_event
+from reformctl.model.events import record_event, record_review
 from reformctl.model.findings import resolve_finding
 from reformctl.model.guards import require_open
 from reformctl.model.ids import new_id
@@ -59,6 +59,8 @@ def recommend(
         ref = rec_ref(parent["focus_area"], parent["number"], number)
         record_event(store, actor=actor, engagement_id=engagement["id"], record_type="recommendation",
                      record_id=rec["id"], ref=ref, action="create", after=rec)
+        record_review(store, engagement_id=engagement["id"], kind="recommendation", record_id=rec["id"],
+                      review="draft", actor=actor, on_date=dated)
         first = {"id": new_id(), "recommendation_id": rec["id"], "status": "not-started", "as_of": dated,
                  "note": None, "reason": None, "evidence": None, "recorded_at": now(), "recorded_by": actor}
         store.insert("status_updates", first)

@@ -88,13 +88,12 @@ def summarise(statuses: list[str]) -> list[dict]:
     ]
 
 
-def status_summary(store: Store, engagement_id: str, as_of: str, public_only: bool) -> list[dict]:
-    from reformctl.reports.public import PUBLIC_REC_WHERE
-
-    where = PUBLIC_REC_WHERE if public_only else "r.review != 'withdrawn'"
+def status_summary(store: Store, engagement_id: str, as_of: str) -> list[dict]:
+    """The team's status table: every recommendation that is not withdrawn, whatever its review state."""
     rows = store.rows(
         f"""SELECT {status_at()} AS status FROM recommendations r JOIN findings f ON f.id = r.finding_id
-            WHERE r.engagement_id = :eid AND r.dated <= :as_of AND {where}""",
+            WHERE r.engagement_id = :eid AND r.dated <= :as_of
+              AND r.review != 'withdrawn' AND f.review != 'withdrawn'""",
         {"eid": engagement_id, "as_of": as_of},
     )
     return summarise([row["status"] for row in rows if row["status"]])

@@ -25,9 +25,24 @@ def esc_block(text: str | None) -> str:
     return "\n".join(lines)
 
 
+def _state(record: dict) -> str:
+    """The internal report's markers: review state and internal flag."""
+    if "review" not in record:
+        return ""
+    marks = [record["review"]] + (["internal"] if record.get("internal") else [])
+    return f" `[{', '.join(marks)}]`"
+
+
+def _notes(record: dict) -> list[str]:
+    return [f"> **Note** ({esc(n['created_by'])}, {n['created_at'][:10]}): {esc(' '.join(n['text'].split()))}"
+            for n in record.get("notes", [])]
+
+
 def render_markdown(report: dict) -> str:
     e = report["engagement"]
-    out: list[str] = [f"# {esc(e['agency'])}", "", f"**Collaborative Reform Initiative: {esc(e['program_name'])}**", ""]
+    mark = report.get("classification")
+    out: list[str] = [f"**{mark}**", ""] if mark else []
+    out += [f"# {esc(e['agency'])}", "", f"**Collaborative Reform Initiative: {esc(e['program_name'])}**", ""]
     facts = [("Agency", e["agency"]), ("Location", location(e)), ("Program", e["program_name"]),
              ("Announced", long_date(e["announced"])), ("Updated as of", long_date(report["as_of"]))]
     for label, value in facts:
@@ -51,21 +66,32 @@ def render_markdown(report: dict) -> str:
             out.append("_Findings and recommendations for this focus area are under development._")
             continue
         for finding in area["findings"]:
-            out += [f"### Finding {finding['number']}: {esc(finding['title'])}", ""]
+            if finding.get("withdrawn"):
+                out += [f"### Finding {finding['number']}: withdrawn", "", "_This finding has been withdrawn._", ""]
+                continue
+            out += [f"### Finding {finding['number']}: {esc(finding['title'])}{_state(finding)}", ""]
+            if _notes(finding):
+                out += _notes(finding) + [""]
             if finding["body"]:
                 out += [esc_block(finding["body"]), ""]
             if finding["methods"]:
                 out += ["_Methods: " + esc(", ".join(METHODS[m] for m in finding["methods"])) + "_", ""]
             for rec in finding["recommendations"]:
+                if rec.get("withdrawn"):
+                    out.append(f"- **Recommendation {rec['number']}:** _withdrawn_")
+                    continue
                 details = [f"**{rec['status_label']}** (as of {long_date(rec['status_as_of'])})"]
                 if rec["priority"]:
                     details.append(f"priority {rec['priority']}")
                 if rec["owner"]:
                     details.append(f"responsible: {esc(rec['owner'])}")
                 out.append(f"- **Recommendation {rec['number']}:** {esc(' '.join(rec['text'].split()))}  ")
-                out.append(f"  Status: {'; '.join(details)}")
+                out.append(f"  Status: {'; '.join(details)}{_state(rec)}")
+                out += ["  " + line for line in _notes(rec)]
             if not finding["recommendations"]:
                 out.append("_Recommendations for this finding are under development._")
             out.append("")
     out += ["", "---", "", f"_Prepared with {esc(report['generator'])}; status as of {long_date(report['as_of'])}._", ""]
+    if mark:
+        out += [f"**{mark}**", ""]
     return "\n".join(out)

@@ -1,34 +1,48 @@
 """The public report, built from an allow-list of public fields.
 
 Nothing here filters a full record: each query names the columns that may be
-published, so a column added to the store later stays private until it is
-added to one of these lists on purpose.
+published, so a column added to the store later stays private until it is added
+to one of these lists on purpose. Only records approved as of the report's date
+are public (internal findings never are); [[redacted]] spans are dropped and the
+engagement's protected names are withheld from every string.
 """
 
 from __future__ import annotations
 
-import json
 import re
 
-from reformctl import __version__
 from reformctl.dates import today
+from reformctl.model.confidential import protected_terms
 from reformctl.model.engagements import get_engagement
-from reformctl.model.refs import finding_ref, rec_ref
-from reformctl.model.statuses import status_at, summarise
-from reformctl.model.vocab import PROGRAMS, STATUS_DEFINITIONS, STATUSES
+from reformctl.reports.assemble import SCHEMA_VERSION, assemble
 from reformctl.store import Store
 
-SCHEMA_VERSION = 1
-
-# Which findings and recommendations are public at all.
-PUBLIC_FINDING_WHERE = "f.internal = 0 AND f.review != 'withdrawn'"
-PUBLIC_REC_WHERE = f"{PUBLIC_FINDING_WHERE} AND r.internal = 0 AND r.review != 'withdrawn'"
+__all__ = ["SCHEMA_VERSION", "build_public_report", "redact", "withhold", "public_where"]
 
 ENGAGEMENT_FIELDS = ("site", "agency", "city", "state", "program", "announced", "public_url")
 FINDING_FIELDS = ("f.number", "f.title", "f.body", "f.methods")
 REC_FIELDS = ("r.number", "r.text", "r.priority", "r.owner", "r.due")
 
 REDACTION_RE = re.compile(r"\[\[.*?(\]\]|\Z)", re.S)
+WITHHELD = "[withheld]"
+
+
+def review_at(alias: str) -> str:
+    """The review state of record ALIAS as of :as_of, from its dated review history."""
+    return f"""(SELECT rh.review FROM review_history rh WHERE rh.record_id = {alias}.id AND rh.on_date <= :as_of
+               ORDER BY rh.on_date DESC, rh.rowid DESC LIMIT 1)"""
+
+
+def published_before(alias: str) -> str:
+    """Whether record ALIAS was in a release as of :as_of (so its number stays on the page)."""
+    return f"""EXISTS (SELECT 1 FROM release_items ri JOIN releases rel ON rel.id = ri.release_id
+                      WHERE ri.record_id = {alias}.id AND rel.as_of <= :as_of)"""
+
+
+def public_where(alias: str) -> str:
+    """Approved as of :as_of, or withdrawn after having been published (shown as withdrawn)."""
+    return (f"({review_at(alias)} = 'approved' OR "
+            f"({review_at(alias)} = 'withdrawn' AND {published_before(alias)}))")
 
 
 def redact(text: str) -> str:
@@ -39,85 +53,58 @@ def redact(text: str) -> str:
     return cleaned.strip()
 
 
-def build_public_report(store: Store, site: str, as_of: str | None = None) -> dict:
-    """The public report of SITE as it stood on AS_OF (default today), as plain data."""
+def withhold(value, terms: list[str]):
+    """Replace every protected term, in any case, anywhere in VALUE's strings."""
+    if not terms:
+        return value
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.I)
+
+    def walk(item):
+        if isinstance(item, str):
+            return pattern.sub(WITHHELD, item)
+        if isinstance(item, list):
+            return [walk(x) for x in item]
+        if isinstance(item, dict):
+            return {k: walk(v) for k, v in item.items()}
+        return item
+
+    return walk(value)
+
+
+def build_public_report(store: Store, site: str, as_of: str | None = None, scrub: bool = True) -> dict:
+    """The public report of SITE as it stood on AS_OF (default today), as plain data.
+
+    scrub=False keeps protected names in, for `check` to find them; nothing published uses it.
+    """
     engagement_row = get_engagement(store, site)
     as_of = as_of or today()
-    eid = engagement_row["id"]
+    params = {"eid": engagement_row["id"], "as_of": as_of}
     engagement = {key: engagement_row[key] for key in ENGAGEMENT_FIELDS}
-    engagement["program_name"] = PROGRAMS[engagement["program"]]
-
-    params = {"eid": eid, "as_of": as_of}
-    areas = store.rows(
-        "SELECT id, number, title, slug FROM focus_areas WHERE engagement_id = :eid ORDER BY number", params
-    )
     findings = store.rows(
-        f"""SELECT f.id AS _id, fa.id AS _area, {', '.join(FINDING_FIELDS)}
-            FROM findings f JOIN focus_areas fa ON fa.id = f.focus_area_id
-            WHERE f.engagement_id = :eid AND f.dated <= :as_of AND {PUBLIC_FINDING_WHERE}
-            ORDER BY fa.number, f.number""",
+        f"""SELECT f.id AS _id, f.focus_area_id AS _area, {review_at('f')} AS _review, {', '.join(FINDING_FIELDS)}
+            FROM findings f
+            WHERE f.engagement_id = :eid AND f.dated <= :as_of AND f.internal = 0 AND {public_where('f')}""",
         params,
     )
     recs = store.rows(
-        f"""SELECT r.finding_id AS _finding, {', '.join(REC_FIELDS)},
-                   {status_at('status')} AS status, {status_at('as_of')} AS status_as_of
+        f"""SELECT r.finding_id AS _finding, {review_at('r')} AS _review, {', '.join(REC_FIELDS)},
+                   {_status_at('status')} AS status, {_status_at('as_of')} AS status_as_of
             FROM recommendations r JOIN findings f ON f.id = r.finding_id
-            WHERE r.engagement_id = :eid AND r.dated <= :as_of AND f.dated <= :as_of AND {PUBLIC_REC_WHERE}
-            ORDER BY r.finding_id, r.number""",
+            WHERE r.engagement_id = :eid AND r.dated <= :as_of AND f.dated <= :as_of AND r.internal = 0
+              AND f.internal = 0 AND {review_at('f')} IN ('approved', 'withdrawn') AND {public_where('r')}""",
         params,
     )
-    recs_by_finding: dict[str, list[dict]] = {}
-    for rec in recs:
-        recs_by_finding.setdefault(rec.pop("_finding"), []).append(rec)
-    findings_by_area: dict[str, list[dict]] = {}
-    for finding in findings:
-        findings_by_area.setdefault(finding.pop("_area"), []).append(finding)
+    for row in findings:
+        row["title"], row["body"] = redact(row["title"]), redact(row["body"])
+    for row in recs:
+        row["text"] = redact(row["text"])
+    report = assemble(store, engagement, engagement_row["id"], as_of, findings, recs)
+    if scrub:
+        report = withhold(report, protected_terms(store, engagement_row["id"]))
+    return report
 
-    all_statuses: list[str] = []
-    out_areas = []
-    for area in areas:
-        out_findings = []
-        for finding in findings_by_area.get(area["id"], []):
-            out_recs = []
-            for rec in recs_by_finding.get(finding["_id"], []):
-                status = rec["status"] or "not-started"
-                all_statuses.append(status)
-                out_recs.append({
-                    "number": rec_ref(area["number"], finding["number"], rec["number"]),
-                    "text": redact(rec["text"]),
-                    "priority": rec["priority"],
-                    "owner": rec["owner"],
-                    "due": rec["due"],
-                    "status": status,
-                    "status_label": STATUSES[status],
-                    "status_as_of": rec["status_as_of"],
-                })
-            out_findings.append({
-                "number": finding_ref(area["number"], finding["number"]),
-                "title": redact(finding["title"]),
-                "body": redact(finding["body"]),
-                "methods": json.loads(finding["methods"]),
-                "recommendations": out_recs,
-            })
-        out_areas.append({
-            "number": area["number"],
-            "title": area["title"],
-            "slug": area["slug"],
-            "under_development": not out_findings,
-            "findings": out_findings,
-        })
-    summary = summarise(all_statuses)
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "generator": f"reformctl {__version__}",
-        "engagement": engagement,
-        "as_of": as_of,
-        "status_definitions": [
-            {"status": key, "label": label, "definition": STATUS_DEFINITIONS[key]}
-            for key, label in STATUSES.items()
-        ],
-        "status_summary": summary,
-        "total_recommendations": len(all_statuses),
-        "total_findings": sum(len(a["findings"]) for a in out_areas),
-        "focus_areas": out_areas,
-    }
+
+def _status_at(column: str) -> str:
+    from reformctl.model.statuses import status_at
+
+    return status_at(column)

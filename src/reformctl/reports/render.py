@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 
 FORMATS = ("markdown", "html", "json", "csv")
+# What `publish` writes into a release folder: every public format.
+PUBLISHED_FORMATS = FORMATS
+EXTENSIONS = {"markdown": "md", "html": "html", "json": "json", "csv": "csv"}
 
 
 def render(report: dict, fmt: str) -> str:

@@ -132,6 +132,86 @@ def m001_core(db: Database) -> None:
     )
 
 
+
+@migrations()
+def m002_review_and_releases(db: Database) -> None:
+    """Review history, internal notes, protected names and frozen public releases."""
+    _run(
+        db,
+        [
+            # The review state as a dated history, like statuses, so a report as of a past date
+            # holds exactly what was approved then. findings.review / recommendations.review
+            # keep the current state for quick filtering.
+            """CREATE TABLE review_history (
+                id TEXT PRIMARY KEY,
+                engagement_id TEXT NOT NULL REFERENCES engagements(id),
+                record_type TEXT NOT NULL CHECK (record_type IN ('finding', 'recommendation')),
+                record_id TEXT NOT NULL,
+                review TEXT NOT NULL CHECK (review IN ('draft', 'in-review', 'approved', 'withdrawn')),
+                on_date TEXT NOT NULL,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                comment TEXT
+            )""",
+            "CREATE INDEX review_history_record ON review_history (record_id, on_date)",
+            # Every existing record starts its history as a draft on the day it was made.
+            """INSERT INTO review_history (id, engagement_id, record_type, record_id, review, on_date, at, actor)
+               SELECT lower(hex(randomblob(16))), engagement_id, 'finding', id, review, dated, created_at, created_by
+               FROM findings""",
+            """INSERT INTO review_history (id, engagement_id, record_type, record_id, review, on_date, at, actor)
+               SELECT lower(hex(randomblob(16))), engagement_id, 'recommendation', id, review, dated, created_at, created_by
+               FROM recommendations""",
+            """CREATE TABLE notes (
+                id TEXT PRIMARY KEY,
+                engagement_id TEXT NOT NULL REFERENCES engagements(id),
+                record_type TEXT NOT NULL,
+                record_id TEXT NOT NULL,
+                text TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL
+            )""",
+            "CREATE INDEX notes_record ON notes (engagement_id, record_id)",
+            """CREATE TABLE protected_terms (
+                id TEXT PRIMARY KEY,
+                engagement_id TEXT NOT NULL REFERENCES engagements(id),
+                term TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                UNIQUE (engagement_id, term COLLATE NOCASE)
+            )""",
+            """CREATE TABLE releases (
+                id TEXT PRIMARY KEY,
+                engagement_id TEXT NOT NULL REFERENCES engagements(id),
+                number INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                as_of TEXT NOT NULL,
+                published_at TEXT NOT NULL,
+                published_by TEXT NOT NULL,
+                output_dir TEXT NOT NULL,
+                files TEXT NOT NULL,
+                snapshot TEXT NOT NULL,
+                override_reason TEXT,
+                UNIQUE (engagement_id, number)
+            )""",
+            """CREATE TABLE release_items (
+                release_id TEXT NOT NULL REFERENCES releases(id),
+                record_type TEXT NOT NULL,
+                record_id TEXT NOT NULL,
+                ref TEXT NOT NULL,
+                PRIMARY KEY (release_id, record_id)
+            )""",
+            "CREATE INDEX release_items_record ON release_items (record_id)",
+            _no_delete("review_history"),
+            _no_delete("notes"),
+            _no_delete("releases"),
+            _no_delete("release_items"),
+            _no_delete("protected_terms"),
+            "CREATE TRIGGER releases_frozen BEFORE UPDATE ON releases "
+            "BEGIN SELECT RAISE(ABORT, 'a published release never changes'); END",
+        ],
+    )
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply every pending migration, all under one write lock."""
     db = Database(conn)

@@ -1,0 +1,156 @@
+"""Commands for going public: check, publish, releases, verify, diff."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from reformctl.cli import context
+from reformctl.cli.errors import CliUsageError
+from reformctl.cli.output import ListFormat, console, print_json, table
+
+SiteOption = Annotated[str, typer.Option("--site", help="The engagement's site slug.")]
+FormatOption = Annotated[ListFormat, typer.Option("--format", help="Output format.")]
+AsOfOption = Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="Check or publish the record as it stood on this date (default today).")]
+
+
+class Kind(str, Enum):
+    status_update = "status-update"
+    progress = "progress"
+    final = "final"
+
+
+def check(ctx: typer.Context, site: SiteOption, as_of: AsOfOption = None, fmt: FormatOption = ListFormat.table) -> None:
+    """Check what would be published: errors (exit 1) and warnings.
+
+    Example: reformctl check --site north-miami
+    """
+    from reformctl.dates import parse_date
+    from reformctl.reports.check import check as run_check
+
+    result = run_check(context.store(ctx), site, parse_date(as_of, "--as-of") if as_of else None)
+    if fmt is ListFormat.json:
+        print_json(result)
+    elif result["problems"]:
+        console().print(table(None, ["Level", "Where", "Problem"],
+                              [[p["level"], p["where"], p["message"]] for p in result["problems"]]))
+        typer.echo(f"{result['errors']} error(s), {result['warnings']} warning(s)")
+    else:
+        typer.echo(f"{site}: no problems in what would be published as of {result['as_of']}")
+    if result["errors"]:
+        raise typer.Exit(1)
+
+
+def publish(
+    ctx: typer.Context,
+    site: SiteOption,
+    output: Annotated[Path, typer.Option("--output", metavar="DIR", help="A new (or empty) folder for the release.")],
+    kind: Annotated[Kind, typer.Option("--kind", help="Which kind of report this release is.")] = Kind.status_update,
+    as_of: AsOfOption = None,
+    override_check: Annotated[bool, typer.Option("--override-check", help="Publish despite check errors (needs --reason).")] = False,
+    reason: Annotated[Optional[str], typer.Option(help="Why the check is overridden; recorded with the release.")] = None,
+    fmt: FormatOption = ListFormat.table,
+) -> None:
+    """Publish a frozen release: every public format, a manifest of SHA-256 hashes, recorded in the store.
+
+    Example: reformctl publish --site north-miami --kind status-update --output releases/north-miami-1
+    """
+    from reformctl.reports.releases import publish as do_publish
+
+    if override_check and not reason:
+        raise CliUsageError("--override-check needs --reason TEXT saying why")
+    if reason and not override_check:
+        raise CliUsageError("--reason goes with --override-check")
+    result = do_publish(context.store(ctx), site, output, context.actor(ctx), kind.value, as_of,
+                        reason if override_check else None)
+    if fmt is ListFormat.json:
+        print_json(result)
+        return
+    typer.echo(f"Published release {result['release']} of {site} ({result['kind']}, as of {result['as_of']}) "
+               f"to {result['output']}:")
+    for name, digest in result["files"].items():
+        typer.echo(f"  {name}  sha256:{digest[:16]}...")
+    if result["override_reason"]:
+        typer.echo(f"  check overridden ({result['check']['errors']} errors): {result['override_reason']}")
+
+
+def releases(ctx: typer.Context, site: SiteOption, fmt: FormatOption = ListFormat.table) -> None:
+    """List an engagement's published releases.
+
+    Example: reformctl releases --site north-miami
+    """
+    from reformctl.reports.releases import list_releases
+
+    rows = list_releases(context.store(ctx), site)
+    if fmt is ListFormat.json:
+        print_json(rows)
+    elif not rows:
+        typer.echo(f"No releases of {site} yet. Publish one with `reformctl publish --site {site} --output DIR`.")
+    else:
+        console().print(table(None, [("No.", "right"), "Kind", "As of", "Published (UTC)", "By", ("Files", "right"), "Override"],
+                              [[r["number"], r["kind"], r["as_of"], r["published_at"][:19].replace("T", " "),
+                                r["published_by"], len(r["files"]), r["override_reason"] or ""] for r in rows]))
+
+
+def verify(
+    ctx: typer.Context,
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="A release folder written by publish.")],
+    fmt: FormatOption = ListFormat.table,
+) -> None:
+    """Verify a release folder: every file matches its manifest and the store's record (exit 1 if not).
+
+    Example: reformctl verify releases/north-miami-1
+    """
+    from reformctl.reports.releases import verify as do_verify
+
+    result = do_verify(context.store(ctx), folder)
+    if fmt is ListFormat.json:
+        print_json(result)
+    elif result["ok"]:
+        typer.echo(f"OK: release {result['release']} of {result['site']}, {len(result['files'])} files match")
+    else:
+        for problem in result["problems"]:
+            print(f"error: {problem['file']}: {problem['problem']}", file=sys.stderr)
+    if not result["ok"]:
+        raise typer.Exit(1)
+
+
+def diff(
+    ctx: typer.Context,
+    site: SiteOption,
+    a: Annotated[int, typer.Argument(metavar="A", help="The earlier release number.")],
+    b: Annotated[int, typer.Argument(metavar="B", help="The later release number.")],
+    fmt: FormatOption = ListFormat.table,
+) -> None:
+    """Show what changed between two releases: new records, status changes, withdrawals.
+
+    Example: reformctl diff --site north-miami 1 2
+    """
+    from reformctl.model.vocab import STATUSES
+    from reformctl.reports.releases import diff as do_diff
+
+    result = do_diff(context.store(ctx), site, a, b)
+    if fmt is ListFormat.json:
+        print_json(result)
+        return
+    rows = [["new finding", f["number"], f["title"]] for f in result["new_findings"]]
+    rows += [["new recommendation", r["number"], f"{r['text'][:60]} ({STATUSES[r['status']]})"] for r in result["new_recommendations"]]
+    rows += [["status", c["number"], f"{STATUSES[c['from']]} -> {STATUSES[c['to']]}"] for c in result["status_changes"]]
+    rows += [["withdrawn", w["number"], w["kind"]] for w in result["withdrawn"]]
+    rows += [["reworded", w["number"], w["kind"]] for w in result["reworded"]]
+    rows += [["no longer public", w["number"], f"{w['kind']} (back in review)"] for w in result["no_longer_public"]]
+    title = f"Release {a} (as of {result['from']['as_of']}) -> release {b} (as of {result['to']['as_of']})"
+    if rows:
+        console().print(table(title, ["Change", "No.", "Detail"], rows))
+    else:
+        typer.echo(f"{title}: no changes")
+
+
+def register(app: typer.Typer) -> None:
+    for name, command in (("check", check), ("publish", publish), ("releases", releases),
+                          ("verify", verify), ("diff", diff)):
+        app.command(name)(command)

@@ -1,0 +1,255 @@
+"""Commands for review and the engagement's life: submit, review, edit, note, protect,
+advance, reopen, configure, history."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from reformctl.cli import context
+from reformctl.cli.editing import edit_text, read_text_file
+from reformctl.cli.errors import CliUsageError
+from reformctl.cli.output import ListFormat, WriteFormat, console, print_json, table
+from reformctl.model.engagements import get_engagement
+from reformctl.model.vocab import PHASES
+
+SiteOption = Annotated[str, typer.Option("--site", help="The engagement's site slug.")]
+RefArgument = Annotated[str, typer.Argument(metavar="REF", help="A finding (3.1) or a recommendation (3.1.2).")]
+FormatOption = Annotated[WriteFormat, typer.Option("--format", help="Output format.")]
+
+
+class Decision(str, Enum):
+    approve = "approve"
+    return_ = "return"
+    withdraw = "withdraw"
+
+
+Phase = Enum("Phase", {p: p for p in PHASES}, type=str)
+
+
+def _engagement(ctx: typer.Context, site: str):
+    store = context.store(ctx)
+    return store, get_engagement(store, site)
+
+
+def submit(ctx: typer.Context, site: SiteOption, ref: RefArgument, fmt: FormatOption = WriteFormat.text) -> None:
+    """Submit a draft finding or recommendation for review.
+
+    Example: reformctl submit --site north-miami 3.1
+    """
+    from reformctl.model.review import submit as do_submit
+
+    store, engagement = _engagement(ctx, site)
+    result = do_submit(store, engagement, ref, context.actor(ctx))
+    print_json(result) if fmt is WriteFormat.json else typer.echo(f"{result['number']}: draft -> in-review")
+
+
+def review(
+    ctx: typer.Context,
+    site: SiteOption,
+    ref: RefArgument,
+    decision: Annotated[Decision, typer.Option("--decision", help="approve, return (to draft) or withdraw.")],
+    comment: Annotated[Optional[str], typer.Option(help="Why; required when returning a record to draft.")] = None,
+    fmt: FormatOption = WriteFormat.text,
+) -> None:
+    """Decide on a record in review: approve it, return it to draft with a comment, or withdraw it.
+
+    Example: reformctl --as "J. Rivera" review --site north-miami 3.1 --decision approve
+    """
+    from reformctl.model.review import review as do_review
+
+    store, engagement = _engagement(ctx, site)
+    result = do_review(store, engagement, ref, decision.value, context.actor(ctx), comment)
+    if fmt is WriteFormat.json:
+        print_json(result)
+    else:
+        typer.echo(f"{result['number']}: {result['previous']} -> {result['review']}")
+
+
+def edit(
+    ctx: typer.Context,
+    site: SiteOption,
+    ref: RefArgument,
+    title: Annotated[Optional[str], typer.Option(help="New title (findings).")] = None,
+    body: Annotated[Optional[str], typer.Option(help="New body (findings).")] = None,
+    body_file: Annotated[Optional[Path], typer.Option(metavar="PATH", help="Read the new body from a file ('-' for stdin).")] = None,
+    text: Annotated[Optional[str], typer.Option(help="New text (recommendations).")] = None,
+    priority: Annotated[Optional[str], typer.Option(help="New priority (recommendations): high, medium or low.")] = None,
+    owner: Annotated[Optional[str], typer.Option(metavar="UNIT", help="New responsible unit (recommendations).")] = None,
+    due: Annotated[Optional[str], typer.Option(metavar="YYYY-MM-DD", help="New target date (recommendations).")] = None,
+    edit_: Annotated[bool, typer.Option("--edit", help="Edit the body (or text) in $EDITOR.")] = False,
+    fmt: FormatOption = WriteFormat.text,
+) -> None:
+    """Change a finding or recommendation; editing an approved record sends it back to review.
+
+    Example: reformctl edit --site north-miami 3.1 --title "No retention schedule for camera video"
+    """
+    from reformctl.model.edits import edit_record
+    from reformctl.model.records import resolve_record
+
+    store, engagement = _engagement(ctx, site)
+    if sum(x is not None and x is not False for x in (body, body_file, edit_ or None)) > 1:
+        raise CliUsageError("give only one of --body, --body-file and --edit")
+    if body_file is not None:
+        body = read_text_file(body_file)
+    if edit_:
+        kind, record = resolve_record(store, engagement, ref)
+        field = "body" if kind == "finding" else "text"
+        edited = edit_text(record[field], hint=f"{kind} {record['ref']}")
+        if kind == "finding":
+            body = edited
+        else:
+            text = edited
+    changes = {"title": title, "body": body, "text": text, "priority": priority, "owner": owner, "due": due}
+    result = edit_record(store, engagement, ref, changes, context.actor(ctx))
+    if fmt is WriteFormat.json:
+        print_json(result)
+        return
+    if not result["changed"]:
+        typer.echo(f"{result['number']}: nothing changed")
+        return
+    sent = " (sent back to review)" if result.get("previous_review") == "approved" else ""
+    typer.echo(f"{result['number']}: changed {', '.join(result['changed'])}{sent}")
+
+
+def note(
+    ctx: typer.Context,
+    site: SiteOption,
+    ref: RefArgument,
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="The note; internal, never published.")],
+    fmt: FormatOption = WriteFormat.text,
+) -> None:
+    """Add an internal note to a finding or recommendation (shown only in `report --internal`).
+
+    Example: reformctl note --site north-miami 3.1 "Confirm the 2023 figures with the records unit."
+    """
+    from reformctl.model.confidential import add_note
+
+    store, engagement = _engagement(ctx, site)
+    result = add_note(store, engagement, ref, text, context.actor(ctx))
+    print_json(result) if fmt is WriteFormat.json else typer.echo(f"{result['number']}: note added")
+
+
+def protect(
+    ctx: typer.Context,
+    site: SiteOption,
+    term: Annotated[Optional[str], typer.Argument(metavar="TERM", help="A name that must never appear publicly; omit to list them.")] = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+) -> None:
+    """Protect a name (an interviewee, complainant or officer): it never appears in a public output.
+
+    Example: reformctl protect --site north-miami "Jane Doe"
+    """
+    from reformctl.model.confidential import protect as do_protect
+    from reformctl.model.confidential import protected_terms
+
+    store, engagement = _engagement(ctx, site)
+    if term is not None:
+        result = do_protect(store, engagement, term, context.actor(ctx))
+        if fmt is ListFormat.json:
+            print_json(result)
+        else:
+            typer.echo("protected" if result["added"] else "already protected")
+        return
+    terms = protected_terms(store, engagement["id"])
+    if fmt is ListFormat.json:
+        print_json(terms)
+    else:
+        typer.echo("\n".join(terms) if terms else "No protected names yet.")
+
+
+def advance(
+    ctx: typer.Context,
+    site: SiteOption,
+    phase: Annotated[Phase, typer.Argument(metavar="PHASE", help="planning, assessment, implementation or closed.")],
+    fmt: FormatOption = WriteFormat.text,
+) -> None:
+    """Move the engagement forward: planning -> assessment -> implementation -> closed.
+
+    Example: reformctl advance --site north-miami implementation
+    """
+    from reformctl.model.phases import advance as do_advance
+
+    store, engagement = _engagement(ctx, site)
+    result = do_advance(store, engagement, phase.value, context.actor(ctx))
+    print_json(result) if fmt is WriteFormat.json else typer.echo(f"{site}: {result['previous']} -> {result['phase']}")
+
+
+def reopen(
+    ctx: typer.Context,
+    site: SiteOption,
+    reason: Annotated[str, typer.Option(help="Why the closed engagement is reopened.")],
+    fmt: FormatOption = WriteFormat.text,
+) -> None:
+    """Reopen a closed engagement (back to implementation), recording why.
+
+    Example: reformctl reopen --site north-miami --reason "Sustainability review requested."
+    """
+    from reformctl.model.phases import reopen as do_reopen
+
+    store, engagement = _engagement(ctx, site)
+    result = do_reopen(store, engagement, reason, context.actor(ctx))
+    print_json(result) if fmt is WriteFormat.json else typer.echo(f"{site}: closed -> implementation")
+
+
+def configure(
+    ctx: typer.Context,
+    site: SiteOption,
+    self_approval: Annotated[bool, typer.Option("--self-approval/--four-eyes", help="Allow authors to approve their own records, or not.")],
+    fmt: FormatOption = WriteFormat.text,
+) -> None:
+    """Change an engagement's review rule: four eyes (the default) or self-approval.
+
+    Example: reformctl configure --site north-miami --self-approval
+    """
+    from reformctl.model.phases import set_self_approval
+
+    store, engagement = _engagement(ctx, site)
+    result = set_self_approval(store, engagement, self_approval, context.actor(ctx))
+    rule = "self-approval allowed" if result["self_approval"] else "four eyes (authors cannot approve their own records)"
+    print_json(result) if fmt is WriteFormat.json else typer.echo(f"{site}: {rule}")
+
+
+def history(
+    ctx: typer.Context,
+    site: SiteOption,
+    ref: Annotated[Optional[str], typer.Option("--ref", metavar="REF", help="Only this finding (3.1) or recommendation (3.1.2).")] = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+) -> None:
+    """Show the audit trail: every change, when, by whom, and the values before and after.
+
+    Example: reformctl history --site north-miami --ref 3.1
+    """
+    from reformctl.model.audit import history as read_history
+
+    store, engagement = _engagement(ctx, site)
+    rows = read_history(store, engagement, ref)
+    if fmt is ListFormat.json:
+        print_json(rows)
+        return
+    console().print(table(None, [("#", "right"), "When (UTC)", "Who", "Record", "Action", "Change"],
+                          [[r["id"], r["at"][:19].replace("T", " "), r["actor"], f"{r['record_type']} {r['ref'] or ''}",
+                            r["action"], _summary(r)] for r in rows]))
+
+
+def _summary(row: dict) -> str:
+    before, after = row["before"] or {}, row["after"] or {}
+    if row["action"] == "create":
+        return ""
+    keys = [k for k in after if k not in ("id", "recommendation_id", "recorded_at", "recorded_by") and after.get(k) is not None]
+    parts = []
+    for key in keys:
+        value = str(after[key])
+        value = value if len(value) <= 40 else value[:37] + "..."
+        parts.append(f"{key}: {before[key]} -> {value}" if key in before else f"{key}: {value}")
+    return "; ".join(parts)
+
+
+def register(app: typer.Typer) -> None:
+    for name, command in (("submit", submit), ("review", review), ("edit", edit), ("note", note),
+                          ("protect", protect), ("advance", advance), ("reopen", reopen),
+                          ("configure", configure), ("history", history)):
+        app.command(name)(command)

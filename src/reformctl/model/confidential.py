@@ -1,0 +1,53 @@
+"""What never goes public: internal notes on records, and each engagement's protected names."""
+
+from __future__ import annotations
+
+from reformctl.dates import now
+from reformctl.errors import Invalid
+from reformctl.model.events import record_event
+from reformctl.model.guards import require_open
+from reformctl.model.ids import new_id
+from reformctl.model.records import resolve_record
+from reformctl.model.text import clean_body, clean_title
+from reformctl.store import Store
+
+MIN_TERM = 3
+
+
+def add_note(store: Store, engagement: dict, ref: str, text: str, actor: str) -> dict:
+    require_open(engagement)
+    text = clean_body(text, "note", limit=20_000)
+    if not text:
+        raise Invalid("a note must not be empty")
+    with store.write():
+        kind, record = resolve_record(store, engagement, ref)
+        note = {"id": new_id(), "engagement_id": engagement["id"], "record_type": kind,
+                "record_id": record["id"], "text": text, "created_at": now(), "created_by": actor}
+        store.insert("notes", note)
+        record_event(store, actor=actor, engagement_id=engagement["id"], record_type=kind,
+                     record_id=record["id"], ref=record["ref"], action="note", after={"note_id": note["id"]})
+    return {"number": record["ref"], "kind": kind, "id": note["id"]}
+
+
+def protect(store: Store, engagement: dict, term: str, actor: str) -> dict:
+    term = clean_title(term, "protected term", limit=200)
+    if len(term) < MIN_TERM:
+        raise Invalid(f"protected term {term!r} is too short to match safely; give at least {MIN_TERM} characters")
+    with store.write():
+        exists = store.value("SELECT 1 FROM protected_terms WHERE engagement_id = ? AND term = ? COLLATE NOCASE",
+                             (engagement["id"], term))
+        if exists:
+            return {"term": term, "added": False}
+        row = {"id": new_id(), "engagement_id": engagement["id"], "term": term, "created_at": now(),
+               "created_by": actor}
+        store.insert("protected_terms", row)
+        # The audit trail says that a name was protected, by whom and when, but not which name:
+        # the trail itself is shown by `history`, and the name must stay where it is needed only.
+        record_event(store, actor=actor, engagement_id=engagement["id"], record_type="protected_term",
+                     record_id=row["id"], ref=None, action="protect", after={"id": row["id"]})
+    return {"term": term, "added": True}
+
+
+def protected_terms(store: Store, engagement_id: str) -> list[str]:
+    return [r["term"] for r in store.rows(
+        "SELECT term FROM protected_terms WHERE engagement_id = ? ORDER BY term COLLATE NOCASE", (engagement_id,))]

@@ -1,0 +1,77 @@
+"""Engagement phases: planning -> assessment -> implementation -> closed, with guards."""
+
+from __future__ import annotations
+
+import json
+
+from reformctl.errors import Invalid, Refused
+from reformctl.model.events import record_event
+from reformctl.model.text import clean_body
+from reformctl.model.vocab import PHASES, choices
+from reformctl.store import Store
+
+
+def advance(store: Store, engagement: dict, phase: str, actor: str) -> dict:
+    if phase not in PHASES:
+        raise Invalid(f"phase {phase!r} is unknown; choose one of {choices(PHASES)}")
+    current = engagement["phase"]
+    if current == "closed":
+        raise Refused(f"{engagement['site']} is closed; reopen it with `reformctl reopen --site {engagement['site']} --reason TEXT`")
+    if PHASES.index(phase) <= PHASES.index(current):
+        raise Refused(f"{engagement['site']} is already in {current}; phases only move forward "
+                      f"({' -> '.join(PHASES)})")
+    with store.write():
+        if phase == "closed":
+            in_review = store.value(
+                """SELECT (SELECT COUNT(*) FROM findings WHERE engagement_id = :e AND review = 'in-review')
+                        + (SELECT COUNT(*) FROM recommendations WHERE engagement_id = :e AND review = 'in-review')""",
+                {"e": engagement["id"]})
+            if in_review:
+                raise Refused(f"{engagement['site']} still has {in_review} record(s) in review; approve, return "
+                              "or withdraw them before closing")
+            if not store.value("SELECT 1 FROM releases WHERE engagement_id = ? AND kind = 'final'", (engagement["id"],)):
+                raise Refused(f"{engagement['site']} has no published final report; publish one first with "
+                              f"`reformctl publish --site {engagement['site']} --kind final --output DIR`")
+        _move(store, engagement, phase, actor, "phase")
+    return {"site": engagement["site"], "phase": phase, "previous": current}
+
+
+def reopen(store: Store, engagement: dict, reason: str, actor: str) -> dict:
+    reason = clean_body(reason, "reason", limit=2_000)
+    if not reason:
+        raise Invalid("reopening needs --reason saying why")
+    if engagement["phase"] != "closed":
+        raise Refused(f"{engagement['site']} is not closed (it is in {engagement['phase']})")
+    with store.write():
+        _move(store, engagement, "implementation", actor, "reopen", reason)
+    return {"site": engagement["site"], "phase": "implementation", "previous": "closed", "reason": reason}
+
+
+def _move(store: Store, engagement: dict, phase: str, actor: str, action: str, reason: str | None = None) -> None:
+    store.execute("UPDATE engagements SET phase = ? WHERE id = ?", (phase, engagement["id"]))
+    record_event(store, actor=actor, engagement_id=engagement["id"], record_type="engagement",
+                 record_id=engagement["id"], ref=engagement["site"], action=action,
+                 before={"phase": engagement["phase"]}, after={"phase": phase, "reason": reason})
+
+
+def phase_history(store: Store, engagement: dict) -> list[dict]:
+    rows = store.rows(
+        """SELECT at, actor, action, before, after FROM events
+           WHERE engagement_id = ? AND record_type = 'engagement' AND action IN ('create', 'phase', 'reopen')
+           ORDER BY id""", (engagement["id"],))
+    history = []
+    for row in rows:
+        after = json.loads(row["after"] or "{}")
+        history.append({"at": row["at"], "actor": row["actor"], "action": row["action"],
+                        "phase": after.get("phase"), "reason": after.get("reason")})
+    return history
+
+
+def set_self_approval(store: Store, engagement: dict, allowed: bool, actor: str) -> dict:
+    with store.write():
+        store.execute("UPDATE engagements SET self_approval = ? WHERE id = ?", (int(allowed), engagement["id"]))
+        record_event(store, actor=actor, engagement_id=engagement["id"], record_type="engagement",
+                     record_id=engagement["id"], ref=engagement["site"], action="configure",
+                     before={"self_approval": bool(engagement["self_approval"])}, after={"self_approval": allowed})
+    return {"site": engagement["site"], "self_approval": allowed}
+

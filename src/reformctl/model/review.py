@@ -1,0 +1,72 @@
+"""The review workflow: draft -> in-review -> approved, returned to draft with a comment,
+or withdrawn (kept, its number retired). Four eyes unless the engagement allows self-approval."""
+
+from __future__ import annotations
+
+from reformctl.errors import Invalid, Refused
+from reformctl.model.events import record_event, record_review
+from reformctl.model.guards import require_open
+from reformctl.model.records import TABLES, resolve_record
+from reformctl.model.text import clean_body
+from reformctl.store import Store
+
+REVIEW_STATES = ("draft", "in-review", "approved", "withdrawn")
+DECISIONS = ("approve", "return", "withdraw")
+
+
+def set_review(store: Store, engagement: dict, kind: str, record: dict, review: str, actor: str,
+               comment: str | None = None, action: str = "review", on_date: str | None = None) -> None:
+    """Move a record to REVIEW: the current state, its dated history and the audit trail, together."""
+    store.execute(f"UPDATE {TABLES[kind]} SET review = ? WHERE id = ?", (review, record["id"]))
+    record_review(store, engagement_id=engagement["id"], kind=kind, record_id=record["id"], review=review,
+                  actor=actor, comment=comment, on_date=on_date)
+    record_event(store, actor=actor, engagement_id=engagement["id"], record_type=kind, record_id=record["id"],
+                 ref=record["ref"], action=action, before={"review": record["review"]},
+                 after={"review": review, "comment": comment})
+
+
+def authors(store: Store, record: dict) -> set[str]:
+    """Who wrote the record: its creator and everyone who edited it."""
+    editors = {row["actor"] for row in store.rows(
+        "SELECT actor FROM events WHERE record_id = ? AND action = 'edit'", (record["id"],))}
+    return {record["created_by"], *editors}
+
+
+def submit(store: Store, engagement: dict, ref: str, actor: str) -> dict:
+    require_open(engagement)
+    with store.write():
+        kind, record = resolve_record(store, engagement, ref)
+        if record["review"] != "draft":
+            raise Refused(f"{kind} {record['ref']} is {record['review']}; only a draft can be submitted for review")
+        set_review(store, engagement, kind, record, "in-review", actor, action="submit")
+    return {"number": record["ref"], "kind": kind, "review": "in-review", "previous": "draft"}
+
+
+def review(store: Store, engagement: dict, ref: str, decision: str, actor: str, comment: str | None = None) -> dict:
+    require_open(engagement)
+    if decision not in DECISIONS:
+        raise Invalid(f"decision {decision!r} is unknown; choose one of {', '.join(DECISIONS)}")
+    comment = clean_body(comment, "comment", limit=5_000) or None
+    with store.write():
+        kind, record = resolve_record(store, engagement, ref)
+        state = record["review"]
+        if decision == "approve":
+            if state != "in-review":
+                raise Refused(f"{kind} {record['ref']} is {state}; only a record in review can be approved "
+                              f"(submit it first with `reformctl submit --site {engagement['site']} {record['ref']}`)")
+            if not engagement["self_approval"] and actor in authors(store, record):
+                raise Refused(f"{actor} wrote {kind} {record['ref']} and cannot also approve it (four eyes); "
+                              "another team member must review it")
+            target = "approved"
+        elif decision == "return":
+            if state != "in-review":
+                raise Refused(f"{kind} {record['ref']} is {state}; only a record in review can be returned to draft")
+            if not comment:
+                raise Invalid("returning a record to draft needs --comment saying what to change")
+            target = "draft"
+        else:
+            if state == "withdrawn":
+                raise Refused(f"{kind} {record['ref']} is already withdrawn")
+            target = "withdrawn"
+        set_review(store, engagement, kind, record, target, actor, comment)
+    return {"number": record["ref"], "kind": kind, "review": target, "previous": state, "comment": comment}

@@ -1,0 +1,87 @@
+"""Turning rows of findings and recommendations into the report's plain-data shape.
+
+The queries that choose the rows (public.py, internal.py) decide what may appear;
+this module only arranges what it is given, so it cannot leak a field it never got.
+"""
+
+from __future__ import annotations
+
+import json
+
+from reformctl import __version__
+from reformctl.model.refs import finding_ref, rec_ref
+from reformctl.model.statuses import summarise
+from reformctl.model.vocab import PROGRAMS, STATUS_DEFINITIONS, STATUSES
+from reformctl.store import Store
+
+SCHEMA_VERSION = 1
+INTERNAL_MARK = "INTERNAL \u2014 NOT FOR RELEASE"
+# Keys the assembler uses to arrange rows; they never reach the output.
+_PRIVATE = ("_id", "_area", "_finding", "_review")
+# Record keys that only the internal report's rows carry.
+_INTERNAL_KEYS = ("review", "internal", "notes", "created_by")
+
+
+def assemble(store: Store, engagement: dict, engagement_id: str, as_of: str, findings: list[dict],
+             recs: list[dict], internal: bool = False) -> dict:
+    engagement = {**engagement, "program_name": PROGRAMS[engagement["program"]]}
+    areas = store.rows("SELECT id, number, title, slug FROM focus_areas WHERE engagement_id = ? ORDER BY number",
+                       (engagement_id,))
+    recs_by_finding: dict[str, list[dict]] = {}
+    for rec in sorted(recs, key=lambda r: r["number"]):
+        recs_by_finding.setdefault(rec["_finding"], []).append(rec)
+    findings_by_area: dict[str, list[dict]] = {}
+    for finding in sorted(findings, key=lambda f: f["number"]):
+        findings_by_area.setdefault(finding["_area"], []).append(finding)
+
+    counted: list[str] = []
+    out_areas = []
+    for area in areas:
+        out_findings = []
+        for finding in findings_by_area.get(area["id"], []):
+            number = finding_ref(area["number"], finding["number"])
+            withdrawn = finding["_review"] == "withdrawn"
+            if withdrawn and not internal:
+                # Published once, so its number stays on the page, marked withdrawn, with nothing else.
+                out_findings.append({"number": number, "withdrawn": True, "recommendations": []})
+                continue
+            out_recs = []
+            for rec in recs_by_finding.get(finding["_id"], []):
+                rec_number = rec_ref(area["number"], finding["number"], rec["number"])
+                if rec["_review"] == "withdrawn" and not internal:
+                    out_recs.append({"number": rec_number, "withdrawn": True})
+                    continue
+                status = rec["status"] or "not-started"
+                if rec["_review"] != "withdrawn" and not withdrawn:
+                    counted.append(status)
+                entry = {
+                    "number": rec_number, "text": rec["text"], "priority": rec["priority"],
+                    "owner": rec["owner"], "due": rec["due"], "status": status,
+                    "status_label": STATUSES[status], "status_as_of": rec["status_as_of"],
+                }
+                entry.update({k: rec[k] for k in _INTERNAL_KEYS if k in rec})
+                out_recs.append(entry)
+            entry = {"number": number, "title": finding["title"], "body": finding["body"],
+                     "methods": json.loads(finding["methods"]), "recommendations": out_recs}
+            entry.update({k: finding[k] for k in _INTERNAL_KEYS if k in finding})
+            out_findings.append(entry)
+        live = [f for f in out_findings if not f.get("withdrawn") and f.get("review") != "withdrawn"]
+        out_areas.append({"number": area["number"], "title": area["title"], "slug": area["slug"],
+                          "under_development": not live, "findings": out_findings})
+    report = {
+        "schema_version": SCHEMA_VERSION,
+        "generator": f"reformctl {__version__}",
+        "engagement": engagement,
+        "as_of": as_of,
+        "status_definitions": [
+            {"status": key, "label": label, "definition": STATUS_DEFINITIONS[key]} for key, label in STATUSES.items()
+        ],
+        "status_summary": summarise(counted),
+        "total_recommendations": len(counted),
+        "total_findings": sum(1 for a in out_areas for f in a["findings"]
+                              if not f.get("withdrawn") and f.get("review") != "withdrawn"),
+        "focus_areas": out_areas,
+    }
+    if internal:
+        report["classification"] = INTERNAL_MARK
+    return report
