@@ -11,6 +11,7 @@ applies, then filled with executemany in a few transactions. It is cached under
 benchmarks/.cache/ keyed by a hash of this file and the schema version, so a
 change to either builds a fresh one.
 
+Approved records (90%) have an approved review history, so they are public.
 The audit trail (events) is left empty: no timed command reads it, and at this
 scale it would triple the build time without changing any figure.
 
@@ -134,6 +135,7 @@ class Builder:
         self.findings: list[tuple] = []
         self.recs: list[tuple] = []
         self.updates: list[tuple] = []
+        self.reviews: list[tuple] = []  # review_history (schema 2): each record's review state
 
     def engagement(self, site: str, n_areas: int, n_findings: int, n_recs: int, n_updates: int | None,
                    quarters: int | None = None, program: str | None = None) -> None:
@@ -170,6 +172,7 @@ class Builder:
                     '["document-review", "interview"]', int(rng.random() < 0.05), review,
                     dated.isoformat(), f"{dated.isoformat()}T12:00:00.000000+00:00", "synth",
                 ))
+                self._review(eid, "finding", fid, review, dated)
                 for rec_number in range(1, recs_per_finding[finding_index] + 1):
                     rid = g.id()
                     due = dated + dt.timedelta(days=rng.randint(180, 720))
@@ -179,6 +182,7 @@ class Builder:
                         f"{dated.isoformat()}T12:00:00.000000+00:00", "synth",
                     ))
                     rec_rows.append((rid, dated))
+                    self._review(eid, "recommendation", rid, review, dated)
                 finding_index += 1
         # Each recommendation starts Not Started; the rest of the history is quarterly reviews.
         if quarters:
@@ -192,6 +196,11 @@ class Builder:
                 day = min(day + dt.timedelta(days=rng.randint(80, 100)), TODAY)
                 level = min(level + (rng.random() < 0.45), 3)
                 self._update(rid, STATUSES[level], day, g.text(60, 240))
+
+    def _review(self, eid: str, kind: str, record_id: str, review: str, day: dt.date) -> None:
+        iso = day.isoformat()
+        self.reviews.append((self.gen.id(), eid, kind, record_id, review, iso,
+                             f"{iso}T12:00:00.000000+00:00", "synth-reviewer"))
 
     def _update(self, rid: str, status: str, day: dt.date, note: str | None) -> None:
         iso = day.isoformat()
@@ -239,6 +248,9 @@ def generate(path: Path) -> dict:
         ("status_updates", "id, recommendation_id, status, as_of, note, reason, evidence, recorded_at, "
          "recorded_by", builder.updates),
     )
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'review_history'").fetchone():
+        tables += (("review_history", "id, engagement_id, record_type, record_id, review, on_date, at, actor",
+                    builder.reviews),)
     counts = {}
     for table, columns, rows in tables:
         marks = ", ".join("?" for _ in columns.split(","))
