@@ -98,8 +98,8 @@ def available(script: str, env: dict) -> tuple[set[str], set[str]]:
     return commands, formats
 
 
-def timed(argv: list[str], env: dict, cwd: Path) -> tuple[float, float, int, str]:
-    """Wall milliseconds, peak resident MB, exit code and stderr of one whole process."""
+def timed(argv: list[str], env: dict, cwd: Path) -> tuple[float, float, float, int, str]:
+    """Wall milliseconds, CPU milliseconds, peak resident MB, exit code and stderr of one whole process."""
     err_path = cwd / "stderr.txt"
     with open(err_path, "wb") as err:
         started = time.perf_counter()
@@ -107,7 +107,8 @@ def timed(argv: list[str], env: dict, cwd: Path) -> tuple[float, float, int, str
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = (time.perf_counter() - started) * 1000
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss / 1024, proc.returncode, err_path.read_text(errors="replace").strip()
+    cpu = (usage.ru_utime + usage.ru_stime) * 1000
+    return elapsed, cpu, usage.ru_maxrss / 1024, proc.returncode, err_path.read_text(errors="replace").strip()
 
 
 def summary(samples: list[float]) -> dict:
@@ -177,8 +178,9 @@ def main() -> int:
     }
 
     results = []
+    load_before = os.getloadavg()
     print(f"reformctl: {script}\nstore: {store.name} ({store.stat().st_size / 1e6:.0f} MB)\n")
-    print(f"{'operation':<28} {'median':>8} {'min-max':>13} {'baseline':>9} {'ratio':>6} {'peak MB':>8}  target")
+    print(f"{'operation':<28} {'median':>8} {'min-max':>13} {'baseline':>9} {'ratio':>6} {'cpu/base':>11} {'peak MB':>7}  target")
     for op in operations(work):
         if args.only and not any(op.name.startswith(o) for o in args.only):
             continue
@@ -191,46 +193,53 @@ def main() -> int:
             continue
         if op.baseline == "sqlite-utils" and not (work / "import.csv").exists():
             write_import_csv(db, work / "import.csv")
-        times, base_times, peaks, failure = [], [], [], None
+        times, base_times, cpus, base_cpus, peaks, failure = [], [], [], [], [], None
         for i in range(-1, args.repeat):  # i == -1: one warm-up of each, untimed
             argv = [a.replace("{import_site}", f"import-{i + 1}") for a in op.argv]
             if "{import_site}" in " ".join(op.argv):
                 subprocess.run([script, "new-engagement", "--site", f"import-{i + 1}", "--agency", "Import PD",
                                 *sum((["--focus-area", f"Focus area {n}"] for n in range(1, 9)), [])],
                                env=env, cwd=work, capture_output=True)
-            base_ms, _, base_code, base_err = timed(baselines[op.baseline](i), env, work)
-            ms, peak, code, err = timed([script, *argv], env, work)
+            base_ms, base_cpu, _, base_code, base_err = timed(baselines[op.baseline](i), env, work)
+            ms, cpu, peak, code, err = timed([script, *argv], env, work)
             if code != 0 or base_code != 0:
                 failure = f"exit {code}: {err.splitlines()[-1] if err else ''}" if code else f"baseline failed: {base_err}"
                 break
             if i >= 0:
                 times.append(ms)
                 base_times.append(base_ms)
+                cpus.append(cpu)
+                base_cpus.append(base_cpu)
                 peaks.append(peak)
         if failure:
             print(f"{op.name:<28} FAILED {failure}")
             results.append({"operation": op.name, "failed": failure, "argv": op.argv})
             continue
         t, b = summary(times), summary(base_times)
+        c, bc = summary(cpus), summary(base_cpus)
         ratio = round(t["median"] / b["median"], 2)
         peak = round(max(peaks), 1)
         met = t["median"] < op.limit_ms and peak < 200 and (op.ratio is None or ratio <= op.ratio)
         target = f"< {op.limit_ms:.0f} ms" + (f", <= {op.ratio}x" if op.ratio else "") + ", < 200 MB"
         print(f"{op.name:<28} {t['median']:>6.0f}ms {t['min']:>5.0f}-{t['max']:<5.0f}ms {b['median']:>7.0f}ms "
-              f"{ratio:>5.2f}x {peak:>8.1f}  {target} {'ok' if met else 'MISSED'}")
+              f"{ratio:>5.2f}x {c['median']:>5.0f}/{bc['median']:<4.0f}ms {peak:>7.1f}  {target} {'ok' if met else 'MISSED'}")
         results.append({"operation": op.name, "argv": ["reformctl", *op.argv], "ms": t, "baseline": op.baseline,
-                        "baseline_ms": b, "ratio": ratio, "peak_mb": peak, "target": target, "met": met})
+                        "baseline_ms": b, "ratio": ratio, "cpu_ms": c, "baseline_cpu_ms": bc,
+                        "cpu_ratio": round(c["median"] / bc["median"], 2), "peak_mb": peak, "target": target,
+                        "met": met})
 
     document = {
         "generated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "command": "python benchmarks/run.py" + (f" --repeat {args.repeat}" if args.repeat != 9 else ""),
-        "machine": machine(),
+        "machine": {**machine(), "load_average_1m": [round(load_before[0], 2), round(os.getloadavg()[0], 2)]},
         "store": {"file": store.name, "engagements": synth.ENGAGEMENTS + 2, "findings": synth.FINDINGS,
                   "recommendations": synth.RECOMMENDATIONS, "status_updates": synth.STATUS_UPDATES,
                   "note": "plus big-3000 (3,000 recommendations) and sf-size (94 findings, 272 recommendations)"},
         "repeat": args.repeat,
         "results": results,
     }
+    print(f"\nload average (1 min) before and after: {load_before[0]:.2f}, {os.getloadavg()[0]:.2f} "
+          f"on {os.cpu_count()} CPUs; other work on the machine inflates every figure, baselines included")
     if not args.only:
         args.output.write_text(json.dumps(document, indent=2) + "\n")
         print(f"\nwrote {args.output}")
