@@ -1,7 +1,8 @@
 """Killed at any moment (SIGKILL: no cleanup runs), a write leaves a sound store and is wholly there
-or wholly absent. 22 trials: loading a large engagement file, the demo loader, and writing a report.
+or wholly absent. 28 trials: loading a large engagement file, the demo loader, writing a report,
+and publishing a release.
 
-The import, merge and publish commands of later issues get the same trials as they land.
+The import and merge commands of later issues get the same trials as they land.
 """
 
 import os
@@ -139,3 +140,32 @@ def test_killed_report_writes_leave_the_old_file_or_the_whole_new_one(demo, tmp_
         assert target.read_bytes() in (reference, previous) if target.exists() else previous is None
         sound(demo.db).close()
     assert killed >= 2
+
+
+def test_killed_publishes_record_a_whole_release_or_none(demo, tmp_path):
+    span = duration("publish", "--site", "brightwater-demo", "--output", tmp_path / "reference")
+    killed, window = 0, 0
+    for trial in range(6):
+        folder = tmp_path / f"release-{trial}"
+        killed += kill_at_random(start("publish", "--site", "brightwater-demo", "--output", folder), trial, 6, span)
+        conn = sound(demo.db)
+        try:
+            recorded = conn.execute("SELECT id, output_dir FROM releases WHERE output_dir = ?",
+                                    (str(folder.resolve()),)).fetchall()
+            items = conn.execute("SELECT COUNT(*) FROM release_items ri JOIN releases rel ON rel.id = ri.release_id "
+                                 "WHERE rel.output_dir = ?", (str(folder.resolve()),)).fetchone()[0]
+        finally:
+            conn.close()
+        assert len(recorded) <= 1
+        if recorded:
+            assert items > 0
+            demo.ok("verify", folder)  # the folder is whole and matches the store's record
+        else:
+            assert items == 0
+            # The folder is renamed into place just before the store commits; a kill in that
+            # instant leaves a whole folder the store does not know. Never a partial one.
+            if folder.exists():
+                window += 1
+                assert (folder / "manifest.json").exists() and len(list(folder.iterdir())) == 5
+    assert killed >= 2
+    assert window <= 1, "the rename-then-commit window was hit more often than chance allows"
