@@ -55,8 +55,8 @@ def _refuse_undecodable(args) -> None:
     """Bytes that are not UTF-8 reach argv as lone surrogates, which SQLite cannot store."""
     for position, arg in enumerate(args or [], start=1):
         if isinstance(arg, str) and any(0xD800 <= ord(c) <= 0xDFFF for c in arg):
-            shown = arg.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
-            raise CliError(f"argument {position} ({shown[:40]}) is not valid UTF-8 text; check the terminal's encoding")
+            raise CliError(f"argument {position} ({ascii(arg[:40])}) is not valid UTF-8 text; "
+                           "check the terminal's encoding")
 
 
 class ReformGroup(TyperGroup):
