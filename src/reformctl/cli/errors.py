@@ -17,13 +17,18 @@ from reformctl.errors import ReformError
 from reformctl.store.db import explain_sqlite_error
 
 
+def one_line(message: str) -> str:
+    """Click lists choices on several lines ("Choose from:\n\tcomplete,\n..."); an error is one line."""
+    return " ".join(str(message).split())
+
+
 class CliError(click_exceptions.ClickException):
     """A domain error at the CLI edge: 'error: ...' on stderr, exit 1."""
 
     exit_code = 1
 
     def show(self, file=None) -> None:
-        print(f"error: {self.message}", file=file or sys.stderr)
+        print(f"error: {one_line(self.message)}", file=file or sys.stderr)
 
 
 class CliUsageError(click_exceptions.UsageError):
@@ -31,7 +36,7 @@ class CliUsageError(click_exceptions.UsageError):
 
     def show(self, file=None) -> None:
         command = self.ctx.command_path if self.ctx else "reformctl"
-        print(f"error: {self.message} (see `{command} --help`)", file=file or sys.stderr)
+        print(f"error: {one_line(self.message)} (see `{command} --help`)", file=file or sys.stderr)
 
 
 def _translate(exc: BaseException) -> click_exceptions.ClickException | None:
