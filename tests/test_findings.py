@@ -1,7 +1,5 @@
 """log-finding and findings: numbering per focus area, focus-area references, bad input."""
 
-import json
-
 import pytest
 
 

@@ -77,4 +77,5 @@ def test_an_older_store_upgrades_with_nothing_lost(cli, tmp_path, fixture):
     assert engagement(report) == engagement(expected["report"])
     now, then = records(report, redact), records(expected["report"])  # the public report drops [[...]] spans
     assert then and {number: now.get(number) for number in then} == then
-    assert cli.json("--db", store, "show", "--site", "north-miami")["engagement"]["site"] == "north-miami"
+    if expected["counts"]["engagements"] > 1:  # fixtures from schema 2 on also hold North Miami
+        assert cli.json("--db", store, "show", "--site", "north-miami")["engagement"]["site"] == "north-miami"

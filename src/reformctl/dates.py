@@ -37,3 +37,11 @@ def now() -> str:
         day = _dt.date.fromisoformat(parse_date(pinned, what=TODAY_VAR))
         moment = moment.replace(year=day.year, month=day.month, day=day.day)
     return moment.isoformat(timespec="microseconds")
+
+
+def past_date(value: str | None, what: str) -> str:
+    """VALUE parsed as a date no later than today, or today when VALUE is empty."""
+    day = parse_date(value, what) if value else today()
+    if day > today():
+        raise Invalid(f"{what} {day} is in the future; today is {today()}")
+    return day

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.output import ListFormat, WriteFormat, columns, print_json
+from reformctl.cli.output import WRAP, ListFormat, WriteFormat, columns, print_json
 from reformctl.cli.prompts import interactive, require, require_list
 from reformctl.config import load_toml
 from reformctl.model.engagements import (
@@ -119,10 +119,10 @@ def engagements(
     if not rows:
         typer.echo("No engagements yet. Create one with `reformctl new-engagement --from FILE.toml`.")
         return
-    sys.stdout.write(columns(None, ["Site", "Agency", "State", "Phase", ("Focus areas", "right"),
+    sys.stdout.write(columns(None, ["Site", ("Agency", "left", WRAP), "Phase", ("Areas", "right"),
                                     ("Findings", "right"), ("Recs", "right")],
-                             [[r["site"], r["agency"], r["state"], r["phase"], r["focus_areas"],
-                               r["findings"], r["recommendations"]] for r in rows], one_line=["Agency"]))
+                             [[r["site"], r["agency"] + (f" ({r['state']})" if r["state"] else ""), r["phase"],
+                               r["focus_areas"], r["findings"], r["recommendations"]] for r in rows]))
 
 
 def show(
@@ -148,14 +148,15 @@ def show(
              ("Announced", e["announced"]), ("Phase", e["phase"]), ("Review", rule), ("Public page", e["public_url"]),
              ("As of", overview["as_of"])]
     lines += [f"  {label}: {value}" for label, value in facts if value]
-    out = columns(None, ["Facts"], [[line] for line in lines]).splitlines()[2:]  # one cleaning rule for all data
+    out = [line.rstrip() for line in columns(None, ["Facts"], [[line] for line in lines]).splitlines()[2:]]
     out.append("")
-    out.append(columns("Phase history", ["When (UTC)", "Who", "Phase", "Reason"],
+    out.append(columns("Phase history", ["When (UTC)", "Who", "Phase", ("Reason", "left", WRAP)],
                        [[h["at"][:19].replace("T", " "), h["actor"], h["phase"], h["reason"] or ""]
-                        for h in overview["phase_history"]], one_line=["Reason"]))
-    out.append(columns("Focus areas", [("No.", "right"), "Title", "Slug", ("Findings", "right"), ("Recommendations", "right")],
-                       [[a["number"], a["title"], a["slug"], a["findings"], a["recommendations"]] for a in overview["focus_areas"]],
-                       one_line=["Title", "Slug"]))
+                        for h in overview["phase_history"]]))
+    out.append(columns("Focus areas", [("No.", "right"), ("Title", "left", WRAP), ("Slug", "left", WRAP),
+                                       ("Findings", "right"), ("Recommendations", "right")],
+                       [[a["number"], a["title"], a["slug"], a["findings"], a["recommendations"]]
+                        for a in overview["focus_areas"]]))
     summary = overview["status_summary"]
     total = sum(row["count"] for row in summary)
     rows = [[row["label"], row["count"], f"{row['percent']}%"] for row in summary]

@@ -11,7 +11,7 @@ import typer
 
 from reformctl.cli import context
 from reformctl.cli.editing import one_body
-from reformctl.cli.output import ListFormat, WriteFormat, columns, print_json
+from reformctl.cli.output import WRAP, ListFormat, WriteFormat, columns, print_json
 from reformctl.model.engagements import get_engagement
 from reformctl.model.vocab import METHODS, STATUSES
 
@@ -95,8 +95,8 @@ def findings(
         lines.append([f["number"], f["title"], flags, ", ".join(f["methods"]), ""])
         for r in f["recommendations"]:
             lines.append(["  " + r["number"], "  " + r["text"], r["review"], r["owner"] or "", r["status_label"]])
-    sys.stdout.write(columns(None, ["No.", "Finding / recommendation", "State", "Methods / owner", "Status"], lines,
-                             one_line=["Finding / recommendation", "Methods / owner"]))
+    sys.stdout.write(columns(None, ["No.", ("Finding / recommendation", "left", WRAP), "State",
+                                    ("Methods / owner", "left", WRAP), "Status"], lines))
 
 
 def recommend(

@@ -28,28 +28,28 @@ def console():
     return Console(highlight=False)
 
 
-def table(title: str | None, columns: Iterable[str | tuple[str, str]], rows: Iterable[Iterable[Any]],
-          one_line: Iterable[str] = ()):
-    """A Rich table; columns named in ONE_LINE are cut to one line with an ellipsis.
+WRAP = "wrap"
 
-    Wrapping long text is most of what a Rich table costs to draw (it halves the
-    time of `findings` for an engagement with hundreds of recommendations), and a
-    listing is for finding a record: its full text is in --format json and the report.
-    """
+
+def table(title: str | None, columns: Iterable[str | tuple], rows: Iterable[Iterable[Any]]):
+    """A Rich table. Columns are 'Name', ('Name', 'right') or ('Name', 'left', WRAP): only columns
+    marked WRAP (long text) may wrap, so numbers, dates and slugs stay on one line."""
     from rich.table import Table
     from rich.text import Text  # Text, not str: data must never be read as Rich markup
 
     grid = Table(title=title, title_justify="left", header_style="bold")
-    one_line = set(one_line)
-    width = max(24, console().width - 70)  # room left for the short columns beside it
-    for column in columns:
-        name, justify = column if isinstance(column, tuple) else (column, "left")
-        if name in one_line:
-            grid.add_column(name, justify=justify, overflow="ellipsis", no_wrap=True, max_width=width)
+    rows = [["" if cell is None else str(cell) for cell in row] for row in rows]
+    for i, column in enumerate(columns):
+        spec = column if isinstance(column, tuple) else (column,)
+        name, justify, wrap = (*spec, "left", None, None)[:3] if len(spec) == 1 else (*spec, None)[:3]
+        if wrap == WRAP:
+            grid.add_column(name, justify=justify, overflow="fold", min_width=12, ratio=1)
         else:
-            grid.add_column(name, justify=justify, overflow="fold")
+            # Short values (numbers, dates, slugs) keep their width while long text gives way.
+            longest = max((len(row[i]) for row in rows), default=0)
+            grid.add_column(name, justify=justify, overflow="fold", min_width=min(max(longest, 3), 20))
     for row in rows:
-        grid.add_row(*[Text("" if cell is None else str(cell)) for cell in row])
+        grid.add_row(*[Text(cell) for cell in row])
     return grid
 
 
@@ -79,18 +79,24 @@ def _width(text: str) -> int:
     return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def _cut(text: str, width: int) -> str:
+def _wrap(text: str, width: int) -> list[str]:
+    """TEXT in lines of at most WIDTH columns (words longer than that are split)."""
     if _width(text) <= width:
-        return text
+        return [text]
     if text.isascii():
-        return text[: width - 1].rstrip() + "…"
-    out, used = [], 0
-    for char in text:
-        used += _width(char)
-        if used > width - 1:
-            break
-        out.append(char)
-    return "".join(out).rstrip() + "…"
+        import textwrap
+
+        indent = " " * (len(text) - len(text.lstrip(" ")))  # nested rows keep their indent
+        return textwrap.wrap(text.lstrip(" "), width, initial_indent=indent, subsequent_indent=indent) or [""]
+    lines, line, used = [], [], 0
+    for char in text:  # by character: wide characters make word-wrapping by len() wrong
+        w = _width(char)
+        if used + w > width:
+            lines.append("".join(line))
+            line, used = [], 0
+        line.append(char)
+        used += w
+    return lines + ["".join(line)]
 
 
 def _terminal_width() -> int | None:
@@ -105,37 +111,41 @@ def _terminal_width() -> int | None:
     return None
 
 
-def columns(title: str | None, headers: Iterable[str | tuple[str, str]], rows: Iterable[Iterable[Any]],
-            one_line: Iterable[str] = ()) -> str:
-    """Rows as plain aligned columns, ready to print.
+def columns(title: str | None, headers: Iterable[str | tuple], rows: Iterable[Iterable[Any]]) -> str:
+    """Rows as plain aligned columns, ready to print; headers as for table().
 
     The interactive listings (findings, show, engagements) use this rather than a
     Rich table: importing Rich and drawing a table of a few hundred rows costs
-    about 100 ms, most of the budget of a command that should feel instant.
-    Data can never act as markup or terminal control codes here. On a terminal
-    the columns named in ONE_LINE are cut to fit its width, the first of them
-    taking what the others leave; piped, nothing is cut.
+    about 100 ms, most of the budget of a command that should feel instant. On a
+    terminal, columns marked WRAP share the width the others leave and wrap;
+    piped, every row stays on one line. Data can never act as markup or as
+    terminal control codes here.
     """
-    spec = [h if isinstance(h, tuple) else (h, "left") for h in headers]
+    spec = []
+    for header in headers:
+        parts = header if isinstance(header, tuple) else (header,)
+        spec.append((parts[0], parts[1] if len(parts) > 1 else "left", len(parts) > 2 and parts[2] == WRAP))
     cells = [[_cell(v) for v in row] for row in rows]
-    widths = [max([_width(name)] + [_width(row[i]) for row in cells]) for i, (name, _) in enumerate(spec)]
+    widths = [max([_width(name)] + [_width(row[i]) for row in cells]) for i, (name, _, _) in enumerate(spec)]
     terminal = _terminal_width()
-    cut = [i for i, (name, _) in enumerate(spec) if name in set(one_line)]
-    if terminal and cut and sum(widths) + 2 * (len(spec) - 1) > terminal:
-        for i in cut[1:]:
-            widths[i] = min(widths[i], max(_width(spec[i][0]), 24))
-        room = terminal - sum(w for j, w in enumerate(widths) if j != cut[0]) - 2 * (len(spec) - 1)
-        widths[cut[0]] = max(20, min(widths[cut[0]], room))
-
-    def line(values: list[str]) -> str:
-        parts = []
-        for value, width, (_, justify) in zip(values, widths, spec):
-            value = _cut(value, width)
-            pad = " " * (width - _width(value))
-            parts.append(pad + value if justify == "right" else value + pad)
-        return "  ".join(parts).rstrip()
+    wrapping = [i for i, (_, _, wrap) in enumerate(spec) if wrap]
+    if terminal and wrapping and sum(widths) + 2 * (len(spec) - 1) > terminal:
+        room = terminal - sum(w for i, w in enumerate(widths) if i not in wrapping) - 2 * (len(spec) - 1)
+        # Share the room equally, giving what a narrow column does not need to the others.
+        for n, i in enumerate(sorted(wrapping, key=lambda i: widths[i])):
+            share = max(12, room // (len(wrapping) - n))
+            widths[i] = min(widths[i], share)
+            room -= widths[i]
 
     out = [title] if title else []
-    out += [line([name for name, _ in spec]), line(["-" * w for w in widths])]
-    out += [line(row) for row in cells]
+    for values in [[name for name, _, _ in spec], ["-" * w for w in widths], *cells]:
+        wrapped = [_wrap(value, width) if wrap else [value]
+                   for value, width, (_, _, wrap) in zip(values, widths, spec)]
+        for k in range(max(len(w) for w in wrapped)):
+            parts = []
+            for lines, width, (_, justify, _) in zip(wrapped, widths, spec):
+                value = lines[k] if k < len(lines) else ""
+                pad = " " * max(0, width - _width(value))
+                parts.append(pad + value if justify == "right" else value + pad)
+            out.append("  ".join(parts).rstrip())
     return "\n".join(out) + "\n"

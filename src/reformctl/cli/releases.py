@@ -11,7 +11,7 @@ import typer
 
 from reformctl.cli import context
 from reformctl.cli.errors import CliUsageError
-from reformctl.cli.output import ListFormat, console, print_json, table
+from reformctl.cli.output import WRAP, ListFormat, console, print_json, table
 
 SiteOption = Annotated[str, typer.Option("--site", help="The engagement's site slug.")]
 FormatOption = Annotated[ListFormat, typer.Option("--format", help="Output format.")]
@@ -36,7 +36,7 @@ def check(ctx: typer.Context, site: SiteOption, as_of: AsOfOption = None, fmt: F
     if fmt is ListFormat.json:
         print_json(result)
     elif result["problems"]:
-        console().print(table(None, ["Level", "Where", "Problem"],
+        console().print(table(None, ["Level", "Where", ("Problem", "left", WRAP)],
                               [[p["level"], p["where"], p["message"]] for p in result["problems"]]))
         typer.echo(f"{result['errors']} error(s), {result['warnings']} warning(s)")
     else:
@@ -91,7 +91,7 @@ def releases(ctx: typer.Context, site: SiteOption, fmt: FormatOption = ListForma
     elif not rows:
         typer.echo(f"No releases of {site} yet. Publish one with `reformctl publish --site {site} --output DIR`.")
     else:
-        console().print(table(None, [("No.", "right"), "Kind", "As of", "Published (UTC)", "By", ("Files", "right"), "Override"],
+        console().print(table(None, [("No.", "right"), "Kind", "As of", "Published (UTC)", "By", ("Files", "right"), ("Override", "left", WRAP)],
                               [[r["number"], r["kind"], r["as_of"], r["published_at"][:19].replace("T", " "),
                                 r["published_by"], len(r["files"]), r["override_reason"] or ""] for r in rows]))
 
@@ -145,7 +145,7 @@ def diff(
     rows += [["no longer public", w["number"], f"{w['kind']} (back in review)"] for w in result["no_longer_public"]]
     title = f"Release {a} (as of {result['from']['as_of']}) -> release {b} (as of {result['to']['as_of']})"
     if rows:
-        console().print(table(title, ["Change", "No.", "Detail"], rows))
+        console().print(table(title, ["Change", "No.", ("Detail", "left", WRAP)], rows))
     else:
         typer.echo(f"{title}: no changes")
 

@@ -12,7 +12,7 @@ import typer
 from reformctl.cli import context
 from reformctl.cli.editing import edit_text, read_text_file
 from reformctl.cli.errors import CliUsageError
-from reformctl.cli.output import ListFormat, WriteFormat, console, print_json, table
+from reformctl.cli.output import WRAP, ListFormat, WriteFormat, console, print_json, table
 from reformctl.model.engagements import get_engagement
 from reformctl.model.vocab import PHASES
 
@@ -230,8 +230,9 @@ def history(
     if fmt is ListFormat.json:
         print_json(rows)
         return
-    console().print(table(None, [("#", "right"), "When (UTC)", "Who", "Record", "Action", "Change"],
-                          [[r["id"], r["at"][:19].replace("T", " "), r["actor"], f"{r['record_type']} {r['ref'] or ''}",
+    console().print(table(None, [("#", "right"), "When (UTC)", "Who", "Record", "Action", ("Change", "left", WRAP)],
+                          [[r["id"], r["at"][:16].replace("T", " "), r["actor"],
+                            f"{r['record_type'].replace('recommendation', 'rec.')} {r['ref'] or ''}",
                             r["action"], _summary(r)] for r in rows]))
 
 
@@ -239,7 +240,8 @@ def _summary(row: dict) -> str:
     before, after = row["before"] or {}, row["after"] or {}
     if row["action"] == "create":
         return ""
-    keys = [k for k in after if k not in ("id", "recommendation_id", "recorded_at", "recorded_by") and after.get(k) is not None]
+    keys = [k for k in after if k not in ("id", "recommendation_id", "recorded_at", "recorded_by")
+            and after.get(k) is not None and before.get(k) != after[k]]
     parts = []
     for key in keys:
         value = str(after[key])

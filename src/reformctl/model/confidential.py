@@ -30,6 +30,7 @@ def add_note(store: Store, engagement: dict, ref: str, text: str, actor: str) ->
 
 
 def protect(store: Store, engagement: dict, term: str, actor: str) -> dict:
+    require_open(engagement)
     term = clean_title(term, "protected term", limit=200)
     if len(term) < MIN_TERM:
         raise Invalid(f"protected term {term!r} is too short to match safely; give at least {MIN_TERM} characters")

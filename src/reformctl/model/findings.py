@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from reformctl.dates import now, parse_date, today
+from reformctl.dates import now, past_date
 from reformctl.errors import Invalid, NotFound
 from reformctl.model.engagements import resolve_focus_area
 from reformctl.model.events import record_event, record_review
@@ -42,9 +42,7 @@ def log_finding(
     title = clean_title(title, "finding title")
     body = clean_body(body, "finding body")
     methods = clean_methods(methods)
-    dated = parse_date(dated, "finding date") if dated else today()
-    if dated > today():
-        raise Invalid(f"finding date {dated} is in the future; today is {today()}")
+    dated = past_date(dated, "finding date")
     with store.write():
         area = resolve_focus_area(store, engagement, focus_area)
         # Under BEGIN IMMEDIATE, so concurrent writers cannot take the same number.

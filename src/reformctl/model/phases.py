@@ -6,6 +6,7 @@ import json
 
 from reformctl.errors import Invalid, Refused
 from reformctl.model.events import record_event
+from reformctl.model.guards import require_open
 from reformctl.model.text import clean_body
 from reformctl.model.vocab import PHASES, choices
 from reformctl.store import Store
@@ -68,6 +69,7 @@ def phase_history(store: Store, engagement: dict) -> list[dict]:
 
 
 def set_self_approval(store: Store, engagement: dict, allowed: bool, actor: str) -> dict:
+    require_open(engagement)
     with store.write():
         store.execute("UPDATE engagements SET self_approval = ? WHERE id = ?", (int(allowed), engagement["id"]))
         record_event(store, actor=actor, engagement_id=engagement["id"], record_type="engagement",

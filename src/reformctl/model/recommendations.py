@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reformctl.dates import now, parse_date, today
+from reformctl.dates import now, parse_date, past_date
 from reformctl.errors import Invalid, NotFound, Refused
 from reformctl.model.events import record_event, record_review
 from reformctl.model.findings import resolve_finding
@@ -37,9 +37,7 @@ def recommend(
         raise Invalid(f"priority {priority!r} is unknown; choose one of {choices(PRIORITIES)}")
     owner = clean_optional(owner, "owner")
     due = parse_date(due, "due date") if due else None
-    dated = parse_date(dated, "recommendation date") if dated else today()
-    if dated > today():
-        raise Invalid(f"recommendation date {dated} is in the future; today is {today()}")
+    dated = past_date(dated, "recommendation date")
     with store.write():
         parent = resolve_finding(store, engagement, finding)
         if parent["review"] == "withdrawn":

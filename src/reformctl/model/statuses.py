@@ -3,7 +3,7 @@ latest update on or before that date (ties go to the update recorded last)."""
 
 from __future__ import annotations
 
-from reformctl.dates import now, parse_date, today
+from reformctl.dates import now, past_date
 from reformctl.errors import Invalid
 from reformctl.model.events import record_event
 from reformctl.model.guards import require_open
@@ -38,9 +38,7 @@ def set_status(
     require_open(engagement)
     if status not in STATUSES:
         raise Invalid(f"status {status!r} is unknown; choose one of {choices(STATUSES)}")
-    as_of = parse_date(as_of, "--as-of date") if as_of else today()
-    if as_of > today():
-        raise Invalid(f"--as-of {as_of} is in the future; today is {today()}")
+    as_of = past_date(as_of, "--as-of")
     note = clean_body(note, "note", limit=5_000) or None
     evidence = clean_body(evidence, "evidence", limit=5_000) or None
     with store.write():

@@ -80,7 +80,7 @@ def check(store: Store, site: str, as_of: str | None = None) -> dict:
             problems.append(_problem("warning", "no-owner", f"recommendation {ref}",
                                      f"recommendation {ref} has no owner (--owner UNIT)"))
     for row in store.rows(
-        f"""SELECT fa.number AS a, f.number AS f, f.title, f.body,
+        """SELECT fa.number AS a, f.number AS f, f.title, f.body,
                    (SELECT COUNT(*) FROM recommendations r WHERE r.finding_id = f.id AND r.review = 'approved') AS recs
             FROM findings f JOIN focus_areas fa ON fa.id = f.focus_area_id
             WHERE f.engagement_id = :eid AND f.dated <= :as_of AND f.review = 'approved' AND f.internal = 0""", params):

@@ -10,7 +10,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from reformctl.dates import now, parse_date, today
+from reformctl.dates import now, past_date
 from reformctl.errors import Invalid, NotFound, Refused
 from reformctl.model.engagements import get_engagement
 from reformctl.model.events import record_event
@@ -36,9 +36,7 @@ def publish(store: Store, site: str, output: Path, actor: str, kind: str = "stat
     require_open(engagement)
     if kind not in KINDS:
         raise Invalid(f"kind {kind!r} is unknown; choose one of {', '.join(KINDS)}")
-    as_of = parse_date(as_of, "--as-of") if as_of else today()
-    if as_of > today():
-        raise Invalid(f"--as-of {as_of} is in the future; today is {today()}")
+    as_of = past_date(as_of, "--as-of")
     if override_reason is not None:
         override_reason = clean_body(override_reason, "reason", limit=2_000)
         if not override_reason:
@@ -46,8 +44,6 @@ def publish(store: Store, site: str, output: Path, actor: str, kind: str = "stat
     output = Path(output)
     if output.exists() and (not output.is_dir() or any(output.iterdir())):
         raise Refused(f"{output} already exists and is not an empty folder; publish into a new folder")
-    if not output.parent.exists():
-        raise Invalid(f"cannot publish into {output}: folder {output.parent} does not exist")
 
     result = check(store, site, as_of)
     if result["errors"] and override_reason is None:
@@ -55,6 +51,7 @@ def publish(store: Store, site: str, output: Path, actor: str, kind: str = "stat
                       f"(`reformctl check --site {site} --as-of {as_of}`) or publish with --override-check --reason TEXT")
 
     report = build_public_report(store, site, as_of)
+    output.parent.mkdir(parents=True, exist_ok=True)
     with store.write():
         number = store.value("SELECT COALESCE(MAX(number), 0) + 1 FROM releases WHERE engagement_id = ?",
                              (engagement["id"],))
