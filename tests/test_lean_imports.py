@@ -4,7 +4,14 @@ import json
 import subprocess
 import sys
 
+import importlib
+
 import pytest
+import typer
+from typer.main import get_command
+
+from reformctl.cli import app
+from reformctl.cli.app import COMMAND_MODULES
 
 HEAVY = ("jinja2", "weasyprint", "openpyxl", "sqlite_utils", "rich")
 
@@ -23,12 +30,12 @@ print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stder
 """
 
 
-def loaded(*args: str) -> set[str]:
+def loaded(*args: str, full: bool = False) -> set[str]:
     result = subprocess.run([sys.executable, "-c", PROBE, json.dumps(list(args))],
                             capture_output=True, text=True, timeout=60)
     report = json.loads(result.stderr.strip().splitlines()[-1])
     assert report["code"] in (0, None), result.stderr
-    return {name.split(".")[0] for name in report["modules"]}
+    return set(report["modules"]) if full else {name.split(".")[0] for name in report["modules"]}
 
 
 @pytest.fixture
@@ -51,3 +58,21 @@ def test_hot_commands_load_no_heavy_module(demo_store, args):
 def test_json_reports_need_no_template_engine(demo_store):
     modules = loaded("report", "--site", "brightwater-demo", "--format", "json")
     assert not modules & {"jinja2", "weasyprint", "openpyxl", "sqlite_utils"}
+
+
+def test_one_command_imports_only_its_own_command_module(demo_store):
+    modules = loaded("log-finding", "--site", "brightwater-demo", "--focus-area", "1", "--title", "Lean",
+                     full=True)
+    command_modules = {m.split(".")[2] for m in modules if m.startswith("reformctl.cli.") and m.count(".") == 2}
+    assert command_modules & set(COMMAND_MODULES.values()) == {"findings"}, sorted(command_modules)
+
+
+def test_the_command_map_names_where_every_command_lives():
+    """app.COMMAND_MODULES must list every command: add a new command there with its module."""
+    found = {}
+    for module in sorted(set(COMMAND_MODULES.values())):
+        probe = typer.Typer()
+        importlib.import_module(f"reformctl.cli.{module}").register(probe)
+        found.update({info.name: module for info in probe.registered_commands})
+    assert found == COMMAND_MODULES
+    assert set(found) == set(get_command(app).commands)
