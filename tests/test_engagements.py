@@ -137,6 +137,12 @@ def test_bad_toml_keys(cli, isolated, content, says):
     cli.fails("new-engagement", "--from", path, says=says)
 
 
-def test_unknown_site(cli):
-    cli.ok("engagements")
-    cli.fails("show", "--site", "atlantis", says="no engagement with site 'atlantis'")
+def test_unknown_site(north_miami):
+    north_miami.fails("show", "--site", "atlantis", says="no engagement with site 'atlantis'")
+
+
+def test_reading_never_creates_a_store(cli, isolated):
+    cli.fails("--db", "typo.db", "show", "--site", "north-miami", says="no store at")
+    cli.fails("--db", "typo.db", "report", "--site", "north-miami", says="no store at")
+    assert "No engagements yet" in cli.ok("--db", "typo.db", "engagements")
+    assert not (isolated / "typo.db").exists()

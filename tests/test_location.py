@@ -41,7 +41,7 @@ def test_default_is_the_config_directory(cli, isolated, monkeypatch):
     out = lines(cli, "where")
     assert out[0] == str(Path(app_dir()) / "reformctl.db")
     assert out[1].startswith("chosen by: default")
-    cli.ok("engagements")  # creates the directory and the store
+    cli.ok("demo")  # the first engagement creates the directory and the store
     assert (Path(app_dir()) / "reformctl.db").exists()
 
 

@@ -53,7 +53,8 @@ def test_not_a_database(cli, isolated):
 
 
 def test_missing_folder_is_one_clear_line(cli):
-    cli.fails("--db", "no/such/folder/x.db", "engagements", says="does not exist")
+    cli.fails("--db", "no/such/folder/x.db", "new-engagement", "--site", "x", "--agency", "X",
+              "--focus-area", "A", says="does not exist")
 
 
 def test_records_cannot_be_deleted(north_miami, isolated):

@@ -36,3 +36,20 @@ def test_schema_1_store_upgrades(cli, isolated):
     shown = cli.json("--db", path, "show", "--site", "brightwater-demo", "--as-of", "2026-09-30")
     assert {r["status"]: r["count"] for r in shown["status_summary"]} == {
         "complete": 14, "partially-complete": 4, "in-progress": 16, "not-started": 6}
+
+
+def test_schema_2_store_upgrades_and_publishes_the_same_report(cli, isolated, monkeypatch):
+    """Schema 2 had reviews but no approved versions: the upgrade takes each approved record's
+    wording as its approved version, so the public report reads exactly as before."""
+    import json
+
+    path = isolated / "old2.db"
+    shutil.copy(FIXTURES / "schema-2.db", path)
+    before = counts(path)
+    monkeypatch.setenv("REFORMCTL_TODAY", "2026-10-01")
+    report = json.loads(cli.ok("--db", path, "report", "--site", "brightwater-demo", "--format", "json"))
+    expected = json.loads((FIXTURES / "schema-2-brightwater-report.json").read_text())
+    report.pop("generator"), expected.pop("generator")
+    assert report == expected
+    assert {k: v for k, v in counts(path).items() if k != "events"} == {k: v for k, v in before.items() if k != "events"}
+    assert cli.json("--db", path, "show", "--site", "north-miami")["engagement"]["agency"] == "North Miami Police Department"

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from reformctl.config import Location, locate_db, resolve_actor
+from reformctl.errors import StoreError
 from reformctl.store import Store, open_store
 
 APP_NAME = "reformctl"
@@ -34,9 +35,13 @@ def location(ctx: typer.Context) -> Location:
     return locate_db(settings(ctx).db, Path.cwd(), app_dir())
 
 
-def store(ctx: typer.Context) -> Store:
-    """Open the store this invocation uses, creating the user config directory when it is the default."""
+def store(ctx: typer.Context, create: bool = False) -> Store:
+    """Open the store this invocation uses. Only commands that create engagements pass
+    create=True, so a mistyped --db gives an error instead of leaving an empty store behind."""
     where = location(ctx)
+    if not create and not where.path.exists():
+        raise StoreError(f"no store at {where.path} (chosen by {where.source}); create an engagement first "
+                         "with `reformctl new-engagement`, or check `reformctl where`")
     if where.source.startswith("default"):
         where.path.parent.mkdir(parents=True, exist_ok=True)
     opened = open_store(where.path)

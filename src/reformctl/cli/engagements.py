@@ -73,12 +73,12 @@ def new_engagement(
     if "findings" in data or "protected" in data:
         from reformctl.model.loader import load_engagement  # only a whole-engagement file needs it
 
-        result = load_engagement(context.store(ctx), data, source, who)
+        result = load_engagement(context.store(ctx, create=True), data, source, who)
         engagement = result["engagement"]
     else:
         # Validate before opening the store, so a refused command creates nothing at all.
         spec = spec_from_mapping(data, source) if from_ is not None else _spec(data)
-        store = context.store(ctx)
+        store = context.store(ctx, create=True)
         engagement = create_engagement(store, spec, who)
         result = {"engagement": engagement, "findings": 0, "recommendations": 0}
     overview = engagement_overview(context.store(ctx), engagement["site"])
@@ -112,17 +112,16 @@ def engagements(
 
     Example: reformctl engagements --format json
     """
-    rows = list_engagements(context.store(ctx))
+    rows = list_engagements(context.store(ctx)) if context.location(ctx).path.exists() else []
     if fmt is ListFormat.json:
         print_json(rows)
         return
     if not rows:
         typer.echo("No engagements yet. Create one with `reformctl new-engagement --from FILE.toml`.")
         return
-    sys.stdout.write(columns(None, ["Site", ("Agency", "left", WRAP), "Phase", ("Areas", "right"),
-                                    ("Findings", "right"), ("Recs", "right")],
+    sys.stdout.write(columns(None, ["Site", ("Agency", "left", WRAP), "Phase", ("Findings", "right"), ("Recs", "right")],
                              [[r["site"], r["agency"] + (f" ({r['state']})" if r["state"] else ""), r["phase"],
-                               r["focus_areas"], r["findings"], r["recommendations"]] for r in rows]))
+                               r["findings"], r["recommendations"]] for r in rows]))
 
 
 def show(
@@ -135,9 +134,9 @@ def show(
 
     Example: reformctl show --site north-miami
     """
-    from reformctl.dates import parse_date
+    from reformctl.dates import past_date
 
-    overview = engagement_overview(context.store(ctx), site, parse_date(as_of, "--as-of") if as_of else None)
+    overview = engagement_overview(context.store(ctx), site, past_date(as_of, "--as-of"))
     if fmt is ListFormat.json:
         print_json(overview)
         return
@@ -153,10 +152,9 @@ def show(
     out.append(columns("Phase history", ["When (UTC)", "Who", "Phase", ("Reason", "left", WRAP)],
                        [[h["at"][:19].replace("T", " "), h["actor"], h["phase"], h["reason"] or ""]
                         for h in overview["phase_history"]]))
-    out.append(columns("Focus areas", [("No.", "right"), ("Title", "left", WRAP), ("Slug", "left", WRAP),
-                                       ("Findings", "right"), ("Recommendations", "right")],
-                       [[a["number"], a["title"], a["slug"], a["findings"], a["recommendations"]]
-                        for a in overview["focus_areas"]]))
+    out.append(columns("Focus areas", [("No.", "right"), ("Title", "left", WRAP), ("Findings", "right"),
+                                       ("Recommendations", "right")],
+                       [[a["number"], a["title"], a["findings"], a["recommendations"]] for a in overview["focus_areas"]]))
     summary = overview["status_summary"]
     total = sum(row["count"] for row in summary)
     rows = [[row["label"], row["count"], f"{row['percent']}%"] for row in summary]
@@ -191,7 +189,7 @@ def demo(
     with resources.as_file(source) as path:
         data = load_toml(path)
     # The demo arrives reviewed (approved by a fictional reviewer) and in its implementation phase.
-    result = load_engagement(context.store(ctx), data, "demo engagement", context.actor(ctx),
+    result = load_engagement(context.store(ctx, create=True), data, "demo engagement", context.actor(ctx),
                              approved_by="Demo Reviewer", phase="implementation")
     if fmt is WriteFormat.json:
         print_json({"site": result["engagement"]["site"], "findings": result["findings"],

@@ -29,10 +29,10 @@ def check(ctx: typer.Context, site: SiteOption, as_of: AsOfOption = None, fmt: F
 
     Example: reformctl check --site north-miami
     """
-    from reformctl.dates import parse_date
+    from reformctl.dates import past_date
     from reformctl.reports.check import check as run_check
 
-    result = run_check(context.store(ctx), site, parse_date(as_of, "--as-of") if as_of else None)
+    result = run_check(context.store(ctx), site, past_date(as_of, "--as-of"))
     if fmt is ListFormat.json:
         print_json(result)
     elif result["problems"]:
@@ -142,7 +142,7 @@ def diff(
     rows += [["status", c["number"], f"{STATUSES[c['from']]} -> {STATUSES[c['to']]}"] for c in result["status_changes"]]
     rows += [["withdrawn", w["number"], w["kind"]] for w in result["withdrawn"]]
     rows += [["reworded", w["number"], w["kind"]] for w in result["reworded"]]
-    rows += [["no longer public", w["number"], f"{w['kind']} (back in review)"] for w in result["no_longer_public"]]
+    rows += [["no longer public", w["number"], w["kind"]] for w in result["no_longer_public"]]
     title = f"Release {a} (as of {result['from']['as_of']}) -> release {b} (as of {result['to']['as_of']})"
     if rows:
         console().print(table(title, ["Change", "No.", ("Detail", "left", WRAP)], rows))

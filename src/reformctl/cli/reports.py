@@ -33,6 +33,9 @@ def write_atomically(path: Path, text: str) -> None:
     try:
         with handle:
             handle.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(handle.name, 0o666 & ~umask)  # temporary files are 0600; a report is for sharing
         os.replace(handle.name, path)
     except BaseException:
         if os.path.exists(handle.name):
@@ -52,14 +55,14 @@ def report(
 
     Example: reformctl report --site north-miami --format html --output north-miami.html
     """
-    from reformctl.dates import parse_date
+    from reformctl.dates import past_date
     from reformctl.reports.render import render
 
     if internal:
         from reformctl.reports.internal import build_internal_report as build
     else:
         from reformctl.reports.public import build_public_report as build
-    data = build(context.store(ctx), site, parse_date(as_of, "--as-of") if as_of else None)
+    data = build(context.store(ctx), site, past_date(as_of, "--as-of"))
     text = render(data, fmt.value)
     if output is not None:
         write_atomically(output, text)

@@ -53,6 +53,7 @@ def review(
     ref: RefArgument,
     decision: Annotated[Decision, typer.Option("--decision", help="approve, return (to draft) or withdraw.")],
     comment: Annotated[Optional[str], typer.Option(help="Why; required when returning a record to draft.")] = None,
+    date: Annotated[Optional[str], typer.Option("--date", metavar="YYYY-MM-DD", help="When the decision was made, for entering past reviews (default today).")] = None,
     fmt: FormatOption = WriteFormat.text,
 ) -> None:
     """Decide on a record in review: approve it, return it to draft with a comment, or withdraw it.
@@ -62,7 +63,7 @@ def review(
     from reformctl.model.review import review as do_review
 
     store, engagement = _engagement(ctx, site)
-    result = do_review(store, engagement, ref, decision.value, context.actor(ctx), comment)
+    result = do_review(store, engagement, ref, decision.value, context.actor(ctx), comment, date)
     if fmt is WriteFormat.json:
         print_json(result)
     else:

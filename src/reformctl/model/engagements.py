@@ -18,8 +18,11 @@ MAX_TEXT = 200
 
 
 def slugify(title: str) -> str:
-    """'Employee Wellness, Training' -> 'employee-wellness-training'."""
-    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    """'Employee Wellness, Training' -> 'employee-wellness-training'; 'Überprüfung' -> 'uberprufung'."""
+    import unicodedata
+
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
 
 
 @dataclass
@@ -195,7 +198,7 @@ def resolve_focus_area(store: Store, engagement: dict, ref: str) -> dict:
     areas = focus_areas(store, engagement["id"])
     text = (ref or "").strip()
     listing = "; ".join(f"{a['number']} {a['title']}" for a in areas)
-    if text.isdigit():
+    if re.fullmatch(r"[0-9]{1,6}", text):  # ASCII digits only: '²'.isdigit() is true too
         for area in areas:
             if area["number"] == int(text):
                 return area

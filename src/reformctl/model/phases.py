@@ -30,8 +30,13 @@ def advance(store: Store, engagement: dict, phase: str, actor: str) -> dict:
             if in_review:
                 raise Refused(f"{engagement['site']} still has {in_review} record(s) in review; approve, return "
                               "or withdraw them before closing")
-            if not store.value("SELECT 1 FROM releases WHERE engagement_id = ? AND kind = 'final'", (engagement["id"],)):
-                raise Refused(f"{engagement['site']} has no published final report; publish one first with "
+            reopened = store.value("SELECT MAX(id) FROM events WHERE engagement_id = ? AND action = 'reopen'",
+                                   (engagement["id"],)) or 0
+            if not store.value(
+                """SELECT 1 FROM releases rel JOIN events ev ON ev.record_id = rel.id AND ev.action = 'publish'
+                   WHERE rel.engagement_id = ? AND rel.kind = 'final' AND ev.id > ?""",
+                (engagement["id"], reopened)):
+                raise Refused(f"{engagement['site']} has no published final report (since it was last reopened); publish one with "
                               f"`reformctl publish --site {engagement['site']} --kind final --output DIR`")
         _move(store, engagement, phase, actor, "phase")
     return {"site": engagement["site"], "phase": phase, "previous": current}

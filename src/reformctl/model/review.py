@@ -3,7 +3,9 @@ or withdrawn (kept, its number retired). Four eyes unless the engagement allows 
 
 from __future__ import annotations
 
+from reformctl.dates import now, past_date, today
 from reformctl.errors import Invalid, Refused
+from reformctl.model.ids import new_id
 from reformctl.model.events import record_event, record_review
 from reformctl.model.guards import require_open
 from reformctl.model.records import TABLES, resolve_record
@@ -20,9 +22,21 @@ def set_review(store: Store, engagement: dict, kind: str, record: dict, review: 
     store.execute(f"UPDATE {TABLES[kind]} SET review = ? WHERE id = ?", (review, record["id"]))
     record_review(store, engagement_id=engagement["id"], kind=kind, record_id=record["id"], review=review,
                   actor=actor, comment=comment, on_date=on_date)
+    if review == "approved":
+        current = store.row(f"SELECT * FROM {TABLES[kind]} WHERE id = ?", (record["id"],))
+        fields = ("title", "body") if kind == "finding" else ("text", "priority", "owner", "due")
+        store.insert("approved_versions", {
+            "id": new_id(), "engagement_id": engagement["id"], "record_type": kind, "record_id": record["id"],
+            "on_date": on_date or today(), "at": now(), "actor": actor, **{f: current[f] for f in fields},
+        })
     record_event(store, actor=actor, engagement_id=engagement["id"], record_type=kind, record_id=record["id"],
                  ref=record["ref"], action=action, before={"review": record["review"]},
                  after={"review": review, "comment": comment})
+
+
+def same_person(a: str, b: str) -> bool:
+    """Names match whatever their case or spacing: 'A. Analyst' is 'a.  analyst'."""
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 def authors(store: Store, record: dict) -> set[str]:
@@ -30,6 +44,14 @@ def authors(store: Store, record: dict) -> set[str]:
     editors = {row["actor"] for row in store.rows(
         "SELECT actor FROM events WHERE record_id = ? AND action = 'edit'", (record["id"],))}
     return {record["created_by"], *editors}
+
+
+def _four_eyes(store: Store, engagement: dict, kind: str, record: dict, actor: str, verb: str) -> None:
+    if engagement["self_approval"]:
+        return
+    if any(same_person(actor, author) for author in authors(store, record)):
+        raise Refused(f"{actor} wrote {kind} {record['ref']} and cannot also {verb} it (four eyes); "
+                      "another team member must review it")
 
 
 def submit(store: Store, engagement: dict, ref: str, actor: str) -> dict:
@@ -42,21 +64,25 @@ def submit(store: Store, engagement: dict, ref: str, actor: str) -> dict:
     return {"number": record["ref"], "kind": kind, "review": "in-review", "previous": "draft"}
 
 
-def review(store: Store, engagement: dict, ref: str, decision: str, actor: str, comment: str | None = None) -> dict:
+def review(store: Store, engagement: dict, ref: str, decision: str, actor: str, comment: str | None = None,
+           dated: str | None = None) -> dict:
+    """Approve, return or withdraw a record. DATED is when the decision was made (default today),
+    so that past decisions can be entered and reports as of past dates stay right."""
     require_open(engagement)
     if decision not in DECISIONS:
         raise Invalid(f"decision {decision!r} is unknown; choose one of {', '.join(DECISIONS)}")
     comment = clean_body(comment, "comment", limit=5_000) or None
+    on_date = past_date(dated, "decision date")
     with store.write():
         kind, record = resolve_record(store, engagement, ref)
+        if on_date < record["dated"]:
+            raise Invalid(f"decision date {on_date} is before {kind} {record['ref']} was made ({record['dated']})")
         state = record["review"]
         if decision == "approve":
             if state != "in-review":
                 raise Refused(f"{kind} {record['ref']} is {state}; only a record in review can be approved "
                               f"(submit it first with `reformctl submit --site {engagement['site']} {record['ref']}`)")
-            if not engagement["self_approval"] and actor in authors(store, record):
-                raise Refused(f"{actor} wrote {kind} {record['ref']} and cannot also approve it (four eyes); "
-                              "another team member must review it")
+            _four_eyes(store, engagement, kind, record, actor, "approve")
             target = "approved"
         elif decision == "return":
             if state != "in-review":
@@ -67,6 +93,10 @@ def review(store: Store, engagement: dict, ref: str, decision: str, actor: str, 
         else:
             if state == "withdrawn":
                 raise Refused(f"{kind} {record['ref']} is already withdrawn")
+            if state == "approved" or store.value("SELECT 1 FROM approved_versions WHERE record_id = ?", (record["id"],)):
+                # Taking back something approved is a review decision like approving it.
+                _four_eyes(store, engagement, kind, record, actor, "withdraw")
             target = "withdrawn"
-        set_review(store, engagement, kind, record, target, actor, comment)
-    return {"number": record["ref"], "kind": kind, "review": target, "previous": state, "comment": comment}
+        set_review(store, engagement, kind, record, target, actor, comment, on_date=on_date)
+    return {"number": record["ref"], "kind": kind, "review": target, "previous": state, "comment": comment,
+            "dated": on_date}

@@ -49,7 +49,7 @@ def set_status(
             raise Invalid(f"recommendation {rec['ref']} is withdrawn; its status can no longer change")
         if as_of < rec["dated"]:
             raise Invalid(
-                f"--as-of {as_of} is before recommendation {rec['ref']} was made ({rec['dated']}); "
+                f"the status date {as_of} is before recommendation {rec['ref']} was made ({rec['dated']}); "
                 f"use a date on or after {rec['dated']}"
             )
         update = {"id": new_id(), "recommendation_id": rec["id"], "status": status, "as_of": as_of,

@@ -6,6 +6,9 @@ from reformctl.errors import Invalid
 
 MAX_TITLE = 300
 MAX_BODY = 200_000
+# Right-to-left overrides and isolates can make published text read differently from what was
+# approved ("Trojan Source"); nobody needs them in a report.
+BIDI_CONTROLS = frozenset([0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069])
 
 
 def clean_title(value: str | None, what: str = "title", limit: int = MAX_TITLE) -> str:
@@ -34,5 +37,6 @@ def clean_optional(value: str | None, what: str, limit: int = MAX_TITLE) -> str 
 
 def _no_controls(text: str, what: str) -> None:
     for char in text:
-        if ord(char) < 32 or ord(char) == 127 or 0xD800 <= ord(char) <= 0xDFFF:
-            raise Invalid(f"{what} contains a control character (code {ord(char)}); remove it")
+        code = ord(char)
+        if code < 32 or code == 127 or 0xD800 <= code <= 0xDFFF or code in BIDI_CONTROLS:
+            raise Invalid(f"{what} contains a control character (U+{code:04X}); remove it")

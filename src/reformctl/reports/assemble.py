@@ -42,8 +42,11 @@ def assemble(store: Store, engagement: dict, engagement_id: str, as_of: str, fin
             number = finding_ref(area["number"], finding["number"])
             withdrawn = finding["_review"] == "withdrawn"
             if withdrawn and not internal:
-                # Published once, so its number stays on the page, marked withdrawn, with nothing else.
-                out_findings.append({"number": number, "withdrawn": True, "recommendations": []})
+                # Published once, so its number stays on the page, marked withdrawn, with nothing else;
+                # so do the numbers of its published recommendations.
+                out_findings.append({"number": number, "withdrawn": True, "recommendations": [
+                    {"number": rec_ref(area["number"], finding["number"], rec["number"]), "withdrawn": True}
+                    for rec in recs_by_finding.get(finding["_id"], [])]})
                 continue
             out_recs = []
             for rec in recs_by_finding.get(finding["_id"], []):

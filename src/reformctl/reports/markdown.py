@@ -63,11 +63,11 @@ def render_markdown(report: dict) -> str:
     for area in report["focus_areas"]:
         out += ["", f"## Focus area {area['number']}: {esc(area['title'])}", ""]
         if area["under_development"]:
-            out.append("_Findings and recommendations for this focus area are under development._")
-            continue
+            out += ["_Findings and recommendations for this focus area are under development._", ""]
         for finding in area["findings"]:
             if finding.get("withdrawn"):
                 out += [f"### Finding {finding['number']}: withdrawn", "", "_This finding has been withdrawn._", ""]
+                out += [f"- **Recommendation {rec['number']}:** _withdrawn_" for rec in finding["recommendations"]]
                 continue
             out += [f"### Finding {finding['number']}: {esc(finding['title'])}{_state(finding)}", ""]
             if _notes(finding):

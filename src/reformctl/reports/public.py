@@ -2,9 +2,11 @@
 
 Nothing here filters a full record: each query names the columns that may be
 published, so a column added to the store later stays private until it is added
-to one of these lists on purpose. Only records approved as of the report's date
-are public (internal findings never are); [[redacted]] spans are dropped and the
-engagement's protected names are withheld from every string.
+to one of these lists on purpose. What is public of a record is the version last
+approved on or before the report's date (approved_versions), so an edit in review
+never shows and never hides what was approved; internal findings never are public;
+[[redacted]] spans are dropped and the engagement's protected names are withheld
+from every string.
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ from reformctl.store import Store
 __all__ = ["SCHEMA_VERSION", "build_public_report", "redact", "withhold", "public_where"]
 
 ENGAGEMENT_FIELDS = ("site", "agency", "city", "state", "program", "announced", "public_url")
-FINDING_FIELDS = ("f.number", "f.title", "f.body", "f.methods")
-REC_FIELDS = ("r.number", "r.text", "r.priority", "r.owner", "r.due")
+FINDING_FIELDS = ("f.number", "f.methods", "av.title", "av.body")
+REC_FIELDS = ("r.number", "av.text", "av.priority", "av.owner", "av.due")
 
 REDACTION_RE = re.compile(r"\[\[.*?(\]\]|\Z)", re.S)
 WITHHELD = "[withheld]"
@@ -39,10 +41,17 @@ def published_before(alias: str) -> str:
                       WHERE ri.record_id = {alias}.id AND rel.as_of <= :as_of)"""
 
 
+def approved_version(alias: str) -> str:
+    """The id of record ALIAS's version last approved on or before :as_of (NULL if none)."""
+    return f"""(SELECT v.id FROM approved_versions v WHERE v.record_id = {alias}.id AND v.on_date <= :as_of
+               ORDER BY v.on_date DESC, v.rowid DESC LIMIT 1)"""
+
+
 def public_where(alias: str) -> str:
-    """Approved as of :as_of, or withdrawn after having been published (shown as withdrawn)."""
-    return (f"({review_at(alias)} = 'approved' OR "
-            f"({review_at(alias)} = 'withdrawn' AND {published_before(alias)}))")
+    """Approved once as of :as_of and not withdrawn since, or withdrawn after having been published
+    (then only its number shows, marked withdrawn)."""
+    return (f"({approved_version(alias)} IS NOT NULL AND "
+            f"(COALESCE({review_at(alias)}, '') != 'withdrawn' OR {published_before(alias)}))")
 
 
 def redact(text: str) -> str:
@@ -53,11 +62,18 @@ def redact(text: str) -> str:
     return cleaned.strip()
 
 
+def term_pattern(terms: list[str]) -> re.Pattern:
+    """Match any protected term in any case, with any run of whitespace (line breaks, tabs,
+    non-breaking spaces) between its words."""
+    parts = [r"\s+".join(re.escape(word) for word in t.split()) for t in sorted(terms, key=len, reverse=True)]
+    return re.compile("|".join(parts), re.I)
+
+
 def withhold(value, terms: list[str]):
     """Replace every protected term, in any case, anywhere in VALUE's strings."""
     if not terms:
         return value
-    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.I)
+    pattern = term_pattern(terms)
 
     def walk(item):
         if isinstance(item, str):
@@ -82,7 +98,7 @@ def build_public_report(store: Store, site: str, as_of: str | None = None, scrub
     engagement = {key: engagement_row[key] for key in ENGAGEMENT_FIELDS}
     findings = store.rows(
         f"""SELECT f.id AS _id, f.focus_area_id AS _area, {review_at('f')} AS _review, {', '.join(FINDING_FIELDS)}
-            FROM findings f
+            FROM findings f JOIN approved_versions av ON av.id = {approved_version('f')}
             WHERE f.engagement_id = :eid AND f.dated <= :as_of AND f.internal = 0 AND {public_where('f')}""",
         params,
     )
@@ -90,8 +106,9 @@ def build_public_report(store: Store, site: str, as_of: str | None = None, scrub
         f"""SELECT r.finding_id AS _finding, {review_at('r')} AS _review, {', '.join(REC_FIELDS)},
                    {_status_at('status')} AS status, {_status_at('as_of')} AS status_as_of
             FROM recommendations r JOIN findings f ON f.id = r.finding_id
-            WHERE r.engagement_id = :eid AND r.dated <= :as_of AND f.dated <= :as_of AND r.internal = 0
-              AND f.internal = 0 AND {review_at('f')} IN ('approved', 'withdrawn') AND {public_where('r')}""",
+            JOIN approved_versions av ON av.id = {approved_version('r')}
+            WHERE r.engagement_id = :eid AND r.dated <= :as_of AND r.internal = 0 AND f.internal = 0
+              AND {public_where('f')} AND {public_where('r')}""",
         params,
     )
     for row in findings:

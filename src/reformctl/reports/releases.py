@@ -45,14 +45,15 @@ def publish(store: Store, site: str, output: Path, actor: str, kind: str = "stat
     if output.exists() and (not output.is_dir() or any(output.iterdir())):
         raise Refused(f"{output} already exists and is not an empty folder; publish into a new folder")
 
-    result = check(store, site, as_of)
-    if result["errors"] and override_reason is None:
-        raise Refused(f"the check found {result['errors']} error(s) in what would be published; fix them "
-                      f"(`reformctl check --site {site} --as-of {as_of}`) or publish with --override-check --reason TEXT")
-
-    report = build_public_report(store, site, as_of)
-    output.parent.mkdir(parents=True, exist_ok=True)
+    # Check, build, write and record all under the write lock, so that what was checked is what
+    # is published and recorded, whatever another process does meanwhile.
     with store.write():
+        result = check(store, site, as_of)
+        if result["errors"] and override_reason is None:
+            raise Refused(f"the check found {result['errors']} error(s) in what would be published; fix them "
+                          f"(`reformctl check --site {site} --as-of {as_of}`) or publish with --override-check --reason TEXT")
+        report = build_public_report(store, site, as_of)
+        output.parent.mkdir(parents=True, exist_ok=True)
         number = store.value("SELECT COALESCE(MAX(number), 0) + 1 FROM releases WHERE engagement_id = ?",
                              (engagement["id"],))
         report["release"] = {"number": number, "kind": kind}
@@ -130,7 +131,12 @@ def verify(store: Store, folder: Path) -> dict:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         files = manifest["files"]
         site, number = manifest["site"], int(manifest["release"])
-    except (ValueError, KeyError, TypeError):
+        if not (isinstance(files, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in files.items())
+                and isinstance(site, str)):
+            raise TypeError
+        if any("/" in name or "\\" in name or name in ("", ".", "..") for name in files):
+            raise ValueError  # names are plain file names inside the release folder
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
         raise Invalid(f"{manifest_path} is not a reformctl release manifest") from None
     problems: list[dict] = []
     for name, expected in sorted(files.items()):
@@ -143,11 +149,15 @@ def verify(store: Store, folder: Path) -> dict:
         if path.name != MANIFEST and path.name not in files:
             problems.append({"file": path.name, "problem": "not in the manifest"})
     recorded = store.row(
-        """SELECT rel.files FROM releases rel JOIN engagements e ON e.id = rel.engagement_id
+        """SELECT rel.files, rel.kind, rel.as_of, rel.published_at, rel.published_by, rel.override_reason
+           FROM releases rel JOIN engagements e ON e.id = rel.engagement_id
            WHERE e.site = ? AND rel.number = ?""", (site, number))
     if recorded is None:
         problems.append({"file": MANIFEST, "problem": f"the store has no release {number} of {site}"})
     else:
+        for key in ("kind", "as_of", "published_at", "published_by", "override_reason"):
+            if manifest.get(key) != recorded[key]:
+                problems.append({"file": MANIFEST, "problem": f"its {key} differs from the store's record of this release"})
         stored = json.loads(recorded["files"])
         for name in sorted(set(stored) | set(files)):
             if stored.get(name) != files.get(name):
@@ -204,7 +214,8 @@ def diff(store: Store, site: str, a: int, b: int) -> dict:
                 changes["status_changes"].append({"number": number, "from": was.get("status"), "to": now_["status"]})
             if was.get("text") != now_.get("text"):
                 changes["reworded"].append({"number": number, "kind": "recommendation"})
-    # Published before but absent now: back in review after an edit (numbers never change).
+    # Published before but absent now. Approved wording stays public through later edits and
+    # withdrawals keep their numbers, so this only happens to releases dated before an approval.
     for number in sorted(set(fa) - set(fb), key=_key):
         changes["no_longer_public"].append({"number": number, "kind": "finding"})
     for number in sorted(set(ra) - set(rb), key=_key):

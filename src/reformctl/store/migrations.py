@@ -212,6 +212,59 @@ def m002_review_and_releases(db: Database) -> None:
     )
 
 
+
+@migrations()
+def m003_approved_versions(db: Database) -> None:
+    """Approved versions of records, and published numbers frozen by the store itself."""
+    _run(
+        db,
+        [
+            # What the public sees of a record is the version last approved: an edit goes back
+            # through review while the approved wording stays public, and a report as of a past
+            # date shows the wording approved then.
+            """CREATE TABLE approved_versions (
+                id TEXT PRIMARY KEY,
+                engagement_id TEXT NOT NULL REFERENCES engagements(id),
+                record_type TEXT NOT NULL CHECK (record_type IN ('finding', 'recommendation')),
+                record_id TEXT NOT NULL,
+                on_date TEXT NOT NULL,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                title TEXT,
+                body TEXT,
+                text TEXT,
+                priority TEXT,
+                owner TEXT,
+                due TEXT
+            )""",
+            "CREATE INDEX approved_versions_record ON approved_versions (record_id, on_date)",
+            # Records approved before this migration: their current wording, as of their last approval.
+            """INSERT INTO approved_versions (id, engagement_id, record_type, record_id, on_date, at, actor, title, body)
+               SELECT lower(hex(randomblob(16))), f.engagement_id, 'finding', f.id, rh.on_date, rh.at, rh.actor, f.title, f.body
+               FROM findings f JOIN review_history rh ON rh.rowid = (
+                   SELECT h.rowid FROM review_history h WHERE h.record_id = f.id AND h.review = 'approved'
+                   ORDER BY h.on_date DESC, h.rowid DESC LIMIT 1)""",
+            """INSERT INTO approved_versions (id, engagement_id, record_type, record_id, on_date, at, actor,
+                                              text, priority, owner, due)
+               SELECT lower(hex(randomblob(16))), r.engagement_id, 'recommendation', r.id, rh.on_date, rh.at, rh.actor,
+                      r.text, r.priority, r.owner, r.due
+               FROM recommendations r JOIN review_history rh ON rh.rowid = (
+                   SELECT h.rowid FROM review_history h WHERE h.record_id = r.id AND h.review = 'approved'
+                   ORDER BY h.on_date DESC, h.rowid DESC LIMIT 1)""",
+            _no_delete("approved_versions"),
+            "CREATE TRIGGER approved_versions_frozen BEFORE UPDATE ON approved_versions "
+            "BEGIN SELECT RAISE(ABORT, 'an approved version never changes'); END",
+            # A published number never changes (drafts may be renumbered, e.g. by a merge).
+            "CREATE TRIGGER findings_published_number BEFORE UPDATE OF number, focus_area_id ON findings "
+            "WHEN EXISTS (SELECT 1 FROM release_items WHERE record_id = OLD.id) "
+            "BEGIN SELECT RAISE(ABORT, 'a published finding keeps its number'); END",
+            "CREATE TRIGGER recommendations_published_number BEFORE UPDATE OF number, finding_id ON recommendations "
+            "WHEN EXISTS (SELECT 1 FROM release_items WHERE record_id = OLD.id) "
+            "BEGIN SELECT RAISE(ABORT, 'a published recommendation keeps its number'); END",
+        ],
+    )
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply every pending migration, all under one write lock."""
     db = Database(conn)
