@@ -11,7 +11,8 @@ applies, then filled with executemany in a few transactions. It is cached under
 benchmarks/.cache/ keyed by a hash of this file and the schema version, so a
 change to either builds a fresh one.
 
-Approved records (90%) have an approved review history, so they are public.
+Approved records (90%) have an approved review history and approved wording
+(schemas 2 and 3), so they are public.
 The audit trail (events) is left empty: no timed command reads it, and at this
 scale it would triple the build time without changing any figure.
 
@@ -136,6 +137,7 @@ class Builder:
         self.recs: list[tuple] = []
         self.updates: list[tuple] = []
         self.reviews: list[tuple] = []  # review_history (schema 2): each record's review state
+        self.versions: list[tuple] = []  # approved_versions (schema 3): the wording the public sees
 
     def engagement(self, site: str, n_areas: int, n_findings: int, n_recs: int, n_updates: int | None,
                    quarters: int | None = None, program: str | None = None) -> None:
@@ -167,22 +169,24 @@ class Builder:
                 fid = g.id()
                 dated = min(g.date_between(released, released + dt.timedelta(days=90)), TODAY)
                 review = "approved" if rng.random() < 0.9 else "draft"
+                title, body = g.title(), g.text(300, 1500)
                 self.findings.append((
-                    fid, eid, area_id, number, g.title(), g.text(300, 1500),
+                    fid, eid, area_id, number, title, body,
                     '["document-review", "interview"]', int(rng.random() < 0.05), review,
                     dated.isoformat(), f"{dated.isoformat()}T12:00:00.000000+00:00", "synth",
                 ))
-                self._review(eid, "finding", fid, review, dated)
+                self._review(eid, "finding", fid, review, dated, (title, body, None, None, None, None))
                 for rec_number in range(1, recs_per_finding[finding_index] + 1):
                     rid = g.id()
                     due = dated + dt.timedelta(days=rng.randint(180, 720))
+                    text, priority, owner = g.text(80, 400), rng.choice(("high", "medium", "low")), rng.choice(OWNERS)
                     self.recs.append((
-                        rid, eid, fid, rec_number, g.text(80, 400), rng.choice(("high", "medium", "low")),
-                        rng.choice(OWNERS), due.isoformat(), 0, review, dated.isoformat(),
-                        f"{dated.isoformat()}T12:00:00.000000+00:00", "synth",
+                        rid, eid, fid, rec_number, text, priority, owner, due.isoformat(), 0, review,
+                        dated.isoformat(), f"{dated.isoformat()}T12:00:00.000000+00:00", "synth",
                     ))
                     rec_rows.append((rid, dated))
-                    self._review(eid, "recommendation", rid, review, dated)
+                    self._review(eid, "recommendation", rid, review, dated,
+                                 (None, None, text, priority, owner, due.isoformat()))
                 finding_index += 1
         # Each recommendation starts Not Started; the rest of the history is quarterly reviews.
         if quarters:
@@ -197,10 +201,12 @@ class Builder:
                 level = min(level + (rng.random() < 0.45), 3)
                 self._update(rid, STATUSES[level], day, g.text(60, 240))
 
-    def _review(self, eid: str, kind: str, record_id: str, review: str, day: dt.date) -> None:
+    def _review(self, eid: str, kind: str, record_id: str, review: str, day: dt.date, wording: tuple) -> None:
         iso = day.isoformat()
-        self.reviews.append((self.gen.id(), eid, kind, record_id, review, iso,
-                             f"{iso}T12:00:00.000000+00:00", "synth-reviewer"))
+        at = f"{iso}T12:00:00.000000+00:00"
+        self.reviews.append((self.gen.id(), eid, kind, record_id, review, iso, at, "synth-reviewer"))
+        if review == "approved":
+            self.versions.append((self.gen.id(), eid, kind, record_id, iso, at, "synth-reviewer", *wording))
 
     def _update(self, rid: str, status: str, day: dt.date, note: str | None) -> None:
         iso = day.isoformat()
@@ -251,6 +257,9 @@ def generate(path: Path) -> dict:
     if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'review_history'").fetchone():
         tables += (("review_history", "id, engagement_id, record_type, record_id, review, on_date, at, actor",
                     builder.reviews),)
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'approved_versions'").fetchone():
+        tables += (("approved_versions", "id, engagement_id, record_type, record_id, on_date, at, actor, title, body, "
+                    "text, priority, owner, due", builder.versions),)
     counts = {}
     for table, columns, rows in tables:
         marks = ", ".join("?" for _ in columns.split(","))
