@@ -159,15 +159,22 @@ def columns(title: str | None, headers: Iterable[str | tuple], rows: Iterable[It
             widths[i] = min(widths[i], share)
             room -= widths[i]
 
+    layout = [(width, justify == "right", wrap) for width, (_, justify, wrap) in zip(widths, spec)]
+
+    def line(values) -> str:
+        parts = []
+        for value, (width, right, _) in zip(values, layout):
+            pad = " " * (width - (len(value) if value.isascii() else _width(value)))
+            parts.append(pad + value if right else value + pad)
+        return "  ".join(parts).rstrip()
+
     out = [title] if title else []
     for values in [[name for name, _, _ in spec], ["-" * w for w in widths], *cells]:
-        wrapped = [_wrap(value, width) if wrap else [value]
-                   for value, width, (_, _, wrap) in zip(values, widths, spec)]
-        for k in range(max(len(w) for w in wrapped)):
-            parts = []
-            for lines, width, (_, justify, _) in zip(wrapped, widths, spec):
-                value = lines[k] if k < len(lines) else ""
-                pad = " " * max(0, width - _width(value))
-                parts.append(pad + value if justify == "right" else value + pad)
-            out.append("  ".join(parts).rstrip())
+        wrapped = [_wrap(value, width) if wrap else [value] for value, (width, _, wrap) in zip(values, layout)]
+        height = max(len(w) for w in wrapped)
+        if height == 1:
+            out.append(line([w[0] for w in wrapped]))
+            continue
+        for k in range(height):
+            out.append(line([w[k] if k < len(w) else "" for w in wrapped]))
     return "\n".join(out) + "\n"
