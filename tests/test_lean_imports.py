@@ -49,7 +49,10 @@ def demo_store(demo):
     ("set-status", "--site", "brightwater-demo", "1.1.1", "in-progress"),
     ("show", "--site", "brightwater-demo", "--format", "json"),
     ("findings", "--site", "brightwater-demo", "--format", "json"),
-], ids=lambda a: a[0])
+    ("show", "--site", "brightwater-demo"),  # the listings print plain columns, without Rich
+    ("findings", "--site", "brightwater-demo"),
+    ("engagements",),
+], ids=lambda a: " ".join(a[:1] + a[3:]))
 def test_hot_commands_load_no_heavy_module(demo_store, args):
     heavy = loaded(*args) & set(HEAVY)
     assert not heavy, f"{args[0]} imported {sorted(heavy)}"
