@@ -18,12 +18,25 @@ rm -f "$REFORMCTL_DB" "$REFORMCTL_DB-wal" "$REFORMCTL_DB-shm"
 reformctl new-engagement --from examples/north-miami.toml
 reformctl new-engagement --from examples/dearborn-heights.toml
 reformctl demo
+# The demo team's field work: internal, but the public reports count it by method.
+reformctl team add --site brightwater-demo "Dana Reyes" --role lead --expertise "organizational reform"
+reformctl team add --site brightwater-demo "Sam Okafor" --role community-engagement
+reformctl activity --site brightwater-demo --method site-visit --date 2025-03-10 --team "Dana Reyes" --team "Sam Okafor" >/dev/null
+for day in 2025-03-11 2025-03-12; do
+  reformctl activity --site brightwater-demo --method interview --date "$day" --participants 1 --team "Dana Reyes" >/dev/null
+done
+reformctl activity --site brightwater-demo --method focus-group --date 2025-03-12 --participants 9 --team "Sam Okafor" >/dev/null
+reformctl activity --site brightwater-demo --method listening-session --date 2025-03-13 --participants 60 --team "Sam Okafor" >/dev/null
 for site in north-miami dearborn-heights brightwater-demo; do
   reformctl report --site "$site" --format markdown --output "$out/$site.md"
   reformctl report --site "$site" --format html --output "$out/$site.html"
   reformctl report --site "$site" --format json --output "$out/$site.json"
   reformctl report --site "$site" --format csv --output "$out/$site.csv"
 done
+mkdir -p "$out/open-data"
+reformctl export --public-db "$out/open-data/tracker.db"
+reformctl export --site brightwater-demo --bundle "$out/bundle/brightwater-demo"
 reformctl engagements
 echo
 echo "Reports are in $out/ (open $out/brightwater-demo.html in a browser); the store is $REFORMCTL_DB"
+echo "Open data: datasette $out/open-data/tracker.db -m $out/open-data/metadata.json; a bundle for git: $out/bundle/"

@@ -77,5 +77,6 @@ def test_the_command_map_names_where_every_command_lives():
         probe = typer.Typer()
         importlib.import_module(f"reformctl.cli.{module}").register(probe)
         found.update({info.name: module for info in probe.registered_commands})
+        found.update({info.name or info.typer_instance.info.name: module for info in probe.registered_groups})
     assert found == COMMAND_MODULES
     assert set(found) == set(get_command(app).commands)

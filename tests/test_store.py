@@ -73,3 +73,32 @@ def test_a_failed_write_leaves_nothing(tmp_path):
             store.execute("INSERT INTO events (at, actor, record_type, record_id, action) VALUES ('t', 'a', 'x', 'y', 'z')")
             raise RuntimeError("boom")
     assert store.value("SELECT COUNT(*) FROM events") == 0
+
+
+def test_a_store_from_before_field_work_is_upgraded_and_indexed(tmp_path):
+    """A store written at schema 3 (review workflow and approved versions) gains the field-work tables and a search
+    index that already holds its old findings, recommendations and notes."""
+    from sqlite_utils import Database
+
+    from reformctl.model.confidential import add_note
+    from reformctl.model.engagements import EngagementSpec, create_engagement
+    from reformctl.model.findings import log_finding
+    from reformctl.model.recommendations import recommend
+    from reformctl.model.search import search
+    from reformctl.store.db import Store
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    migrations.apply(Database(conn), stop_before="m004_field_work")
+    conn.execute("PRAGMA user_version = 3")
+    old = Store(conn, path)
+    e = create_engagement(old, EngagementSpec(site="old", agency="Old PD", focus_areas=["Training"]), "ann")
+    log_finding(old, e, "1", "Lesson plans are outdated", "The academy syllabus dates from 2009.", "ann")
+    recommend(old, e, "1.1", "Rewrite the academy syllabus.", "ann")
+    add_note(old, e, "1.1", "Ask about the syllabus budget", "ann")
+    conn.close()
+    store = open_store(path)
+    assert store.value("PRAGMA user_version") == SCHEMA_VERSION
+    kinds = sorted(r["kind"] for r in search(store, "syllabus"))
+    assert kinds == ["finding", "note", "recommendation"]

@@ -19,3 +19,32 @@ class Refused(ReformError):
 
 class StoreError(ReformError):
     """The store cannot be opened or written (locked, read-only, full disk, newer schema)."""
+
+
+class RowErrors(Invalid):
+    """Several problems in an input file, each at a row and column; nothing was written."""
+
+    def __init__(self, source: str, errors: list[tuple[int | None, str | None, str]]):
+        self.source = source
+        self.errors = errors
+        first = errors[0] if errors else (None, None, "no errors")
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        super().__init__(f"{self.where(first)}{first[2]}{more}; nothing was imported")
+
+    def where(self, error: tuple[int | None, str | None, str]) -> str:
+        row, column, _ = error
+        parts = [self.source]
+        if row is not None:
+            parts.append(f"row {row}")
+        if column:
+            parts.append(f"column {column}")
+        return ", ".join(parts) + ": "
+
+    def lines(self, limit: int = 50) -> list[str]:
+        if len(self.errors) == 1:
+            return [f"{self.where(self.errors[0])}{self.errors[0][2]}; nothing was imported"]
+        shown = [f"{self.where(e)}{e[2]}" for e in self.errors[:limit]]
+        if len(self.errors) > limit:
+            shown.append(f"{self.source}: ... and {len(self.errors) - limit} more errors")
+        shown.append(f"{self.source}: {len(self.errors)} error{'s' if len(self.errors) != 1 else ''}; nothing was imported")
+        return shown

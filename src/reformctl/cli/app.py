@@ -60,8 +60,13 @@ COMMAND_MODULES = {
     "log-finding": "findings", "findings": "findings", "recommend": "findings", "set-status": "findings",
     "submit": "review", "review": "review", "edit": "review", "note": "review", "protect": "review",
     "advance": "review", "reopen": "review", "configure": "review", "history": "review",
+    "activity": "field", "activities": "field", "cite": "field", "team": "field",
     "report": "reports",
     "check": "releases", "publish": "releases", "releases": "releases", "verify": "releases", "diff": "releases",
+    "export": "exchange", "import": "exchange",
+    "merge": "sync", "conflicts": "sync", "resolve": "sync",
+    "search": "search",
+    "backup": "backups", "restore": "backups",
 }
 
 
@@ -70,7 +75,8 @@ def _register() -> None:
 
     from reformctl import cli
 
-    modules = ("engagements", "findings", "review", "reports", "releases")
+    modules = ("engagements", "findings", "review", "field", "reports", "releases", "exchange", "sync", "search",
+               "backups")
     only = COMMAND_MODULES.get(cli.running or "")
     for name in (only,) if only else modules:
         import_module(f"reformctl.cli.{name}").register(app)

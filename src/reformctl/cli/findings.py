@@ -47,6 +47,7 @@ def log_finding(
     method: Annotated[Optional[list[Method]], typer.Option("--method", help="How it was found; repeat for several.")] = None,
     internal: Annotated[bool, typer.Option("--internal", help="Team-only: never appears in any report.")] = False,
     date: DateOption = None,
+    evidence: Annotated[Optional[list[str]], typer.Option("--evidence", metavar="ACTIVITY_ID", help="An activity the finding rests on (internal); repeat for several.")] = None,
     fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
 ) -> None:
     """Log a finding against a focus area and print its number (3.1, 3.2, ...).
@@ -57,8 +58,14 @@ def log_finding(
 
     text = one_body(body, body_file, edit, f"Body of the finding: {title}")
     store = context.store(ctx)
-    finding = log(store, get_engagement(store, site), focus_area, title, text, context.actor(ctx),
-                  methods=[m.value for m in method or []], internal=internal, dated=date)
+    engagement = get_engagement(store, site)
+    with store.write():  # the finding and its evidence land together, or neither does
+        finding = log(store, engagement, focus_area, title, text, context.actor(ctx),
+                      methods=[m.value for m in method or []], internal=internal, dated=date)
+        if evidence:
+            from reformctl.model.field import cite
+
+            cite(store, engagement, finding, evidence, context.actor(ctx))
     if fmt is WriteFormat.json:
         print_json({"number": finding["ref"], "id": finding["id"], "focus_area": finding["focus_area"],
                     "focus_area_title": finding["focus_area_title"], "title": finding["title"],

@@ -41,6 +41,11 @@ def findings_with_recommendations(
     by_finding: dict[str, list[dict]] = {}
     for rec in recs:
         by_finding.setdefault(rec.pop("finding_id"), []).append(rec)
+    evidence: dict[str, list[str]] = {}  # the team's view: which activities each finding rests on
+    for row in store.rows(
+        f"""SELECT e.finding_id, e.activity_id FROM finding_evidence e JOIN findings f ON f.id = e.finding_id
+            WHERE {clause} ORDER BY e.activity_id""", params):
+        evidence.setdefault(row["finding_id"], []).append(row["activity_id"])
     out = []
     for f in findings:
         number = finding_ref(f["focus_area"], f["number"])
@@ -50,5 +55,6 @@ def findings_with_recommendations(
             children.append({**rec, "number": rec_ref(f["focus_area"], f["number"], rec["number"]),
                              "status": status, "status_label": STATUSES[status]})
         out.append({**f, "number": number, "methods": json.loads(f["methods"]),
-                    "internal": bool(f["internal"]), "recommendations": children})
+                    "internal": bool(f["internal"]), "evidence": evidence.get(f["id"], []),
+                    "recommendations": children})
     return out

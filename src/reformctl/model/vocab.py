@@ -42,6 +42,35 @@ METHODS = {
     "survey": "surveys",
 }
 
+# Field activities: a site visit, or one use of a finding method. (singular, plural) as the
+# public reports count them: "3 listening sessions, 42 interviews, 9 focus groups".
+ACTIVITY_METHODS = {
+    "site-visit": ("site visit", "site visits"),
+    "document-review": ("document review", "document reviews"),
+    "interview": ("interview", "interviews"),
+    "focus-group": ("focus group", "focus groups"),
+    "observation": ("observation", "observations"),
+    "data-analysis": ("data analysis", "data analyses"),
+    "listening-session": ("listening session", "listening sessions"),
+    "survey": ("survey", "surveys"),
+}
+
+ROLES = {
+    "lead": "Lead",
+    "subject-matter-expert": "Subject-matter expert",
+    "researcher": "Researcher",
+    "program-manager": "Program manager",
+    "community-engagement": "Community engagement",
+    "civil-rights": "Civil rights",
+}
+
+
+def count_phrase(method: str, count: int) -> str:
+    """'42 interviews', '1 site visit'."""
+    singular, plural = ACTIVITY_METHODS[method]
+    return f"{count} {singular if count == 1 else plural}"
+
+
 PRIORITIES = ("high", "medium", "low")
 
 PHASES = ("planning", "assessment", "implementation", "closed")

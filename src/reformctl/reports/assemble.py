@@ -11,7 +11,7 @@ import json
 from reformctl import __version__
 from reformctl.model.refs import finding_ref, rec_ref
 from reformctl.model.statuses import summarise
-from reformctl.model.vocab import PROGRAMS, STATUS_DEFINITIONS, STATUSES
+from reformctl.model.vocab import ACTIVITY_METHODS, PROGRAMS, STATUS_DEFINITIONS, STATUSES, count_phrase
 from reformctl.store import Store
 
 SCHEMA_VERSION = 1
@@ -85,6 +85,19 @@ def assemble(store: Store, engagement: dict, engagement_id: str, as_of: str, fin
                               if not f.get("withdrawn") and f.get("review") != "withdrawn"),
         "focus_areas": out_areas,
     }
+    activities = activity_counts(store, engagement_id, as_of)
+    report["data_collection"] = activities
+    report["data_collection_text"] = ", ".join(a["text"] for a in activities)
     if internal:
         report["classification"] = INTERNAL_MARK
     return report
+
+
+def activity_counts(store: Store, engagement_id: str, as_of: str) -> list[dict]:
+    """How many activities of each method took place up to AS_OF: the only public trace of field
+    work (no dates, participants, summaries, team or evidence), in the vocabulary's order."""
+    counts = {row["method"]: row["n"] for row in store.rows(
+        "SELECT method, COUNT(*) AS n FROM activities WHERE engagement_id = ? AND dated <= ? GROUP BY method",
+        (engagement_id, as_of))}
+    return [{"method": method, "count": counts[method], "text": count_phrase(method, counts[method])}
+            for method in ACTIVITY_METHODS if counts.get(method)]

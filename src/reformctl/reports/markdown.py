@@ -60,6 +60,9 @@ def render_markdown(report: dict) -> str:
     out.append("")
     for d in report["status_definitions"]:
         out.append(f"- **{d['label']}:** {esc(d['definition'])}")
+    if report["data_collection"]:
+        out += ["", "## How the team collected information", "",
+                f"The assessment team's work so far: {esc(report['data_collection_text'])}."]
     for area in report["focus_areas"]:
         out += ["", f"## Focus area {area['number']}: {esc(area['title'])}", ""]
         if area["under_development"]:

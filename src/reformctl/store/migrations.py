@@ -29,6 +29,27 @@ def _no_delete(table: str) -> str:
     )
 
 
+def _fts(table: str, columns: list[str]) -> list[str]:
+    """An external-content FTS5 table over TABLE keyed by its rowid, with the triggers that keep it
+    in step (what sqlite-utils' enable_fts writes, but statement by statement: its executescript()
+    would commit the migration's transaction half way)."""
+    cols = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    fts = f"{table}_fts"
+    return [
+        f"CREATE VIRTUAL TABLE {fts} USING FTS5 ({cols}, tokenize='porter', content=[{table}])",
+        f"INSERT INTO {fts} (rowid, {cols}) SELECT rowid, {cols} FROM {table}",
+        f"CREATE TRIGGER {table}_ai AFTER INSERT ON {table} BEGIN "
+        f"INSERT INTO {fts} (rowid, {cols}) VALUES (new.rowid, {new}); END",
+        f"CREATE TRIGGER {table}_ad AFTER DELETE ON {table} BEGIN "
+        f"INSERT INTO {fts} ({fts}, rowid, {cols}) VALUES ('delete', old.rowid, {old}); END",
+        f"CREATE TRIGGER {table}_au AFTER UPDATE ON {table} BEGIN "
+        f"INSERT INTO {fts} ({fts}, rowid, {cols}) VALUES ('delete', old.rowid, {old}); "
+        f"INSERT INTO {fts} (rowid, {cols}) VALUES (new.rowid, {new}); END",
+    ]
+
+
 @migrations()
 def m001_core(db: Database) -> None:
     """Engagements, focus areas, findings, recommendations, dated statuses and the audit trail."""
@@ -212,7 +233,6 @@ def m002_review_and_releases(db: Database) -> None:
     )
 
 
-
 @migrations()
 def m003_approved_versions(db: Database) -> None:
     """Approved versions of records, and published numbers frozen by the store itself."""
@@ -261,6 +281,99 @@ def m003_approved_versions(db: Database) -> None:
             "CREATE TRIGGER recommendations_published_number BEFORE UPDATE OF number, finding_id ON recommendations "
             "WHEN EXISTS (SELECT 1 FROM release_items WHERE record_id = OLD.id) "
             "BEGIN SELECT RAISE(ABORT, 'a published recommendation keeps its number'); END",
+        ],
+    )
+
+
+@migrations()
+def m004_field_work(db: Database) -> None:
+    """The team, its data-collection activities, who took part, and which activities back which finding."""
+    _run(
+        db,
+        [
+            """CREATE TABLE team_members (
+                id TEXT PRIMARY KEY,
+                engagement_id TEXT NOT NULL REFERENCES engagements(id),
+                name TEXT NOT NULL,
+                role TEXT NOT NULL,
+                expertise TEXT,
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                UNIQUE (engagement_id, name)
+            )""",
+            """CREATE TABLE activities (
+                id TEXT PRIMARY KEY,
+                engagement_id TEXT NOT NULL REFERENCES engagements(id),
+                method TEXT NOT NULL,
+                dated TEXT NOT NULL,
+                participants INTEGER,
+                summary TEXT NOT NULL DEFAULT '',
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL
+            )""",
+            "CREATE INDEX activities_engagement ON activities (engagement_id, dated)",
+            """CREATE TABLE activity_team (
+                activity_id TEXT NOT NULL REFERENCES activities(id),
+                member_id TEXT NOT NULL REFERENCES team_members(id),
+                PRIMARY KEY (activity_id, member_id)
+            )""",
+            """CREATE TABLE finding_evidence (
+                finding_id TEXT NOT NULL REFERENCES findings(id),
+                activity_id TEXT NOT NULL REFERENCES activities(id),
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                PRIMARY KEY (finding_id, activity_id)
+            )""",
+            "CREATE INDEX finding_evidence_activity ON finding_evidence (activity_id)",
+            _no_delete("team_members"),
+            _no_delete("activities"),
+            _no_delete("activity_team"),
+            _no_delete("finding_evidence"),
+        ],
+    )
+
+
+@migrations()
+def m005_search(db: Database) -> None:
+    """Full-text search (FTS5) over findings, recommendations, notes and activities, kept in step by triggers."""
+    _run(db, _fts("findings", ["title", "body"]) + _fts("recommendations", ["text", "owner"])
+         + _fts("notes", ["text"]) + _fts("activities", ["summary"]))
+
+
+@migrations()
+def m006_sync(db: Database) -> None:
+    """Offline work: each record's last-synced version (the merge base) and merge conflicts awaiting a person."""
+    _run(
+        db,
+        [
+            # Bookkeeping, not the record. base: the version last agreed with the other side (set on
+            # import, on merge, and on first export); exported: what this store last wrote to a bundle.
+            """CREATE TABLE sync_base (
+                record_id TEXT PRIMARY KEY,
+                engagement_id TEXT NOT NULL REFERENCES engagements(id),
+                record_type TEXT NOT NULL,
+                base TEXT,
+                exported TEXT
+            )""",
+            "CREATE INDEX sync_base_engagement ON sync_base (engagement_id)",
+            """CREATE TABLE merge_conflicts (
+                id TEXT PRIMARY KEY,
+                engagement_id TEXT NOT NULL REFERENCES engagements(id),
+                record_type TEXT NOT NULL,
+                record_id TEXT NOT NULL,
+                field TEXT NOT NULL,
+                ours TEXT,
+                theirs TEXT,
+                base TEXT,
+                source TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                resolved_at TEXT,
+                resolved_by TEXT,
+                resolution TEXT CHECK (resolution IN ('ours', 'theirs'))
+            )""",
+            "CREATE INDEX merge_conflicts_open ON merge_conflicts (engagement_id, resolved_at, record_id)",
+            _no_delete("merge_conflicts"),
         ],
     )
 

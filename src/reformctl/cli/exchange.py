@@ -1,0 +1,172 @@
+"""Moving records in and out of the store: export (open data, bundles) and import (spreadsheets, bundles)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from reformctl.cli import context
+from reformctl.cli.errors import CliUsageError
+from reformctl.cli.output import WriteFormat, print_json
+
+
+def export(
+    ctx: typer.Context,
+    public_db: Annotated[Optional[Path], typer.Option("--public-db", metavar="PATH", help="Write the public record as a SQLite database (with metadata.json for Datasette beside it).")] = None,
+    bundle: Annotated[Optional[Path], typer.Option("--bundle", metavar="DIR", help="Write the engagement as a directory of small text files, for git (needs --site).")] = None,
+    site: Annotated[Optional[str], typer.Option("--site", help="Only this engagement (default: all, for --public-db).")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="Public status as it stood on this date (--public-db; default today).")] = None,
+    fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
+) -> None:
+    """Export open data (--public-db) or an engagement bundle for offline work through git (--bundle).
+
+    Example: reformctl export --public-db tracker.db && datasette tracker.db -m metadata.json
+    """
+    if (public_db is None) == (bundle is None):
+        raise CliUsageError("give exactly one of --public-db PATH and --bundle DIR")
+    if bundle is not None and not site:
+        raise CliUsageError("--bundle needs --site SLUG: a bundle holds one engagement")
+    store = context.store(ctx)
+    if public_db is not None:
+        from reformctl.dates import parse_date
+        from reformctl.model.engagements import get_engagement
+        from reformctl.reports.open_data import export_public_db
+
+        if site:
+            get_engagement(store, site)
+        done = export_public_db(store, public_db, site, parse_date(as_of, "--as-of") if as_of else None)
+        if fmt is WriteFormat.json:
+            print_json(done)
+            return
+        counts = done["counts"]
+        typer.echo(f"Wrote {done['path']} ({counts['findings']} findings, {counts['recommendations']} "
+                   f"recommendations as of {done['as_of']}) and {done['metadata']}", err=True)
+        typer.echo(f"Browse it with: datasette {done['path']} -m {done['metadata']}", err=True)
+        return
+    from reformctl.model.bundle import export_bundle
+
+    done = export_bundle(store, site, bundle)
+    if fmt is WriteFormat.json:
+        print_json(done)
+    else:
+        typer.echo(f"Wrote {done['files']} files for {site} to {bundle}", err=True)
+
+
+PROGRESS_FROM = 5_000  # rows: below this an import is over before a bar would help
+
+
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Optional[Path], typer.Argument(metavar="FILE", help="A .csv or .xlsx spreadsheet (columns in the README).")] = None,
+    site: Annotated[Optional[str], typer.Option("--site", help="The engagement to import the spreadsheet into.")] = None,
+    bundle: Annotated[Optional[Path], typer.Option("--bundle", metavar="DIR", help="Load an engagement bundle written by `export --bundle`.")] = None,
+    approved_by: Annotated[Optional[str], typer.Option("--approved-by", metavar="NAME", help="New records arrive approved by this reviewer (for an already-reviewed tracker); default: drafts.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check everything and say what would be written, but write nothing.")] = False,
+    fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
+) -> None:
+    """Import findings, recommendations and status updates from a spreadsheet, or load a bundle.
+
+    Example: reformctl import --site north-miami tracker.csv --dry-run
+    """
+    if (file is None) == (bundle is None):
+        raise CliUsageError("give a spreadsheet FILE (with --site) or --bundle DIR")
+    if bundle is not None:
+        from reformctl.model.bundle import import_bundle
+
+        def load():
+            if not context.location(ctx).path.exists():
+                # Check the bundle against a scratch store first: a refused import leaves no store behind.
+                from reformctl.model.bundle import read_bundle
+                from reformctl.store import open_store
+
+                read_bundle(open_store(":memory:"), bundle)
+            return import_bundle(context.store(ctx, create=True), bundle, context.actor(ctx), dry_run=dry_run)
+
+        done = _rows_or_exit(load)
+        if fmt is WriteFormat.json:
+            print_json(done)
+        else:
+            verb = "Would load" if dry_run else "Loaded"
+            typer.echo(f"{verb} {done['site']} from {bundle}: " + ", ".join(f"{n} {k}" for k, n in done["counts"].items()))
+        return
+    if not site:
+        raise CliUsageError("importing a spreadsheet needs --site SLUG")
+    from reformctl.model.engagements import get_engagement
+    from reformctl.model.importer import apply_plan, plan_import
+    from reformctl.model.sheets import read_sheet
+
+    header, rows = _rows_or_exit(lambda: read_sheet(file))
+    store = context.store(ctx)
+    engagement = get_engagement(store, site)
+    with _progress(len(rows)) as advance:
+        def run():
+            if dry_run:
+                return plan_import(store, engagement, header, rows, context.actor(ctx), str(file), advance,
+                                   approved_by)
+            with store.write():  # checked and written under one lock: no one can take a number in between
+                plan = plan_import(store, engagement, header, rows, context.actor(ctx), str(file), advance,
+                                   approved_by)
+                if advance is not None:
+                    advance.writing()
+                apply_plan(store, plan)
+                return plan
+
+        plan = _rows_or_exit(run)
+    counts = plan.counts()
+    if fmt is WriteFormat.json:
+        print_json({"dry_run": dry_run, "rows": len(rows), **counts})
+        return
+    verb = "Would import" if dry_run else "Imported"
+    typer.echo(f"{verb} {counts['findings']} findings, {counts['recommendations']} recommendations and "
+               f"{counts['status_updates']} status updates from {len(rows)} rows of {file} "
+               f"({counts['unchanged']} rows unchanged)")
+
+
+def _rows_or_exit(fn):
+    """Run FN; a RowErrors becomes one stderr line per error, then exit 1."""
+    from reformctl.errors import RowErrors
+
+    try:
+        return fn()
+    except RowErrors as exc:
+        for line in exc.lines():
+            typer.echo(f"error: {line}", err=True)
+        raise typer.Exit(1) from None
+
+
+class _progress:
+    """A Rich progress bar on stderr for big files, only when stderr is a terminal."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.bar = None
+
+    def __enter__(self):
+        if self.total < PROGRESS_FROM or not sys.stderr.isatty():
+            return None
+        from rich.console import Console
+        from rich.progress import Progress
+
+        self.bar = Progress(console=Console(stderr=True), transient=True)
+        self.bar.start()
+        self.task = self.bar.add_task("Checking rows", total=self.total)
+        return self
+
+    def __call__(self, n: int) -> None:
+        self.bar.advance(self.task, n)
+
+    def writing(self) -> None:
+        self.bar.update(self.task, description="Writing", completed=self.total)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+        return False
+
+
+def register(app: typer.Typer) -> None:
+    app.command("export")(export)
+    app.command("import")(import_)

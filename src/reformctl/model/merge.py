@@ -1,0 +1,355 @@
+"""Merging a colleague's offline work (a bundle, or another store) into this store.
+
+Records are matched by their stable id. The base of the three-way comparison is each
+record's last-synced version, which this store keeps in sync_base: what it last exported,
+imported or merged. Field by field, a value changed only on their side is taken, a value
+changed only here is kept, and a value changed on both sides to different things is a
+conflict, recorded in merge_conflicts and left, with our value in place, for `resolve`.
+New records are added. Nothing is deleted: the store never deletes.
+
+Numbers: two drafts that took the same number offline are renumbered (the incoming one
+moves to the next free number, unless only it has been published), and every renumbering
+is reported. A published number never changes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from reformctl.dates import now
+from reformctl.errors import Invalid, NotFound, Refused
+from reformctl.model.bundle import (
+    KINDS, Records, bases, insert_kind, read_bundle, record_key, set_bases, store_records,
+)
+from reformctl.model.events import record_event
+from reformctl.model.guards import require_open
+from reformctl.model.ids import new_id
+from reformctl.store import Store
+from reformctl.store.db import Store as _Store
+from reformctl.store.schema_version import SCHEMA_VERSION
+
+MISSING = object()
+# Kinds whose records a person may change; the others are append-only histories.
+EDITABLE = {"engagement": "engagements", **{k.name: k.table for k in KINDS}}
+
+
+def open_conflicts(store: Store, engagement_id: str) -> list[dict]:
+    return store.rows(
+        """SELECT id, record_type, record_id, field, ours, theirs, base, source, created_at
+           FROM merge_conflicts WHERE engagement_id = ? AND resolved_at IS NULL ORDER BY created_at, record_id, field""",
+        (engagement_id,))
+
+
+def _source_records(store: Store, engagement: dict, source: Path) -> Records:
+    source = Path(source)
+    if source.is_dir():
+        return read_bundle(store, source, allow_conflicts=True)
+    if not source.is_file():
+        raise Invalid(f"{source}: no such bundle directory or store file")
+    try:
+        conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        conn.row_factory = sqlite3.Row
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.Error as exc:
+        raise Invalid(f"{source} is neither a bundle directory nor a reformctl store ({exc})") from None
+    try:
+        if version != SCHEMA_VERSION:
+            raise Invalid(f"{source} is a store of schema {version}, this reformctl's is {SCHEMA_VERSION}; "
+                          f"open it once with this reformctl (`reformctl --db {source} engagements`) to upgrade it")
+        other = _Store(conn, source)
+        theirs = other.row("SELECT * FROM engagements WHERE id = ?", (engagement["id"],))
+        if theirs is None:
+            raise NotFound(f"{source} has no copy of {engagement['site']} (matched by its id)")
+        return store_records(other, theirs)
+    except sqlite3.DatabaseError as exc:
+        raise Invalid(f"{source} is not a reformctl store, or it is damaged ({exc})") from None
+    finally:
+        conn.close()
+
+
+def _three_way(ours: dict, theirs: dict, base: dict | None) -> tuple[dict, dict]:
+    """(fields to take from theirs, fields in conflict as (ours, theirs, base))."""
+    take, conflicts = {}, {}
+    for name in sorted(set(ours) | set(theirs)):
+        o, t = ours.get(name, MISSING), theirs.get(name, MISSING)
+        if o == t:
+            continue
+        b = base.get(name, MISSING) if base is not None else MISSING
+        if b is not MISSING and b == o:
+            take[name] = t
+        elif b is not MISSING and b == t:
+            continue
+        else:
+            conflicts[name] = (o, t, None if b is MISSING else b)
+    return take, conflicts
+
+
+def merge(store: Store, engagement: dict, source: Path, actor: str) -> dict:
+    """Bring SOURCE's copy of ENGAGEMENT into the store; returns what was added, taken, renumbered and left."""
+    label = str(source)
+    require_open(engagement)
+    with store.write():
+        pending = open_conflicts(store, engagement["id"])
+        if pending:
+            raise Refused(f"{engagement['site']} has {len(pending)} unresolved merge conflict(s); settle them first "
+                          f"(`reformctl conflicts --site {engagement['site']}`, then `reformctl resolve`)")
+        theirs = _source_records(store, engagement, source)
+        if theirs.engagement["id"] != engagement["id"]:
+            raise Refused(f"{label} holds {theirs.engagement['site']} (id {theirs.engagement['id'][:8]}), not this "
+                          f"store's {engagement['site']} (id {engagement['id'][:8]}); records are matched by id")
+        ours = store_records(store, engagement)
+        base = {k: json.loads(v) for k, v in bases(store, engagement["id"]).items()}
+        stamp = now()
+        decided = _decisions(ours, theirs)
+
+        updates: list[tuple[str, str, dict, dict]] = []   # kind, key, taken fields, our record
+        conflicts: list[dict] = []
+        added: dict[str, list[dict]] = {}
+        take, clash = _three_way(ours.engagement, theirs.engagement, base.get("engagement"))
+        _settled(engagement["id"], clash, take, decided)
+        take.pop("id", None)
+        if take:
+            updates.append(("engagement", engagement["id"], take, ours.engagement))
+        for name, (o, t, b) in clash.items():
+            conflicts.append({"record_type": "engagement", "record_id": engagement["id"], "field": name,
+                              "ours": o, "theirs": t, "base": b})
+        for kind in KINDS:
+            mine = ours.kinds.get(kind.name, {})
+            for key, record in sorted(theirs.kinds.get(kind.name, {}).items()):
+                if key not in mine:
+                    added.setdefault(kind.name, []).append(dict(record))
+                    continue
+                take, clash = _three_way(mine[key], record, base.get(key))
+                _settled(key, clash, take, decided)
+                if kind.folded in take:  # a folded child list is fixed when its record is made
+                    clash[kind.folded] = (mine[key][kind.folded], take.pop(kind.folded), None)
+                if take:
+                    updates.append((kind.name, key, take, mine[key]))
+                for name, (o, t, b) in clash.items():
+                    conflicts.append({"record_type": kind.name, "record_id": key, "field": name,
+                                      "ours": o, "theirs": t, "base": b})
+
+        renumbered = _renumber(ours, theirs, updates, added)
+        _refuse_clashes(ours, added)
+
+        # Numbers first through negatives, so no UNIQUE index sees two records with one number mid-way.
+        numbered = [(kind, key, fields) for kind, key, fields, _ in updates if "number" in fields]
+        for i, (kind, key, _fields) in enumerate(numbered):
+            try:
+                store.execute(f"UPDATE {EDITABLE[kind]} SET number = ? WHERE id = ?", (-(i + 1), key))
+            except sqlite3.IntegrityError as exc:  # the store's own guard: a published number never changes
+                raise Refused(f"{label}: {kind} {key[:8]} would change a published number ({exc}); "
+                              "nothing was merged") from None
+        for kind, key, fields, before in updates:
+            sets = ", ".join(f"{name} = ?" for name in fields)
+            try:
+                store.execute(f"UPDATE {EDITABLE[kind]} SET {sets} WHERE id = ?", (*fields.values(), key))
+            except sqlite3.IntegrityError as exc:
+                raise Refused(f"{label}: {kind} {key} cannot take their change ({exc}); nothing was merged") from None
+            record_event(store, actor=actor, engagement_id=engagement["id"], record_type=kind, record_id=key,
+                         action="merge", before={n: before.get(n) for n in fields}, after=fields)
+        for kind in KINDS:
+            rows = added.get(kind.name, [])
+            insert_kind(store, kind, rows)
+            for row in rows:
+                record_event(store, actor=actor, engagement_id=engagement["id"], record_type=kind.name,
+                             record_id=record_key(kind, row), action="merge-add", after=row)
+        for c in conflicts:
+            store.insert("merge_conflicts", {
+                "id": new_id(), "engagement_id": engagement["id"], "record_type": c["record_type"],
+                "record_id": c["record_id"], "field": c["field"], "ours": json.dumps(c["ours"]),
+                "theirs": json.dumps(c["theirs"]), "base": json.dumps(c["base"]), "source": label,
+                "created_at": stamp, "created_by": actor, "resolved_at": None, "resolved_by": None,
+                "resolution": None})
+        for r in renumbered:
+            record_event(store, actor=actor, engagement_id=engagement["id"], record_type=r["kind"],
+                         record_id=r["id"], ref=r["to"], action="renumber", before={"number": r["from"]},
+                         after={"number": r["to"]})
+        # What we have now seen of their side is the base of the next merge.
+        set_bases(store, theirs)
+        refs = _refs(store, engagement["id"])
+    for c in conflicts:
+        c["ref"] = refs.get(c["record_id"], c["record_id"][:8])
+    return {
+        "site": engagement["site"], "source": label,
+        "added": {k: len(v) for k, v in added.items() if v},
+        "updated": _count(updates),
+        "renumbered": renumbered,
+        "conflicts": conflicts,
+        "git_conflicts": sorted(f"{k}/{key}.json" for k, key in theirs.git_conflicts),
+    }
+
+
+def _canon(value) -> str:
+    return json.dumps(value, sort_keys=True)
+
+
+def _decisions(ours: Records, theirs: Records) -> dict[tuple[str, str], list[tuple[set, str]]]:
+    """Settled conflicts from both sides: (record, field) -> [({the two values}, the one chosen)]."""
+    out: dict[tuple[str, str], list[tuple[set, str]]] = {}
+    for side in (ours, theirs):
+        for r in side.kinds.get("resolutions", {}).values():
+            pair = {_canon(json.loads(r["ours"])), _canon(json.loads(r["theirs"]))}
+            chosen = _canon(json.loads(r[r["resolution"]]))
+            out.setdefault((r["record_id"], r["field"]), []).append((pair, chosen))
+    return out
+
+
+def _settled(key: str, clash: dict, take: dict, decided: dict) -> None:
+    """A clash between exactly two values someone has already chosen between is no conflict:
+    their choice is taken (or our own kept), so one decision settles it on every side."""
+    for name in list(clash):
+        o, t, _b = clash[name]
+        pair = {_canon(o), _canon(t)}
+        for values, chosen in decided.get((key, name), []):
+            if values == pair:
+                del clash[name]
+                if chosen == _canon(t):
+                    take[name] = t
+                break
+
+
+def _count(updates) -> dict:
+    out: dict[str, int] = {}
+    for kind, *_ in updates:
+        out[kind] = out.get(kind, 0) + 1
+    return out
+
+
+def _published(ours: Records, theirs: Records) -> set[str]:
+    return {item["record_id"] for side in (ours, theirs) for release in side.kinds.get("releases", {}).values()
+            for item in release["items"]}
+
+
+def _renumber(ours: Records, theirs: Records, updates: list, added: dict) -> list[dict]:
+    """Give every finding and recommendation a free number; incoming drafts move, published ones never."""
+    published = _published(ours, theirs)
+    area_numbers = {a["id"]: a["number"] for side in (ours, theirs) for a in side.kinds["focus_areas"].values()}
+    taken = {(kind, key): fields for kind, key, fields, _ in updates}
+    report = []
+    finals: dict[str, dict] = {}
+    for kind, parent in (("findings", "focus_area_id"), ("recommendations", "finding_id")):
+        final = {}
+        for key, record in ours.kinds[kind].items():
+            final[key] = {**record, **taken.get((kind, key), {}), "_new": False}
+        for record in added.get(kind, []):
+            final[record["id"]] = {**record, "_new": True}
+        finals[kind] = final
+        groups: dict[tuple, list[dict]] = {}
+        for record in final.values():
+            groups.setdefault((record[parent], record["number"]), []).append(record)
+        top: dict[str, int] = {}
+        for record in final.values():
+            top[record[parent]] = max(top.get(record[parent], 0), record["number"])
+        for (group_parent, number), members in sorted(groups.items(), key=lambda g: (g[0][0], g[0][1])):
+            if len(members) < 2:
+                continue
+            pinned = [m for m in members if m["id"] in published]
+            if len(pinned) > 1:
+                raise Refused(f"two published {kind} share number {number} offline "
+                              f"({', '.join(m['id'][:8] for m in pinned)}); publish from one store at a time")
+            keep = pinned[0] if pinned else next((m for m in members if not m["_new"]), members[0])
+            movers = sorted((m for m in members if m is not keep), key=lambda m: (m["created_at"], m["id"]))
+            for mover in movers:
+                top[group_parent] += 1
+                old, new = mover["number"], top[group_parent]
+                mover["number"] = new
+                if mover["_new"]:
+                    for record in added[kind]:
+                        if record["id"] == mover["id"]:
+                            record["number"] = new
+                else:
+                    fields = taken.setdefault((kind, mover["id"]), {})
+                    if not fields:
+                        updates.append((kind, mover["id"], fields, ours.kinds[kind][mover["id"]]))
+                    fields["number"] = new
+                report.append({"kind": kind[:-1], "id": mover["id"], "from": old, "to": new,
+                               "_parent": group_parent})
+    for entry in report:
+        if entry["kind"] == "finding":
+            area = area_numbers.get(entry.pop("_parent"))
+            entry["from"], entry["to"] = f"{area}.{entry['from']}", f"{area}.{entry['to']}"
+        else:
+            finding = finals["findings"].get(entry.pop("_parent"))
+            prefix = f"{area_numbers.get(finding['focus_area_id'])}.{finding['number']}" if finding else "?"
+            entry["from"], entry["to"] = f"{prefix}.{entry['from']}", f"{prefix}.{entry['to']}"
+    return report
+
+
+def _refuse_clashes(ours: Records, added: dict) -> None:
+    """Names and numbers that cannot be renumbered quietly: say so and merge nothing."""
+    checks = [("team_members", "name", "team member"), ("focus_areas", "number", "focus area"),
+              ("releases", "number", "release")]
+    for kind, column, what in checks:
+        have = {r[column] for r in ours.kinds[kind].values()}
+        for record in added.get(kind, []):
+            if record[column] in have:
+                raise Refused(f"both sides added {what} {record[column]!r} offline as different records; "
+                              "nothing was merged (add it in one store only, then export and merge again)")
+
+
+def _refs(store: Store, engagement_id: str) -> dict[str, str]:
+    rows = store.rows(
+        """SELECT f.id, fa.number || '.' || f.number AS ref FROM findings f JOIN focus_areas fa ON fa.id = f.focus_area_id
+           WHERE f.engagement_id = :e
+           UNION ALL
+           SELECT r.id, fa.number || '.' || f.number || '.' || r.number FROM recommendations r
+           JOIN findings f ON f.id = r.finding_id JOIN focus_areas fa ON fa.id = f.focus_area_id
+           WHERE r.engagement_id = :e""", {"e": engagement_id})
+    return {r["id"]: r["ref"] for r in rows}
+
+
+def list_conflicts(store: Store, engagement: dict) -> list[dict]:
+    refs = _refs(store, engagement["id"])
+    out = []
+    for c in open_conflicts(store, engagement["id"]):
+        out.append({"record_type": c["record_type"], "record_id": c["record_id"],
+                    "ref": refs.get(c["record_id"], c["record_id"][:8]), "field": c["field"],
+                    "ours": json.loads(c["ours"]), "theirs": json.loads(c["theirs"]),
+                    "base": json.loads(c["base"]), "source": c["source"]})
+    return out
+
+
+def resolve(store: Store, engagement: dict, record: str, take: str, actor: str, field: str | None = None) -> list[dict]:
+    """Settle the open conflicts of RECORD (an id, an 8-character prefix, or a number such as 3.1.2)."""
+    if take not in ("ours", "theirs"):
+        raise Invalid(f"--take must be ours or theirs, not {take!r}")
+    with store.write():
+        pending = open_conflicts(store, engagement["id"])
+        refs = _refs(store, engagement["id"])
+        text = (record or "").strip()
+        chosen = [c for c in pending if c["record_id"] == text or refs.get(c["record_id"]) == text
+                  or (len(text) >= 4 and c["record_id"].startswith(text))]
+        if not chosen:
+            raise NotFound(f"{engagement['site']} has no open merge conflict on {record!r}; "
+                           f"`reformctl conflicts --site {engagement['site']}` lists them")
+        if len({c["record_id"] for c in chosen}) > 1:
+            raise Invalid(f"{record!r} matches conflicts on several records; give more of the id")
+        if field is not None:
+            chosen = [c for c in chosen if c["field"] == field]
+            if not chosen:
+                raise NotFound(f"{record} has no open conflict on field {field!r}")
+        kind, key = chosen[0]["record_type"], chosen[0]["record_id"]
+        if take == "theirs":
+            if kind in ("activities", "releases") and any(c["field"] in ("team", "items") for c in chosen):
+                raise Refused(f"the {chosen[0]['field']} of a {kind[:-1]} is fixed when it is made; keep ours")
+            values = {c["field"]: json.loads(c["theirs"]) for c in chosen}
+            sets = ", ".join(f"{name} = ?" for name in values)
+            try:
+                store.execute(f"UPDATE {EDITABLE[kind]} SET {sets} WHERE id = ?", (*values.values(), key))
+            except sqlite3.IntegrityError as exc:
+                raise Refused(f"cannot take their {', '.join(values)} for {record}: {exc}") from None
+        stamp = now()
+        for c in chosen:
+            store.execute("UPDATE merge_conflicts SET resolved_at = ?, resolved_by = ?, resolution = ? WHERE id = ?",
+                          (stamp, actor, take, c["id"]))
+        record_event(store, actor=actor, engagement_id=engagement["id"], record_type=kind, record_id=key,
+                     ref=refs.get(key), action="resolve",
+                     before={c["field"]: json.loads(c["ours"]) for c in chosen},
+                     after={c["field"]: json.loads(c[take]) for c in chosen})
+    return [{"field": c["field"], "took": take, "value": json.loads(c[take])} for c in chosen]
+
+
+__all__ = ["merge", "resolve", "list_conflicts", "open_conflicts"]

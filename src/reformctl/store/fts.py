@@ -1,0 +1,33 @@
+"""Keeping the full-text index in step during bulk writes."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from reformctl.store.db import Store
+
+
+@contextmanager
+def indexed_in_bulk(store: Store, table: str) -> Iterator[None]:
+    """Index the rows inserted into TABLE in one pass instead of by its per-row trigger.
+
+    FTS5 fed row by row from a trigger costs about 30 µs a row; the same rows added with
+    one INSERT ... SELECT cost a fifteenth of that. Inside the caller's transaction the
+    trigger is dropped and re-created from its own stored SQL, so no other connection
+    ever sees the store without it and a failure rolls the whole thing back.
+    """
+    if not store.conn.in_transaction:
+        raise RuntimeError("indexed_in_bulk needs the caller's transaction")
+    trigger = f"{table}_ai"
+    sql = store.value("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (trigger,))
+    if sql is None:
+        yield
+        return
+    columns = ", ".join(row["name"] for row in store.rows(f"PRAGMA table_info({table}_fts)"))
+    last = store.value(f"SELECT COALESCE(MAX(rowid), 0) FROM {table}")
+    store.execute(f"DROP TRIGGER {trigger}")
+    yield
+    store.execute(f"INSERT INTO {table}_fts (rowid, {columns}) SELECT rowid, {columns} FROM {table} WHERE rowid > ?",
+                  (last,))
+    store.execute(sql)

@@ -1,0 +1,124 @@
+"""Backups with SQLite's online backup API, checked restores, and full-text search."""
+
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+SITE = "brightwater-demo"
+
+
+def test_backup_then_restore_round_trip(demo, tmp_path):
+    copy = tmp_path / "copy.db"
+    assert demo.json("backup", copy)["path"] == str(copy)
+    assert not (tmp_path / "copy.db-wal").exists()
+    before = demo.json("findings", "--site", SITE)
+    demo.ok("log-finding", "--site", SITE, "--focus-area", "1", "--title", "Added after the backup")
+    demo.ok("restore", copy, "--force")
+    assert demo.json("findings", "--site", SITE) == before
+
+
+def test_restore_into_an_empty_place(demo, tmp_path):
+    copy = tmp_path / "copy.db"
+    demo.ok("backup", copy)
+    fresh = tmp_path / "fresh.db"
+    demo.ok("--db", fresh, "restore", copy)
+    assert [e["site"] for e in demo.json("--db", fresh, "engagements")] == [SITE]
+
+
+def test_backup_refusals(demo, tmp_path):
+    copy = tmp_path / "copy.db"
+    demo.ok("backup", copy)
+    demo.fails("backup", copy, says="already exists")
+    demo.fails("backup", tmp_path / "no" / "such.db", says="does not exist")
+    demo.ok("backup", copy, "--force")
+
+
+def test_restore_refusals(demo, tmp_path):
+    copy = tmp_path / "copy.db"
+    demo.ok("backup", copy)
+    demo.fails("restore", copy, says="--force")
+    demo.fails("restore", tmp_path / "missing.db", "--force", says="no such backup")
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all" * 100)
+    demo.fails("restore", junk, "--force", says="not a reformctl store")
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE t (x)")
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+    demo.fails("restore", other, "--force", says="not a reformctl store")
+    truncated = tmp_path / "truncated.db"
+    truncated.write_bytes(copy.read_bytes()[: len(copy.read_bytes()) // 3])
+    demo.fails("restore", truncated, "--force", says="restored")
+
+
+WRITER = """
+import sys, time
+from reformctl.store import open_store
+from reformctl.model.engagements import get_engagement
+from reformctl.model.field import log_activity
+store = open_store(sys.argv[1])
+e = get_engagement(store, "brightwater-demo")
+print("ready", flush=True)
+end = time.time() + 1.5
+while time.time() < end:
+    log_activity(store, e, "interview", "2025-01-01", "writer", summary="x" * 2000)
+"""
+
+
+def test_backup_is_consistent_while_another_process_writes(demo, tmp_path):
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path / "test.db")], stdout=subprocess.PIPE, text=True)
+    assert writer.stdout.readline().strip() == "ready"
+    time.sleep(0.2)
+    copies = []
+    for i in range(3):
+        copy = tmp_path / f"during-{i}.db"
+        demo.ok("backup", copy)
+        copies.append(copy)
+    writer.wait(timeout=30)
+    for copy in copies:
+        conn = sqlite3.connect(copy)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        # Every activity in the copy has its FTS row and its audit event: a snapshot, not a torn copy.
+        n = conn.execute("SELECT COUNT(*) FROM activities").fetchone()[0]
+        assert n == conn.execute("SELECT COUNT(*) FROM events WHERE record_type = 'activity'").fetchone()[0]
+        conn.close()
+
+
+def test_search_finds_ranks_and_highlights(demo):
+    demo.ok("activity", "--site", SITE, "--method", "interview", "--date", "2025-03-01",
+            "--summary", "Patrol officers described body camera retention problems")
+    demo.ok("note", "--site", SITE, "1.1.1", "Ask about the camera vendor contract")
+    rows = demo.json("search", "camera")
+    kinds = {r["kind"] for r in rows}
+    assert kinds == {"finding", "recommendation", "activity", "note"}
+    assert [r["ref"] for r in rows if r["kind"] == "note"] == ["1.1.1"]
+    assert all("**camera" in (r["text"] or "") + (r["title"] or "") for r in rows)
+    assert [r["rank"] for r in rows] == sorted(r["rank"] for r in rows)
+    assert demo.json("search", "camera", "--site", SITE) == rows
+    assert "camera" in demo.ok("search", "camera")
+    assert demo.json("search", "zzzqqq") == []
+
+
+def test_search_follows_edits_through_triggers(demo, tmp_path):
+    demo.ok("log-finding", "--site", SITE, "--focus-area", "2", "--title", "Xylophone storage is unsafe")
+    assert [r["ref"] for r in demo.json("search", "xylophone")] == ["2.5"]
+    conn = sqlite3.connect(tmp_path / "test.db")
+    conn.execute("UPDATE findings SET title = 'Marimba storage' WHERE title LIKE 'Xylophone%'")
+    conn.commit()
+    conn.close()
+    assert demo.json("search", "xylophone") == []
+    assert [r["ref"] for r in demo.json("search", "marimba")] == ["2.5"]
+
+
+@pytest.mark.parametrize("query", ['"unterminated', "AND", "foo:bar", "(", "   "])
+def test_bad_search_syntax_is_one_line(demo, query):
+    demo.fails("search", query, says="search")
+
+
+def test_search_unknown_site(demo):
+    demo.fails("search", "camera", "--site", "nowhere", says="no engagement")
