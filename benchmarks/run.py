@@ -18,7 +18,6 @@ Example: python benchmarks/run.py                 # writes benchmarks/results.js
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import platform
@@ -37,7 +36,6 @@ sys.path.insert(0, str(HERE))
 import synth  # noqa: E402  (a sibling module, not a package)
 
 SITE = synth.SF_SITE  # interactive commands act on the largest realistic assessment
-IMPORT_ROWS = 50_000
 
 
 @dataclass
@@ -117,26 +115,6 @@ def summary(samples: list[float]) -> dict:
             "stdev": round(statistics.stdev(samples), 1) if len(samples) > 1 else 0.0}
 
 
-def write_import_csv(store: Path, path: Path) -> None:
-    """50,000 tracker rows (the CSV report's columns), made from the synthetic store's text."""
-    import sqlite3
-
-    from reformctl.reports.tabular import COLUMNS
-
-    conn = sqlite3.connect(store)
-    rows = conn.execute(
-        "SELECT f.title, r.text, r.priority, r.owner, r.due FROM recommendations r "
-        "JOIN findings f ON f.id = r.finding_id LIMIT ?", (IMPORT_ROWS,)).fetchall()
-    conn.close()
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        for i, (title, text, priority, owner, due) in enumerate(rows):
-            area, finding, rec = 1 + i % 8, 1 + (i // 8) // 10, 1 + (i // 8) % 10
-            writer.writerow([area, f"Focus area {area}", f"{area}.{finding}", title, f"{area}.{finding}.{rec}",
-                             text, priority, owner or "", due, "In Progress", "2026-06-30"])
-
-
 def machine() -> dict:
     model = ""
     try:
@@ -158,7 +136,10 @@ def main() -> int:
     args = parser.parse_args()
 
     script = reformctl_script()
-    store = synth.ensure_store()
+    # Built in a child process: a child's ru_maxrss starts from its parent's at fork, so the
+    # runner must stay small for the peak-memory figures to be the commands' own.
+    subprocess.run([sys.executable, str(HERE / "synth.py")], check=True, stdout=subprocess.DEVNULL)
+    store = synth.store_path()
     work = synth.CACHE / "run"
     if work.exists():
         shutil.rmtree(work)
@@ -192,7 +173,8 @@ def main() -> int:
             results.append({"operation": op.name, "skipped": reason})
             continue
         if op.baseline == "sqlite-utils" and not (work / "import.csv").exists():
-            write_import_csv(db, work / "import.csv")
+            subprocess.run([sys.executable, str(HERE / "synth.py"), "--import-csv", str(work / "import.csv")],
+                           check=True, stdout=subprocess.DEVNULL)
         times, base_times, cpus, base_cpus, peaks, failure = [], [], [], [], [], None
         for i in range(-1, args.repeat):  # i == -1: one warm-up of each, untimed
             argv = [a.replace("{import_site}", f"import-{i + 1}") for a in op.argv]

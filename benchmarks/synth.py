@@ -293,5 +293,35 @@ def ensure_store(verbose: bool = True) -> Path:
     return path
 
 
+IMPORT_ROWS = 50_000
+
+
+def write_import_csv(path: Path) -> None:
+    """50,000 tracker rows in the columns `report --format csv` writes and `import` reads:
+    5,000 findings over 8 focus areas, 10 recommendations each, text taken from the store."""
+    import csv
+    import sqlite3
+
+    conn = sqlite3.connect(ensure_store(verbose=False))
+    texts = conn.execute("SELECT f.title, r.text, r.priority, r.owner FROM recommendations r "
+                         "JOIN findings f ON f.id = r.finding_id LIMIT ?", (IMPORT_ROWS,)).fetchall()
+    conn.close()
+    header = ("focus_area", "focus_area_title", "finding", "finding_title", "recommendation",
+              "recommendation_text", "priority", "owner", "due", "status", "status_as_of")
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        for i, (_, text, priority, owner) in enumerate(texts):
+            finding, rec = divmod(i, 10)
+            area, number = 1 + finding % 8, 1 + finding // 8
+            title = texts[finding * 10][0]  # one title per finding, on each of its rows
+            writer.writerow([area, f"Focus area {area}", f"{area}.{number}", title, f"{area}.{number}.{rec + 1}",
+                             text, priority, owner or "", "2027-06-30", STATUSES[i % 4].replace("-", " ").title(),
+                             "2026-06-30"])
+
+
 if __name__ == "__main__":
-    print(ensure_store())
+    if sys.argv[1:2] == ["--import-csv"]:
+        write_import_csv(Path(sys.argv[2]))
+    else:
+        print(ensure_store())
