@@ -88,10 +88,19 @@ class Gen:
     def __init__(self, seed: int):
         self.rng = random.Random(seed)
         # A pool of sentences, combined into texts of realistic length at little cost.
+        # Words with the skewed frequencies of real prose (Zipf): the domain words above are
+        # the common ones, and 4,000 made-up words form the long tail, so that a full-text
+        # search meets doclists of realistic length rather than one word in every document.
+        vocabulary = list(WORDS) + [self._word() for _ in range(4_000)]
+        weights = [1 / (rank + 20) for rank in range(len(vocabulary))]
         self.sentences = []
-        for _ in range(3_000):
-            words = self.rng.choices(WORDS, k=self.rng.randint(8, 22))
+        for _ in range(6_000):
+            words = self.rng.choices(vocabulary, weights, k=self.rng.randint(8, 22))
             self.sentences.append(" ".join(words).capitalize() + ".")
+
+    def _word(self) -> str:
+        syllables = ("ca", "lo", "mer", "tin", "dra", "vel", "os", "ri", "pen", "sul", "ta", "gor", "ni", "bex")
+        return "".join(self.rng.choices(syllables, k=self.rng.randint(2, 4)))
 
     def id(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))

@@ -52,6 +52,7 @@ def demo_store(demo):
     ("show", "--site", "brightwater-demo"),  # the listings print plain columns, without Rich
     ("findings", "--site", "brightwater-demo"),
     ("engagements",),
+    ("search", "complaint", "--site", "brightwater-demo"),
 ], ids=lambda a: " ".join(a[:1] + a[3:]))
 def test_hot_commands_load_no_heavy_module(demo_store, args):
     heavy = loaded(*args) & set(HEAVY)
@@ -80,3 +81,14 @@ def test_the_command_map_names_where_every_command_lives():
         found.update({info.name or info.typer_instance.info.name: module for info in probe.registered_groups})
     assert found == COMMAND_MODULES
     assert set(found) == set(get_command(app).commands)
+
+
+def test_search_highlights_on_a_terminal_only(demo_store, monkeypatch):
+    from reformctl.cli.output import columns
+
+    rows = [["2.1", "Complaint \x02intake\x03 procedures"]]
+    assert "intake procedures" in columns(None, ["Ref", "Match"], rows, marks=("\x02", "\x03"))
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    shown = columns(None, ["Ref", "Match"], rows, marks=("\x02", "\x03"))
+    assert "\x1b[1;7mintake\x1b[0m procedures" in shown
+    assert "\x02" not in columns(None, ["Ref", "Match"], rows)  # without marks, controls are shown as U+FFFD

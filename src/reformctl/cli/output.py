@@ -63,10 +63,11 @@ def escape(text: Any) -> str:
 _CONTROLS = {code: "\ufffd" for code in (*range(0, 32), *range(127, 160))}
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, keep: str = "") -> str:
     text = "" if value is None else str(value)
     if not text.isprintable():
-        text = " ".join(text.split()).translate(_CONTROLS)
+        text = " ".join(text.split()).translate({k: v for k, v in _CONTROLS.items() if chr(k) not in keep}
+                                                 if keep else _CONTROLS)
     return text
 
 
@@ -82,40 +83,38 @@ def _width(text: str) -> int:
 def _wrap(text: str, width: int) -> list[str]:
     """TEXT in lines of at most WIDTH columns, broken at spaces (or hyphens, or anywhere, in long words).
 
-    Hand-written rather than textwrap, which takes ~25 ms for a few hundred rows.
-    Nested rows keep their leading indent on every line.
+    Hand-written rather than textwrap, which takes ~25 ms for a few hundred rows and
+    counts wide characters as one column. Nested rows keep their leading indent.
     """
     if _width(text) <= width:
         return [text]
     body = text.lstrip(" ")
     indent = text[: len(text) - len(body)]
-    width = max(1, width - len(indent))
-    if not text.isascii():  # by character: wide characters make counting by len() wrong
-        lines, line, used = [], [], 0
-        for char in body:
-            w = _width(char)
-            if used + w > width:
-                lines.append(indent + "".join(line))
-                line, used = [], 0
-            line.append(char)
-            used += w
-        return lines + [indent + "".join(line)]
-    lines, line = [], ""
+    width = max(2, width - len(indent))
+    lines, line, used = [], "", 0
     for word in body.split():
-        while len(word) > width:  # a word longer than the column: break at a hyphen if one fits
-            cut = word.rfind("-", 0, width) + 1 or width
+        size = _width(word)
+        while size > width:  # a word longer than the column: break at a hyphen if one fits, else anywhere
+            head, taken = "", 0
+            for char in word:
+                w = _width(char)
+                if taken + w > width:
+                    break
+                head, taken = head + char, taken + w
+            cut = head.rfind("-") + 1 or len(head)
             if line:
                 lines.append(line)
-                line = ""
+                line, used = "", 0
             lines.append(word[:cut])
             word = word[cut:]
+            size = _width(word)
         if not line:
-            line = word
-        elif len(line) + 1 + len(word) <= width:
-            line += " " + word
+            line, used = word, size
+        elif used + 1 + size <= width:
+            line, used = line + " " + word, used + 1 + size
         else:
             lines.append(line)
-            line = word
+            line, used = word, size
     if line:
         lines.append(line)
     return [indent + line for line in lines] or [indent]
@@ -133,7 +132,8 @@ def _terminal_width() -> int | None:
     return None
 
 
-def columns(title: str | None, headers: Iterable[str | tuple], rows: Iterable[Iterable[Any]]) -> str:
+def columns(title: str | None, headers: Iterable[str | tuple], rows: Iterable[Iterable[Any]],
+            marks: tuple[str, str] | None = None) -> str:
     """Rows as plain aligned columns, ready to print; headers as for table().
 
     The interactive listings (findings, show, engagements) use this rather than a
@@ -141,14 +141,21 @@ def columns(title: str | None, headers: Iterable[str | tuple], rows: Iterable[It
     about 100 ms, most of the budget of a command that should feel instant. On a
     terminal, columns marked WRAP share the width the others leave and wrap;
     piped, every row stays on one line. Data can never act as markup or as
-    terminal control codes here.
+    terminal control codes here. MARKS (start, end), two control characters put
+    around words to highlight, become reverse video on a terminal and vanish piped.
     """
+    start, end = marks or ("", "")
+    shown = ("\x1b[1;7m", "\x1b[0m") if marks and sys.stdout.isatty() else ("", "")
+
+    def visible(value: str) -> int:
+        return _width(value.replace(start, "").replace(end, "") if marks else value)
+
     spec = []
     for header in headers:
         parts = header if isinstance(header, tuple) else (header,)
         spec.append((parts[0], parts[1] if len(parts) > 1 else "left", len(parts) > 2 and parts[2] == WRAP))
-    cells = [[_cell(v) for v in row] for row in rows]
-    widths = [max([_width(name)] + [_width(row[i]) for row in cells]) for i, (name, _, _) in enumerate(spec)]
+    cells = [[_cell(v, start + end) for v in row] for row in rows]
+    widths = [max([_width(name)] + [visible(row[i]) for row in cells]) for i, (name, _, _) in enumerate(spec)]
     terminal = _terminal_width()
     wrapping = [i for i, (_, _, wrap) in enumerate(spec) if wrap]
     if terminal and wrapping and sum(widths) + 2 * (len(spec) - 1) > terminal:
@@ -164,7 +171,11 @@ def columns(title: str | None, headers: Iterable[str | tuple], rows: Iterable[It
     def line(values) -> str:
         parts = []
         for value, (width, right, _) in zip(values, layout):
-            pad = " " * (width - (len(value) if value.isascii() else _width(value)))
+            pad = " " * (width - (visible(value) if marks else len(value) if value.isascii() else _width(value)))
+            if marks:
+                if value.count(start) > value.count(end):  # a highlight cut by wrapping ends with its line
+                    value += end
+                value = value.replace(start, shown[0]).replace(end, shown[1])
             parts.append(pad + value if right else value + pad)
         return "  ".join(parts).rstrip()
 
