@@ -1,8 +1,6 @@
 """Killed at any moment (SIGKILL: no cleanup runs), a write leaves a sound store and is wholly there
-or wholly absent. 28 trials: loading a large engagement file, the demo loader, writing a report,
-and publishing a release.
-
-The import and merge commands of later issues get the same trials as they land.
+or wholly absent. 40 trials: loading a large engagement file, the demo loader, writing a report,
+publishing a release, importing a tracker spreadsheet and merging a colleague's store.
 """
 
 import os
@@ -169,3 +167,61 @@ def test_killed_publishes_record_a_whole_release_or_none(demo, tmp_path):
                 assert (folder / "manifest.json").exists() and len(list(folder.iterdir())) == 5
     assert killed >= 2
     assert window <= 1, "the rename-then-commit window was hit more often than chance allows"
+
+
+def tracker_csv(path: Path, findings: int = 150, recs: int = 4) -> int:
+    """A tracker spreadsheet of new findings and recommendations for focus areas 1-6; returns its rows."""
+    rows = ["focus_area,finding,finding_title,recommendation,recommendation_text,status,status_as_of"]
+    for f in range(findings):
+        area, number = 1 + f % 6, 1 + f // 6
+        for r in range(1, recs + 1):
+            rows.append(f'{area},{area}.{number},"Imported finding {f}",{area}.{number}.{r},'
+                        f'"Imported recommendation {f}.{r}",In Progress,2025-06-30')
+    path.write_text("\n".join(rows) + "\n")
+    return findings * recs
+
+
+def site_counts(db: Path, site: str) -> tuple[int, int, int]:
+    conn = sound(db)
+    try:
+        return counts(conn, site)
+    finally:
+        conn.close()
+
+
+def test_killed_imports_are_all_or_nothing(north_miami, tmp_path):
+    source = tmp_path / "tracker.csv"
+    tracker_csv(source)
+    base = tmp_path / "base.db"
+    shutil.copyfile(north_miami.db, base)
+    shutil.copyfile(base, tmp_path / "reference.db")
+    span = duration("--db", tmp_path / "reference.db", "import", "--site", "north-miami", source)
+    whole = site_counts(tmp_path / "reference.db", "north-miami")
+    killed = 0
+    for trial in range(6):
+        store = tmp_path / f"import-{trial}.db"
+        shutil.copyfile(base, store)
+        killed += kill_at_random(start("--db", store, "import", "--site", "north-miami", source), trial, 6, span)
+        assert site_counts(store, "north-miami") in ((0, 0, 0), whole)
+    assert killed >= 2
+
+
+def test_killed_merges_are_all_or_nothing(north_miami, tmp_path):
+    theirs = tmp_path / "theirs.db"
+    shutil.copyfile(north_miami.db, theirs)
+    source = tmp_path / "tracker.csv"
+    tracker_csv(source, findings=60)
+    north_miami.ok("--db", theirs, "import", "--site", "north-miami", source)  # a colleague's work
+    base = tmp_path / "base.db"
+    shutil.copyfile(north_miami.db, base)
+    shutil.copyfile(base, tmp_path / "reference.db")
+    span = duration("--db", tmp_path / "reference.db", "merge", "--site", "north-miami", theirs)
+    whole = site_counts(tmp_path / "reference.db", "north-miami")
+    assert whole[0] == 60
+    killed = 0
+    for trial in range(6):
+        store = tmp_path / f"merge-{trial}.db"
+        shutil.copyfile(base, store)
+        killed += kill_at_random(start("--db", store, "merge", "--site", "north-miami", theirs), trial, 6, span)
+        assert site_counts(store, "north-miami") in ((0, 0, 0), whole)
+    assert killed >= 2
