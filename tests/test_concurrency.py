@@ -13,6 +13,8 @@ PROCESSES = 4
 # would (opening and closing the store each time), and stops at the first failure.
 DRIVER = """
 import sys
+import reformctl.cli
+reformctl.cli.running = "log-finding"  # build only this command, as the console script does
 from reformctl.cli import app
 worker, count = sys.argv[1], int(sys.argv[2])
 for i in range(count):
