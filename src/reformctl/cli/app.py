@@ -50,13 +50,39 @@ def root(
     state.actor = as_
 
 
-def _register() -> None:
-    from reformctl.cli import (backups, engagements, exchange, field, findings, monitoring, releases, reports,
-                               review, search, sync)
+# The module that defines each command, so that a process running one command imports
+# only that module (each unused command module is a few ms of start-up). A command
+# missing here still works: the process then imports every module.
+# tests/test_lean_imports.py checks this against what the modules register.
+COMMAND_MODULES = {
+    "new-engagement": "engagements", "engagements": "engagements", "show": "engagements",
+    "where": "engagements", "demo": "engagements",
+    "log-finding": "findings", "findings": "findings", "recommend": "findings", "set-status": "findings",
+    "submit": "review", "review": "review", "edit": "review", "note": "review", "protect": "review",
+    "advance": "review", "reopen": "review", "configure": "review", "history": "review",
+    "activity": "field", "activities": "field", "cite": "field", "team": "field",
+    "status-history": "monitoring", "bulk-status": "monitoring", "schedule": "monitoring", "status": "monitoring",
+    "report": "reports",
+    "check": "releases", "publish": "releases", "releases": "releases", "verify": "releases", "diff": "releases",
+    "export": "exchange", "import": "exchange",
+    "merge": "sync", "conflicts": "sync", "resolve": "sync",
+    "search": "search",
+    "backup": "backups", "restore": "backups",
+}
 
-    for module in (engagements, findings, review, monitoring, field, reports, releases, exchange, sync, search,
-                   backups):
-        module.register(app)
+
+def _register() -> None:
+    from importlib import import_module
+
+    from reformctl import cli
+
+    modules = ("engagements", "findings", "review", "monitoring", "field", "reports", "releases", "exchange", "sync",
+               "search", "backups")
+    only = COMMAND_MODULES.get(cli.running or "")
+    for name in (only,) if only else modules:
+        import_module(f"reformctl.cli.{name}").register(app)
+    if only:  # the module's other commands need not be built either
+        app.registered_commands[:] = [c for c in app.registered_commands if c.name == cli.running]
 
 
 _register()

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import os
-import shlex
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from reformctl.cli import prompts
@@ -28,6 +25,11 @@ def read_text_file(path: Path) -> str:
 
 def edit_text(initial: str = "", hint: str = "") -> str:
     """Open $VISUAL/$EDITOR on a temporary file and return what was saved (comment lines dropped)."""
+    # Only --edit pays for these (tempfile alone is several ms of every command's start-up).
+    import shlex
+    import subprocess
+    import tempfile
+
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
     if not prompts.interactive():
         raise CliUsageError("--edit needs a terminal; use --body or --body-file instead")

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from enum import Enum
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.output import WRAP, ListFormat, WriteFormat, console, print_json, table
+from reformctl.cli.output import WRAP, ListFormat, WriteFormat, columns, print_json
 from reformctl.cli.prompts import interactive, require, require_list
 from reformctl.config import load_toml
 from reformctl.model.engagements import (
@@ -20,7 +20,6 @@ from reformctl.model.engagements import (
     list_engagements,
     spec_from_mapping,
 )
-from reformctl.model.loader import load_engagement
 from reformctl.model.vocab import PROGRAMS
 
 
@@ -72,6 +71,8 @@ def new_engagement(
     source = str(from_) if from_ is not None else "options"
     who = context.actor(ctx)
     if "findings" in data or "protected" in data:
+        from reformctl.model.loader import load_engagement  # only a whole-engagement file needs it
+
         result = load_engagement(context.store(ctx, create=True), data, source, who)
         engagement = result["engagement"]
     else:
@@ -118,9 +119,9 @@ def engagements(
     if not rows:
         typer.echo("No engagements yet. Create one with `reformctl new-engagement --from FILE.toml`.")
         return
-    console().print(table(None, ["Site", ("Agency", "left", WRAP), "Phase", ("Findings", "right"), ("Recs", "right")],
-                          [[r["site"], r["agency"] + (f" ({r['state']})" if r["state"] else ""), r["phase"],
-                            r["findings"], r["recommendations"]] for r in rows]))
+    sys.stdout.write(columns(None, ["Site", ("Agency", "left", WRAP), "Phase", ("Findings", "right"), ("Recs", "right")],
+                             [[r["site"], r["agency"] + (f" ({r['state']})" if r["state"] else ""), r["phase"],
+                               r["findings"], r["recommendations"]] for r in rows]))
 
 
 def show(
@@ -141,29 +142,25 @@ def show(
         return
     e = overview["engagement"]
     rule = "self-approval allowed" if e["self_approval"] else "four eyes"
-    out = console()
-    out.print(f"[bold]{_esc(e['agency'])}[/bold]  ({_esc(e['site'])})")
+    lines = [f"{e['agency']}  ({e['site']})"]
     facts = [("Program", PROGRAMS[e["program"]]), ("Location", ", ".join(p for p in (e["city"], e["state"]) if p)),
              ("Announced", e["announced"]), ("Phase", e["phase"]), ("Review", rule), ("Public page", e["public_url"]),
              ("As of", overview["as_of"])]
-    for label, value in facts:
-        if value:
-            out.print(f"  {label}: {_esc(value)}")
-    out.print(table("Phase history", ["When (UTC)", "Who", "Phase", ("Reason", "left", WRAP)],
-                    [[h["at"][:19].replace("T", " "), h["actor"], h["phase"], h["reason"] or ""] for h in overview["phase_history"]]))
-    out.print(table("Focus areas", [("No.", "right"), ("Title", "left", WRAP), ("Findings", "right"), ("Recommendations", "right")],
-                    [[a["number"], a["title"], a["findings"], a["recommendations"]] for a in overview["focus_areas"]]))
+    lines += [f"  {label}: {value}" for label, value in facts if value]
+    out = [line.rstrip() for line in columns(None, ["Facts"], [[line] for line in lines]).splitlines()[2:]]
+    out.append("")
+    out.append(columns("Phase history", ["When (UTC)", "Who", "Phase", ("Reason", "left", WRAP)],
+                       [[h["at"][:19].replace("T", " "), h["actor"], h["phase"], h["reason"] or ""]
+                        for h in overview["phase_history"]]))
+    out.append(columns("Focus areas", [("No.", "right"), ("Title", "left", WRAP), ("Findings", "right"),
+                                       ("Recommendations", "right")],
+                       [[a["number"], a["title"], a["findings"], a["recommendations"]] for a in overview["focus_areas"]]))
     summary = overview["status_summary"]
     total = sum(row["count"] for row in summary)
     rows = [[row["label"], row["count"], f"{row['percent']}%"] for row in summary]
     rows.append(["Total", total, "100%" if total else "0%"])
-    out.print(table("Status of recommendations", ["Status", ("Count", "right"), ("Percent", "right")], rows))
-
-
-def _esc(value) -> str:
-    from reformctl.cli.output import escape
-
-    return escape(value)
+    out.append(columns("Status of recommendations", ["Status", ("Count", "right"), ("Percent", "right")], rows))
+    sys.stdout.write("\n".join(out))
 
 
 def where(ctx: typer.Context) -> None:
@@ -184,6 +181,10 @@ def demo(
 
     Example: reformctl --db demo.db demo && reformctl --db demo.db report --site brightwater-demo
     """
+    from importlib import resources
+
+    from reformctl.model.loader import load_engagement
+
     source = resources.files("reformctl.demo").joinpath("brightwater.toml")
     with resources.as_file(source) as path:
         data = load_toml(path)

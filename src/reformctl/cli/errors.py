@@ -17,13 +17,18 @@ from reformctl.errors import ReformError
 from reformctl.store.db import explain_sqlite_error
 
 
+def one_line(message: str) -> str:
+    """Click lists choices on several lines ("Choose from:\n\tcomplete,\n..."); an error is one line."""
+    return " ".join(str(message).split())
+
+
 class CliError(click_exceptions.ClickException):
     """A domain error at the CLI edge: 'error: ...' on stderr, exit 1."""
 
     exit_code = 1
 
     def show(self, file=None) -> None:
-        print(f"error: {self.message}", file=file or sys.stderr)
+        print(f"error: {one_line(self.message)}", file=file or sys.stderr)
 
 
 class CliUsageError(click_exceptions.UsageError):
@@ -31,7 +36,7 @@ class CliUsageError(click_exceptions.UsageError):
 
     def show(self, file=None) -> None:
         command = self.ctx.command_path if self.ctx else "reformctl"
-        print(f"error: {self.message} (see `{command} --help`)", file=file or sys.stderr)
+        print(f"error: {one_line(self.message)} (see `{command} --help`)", file=file or sys.stderr)
 
 
 def _translate(exc: BaseException) -> click_exceptions.ClickException | None:
@@ -51,6 +56,14 @@ def _translate(exc: BaseException) -> click_exceptions.ClickException | None:
     return None
 
 
+def _refuse_undecodable(args) -> None:
+    """Bytes that are not UTF-8 reach argv as lone surrogates, which SQLite cannot store."""
+    for position, arg in enumerate(args or [], start=1):
+        if isinstance(arg, str) and any(0xD800 <= ord(c) <= 0xDFFF for c in arg):
+            raise CliError(f"argument {position} ({ascii(arg[:40])}) is not valid UTF-8 text; "
+                           "check the terminal's encoding")
+
+
 class ReformGroup(TyperGroup):
     """The root group: commands in the order they were registered, errors turned into one line."""
 
@@ -58,6 +71,8 @@ class ReformGroup(TyperGroup):
         return list(self.commands)
 
     def make_context(self, info_name, args, parent=None, **extra):
+        if parent is None:
+            _refuse_undecodable(args)
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
         except click_exceptions.ClickException as exc:

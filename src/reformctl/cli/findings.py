@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -10,7 +11,7 @@ import typer
 
 from reformctl.cli import context
 from reformctl.cli.editing import one_body
-from reformctl.cli.output import WRAP, ListFormat, WriteFormat, console, print_json, table
+from reformctl.cli.output import WRAP, ListFormat, WriteFormat, columns, print_json
 from reformctl.model.engagements import get_engagement
 from reformctl.model.vocab import METHODS, PARTIALLY_COMPLETE_MEANING, REASONS, STATUSES
 
@@ -102,7 +103,8 @@ def findings(
         lines.append([f["number"], f["title"], flags, ", ".join(f["methods"]), ""])
         for r in f["recommendations"]:
             lines.append(["  " + r["number"], "  " + r["text"], r["review"], r["owner"] or "", r["status_label"]])
-    console().print(table(None, ["No.", ("Finding / recommendation", "left", WRAP), "State", ("Methods / owner", "left", WRAP), "Status"], lines))
+    sys.stdout.write(columns(None, ["No.", ("Finding / recommendation", "left", WRAP), "State",
+                                    ("Methods / owner", "left", WRAP), "Status"], lines))
 
 
 def recommend(

@@ -57,3 +57,135 @@ def escape(text: Any) -> str:
     from rich.markup import escape as rich_escape
 
     return rich_escape("" if text is None else str(text))
+
+
+# C0 and C1 control characters and DEL, which could drive the terminal, shown as U+FFFD.
+_CONTROLS = {code: "\ufffd" for code in (*range(0, 32), *range(127, 160))}
+
+
+def _cell(value: Any, keep: str = "") -> str:
+    text = "" if value is None else str(value)
+    if not text.isprintable():
+        text = " ".join(text.split()).translate({k: v for k, v in _CONTROLS.items() if chr(k) not in keep}
+                                                 if keep else _CONTROLS)
+    return text
+
+
+def _width(text: str) -> int:
+    """Columns TEXT takes on a terminal: wide East Asian characters take two, combining marks none."""
+    if text.isascii():
+        return len(text)
+    import unicodedata
+
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """TEXT in lines of at most WIDTH columns, broken at spaces (or hyphens, or anywhere, in long words).
+
+    Hand-written rather than textwrap, which takes ~25 ms for a few hundred rows and
+    counts wide characters as one column. Nested rows keep their leading indent.
+    """
+    if _width(text) <= width:
+        return [text]
+    body = text.lstrip(" ")
+    indent = text[: len(text) - len(body)]
+    width = max(2, width - len(indent))
+    lines, line, used = [], "", 0
+    for word in body.split():
+        size = _width(word)
+        while size > width:  # a word longer than the column: break at a hyphen if one fits, else anywhere
+            head, taken = "", 0
+            for char in word:
+                w = _width(char)
+                if taken + w > width:
+                    break
+                head, taken = head + char, taken + w
+            cut = head.rfind("-") + 1 or len(head)
+            if line:
+                lines.append(line)
+                line, used = "", 0
+            lines.append(word[:cut])
+            word = word[cut:]
+            size = _width(word)
+        if not line:
+            line, used = word, size
+        elif used + 1 + size <= width:
+            line, used = line + " " + word, used + 1 + size
+        else:
+            lines.append(line)
+            line, used = word, size
+    if line:
+        lines.append(line)
+    return [indent + line for line in lines] or [indent]
+
+
+def _terminal_width() -> int | None:
+    """The width to fit: $COLUMNS, else the terminal's; None (no limit) when piped."""
+    import os
+    import shutil
+
+    if os.environ.get("COLUMNS", "").isdigit():
+        return int(os.environ["COLUMNS"])
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
+
+
+def columns(title: str | None, headers: Iterable[str | tuple], rows: Iterable[Iterable[Any]],
+            marks: tuple[str, str] | None = None) -> str:
+    """Rows as plain aligned columns, ready to print; headers as for table().
+
+    The interactive listings (findings, show, engagements) use this rather than a
+    Rich table: importing Rich and drawing a table of a few hundred rows costs
+    about 100 ms, most of the budget of a command that should feel instant. On a
+    terminal, columns marked WRAP share the width the others leave and wrap;
+    piped, every row stays on one line. Data can never act as markup or as
+    terminal control codes here. MARKS (start, end), two control characters put
+    around words to highlight, become reverse video on a terminal and vanish piped.
+    """
+    start, end = marks or ("", "")
+    shown = ("\x1b[1;7m", "\x1b[0m") if marks and sys.stdout.isatty() else ("", "")
+
+    def visible(value: str) -> int:
+        return _width(value.replace(start, "").replace(end, "") if marks else value)
+
+    spec = []
+    for header in headers:
+        parts = header if isinstance(header, tuple) else (header,)
+        spec.append((parts[0], parts[1] if len(parts) > 1 else "left", len(parts) > 2 and parts[2] == WRAP))
+    cells = [[_cell(v, start + end) for v in row] for row in rows]
+    widths = [max([_width(name)] + [visible(row[i]) for row in cells]) for i, (name, _, _) in enumerate(spec)]
+    terminal = _terminal_width()
+    wrapping = [i for i, (_, _, wrap) in enumerate(spec) if wrap]
+    if terminal and wrapping and sum(widths) + 2 * (len(spec) - 1) > terminal:
+        room = terminal - sum(w for i, w in enumerate(widths) if i not in wrapping) - 2 * (len(spec) - 1)
+        # Share the room equally, giving what a narrow column does not need to the others.
+        for n, i in enumerate(sorted(wrapping, key=lambda i: widths[i])):
+            share = max(12, room // (len(wrapping) - n))
+            widths[i] = min(widths[i], share)
+            room -= widths[i]
+
+    layout = [(width, justify == "right", wrap) for width, (_, justify, wrap) in zip(widths, spec)]
+
+    def line(values) -> str:
+        parts = []
+        for value, (width, right, _) in zip(values, layout):
+            pad = " " * (width - (visible(value) if marks else len(value) if value.isascii() else _width(value)))
+            if marks:
+                if value.count(start) > value.count(end):  # a highlight cut by wrapping ends with its line
+                    value += end
+                value = value.replace(start, shown[0]).replace(end, shown[1])
+            parts.append(pad + value if right else value + pad)
+        return "  ".join(parts).rstrip()
+
+    out = [title] if title else []
+    for values in [[name for name, _, _ in spec], ["-" * w for w in widths], *cells]:
+        wrapped = [_wrap(value, width) if wrap else [value] for value, (width, _, wrap) in zip(values, layout)]
+        height = max(len(w) for w in wrapped)
+        if height == 1:
+            out.append(line([w[0] for w in wrapped]))
+            continue
+        for k in range(height):
+            out.append(line([w[k] if k < len(w) else "" for w in wrapped]))
+    return "\n".join(out) + "\n"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -35,6 +34,8 @@ BINARY_FORMATS = (ReportFormat.pdf, ReportFormat.xlsx)
 
 def write_atomically(path: Path, content: str | bytes) -> None:
     """Write via a temporary file and rename, so a reader never sees half a report."""
+    import tempfile  # only when writing a file: it is several ms of start-up
+
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise CliError(f"cannot write {path}: folder {folder} does not exist")

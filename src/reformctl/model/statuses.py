@@ -8,7 +8,6 @@ from reformctl.errors import Invalid
 from reformctl.model.events import record_event
 from reformctl.model.guards import require_open
 from reformctl.model.ids import new_id
-from reformctl.model.recommendations import resolve_recommendation
 from reformctl.model.text import clean_body
 from reformctl.model.vocab import REASON_STATUSES, REASONS, STATUSES, choices
 from reformctl.store import Store
@@ -35,6 +34,9 @@ def set_status(
     evidence: str | None = None,
 ) -> dict:
     """Record a recommendation's status as of a date (default today)."""
+    # Here, not at the top: listings use status_at() and should not load the recommendation model.
+    from reformctl.model.recommendations import resolve_recommendation
+
     require_open(engagement)
     if status not in STATUSES:
         raise Invalid(f"status {status!r} is unknown; choose one of {choices(STATUSES)}")
@@ -80,6 +82,8 @@ def check_reason(status: str, reason: str | None) -> str | None:
 
 def status_history(store: Store, engagement: dict, ref: str) -> dict:
     """A recommendation's whole status timeline, oldest first (the team's view: notes and evidence)."""
+    from reformctl.model.recommendations import resolve_recommendation
+
     rec = resolve_recommendation(store, engagement, ref)
     updates = store.rows(
         """SELECT status, as_of, note, reason, evidence, recorded_at, recorded_by FROM status_updates

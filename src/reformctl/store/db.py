@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,6 +12,18 @@ from reformctl.errors import StoreError
 from reformctl.store.schema_version import SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_VAR = "REFORMCTL_BUSY_TIMEOUT_MS"
+
+
+def busy_timeout_ms() -> int:
+    """How long to wait for another process's write lock: REFORMCTL_BUSY_TIMEOUT_MS, else 10 s."""
+    value = os.environ.get(BUSY_TIMEOUT_VAR, "").strip()
+    if not value:
+        return BUSY_TIMEOUT_MS
+    try:
+        return max(0, int(value))
+    except ValueError:
+        raise StoreError(f"{BUSY_TIMEOUT_VAR}={value!r} is not a number of milliseconds, e.g. 5000") from None
 
 
 def explain_sqlite_error(exc: sqlite3.Error, path: Path | str) -> StoreError:
@@ -87,9 +100,10 @@ class Store:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    timeout = busy_timeout_ms()
+    conn = sqlite3.connect(str(path), timeout=timeout / 1000, isolation_level=None)
     conn.row_factory = sqlite3.Row
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute(f"PRAGMA busy_timeout = {timeout}")
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
 

@@ -1,0 +1,94 @@
+"""Hot commands load only what they use: start-up is most of what an interactive command costs."""
+
+import json
+import subprocess
+import sys
+
+import importlib
+
+import pytest
+import typer
+from typer.main import get_command
+
+from reformctl.cli import app
+from reformctl.cli.app import COMMAND_MODULES
+
+HEAVY = ("jinja2", "weasyprint", "openpyxl", "sqlite_utils", "rich")
+
+# Runs the app in-process as the console script would, then reports every module loaded.
+PROBE = """
+import json, sys
+from reformctl.cli import main
+sys.argv = ["reformctl", *json.loads(sys.argv[1])]
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+else:
+    code = 0
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stderr)
+"""
+
+
+def loaded(*args: str, full: bool = False) -> set[str]:
+    result = subprocess.run([sys.executable, "-c", PROBE, json.dumps(list(args))],
+                            capture_output=True, text=True, timeout=60)
+    report = json.loads(result.stderr.strip().splitlines()[-1])
+    assert report["code"] in (0, None), result.stderr
+    return set(report["modules"]) if full else {name.split(".")[0] for name in report["modules"]}
+
+
+@pytest.fixture
+def demo_store(demo):
+    return demo
+
+
+@pytest.mark.parametrize("args", [
+    ("log-finding", "--site", "brightwater-demo", "--focus-area", "1", "--title", "Lean"),
+    ("recommend", "--site", "brightwater-demo", "--finding", "1.1", "--text", "Lean."),
+    ("set-status", "--site", "brightwater-demo", "1.1.1", "in-progress"),
+    ("show", "--site", "brightwater-demo", "--format", "json"),
+    ("findings", "--site", "brightwater-demo", "--format", "json"),
+    ("show", "--site", "brightwater-demo"),  # the listings print plain columns, without Rich
+    ("findings", "--site", "brightwater-demo"),
+    ("engagements",),
+    ("search", "complaint", "--site", "brightwater-demo"),
+], ids=lambda a: " ".join(a[:1] + a[3:]))
+def test_hot_commands_load_no_heavy_module(demo_store, args):
+    heavy = loaded(*args) & set(HEAVY)
+    assert not heavy, f"{args[0]} imported {sorted(heavy)}"
+
+
+def test_json_reports_need_no_template_engine(demo_store):
+    modules = loaded("report", "--site", "brightwater-demo", "--format", "json")
+    assert not modules & {"jinja2", "weasyprint", "openpyxl", "sqlite_utils"}
+
+
+def test_one_command_imports_only_its_own_command_module(demo_store):
+    modules = loaded("log-finding", "--site", "brightwater-demo", "--focus-area", "1", "--title", "Lean",
+                     full=True)
+    command_modules = {m.split(".")[2] for m in modules if m.startswith("reformctl.cli.") and m.count(".") == 2}
+    assert command_modules & set(COMMAND_MODULES.values()) == {"findings"}, sorted(command_modules)
+
+
+def test_the_command_map_names_where_every_command_lives():
+    """app.COMMAND_MODULES must list every command: add a new command there with its module."""
+    found = {}
+    for module in sorted(set(COMMAND_MODULES.values())):
+        probe = typer.Typer()
+        importlib.import_module(f"reformctl.cli.{module}").register(probe)
+        found.update({info.name: module for info in probe.registered_commands})
+        found.update({info.name or info.typer_instance.info.name: module for info in probe.registered_groups})
+    assert found == COMMAND_MODULES
+    assert set(found) == set(get_command(app).commands)
+
+
+def test_search_highlights_on_a_terminal_only(demo_store, monkeypatch):
+    from reformctl.cli.output import columns
+
+    rows = [["2.1", "Complaint \x02intake\x03 procedures"]]
+    assert "intake procedures" in columns(None, ["Ref", "Match"], rows, marks=("\x02", "\x03"))
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    shown = columns(None, ["Ref", "Match"], rows, marks=("\x02", "\x03"))
+    assert "\x1b[1;7mintake\x1b[0m procedures" in shown
+    assert "\x02" not in columns(None, ["Ref", "Match"], rows)  # without marks, controls are shown as U+FFFD
