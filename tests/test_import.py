@@ -295,3 +295,28 @@ def test_a_plain_workbook_with_more_sheets_reads_its_first(demo, tmp_path):
     book.save(path)
     done = demo.json("import", "--site", SITE, path)
     assert (done["rows"], done["status_updates"]) == (1, 1)
+
+
+def test_the_readme_lists_every_tracker_label():
+    from pathlib import Path
+
+    from reformctl.model.tracker_layout import COLUMNS
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("**The XLSX tracker reads back in.**")[1].split("\n## ")[0]
+    for label, column in COLUMNS:
+        assert f"`{label}`" in section and f"`{column}`" in section, label
+
+
+def test_a_tracker_with_a_withdrawn_recommendation_reads_back_in(demo, tmp_path):
+    demo.ok("publish", "--site", SITE, "--output", tmp_path / "r1")
+    demo.ok("--as", "R", "review", "--site", SITE, "1.1.2", "--decision", "withdraw", "--comment", "Merged")
+    csv_tracker = tmp_path / "tracker.csv"
+    csv_tracker.write_text(demo.ok("report", "--site", SITE, "--format", "csv"), encoding="utf-8")
+    for tracker in (csv_tracker, xlsx_tracker(demo, tmp_path / "tracker.xlsx")):
+        done = demo.json("import", "--site", SITE, tracker)
+        assert (done["rows"], done["status_updates"], done["unchanged"]) == (38, 0, 38), tracker
+    # Elsewhere the number is not withdrawn, and an import cannot withdraw it.
+    areas = [a["title"] for a in demo.json("show", "--site", SITE)["focus_areas"]]
+    demo.ok("new-engagement", "--site", "copy", "--agency", "Copy PD", *[x for t in areas for x in ("--focus-area", t)])
+    refused(demo, "import", "--site", "copy", csv_tracker, says=["row 3, column status: 1.1.2 is not withdrawn in copy"])

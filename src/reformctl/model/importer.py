@@ -114,6 +114,11 @@ def _priority(value: str) -> str:
     return value.lower()
 
 
+def _placer(sheet: str | None) -> Callable[[int], int | tuple[str, int]]:
+    """A row's place in the file: its number, or (sheet, number) when a workbook is read sheet by sheet."""
+    return (lambda n: n) if sheet is None else (lambda n: (sheet, n))
+
+
 def _columns(errs: _Rows, sheet: Sheet, place) -> dict[str, int]:
     """The sheet's columns by position; unknown, repeated and missing columns are errors on its header row."""
     errs.labels[sheet.name] = sheet.labels
@@ -149,8 +154,10 @@ def plan_import(
         if approved_by == actor and not engagement["self_approval"]:
             raise Invalid(f"{actor} is importing these records and cannot also approve them (four eyes); "
                           "name another reviewer with --approved-by, or import them as drafts")
-    places = {sheet.name: (lambda n, name=sheet.name: (name, n) if name is not None else n) for sheet in sheets}
-    tables = [(sheet, places[sheet.name], _columns(errs, sheet, places[sheet.name])) for sheet in sheets]
+    tables = []
+    for sheet in sheets:
+        place = _placer(sheet.name)
+        tables.append((sheet, place, _columns(errs, sheet, place)))
     if errs.errors:
         raise RowErrors(source, errs.errors)
     if not any(sheet.rows for sheet in sheets):
@@ -210,6 +217,16 @@ def plan_import(
                 else:
                     rec_rows[rkey] = number
                     row["rec"] = rkey
+        if get.get("status", "").lower() == "withdrawn" and get.get("recommendation"):
+            # The trackers mark a published record withdrawn since so; reading one back changes nothing.
+            rkey = row.get("rec")
+            if rkey in recs and "withdrawn" in (recs[rkey]["review"], findings[fkey]["review"]):
+                get["status"] = ""
+            elif rkey is not None:
+                errs.add(number, "status", f"{get['recommendation']} is not withdrawn in {engagement['site']}, and "
+                                           "an import cannot withdraw it; withdraw it with `reformctl review "
+                                           "--decision withdraw`, or give its status")
+                get["status"] = ""
         if get.get("status"):
             row["status"] = errs.check(number, "status", _status, get["status"])
             if not get.get("recommendation"):
