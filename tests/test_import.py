@@ -208,3 +208,115 @@ def test_malformed_xlsx(demo, tmp_path):
     refused(demo, "import", "--site", SITE, path, says=[
         "row 2, column status_as_of:", "row 3, column finding: focus area 7 does not exist",
         "row 4, column recommendation: 1.1.1 repeats row 2"])
+
+
+def xlsx_tracker(demo, path):
+    demo.ok("report", "--site", SITE, "--format", "xlsx", "--output", path)
+    return path
+
+
+def test_the_xlsx_tracker_reads_back_in(demo, tmp_path):
+    tracker = xlsx_tracker(demo, tmp_path / "tracker.xlsx")
+    # Into the same store: the Summary sheet skipped, every focus-area sheet read, nothing changed.
+    again = demo.json("import", "--site", SITE, tracker)
+    assert again == {"dry_run": False, "rows": 38, "findings": 0, "recommendations": 0, "status_updates": 0,
+                     "unchanged": 38}
+    # Into a fresh engagement with the same focus areas: the same public record.
+    areas = [a["title"] for a in demo.json("show", "--site", SITE)["focus_areas"]]
+    demo.ok("new-engagement", "--site", "copy", "--agency", "Copy PD", *[x for t in areas for x in ("--focus-area", t)])
+    done = demo.json("import", "--site", "copy", tracker, "--approved-by", "Rita Reviewer")
+    assert (done["rows"], done["recommendations"]) == (38, 38)
+    original = json.loads(demo.ok("report", "--site", SITE, "--format", "json"))
+    copied = json.loads(demo.ok("report", "--site", "copy", "--format", "json"))
+    strip = lambda r: [(f["number"], f["title"], [(x["number"], x["text"], x["status"], x["status_as_of"], x["owner"],
+                                                   x["priority"], x["due"], x.get("reason")) for x in f["recommendations"]])
+                       for a in r["focus_areas"] for f in a["findings"]]
+    assert strip(copied) == strip(original)
+    assert copied["status_summary"] == original["status_summary"]
+
+
+def test_xlsx_tracker_cells_as_a_spreadsheet_leaves_them(demo, tmp_path):
+    """A date typed as a date reads as its ISO form; a number kept as text stays text."""
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    path = xlsx_tracker(demo, tmp_path / "tracker.xlsx")
+    book = load_workbook(path)
+    sheet = book.worksheets[1]
+    header = [c.value for c in sheet[1]]
+    status, as_of, finding = header.index("Status") + 1, header.index("As of") + 1, header.index("Finding") + 1
+    assert sheet.cell(2, header.index("Recommendation") + 1).value == "1.1.1"
+    sheet.cell(2, status).value = "Complete"
+    sheet.cell(2, as_of).value = dt.datetime(2026, 11, 20)
+    sheet.cell(2, finding).value = 1.1  # Excel's guess at "1.1"
+    book.save(path)
+    done = demo.json("import", "--site", SITE, path)
+    assert (done["status_updates"], done["unchanged"]) == (1, 37)
+    rec = demo.json("findings", "--site", SITE)[0]["recommendations"][0]
+    assert (rec["number"], rec["status"], rec["status_as_of"]) == ("1.1.1", "complete", "2026-11-20")
+
+
+def test_malformed_xlsx_tracker(demo, tmp_path):
+    from openpyxl import load_workbook
+
+    path = xlsx_tracker(demo, tmp_path / "tracker.xlsx")
+    book = load_workbook(path)
+    sheet = book.worksheets[2]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(3, header.index("As of") + 1).value = "the 31st of Smarch"
+    sheet.cell(1, 12).value = "Colour"
+    book.save(path)
+    name = sheet.title
+    refused(demo, "import", "--site", SITE, path, says=[f"{path}, sheet {name}, row 1, column Colour: unknown column"])
+    book.worksheets[2].cell(1, 12).value = None
+    book.save(path)
+    lines = refused(demo, "import", "--site", SITE, path,
+                    says=[f"{path}, sheet {name}, row 3, column As of: status_as_of"])
+    assert len(lines) == 1 and lines[0].endswith("nothing was imported")
+    # A focus area's number that disagrees with its finding is named on its sheet too.
+    book.worksheets[2].cell(3, header.index("As of") + 1).value = "2026-11-01"
+    book.worksheets[1].cell(2, 1).value = "3. Somewhere else"
+    book.save(path)
+    book.worksheets[1].cell(3, 2).value = "1.77"
+    book.save(path)
+    refused(demo, "import", "--site", SITE, path, says=[f"sheet {book.worksheets[1].title}, row 2, column Focus area:",
+                                                        f"sheet {book.worksheets[1].title}, row 3, column Recommendation:"])
+
+
+def test_a_plain_workbook_with_more_sheets_reads_its_first(demo, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(HEADER)
+    book.active.append([1, "1.1", None, "1.1.1", None, None, None, None, "Complete", "2026-11-01"])
+    book.create_sheet("Scratch").append(["anything", "at all"])
+    path = tmp_path / "plain.xlsx"
+    book.save(path)
+    done = demo.json("import", "--site", SITE, path)
+    assert (done["rows"], done["status_updates"]) == (1, 1)
+
+
+def test_the_readme_lists_every_tracker_label():
+    from pathlib import Path
+
+    from reformctl.model.tracker_layout import COLUMNS
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("**The XLSX tracker reads back in.**")[1].split("\n## ")[0]
+    for label, column in COLUMNS:
+        assert f"`{label}`" in section and f"`{column}`" in section, label
+
+
+def test_a_tracker_with_a_withdrawn_recommendation_reads_back_in(demo, tmp_path):
+    demo.ok("publish", "--site", SITE, "--output", tmp_path / "r1")
+    demo.ok("--as", "R", "review", "--site", SITE, "1.1.2", "--decision", "withdraw", "--comment", "Merged")
+    csv_tracker = tmp_path / "tracker.csv"
+    csv_tracker.write_text(demo.ok("report", "--site", SITE, "--format", "csv"), encoding="utf-8")
+    for tracker in (csv_tracker, xlsx_tracker(demo, tmp_path / "tracker.xlsx")):
+        done = demo.json("import", "--site", SITE, tracker)
+        assert (done["rows"], done["status_updates"], done["unchanged"]) == (38, 0, 38), tracker
+    # Elsewhere the number is not withdrawn, and an import cannot withdraw it.
+    areas = [a["title"] for a in demo.json("show", "--site", SITE)["focus_areas"]]
+    demo.ok("new-engagement", "--site", "copy", "--agency", "Copy PD", *[x for t in areas for x in ("--focus-area", t)])
+    refused(demo, "import", "--site", "copy", csv_tracker, says=["row 3, column status: 1.1.2 is not withdrawn in copy"])

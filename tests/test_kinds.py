@@ -151,11 +151,11 @@ def test_xlsx_tracker_reads_back(demo, isolated):
     sheet = book.worksheets[1]
     header = [c.value for c in sheet[1]]
     assert header == ["Focus area", "Finding", "Finding text", "Recommendation", "Recommendation text",
-                      "Priority", "Owner", "Status", "As of", "Reason"]
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:J")
+                      "Priority", "Owner", "Due", "Status", "As of", "Reason"]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:K")
     rows = [[c.value for c in row] for ws in book.worksheets[1:] for row in ws.iter_rows(min_row=2)]
     assert len(rows) == 38
-    assert rows[2][3] == "1.1.3" and rows[2][7] == "Partially Complete" and rows[2][9] == "Subject to collective bargaining"
+    assert rows[2][3] == "1.1.3" and rows[2][8] == "Partially Complete" and rows[2][10] == "Subject to collective bargaining"
     with zipfile.ZipFile(target) as archive:  # fixed timestamps: the same report, the same bytes
         assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 

@@ -24,17 +24,19 @@ class StoreError(ReformError):
 class RowErrors(Invalid):
     """Several problems in an input file, each at a row and column; nothing was written."""
 
-    def __init__(self, source: str, errors: list[tuple[int | None, str | None, str]]):
+    def __init__(self, source: str, errors: list[tuple[int | tuple[str, int] | None, str | None, str]]):
         self.source = source
         self.errors = errors
         first = errors[0] if errors else (None, None, "no errors")
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         super().__init__(f"{self.where(first)}{first[2]}{more}; nothing was imported")
 
-    def where(self, error: tuple[int | None, str | None, str]) -> str:
+    def where(self, error: tuple[int | tuple[str, int] | None, str | None, str]) -> str:
         row, column, _ = error
         parts = [self.source]
-        if row is not None:
+        if isinstance(row, tuple):  # (sheet, row) in a workbook read sheet by sheet
+            parts += [f"sheet {row[0]}", f"row {row[1]}"]
+        elif row is not None:
             parts.append(f"row {row}")
         if column:
             parts.append(f"column {column}")

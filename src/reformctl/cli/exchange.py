@@ -96,18 +96,19 @@ def import_(
         raise CliUsageError("importing a spreadsheet needs --site SLUG")
     from reformctl.model.engagements import get_engagement
     from reformctl.model.importer import apply_plan, plan_import
-    from reformctl.model.sheets import read_sheet
+    from reformctl.model.sheets import read_sheets
 
-    header, rows = _rows_or_exit(lambda: read_sheet(file))
+    sheets = _rows_or_exit(lambda: read_sheets(file))
+    rows = sum(len(sheet.rows) for sheet in sheets)
     store = context.store(ctx)
     engagement = get_engagement(store, site)
-    with _progress(len(rows)) as advance:
+    with _progress(rows) as advance:
         def run():
             if dry_run:
-                return plan_import(store, engagement, header, rows, context.actor(ctx), str(file), advance,
+                return plan_import(store, engagement, sheets, context.actor(ctx), str(file), advance,
                                    approved_by)
             with store.write():  # checked and written under one lock: no one can take a number in between
-                plan = plan_import(store, engagement, header, rows, context.actor(ctx), str(file), advance,
+                plan = plan_import(store, engagement, sheets, context.actor(ctx), str(file), advance,
                                    approved_by)
                 if advance is not None:
                     advance.writing()
@@ -117,11 +118,11 @@ def import_(
         plan = _rows_or_exit(run)
     counts = plan.counts()
     if fmt is WriteFormat.json:
-        print_json({"dry_run": dry_run, "rows": len(rows), **counts})
+        print_json({"dry_run": dry_run, "rows": rows, **counts})
         return
     verb = "Would import" if dry_run else "Imported"
     typer.echo(f"{verb} {counts['findings']} findings, {counts['recommendations']} recommendations and "
-               f"{counts['status_updates']} status updates from {len(rows)} rows of {file} "
+               f"{counts['status_updates']} status updates from {rows} rows of {file} "
                f"({counts['unchanged']} rows unchanged)")
 
 

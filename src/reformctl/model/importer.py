@@ -5,12 +5,15 @@ queries, never one per row); only when no row has an error is anything written,
 all in one transaction with executemany. Existing records are matched by number
 and never rewritten: a row for an existing recommendation adds a status update
 when its status or date differs from the current one, and nothing otherwise, so
-the tracker export (`reformctl report --format csv`) reads back in.
+the tracker exports (`reformctl report --format csv` or `--format xlsx`) read back in.
+A workbook may hold several sheets (the XLSX tracker has one a focus area): each has its
+own header, and an error names the sheet as well as the row.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -19,13 +22,14 @@ from reformctl.errors import Invalid, RowErrors
 from reformctl.model.guards import require_findings_allowed
 from reformctl.model.ids import new_id
 from reformctl.model.refs import parse_finding_ref, parse_rec_ref, finding_ref
+from reformctl.model.sheets import Sheet
 from reformctl.model.statuses import check_reason, status_at
 from reformctl.model.text import clean_body, clean_optional, clean_title
 from reformctl.model.vocab import PRIORITIES, REASONS, STATUSES, choices
 from reformctl.store import Store
 
 COLUMNS = {
-    "focus_area": "focus area number; checked against the finding number",
+    "focus_area": "focus area number (or 'N. Title', as the XLSX tracker writes it); checked against the finding number",
     "focus_area_title": "ignored (the tracker export carries it for readers)",
     "finding": "finding number, e.g. 2.1 (required)",
     "finding_title": "title of a new finding (required when the finding is new)",
@@ -48,6 +52,7 @@ COLUMNS = {
 REQUIRED = ("finding",)
 _LABELS = {label.lower(): key for key, label in STATUSES.items()} | {key: key for key in STATUSES}
 ROW_CHUNK = 500  # progress is reported this often
+_AREA = re.compile(r"(\d+)(?:\.\s.*)?", re.S)  # "2", or "2. Title" as the XLSX tracker writes it
 
 
 @dataclass
@@ -66,12 +71,19 @@ class Plan:
 
 
 class _Rows:
-    """Collects errors by row and column while a row is checked."""
+    """Collects errors by row and column while a row is checked.
+
+    A row is its number, or (sheet, number) in a workbook read sheet by sheet; a column is
+    named as its sheet's header wrote it, so that the user can find the cell.
+    """
 
     def __init__(self):
-        self.errors: list[tuple[int | None, str | None, str]] = []
+        self.errors: list[tuple[int | tuple[str, int] | None, str | None, str]] = []
+        self.labels: dict[str | None, dict[str, str]] = {}
 
-    def add(self, row: int | None, column: str | None, message: str) -> None:
+    def add(self, row: int | tuple[str, int] | None, column: str | None, message: str) -> None:
+        if column:
+            column = self.labels.get(row[0] if isinstance(row, tuple) else None, {}).get(column, column)
         self.errors.append((row, column, message))
 
     def check(self, row: int, column: str, fn, *args):
@@ -102,8 +114,30 @@ def _priority(value: str) -> str:
     return value.lower()
 
 
+def _placer(sheet: str | None) -> Callable[[int], int | tuple[str, int]]:
+    """A row's place in the file: its number, or (sheet, number) when a workbook is read sheet by sheet."""
+    return (lambda n: n) if sheet is None else (lambda n: (sheet, n))
+
+
+def _columns(errs: _Rows, sheet: Sheet, place) -> dict[str, int]:
+    """The sheet's columns by position; unknown, repeated and missing columns are errors on its header row."""
+    errs.labels[sheet.name] = sheet.labels
+    seen: dict[str, int] = {}
+    for i, name in enumerate(sheet.header):
+        if name not in COLUMNS:
+            errs.add(place(1), name or f"#{i + 1}", f"unknown column {name!r}; the columns are {choices(COLUMNS)}")
+        elif name in seen:
+            errs.add(place(1), name, "the column appears twice")
+        else:
+            seen[name] = i
+    for name in REQUIRED:
+        if name not in seen:
+            errs.add(place(1), name, f"missing column {name!r}; the first row must name the columns ({choices(COLUMNS)})")
+    return seen
+
+
 def plan_import(
-    store: Store, engagement: dict, header: list[str], rows: list[tuple[int, list[str]]], actor: str,
+    store: Store, engagement: dict, sheets: list[Sheet], actor: str,
     source: str, progress: Callable[[int], None] | None = None, approved_by: str | None = None,
 ) -> Plan:
     """Check every row and work out what to write; raises RowErrors listing every problem.
@@ -120,20 +154,13 @@ def plan_import(
         if approved_by == actor and not engagement["self_approval"]:
             raise Invalid(f"{actor} is importing these records and cannot also approve them (four eyes); "
                           "name another reviewer with --approved-by, or import them as drafts")
-    seen_columns: dict[str, int] = {}
-    for i, name in enumerate(header):
-        if name not in COLUMNS:
-            errs.add(1, name or f"#{i + 1}", f"unknown column {name!r}; the columns are {choices(COLUMNS)}")
-        elif name in seen_columns:
-            errs.add(1, name, "the column appears twice")
-        else:
-            seen_columns[name] = i
-    for name in REQUIRED:
-        if name not in seen_columns:
-            errs.add(1, name, f"missing column {name!r}; the first row must name the columns ({choices(COLUMNS)})")
+    tables = []
+    for sheet in sheets:
+        place = _placer(sheet.name)
+        tables.append((sheet, place, _columns(errs, sheet, place)))
     if errs.errors:
         raise RowErrors(source, errs.errors)
-    if not rows:
+    if not any(sheet.rows for sheet in sheets):
         raise RowErrors(source, [(None, None, "no data rows after the header")])
 
     eid = engagement["id"]
@@ -148,14 +175,16 @@ def plan_import(
             JOIN focus_areas fa ON fa.id = f.focus_area_id WHERE r.engagement_id = :eid""",
         {"eid": eid, "as_of": "9999-12-31"})}
 
-    width = len(header)
     day0 = today()
     new_findings: dict[tuple[int, int], dict] = {}  # key -> {row, title, body, date, as_ofs}
-    rec_rows: dict[tuple[int, int, int], int] = {}
+    rec_rows: dict[tuple[int, int, int], int | tuple[str, int]] = {}
     parsed: list[dict] = []
-    for done, (number, cells) in enumerate(rows, start=1):
+    numbered = ((sheet, place, seen_columns, place(n), cells) for sheet, place, seen_columns in tables
+                for n, cells in sheet.rows)
+    for done, (sheet, place, seen_columns, number, cells) in enumerate(numbered, start=1):
         if progress and done % ROW_CHUNK == 0:
             progress(ROW_CHUNK)
+        width = len(sheet.header)
         if len(cells) < width:
             errs.add(number, None, f"has {len(cells)} cells but the header names {width} columns; is the file truncated?")
             continue
@@ -169,7 +198,8 @@ def plan_import(
             errs.add(number, "finding", "is empty; every row names its finding, e.g. 2.1")
         if fkey is None:
             continue
-        if get.get("focus_area") and get["focus_area"] != str(fkey[0]):
+        area = _AREA.fullmatch(get.get("focus_area") or "")
+        if get.get("focus_area") and (area is None or area.group(1) != str(fkey[0])):
             errs.add(number, "focus_area", f"{get['focus_area']!r} does not match finding {finding_ref(*fkey)}")
         if fkey[0] not in areas:
             errs.add(number, "finding", f"focus area {fkey[0]} does not exist in {engagement['site']} "
@@ -182,11 +212,21 @@ def plan_import(
                 if rkey[:2] != fkey:
                     errs.add(number, "recommendation", f"{get['recommendation']} is not under finding {finding_ref(*fkey)}")
                 elif rkey in rec_rows:
-                    errs.add(number, "recommendation", f"{get['recommendation']} repeats row {rec_rows[rkey]}; "
+                    errs.add(number, "recommendation", f"{get['recommendation']} repeats {_at(rec_rows[rkey])}; "
                                                        "give each recommendation once")
                 else:
                     rec_rows[rkey] = number
                     row["rec"] = rkey
+        if get.get("status", "").lower() == "withdrawn" and get.get("recommendation"):
+            # The trackers mark a published record withdrawn since so; reading one back changes nothing.
+            rkey = row.get("rec")
+            if rkey in recs and "withdrawn" in (recs[rkey]["review"], findings[fkey]["review"]):
+                get["status"] = ""
+            elif rkey is not None:
+                errs.add(number, "status", f"{get['recommendation']} is not withdrawn in {engagement['site']}, and "
+                                           "an import cannot withdraw it; withdraw it with `reformctl review "
+                                           "--decision withdraw`, or give its status")
+                get["status"] = ""
         if get.get("status"):
             row["status"] = errs.check(number, "status", _status, get["status"])
             if not get.get("recommendation"):
@@ -212,7 +252,7 @@ def plan_import(
                     number, "finding_title", clean_title, title, "finding_title")
                 entry["raw"] = title
                 if cleaned and entry["title"] and cleaned != entry["title"]:
-                    errs.add(number, "finding_title", f"differs from row {entry['row']} for the same finding {finding_ref(*fkey)}")
+                    errs.add(number, "finding_title", f"differs from {_at(entry['row'])} for the same finding {finding_ref(*fkey)}")
                 entry["title"] = entry["title"] or cleaned
             if get.get("finding_body"):
                 entry["body"] = errs.check(number, "finding_body", clean_body, get["finding_body"], "finding_body") or ""
@@ -305,6 +345,10 @@ def plan_import(
     if errs.errors:
         raise RowErrors(source, errs.errors)
     return plan
+
+
+def _at(row: int | tuple[str, int]) -> str:
+    return f"sheet {row[0]}, row {row[1]}" if isinstance(row, tuple) else f"row {row}"
 
 
 def _review(plan: Plan, record: dict, kind: str, ref: str, stamp: str, actor: str, approved_by: str | None) -> None:

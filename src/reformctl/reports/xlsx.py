@@ -7,9 +7,9 @@ import io
 import re
 import zipfile
 
-HEADER = ("Focus area", "Finding", "Finding text", "Recommendation", "Recommendation text", "Priority",
-          "Owner", "Status", "As of", "Reason")
-WIDTHS = (28, 9, 50, 15, 60, 9, 24, 18, 11, 28)
+from reformctl.model.tracker_layout import COLUMNS, LABELS as HEADER, SUMMARY_SHEET
+
+WIDTHS = (28, 9, 50, 15, 60, 9, 24, 11, 18, 11, 28)  # one a column of tracker_layout.COLUMNS
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -67,7 +67,7 @@ def render_xlsx(report: dict) -> bytes:
     book.properties.title = f"{e['agency']}: recommendation tracker"
 
     summary = book.active
-    summary.title = "Summary"
+    summary.title = SUMMARY_SHEET
     facts = [("Agency", e["agency"]), ("Program", e["program_name"]), ("Report", report.get("kind_label", "")),
              ("Status as of", report["as_of"]), ("Findings", report["total_findings"]),
              ("Recommendations", report["total_recommendations"])]
@@ -97,7 +97,9 @@ def render_xlsx(report: dict) -> bytes:
     for letter in "BCDEF":
         summary.column_dimensions[letter].width = 18
 
-    used = {"summary"}
+    used = {SUMMARY_SHEET.lower()}
+    from openpyxl.utils import get_column_letter
+
     wrap = Alignment(wrap_text=True, vertical="top")
     for area in report["focus_areas"]:
         sheet = book.create_sheet(_sheet_title(area["number"], area["title"], used))
@@ -106,20 +108,22 @@ def render_xlsx(report: dict) -> bytes:
         for finding in area["findings"]:
             for rec in finding.get("recommendations", []):
                 r += 1
+                values = {"focus_area": f"{area['number']}. {area['title']}", "finding": finding["number"],
+                          "recommendation": rec["number"]}
                 if rec.get("withdrawn") or finding.get("withdrawn"):
                     # Published once and withdrawn since: the number stays, with nothing else.
-                    values = (f"{area['number']}. {area['title']}", finding["number"], "", rec["number"],
-                              "", "", "", "Withdrawn", "", "")
+                    values["status"] = "Withdrawn"
                 else:
-                    values = (f"{area['number']}. {area['title']}", finding["number"], finding["title"],
-                              rec["number"], rec["text"], rec["priority"] or "", rec["owner"] or "",
-                              rec["status_label"], rec["status_as_of"] or "", rec.get("reason_label") or "")
-                for col, value in enumerate(values, start=1):
-                    _put(sheet, r, col, value).alignment = wrap
+                    values.update(finding_title=finding["title"], recommendation_text=rec["text"],
+                                  priority=rec["priority"], owner=rec["owner"], due=rec["due"],
+                                  status=rec["status_label"], status_as_of=rec["status_as_of"],
+                                  reason=rec.get("reason_label"))
+                for col, (_, column) in enumerate(COLUMNS, start=1):
+                    _put(sheet, r, col, values.get(column) or "").alignment = wrap
         for col, width in enumerate(WIDTHS, start=1):
-            sheet.column_dimensions[sheet.cell(row=1, column=col).column_letter].width = width
+            sheet.column_dimensions[get_column_letter(col)].width = width
         sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = f"A1:J{max(r, 1)}"
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(r, 1)}"
     buffer = io.BytesIO()
     book.save(buffer)
     return _fixed_zip(buffer.getvalue(), f"{report['as_of']}T00:00:00Z")
