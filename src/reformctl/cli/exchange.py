@@ -96,12 +96,14 @@ def import_(
         raise CliUsageError("importing a spreadsheet needs --site SLUG")
     from reformctl.model.engagements import get_engagement
     from reformctl.model.importer import apply_plan, plan_import
-    from reformctl.model.sheets import read_sheet
+    from reformctl.model.sheets import stream_sheet
 
-    header, rows = _rows_or_exit(lambda: read_sheet(file))
+    header, rows = _rows_or_exit(lambda: stream_sheet(file))  # the rows are read as they are checked
     store = context.store(ctx)
     engagement = get_engagement(store, site)
-    with _progress(len(rows)) as advance:
+    # Only a bar on a terminal needs the total up front: then the file is read once more to count.
+    total = _rows_or_exit(lambda: sum(1 for _ in stream_sheet(file)[1])) if sys.stderr.isatty() else 0
+    with _progress(total) as advance:
         def run():
             if dry_run:
                 return plan_import(store, engagement, header, rows, context.actor(ctx), str(file), advance,
@@ -117,11 +119,11 @@ def import_(
         plan = _rows_or_exit(run)
     counts = plan.counts()
     if fmt is WriteFormat.json:
-        print_json({"dry_run": dry_run, "rows": len(rows), **counts})
+        print_json({"dry_run": dry_run, "rows": plan.rows, **counts})
         return
     verb = "Would import" if dry_run else "Imported"
     typer.echo(f"{verb} {counts['findings']} findings, {counts['recommendations']} recommendations and "
-               f"{counts['status_updates']} status updates from {len(rows)} rows of {file} "
+               f"{counts['status_updates']} status updates from {plan.rows} rows of {file} "
                f"({counts['unchanged']} rows unchanged)")
 
 

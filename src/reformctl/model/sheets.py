@@ -67,8 +67,9 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         book.close()
 
 
-def read_sheet(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The header (lower-cased names) and the data rows with their row numbers; blank rows dropped."""
+def stream_sheet(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header (lower-cased names), and the data rows with their row numbers as they are read;
+    blank rows dropped. A 50,000-row file then never sits in memory as cells as well as records."""
     path = Path(path)
     if not path.is_file():
         raise Invalid(f"{path}: no such file")
@@ -79,17 +80,16 @@ def read_sheet(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
         rows = _xlsx_rows(path)
     else:
         raise Invalid(f"{path}: give a .csv or .xlsx file")
-    header: list[str] | None = None
-    data: list[tuple[int, list[str]]] = []
     for number, cells in rows:
-        if not any(cells):
-            continue
-        if header is None:
+        if any(cells):
             header = [c.strip().lower() for c in cells]
             while header and not header[-1]:
                 header.pop()
-            continue
-        data.append((number, cells))
-    if header is None:
-        raise Invalid(f"{path}: the file is empty; the first row must name the columns")
-    return header, data
+            return header, ((number, cells) for number, cells in rows if any(cells))
+    raise Invalid(f"{path}: the file is empty; the first row must name the columns")
+
+
+def read_sheet(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header (lower-cased names) and the data rows with their row numbers; blank rows dropped."""
+    header, rows = stream_sheet(path)
+    return header, list(rows)
