@@ -333,26 +333,28 @@ def _j(value) -> str:
     return str(value)  # the ints: numbers and the internal flag
 
 
+# STAMP, ACTOR and EID come already encoded (the same for every event of an import);
+# ids, dates and statuses are always strings.
 def _finding_json(f: tuple, stamp: str, actor: str, eid: str) -> str:
     id_, area, number, title, body, dated, _ = f
-    return (f'{{"body": {_j(body)}, "created_at": {_j(stamp)}, "created_by": {_j(actor)}, "dated": {_j(dated)}, '
-            f'"engagement_id": {_j(eid)}, "focus_area_id": {_j(area)}, "id": {_j(id_)}, "internal": 0, '
+    return (f'{{"body": {_j(body)}, "created_at": {stamp}, "created_by": {actor}, "dated": {_string(dated)}, '
+            f'"engagement_id": {eid}, "focus_area_id": {_string(area)}, "id": {_string(id_)}, "internal": 0, '
             f'"methods": "[]", "number": {number}, "review": "draft", "title": {_j(title)}}}')
 
 
 def _rec_json(r: tuple, stamp: str, actor: str, eid: str) -> str:
     id_, finding_id, number, text, priority, owner, due, dated, _ = r
-    return (f'{{"created_at": {_j(stamp)}, "created_by": {_j(actor)}, "dated": {_j(dated)}, "due": {_j(due)}, '
-            f'"engagement_id": {_j(eid)}, "finding_id": {_j(finding_id)}, "id": {_j(id_)}, "internal": 0, '
+    return (f'{{"created_at": {stamp}, "created_by": {actor}, "dated": {_string(dated)}, "due": {_j(due)}, '
+            f'"engagement_id": {eid}, "finding_id": {_string(finding_id)}, "id": {_string(id_)}, "internal": 0, '
             f'"number": {number}, "owner": {_j(owner)}, "priority": {_j(priority)}, "review": "draft", '
             f'"text": {_j(text)}}}')
 
 
 def _status_json(u: tuple, stamp: str, actor: str) -> str:
     id_, rec_id, status, as_of, note, reason, evidence, _, _ = u
-    return (f'{{"as_of": {_j(as_of)}, "evidence": {_j(evidence)}, "id": {_j(id_)}, "note": {_j(note)}, '
-            f'"reason": {_j(reason)}, "recommendation_id": {_j(rec_id)}, "recorded_at": {_j(stamp)}, '
-            f'"recorded_by": {_j(actor)}, "status": {_j(status)}}}')
+    return (f'{{"as_of": {_string(as_of)}, "evidence": {_j(evidence)}, "id": {_string(id_)}, "note": {_j(note)}, '
+            f'"reason": {_j(reason)}, "recommendation_id": {_string(rec_id)}, "recorded_at": {stamp}, '
+            f'"recorded_by": {actor}, "status": {_string(status)}}}')
 
 
 def _records(plan: Plan):
@@ -392,16 +394,17 @@ def _events(plan: Plan):
             yield (stamp, reviewer, eid, kind, id_, ref, "review", '{"review": "in-review"}',
                    '{"comment": null, "review": "approved"}')
 
+    coded = _string(stamp), _string(actor), _string(eid)
     for f in plan.findings:
-        yield stamp, actor, eid, "finding", f[0], f[6], "create", None, _finding_json(f, stamp, actor, eid)
+        yield stamp, actor, eid, "finding", f[0], f[6], "create", None, _finding_json(f, *coded)
         yield from reviews("finding", f[0], f[6])
     for kind, item in plan.steps:
         if kind is _REC:
-            yield stamp, actor, eid, "recommendation", item[0], item[8], "create", None, _rec_json(item, stamp, actor, eid)
+            yield stamp, actor, eid, "recommendation", item[0], item[8], "create", None, _rec_json(item, *coded)
             yield from reviews("recommendation", item[0], item[8])
         else:
             before = None if item[8] is None else f'{{"as_of": {_j(item[8][1])}, "status": {_j(item[8][0])}}}'
-            yield stamp, actor, eid, "recommendation", item[1], item[7], "status", before, _status_json(item, stamp, actor)
+            yield stamp, actor, eid, "recommendation", item[1], item[7], "status", before, _status_json(item, *coded[:2])
 
 
 def _insert(store: Store, table: str, columns: str, rows) -> None:
