@@ -122,3 +122,42 @@ def test_bad_search_syntax_is_one_line(demo, query):
 
 def test_search_unknown_site(demo):
     demo.fails("search", "camera", "--site", "nowhere", says="no engagement")
+
+
+def test_search_site_matches_only_that_engagement(demo, north_miami):
+    north_miami.ok("log-finding", "--site", "north-miami", "--focus-area", "1", "--title",
+                   "The camera policy has no training plan")
+    everywhere = demo.json("search", "policy OR camera OR training", "--limit", "1000")
+    assert {r["site"] for r in everywhere} == {SITE, "north-miami"}
+    for site in (SITE, "north-miami"):
+        here = demo.json("search", "policy OR camera OR training", "--site", site, "--limit", "1000")
+        assert here == [r for r in everywhere if r["site"] == site]
+
+
+def test_search_does_not_match_engagement_ids(demo, tmp_path):
+    # The index holds each record's engagement_id (for --site); its pieces are not words to find.
+    conn = sqlite3.connect(tmp_path / "test.db")
+    eid = conn.execute("SELECT id FROM engagements WHERE site = ?", (SITE,)).fetchone()[0]
+    conn.close()
+    for piece in eid.split("-"):
+        assert demo.json("search", f'"{piece}"') == []
+    assert all(eid not in (r["text"] or "") for r in demo.json("search", "camera", "--site", SITE))
+
+
+def test_search_refuses_unbalanced_parentheses(demo):
+    # The query is placed inside parentheses of our own: a stray ")" must not escape them.
+    demo.fails("search", "zzz) OR (camera", "--site", SITE, says="unbalanced parentheses")
+    demo.fails("search", "camera)", says="unbalanced parentheses")
+    assert demo.json("search", '"camera)" OR (camera)', "--site", SITE)
+
+
+def test_search_site_after_upgrading_an_older_store(cli, tmp_path):
+    # m007 rebuilt the index with the engagement column from the records already there.
+    import shutil
+    from pathlib import Path
+
+    store = tmp_path / "old.db"
+    shutil.copyfile(Path(__file__).parent / "fixtures" / "schema-2.db", store)
+    everywhere = cli.json("--db", store, "search", "camera OR policy", "--limit", "1000")
+    here = cli.json("--db", store, "search", "camera OR policy", "--site", SITE, "--limit", "1000")
+    assert here and here == [r for r in everywhere if r["site"] == SITE]

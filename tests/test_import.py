@@ -320,3 +320,55 @@ def test_a_tracker_with_a_withdrawn_recommendation_reads_back_in(demo, tmp_path)
     areas = [a["title"] for a in demo.json("show", "--site", SITE)["focus_areas"]]
     demo.ok("new-engagement", "--site", "copy", "--agency", "Copy PD", *[x for t in areas for x in ("--focus-area", t)])
     refused(demo, "import", "--site", "copy", csv_tracker, says=["row 3, column status: 1.1.2 is not withdrawn in copy"])
+
+
+def test_every_created_record_has_its_own_event_with_its_values(demo, tmp_path):
+    """The import writes its audit events from templates; they must be what json.dumps would write."""
+    import sqlite3
+    import uuid
+
+    sheet = write_csv(tmp_path / "s.csv", [
+        ["5", "5.9", 'A "quoted" finding — café', "5.9.1", "Do the new thing: ünïcode, \\ and \"quotes\".", "High",
+         "IT Unit", "2027-01-31", "In Progress", "2026-09-01"],
+        ["5", "5.9", 'A "quoted" finding — café', "5.9.2", "Second.", "", "", "", "", ""],
+        ["1", "1.1", "", "1.1.1", "", "", "", "", "Complete", "2026-11-01"],
+    ])
+    conn = sqlite3.connect(tmp_path / "test.db")
+    conn.row_factory = sqlite3.Row
+    last = conn.execute("SELECT MAX(id) FROM events").fetchone()[0]
+    demo.ok("import", "--site", SITE, sheet, "--approved-by", "Reviewer Two")
+    events = [dict(r) for r in conn.execute("SELECT * FROM events WHERE id > ? ORDER BY id", (last,))]
+    assert {e["record_type"] for e in events} == {"finding", "recommendation"}
+    for event in events:
+        for side in ("before", "after"):
+            if event[side] is not None:
+                assert event[side] == json.dumps(json.loads(event[side]), sort_keys=True)
+    by_record = {}
+    for event in events:
+        by_record.setdefault(event["record_id"], []).append(event["action"])
+    finding = dict(conn.execute("SELECT * FROM findings WHERE title LIKE 'A \"quoted\"%'").fetchone())
+    recs = {r["number"]: dict(r) for r in conn.execute("SELECT * FROM recommendations WHERE finding_id = ?",
+                                                       (finding["id"],))}
+    assert by_record[finding["id"]] == ["create", "submit", "review"]
+    assert by_record[recs[1]["id"]] == ["create", "submit", "review", "status", "status"]
+    assert by_record[recs[2]["id"]] == ["create", "submit", "review", "status"]
+    create = next(e for e in events if e["record_id"] == recs[1]["id"] and e["action"] == "create")
+    assert json.loads(create["after"]) == {**recs[1], "review": "draft"}  # approved only after it was made
+    assert recs[1]["review"] == "approved"
+    statuses = [json.loads(e["after"]) for e in events if e["record_id"] == recs[1]["id"] and e["action"] == "status"]
+    assert [(s["status"], s["as_of"]) for s in statuses] == [("not-started", finding["dated"]), ("in-progress", "2026-09-01")]
+    existing = next(e for e in events if e["ref"] == "1.1.1" and e["action"] == "status")
+    assert set(json.loads(existing["before"])) == {"status", "as_of"}
+    assert json.loads(existing["after"])["status"] == "complete"
+    for record_id in (finding["id"], recs[1]["id"], recs[2]["id"]):
+        assert uuid.UUID(record_id).version == 7  # time-ordered ids: a bulk import appends to the indexes
+    conn.close()
+
+
+def test_a_bad_row_late_in_a_streamed_file_writes_nothing(demo, tmp_path):
+    rows = [["5", "5.9", "A new finding", f"5.9.{n}", f"Recommendation {n}.", "", "", "", "", ""] for n in range(1, 200)]
+    sheet = write_csv(tmp_path / "s.csv", rows)
+    sheet.write_bytes(sheet.read_bytes() + b"5,5.9,Caf\xe9\n")
+    demo.fails("import", "--site", SITE, sheet, says="UTF-8")
+    sheet = write_csv(tmp_path / "t.csv", rows + [["5", "5.9", "A new finding", "5.9.1", "Again.", "", "", "", "", ""]])
+    refused(demo, "import", "--site", SITE, sheet, says=["row 201, column recommendation: 5.9.1 repeats row 2"])

@@ -98,3 +98,22 @@ def test_the_check_catches_a_full_scan(demo):
         assert not full_scans(conn, "SELECT * FROM findings WHERE id = 'x'")
     finally:
         conn.close()
+
+
+def test_search_site_drives_from_the_index(traced):
+    """search --site: FTS5 takes the engagement in MATCH and is the outer loop; its records are reached
+    by rowid. Driven the other way (each of the engagement's records joined to the index), FTS5 re-ran
+    the whole query once per record."""
+    cli, statements = traced
+    cli.ok("search", "camera", "--site", "brightwater-demo")
+    sql = next(s for s in statements if "MATCH" in s)
+    assert sql.count("engagement_id : ") == 4
+    conn = sqlite3.connect(cli.db)
+    try:
+        plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql)]
+    finally:
+        conn.close()
+    scans = [i for i, step in enumerate(plan) if "VIRTUAL TABLE" in step]
+    assert len(scans) == 4, plan
+    assert all(re.match(r"SEARCH \w+ USING INTEGER PRIMARY KEY \(rowid=\?\)", plan[i + 1]) for i in scans), plan
+    assert not any("engagement_id=?" in step for step in plan), plan

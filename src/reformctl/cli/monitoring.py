@@ -135,7 +135,10 @@ def status(
     if not rows:
         typer.echo("No engagements yet. Create one with `reformctl new-engagement --from FILE.toml`.")
         return
-    render_dashboard(console(), rows)
+    if sys.stdout.isatty():
+        render_dashboard(console(), rows)
+    else:
+        sys.stdout.write(plain_dashboard(rows))  # piped: the same lines, without Rich's cost or colour
     if svg is not None:
         from rich.console import Console
 
@@ -145,6 +148,36 @@ def status(
         render_dashboard(recorder, rows)
         write_atomically(svg, recorder.export_svg(title="reformctl status"))
         typer.echo(f"Saved the dashboard to {svg}", err=True)
+
+
+def _bar_text(area: dict) -> str:
+    if not area["total"]:
+        return "under development".ljust(BAR_WIDTH)
+    used, parts = 0, []
+    present = [r for r in area["statuses"] if r["count"]]
+    for i, row in enumerate(present):
+        width = max(1, BAR_WIDTH - used) if i == len(present) - 1 else max(1, round(BAR_WIDTH * row["count"] / area["total"]))
+        used += width
+        parts.append(BAR_CHARS[row["status"]] * width)
+    return "".join(parts)
+
+
+def plain_dashboard(rows: list[dict], title_width: int = 44) -> str:
+    """The dashboard as plain text lines, for pipes and files."""
+    lines = [f"Implementation status as of {rows[0]['as_of']}",
+             "█ Complete ▓ Partially Complete ▒ In Progress ░ Not Started; counts C/PC/IP/NS"]
+    for engagement in rows:
+        update = engagement["next_update"] or "not set"
+        if engagement["update_overdue"]:
+            update += " (overdue)"
+        lines += ["", f"{engagement['site']}  {engagement['agency']}  phase: {engagement['phase']}  next update: {update}"]
+        for area in engagement["focus_areas"]:
+            title = f"{area['number']}. {area['title']}"
+            if len(title) > title_width:
+                title = title[: title_width - 1] + "…"
+            counts = "/".join(str(r["count"]) for r in area["statuses"])
+            lines.append(f"  {title.ljust(title_width)} {_bar_text(area)} {counts}  ({area['total']})")
+    return "\n".join(lines) + "\n"
 
 
 def render_dashboard(out, rows: list[dict]) -> None:

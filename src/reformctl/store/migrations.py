@@ -378,6 +378,24 @@ def m006_sync(db: Database) -> None:
     )
 
 
+_INDEXED = {"findings": ["title", "body"], "recommendations": ["text", "owner"], "notes": ["text"],
+            "activities": ["summary"]}
+
+
+@migrations()
+def m007_search_by_engagement(db: Database) -> None:
+    """The full-text indexes also index each record's engagement_id, so that `search --site` can put
+    the engagement into the MATCH expression: FTS5 then intersects the query with that engagement's
+    short list of rows instead of the search joining every record of the engagement to the index
+    (which re-ran the whole query, and bm25's whole-index statistics, once per record)."""
+    statements = []
+    for table, columns in _INDEXED.items():
+        statements += [f"DROP TRIGGER {table}_{suffix}" for suffix in ("ai", "ad", "au")]
+        statements.append(f"DROP TABLE {table}_fts")
+        statements += _fts(table, [*columns, "engagement_id"])  # creates, fills from the table, re-adds triggers
+    _run(db, statements)
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply every pending migration, all under one write lock."""
     db = Database(conn)
