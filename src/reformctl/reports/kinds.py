@@ -155,12 +155,18 @@ def statuses_on_days(store: Store, engagement_id: str, days: list[str], internal
         """SELECT su.recommendation_id, su.as_of, su.status FROM status_updates su
            JOIN recommendations r ON r.id = su.recommendation_id WHERE r.engagement_id = ?
            ORDER BY su.recommendation_id, su.as_of, su.rowid""", (engagement_id,)))
+    # From the engagement's records into the histories by record id: both tables are indexed by
+    # record, and a national store holds every engagement's history.
+    records = """SELECT id FROM findings WHERE engagement_id = :eid
+                 UNION ALL SELECT id FROM recommendations WHERE engagement_id = :eid"""
     reviews = _histories(store.execute(
-        """SELECT record_id, on_date, review FROM review_history WHERE engagement_id = ?
-           ORDER BY record_id, on_date, rowid""", (engagement_id,)))
+        f"""SELECT rh.record_id, rh.on_date, rh.review FROM review_history rh
+            WHERE rh.record_id IN ({records}) ORDER BY rh.record_id, rh.on_date, rh.rowid""",
+        {"eid": engagement_id}))
     approved = dict(store.execute(
-        "SELECT record_id, MIN(on_date) FROM approved_versions WHERE engagement_id = ? GROUP BY record_id",
-        (engagement_id,)).fetchall())
+        f"""SELECT v.record_id, MIN(v.on_date) FROM approved_versions v
+            WHERE v.record_id IN ({records}) GROUP BY v.record_id""",
+        {"eid": engagement_id}).fetchall())
     out: dict[str, list[str]] = {day: [] for day in days}
     for rec_id, rec_dated, finding_id, finding_dated, secret, withdrawn_now in recs:
         if internal and withdrawn_now:
