@@ -1,4 +1,4 @@
-"""The report as PDF: the same HTML page, laid out by WeasyPrint with the page's print stylesheet."""
+"""The report as PDF: the same HTML page, laid out by WeasyPrint with a lean print stylesheet."""
 
 from __future__ import annotations
 
@@ -34,5 +34,5 @@ def _no_fetching(url: str, *args, **kwargs):
 
 def render_pdf(report: dict) -> bytes:
     weasyprint = _weasyprint()
-    html = weasyprint.HTML(string=render_html(report), url_fetcher=_no_fetching)
+    html = weasyprint.HTML(string=render_html(report, medium="pdf"), url_fetcher=_no_fetching)
     return html.write_pdf()
