@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from contextlib import contextmanager
+
 from reformctl.errors import ReformError
 from reformctl.reports.html import render_html
 
@@ -13,9 +16,41 @@ class MissingPdfSupport(ReformError):
     """WeasyPrint or the system libraries it loads are not installed."""
 
 
+@contextmanager
+def _loading_by_soname():
+    # WeasyPrint tries several names for each library (libpango-1.0-0, pango-1.0, ...,
+    # libpango-1.0.so.0). On Linux cffi hands every name it cannot dlopen directly to
+    # ctypes.util.find_library, which runs ldconfig, gcc and ld: about 50 processes, a few
+    # hundred milliseconds, before the soname later in the list loads at once. While
+    # WeasyPrint loads, those failing searches are skipped; dlopen still finds the sonames.
+    import ctypes.util
+
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = search
+
+
+def _import_weasyprint():
+    if sys.platform == "linux" and "weasyprint" not in sys.modules:
+        try:
+            with _loading_by_soname():
+                import weasyprint
+            return weasyprint
+        except OSError:
+            # Somewhere only the full search finds the libraries: forget the half-import, search.
+            for name in [n for n in sys.modules if n == "weasyprint" or n.startswith("weasyprint.")]:
+                del sys.modules[name]
+    import weasyprint
+
+    return weasyprint
+
+
 def _weasyprint():
     try:
-        import weasyprint
+        weasyprint = _import_weasyprint()
     except ImportError:
         raise MissingPdfSupport("PDF output needs WeasyPrint; install it with `pip install weasyprint`") from None
     except OSError as exc:  # WeasyPrint loads Pango with ctypes when it is imported
