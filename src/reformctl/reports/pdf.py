@@ -35,13 +35,15 @@ def _loading_by_soname():
 
 def _import_weasyprint():
     if sys.platform == "linux" and "weasyprint" not in sys.modules:
+        loaded = set(sys.modules)
         try:
             with _loading_by_soname():
                 import weasyprint
             return weasyprint
         except OSError:
-            # Somewhere only the full search finds the libraries: forget the half-import, search.
-            for name in [n for n in sys.modules if n == "weasyprint" or n.startswith("weasyprint.")]:
+            # Somewhere only the full search finds the libraries: forget this attempt's
+            # half-imported modules, then import again with the search.
+            for name in set(sys.modules) - loaded:
                 del sys.modules[name]
     import weasyprint
 
