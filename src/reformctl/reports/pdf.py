@@ -87,7 +87,7 @@ def _fewer_collections():
 
 
 def render_pdf(report: dict) -> bytes:
-    weasyprint = _weasyprint()
     with _fewer_collections():
+        weasyprint = _weasyprint()
         html = weasyprint.HTML(string=render_html(report, medium="pdf"), url_fetcher=_no_fetching)
         return html.write_pdf()
