@@ -28,8 +28,18 @@ def environment() -> Environment:
     return _env
 
 
-def render_html(report: dict) -> str:
-    """The report page; its print stylesheet (@page, @media print) is what WeasyPrint uses for the PDF."""
+# The page's own stylesheet (screen, with @media print for printing from a browser), and the lean
+# one the PDF is laid out with: WeasyPrint's time grows with every rule, property and box it styles.
+STYLESHEETS = {"screen": "report.css", "pdf": "report-pdf.css"}
+
+
+def stylesheet(medium: str) -> str:
+    # Plain CSS read as text, not a template: nothing in it is rendered or escaped.
+    return environment().loader.get_source(environment(), STYLESHEETS[medium])[0]
+
+
+def render_html(report: dict, medium: str = "screen") -> str:
+    """The report page, styled for the screen (the HTML report) or for WeasyPrint (medium="pdf")."""
     from markupsafe import Markup
 
     from reformctl.reports.charts import focus_area_bars, status_over_time
@@ -39,4 +49,5 @@ def render_html(report: dict) -> str:
         "areas": Markup(focus_area_bars(report["focus_area_summary"])) if report.get("focus_area_summary") else "",
         "timeline": Markup(status_over_time(report["timeline"])) if report.get("timeline") else "",
     }
-    return environment().get_template("report.html.j2").render(r=report, charts=charts)
+    return environment().get_template("report.html.j2").render(
+        r=report, charts=charts, stylesheet=Markup(stylesheet(medium)))
