@@ -29,7 +29,6 @@ class ReportKind(str, Enum):
     final = "final"
 
 
-BINARY_FORMATS = (ReportFormat.pdf, ReportFormat.xlsx)
 
 
 def write_atomically(path: Path, content: str | bytes) -> None:
@@ -72,9 +71,9 @@ def report(
     """
     from reformctl.dates import past_date
     from reformctl.reports.kinds import build_report
-    from reformctl.reports.render import render
+    from reformctl.reports.render import BINARY, render
 
-    if fmt in BINARY_FORMATS and output is None:
+    if fmt.value in BINARY and output is None:
         raise CliError(f"--format {fmt.value} writes a binary file; give --output FILE.{fmt.value}")
     data = build_report(context.store(ctx), site, past_date(as_of, "--as-of"), kind.value, internal=internal)
     text = render(data, fmt.value)

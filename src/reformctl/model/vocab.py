@@ -103,6 +103,3 @@ STATES = frozenset(
 def choices(values) -> str:
     return ", ".join(values)
 
-
-def status_label(status: str) -> str:
-    return STATUSES[status]

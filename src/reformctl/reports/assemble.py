@@ -16,8 +16,6 @@ from reformctl.store import Store
 
 SCHEMA_VERSION = 2
 INTERNAL_MARK = "INTERNAL \u2014 NOT FOR RELEASE"
-# Keys the assembler uses to arrange rows; they never reach the output.
-_PRIVATE = ("_id", "_area", "_finding", "_review")
 # Record keys that only the internal report's rows carry.
 _INTERNAL_KEYS = ("review", "internal", "notes", "created_by")
 
