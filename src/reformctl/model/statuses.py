@@ -14,12 +14,13 @@ from reformctl.store import Store
 
 # The status of recommendation r as of :as_of. Uses the (recommendation_id, as_of) index.
 STATUS_AT_SQL = """(SELECT su.{column} FROM status_updates su
-    WHERE su.recommendation_id = r.id AND su.as_of <= :as_of
+    WHERE su.recommendation_id = {recommendation} AND su.as_of <= :as_of
     ORDER BY su.as_of DESC, su.rowid DESC LIMIT 1)"""
 
 
-def status_at(column: str = "status") -> str:
-    return STATUS_AT_SQL.format(column=column)
+def status_at(column: str = "status", recommendation: str = "r.id") -> str:
+    """SQL for a column of recommendation r's latest status update on or before :as_of."""
+    return STATUS_AT_SQL.format(column=column, recommendation=recommendation)
 
 
 def set_status(
@@ -113,7 +114,15 @@ def percentages(counts: list[int]) -> list[int]:
 
 def summarise(statuses: list[str]) -> list[dict]:
     """The 'Status of recommendations' table rows for a list of statuses."""
-    counts = [sum(1 for s in statuses if s == key) for key in STATUSES]
+    tally: dict[str, int] = {}
+    for status in statuses:
+        tally[status] = tally.get(status, 0) + 1
+    return summarise_counts(tally)
+
+
+def summarise_counts(tally: dict[str, int]) -> list[dict]:
+    """The 'Status of recommendations' table rows for a count of each status."""
+    counts = [tally.get(key, 0) for key in STATUSES]
     return [
         {"status": key, "label": label, "count": count, "percent": percent}
         for (key, label), count, percent in zip(STATUSES.items(), counts, percentages(counts))
