@@ -42,17 +42,63 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+def _csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """The CSV file's records as the csv module reads them, with their line numbers."""
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             reader = csv.reader(handle, strict=True)
             try:
                 for row in reader:
-                    yield reader.line_num, [_unprotect(c.strip()) for c in row]
+                    yield reader.line_num, row
             except csv.Error as exc:
                 raise RowErrors(str(path), [(reader.line_num, None, f"not valid CSV ({exc}); is the file truncated?")]) from None
     except UnicodeDecodeError:
         raise Invalid(f"{path}: not UTF-8 text; save the spreadsheet as CSV UTF-8, or as .xlsx") from None
+
+
+def _csv_cells(row: list[str]) -> list[str]:
+    return [_unprotect(c.strip()) for c in row]
+
+
+class _CsvRows:
+    """A CSV file's data rows (blank rows and the header skipped), read afresh each time they are iterated.
+
+    A 50,000-row file held as lists of cells took 65 MB; read as the import checks it, one row
+    at a time, it takes next to nothing. read_sheets has already read the file through once,
+    so its errors (not UTF-8, not valid CSV) are still reported before anything else.
+    """
+
+    def __init__(self, path: Path, count: int):
+        self.path = path
+        self.count = count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        header = True
+        for number, row in _csv_records(self.path):
+            if any(row) and any(cells := _csv_cells(row)):
+                if header:
+                    header = False
+                else:
+                    yield number, cells
+
+
+def _csv_table(path: Path) -> "Sheet | None":
+    """The header and the number of data rows, checking that the whole file is UTF-8 and valid CSV."""
+    header = None
+    count = 0
+    for _, row in _csv_records(path):
+        if not any(row):
+            continue
+        if header is None:
+            cells = _csv_cells(row)
+            if any(cells):
+                header = _header(cells)
+        elif any(c.strip() for c in row):
+            count += 1
+    return None if header is None else Sheet(None, header[0], _CsvRows(path, count), header[1])
 
 
 Rows = list[tuple[int, list[str]]]
@@ -64,7 +110,7 @@ class Sheet:
 
     name: str | None  # the worksheet, when a workbook is read sheet by sheet; None for one table
     header: list[str]
-    rows: Rows
+    rows: "Rows | _CsvRows"
     labels: dict[str, str] = field(default_factory=dict)  # column -> the label it was written under
 
 
@@ -107,27 +153,33 @@ def _xlsx_tables(path: Path) -> list[tuple[str | None, Rows]]:
         book.close()
 
 
+def _header(cells: list[str]) -> tuple[list[str], dict[str, str]]:
+    """The column names of a header row, and the labels the tracker wrote some of them under."""
+    header: list[str] = []
+    labels: dict[str, str] = {}
+    for cell in cells:
+        written = cell.strip()
+        column = COLUMN_OF_LABEL.get(written.lower(), written.lower())
+        if written and written != column:
+            labels[column] = written
+        header.append(column)
+    while header and not header[-1]:
+        header.pop()
+    return header, labels
+
+
 def _table(name: str | None, rows) -> Sheet | None:
     """Header and data rows, blank rows dropped; None for a table with nothing in it."""
-    header: list[str] | None = None
-    labels: dict[str, str] = {}
+    header: tuple[list[str], dict[str, str]] | None = None
     data: Rows = []
     for number, cells in rows:
         if not any(cells):
             continue
         if header is None:
-            header = []
-            for cell in cells:
-                written = cell.strip()
-                column = COLUMN_OF_LABEL.get(written.lower(), written.lower())
-                if written and written != column:
-                    labels[column] = written
-                header.append(column)
-            while header and not header[-1]:
-                header.pop()
+            header = _header(cells)
             continue
         data.append((number, cells))
-    return None if header is None else Sheet(name, header, data, labels)
+    return None if header is None else Sheet(name, header[0], data, header[1])
 
 
 def read_sheets(path: Path) -> list[Sheet]:
@@ -137,12 +189,11 @@ def read_sheets(path: Path) -> list[Sheet]:
         raise Invalid(f"{path}: no such file")
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        tables = [(None, _csv_rows(path))]
+        sheets = [s for s in (_csv_table(path),) if s is not None]
     elif suffix in (".xlsx", ".xlsm"):
-        tables = _xlsx_tables(path)
+        sheets = [s for s in (_table(name, rows) for name, rows in _xlsx_tables(path)) if s is not None]
     else:
         raise Invalid(f"{path}: give a .csv or .xlsx file")
-    sheets = [s for s in (_table(name, rows) for name, rows in tables) if s is not None]
     if not sheets:
         raise Invalid(f"{path}: the file is empty; the first row must name the columns")
     return sheets
