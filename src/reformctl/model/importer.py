@@ -60,9 +60,10 @@ class Plan:
     """What an import will write, as compact tuples; apply_plan turns them into rows and events.
 
     findings: (id, focus_area_id, number, title, body, dated, ref);
-    steps, in the file's order: (_REC, (id, finding_id, number, text, priority, owner, due, dated, ref))
-    and (_STATUS, (id, recommendation_id, status, as_of, note, reason, evidence, ref, before)),
-    before being (status, as_of) or None for a new recommendation's first status.
+    steps, in the file's order: (_REC, id, finding_id, number, text, priority, owner, due, dated, ref)
+    and (_STATUS, id, recommendation_id, status, as_of, note, reason, evidence, ref, before),
+    before being (status, as_of) or None for a new recommendation's first status. (Flat tuples:
+    a kind and a tuple inside another took 7 MB more for a 50,000-row file.)
     """
     engagement_id: str = ""
     actor: str = ""
@@ -93,6 +94,7 @@ class _Rows:
     def __init__(self):
         self.errors: list[tuple[int | tuple[str, int] | None, str | None, str]] = []
         self.labels: dict[str | None, dict[str, str]] = {}
+        self.known: dict[tuple, str] = {}  # (fn, *args) -> result, for same()
 
     def add(self, row: int | tuple[str, int] | None, column: str | None, message: str) -> None:
         if column:
@@ -105,6 +107,21 @@ class _Rows:
         except Invalid as exc:
             self.add(row, column, str(exc))
             return None
+
+    def same(self, row: int, column: str, fn, *args):
+        """As check, for a column whose few values repeat down the file (dates, statuses, owners).
+
+        Each value is checked once and its result shared by every row that gives it: a 50,000-row
+        file otherwise held 50,000 equal copies of each of its dates and owners. A value that
+        fails is checked again on each row, so every bad row still has its error.
+        """
+        key = (fn, *args)
+        found = self.known.get(key)
+        if found is None:
+            found = self.check(row, column, fn, *args)
+            if found is not None:
+                self.known[key] = found
+        return found
 
 
 def _date(value: str, what: str, day: str) -> str:
@@ -189,7 +206,10 @@ def plan_import(
     day0 = today()
     new_findings: dict[tuple[int, int], dict] = {}  # key -> {row, title, body, date, as_ofs}
     rec_rows: dict[tuple[int, int, int], int | tuple[str, int]] = {}
-    parsed: list[dict] = []
+    # A checked row that names a recommendation, as a tuple: (row, finding key, recommendation key,
+    # status, as_of, note, reason, evidence, text, priority, owner, due, dated); 50,000 of them
+    # as dicts took 30 MB.
+    parsed: list[tuple] = []
     done = 0
     numbered = ((sheet, place, seen_columns, place(n), cells) for sheet, place, seen_columns in tables
                 for n, cells in sheet.rows)
@@ -240,11 +260,11 @@ def plan_import(
                                            "--decision withdraw`, or give its status")
                 get["status"] = ""
         if get.get("status"):
-            row["status"] = errs.check(number, "status", _status, get["status"])
+            row["status"] = errs.same(number, "status", _status, get["status"])
             if not get.get("recommendation"):
                 errs.add(number, "status", "a status needs a recommendation on the same row")
         if get.get("status_as_of"):
-            row["as_of"] = errs.check(number, "status_as_of", _date, get["status_as_of"], "status_as_of", day0)
+            row["as_of"] = errs.same(number, "status_as_of", _date, get["status_as_of"], "status_as_of", day0)
         if get.get("note"):
             row["note"] = errs.check(number, "note", clean_body, get["note"], "note", 5_000) or None
         if get.get("evidence"):
@@ -253,7 +273,7 @@ def plan_import(
             if not get.get("status"):
                 errs.add(number, "reason", "a reason goes with a status on the same row")
             elif row.get("status"):
-                row["reason"] = errs.check(number, "reason", _reason, row["status"], get["reason"])
+                row["reason"] = errs.same(number, "reason", _reason, row["status"], get["reason"])
         if fkey not in findings:
             entry = new_findings.get(fkey)
             title = get.get("finding_title", "")
@@ -269,7 +289,7 @@ def plan_import(
             if get.get("finding_body"):
                 entry["body"] = errs.check(number, "finding_body", clean_body, get["finding_body"], "finding_body") or ""
             if get.get("finding_date"):
-                entry["date"] = errs.check(number, "finding_date", _date, get["finding_date"], "finding_date", day0)
+                entry["date"] = errs.same(number, "finding_date", _date, get["finding_date"], "finding_date", day0)
             if row.get("as_of"):
                 entry["as_ofs"].append(row["as_of"])
         if row.get("rec") and row["rec"] not in recs:
@@ -279,16 +299,17 @@ def plan_import(
                 row["text"] = errs.check(number, "recommendation_text", clean_body, get["recommendation_text"],
                                          "recommendation_text", 5_000)
             if get.get("priority"):
-                row["priority"] = errs.check(number, "priority", _priority, get["priority"])
+                row["priority"] = errs.same(number, "priority", _priority, get["priority"])
             if get.get("owner"):
-                row["owner"] = errs.check(number, "owner", clean_optional, get["owner"], "owner")
+                row["owner"] = errs.same(number, "owner", clean_optional, get["owner"], "owner")
             if get.get("due"):
-                row["due"] = errs.check(number, "due", parse_date, get["due"], "due")
+                row["due"] = errs.same(number, "due", parse_date, get["due"], "due")
             if get.get("recommendation_date"):
-                row["dated"] = errs.check(number, "recommendation_date", _date, get["recommendation_date"],
+                row["dated"] = errs.same(number, "recommendation_date", _date, get["recommendation_date"],
                                           "recommendation_date", day0)
-        if len(errs.errors) == count_before:
-            parsed.append(row)
+        if len(errs.errors) == count_before and row.get("rec") is not None:
+            parsed.append((number, fkey, row["rec"], *map(row.get, ("status", "as_of", "note", "reason", "evidence",
+                                                                   "text", "priority", "owner", "due", "dated"))))
     if not done:
         raise RowErrors(source, [(None, None, "no data rows after the header")])
     for fkey, entry in new_findings.items():
@@ -305,47 +326,44 @@ def plan_import(
         finding = (ordered_id(), areas[fkey[0]]["id"], fkey[1], entry["title"], entry["body"], dated, finding_ref(*fkey))
         plan.findings.append(finding)
         created[fkey] = (finding[0], dated)
-    for row in parsed:
-        rkey = row.get("rec")
-        if rkey is None:
-            continue
-        parent = findings.get(row["finding"])
-        parent_id, parent_dated = (parent["id"], parent["dated"]) if parent else created[row["finding"]]
+    parsed.reverse()
+    while parsed:  # each row let go of as its records are planned: the rows and the plan are never both whole
+        number, fkey, rkey, status, as_of, note, reason, evidence, text, priority, owner, due, dated = parsed.pop()
+        parent = findings.get(fkey)
+        parent_id, parent_dated = (parent["id"], parent["dated"]) if parent else created[fkey]
         ref = f"{rkey[0]}.{rkey[1]}.{rkey[2]}"
         existing = recs.get(rkey)
         if existing is None:
-            dated = row.get("dated") or parent_dated
+            dated = dated or parent_dated
             if dated < parent_dated:
-                errs.add(row["row"], "recommendation_date", f"{dated} is before its finding ({parent_dated})")
+                errs.add(number, "recommendation_date", f"{dated} is before its finding ({parent_dated})")
                 continue
-            rec = (ordered_id(), parent_id, rkey[2], row["text"], row.get("priority"), row.get("owner"),
-                   row.get("due"), dated, ref)
-            plan.steps.append((_REC, rec))
+            rec_id = ordered_id()
+            plan.steps.append((_REC, rec_id, parent_id, rkey[2], text, priority, owner, due, dated, ref))
             plan.recommendations += 1
-            plan.steps.append((_STATUS, (ordered_id(), rec[0], "not-started", dated, None, None, None, ref, None)))
+            plan.steps.append((_STATUS, ordered_id(), rec_id, "not-started", dated, None, None, None, ref, None))
             plan.status_updates += 1
-            current = {"id": rec[0], "dated": dated, "status": "not-started", "status_as_of": dated, "review": "draft"}
+            current = {"id": rec_id, "dated": dated, "status": "not-started", "status_as_of": dated, "review": "draft"}
         else:
             current = existing
-        if not row.get("status"):
+        if not status:
             if existing is not None:
                 plan.unchanged += 1
             continue
-        as_of = row.get("as_of") or day
+        as_of = as_of or day
         if current["review"] == "withdrawn":
-            errs.add(row["row"], "status", f"recommendation {ref} is withdrawn; its status can no longer change")
+            errs.add(number, "status", f"recommendation {ref} is withdrawn; its status can no longer change")
             continue
         if as_of < current["dated"]:
-            errs.add(row["row"], "status_as_of", f"{as_of} is before recommendation {ref} was made ({current['dated']})")
+            errs.add(number, "status_as_of", f"{as_of} is before recommendation {ref} was made ({current['dated']})")
             continue
-        if current["status"] == row["status"] and current["status_as_of"] == as_of:
+        if current["status"] == status and current["status_as_of"] == as_of:
             plan.unchanged += existing is not None
             continue
-        if current["status"] == row["status"] and existing is None and not (row.get("reason") or row.get("note")):
+        if current["status"] == status and existing is None and not (reason or note):
             continue  # a new recommendation that is Not Started: its first status says so
-        plan.steps.append((_STATUS, (ordered_id(), current["id"], row["status"], as_of, row.get("note"),
-                                     row.get("reason"), row.get("evidence"), ref,
-                                     (current["status"], current["status_as_of"]))))
+        plan.steps.append((_STATUS, ordered_id(), current["id"], status, as_of, note, reason, evidence, ref,
+                           (current["status"], current["status_as_of"])))
         plan.status_updates += 1
     if errs.errors:
         raise RowErrors(source, errs.errors)
@@ -387,7 +405,7 @@ def _finding_json(f: tuple, stamp: str, actor: str, eid: str) -> str:
 
 
 def _rec_json(r: tuple, stamp: str, actor: str, eid: str) -> str:
-    id_, finding_id, number, text, priority, owner, due, dated, _ = r
+    _, id_, finding_id, number, text, priority, owner, due, dated, _ = r
     return (f'{{"created_at": {stamp}, "created_by": {actor}, "dated": {_string(dated)}, "due": {_j(due)}, '
             f'"engagement_id": {eid}, "finding_id": {_string(finding_id)}, "id": {_string(id_)}, "internal": 0, '
             f'"number": {number}, "owner": {_j(owner)}, "priority": {_j(priority)}, "review": "draft", '
@@ -395,7 +413,7 @@ def _rec_json(r: tuple, stamp: str, actor: str, eid: str) -> str:
 
 
 def _status_json(u: tuple, stamp: str, actor: str) -> str:
-    id_, rec_id, status, as_of, note, reason, evidence, _, _ = u
+    _, id_, rec_id, status, as_of, note, reason, evidence, _, _ = u
     return (f'{{"as_of": {_string(as_of)}, "evidence": {_j(evidence)}, "id": {_string(id_)}, "note": {_j(note)}, '
             f'"reason": {_j(reason)}, "recommendation_id": {_string(rec_id)}, "recorded_at": {stamp}, '
             f'"recorded_by": {actor}, "status": {_string(status)}}}')
@@ -405,9 +423,9 @@ def _records(plan: Plan):
     """Each new record as (kind, id, ref, dated, title, body, text, priority, owner, due), findings first."""
     for f in plan.findings:
         yield "finding", f[0], f[6], f[5], f[3], f[4], None, None, None, None
-    for kind, r in plan.steps:
-        if kind is _REC:
-            yield "recommendation", r[0], r[8], r[7], None, None, r[3], r[4], r[5], r[6]
+    for r in plan.steps:
+        if r[0] is _REC:
+            yield "recommendation", r[1], r[9], r[8], None, None, r[4], r[5], r[6], r[7]
 
 
 def _review_history(plan: Plan):
@@ -442,13 +460,13 @@ def _events(plan: Plan):
     for f in plan.findings:
         yield stamp, actor, eid, "finding", f[0], f[6], "create", None, _finding_json(f, *coded)
         yield from reviews("finding", f[0], f[6])
-    for kind, item in plan.steps:
-        if kind is _REC:
-            yield stamp, actor, eid, "recommendation", item[0], item[8], "create", None, _rec_json(item, *coded)
-            yield from reviews("recommendation", item[0], item[8])
+    for step in plan.steps:
+        if step[0] is _REC:
+            yield stamp, actor, eid, "recommendation", step[1], step[9], "create", None, _rec_json(step, *coded)
+            yield from reviews("recommendation", step[1], step[9])
         else:
-            before = None if item[8] is None else f'{{"as_of": {_j(item[8][1])}, "status": {_j(item[8][0])}}}'
-            yield stamp, actor, eid, "recommendation", item[1], item[7], "status", before, _status_json(item, *coded[:2])
+            before = None if step[9] is None else f'{{"as_of": {_j(step[9][1])}, "status": {_j(step[9][0])}}}'
+            yield stamp, actor, eid, "recommendation", step[2], step[8], "status", before, _status_json(step, *coded[:2])
 
 
 def _insert(store: Store, table: str, columns: str, rows) -> None:
@@ -470,11 +488,11 @@ def apply_plan(store: Store, plan: Plan) -> None:
                     ((f[0], eid, f[1], f[2], f[3], f[4], "[]", 0, review, f[5], stamp, actor) for f in plan.findings))
             _insert(store, "recommendations", "id, engagement_id, finding_id, number, text, priority, owner, due, "
                                               "internal, review, dated, created_at, created_by",
-                    ((r[0], eid, r[1], r[2], r[3], r[4], r[5], r[6], 0, review, r[7], stamp, actor)
-                     for kind, r in plan.steps if kind is _REC))
+                    ((r[1], eid, r[2], r[3], r[4], r[5], r[6], r[7], 0, review, r[8], stamp, actor)
+                     for r in plan.steps if r[0] is _REC))
         _insert(store, "status_updates", "id, recommendation_id, status, as_of, note, reason, evidence, recorded_at, "
                                          "recorded_by",
-                ((u[0], u[1], u[2], u[3], u[4], u[5], u[6], stamp, actor) for kind, u in plan.steps if kind is _STATUS))
+                ((u[1], u[2], u[3], u[4], u[5], u[6], u[7], stamp, actor) for u in plan.steps if u[0] is _STATUS))
         _insert(store, "review_history", "id, engagement_id, record_type, record_id, review, on_date, at, actor, "
                                          "comment", _review_history(plan))
         if plan.approved_by:
