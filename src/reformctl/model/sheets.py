@@ -24,10 +24,6 @@ from reformctl.model.tracker_layout import COLUMN_OF_LABEL, SUMMARY_SHEET
 _PROTECTED = ("'=", "'+", "'@", "'-", "'\t", "'\r")
 
 
-def _unprotect(text: str) -> str:
-    return text[1:] if text.startswith(_PROTECTED) else text
-
-
 def _cell(value) -> str:
     if value is None:
         return ""
@@ -57,7 +53,9 @@ def _csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
 
 
 def _csv_cells(row: list[str]) -> list[str]:
-    return [_unprotect(c.strip()) for c in row]
+    # Stripped, and a protected cell unprotected, in one comprehension: a function call for each
+    # of half a million cells cost 0.1 s.
+    return [c[1:] if c.startswith(_PROTECTED) else c for c in map(str.strip, row)]
 
 
 class _CsvRows:
