@@ -2,7 +2,7 @@
 
 import csv
 import json
-
+import sqlite3
 
 from conftest import EXAMPLES, dump
 
@@ -185,10 +185,21 @@ def test_fifty_thousand_rows_land_whole(north_miami, tmp_path):
                     writer.writerow([f"{area}.{f}", f"Finding {area}.{f} on staffing", f"{area}.{f}.{r}",
                                      f"Recommendation {r} on training records", "Training Unit",
                                      ("In Progress", "Complete", "Not Started")[r % 3], "2026-01-15"])
+    def indexed(word):
+        conn = sqlite3.connect(north_miami.db)
+        try:
+            return conn.execute("SELECT count(*) FROM recommendations_fts WHERE recommendations_fts MATCH ?",
+                                (word,)).fetchone()[0]
+        finally:
+            conn.close()
+
+    before = indexed("training")
     done = north_miami.json("import", "--site", "north-miami", path)
     assert done["recommendations"] == 50_000 and done["findings"] == 5_000
     hits = north_miami.json("search", "staffing", "--site", "north-miami", "--limit", "3")
     assert len(hits) == 3
+    # Indexed in statements of store/fts.py BULK_CHUNK rows: every one of them, once.
+    assert indexed("training") == before + 50_000
 
 
 def test_malformed_xlsx(demo, tmp_path):
