@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
 from dataclasses import dataclass
@@ -73,6 +72,8 @@ def resolve_actor(flag: str | None, cwd: Path, app_dir: Path) -> str:
         value = load_toml(config).get("author")
         if isinstance(value, str) and value.strip():
             return value.strip()
+    import getpass  # last resort only: it loads termios and pwd
+
     try:
         return getpass.getuser()
     except Exception:  # no login name in some containers
