@@ -11,7 +11,7 @@ import typer
 
 from reformctl.cli import context
 from reformctl.cli.output import WRAP, ListFormat, WriteFormat, columns, print_json
-from reformctl.model.engagements import get_engagement
+from reformctl.model.sites import get_engagement
 from reformctl.model.vocab import METHODS, PARTIALLY_COMPLETE_MEANING, REASONS, STATUSES
 
 Method = Enum("Method", {m.replace("-", "_"): m for m in METHODS}, type=str)
