@@ -10,6 +10,7 @@ from reformctl.dates import now, parse_date, today
 from reformctl.errors import Invalid
 from reformctl.model.events import record_event
 from reformctl.model.ids import new_id
+# The lookups live in model.sites (commands that only read load just that); re-exported here.
 from reformctl.model.sites import focus_areas, get_engagement, list_engagements, resolve_focus_area  # noqa: F401
 from reformctl.model.vocab import PROGRAMS, STATES, choices
 from reformctl.store import Store
