@@ -31,6 +31,7 @@ HOT_COMMANDS = [
     ("edit", "--site", "brightwater-demo", "2.1", "--title", "Traced edit"),
     ("history", "--site", "brightwater-demo"),
     ("check", "--site", "brightwater-demo"),
+    ("status", "--site", "brightwater-demo"),
 ]
 
 
@@ -117,3 +118,21 @@ def test_search_site_drives_from_the_index(traced):
     assert len(scans) == 4, plan
     assert all(re.match(r"SEARCH \w+ USING INTEGER PRIMARY KEY \(rowid=\?\)", plan[i + 1]) for i in scans), plan
     assert not any("engagement_id=?" in step for step in plan), plan
+
+
+def test_the_dashboard_reads_only_covering_indexes(traced):
+    """status across every engagement walks all findings and recommendations; it must do so through
+    the two covering indexes of migration m008 and read each latest status by integer key, never
+    the records' text or their histories."""
+    cli, statements = traced
+    cli.ok("status")
+    sql = next(s for s in statements if "current_statuses" in s)
+    conn = sqlite3.connect(cli.db)
+    try:
+        plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql)]
+    finally:
+        conn.close()
+    assert "SCAN f USING COVERING INDEX findings_focus_area_review" in plan, plan
+    assert any(step.startswith("SEARCH r USING COVERING INDEX recommendations_finding_review") for step in plan), plan
+    assert any(step.startswith("SEARCH cs USING INTEGER PRIMARY KEY") for step in plan), plan
+    assert not any("B-TREE" in step for step in plan), plan  # counted per focus area in index order

@@ -64,8 +64,14 @@ def test_an_older_store_upgrades_with_nothing_lost(cli, tmp_path, fixture):
     try:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        fts = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE % USING FTS5%'")]
+        # An FTS5 index's shadow tables hold b-tree segments, not records: rebuilding an index (m007)
+        # merges them into fewer rows. What counts is that each index matches its table exactly.
+        shadow = {f"{name}_{part}" for name in fts for part in ("data", "idx", "docsize", "config", "content")}
+        for name in fts:
+            conn.execute(f"INSERT INTO [{name}] ([{name}], rank) VALUES ('integrity-check', 1)")
         for table, count in expected["counts"].items():
-            if table in RECORD_TABLES or not table.startswith("_"):
+            if table in RECORD_TABLES or not (table.startswith("_") or table in shadow):
                 assert conn.execute(f"SELECT COUNT(*) FROM [{table}]").fetchone()[0] >= count, table
     finally:
         conn.close()

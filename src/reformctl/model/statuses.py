@@ -105,7 +105,15 @@ def percentages(counts: list[int]) -> list[int]:
 
 def summarise(statuses: list[str]) -> list[dict]:
     """The 'Status of recommendations' table rows for a list of statuses."""
-    counts = [sum(1 for s in statuses if s == key) for key in STATUSES]
+    tally: dict[str, int] = {}
+    for status in statuses:
+        tally[status] = tally.get(status, 0) + 1
+    return summarise_counts(tally)
+
+
+def summarise_counts(tally: dict[str, int]) -> list[dict]:
+    """The 'Status of recommendations' table rows for a count of each status."""
+    counts = [tally.get(key, 0) for key in STATUSES]
     return [
         {"status": key, "label": label, "count": count, "percent": percent}
         for (key, label), count, percent in zip(STATUSES.items(), counts, percentages(counts))

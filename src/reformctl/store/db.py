@@ -105,6 +105,9 @@ def _connect(path: Path) -> sqlite3.Connection:
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {timeout}")
     conn.execute("PRAGMA foreign_keys = ON")
+    # Statement journals in memory: an INSERT that fires a trigger (current_statuses) needs one,
+    # and in a temporary file it cost a bulk import 0.6 s of system time for 50,000 rows.
+    conn.execute("PRAGMA temp_store = MEMORY")
     return conn
 
 

@@ -396,6 +396,57 @@ def m007_search_by_engagement(db: Database) -> None:
     _run(db, statements)
 
 
+# The latest status update of one recommendation (ties go to the update recorded last), as
+# current_statuses holds it; {id} is the recommendation's id.
+_LATEST = """SELECT r.rowid, su.status, su.as_of FROM recommendations r
+    JOIN status_updates su ON su.recommendation_id = r.id
+    WHERE r.id = {id} ORDER BY su.as_of DESC, su.rowid DESC LIMIT 1"""
+
+
+@migrations()
+def m008_current_statuses(db: Database) -> None:
+    """Each recommendation's latest status, kept current by triggers, and two covering indexes, so that
+    the dashboard across a thousand engagements reads one small row per recommendation instead of
+    searching its history.
+
+    Derived data, not the record: status_updates stays the truth, and a status as of an earlier
+    date is still read from the history. Keyed by the recommendation's rowid, as the full-text
+    indexes are (reformctl never deletes, so rowids do not move), because an integer join is what
+    makes the dashboard fast; the triggers recompute a recommendation's row from its history, so
+    inserts, merges that edit an update's date or status, and out-of-order dates all stay right."""
+    _run(
+        db,
+        [
+            """CREATE TABLE current_statuses (
+                recommendation INTEGER PRIMARY KEY,  -- recommendations.rowid
+                status TEXT NOT NULL,
+                as_of TEXT NOT NULL
+            )""",
+            """INSERT INTO current_statuses (recommendation, status, as_of)
+                SELECT rowid, status, as_of FROM (
+                    SELECT r.rowid, su.status, su.as_of, row_number() OVER (
+                        PARTITION BY su.recommendation_id ORDER BY su.as_of DESC, su.rowid DESC) AS k
+                    FROM status_updates su JOIN recommendations r ON r.id = su.recommendation_id
+                ) WHERE k = 1""",
+            f"""CREATE TRIGGER status_updates_current_ai AFTER INSERT ON status_updates BEGIN
+                INSERT OR REPLACE INTO current_statuses (recommendation, status, as_of)
+                {_LATEST.format(id="new.recommendation_id")}; END""",
+            f"""CREATE TRIGGER status_updates_current_au
+                AFTER UPDATE OF recommendation_id, status, as_of ON status_updates BEGIN
+                DELETE FROM current_statuses
+                    WHERE recommendation IN (SELECT rowid FROM recommendations WHERE id IN (old.recommendation_id, new.recommendation_id));
+                INSERT OR REPLACE INTO current_statuses (recommendation, status, as_of)
+                {_LATEST.format(id="old.recommendation_id")};
+                INSERT OR REPLACE INTO current_statuses (recommendation, status, as_of)
+                {_LATEST.format(id="new.recommendation_id")}; END""",
+            # The dashboard walks every focus area's findings and their recommendations in index
+            # order; these two indexes hold all it reads, so it never touches the records' text.
+            "CREATE INDEX findings_focus_area_review ON findings (focus_area_id, review, id)",
+            "CREATE INDEX recommendations_finding_review ON recommendations (finding_id, review, dated)",
+        ],
+    )
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply every pending migration, all under one write lock."""
     db = Database(conn)
