@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from conftest import dump
 
-from reformctl.model.bundle import export_bundle, import_bundle
+from reformctl.model.bundle_files import export_bundle, import_bundle
 from reformctl.model.confidential import add_note, protect
 from reformctl.model.engagements import EngagementSpec, create_engagement
 from reformctl.model.field import add_member, cite, log_activity

@@ -71,6 +71,41 @@ def test_one_command_imports_only_its_own_command_module(demo_store):
     assert command_modules & set(COMMAND_MODULES.values()) == {"findings"}, sorted(command_modules)
 
 
+# Everything `findings` may load of reformctl. Start-up is most of what it costs (the modules
+# are compiled afresh when bytecode is not written), so a new import here must earn its place:
+# engagement creation (model.engagements), the status model (model.statuses, with text checks
+# and guards) and the body editor (cli.editing) are for other commands.
+FINDINGS_MODULES = {
+    "reformctl", "reformctl.cli", "reformctl.cli.app", "reformctl.cli.context", "reformctl.cli.errors",
+    "reformctl.cli.findings", "reformctl.cli.output", "reformctl.config", "reformctl.dates",
+    "reformctl.errors", "reformctl.model", "reformctl.model.listing", "reformctl.model.refs",
+    "reformctl.model.sites", "reformctl.model.status_query", "reformctl.model.vocab", "reformctl.store",
+    "reformctl.store.db", "reformctl.store.schema_version",
+}
+
+
+@pytest.mark.parametrize("args", [
+    ("findings", "--site", "brightwater-demo"),
+    ("findings", "--site", "brightwater-demo", "--format", "json"),
+    ("findings", "--site", "brightwater-demo", "--focus-area", "1", "--status", "draft"),
+], ids=lambda a: " ".join(a[3:]) or "table")
+def test_findings_loads_only_what_it_uses(demo_store, args):
+    modules = loaded(*args, full=True)
+    extra = {m for m in modules if m.startswith("reformctl")} - FINDINGS_MODULES
+    assert not extra, f"findings imported {sorted(extra)}"
+    assert "getpass" not in modules  # only needed to name the actor, and a listing acts as no one
+
+
+@pytest.mark.parametrize("args", [
+    ("log-finding", "--site", "brightwater-demo", "--focus-area", "1", "--title", "Lean"),
+    ("search", "complaint", "--site", "brightwater-demo"),
+], ids=lambda a: a[0])
+def test_commands_that_look_an_engagement_up_do_not_load_engagement_creation(demo_store, args):
+    modules = loaded(*args, full=True)
+    assert "reformctl.model.sites" in modules
+    assert not modules & {"reformctl.model.engagements", "reformctl.model.statuses"}, sorted(modules)
+
+
 def test_the_command_map_names_where_every_command_lives():
     """app.COMMAND_MODULES must list every command: add a new command there with its module."""
     found = {}

@@ -49,3 +49,25 @@ def test_status_on_a_date_is_the_latest_update_on_or_before_it(tmp_path_factory,
     got = store.value(f"SELECT {status_at()} FROM recommendations r", {"as_of": probe.isoformat()})
     assert got == expected
     store.close()
+
+
+@given(text=st.text(alphabet=st.sampled_from("abcd- "), max_size=120) | st.text(alphabet=st.sampled_from("abc-é漢 \t")),
+       width=st.integers(min_value=1, max_value=40))
+def test_wrapped_text_is_a_greedy_fill_of_the_same_words(text, width):
+    from reformctl.cli.output import _width, _wrap
+
+    body = text.lstrip(" ")
+    indent = text[: len(text) - len(body)]
+    room = max(2, width - len(indent))
+    lines = _wrap(text, width)
+    if _width(text) <= width:
+        assert lines == [text]
+        return
+    assert all(line.startswith(indent) for line in lines)
+    pieces = [line[len(indent):] for line in lines]
+    assert "".join("".join(p.split()) for p in pieces) == "".join(body.split())  # nothing lost or added
+    assert all(_width(p) <= room for p in pieces)
+    if all(_width(word) <= room for word in body.split()):  # then lines break between words only,
+        assert " ".join(pieces).split() == body.split()
+        for piece, following in zip(pieces, pieces[1:]):  # and each line takes all the words that fit
+            assert _width(piece) + 1 + _width(following.split()[0]) > room

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from reformctl.errors import Invalid
 
@@ -39,8 +38,7 @@ def _config_files(cwd: Path, app_dir: Path) -> list[Path]:
     return [p for p in (cwd / CONFIG_NAME, app_dir / CONFIG_NAME) if p.is_file()]
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):  # not a frozen dataclass, which costs three times as much to define
     path: Path
     source: str  # which rule chose it, for `reformctl where`
 
@@ -73,6 +71,8 @@ def resolve_actor(flag: str | None, cwd: Path, app_dir: Path) -> str:
         value = load_toml(config).get("author")
         if isinstance(value, str) and value.strip():
             return value.strip()
+    import getpass  # last resort only: it loads termios and pwd
+
     try:
         return getpass.getuser()
     except Exception:  # no login name in some containers

@@ -46,7 +46,7 @@ def export(
                    f"recommendations as of {done['as_of']}) and {done['metadata']}", err=True)
         typer.echo(f"Browse it with: datasette {done['path']} -m {done['metadata']}", err=True)
         return
-    from reformctl.model.bundle import export_bundle
+    from reformctl.model.bundle_files import export_bundle
 
     done = export_bundle(store, site, bundle)
     if fmt is WriteFormat.json:
@@ -74,12 +74,12 @@ def import_(
     if (file is None) == (bundle is None):
         raise CliUsageError("give a spreadsheet FILE (with --site) or --bundle DIR")
     if bundle is not None:
-        from reformctl.model.bundle import import_bundle
+        from reformctl.model.bundle_files import import_bundle
 
         def load():
             if not context.location(ctx).path.exists():
                 # Check the bundle against a scratch store first: a refused import leaves no store behind.
-                from reformctl.model.bundle import read_bundle
+                from reformctl.model.bundle_files import read_bundle
                 from reformctl.store import open_store
 
                 read_bundle(open_store(":memory:"), bundle)

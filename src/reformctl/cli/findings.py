@@ -10,9 +10,8 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.editing import one_body
 from reformctl.cli.output import WRAP, ListFormat, WriteFormat, columns, print_json
-from reformctl.model.engagements import get_engagement
+from reformctl.model.sites import get_engagement
 from reformctl.model.vocab import METHODS, PARTIALLY_COMPLETE_MEANING, REASONS, STATUSES
 
 Method = Enum("Method", {m.replace("-", "_"): m for m in METHODS}, type=str)
@@ -55,6 +54,7 @@ def log_finding(
 
     Example: reformctl log-finding --site north-miami --focus-area technology --title "No records retention schedule for body-worn camera video" --method document-review
     """
+    from reformctl.cli.editing import one_body  # here: only log-finding reads a body
     from reformctl.model.findings import log_finding as log
 
     text = one_body(body, body_file, edit, f"Body of the finding: {title}")

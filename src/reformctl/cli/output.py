@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from enum import Enum
+from itertools import zip_longest
 from typing import Any, Iterable
 
 
@@ -86,18 +88,24 @@ def _wrap(text: str, width: int) -> list[str]:
     Hand-written rather than textwrap, which takes ~25 ms for a few hundred rows and
     counts wide characters as one column. Nested rows keep their leading indent.
     """
-    if _width(text) <= width:
+    measure = len if text.isascii() else _width  # the same count for ASCII, without a call per word
+    if measure(text) <= width:
         return [text]
     body = text.lstrip(" ")
     indent = text[: len(text) - len(body)]
     width = max(2, width - len(indent))
+    words = body.split()
+    if measure is len and words and max(map(len, words)) <= width:
+        # The same greedy fill as the loop below, done by the regex engine: each line is the
+        # longest run of whole words, single-spaced, that fits.
+        return [indent + line for line in re.findall(rf"(\S.{{0,{width - 1}}})(?: |$)", " ".join(words))]
     lines, line, used = [], "", 0
-    for word in body.split():
-        size = _width(word)
+    for word in words:
+        size = measure(word)
         while size > width:  # a word longer than the column: break at a hyphen if one fits, else anywhere
             head, taken = "", 0
             for char in word:
-                w = _width(char)
+                w = measure(char)
                 if taken + w > width:
                     break
                 head, taken = head + char, taken + w
@@ -107,7 +115,7 @@ def _wrap(text: str, width: int) -> list[str]:
                 line, used = "", 0
             lines.append(word[:cut])
             word = word[cut:]
-            size = _width(word)
+            size = measure(word)
         if not line:
             line, used = word, size
         elif used + 1 + size <= width:
@@ -168,6 +176,9 @@ def columns(title: str | None, headers: Iterable[str | tuple], rows: Iterable[It
 
     layout = [(width, justify == "right", wrap) for width, (_, justify, wrap) in zip(widths, spec)]
 
+    # Rows of ASCII text, nearly all of them, are padded by one str.format call.
+    template = "  ".join(f"{{:{'>' if right else '<'}{width}}}" for width, right, _ in layout)
+
     def line(values) -> str:
         parts = []
         for value, (width, right, _) in zip(values, layout):
@@ -182,10 +193,8 @@ def columns(title: str | None, headers: Iterable[str | tuple], rows: Iterable[It
     out = [title] if title else []
     for values in [[name for name, _, _ in spec], ["-" * w for w in widths], *cells]:
         wrapped = [_wrap(value, width) if wrap else [value] for value, (width, _, wrap) in zip(values, layout)]
-        height = max(len(w) for w in wrapped)
-        if height == 1:
-            out.append(line([w[0] for w in wrapped]))
-            continue
-        for k in range(height):
-            out.append(line([w[k] if k < len(w) else "" for w in wrapped]))
+        if not marks and "".join(values).isascii():  # then so is every piece of it
+            out.extend(template.format(*parts).rstrip() for parts in zip_longest(*wrapped, fillvalue=""))
+        else:
+            out.extend(line(parts) for parts in zip_longest(*wrapped, fillvalue=""))
     return "\n".join(out) + "\n"

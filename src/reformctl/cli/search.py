@@ -22,7 +22,7 @@ def search(
 
     Example: reformctl search --site north-miami '"body-worn camera" OR retention'
     """
-    from reformctl.model.engagements import get_engagement
+    from reformctl.model.sites import get_engagement
     from reformctl.model.search import plain, search as find
 
     store = context.store(ctx)

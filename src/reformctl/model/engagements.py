@@ -7,9 +7,11 @@ import re
 from dataclasses import dataclass, field
 
 from reformctl.dates import now, parse_date, today
-from reformctl.errors import Invalid, NotFound
+from reformctl.errors import Invalid
 from reformctl.model.events import record_event
 from reformctl.model.ids import new_id
+# The lookups live in model.sites (commands that only read load just that); re-exported here.
+from reformctl.model.sites import focus_areas, get_engagement, list_engagements, resolve_focus_area  # noqa: F401
 from reformctl.model.vocab import PROGRAMS, STATES, choices
 from reformctl.store import Store
 
@@ -166,55 +168,6 @@ def create_engagement(store: Store, spec: EngagementSpec, actor: str) -> dict:
     return engagement
 
 
-def list_engagements(store: Store) -> list[dict]:
-    return store.rows(
-        """SELECT e.site, e.agency, e.city, e.state, e.program, e.announced, e.phase,
-                  (SELECT COUNT(*) FROM focus_areas fa WHERE fa.engagement_id = e.id) AS focus_areas,
-                  (SELECT COUNT(*) FROM findings f WHERE f.engagement_id = e.id
-                      AND f.review != 'withdrawn') AS findings,
-                  (SELECT COUNT(*) FROM recommendations r WHERE r.engagement_id = e.id
-                      AND r.review != 'withdrawn') AS recommendations
-           FROM engagements e ORDER BY e.site"""
-    )
-
-
-def get_engagement(store: Store, site: str) -> dict:
-    found = store.row("SELECT * FROM engagements WHERE site = ?", (site,))
-    if found is None:
-        sites = [r["site"] for r in store.rows("SELECT site FROM engagements ORDER BY site LIMIT 20")]
-        hint = f"; known sites: {choices(sites)}" if sites else "; create one with `reformctl new-engagement`"
-        raise NotFound(f"no engagement with site {site!r}{hint}")
-    return found
-
-
-def focus_areas(store: Store, engagement_id: str) -> list[dict]:
-    return store.rows(
-        "SELECT * FROM focus_areas WHERE engagement_id = ? ORDER BY number", (engagement_id,)
-    )
-
-
-def resolve_focus_area(store: Store, engagement: dict, ref: str) -> dict:
-    """A focus area by number ('3'), slug ('technology') or unambiguous title prefix ('tech')."""
-    areas = focus_areas(store, engagement["id"])
-    text = (ref or "").strip()
-    listing = "; ".join(f"{a['number']} {a['title']}" for a in areas)
-    if re.fullmatch(r"[0-9]{1,6}", text):  # ASCII digits only: '²'.isdigit() is true too
-        for area in areas:
-            if area["number"] == int(text):
-                return area
-        raise NotFound(f"{engagement['site']} has no focus area {text}; its focus areas are: {listing}")
-    for area in areas:
-        if area["slug"] == text.lower():
-            return area
-    matches = [a for a in areas if a["title"].lower().startswith(text.lower())] if text else []
-    if len(matches) == 1:
-        return matches[0]
-    if len(matches) > 1:
-        names = "; ".join(f"{a['number']} {a['title']}" for a in matches)
-        raise Invalid(f"focus area {ref!r} is ambiguous: it matches {names}; give its number")
-    raise NotFound(f"{engagement['site']} has no focus area {ref!r}; its focus areas are: {listing}")
-
-
 def engagement_overview(store: Store, site: str, as_of: str | None = None) -> dict:
     """The engagement, its focus areas with counts, and the status table, for `show`."""
     from reformctl.model.statuses import status_summary
@@ -235,5 +188,3 @@ def engagement_overview(store: Store, site: str, as_of: str | None = None) -> di
 
     return {"engagement": engagement, "as_of": as_of, "focus_areas": areas, "status_summary": summary,
             "phase_history": phase_history(store, engagement)}
-
-

@@ -6,11 +6,11 @@ import json
 
 from reformctl.dates import now, past_date
 from reformctl.errors import Invalid, NotFound
-from reformctl.model.engagements import resolve_focus_area
 from reformctl.model.events import record_event, record_review
 from reformctl.model.guards import require_findings_allowed
 from reformctl.model.ids import new_id
 from reformctl.model.refs import finding_ref, parse_finding_ref
+from reformctl.model.sites import resolve_focus_area
 from reformctl.model.text import clean_body, clean_title
 from reformctl.model.vocab import METHODS, choices
 from reformctl.store import Store

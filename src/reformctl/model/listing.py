@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 from reformctl.dates import today
-from reformctl.model.engagements import resolve_focus_area
 from reformctl.model.refs import finding_ref, rec_ref
-from reformctl.model.statuses import status_at
+from reformctl.model.sites import resolve_focus_area
+from reformctl.model.status_query import status_at
 from reformctl.model.vocab import STATUSES
 from reformctl.store import Store
 

@@ -20,9 +20,8 @@ from pathlib import Path
 
 from reformctl.dates import now
 from reformctl.errors import Invalid, NotFound, Refused
-from reformctl.model.bundle import (
-    KINDS, Records, bases, insert_kind, read_bundle, record_key, set_bases, store_records,
-)
+from reformctl.model.bundle import KINDS, Records, bases, insert_kind, record_key, set_bases, store_records
+from reformctl.model.bundle_files import read_bundle
 from reformctl.model.events import record_event
 from reformctl.model.guards import require_open
 from reformctl.model.ids import new_id

@@ -8,19 +8,10 @@ from reformctl.errors import Invalid
 from reformctl.model.events import record_event
 from reformctl.model.guards import require_open
 from reformctl.model.ids import new_id
+from reformctl.model.status_query import status_at
 from reformctl.model.text import clean_body
 from reformctl.model.vocab import REASON_STATUSES, REASONS, STATUSES, choices
 from reformctl.store import Store
-
-# The status of recommendation r as of :as_of. Uses the (recommendation_id, as_of) index.
-STATUS_AT_SQL = """(SELECT su.{column} FROM status_updates su
-    WHERE su.recommendation_id = {recommendation} AND su.as_of <= :as_of
-    ORDER BY su.as_of DESC, su.rowid DESC LIMIT 1)"""
-
-
-def status_at(column: str = "status", recommendation: str = "r.id") -> str:
-    """SQL for a column of recommendation r's latest status update on or before :as_of."""
-    return STATUS_AT_SQL.format(column=column, recommendation=recommendation)
 
 
 def set_status(

@@ -1,0 +1,284 @@
+"""Engagement bundles: one engagement as a directory of small JSON files, for offline work in git.
+
+Layout (DIR/):
+    bundle.json                 format marker and the engagement's site and id
+    engagement.json             the engagement
+    <kind>/<id>.json            one file a record, named by its stable id
+
+Each file is one JSON object with its keys sorted, two-space indented, UTF-8, ending in a
+newline; dates are ISO. Writing the same records always gives the same bytes, so a bundle
+diffs and merges record by record in git. A bundle holds the record (with its status and
+review histories, notes, team, activities, evidence and releases), not the store's audit
+trail, which stays with each store.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from reformctl.dates import parse_date
+from reformctl.errors import Invalid, Refused, RowErrors
+from reformctl.model.bundle import (
+    DATE_FIELDS, FORMAT, ID_RE, KINDS, VERSION, Records, check_records, columns, dumps, insert_records,
+    record_key, set_bases, shared, store_records,
+)
+from reformctl.model.engagements import get_engagement
+from reformctl.store import Store
+
+
+# ---- writing ---------------------------------------------------------------------------
+
+
+def _record_files(records: Records) -> dict[str, str]:
+    files = {
+        "bundle.json": dumps({"format": FORMAT, "version": VERSION, "site": records.engagement["site"],
+                              "engagement_id": records.engagement["id"]}),
+        "engagement.json": dumps(records.engagement),
+    }
+    for kind in KINDS:
+        for key, record in records.kinds.get(kind.name, {}).items():
+            files[f"{kind.name}/{key}.json"] = dumps(record)
+    return files
+
+
+def write_bundle(records: Records, target: Path, known: dict[str, tuple[str | None, str | None]] | None = None) -> int:
+    """Write RECORDS under TARGET, refusing to overwrite work this store has not merged."""
+    target = Path(target)
+    if target.exists() and not target.is_dir():
+        raise Invalid(f"{target} is a file; give a directory for the bundle")
+    files = _record_files(records)
+    if target.exists():
+        _refuse_unmerged(target, files, known or {})
+    for relative, text in files.items():
+        path = target / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            tmp = path.with_name(f".{path.name}.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(path)
+    return len(files)
+
+
+def _refuse_unmerged(target: Path, files: dict[str, str], known: dict[str, tuple[str | None, str | None]]) -> None:
+    """A file in the way that holds something this store never saw (a colleague's record pulled
+    in by git and not yet merged) would be lost by overwriting it: refuse instead. A file is
+    safe to overwrite when it holds what the store has now, or what it last agreed or exported."""
+    problems = []
+    for path in sorted(target.rglob("*.json")):
+        relative = path.relative_to(target).as_posix()
+        if relative == "bundle.json" or path.name.startswith("."):
+            continue
+        existing = path.read_text(encoding="utf-8", errors="replace")
+        if relative not in files:
+            problems.append(f"{relative} is not in this store")
+            continue
+        if existing == files[relative]:
+            continue
+        sides = _split_git_conflict(existing)
+        versions = [sides[1]] if sides is not None else [existing]
+        key = "engagement" if relative == "engagement.json" else path.stem
+        seen = [json.loads(t) for t in known.get(key, (None, None)) if t is not None] + [json.loads(files[relative])]
+        try:
+            if any(json.loads(v) not in seen for v in versions):
+                problems.append(f"{relative} holds changes this store has not merged")
+        except json.JSONDecodeError:
+            problems.append(f"{relative} is not a whole JSON record")
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise Refused(f"{target} holds work this store has not merged: {problems[0]}{more}; bring it in first "
+                      f"with `reformctl merge --site SLUG {target}`, or export to an empty directory")
+
+
+# ---- reading and checking --------------------------------------------------------------
+
+
+class BundleErrors(RowErrors):
+    """Problems in a bundle, each at a file and field."""
+
+    def where(self, error) -> str:
+        row, column, _ = error
+        parts = [self.source]
+        if row is not None:
+            parts.append(str(row))
+        if column:
+            parts.append(f"field {column}")
+        return ", ".join(parts) + ": "
+
+    def __init__(self, source: str, errors):
+        super().__init__(source, errors)
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        self.args = (f"{self.where(first)}{first[2]}{more}; nothing was changed",)
+
+    def lines(self, limit: int = 50) -> list[str]:
+        return [line.replace("nothing was imported", "nothing was changed") for line in super().lines(limit)]
+
+
+def _split_git_conflict(text: str) -> tuple[str, str] | None:
+    """Our and their side of a file git left with conflict markers (merge or diff3 style)."""
+    if "\n<<<<<<< " not in "\n" + text:
+        return None
+    ours, theirs, state = [], [], "both"
+    for line in text.splitlines(keepends=True):
+        if line.startswith("<<<<<<< "):
+            state = "ours"
+        elif line.startswith("||||||| ") and state == "ours":
+            state = "base"
+        elif line.rstrip("\n") == "=======" and state in ("ours", "base"):
+            state = "theirs"
+        elif line.startswith(">>>>>>> ") and state == "theirs":
+            state = "both"
+        elif state == "both":
+            ours.append(line)
+            theirs.append(line)
+        elif state == "ours":
+            ours.append(line)
+        elif state == "theirs":
+            theirs.append(line)
+    return "".join(ours), "".join(theirs)
+
+
+def _load(path: Path, relative: str, errs: list, allow_conflicts: bool):
+    """The record in PATH, or (ours, theirs) when git left conflict markers; None after an error."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        errs.append((relative, None, "not UTF-8 text"))
+        return None
+    sides = _split_git_conflict(text)
+    if sides is not None:
+        if not allow_conflicts:
+            errs.append((relative, None, "has git conflict markers; bring it in with `reformctl merge`, "
+                                         "which turns them into conflicts to resolve"))
+            return None
+        parsed = []
+        for side in sides:
+            try:
+                parsed.append(json.loads(side))
+            except json.JSONDecodeError as exc:
+                errs.append((relative, None, f"git conflict markers around something that is not a whole record ({exc})"))
+                return None
+        return tuple(parsed)
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        errs.append((relative, None, f"not valid JSON ({exc.msg} at line {exc.lineno}); is the file truncated?"))
+        return None
+    if not isinstance(record, dict):
+        errs.append((relative, None, "must hold one JSON object"))
+        return None
+    return record
+
+
+def read_bundle(store: Store, source: Path, allow_conflicts: bool = False) -> Records:
+    """Read and check a bundle directory; raises BundleErrors listing every problem."""
+    source = Path(source)
+    label = str(source)
+    if not source.is_dir():
+        raise Invalid(f"{source}: no such bundle directory")
+    errs: list = []
+    marker = source / "bundle.json"
+    if not marker.is_file():
+        raise Invalid(f"{source} is not a reformctl bundle (no bundle.json); write one with "
+                      "`reformctl export --site SLUG --bundle DIR`")
+    head = _load(marker, "bundle.json", errs, False)
+    if errs:
+        raise BundleErrors(label, errs)
+    if head.get("format") != FORMAT or head.get("version") != VERSION:
+        raise BundleErrors(label, [("bundle.json", "format", f"not a version {VERSION} {FORMAT}")])
+    engagement = _load(source / "engagement.json", "engagement.json", errs, False) if (
+        source / "engagement.json").is_file() else None
+    if engagement is None:
+        errs.append(("engagement.json", None, "missing or unreadable"))
+        raise BundleErrors(label, errs)
+    _check_fields(engagement, columns(store, "engagements"), "engagement.json", errs)
+    if engagement.get("id") != head.get("engagement_id") or engagement.get("site") != head.get("site"):
+        errs.append(("engagement.json", "id", "does not match bundle.json"))
+    records = Records(engagement=engagement)
+    known_dirs = {k.name for k in KINDS}
+    for child in sorted(source.iterdir()):
+        if child.is_dir() and child.name not in known_dirs and not child.name.startswith("."):
+            errs.append((child.name + "/", None, f"unknown kind of record; a bundle holds {', '.join(sorted(known_dirs))}"))
+    for kind in KINDS:
+        expected = columns(store, kind.table)
+        found: dict[str, dict] = {}
+        folder = source / kind.name
+        for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+            relative = f"{kind.name}/{path.name}"
+            loaded = _load(path, relative, errs, allow_conflicts)
+            if loaded is None:
+                continue
+            if isinstance(loaded, tuple):
+                ours, theirs = loaded
+                records.git_conflicts[(kind.name, path.stem)] = (ours, theirs)
+                loaded = theirs
+            if not _check_fields(loaded, expected + ([kind.folded] if kind.folded else []), relative, errs):
+                continue
+            key = record_key(kind, loaded)
+            if key != path.stem:
+                errs.append((relative, "id", f"the file is named for {path.stem} but holds {key}"))
+                continue
+            if key in found:
+                errs.append((relative, "id", "duplicate id"))
+                continue
+            found[key] = loaded
+        records.kinds[kind.name] = found
+    if not errs:
+        # A bundle git has merged may hold two drafts with one number: merge renumbers them.
+        errs.extend(check_records(records, numbers_unique=not allow_conflicts))
+    if errs:
+        raise BundleErrors(label, errs)
+    return records
+
+
+def _check_fields(record: dict, expected: list[str], where: str, errs: list) -> bool:
+    missing = [c for c in expected if c not in record]
+    unknown = sorted(set(record) - set(expected))
+    for name in missing:
+        errs.append((where, name, "missing"))
+    for name in unknown:
+        errs.append((where, name, "unknown field"))
+    if missing or unknown:
+        return False
+    ok = True
+    for name in DATE_FIELDS & set(record):
+        value = record[name]
+        if value is None:
+            continue
+        try:
+            if not isinstance(value, str):
+                raise Invalid(f"{value!r} is not a date")
+            parse_date(value, name)
+        except Invalid as exc:
+            errs.append((where, name, str(exc)))
+            ok = False
+    if "id" in record and not (isinstance(record["id"], str) and ID_RE.match(record["id"])):
+        errs.append((where, "id", f"{record['id']!r} is not an id"))
+        ok = False
+    return ok
+
+
+def export_bundle(store: Store, site: str, target: Path) -> dict:
+    """Write SITE as a bundle under TARGET and remember what was shared (the next merge's base)."""
+    engagement = get_engagement(store, site)
+    with store.write():
+        records = store_records(store, engagement)
+        written = write_bundle(records, target, shared(store, engagement["id"]))
+        set_bases(store, records, exported=True, agreed=False)
+    return {"site": site, "path": str(target), "files": written, "counts": records.count()}
+
+
+def import_bundle(store: Store, source: Path, actor: str, dry_run: bool = False) -> dict:
+    """Load a bundle as a new engagement in the store (use merge for one the store already has)."""
+    with store.write():
+        records = read_bundle(store, source)
+        e = records.engagement
+        clash = store.row("SELECT site FROM engagements WHERE id = ? OR site = ?", (e["id"], e["site"]))
+        if clash is not None:
+            raise Refused(f"the store already has {clash['site']}; bring a colleague's bundle in with "
+                          f"`reformctl merge --site {clash['site']} {source}`")
+        if not dry_run:
+            insert_records(store, records, actor)
+            set_bases(store, records, exported=True)
+    return {"site": e["site"], "dry_run": dry_run, "counts": records.count()}
