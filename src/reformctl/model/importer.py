@@ -306,7 +306,7 @@ def plan_import(
                 row["due"] = errs.same(number, "due", parse_date, get["due"], "due")
             if get.get("recommendation_date"):
                 row["dated"] = errs.same(number, "recommendation_date", _date, get["recommendation_date"],
-                                          "recommendation_date", day0)
+                                         "recommendation_date", day0)
         if len(errs.errors) == count_before and row.get("rec") is not None:
             parsed.append((number, fkey, row["rec"], *map(row.get, ("status", "as_of", "note", "reason", "evidence",
                                                                    "text", "priority", "owner", "due", "dated"))))
