@@ -98,3 +98,28 @@ def test_upgrading_fills_the_cache_from_the_history(demo):
         assert len(cached) == conn.execute("SELECT COUNT(DISTINCT recommendation_id) FROM status_updates").fetchone()[0]
     finally:
         conn.close()
+
+
+def test_an_import_brings_the_cache_up_to_date_and_keeps_its_trigger(demo, monkeypatch, tmp_path):
+    """import writes its status updates in bulk (and sets the full-text triggers aside while it
+    does): the cache must follow them, an imported update dated before a recommendation's latest
+    one must not win, and the triggers must all be there afterwards."""
+    sheet = tmp_path / "s.csv"
+    sheet.write_text(
+        "focus_area,finding,finding_title,recommendation,recommendation_text,status,status_as_of\n"
+        "1,1.1,,1.1.1,,complete,2026-11-01\n"
+        "2,2.1,,2.1.1,,not-started,2025-06-11\n"  # older than 2.1.1's latest update: the history keeps it, the dashboard does not show it
+        "5,5.9,A new finding,5.9.1,Do the new thing.,in-progress,2026-09-01\n",
+        encoding="utf-8")
+    demo.ok("import", "--site", "brightwater-demo", sheet)
+    assert shown(demo, monkeypatch, "2026-11-27") == truth(demo.db, "2026-11-27")
+    assert shown(demo, monkeypatch, "2025-06-30") == truth(demo.db, "2025-06-30")
+    monkeypatch.setenv("REFORMCTL_TODAY", "2026-11-27")
+    demo.ok("set-status", "--site", "brightwater-demo", "5.9.1", "complete")
+    conn = sqlite3.connect(demo.db)
+    try:
+        triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    finally:
+        conn.close()
+    assert {"status_updates_current_ai", "status_updates_current_au"} <= triggers
+    assert shown(demo, monkeypatch, "2026-11-27") == truth(demo.db, "2026-11-27")
