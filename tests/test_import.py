@@ -383,3 +383,11 @@ def test_a_bad_row_late_in_a_streamed_file_writes_nothing(demo, tmp_path):
     demo.fails("import", "--site", SITE, sheet, says="UTF-8")
     sheet = write_csv(tmp_path / "t.csv", rows + [["5", "5.9", "A new finding", "5.9.1", "Again.", "", "", "", "", ""]])
     refused(demo, "import", "--site", SITE, sheet, says=["row 201, column recommendation: 5.9.1 repeats row 2"])
+
+
+def test_the_summary_counts_in_words(demo, tmp_path):
+    sheet = write_csv(tmp_path / "one.csv", [["5", "5.9", "One more finding", "5.9.1", "Do one thing.", "", "", "",
+                                              "", ""]])
+    said = demo.ok("import", "--site", SITE, sheet)  # a new recommendation starts Not Started: one update
+    assert said.startswith("Imported 1 finding, 1 recommendation and 1 status update from 1 row of "), said
+    assert said.rstrip().endswith("(0 rows unchanged)"), said
