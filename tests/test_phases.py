@@ -78,3 +78,33 @@ def test_reopen(closed):
     assert history[-1] == {**history[-1], "phase": "implementation", "reason": "Sustainability review requested.",
                            "action": "reopen"}
     closed.fails("reopen", *SITE, "--reason", "again", says="not closed")
+
+
+def test_a_phase_changed_after_the_guard_stops_the_write(north_miami, isolated):
+    """Commands check the phase before they take the write lock; if another process closes the
+    engagement in between, the write is refused under the lock and nothing lands."""
+    from conftest import dump
+    from reformctl.errors import Refused
+    from reformctl.model.phases import reopen
+    from reformctl.model.sites import get_engagement
+    from reformctl.model.statuses import set_status
+    from reformctl.store import open_store
+
+    north_miami.ok("log-finding", *SITE, "--focus-area", "1", "--title", "t")
+    north_miami.ok("recommend", *SITE, "--finding", "1.1", "--text", "r")
+    approve(north_miami, "north-miami", "1.1", "1.1.1")
+    north_miami.ok("publish", *SITE, "--kind", "final", "--output", isolated / "final")
+    store = open_store(north_miami.db)
+    try:
+        engagement = get_engagement(store, "north-miami")  # this command's read: still open
+        north_miami.ok("advance", *SITE, "closed")           # another process closes it
+        before = dump(north_miami.db)
+        with pytest.raises(Refused, match="moved from assessment to closed"):
+            set_status(store, engagement, "1.1.1", "complete", "tester")
+        assert dump(north_miami.db) == before
+        # Within one process, its own change of phase is not a race: reopen, then write.
+        reopen(store, get_engagement(store, "north-miami"), "Sustainability review requested.", "tester")
+        set_status(store, get_engagement(store, "north-miami"), "1.1.1", "complete", "tester")
+    finally:
+        store.close()
+    assert north_miami.json("show", *SITE)["engagement"]["phase"] == "implementation"

@@ -31,6 +31,7 @@ def get_engagement(store: Store, site: str) -> dict:
         sites = [r["site"] for r in store.rows("SELECT site FROM engagements ORDER BY site LIMIT 20")]
         hint = f"; known sites: {choices(sites)}" if sites else "; create one with `reformctl new-engagement`"
         raise NotFound(f"no engagement with site {site!r}{hint}")
+    store.phases_read[found["id"]] = (found["site"], found["phase"])  # checked again under the write lock
     return found
 
 
