@@ -138,3 +138,17 @@ def test_bulk_status_from_stdin(demo):
                   input="recommendation,status,as_of,note,reason\n1.2.1,complete,2026-11-01,,\n")
     data = json.loads(out)
     assert data["applied"] == 1 and data["rows"][0]["number"] == "1.2.1"
+
+
+def test_status_history_shows_every_column_at_80_columns(demo, monkeypatch):
+    evidence = "Signed side letter with the union and the revised complaint intake form"
+    demo.ok("--as", "Dana Whitfield", "set-status", *SITE, "2.1.1", "partially-complete", "--as-of", "2026-11-01",
+            "--reason", "collective-bargaining", "--note", "Union agreed in part", "--evidence", evidence)
+    monkeypatch.setenv("COLUMNS", "80")
+    out = demo.ok("status-history", *SITE, "2.1.1")
+    assert all(len(line) <= 80 for line in out.splitlines()), out
+    header = out.splitlines()[1]
+    assert all(name in header for name in ("As of", "Status", "Reason", "Note", "Evidence", "Recorded by"))
+    words = " ".join(out.split())
+    for word in evidence.split() + ["Dana", "Whitfield", "tester", "collective", "bargaining"]:
+        assert word in words, word

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.output import ListFormat, console, print_json, table
+from reformctl.cli.output import WRAP, ListFormat, columns, console, print_json, table
 from reformctl.model.engagements import get_engagement
 from reformctl.model.vocab import REASONS, STATUSES
 
@@ -34,10 +34,14 @@ def status_history(
     if fmt is ListFormat.json:
         print_json(data)
         return
-    out = console()
-    out.print(table(f"Recommendation {data['number']}", ["As of", "Status", "Reason", "Note", "Evidence", "Recorded by"],
-                    [[u["as_of"], u["status_label"], u["reason_label"], u["note"], u["evidence"], u["recorded_by"]]
-                     for u in data["history"]]))
+    # Plain columns, not a Rich table: a Rich table cut the last columns off at 80 columns, which
+    # read as "no evidence recorded". Long text wraps; piped, each update stays on one line.
+    sys.stdout.write(columns(
+        f"Recommendation {data['number']}",
+        ["As of", ("Status", "left", WRAP), ("Reason", "left", WRAP), ("Note", "left", WRAP),
+         ("Evidence", "left", WRAP), ("Recorded by", "left", WRAP)],
+        [[u["as_of"], u["status_label"], u["reason_label"], u["note"], u["evidence"], u["recorded_by"]]
+         for u in data["history"]]))
 
 
 def bulk_status(
