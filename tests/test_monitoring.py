@@ -152,3 +152,23 @@ def test_status_history_shows_every_column_at_80_columns(demo, monkeypatch):
     words = " ".join(out.split())
     for word in evidence.split() + ["Dana", "Whitfield", "tester", "collective", "bargaining"]:
         assert word in words, word
+
+
+def test_set_status_back_dated_says_a_later_update_stands(demo):
+    out = demo.ok("set-status", *SITE, "4.2.2", "not-started", "--as-of", "2026-01-15")
+    assert "Not Started as of 2026-01-15" in out
+    assert "note: a later update (In Progress as of 2026-06-30) remains the current status" in out
+    data = demo.json("set-status", *SITE, "4.2.2", "not-started", "--as-of", "2026-02-15")
+    assert data["superseded_by"] == {"status": "in-progress", "as_of": "2026-06-30"}
+    assert data["status"] == "not-started" and data["previous"] == "not-started"
+    current = demo.json("set-status", *SITE, "4.2.2", "complete", "--as-of", "2026-06-30")
+    assert current["superseded_by"] is None  # the same date: the update recorded last wins
+    assert "remains the current status" not in demo.ok("set-status", *SITE, "4.2.2", "complete", "--as-of", "2026-11-01")
+
+
+def test_bulk_status_back_dated_row_says_a_later_update_stands(demo, isolated):
+    path = write(isolated, "recommendation,status,as_of,note,reason\n4.2.2,not-started,2026-01-15,,\n")
+    assert demo.json("bulk-status", *SITE, path, "--dry-run")["rows"][0]["superseded_by"] == {
+        "status": "in-progress", "as_of": "2026-06-30"}
+    out = demo.ok("bulk-status", *SITE, path)
+    assert "note: row 2: a later update of 4.2.2 (In Progress as of 2026-06-30) remains the current status" in out

@@ -159,13 +159,17 @@ def set_status(
         print_json({"number": update["ref"], "status": update["status"], "as_of": update["as_of"],
                     "previous": update["previous"], "note": update["note"], "reason": update["reason"],
                     "evidence": update["evidence"],
-                    "meaning": PARTIALLY_COMPLETE_MEANING if update["status"] == "partially-complete" else None})
+                    "meaning": PARTIALLY_COMPLETE_MEANING if update["status"] == "partially-complete" else None,
+                    "superseded_by": update["superseded_by"]})
         return
     was = f" (was {STATUSES[update['previous']]})" if update["previous"] else ""
     because = f"; reason: {REASONS[update['reason']]}" if update["reason"] else ""
     typer.echo(f"{update['ref']}: {STATUSES[update['status']]} as of {update['as_of']}{was}{because}")
     if update["status"] == "partially-complete":
         typer.echo(PARTIALLY_COMPLETE_MEANING)
+    if later := update["superseded_by"]:
+        typer.echo(f"note: a later update ({STATUSES[later['status']]} as of {later['as_of']}) "
+                   "remains the current status")
 
 
 def register(app: typer.Typer) -> None:

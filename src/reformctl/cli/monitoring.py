@@ -88,6 +88,10 @@ def bulk_status(
                     [("Row", "right"), "Recommendation", "Was", "Now", "As of", "Reason"],
                     [[a["row"], a["number"], STATUSES.get(a["previous"] or "", ""), STATUSES[a["status"]],
                       a["as_of"], REASONS.get(a["reason"] or "", "")] for a in applied]))
+    for a in applied:
+        if later := a["superseded_by"]:
+            typer.echo(f"note: row {a['row']}: a later update of {a['number']} ({STATUSES[later['status']]} "
+                       f"as of {later['as_of']}) remains the current status")
     if dry_run:
         typer.echo("Dry run: nothing was written.")
 

@@ -77,7 +77,7 @@ def bulk_status(store: Store, engagement: dict, rows: list[tuple[int, dict]], ac
                     continue
                 applied.append({"row": number, "number": update["ref"], "status": update["status"],
                                 "as_of": update["as_of"], "previous": update["previous"],
-                                "reason": update["reason"]})
+                                "reason": update["reason"], "superseded_by": update["superseded_by"]})
             if problems:
                 raise InvalidRows(problems)
             if dry_run:

@@ -52,10 +52,18 @@ def set_status(
             f"SELECT {status_at('status')} AS status, {status_at('as_of')} AS as_of FROM recommendations r WHERE r.id = :id",
             {"id": rec["id"], "as_of": as_of},
         )
+        # An update dated after this one still decides the current status; say so, or a
+        # back-dated entry looks as if it failed.
+        later = store.row(
+            """SELECT status, as_of FROM status_updates WHERE recommendation_id = ? AND as_of > ?
+               ORDER BY as_of DESC, rowid DESC LIMIT 1""",
+            (rec["id"], as_of),
+        )
         store.insert("status_updates", update)
         record_event(store, actor=actor, engagement_id=engagement["id"], record_type="recommendation",
                      record_id=rec["id"], ref=rec["ref"], action="status", before=before, after=update)
-    return {**update, "ref": rec["ref"], "previous": before["status"] if before else None}
+    return {**update, "ref": rec["ref"], "previous": before["status"] if before else None,
+            "superseded_by": dict(later) if later else None}
 
 
 def check_reason(status: str, reason: str | None) -> str | None:
