@@ -172,3 +172,45 @@ def test_bulk_status_back_dated_row_says_a_later_update_stands(demo, isolated):
         "status": "in-progress", "as_of": "2026-06-30"}
     out = demo.ok("bulk-status", *SITE, path)
     assert "note: row 2: a later update of 4.2.2 (In Progress as of 2026-06-30) remains the current status" in out
+
+
+def test_bulk_status_takes_labels_as_import_does(demo, isolated):
+    path = write(isolated, "recommendation,status,as_of,note,reason\n"
+                 "1.1.2,Complete,2026-10-31,,\n"
+                 "1.1.3,Partially Complete,2026-10-31,,Resources not available\n"
+                 "1.2.1,in progress,2026-10-31,,\n"
+                 "1.2.2,NOT-STARTED,2026-10-31,,subject to collective  bargaining\n")
+    rows = demo.json("bulk-status", *SITE, path)["rows"]
+    assert [(r["status"], r["reason"]) for r in rows] == [
+        ("complete", None), ("partially-complete", "resources"), ("in-progress", None),
+        ("not-started", "collective-bargaining")]
+    bad = write(isolated, "recommendation,status,as_of,note,reason\n1.1.2,Done,2026-11-01,,\n", "bad.csv")
+    result = demo("bulk-status", *SITE, bad)
+    assert result.exit_code == 1 and "row 2: status 'Done' is unknown; choose one of complete" in result.stderr
+
+
+def test_set_status_takes_labels_in_any_case(demo):
+    assert demo.json("set-status", *SITE, "1.1.2", "Complete", "--as-of", "2026-10-01")["status"] == "complete"
+    assert demo.json("set-status", *SITE, "1.1.2", "in progress", "--as-of", "2026-10-02")["status"] == "in-progress"
+    data = demo.json("set-status", *SITE, "1.1.2", "Partially Complete", "--as-of", "2026-10-03",
+                     "--reason", "Resources not available")
+    assert data["status"] == "partially-complete" and data["reason"] == "resources"
+    assert demo.json("set-status", *SITE, "1.1.2", "NOT-STARTED", "--reason", "OTHER")["reason"] == "other"
+    # A bad status or reason stays a usage error (exit 2, as the choice list made it), in one line.
+    line = demo.fails("set-status", *SITE, "1.1.2", "done", code=2, says="'done' is not a status")
+    assert "complete, partially-complete, in-progress, not-started" in line
+    demo.fails("set-status", *SITE, "1.1.2", "not-started", "--reason", "Money", code=2, says="'Money' is not a reason")
+    help_text = demo.ok("set-status", "--help")
+    assert "not-started, in-progress, partially-complete or complete" in " ".join(help_text.split())
+    assert "collective-bargaining" in help_text
+
+
+def test_a_reason_with_the_wrong_status_is_worded_for_where_it_came_from(demo, isolated):
+    demo.fails("set-status", *SITE, "1.1.2", "complete", "--reason", "other",
+               says="leave --reason out or change the status")
+    path = write(isolated, "recommendation,status,as_of,note,reason\n1.1.2,complete,2026-10-31,,other\n")
+    result = demo("bulk-status", *SITE, path)
+    assert result.exit_code == 1
+    assert "row 2: a reason is given only for not-started or partially-complete, not complete; " \
+           "leave the reason column empty or change the status" in result.stderr
+    assert "--reason" not in result.stderr

@@ -71,6 +71,7 @@ def bulk_status(store: Store, engagement: dict, rows: list[tuple[int, dict]], ac
                         store, engagement, cells["recommendation"], cells["status"], actor,
                         as_of=cells["as_of"], note=cells.get("note") or None,
                         reason=cells.get("reason") or None, evidence=cells.get("evidence") or None,
+                        from_file=True,
                     )
                 except ReformError as exc:
                     problems.append(f"row {number}: {exc}")
