@@ -214,3 +214,19 @@ def test_a_reason_with_the_wrong_status_is_worded_for_where_it_came_from(demo, i
     assert "row 2: a reason is given only for not-started or partially-complete, not complete; " \
            "leave the reason column empty or change the status" in result.stderr
     assert "--reason" not in result.stderr
+
+
+def test_bulk_status_names_the_file_as_import_does(demo, isolated):
+    missing = isolated / "review.csv"
+    assert demo.fails("bulk-status", *SITE, missing, says="no such file") == f"error: {missing}: no such file"
+    assert demo.fails("import", "--site", "brightwater-demo", missing, says="no such file") == f"error: {missing}: no such file"
+    demo.fails("bulk-status", *SITE, isolated, says=f"{isolated}: no such file")  # a folder
+    latin = isolated / "latin.csv"
+    latin.write_bytes(b"recommendation,status,as_of,note,reason\n1.1.2,complete,2026-10-31,Caf\xe9,\n")
+    demo.fails("bulk-status", *SITE, latin, says=f"{latin}: not UTF-8 text")
+    empty = write(isolated, "", "empty.csv")
+    demo.fails("bulk-status", *SITE, empty, says=f"{empty}: the file is empty")
+    header = write(isolated, "rec,status\n1.1.1,complete\n", "header.csv")
+    demo.fails("bulk-status", *SITE, header, says=f"{header}: lacks column(s) recommendation")
+    rowless = write(isolated, "recommendation,status,as_of,note,reason\n", "rowless.csv")
+    demo.fails("bulk-status", *SITE, rowless, says=f"{rowless}: the file has a header but no rows")

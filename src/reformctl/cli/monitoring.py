@@ -61,13 +61,18 @@ def bulk_status(
     from reformctl.cli.errors import CliError
     from reformctl.model.bulk import InvalidRows, bulk_status as apply, read_rows
 
+    # File-level errors name the file first, as import's do: "review.csv: no such file".
     if str(file) == "-":
         text, source = sys.stdin.read(), "stdin"
     else:
+        if not file.is_file():
+            raise CliError(f"{file}: no such file")
         try:
             text = file.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:
-            raise CliError(f"{file} is not UTF-8 text; save the spreadsheet as CSV UTF-8") from None
+            raise CliError(f"{file}: not UTF-8 text; save the spreadsheet as CSV UTF-8") from None
+        except OSError as exc:
+            raise CliError(f"{file}: {exc.strerror or exc}") from None
         source = str(file)
     rows = read_rows(text.lstrip("\ufeff"), source)
     store = context.store(ctx)
