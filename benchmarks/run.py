@@ -133,7 +133,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=9, help="timed runs of each operation (default 9)")
     parser.add_argument("--only", action="append", default=[], help="run only operations whose name starts so")
-    parser.add_argument("--output", type=Path, default=HERE / "results.json", help="where to write the JSON")
+    parser.add_argument("--output", type=Path, default=None,
+                        help="where to write the JSON (default benchmarks/results.json for a full run; "
+                             "a run narrowed by --only writes only where this says)")
     args = parser.parse_args()
 
     script = reformctl_script()
@@ -229,9 +231,14 @@ def main() -> int:
     }
     print(f"\nload average (1 min) before and after: {load_before[0]:.2f}, {os.getloadavg()[0]:.2f} "
           f"on {os.cpu_count()} CPUs; other work on the machine inflates every figure, baselines included")
-    if not args.only:
-        args.output.write_text(json.dumps(document, indent=2) + "\n")
-        print(f"\nwrote {args.output}")
+    # A narrowed run must not replace the full run the README's table comes from.
+    output = args.output or (None if args.only else HERE / "results.json")
+    if output is not None:
+        output.write_text(json.dumps(document, indent=2) + "\n")
+        print(f"\nwrote {output}")
+    else:
+        print("\nnot written: a run narrowed by --only leaves benchmarks/results.json as the last full run "
+              "wrote it; add --output FILE to keep these figures")
     missed = [r["operation"] for r in results if r.get("failed") or r.get("met") is False]
     if missed:
         print("targets missed: " + ", ".join(missed))

@@ -123,3 +123,19 @@ def test_an_import_brings_the_cache_up_to_date_and_keeps_its_trigger(demo, monke
         conn.close()
     assert {"status_updates_current_ai", "status_updates_current_au"} <= triggers
     assert shown(demo, monkeypatch, "2026-11-27") == truth(demo.db, "2026-11-27")
+
+
+def test_status_as_of_a_past_date(demo, monkeypatch):
+    (engagement,) = demo.json("status", *SITE, "--as-of", "2025-06-30")
+    assert engagement["as_of"] == "2025-06-30"
+    counts = {a["number"]: Counter({s["status"]: s["count"] for s in a["statuses"] if s["count"]})
+              for a in engagement["focus_areas"] if a["total"]}
+    assert counts == truth(demo.db, "2025-06-30") != truth(demo.db, "2026-11-27")
+    demo.fails("status", "--as-of", "2026-11-28", says="in the future")
+    demo.fails("status", "--as-of", "2025-02-30", says="not a real date")
+
+
+def test_status_svg_to_a_missing_folder_prints_nothing(demo, tmp_path):
+    result = demo("status", "--svg", tmp_path / "nowhere" / "dash.svg")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.strip().startswith("error: cannot write") and len(result.stderr.strip().splitlines()) == 1

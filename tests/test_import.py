@@ -392,3 +392,11 @@ def test_a_reason_with_the_wrong_status_names_the_column_not_an_option(demo, tmp
         "row 2, column reason: a reason is given only for not-started or partially-complete, not complete; "
         "leave the reason column empty or change the status"])
     assert not any("--reason" in line for line in lines)
+
+
+def test_the_summary_counts_in_words(demo, tmp_path):
+    sheet = write_csv(tmp_path / "one.csv", [["5", "5.9", "One more finding", "5.9.1", "Do one thing.", "", "", "",
+                                              "", ""]])
+    said = demo.ok("import", "--site", SITE, sheet)  # a new recommendation starts Not Started: one update
+    assert said.startswith("Imported 1 finding, 1 recommendation and 1 status update from 1 row of "), said
+    assert said.rstrip().endswith("(0 rows unchanged)"), said

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.output import WRAP, ListFormat, WriteFormat, columns, print_json
+from reformctl.cli.output import WRAP, ListFormat, WriteFormat, columns, counted, print_json
 from reformctl.cli.prompts import interactive, require, require_list
 from reformctl.config import load_toml
 from reformctl.model.engagements import (
@@ -195,9 +195,10 @@ def demo(
         print_json({"site": result["engagement"]["site"], "findings": result["findings"],
                     "recommendations": result["recommendations"], "status_updates": result["status_updates"]})
         return
-    typer.echo(f"Loaded {result['engagement']['site']} ({result['engagement']['agency']}, fictional): "
-               f"{result['findings']} findings, {result['recommendations']} recommendations, "
-               f"{result['status_updates']} status updates.")
+    # The demo's agency name already says it is fictional.
+    typer.echo(f"Loaded {result['engagement']['site']} ({result['engagement']['agency']}): "
+               f"{counted(result['findings'], 'finding')}, {counted(result['recommendations'], 'recommendation')}, "
+               f"{counted(result['status_updates'], 'status update')}.")
 
 
 def register(app: typer.Typer) -> None:

@@ -10,7 +10,7 @@ import typer
 
 from reformctl.cli import context
 from reformctl.cli.errors import CliUsageError
-from reformctl.cli.output import WriteFormat, print_json
+from reformctl.cli.output import WriteFormat, counted, print_json
 
 
 def export(
@@ -121,9 +121,10 @@ def import_(
         print_json({"dry_run": dry_run, "rows": rows, **counts})
         return
     verb = "Would import" if dry_run else "Imported"
-    typer.echo(f"{verb} {counts['findings']} findings, {counts['recommendations']} recommendations and "
-               f"{counts['status_updates']} status updates from {rows} rows of {file} "
-               f"({counts['unchanged']} rows unchanged)")
+    typer.echo(f"{verb} {counted(counts['findings'], 'finding')}, "
+               f"{counted(counts['recommendations'], 'recommendation')} and "
+               f"{counted(counts['status_updates'], 'status update')} from {counted(rows, 'row')} of {file} "
+               f"({counted(counts['unchanged'], 'row')} unchanged)")
 
 
 def _rows_or_exit(fn):

@@ -129,6 +129,7 @@ def status(
     site: Annotated[Optional[str], typer.Option("--site", help="Only this engagement (default: every engagement).")] = None,
     fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
     svg: Annotated[Optional[Path], typer.Option("--svg", metavar="PATH", help="Also save the dashboard as an SVG picture (100 columns wide).")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="Counts as they stood on this date (default today).")] = None,
 ) -> None:
     """A dashboard of implementation across engagements: phase, next scheduled update, and a bar per focus area.
 
@@ -136,23 +137,21 @@ def status(
 
     Example: reformctl status --site brightwater-demo
     """
+    from reformctl.dates import past_date
     from reformctl.model.dashboard import dashboard
 
+    as_of = past_date(as_of, "--as-of")
     store = context.store(ctx)
     if site is not None:
         get_engagement(store, site)
-    rows = dashboard(store, site)
+    rows = dashboard(store, site, as_of)
     if fmt is ListFormat.json:
         print_json(rows)
         return
     if not rows:
         typer.echo("No engagements yet. Create one with `reformctl new-engagement --from FILE.toml`.")
         return
-    if sys.stdout.isatty():
-        render_dashboard(console(), rows)
-    else:
-        sys.stdout.write(plain_dashboard(rows))  # piped: the same lines, without Rich's cost or colour
-    if svg is not None:
+    if svg is not None:  # first, so that a path that cannot be written stops before anything is printed
         from rich.console import Console
 
         from reformctl.cli.reports import write_atomically
@@ -160,6 +159,11 @@ def status(
         recorder = Console(record=True, width=100, file=io.StringIO(), force_terminal=True)
         render_dashboard(recorder, rows)
         write_atomically(svg, recorder.export_svg(title="reformctl status"))
+    if sys.stdout.isatty():
+        render_dashboard(console(), rows)
+    else:
+        sys.stdout.write(plain_dashboard(rows))  # piped: the same lines, without Rich's cost or colour
+    if svg is not None:
         typer.echo(f"Saved the dashboard to {svg}", err=True)
 
 

@@ -24,6 +24,11 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 finding', '2 findings', '0 status updates'."""
+    return f"{n} {noun if n == 1 else (plural or noun + 's')}"
+
+
 def console():
     from rich.console import Console  # only commands that draw tables pay for Rich
 
