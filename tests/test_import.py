@@ -385,6 +385,15 @@ def test_a_bad_row_late_in_a_streamed_file_writes_nothing(demo, tmp_path):
     refused(demo, "import", "--site", SITE, sheet, says=["row 201, column recommendation: 5.9.1 repeats row 2"])
 
 
+def test_a_reason_with_the_wrong_status_names_the_column_not_an_option(demo, tmp_path):
+    sheet = write_csv(tmp_path / "s.csv", [["1", "1.1", "", "1.1.2", "", "", "", "", "complete", "2026-10-31", "Other"]],
+                      header=HEADER + ["reason"])
+    lines = refused(demo, "import", "--site", SITE, sheet, says=[
+        "row 2, column reason: a reason is given only for not-started or partially-complete, not complete; "
+        "leave the reason column empty or change the status"])
+    assert not any("--reason" in line for line in lines)
+
+
 def test_the_summary_counts_in_words(demo, tmp_path):
     sheet = write_csv(tmp_path / "one.csv", [["5", "5.9", "One more finding", "5.9.1", "Do one thing.", "", "", "",
                                               "", ""]])

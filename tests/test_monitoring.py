@@ -138,3 +138,95 @@ def test_bulk_status_from_stdin(demo):
                   input="recommendation,status,as_of,note,reason\n1.2.1,complete,2026-11-01,,\n")
     data = json.loads(out)
     assert data["applied"] == 1 and data["rows"][0]["number"] == "1.2.1"
+
+
+def test_status_history_shows_every_column_at_80_columns(demo, monkeypatch):
+    evidence = "Signed side letter with the union and the revised complaint intake form"
+    demo.ok("--as", "Dana Whitfield", "set-status", *SITE, "2.1.1", "partially-complete", "--as-of", "2026-11-01",
+            "--reason", "collective-bargaining", "--note", "Union agreed in part", "--evidence", evidence)
+    monkeypatch.setenv("COLUMNS", "80")
+    out = demo.ok("status-history", *SITE, "2.1.1")
+    assert all(len(line) <= 80 for line in out.splitlines()), out
+    header = out.splitlines()[1]
+    assert all(name in header for name in ("As of", "Status", "Reason", "Note", "Evidence", "Recorded by"))
+    words = " ".join(out.split())
+    for word in evidence.split() + ["Dana", "Whitfield", "tester", "collective", "bargaining"]:
+        assert word in words, word
+
+
+def test_set_status_back_dated_says_a_later_update_stands(demo):
+    out = demo.ok("set-status", *SITE, "4.2.2", "not-started", "--as-of", "2026-01-15")
+    assert "Not Started as of 2026-01-15" in out
+    assert "note: a later update (In Progress as of 2026-06-30) remains the current status" in out
+    data = demo.json("set-status", *SITE, "4.2.2", "not-started", "--as-of", "2026-02-15")
+    assert data["superseded_by"] == {"status": "in-progress", "as_of": "2026-06-30"}
+    assert data["status"] == "not-started" and data["previous"] == "not-started"
+    current = demo.json("set-status", *SITE, "4.2.2", "complete", "--as-of", "2026-06-30")
+    assert current["superseded_by"] is None  # the same date: the update recorded last wins
+    assert "remains the current status" not in demo.ok("set-status", *SITE, "4.2.2", "complete", "--as-of", "2026-11-01")
+
+
+def test_bulk_status_back_dated_row_says_a_later_update_stands(demo, isolated):
+    path = write(isolated, "recommendation,status,as_of,note,reason\n4.2.2,not-started,2026-01-15,,\n")
+    assert demo.json("bulk-status", *SITE, path, "--dry-run")["rows"][0]["superseded_by"] == {
+        "status": "in-progress", "as_of": "2026-06-30"}
+    out = demo.ok("bulk-status", *SITE, path)
+    assert "note: row 2: a later update of 4.2.2 (In Progress as of 2026-06-30) remains the current status" in out
+
+
+def test_bulk_status_takes_labels_as_import_does(demo, isolated):
+    path = write(isolated, "recommendation,status,as_of,note,reason\n"
+                 "1.1.2,Complete,2026-10-31,,\n"
+                 "1.1.3,Partially Complete,2026-10-31,,Resources not available\n"
+                 "1.2.1,in progress,2026-10-31,,\n"
+                 "1.2.2,NOT-STARTED,2026-10-31,,subject to collective  bargaining\n")
+    rows = demo.json("bulk-status", *SITE, path)["rows"]
+    assert [(r["status"], r["reason"]) for r in rows] == [
+        ("complete", None), ("partially-complete", "resources"), ("in-progress", None),
+        ("not-started", "collective-bargaining")]
+    bad = write(isolated, "recommendation,status,as_of,note,reason\n1.1.2,Done,2026-11-01,,\n", "bad.csv")
+    result = demo("bulk-status", *SITE, bad)
+    assert result.exit_code == 1 and "row 2: status 'Done' is unknown; choose one of complete" in result.stderr
+
+
+def test_set_status_takes_labels_in_any_case(demo):
+    assert demo.json("set-status", *SITE, "1.1.2", "Complete", "--as-of", "2026-10-01")["status"] == "complete"
+    assert demo.json("set-status", *SITE, "1.1.2", "in progress", "--as-of", "2026-10-02")["status"] == "in-progress"
+    data = demo.json("set-status", *SITE, "1.1.2", "Partially Complete", "--as-of", "2026-10-03",
+                     "--reason", "Resources not available")
+    assert data["status"] == "partially-complete" and data["reason"] == "resources"
+    assert demo.json("set-status", *SITE, "1.1.2", "NOT-STARTED", "--reason", "OTHER")["reason"] == "other"
+    # A bad status or reason stays a usage error (exit 2, as the choice list made it), in one line.
+    line = demo.fails("set-status", *SITE, "1.1.2", "done", code=2, says="'done' is not a status")
+    assert "complete, partially-complete, in-progress, not-started" in line
+    demo.fails("set-status", *SITE, "1.1.2", "not-started", "--reason", "Money", code=2, says="'Money' is not a reason")
+    help_text = demo.ok("set-status", "--help")
+    assert "not-started, in-progress, partially-complete or complete" in " ".join(help_text.split())
+    assert "collective-bargaining" in help_text
+
+
+def test_a_reason_with_the_wrong_status_is_worded_for_where_it_came_from(demo, isolated):
+    demo.fails("set-status", *SITE, "1.1.2", "complete", "--reason", "other",
+               says="leave --reason out or change the status")
+    path = write(isolated, "recommendation,status,as_of,note,reason\n1.1.2,complete,2026-10-31,,other\n")
+    result = demo("bulk-status", *SITE, path)
+    assert result.exit_code == 1
+    assert "row 2: a reason is given only for not-started or partially-complete, not complete; " \
+           "leave the reason column empty or change the status" in result.stderr
+    assert "--reason" not in result.stderr
+
+
+def test_bulk_status_names_the_file_as_import_does(demo, isolated):
+    missing = isolated / "review.csv"
+    assert demo.fails("bulk-status", *SITE, missing, says="no such file") == f"error: {missing}: no such file"
+    assert demo.fails("import", "--site", "brightwater-demo", missing, says="no such file") == f"error: {missing}: no such file"
+    demo.fails("bulk-status", *SITE, isolated, says=f"{isolated}: no such file")  # a folder
+    latin = isolated / "latin.csv"
+    latin.write_bytes(b"recommendation,status,as_of,note,reason\n1.1.2,complete,2026-10-31,Caf\xe9,\n")
+    demo.fails("bulk-status", *SITE, latin, says=f"{latin}: not UTF-8 text")
+    empty = write(isolated, "", "empty.csv")
+    demo.fails("bulk-status", *SITE, empty, says=f"{empty}: the file is empty")
+    header = write(isolated, "rec,status\n1.1.1,complete\n", "header.csv")
+    demo.fails("bulk-status", *SITE, header, says=f"{header}: lacks column(s) recommendation")
+    rowless = write(isolated, "recommendation,status,as_of,note,reason\n", "rowless.csv")
+    demo.fails("bulk-status", *SITE, rowless, says=f"{rowless}: the file has a header but no rows")

@@ -12,11 +12,26 @@ import typer
 from reformctl.cli import context
 from reformctl.cli.output import WRAP, ListFormat, WriteFormat, columns, print_json
 from reformctl.model.sites import get_engagement
-from reformctl.model.vocab import METHODS, PARTIALLY_COMPLETE_MEANING, REASONS, STATUSES
+from reformctl.model.vocab import METHODS, PARTIALLY_COMPLETE_MEANING, REASONS, STATUSES, choices, reason_key, status_key
 
 Method = Enum("Method", {m.replace("-", "_"): m for m in METHODS}, type=str)
-Status = Enum("Status", {s.replace("-", "_"): s for s in STATUSES}, type=str)
-Reason = Enum("Reason", {r.replace("-", "_"): r for r in REASONS}, type=str)
+
+
+# set-status takes a status or reason as import and bulk-status do: its key or its label, in
+# any case. A parser rather than an Enum choice, which would refuse "Partially Complete"; a
+# bad value is still a usage error (exit 2), as the Enum made it.
+def _status(value: str) -> str:
+    key = status_key(value)
+    if key is None:
+        raise typer.BadParameter(f"{value!r} is not a status; choose one of {choices(STATUSES)} (or its label)")
+    return key
+
+
+def _reason(value: str) -> str:
+    key = reason_key(value)
+    if key is None:
+        raise typer.BadParameter(f"{value!r} is not a reason; choose one of {choices(REASONS)} (or its label)")
+    return key
 
 
 class ReviewState(str, Enum):
@@ -139,10 +154,10 @@ def set_status(
     ctx: typer.Context,
     site: SiteOption,
     rec: Annotated[str, typer.Argument(metavar="REC", help="The recommendation, e.g. 3.1.2.")],
-    status: Annotated[Status, typer.Argument(metavar="STATUS", help="not-started, in-progress, partially-complete or complete.")],
+    status: Annotated[str, typer.Argument(metavar="STATUS", parser=_status, help="not-started, in-progress, partially-complete or complete (a label such as 'Partially Complete', in any case, also works).")],
     as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="The date the status holds from (default today).")] = None,
     note: Annotated[Optional[str], typer.Option(help="What the team reviewed or why it changed.")] = None,
-    reason: Annotated[Optional[Reason], typer.Option(help="Why there is no progress: only with not-started or partially-complete.")] = None,
+    reason: Annotated[Optional[str], typer.Option(metavar="REASON", parser=_reason, help=f"Why there is no progress, only with not-started or partially-complete: {', '.join(REASONS)} (or a label such as 'Resources not available').")] = None,
     evidence: Annotated[Optional[str], typer.Option(metavar="TEXT", help="What the team reviewed to decide (policies, data, observations).")] = None,
     fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
 ) -> None:
@@ -153,19 +168,23 @@ def set_status(
     from reformctl.model.statuses import set_status as record
 
     store = context.store(ctx)
-    update = record(store, get_engagement(store, site), rec, status.value, context.actor(ctx),
-                    as_of=as_of, note=note, reason=reason.value if reason else None, evidence=evidence)
+    update = record(store, get_engagement(store, site), rec, status, context.actor(ctx),
+                    as_of=as_of, note=note, reason=reason, evidence=evidence)
     if fmt is WriteFormat.json:
         print_json({"number": update["ref"], "status": update["status"], "as_of": update["as_of"],
                     "previous": update["previous"], "note": update["note"], "reason": update["reason"],
                     "evidence": update["evidence"],
-                    "meaning": PARTIALLY_COMPLETE_MEANING if update["status"] == "partially-complete" else None})
+                    "meaning": PARTIALLY_COMPLETE_MEANING if update["status"] == "partially-complete" else None,
+                    "superseded_by": update["superseded_by"]})
         return
     was = f" (was {STATUSES[update['previous']]})" if update["previous"] else ""
     because = f"; reason: {REASONS[update['reason']]}" if update["reason"] else ""
     typer.echo(f"{update['ref']}: {STATUSES[update['status']]} as of {update['as_of']}{was}{because}")
     if update["status"] == "partially-complete":
         typer.echo(PARTIALLY_COMPLETE_MEANING)
+    if later := update["superseded_by"]:
+        typer.echo(f"note: a later update ({STATUSES[later['status']]} as of {later['as_of']}) "
+                   "remains the current status")
 
 
 def register(app: typer.Typer) -> None:

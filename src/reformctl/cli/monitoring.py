@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.output import ListFormat, console, print_json, table
+from reformctl.cli.output import WRAP, ListFormat, columns, console, print_json, table
 from reformctl.model.engagements import get_engagement
 from reformctl.model.vocab import REASONS, STATUSES
 
@@ -34,10 +34,14 @@ def status_history(
     if fmt is ListFormat.json:
         print_json(data)
         return
-    out = console()
-    out.print(table(f"Recommendation {data['number']}", ["As of", "Status", "Reason", "Note", "Evidence", "Recorded by"],
-                    [[u["as_of"], u["status_label"], u["reason_label"], u["note"], u["evidence"], u["recorded_by"]]
-                     for u in data["history"]]))
+    # Plain columns, not a Rich table: a Rich table cut the last columns off at 80 columns, which
+    # read as "no evidence recorded". Long text wraps; piped, each update stays on one line.
+    sys.stdout.write(columns(
+        f"Recommendation {data['number']}",
+        ["As of", ("Status", "left", WRAP), ("Reason", "left", WRAP), ("Note", "left", WRAP),
+         ("Evidence", "left", WRAP), ("Recorded by", "left", WRAP)],
+        [[u["as_of"], u["status_label"], u["reason_label"], u["note"], u["evidence"], u["recorded_by"]]
+         for u in data["history"]]))
 
 
 def bulk_status(
@@ -57,13 +61,18 @@ def bulk_status(
     from reformctl.cli.errors import CliError
     from reformctl.model.bulk import InvalidRows, bulk_status as apply, read_rows
 
+    # File-level errors name the file first, as import's do: "review.csv: no such file".
     if str(file) == "-":
         text, source = sys.stdin.read(), "stdin"
     else:
+        if not file.is_file():
+            raise CliError(f"{file}: no such file")
         try:
             text = file.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:
-            raise CliError(f"{file} is not UTF-8 text; save the spreadsheet as CSV UTF-8") from None
+            raise CliError(f"{file}: not UTF-8 text; save the spreadsheet as CSV UTF-8") from None
+        except OSError as exc:
+            raise CliError(f"{file}: {exc.strerror or exc}") from None
         source = str(file)
     rows = read_rows(text.lstrip("\ufeff"), source)
     store = context.store(ctx)
@@ -84,6 +93,10 @@ def bulk_status(
                     [("Row", "right"), "Recommendation", "Was", "Now", "As of", "Reason"],
                     [[a["row"], a["number"], STATUSES.get(a["previous"] or "", ""), STATUSES[a["status"]],
                       a["as_of"], REASONS.get(a["reason"] or "", "")] for a in applied]))
+    for a in applied:
+        if later := a["superseded_by"]:
+            typer.echo(f"note: row {a['row']}: a later update of {a['number']} ({STATUSES[later['status']]} "
+                       f"as of {later['as_of']}) remains the current status")
     if dry_run:
         typer.echo("Dry run: nothing was written.")
 

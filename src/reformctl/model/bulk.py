@@ -30,12 +30,12 @@ def read_rows(text: str, source: str) -> list[tuple[int, dict]]:
     reader = csv.DictReader(io.StringIO(text))
     header = [name.strip() for name in reader.fieldnames or []]
     if not header:
-        raise Invalid(f"{source} is empty; its first row must be the header {','.join(REQUIRED_COLUMNS)}")
+        raise Invalid(f"{source}: the file is empty; its first row must be the header {','.join(REQUIRED_COLUMNS)}")
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     unknown = [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
     if missing or unknown:
         what = f"lacks column(s) {', '.join(missing)}" if missing else f"has unknown column(s) {', '.join(unknown)}"
-        raise Invalid(f"{source} {what}; the header must be {','.join(REQUIRED_COLUMNS)} (evidence optional)")
+        raise Invalid(f"{source}: {what}; the header must be {','.join(REQUIRED_COLUMNS)} (evidence optional)")
     reader.fieldnames = header
     rows = []
     for row in reader:
@@ -44,6 +44,8 @@ def read_rows(text: str, source: str) -> list[tuple[int, dict]]:
             cells["_extra"] = "yes"
         if any(cells.values()):
             rows.append((reader.line_num, cells))
+    if not rows:
+        raise Invalid(f"{source}: the file has a header but no rows; nothing to apply")
     return rows
 
 
@@ -71,13 +73,14 @@ def bulk_status(store: Store, engagement: dict, rows: list[tuple[int, dict]], ac
                         store, engagement, cells["recommendation"], cells["status"], actor,
                         as_of=cells["as_of"], note=cells.get("note") or None,
                         reason=cells.get("reason") or None, evidence=cells.get("evidence") or None,
+                        from_file=True,
                     )
                 except ReformError as exc:
                     problems.append(f"row {number}: {exc}")
                     continue
                 applied.append({"row": number, "number": update["ref"], "status": update["status"],
                                 "as_of": update["as_of"], "previous": update["previous"],
-                                "reason": update["reason"]})
+                                "reason": update["reason"], "superseded_by": update["superseded_by"]})
             if problems:
                 raise InvalidRows(problems)
             if dry_run:

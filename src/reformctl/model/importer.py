@@ -25,7 +25,7 @@ from reformctl.model.refs import parse_finding_ref, parse_rec_ref, finding_ref
 from reformctl.model.sheets import Sheet
 from reformctl.model.statuses import check_reason, status_at
 from reformctl.model.text import clean_body, clean_optional, clean_title
-from reformctl.model.vocab import PRIORITIES, REASONS, STATUSES, choices
+from reformctl.model.vocab import PRIORITIES, STATUSES, choices, status_key
 from reformctl.store import Store
 
 COLUMNS = {
@@ -50,7 +50,6 @@ COLUMNS = {
     "history": "ignored (the tracker export carries it for readers)",
 }
 REQUIRED = ("finding",)
-_LABELS = {label.lower(): key for key, label in STATUSES.items()} | {key: key for key in STATUSES}
 ROW_CHUNK = 500  # progress is reported this often
 _AREA = re.compile(r"(\d+)(?:\.\s.*)?", re.S)  # "2", or "2. Title" as the XLSX tracker writes it
 
@@ -132,7 +131,7 @@ def _date(value: str, what: str, day: str) -> str:
 
 
 def _status(value: str) -> str:
-    key = _LABELS.get(" ".join(value.lower().split()))
+    key = status_key(value)
     if key is None:
         raise Invalid(f"status {value!r} is unknown; use one of {choices(STATUSES.values())}")
     return key
@@ -374,12 +373,9 @@ def _at(row: int | tuple[str, int]) -> str:
     return f"sheet {row[0]}, row {row[1]}" if isinstance(row, tuple) else f"row {row}"
 
 
-_REASON_LABELS = {label.lower(): key for key, label in REASONS.items()} | {key: key for key in REASONS}
-
-
 def _reason(status: str, value: str) -> str | None:
     """A reason as the tracker writes it (its label) or as set-status takes it (its slug)."""
-    return check_reason(status, _REASON_LABELS.get(value.strip().lower(), value.strip()))
+    return check_reason(status, value, from_file=True)
 
 
 # The audit trail keeps one event per created record and per status, with its before and after

@@ -10,7 +10,7 @@ from reformctl.model.guards import require_open
 from reformctl.model.ids import new_id
 from reformctl.model.status_query import status_at
 from reformctl.model.text import clean_body
-from reformctl.model.vocab import REASON_STATUSES, REASONS, STATUSES, choices
+from reformctl.model.vocab import REASON_STATUSES, REASONS, STATUSES, choices, reason_key, status_key
 from reformctl.store import Store
 
 
@@ -24,15 +24,21 @@ def set_status(
     note: str | None = None,
     reason: str | None = None,
     evidence: str | None = None,
+    from_file: bool = False,
 ) -> dict:
-    """Record a recommendation's status as of a date (default today)."""
+    """Record a recommendation's status as of a date (default today).
+
+    STATUS and REASON may be keys or labels, in any case; FROM_FILE words errors for a file's
+    columns rather than for command-line options."""
     # Here, not at the top: listings use status_at() and should not load the recommendation model.
     from reformctl.model.recommendations import resolve_recommendation
 
     require_open(engagement)
-    if status not in STATUSES:
+    key = status_key(status)
+    if key is None:
         raise Invalid(f"status {status!r} is unknown; choose one of {choices(STATUSES)}")
-    reason = check_reason(status, reason)
+    status = key
+    reason = check_reason(status, reason, from_file=from_file)
     as_of = past_date(as_of, "--as-of")
     note = clean_body(note, "note", limit=5_000) or None
     evidence = clean_body(evidence, "evidence", limit=5_000) or None
@@ -52,24 +58,36 @@ def set_status(
             f"SELECT {status_at('status')} AS status, {status_at('as_of')} AS as_of FROM recommendations r WHERE r.id = :id",
             {"id": rec["id"], "as_of": as_of},
         )
+        # An update dated after this one still decides the current status; say so, or a
+        # back-dated entry looks as if it failed.
+        later = store.row(
+            """SELECT status, as_of FROM status_updates WHERE recommendation_id = ? AND as_of > ?
+               ORDER BY as_of DESC, rowid DESC LIMIT 1""",
+            (rec["id"], as_of),
+        )
         store.insert("status_updates", update)
         record_event(store, actor=actor, engagement_id=engagement["id"], record_type="recommendation",
                      record_id=rec["id"], ref=rec["ref"], action="status", before=before, after=update)
-    return {**update, "ref": rec["ref"], "previous": before["status"] if before else None}
+    return {**update, "ref": rec["ref"], "previous": before["status"] if before else None,
+            "superseded_by": dict(later) if later else None}
 
 
-def check_reason(status: str, reason: str | None) -> str | None:
-    """A reason is one of REASONS, and only for Not Started or Partially Complete."""
-    if reason is None or reason == "":
+def check_reason(status: str, reason: str | None, from_file: bool = False) -> str | None:
+    """The key of a reason (given as key or label), which goes only with Not Started or Partially Complete.
+
+    STATUS is a status key. FROM_FILE: the reason came from a file's column, not from --reason."""
+    if reason is None or reason.strip() == "":
         return None
-    if reason not in REASONS:
-        raise Invalid(f"reason {reason!r} is unknown; choose one of {choices(REASONS)}")
+    key = reason_key(reason)
+    if key is None:
+        raise Invalid(f"reason {reason.strip()!r} is unknown; choose one of {choices(REASONS)}")
     if status not in REASON_STATUSES:
+        fix = "leave the reason column empty" if from_file else "leave --reason out"
         raise Invalid(
             f"a reason is given only for not-started or partially-complete, not {status}; "
-            "leave --reason out or change the status"
+            f"{fix} or change the status"
         )
-    return reason
+    return key
 
 
 def status_history(store: Store, engagement: dict, ref: str) -> dict:

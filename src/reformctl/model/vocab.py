@@ -45,6 +45,26 @@ REASONS = {
 # The statuses a reason may accompany.
 REASON_STATUSES = ("not-started", "partially-complete")
 
+
+def _spelling(value: str) -> str:
+    return " ".join(value.replace("\u2019", "'").lower().split())
+
+
+# A status or reason as people and spreadsheets write it: its key ("partially-complete") or its
+# label ("Partially Complete"), in any case. One table each, for set-status, bulk-status and import.
+_STATUS_SPELLINGS = {_spelling(label): key for key, label in STATUSES.items()} | {key: key for key in STATUSES}
+_REASON_SPELLINGS = {_spelling(label): key for key, label in REASONS.items()} | {key: key for key in REASONS}
+
+
+def status_key(value: str) -> str | None:
+    """The status key a key or label stands for, in any case ('In Progress' -> 'in-progress'); None if none."""
+    return _STATUS_SPELLINGS.get(_spelling(value))
+
+
+def reason_key(value: str) -> str | None:
+    """The reason key a key or label stands for ('Resources not available' -> 'resources'); None if none."""
+    return _REASON_SPELLINGS.get(_spelling(value))
+
 PARTIALLY_COMPLETE_MEANING = (
     "Partially Complete means the agency has decided not to pursue further efforts toward "
     "completion; it does not mean half done."
