@@ -65,6 +65,7 @@ def reason_key(value: str) -> str | None:
     """The reason key a key or label stands for ('Resources not available' -> 'resources'); None if none."""
     return _REASON_SPELLINGS.get(_spelling(value))
 
+
 PARTIALLY_COMPLETE_MEANING = (
     "Partially Complete means the agency has decided not to pursue further efforts toward "
     "completion; it does not mean half done."
