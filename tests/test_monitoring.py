@@ -47,7 +47,7 @@ def test_bulk_status_applies_all(demo, isolated):
     assert done["applied"] == 2 and done["rows"][0]["previous"] == "in-progress"
     last = demo.json("status-history", *SITE, "1.1.2")["history"][-1]
     assert last["status"] == "complete" and last["evidence"] == "Annual report 2026"
-    assert "Applied 1" in demo.ok("bulk-status", *SITE, write(isolated, "recommendation,status,as_of,note,reason\n1.2.1,complete,2026-11-01,,\n", "b.csv"))
+    assert "Applied 1 status update to brightwater-demo" in demo.ok("bulk-status", *SITE, write(isolated, "recommendation,status,as_of,note,reason\n1.2.1,complete,2026-11-01,,\n", "b.csv"))
 
 
 def test_bulk_status_lists_every_bad_row_and_writes_nothing(demo, isolated):

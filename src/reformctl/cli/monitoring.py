@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.output import WRAP, ListFormat, columns, console, print_json, table
+from reformctl.cli.output import WRAP, ListFormat, columns, console, counted, print_json, table
 from reformctl.model.engagements import get_engagement
 from reformctl.model.vocab import REASONS, STATUSES
 
@@ -89,7 +89,7 @@ def bulk_status(
         return
     verb = "Would apply" if dry_run else "Applied"
     out = console()
-    out.print(table(f"{verb} {len(applied)} status update(s) to {site}",
+    out.print(table(f"{verb} {counted(len(applied), 'status update')} to {site}",
                     [("Row", "right"), "Recommendation", "Was", "Now", "As of", "Reason"],
                     [[a["row"], a["number"], STATUSES.get(a["previous"] or "", ""), STATUSES[a["status"]],
                       a["as_of"], REASONS.get(a["reason"] or "", "")] for a in applied]))

@@ -11,7 +11,7 @@ import typer
 
 from reformctl.cli import context
 from reformctl.cli.errors import CliUsageError
-from reformctl.cli.output import WRAP, ListFormat, console, print_json, table
+from reformctl.cli.output import WRAP, ListFormat, console, counted, print_json, table
 
 SiteOption = Annotated[str, typer.Option("--site", help="The engagement's site slug.")]
 FormatOption = Annotated[ListFormat, typer.Option("--format", help="Output format.")]
@@ -38,7 +38,7 @@ def check(ctx: typer.Context, site: SiteOption, as_of: AsOfOption = None, fmt: F
     elif result["problems"]:
         console().print(table(None, ["Level", "Where", ("Problem", "left", WRAP)],
                               [[p["level"], p["where"], p["message"]] for p in result["problems"]]))
-        typer.echo(f"{result['errors']} error(s), {result['warnings']} warning(s)")
+        typer.echo(f"{counted(result['errors'], 'error')}, {counted(result['warnings'], 'warning')}")
     else:
         typer.echo(f"{site}: no problems in what would be published as of {result['as_of']}")
     if result["errors"]:

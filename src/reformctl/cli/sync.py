@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.output import ListFormat, WriteFormat, console, print_json, table
+from reformctl.cli.output import ListFormat, WriteFormat, console, counted, print_json, table
 from reformctl.model.engagements import get_engagement
 
 
@@ -47,9 +47,9 @@ def merge(
     for r in done["renumbered"]:
         typer.echo(f"Renumbered {r['kind']} {r['from']} -> {r['to']} (both sides took {r['from']} offline)")
     if done["git_conflicts"]:
-        typer.echo(f"{len(done['git_conflicts'])} file(s) had git conflict markers; their side was compared field by field.")
+        typer.echo(f"{counted(len(done['git_conflicts']), 'file')} had git conflict markers; their side was compared field by field.")
     if done["conflicts"]:
-        typer.echo(f"{len(done['conflicts'])} conflict(s) left for you (our value kept until resolved):")
+        typer.echo(f"{counted(len(done['conflicts']), 'conflict')} left for you (our value kept until resolved):")
         for c in done["conflicts"]:
             typer.echo(f"  {c['record_type']} {c['ref']} {c['field']}: ours {_show(c['ours'])} | theirs {_show(c['theirs'])}")
         typer.echo(f"Settle each with `reformctl resolve --site {site} RECORD --field FIELD --take ours|theirs`.")
