@@ -397,7 +397,8 @@ def m007_search_by_engagement(db: Database) -> None:
 
 
 # The latest status update of one recommendation (ties go to the update recorded last), as
-# current_statuses holds it; {id} is the recommendation's id.
+# current_statuses holds it; {id} is the recommendation's id. Part of m008's triggers: like the
+# migration, never edit it (a later change belongs in a new migration that re-creates them).
 _LATEST = """SELECT r.rowid, su.status, su.as_of FROM recommendations r
     JOIN status_updates su ON su.recommendation_id = r.id
     WHERE r.id = {id} ORDER BY su.as_of DESC, su.rowid DESC LIMIT 1"""
