@@ -101,26 +101,31 @@ def bulk_status(
         typer.echo("Dry run: nothing was written.")
 
 
-
-
 # Shading that reads without colour: darker for further along.
 BAR_CHARS = {"complete": "█", "partially-complete": "▓", "in-progress": "▒", "not-started": "░"}
 BAR_STYLES = {"complete": "green", "partially-complete": "yellow", "in-progress": "cyan", "not-started": "bright_black"}
 BAR_WIDTH = 24
 
 
+def _bar_segments(area: dict) -> list[tuple[str, int]]:
+    """(status, width) for each status present, widths in proportion and adding up to BAR_WIDTH."""
+    present = [r for r in area["statuses"] if r["count"]]
+    used, segments = 0, []
+    for i, row in enumerate(present):
+        width = max(1, BAR_WIDTH - used) if i == len(present) - 1 else max(1, round(BAR_WIDTH * row["count"] / area["total"]))
+        used += width
+        segments.append((row["status"], width))
+    return segments
+
+
 def _bar(area: dict):
     from rich.text import Text
 
-    bar = Text()
     if not area["total"]:
         return Text("under development".ljust(BAR_WIDTH), style="italic")
-    used = 0
-    rows = [r for r in area["statuses"] if r["count"]]
-    for i, row in enumerate(rows):
-        width = max(1, BAR_WIDTH - used) if i == len(rows) - 1 else max(1, round(BAR_WIDTH * row["count"] / area["total"]))
-        used += width
-        bar.append(BAR_CHARS[row["status"]] * width, style=BAR_STYLES[row["status"]])
+    bar = Text()
+    for status, width in _bar_segments(area):
+        bar.append(BAR_CHARS[status] * width, style=BAR_STYLES[status])
     return bar
 
 
@@ -170,13 +175,7 @@ def status(
 def _bar_text(area: dict) -> str:
     if not area["total"]:
         return "under development".ljust(BAR_WIDTH)
-    used, parts = 0, []
-    present = [r for r in area["statuses"] if r["count"]]
-    for i, row in enumerate(present):
-        width = max(1, BAR_WIDTH - used) if i == len(present) - 1 else max(1, round(BAR_WIDTH * row["count"] / area["total"]))
-        used += width
-        parts.append(BAR_CHARS[row["status"]] * width)
-    return "".join(parts)
+    return "".join(BAR_CHARS[status] * width for status, width in _bar_segments(area))
 
 
 def plain_dashboard(rows: list[dict], title_width: int = 44) -> str:

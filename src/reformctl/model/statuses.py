@@ -59,10 +59,10 @@ def set_status(
             {"id": rec["id"], "as_of": as_of},
         )
         # An update dated after this one still decides the current status; say so, or a
-        # back-dated entry looks as if it failed.
+        # back-dated entry looks as if it failed. current_statuses holds the latest update.
         later = store.row(
-            """SELECT status, as_of FROM status_updates WHERE recommendation_id = ? AND as_of > ?
-               ORDER BY as_of DESC, rowid DESC LIMIT 1""",
+            """SELECT cs.status, cs.as_of FROM current_statuses cs JOIN recommendations r ON cs.recommendation = r.rowid
+               WHERE r.id = ? AND cs.as_of > ?""",
             (rec["id"], as_of),
         )
         store.insert("status_updates", update)
