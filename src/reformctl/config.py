@@ -30,6 +30,8 @@ def load_toml(path: Path) -> dict:
         raise Invalid(f"{path}: is a directory, not a TOML file") from None
     except tomllib.TOMLDecodeError as exc:
         raise Invalid(f"{path}: not valid TOML: {exc}") from None
+    except ValueError:  # Python's own limit on the digits of a number (4,300)
+        raise Invalid(f"{path}: a number in it has too many digits; numbers are at most 64 bits") from None
     except UnicodeDecodeError:
         raise Invalid(f"{path}: not valid TOML: the file is not UTF-8 text") from None
 
@@ -63,17 +65,22 @@ def locate_db(flag: str | None, cwd: Path, app_dir: Path) -> Location:
 
 
 def resolve_actor(flag: str | None, cwd: Path, app_dir: Path) -> str:
-    """Who is acting: --as, else REFORMCTL_USER, else author in reformctl.toml, else the login name."""
-    for candidate in (flag, os.environ.get(USER_VAR)):
+    """Who is acting: --as, else REFORMCTL_USER, else author in reformctl.toml, else the login name.
+
+    Whichever gives it, the name is checked and normalised as model/text.py's clean_actor says,
+    so that an invisible character or a full-width letter cannot make one person look like two."""
+    from reformctl.model.text import clean_actor
+
+    for candidate, what in ((flag, "--as"), (os.environ.get(USER_VAR), USER_VAR)):
         if candidate and candidate.strip():
-            return candidate.strip()
+            return clean_actor(candidate, what)
     for config in _config_files(cwd, app_dir):
         value = load_toml(config).get("author")
         if isinstance(value, str) and value.strip():
-            return value.strip()
+            return clean_actor(value, f"author in {config}")
     import getpass  # last resort only: it loads termios and pwd
 
     try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
+        return clean_actor(getpass.getuser(), "login name")
+    except Exception:  # no login name in some containers, or one that is not a name
         return "unknown"

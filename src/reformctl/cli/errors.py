@@ -50,6 +50,10 @@ def _translate(exc: BaseException) -> click_exceptions.ClickException | None:
         return CliError(str(exc))
     if isinstance(exc, sqlite3.Error):
         return CliError(str(explain_sqlite_error(exc, "in use")))
+    if isinstance(exc, OverflowError):
+        # The model bounds the numbers it knows (model/text.py clean_int); this catches any other
+        # whole number given on the command line that SQLite cannot hold (beyond 64 bits).
+        return CliError("a number given is too large; numbers are at most 64 bits (9223372036854775807)")
     if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
         return CliError(f"{exc.strerror or exc}{where}")

@@ -8,7 +8,7 @@ from reformctl.model.events import record_event
 from reformctl.model.guards import require_open
 from reformctl.model.ids import new_id
 from reformctl.model.records import resolve_record
-from reformctl.model.text import clean_body, clean_title
+from reformctl.model.text import MAX_NOTE, clean_body, clean_name
 from reformctl.store import Store
 
 MIN_TERM = 3
@@ -16,7 +16,7 @@ MIN_TERM = 3
 
 def add_note(store: Store, engagement: dict, ref: str, text: str, actor: str) -> dict:
     require_open(engagement)
-    text = clean_body(text, "note", limit=20_000)
+    text = clean_body(text, "note", limit=MAX_NOTE)
     if not text:
         raise Invalid("a note must not be empty")
     with store.write():
@@ -31,7 +31,7 @@ def add_note(store: Store, engagement: dict, ref: str, text: str, actor: str) ->
 
 def protect(store: Store, engagement: dict, term: str, actor: str) -> dict:
     require_open(engagement)
-    term = clean_title(term, "protected term", limit=200)
+    term = clean_name(term, "protected term")  # [[...]] in a name to withhold would be matched literally
     if len(term) < MIN_TERM:
         raise Invalid(f"protected term {term!r} is too short to match safely; give at least {MIN_TERM} characters")
     with store.write():

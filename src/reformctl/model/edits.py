@@ -8,7 +8,7 @@ from reformctl.model.events import record_event
 from reformctl.model.guards import require_open
 from reformctl.model.records import TABLES, resolve_record
 from reformctl.model.review import set_review
-from reformctl.model.text import clean_body, clean_optional, clean_title
+from reformctl.model.text import MAX_TEXT, clean_body, clean_optional_name, clean_title
 from reformctl.model.vocab import PRIORITIES, choices
 from reformctl.dates import parse_date
 from reformctl.store import Store
@@ -53,7 +53,7 @@ def _clean(kind: str, key: str, value: str):
     if key == "body":
         return clean_body(value, "finding body")
     if key == "text":
-        text = clean_body(value, "recommendation text", limit=5_000)
+        text = clean_body(value, "recommendation text", limit=MAX_TEXT)
         if not text:
             raise Invalid("recommendation text must not be empty")
         return text
@@ -62,7 +62,7 @@ def _clean(kind: str, key: str, value: str):
             raise Invalid(f"priority {value!r} is unknown; choose one of {choices(PRIORITIES)}")
         return value
     if key == "owner":
-        return clean_optional(value, "owner")
+        return clean_optional_name(value, "owner")  # always public in full: no [[...]]
     if key == "due":
         return parse_date(value, "due date")
     raise Invalid(f"unknown field {key}")  # pragma: no cover

@@ -12,11 +12,12 @@ from reformctl.model.events import record_event
 from reformctl.model.ids import new_id
 # The lookups live in model.sites (commands that only read load just that); re-exported here.
 from reformctl.model.sites import focus_areas, get_engagement, list_engagements, resolve_focus_area  # noqa: F401
+from reformctl.model.text import MAX_URL, clean_name, clean_optional_name
 from reformctl.model.vocab import PROGRAMS, STATES, choices
 from reformctl.store import Store
 
 SITE_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-MAX_TEXT = 200
+MAX_SITE = 60
 
 
 def slugify(title: str) -> str:
@@ -51,7 +52,9 @@ SPEC_KEYS = (
 
 
 def validate_site(site: str) -> str:
-    site = (site or "").strip()
+    site = (site or "").strip() if isinstance(site, str) else ""
+    if len(site) > MAX_SITE:
+        raise Invalid(f"site is {len(site)} characters long; keep the slug to {MAX_SITE}")
     if not SITE_RE.match(site):
         raise Invalid(
             f"site {site!r} is not a valid slug; use lowercase letters, digits and single hyphens, "
@@ -60,22 +63,12 @@ def validate_site(site: str) -> str:
     return site
 
 
-def _clean_text(value: str | None, what: str, required: bool = False, limit: int = MAX_TEXT) -> str | None:
-    text = " ".join((value or "").split())
-    if not text:
-        if required:
-            raise Invalid(f"{what} must not be empty")
-        return None
-    if len(text) > limit:
-        raise Invalid(f"{what} is {len(text)} characters long; keep it to {limit}")
-    return text
-
-
 def normalise_spec(spec: EngagementSpec) -> EngagementSpec:
     """Validate every field, returning a cleaned copy or raising Invalid naming the field."""
     site = validate_site(spec.site)
-    agency = _clean_text(spec.agency, "agency", required=True)
-    city = _clean_text(spec.city, "city")
+    # Everything here is public in full, in every report: no [[...]] (and nothing invisible).
+    agency = clean_name(spec.agency, "agency")
+    city = clean_optional_name(spec.city, "city")
     state = None
     if spec.state is not None and str(spec.state).strip():
         state = str(spec.state).strip().upper()
@@ -85,7 +78,7 @@ def normalise_spec(spec: EngagementSpec) -> EngagementSpec:
         raise Invalid(f"program {spec.program!r} is unknown; choose one of {choices(PROGRAMS)}")
     announced = parse_date(spec.announced, "announcement date") if spec.announced else None
     public_url = None
-    if spec.public_url and spec.public_url.strip():
+    if clean_optional_name(spec.public_url, "public URL", MAX_URL):
         public_url = spec.public_url.strip()
         if not re.match(r"^https?://", public_url):
             public_url = "https://" + public_url
@@ -93,7 +86,7 @@ def normalise_spec(spec: EngagementSpec) -> EngagementSpec:
             raise Invalid(f"public URL {spec.public_url!r} is not a web address; e.g. https://cops.usdoj.gov/page")
     if spec.phase not in ("planning", "assessment"):
         raise Invalid(f"a new engagement starts in planning or assessment, not {spec.phase!r}")
-    titles = [_clean_text(t, "focus area title", required=True) for t in spec.focus_areas]
+    titles = [clean_name(t, "focus area title") for t in spec.focus_areas]
     if not titles:
         raise Invalid("an engagement needs at least one focus area; give --focus-area TITLE for each, in announced order")
     seen: dict[str, str] = {}

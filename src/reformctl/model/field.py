@@ -9,7 +9,7 @@ from reformctl.errors import Invalid, NotFound
 from reformctl.model.events import record_event
 from reformctl.model.guards import require_open
 from reformctl.model.ids import new_id
-from reformctl.model.text import clean_body, clean_optional, clean_title
+from reformctl.model.text import MAX_COUNT, MAX_NOTE, clean_body, clean_int, clean_name, clean_optional
 from reformctl.model.vocab import ACTIVITY_METHODS, ROLES, choices
 from reformctl.store import Store
 
@@ -20,7 +20,7 @@ def add_member(store: Store, engagement: dict, name: str, role: str, actor: str,
                expertise: str | None = None) -> dict:
     """Add a person to the engagement's team; names are unique within an engagement."""
     require_open(engagement)
-    name = clean_title(name, "team member name", limit=200)
+    name = clean_name(name, "team member name")
     if role not in ROLES:
         raise Invalid(f"role {role!r} is unknown; choose one of {choices(ROLES)}")
     expertise = clean_optional(expertise, "expertise")
@@ -70,9 +70,9 @@ def log_activity(store: Store, engagement: dict, method: str, dated: str, actor:
     if not dated:  # an activity always has its date; past_date would default to today
         raise Invalid("activity date is missing; use YYYY-MM-DD, e.g. 2024-05-14")
     dated = past_date(dated, "activity date")
-    if participants is not None and participants < 0:
-        raise Invalid(f"--participants must be 0 or more, not {participants}")
-    summary = clean_body(summary, "activity summary", limit=20_000)
+    if participants is not None:
+        participants = clean_int(participants, "participants", 0, MAX_COUNT)
+    summary = clean_body(summary, "activity summary", limit=MAX_NOTE)
     with store.write():
         members = _members_by_name(store, engagement, team or [])
         activity = {"id": new_id(), "engagement_id": engagement["id"], "method": method, "dated": dated,

@@ -24,7 +24,9 @@ from reformctl.model.ids import ordered_id
 from reformctl.model.refs import parse_finding_ref, parse_rec_ref, finding_ref
 from reformctl.model.sheets import Sheet
 from reformctl.model.statuses import check_reason, status_at
-from reformctl.model.text import clean_body, clean_optional, clean_title
+from reformctl.model.text import (
+    MAX_TEXT, clean_actor, clean_body, clean_optional_name, clean_title, same_actor,
+)
 from reformctl.model.vocab import PRIORITIES, STATUSES, choices, status_key
 from reformctl.store import Store
 
@@ -177,10 +179,10 @@ def plan_import(
     errs = _Rows()
     require_findings_allowed(engagement)
     if approved_by is not None:
-        approved_by = " ".join(approved_by.split())
-        if not approved_by:
+        if not approved_by.strip():
             raise Invalid("--approved-by needs the reviewer's name")
-        if approved_by == actor and not engagement["self_approval"]:
+        approved_by = clean_actor(approved_by, "reviewer")
+        if same_actor(approved_by, actor) and not engagement["self_approval"]:
             raise Invalid(f"{actor} is importing these records and cannot also approve them (four eyes); "
                           "name another reviewer with --approved-by, or import them as drafts")
     tables = []
@@ -265,9 +267,9 @@ def plan_import(
         if get.get("status_as_of"):
             row["as_of"] = errs.same(number, "status_as_of", _date, get["status_as_of"], "status_as_of", day0)
         if get.get("note"):
-            row["note"] = errs.check(number, "note", clean_body, get["note"], "note", 5_000) or None
+            row["note"] = errs.check(number, "note", clean_body, get["note"], "note", MAX_TEXT) or None
         if get.get("evidence"):
-            row["evidence"] = errs.check(number, "evidence", clean_body, get["evidence"], "evidence", 5_000) or None
+            row["evidence"] = errs.check(number, "evidence", clean_body, get["evidence"], "evidence", MAX_TEXT) or None
         if get.get("reason"):
             if not get.get("status"):
                 errs.add(number, "reason", "a reason goes with a status on the same row")
@@ -296,11 +298,11 @@ def plan_import(
                 errs.add(number, "recommendation_text", f"is empty, and {get['recommendation']} is a new recommendation")
             else:
                 row["text"] = errs.check(number, "recommendation_text", clean_body, get["recommendation_text"],
-                                         "recommendation_text", 5_000)
+                                         "recommendation_text", MAX_TEXT)
             if get.get("priority"):
                 row["priority"] = errs.same(number, "priority", _priority, get["priority"])
             if get.get("owner"):
-                row["owner"] = errs.same(number, "owner", clean_optional, get["owner"], "owner")
+                row["owner"] = errs.same(number, "owner", clean_optional_name, get["owner"], "owner")
             if get.get("due"):
                 row["due"] = errs.same(number, "due", parse_date, get["due"], "due")
             if get.get("recommendation_date"):

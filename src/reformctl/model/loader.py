@@ -12,11 +12,21 @@ from reformctl.model.findings import log_finding
 from reformctl.model.phases import advance
 from reformctl.model.recommendations import recommend
 from reformctl.model.statuses import set_status
+from reformctl.model.text import MAX_FOCUS_AREA, clean_int
 from reformctl.store import Store
 
 FINDING_KEYS = {"focus_area", "title", "body", "methods", "dated", "internal", "recommendations"}
 REC_KEYS = {"text", "priority", "owner", "due", "dated", "statuses"}
 STATUS_KEYS = {"status", "as_of", "note", "reason", "evidence"}
+# What each key holds, so that a number where text belongs (or text where a list does) is one
+# clear line naming the key; the text itself is checked by model/text.py like every other door's.
+_TEXT = (str,)
+KEY_TYPES = {
+    "title": _TEXT, "body": _TEXT, "text": _TEXT, "priority": _TEXT, "owner": _TEXT, "status": _TEXT,
+    "note": _TEXT, "reason": _TEXT, "evidence": _TEXT, "internal": (bool,), "methods": (list,),
+    "recommendations": (list,), "statuses": (list,),
+}
+_TYPE_NAMES = {str: "text in quotes", bool: "true or false", list: "an array"}
 
 
 def _date(value, where: str) -> str | None:
@@ -35,6 +45,12 @@ def _check_keys(item, allowed: set[str], where: str) -> dict:
     unknown = sorted(set(item) - allowed)
     if unknown:
         raise Invalid(f"{where}: unknown key {unknown[0]!r}; valid keys are {', '.join(sorted(allowed))}")
+    for key, value in item.items():
+        wanted = KEY_TYPES.get(key)
+        if wanted and not isinstance(value, wanted):
+            raise Invalid(f"{where}: key {key!r} must be {_TYPE_NAMES[wanted[0]]}, not {type(value).__name__}")
+    if not all(isinstance(m, str) for m in item.get("methods", [])):
+        raise Invalid(f"{where}: key 'methods' must be an array of method names, e.g. methods = [\"interview\"]")
     return item
 
 
@@ -75,6 +91,8 @@ def load_engagement(store: Store, data: dict, source: str, actor: str, approved_
                 _check_keys(item, FINDING_KEYS, where)
                 if not isinstance(item.get("focus_area"), (int, str)) or isinstance(item.get("focus_area"), bool):
                     raise Invalid(f"{where}: 'focus_area' must be a focus area number, e.g. focus_area = 2")
+                if isinstance(item["focus_area"], int):
+                    clean_int(item["focus_area"], "'focus_area'", 1, MAX_FOCUS_AREA)
                 finding = log_finding(
                     store, engagement, str(item["focus_area"]), item.get("title", ""), item.get("body"),
                     actor, methods=item.get("methods") or [], internal=bool(item.get("internal", False)),

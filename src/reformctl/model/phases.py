@@ -7,7 +7,7 @@ import json
 from reformctl.errors import Invalid, Refused
 from reformctl.model.events import record_event
 from reformctl.model.guards import require_open
-from reformctl.model.text import clean_body
+from reformctl.model.text import MAX_REASON, clean_body
 from reformctl.model.vocab import PHASES, choices
 from reformctl.store import Store
 
@@ -43,7 +43,7 @@ def advance(store: Store, engagement: dict, phase: str, actor: str) -> dict:
 
 
 def reopen(store: Store, engagement: dict, reason: str, actor: str) -> dict:
-    reason = clean_body(reason, "reason", limit=2_000)
+    reason = clean_body(reason, "reason", limit=MAX_REASON)
     if not reason:
         raise Invalid("reopening needs --reason saying why")
     if engagement["phase"] != "closed":

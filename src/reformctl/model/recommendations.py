@@ -9,11 +9,11 @@ from reformctl.model.findings import resolve_finding
 from reformctl.model.guards import require_open
 from reformctl.model.ids import new_id
 from reformctl.model.refs import parse_rec_ref, rec_ref
-from reformctl.model.text import clean_body, clean_optional
+from reformctl.model.text import MAX_TEXT, clean_body, clean_optional_name
 from reformctl.model.vocab import PRIORITIES, choices
 from reformctl.store import Store
 
-MAX_REC_TEXT = 5_000
+MAX_REC_TEXT = MAX_TEXT
 
 
 def recommend(
@@ -35,7 +35,7 @@ def recommend(
         raise Invalid("recommendation text must not be empty")
     if priority is not None and priority not in PRIORITIES:
         raise Invalid(f"priority {priority!r} is unknown; choose one of {choices(PRIORITIES)}")
-    owner = clean_optional(owner, "owner")
+    owner = clean_optional_name(owner, "owner")  # always public in full: no [[...]]
     due = parse_date(due, "due date") if due else None
     dated = past_date(dated, "recommendation date")
     with store.write():

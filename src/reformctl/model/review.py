@@ -9,7 +9,7 @@ from reformctl.model.ids import new_id
 from reformctl.model.events import record_event, record_review
 from reformctl.model.guards import require_open
 from reformctl.model.records import TABLES, resolve_record
-from reformctl.model.text import clean_body
+from reformctl.model.text import clean_body, same_actor
 from reformctl.store import Store
 
 REVIEW_STATES = ("draft", "in-review", "approved", "withdrawn")
@@ -35,8 +35,9 @@ def set_review(store: Store, engagement: dict, kind: str, record: dict, review: 
 
 
 def same_person(a: str, b: str) -> bool:
-    """Names match whatever their case or spacing: 'A. Analyst' is 'a.  analyst'."""
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    """Names match as a reader sees them: case, spacing, full-width letters and invisible
+    characters aside ('A. Analyst' is 'a.  ANALYST' and 'a.\u200banalyst'); see text.actor_key."""
+    return same_actor(a, b)
 
 
 def authors(store: Store, record: dict) -> set[str]:

@@ -9,7 +9,7 @@ from reformctl.model.events import record_event
 from reformctl.model.guards import require_open
 from reformctl.model.ids import new_id
 from reformctl.model.status_query import status_at
-from reformctl.model.text import clean_body
+from reformctl.model.text import MAX_TEXT, clean_body
 from reformctl.model.vocab import REASON_STATUSES, REASONS, STATUSES, choices, reason_key, status_key
 from reformctl.store import Store
 
@@ -40,8 +40,8 @@ def set_status(
     status = key
     reason = check_reason(status, reason, from_file=from_file)
     as_of = past_date(as_of, "--as-of")
-    note = clean_body(note, "note", limit=5_000) or None
-    evidence = clean_body(evidence, "evidence", limit=5_000) or None
+    note = clean_body(note, "note", limit=MAX_TEXT) or None
+    evidence = clean_body(evidence, "evidence", limit=MAX_TEXT) or None
     with store.write():
         rec = resolve_recommendation(store, engagement, ref)
         if rec["review"] == "withdrawn":
