@@ -45,7 +45,10 @@ def edit_text(initial: str = "", hint: str = "") -> str:
         text = Path(name).read_text(encoding="utf-8")
     finally:
         os.unlink(name)
-    return "\n".join(line for line in text.splitlines() if not line.startswith("#")).strip()
+    # split("\n"), not splitlines(): that also breaks at VT, FF, NEL and other controls, which
+    # would turn them into line breaks here instead of letting model/text.py refuse them.
+    lines = text.replace("\r\n", "\n").split("\n")
+    return "\n".join(line for line in lines if not line.startswith("#")).strip()
 
 
 def one_body(body: str | None, body_file: Path | None, edit: bool, hint: str) -> str | None:

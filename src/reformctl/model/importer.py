@@ -314,7 +314,7 @@ def plan_import(
     if not done:
         raise RowErrors(source, [(None, None, "no data rows after the header")])
     for fkey, entry in new_findings.items():
-        if not entry["title"]:
+        if not entry["title"] and not entry.get("raw"):  # a title given but refused has its own error
             errs.add(entry["row"], "finding_title", f"is empty, and {finding_ref(*fkey)} is a new finding")
     if errs.errors:
         raise RowErrors(source, errs.errors)

@@ -38,8 +38,15 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
+# The csv module refuses a cell over 131,072 characters, below the longest finding body
+# (model/text.py MAX_BODY): allow cells that long, so the column's own bound names the problem.
+MAX_CSV_CELL = 1_000_000
+
+
 def _csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
     """The CSV file's records as the csv module reads them, with their line numbers."""
+    if csv.field_size_limit() < MAX_CSV_CELL:
+        csv.field_size_limit(MAX_CSV_CELL)
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             reader = csv.reader(handle, strict=True)
