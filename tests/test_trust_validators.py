@@ -294,6 +294,28 @@ def test_a_disguised_author_cannot_approve_their_own_record(store, isolated, mon
     assert "four eyes" in line or "must be what it looks like" in line or "control character" in line, line
 
 
+@pytest.mark.parametrize("stored", ["tes\u200bter", "\uff54ester", "TES\u00adTER"])
+def test_four_eyes_compares_names_as_a_reader_sees_them_even_as_stored_before(store, stored):
+    """A record written under a disguised name by an older version is still its author's record."""
+    import sqlite3
+
+    with sqlite3.connect(store.db) as conn:
+        conn.execute("UPDATE findings SET created_by = ?", (stored,))
+    store.fails("review", *SITE, "1.2", "--decision", "approve", says="four eyes")
+
+
+@pytest.mark.parametrize("char", ["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u202e", "\x1b",
+                                  "\x85", "\t"])
+@pytest.mark.parametrize("door", ["--as", "REFORMCTL_USER"])
+def test_an_actor_name_holding_an_invisible_or_control_character_is_refused(store, monkeypatch, door, char):
+    args = ["log-finding", *SITE, "--focus-area", "1", "--title", "T"]
+    if door == "--as":
+        args = ["--as", f"Ann{char}Lee", *args]
+    else:
+        monkeypatch.setenv("REFORMCTL_USER", f"Ann{char}Lee")
+    store.fails(*args, says=f"{door} contains")
+
+
 def test_names_are_stored_normalised(store):
     store.ok("--as", "\uff21. Reviewer", "review", *SITE, "1.2", "--decision", "approve")
     assert store.json("history", *SITE)[-1]["actor"] == "A. Reviewer"
