@@ -48,6 +48,8 @@ COLUMNS = {
     "evidence": "what the team reviewed for this status",
     "change_since_last_update": "ignored (the tracker export carries it for readers)",
     "history": "ignored (the tracker export carries it for readers)",
+    "classification": "ignored (the internal tracker marks every row INTERNAL)",
+    "review": "ignored (the internal tracker shows each record's review state; new records arrive as drafts)",
 }
 REQUIRED = ("finding",)
 ROW_CHUNK = 500  # progress is reported this often
@@ -154,14 +156,14 @@ def _columns(errs: _Rows, sheet: Sheet, place) -> dict[str, int]:
     seen: dict[str, int] = {}
     for i, name in enumerate(sheet.header):
         if name not in COLUMNS:
-            errs.add(place(1), name or f"#{i + 1}", f"unknown column {name!r}; the columns are {choices(COLUMNS)}")
+            errs.add(place(sheet.header_row), name or f"#{i + 1}", f"unknown column {name!r}; the columns are {choices(COLUMNS)}")
         elif name in seen:
-            errs.add(place(1), name, "the column appears twice")
+            errs.add(place(sheet.header_row), name, "the column appears twice")
         else:
             seen[name] = i
     for name in REQUIRED:
         if name not in seen:
-            errs.add(place(1), name, f"missing column {name!r}; the first row must name the columns ({choices(COLUMNS)})")
+            errs.add(place(sheet.header_row), name, f"missing column {name!r}; the first row must name the columns ({choices(COLUMNS)})")
     return seen
 
 

@@ -20,8 +20,17 @@ from typing import Iterator
 
 from reformctl.errors import Invalid, RowErrors
 from reformctl.model.tracker_layout import COLUMN_OF_LABEL, SUMMARY_SHEET
+from reformctl.model.vocab import INTERNAL_MARK
 
 _PROTECTED = ("'=", "'+", "'@", "'-", "'\t", "'\r")
+# The internal tracker's marking, above its header: a CSV's first line, each sheet's first row.
+_MARKINGS = {INTERNAL_MARK, f"# {INTERNAL_MARK}"}
+
+
+def _marking(cells: list[str]) -> bool:
+    """A row that only carries the internal report's marking: not the header, and no data."""
+    filled = [c for c in cells if c]
+    return len(filled) == 1 and filled[0] in _MARKINGS
 
 
 def _cell(value) -> str:
@@ -78,7 +87,7 @@ class _CsvRows:
         for number, row in _csv_records(self.path):
             if any(row) and any(cells := _csv_cells(row)):
                 if header:
-                    header = False
+                    header = _marking(cells)
                 else:
                     yield number, cells
 
@@ -87,16 +96,16 @@ def _csv_table(path: Path) -> "Sheet | None":
     """The header and the number of data rows, checking that the whole file is UTF-8 and valid CSV."""
     header = None
     count = 0
-    for _, row in _csv_records(path):
+    for number, row in _csv_records(path):
         if not any(row):
             continue
         if header is None:
             cells = _csv_cells(row)
-            if any(cells):
-                header = _header(cells)
+            if any(cells) and not _marking(cells):
+                header, header_row = _header(cells), number
         elif any(c.strip() for c in row):
             count += 1
-    return None if header is None else Sheet(None, header[0], _CsvRows(path, count), header[1])
+    return None if header is None else Sheet(None, header[0], _CsvRows(path, count), header[1], header_row)
 
 
 Rows = list[tuple[int, list[str]]]
@@ -110,6 +119,7 @@ class Sheet:
     header: list[str]
     rows: "Rows | _CsvRows"
     labels: dict[str, str] = field(default_factory=dict)  # column -> the label it was written under
+    header_row: int = 1  # below an internal tracker's marking, 2
 
 
 def _read_worksheet(sheet) -> Rows:
@@ -120,7 +130,7 @@ def _tracker_header(rows: Rows) -> bool:
     """The tracker's header: only its labels, at least one of them not an import column's own name."""
     for _, cells in rows:
         names = [c.strip().lower() for c in cells if c.strip()]
-        if names:
+        if names and not _marking(cells):
             return all(n in COLUMN_OF_LABEL for n in names) and any(COLUMN_OF_LABEL[n] != n for n in names)
     return False
 
@@ -171,13 +181,13 @@ def _table(name: str | None, rows) -> Sheet | None:
     header: tuple[list[str], dict[str, str]] | None = None
     data: Rows = []
     for number, cells in rows:
-        if not any(cells):
+        if not any(cells) or (header is None and _marking(cells)):
             continue
         if header is None:
-            header = _header(cells)
+            header, header_row = _header(cells), number
             continue
         data.append((number, cells))
-    return None if header is None else Sheet(name, header[0], data, header[1])
+    return None if header is None else Sheet(name, header[0], data, header[1], header_row)
 
 
 def read_sheets(path: Path) -> list[Sheet]:
