@@ -114,3 +114,113 @@ def test_an_unchanged_bulk_row_is_still_checked(demo, isolated):
     assert result.exit_code == 1
     assert "row 2: a reason is given only for not-started or partially-complete" in result.stderr
     assert dump(demo.db) == before
+
+
+# Hostile workbooks, crafted part by part with zipfile as an attacker would.
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PARTS = {
+    "[Content_Types].xml": (
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/sharedStrings.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'),
+    "_rels/.rels": (f'<Relationships xmlns="{_RELS}"><Relationship Id="rId1" Type="{_DOC}/officeDocument" '
+                    'Target="xl/workbook.xml"/></Relationships>'),
+    "xl/workbook.xml": (f'<workbook xmlns="{_MAIN}" xmlns:r="{_DOC}"><sheets>'
+                        '<sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+    "xl/_rels/workbook.xml.rels": (
+        f'<Relationships xmlns="{_RELS}"><Relationship Id="rId1" Type="{_DOC}/worksheet" '
+        f'Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{_DOC}/sharedStrings" '
+        'Target="sharedStrings.xml"/></Relationships>'),
+}
+_HEADER_ROW = '<row r="1"><c t="inlineStr"><is><t>finding</t></is></c></row>'
+
+
+def _workbook(path, rows, dimension: str | None = None, strings: int = 1):
+    """A one-sheet workbook: a header, then ROWS (an iterable of row XML), streamed into the archive."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, xml in _PARTS.items():
+            archive.writestr(name, xml)
+        archive.writestr("xl/sharedStrings.xml", f'<sst xmlns="{_MAIN}">' + "".join(
+            f"<si><t>s{i}</t></si>" for i in range(strings)) + "</sst>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            size = f'<dimension ref="{dimension}"/>' if dimension else ""
+            sheet.write(f'<worksheet xmlns="{_MAIN}">{size}<sheetData>{_HEADER_ROW}'.encode())
+            for row in rows:
+                sheet.write(row.encode())
+            sheet.write(b"</sheetData></worksheet>")
+    return path
+
+
+def _varied_rows(count: int, width: int):
+    """Rows of distinct cells, which pack about as well as a real tracker's."""
+    for r in range(2, count + 2):
+        yield f'<row r="{r}">' + "".join(f'<c t="inlineStr"><is><t>1.{r}.{c} {r * 7919 % 104729}</t></is></c>'
+                                         for c in range(width)) + "</row>"
+
+
+@pytest.fixture
+def no_openpyxl_load(monkeypatch):
+    """A workbook refused by its bounds is refused before openpyxl reads a byte of it."""
+    import openpyxl
+
+    def loaded(*args, **kwargs):
+        raise AssertionError("openpyxl was handed a workbook that should have been refused")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", loaded)
+
+
+def test_a_zip_bomb_of_one_repeated_row_is_refused_before_it_is_loaded(demo, isolated, no_openpyxl_load):
+    row = '<row>' + '<c t="inlineStr"><is><t>1.1</t></is></c>' * 30 + "</row>"
+    path = _workbook(isolated / "bomb.xlsx", (row for _ in range(30_000)))
+    assert path.stat().st_size < 400_000
+    said = demo.fails("import", *SITE, path, "--dry-run", says="times its packed size")
+    assert "xl/worksheets/sheet1.xml unpacks" in said and "(at most 100)" in said
+
+
+def test_a_declared_size_beyond_the_cell_bound_is_refused_before_it_is_loaded(demo, isolated, no_openpyxl_load):
+    path = _workbook(isolated / "wide.xlsx", _varied_rows(3, 3), dimension="A1:XFD1048576")
+    said = demo.fails("import", *SITE, path, "--dry-run", says="declares 17,179,869,184 cells")
+    assert "an import reads at most 1,000,000 cells and 200 MB unpacked" in said
+
+
+def test_too_many_shared_strings_are_refused_before_they_are_loaded(demo, isolated, no_openpyxl_load, monkeypatch):
+    from reformctl.model import sheets
+
+    monkeypatch.setattr(sheets, "MAX_CELLS", 1_000)
+    path = _workbook(isolated / "strings.xlsx", _varied_rows(2, 2), strings=1_001)
+    demo.fails("import", *SITE, path, "--dry-run", says="holds the text of 1,001 cells; an import reads at most 1,000")
+
+
+def test_a_workbook_over_the_unpacked_bound_is_refused_before_it_is_loaded(demo, isolated, no_openpyxl_load,
+                                                                           monkeypatch):
+    from reformctl.model import sheets
+
+    monkeypatch.setattr(sheets, "MAX_UNPACKED", 2 * 2**20)
+    path = _workbook(isolated / "big.xlsx", _varied_rows(10_000, 5))
+    demo.fails("import", *SITE, path, "--dry-run", says="MB; an import reads at most 1,000,000 cells and 2 MB unpacked")
+
+
+def test_cells_beyond_the_bound_stop_the_reading_when_none_are_declared(demo, isolated, monkeypatch):
+    from reformctl.model import sheets
+
+    monkeypatch.setattr(sheets, "MAX_CELLS", 1_000)
+    small = _workbook(isolated / "small.xlsx", _varied_rows(99, 10))  # 991 cells with the header
+    read = demo("import", *SITE, small, "--dry-run")  # read whole, then refused for its rows' width
+    assert read.exit_code == 1 and "row 2: has 10 cells but the header names only 1" in read.stderr and "more than" not in read.stderr
+    path = _workbook(isolated / "many.xlsx", _varied_rows(100, 10))  # 1,001 cells, no <dimension>
+    demo.fails("import", *SITE, path, "--dry-run", says="holds more than 1,000 cells")
+
+
+@pytest.mark.parametrize("content", (b"finding,status\n1.1,Complete\n", b"PK\x03\x04 truncated", b""))
+def test_a_file_that_is_not_a_zip_is_refused(demo, isolated, content):
+    path = isolated / "fake.xlsx"
+    path.write_bytes(content)
+    demo.fails("import", *SITE, path, "--dry-run", says="not a readable .xlsx workbook")

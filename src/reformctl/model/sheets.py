@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -122,8 +124,102 @@ class Sheet:
     header_row: int = 1  # below an internal tracker's marking, 2
 
 
-def _read_worksheet(sheet) -> Rows:
-    return [(number, [_cell(v) for v in row]) for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
+# The most a workbook may hold, checked before openpyxl reads it and again as it reads: a crafted
+# 394 KB file (one row repeated, compressed 200:1) unpacked to hundreds of MB and took 830 MB.
+# The XLSX tracker of 50,000 recommendations is 550,000 cells in about 45 MB of XML.
+MAX_CELLS = 1_000_000
+MAX_UNPACKED = 200 * 1024 * 1024  # bytes: every part of the archive together
+MAX_RATIO = 100  # unpacked : packed, for a part over RATIO_FROM bytes (XML packs about 10:1)
+RATIO_FROM = 1024 * 1024
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?\"")
+
+
+def _bound() -> str:
+    return f"an import reads at most {MAX_CELLS:,} cells and {MAX_UNPACKED / 2**20:,.0f} MB unpacked"
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _declared_cells(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> int:
+    """The cells a worksheet's <dimension> declares (0 when it declares none): it precedes the data."""
+    with archive.open(part) as stream:
+        found = _DIMENSION.search(stream.read(4096))
+    if found is None or found.group(3) is None:
+        return 0
+    c1, r1, c2, r2 = found.groups()
+    rows = abs(int(r2) - int(r1)) + 1
+    return rows * (abs(_column_number(c2) - _column_number(c1)) + 1)
+
+
+_SHARED_STRING = re.compile(rb"<(?:\w+:)?si[\s>]")
+
+
+def _shared_strings(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> int:
+    """How many strings the shared-strings part holds: openpyxl loads them all, whatever the cells use."""
+    count, rest = 0, b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(1 << 20):
+            data = rest + chunk
+            cut = data.rfind(b"<")  # a tag never spans a cut made just before a "<"
+            cut = len(data) if cut < 0 else cut
+            count += len(_SHARED_STRING.findall(data, 0, cut))
+            rest = data[cut:]
+    return count + len(_SHARED_STRING.findall(rest))
+
+
+def _check_archive(path: Path) -> None:
+    """Refuse a workbook too big to read, or a zip bomb, from its directory, before openpyxl opens it.
+
+    zipfile never unpacks a part past the size its directory states, so the stated sizes bound it."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+            unpacked = sum(part.file_size for part in parts)
+            if unpacked > MAX_UNPACKED:
+                raise Invalid(f"{path}: the workbook unpacks to {unpacked / 2**20:,.0f} MB; {_bound()}; "
+                              "split it, or save it as CSV")
+            for part in parts:
+                if part.file_size > RATIO_FROM and part.file_size > MAX_RATIO * max(part.compress_size, 1):
+                    raise Invalid(f"{path}: {part.filename} unpacks {part.file_size // max(part.compress_size, 1):,} "
+                                  f"times its packed size (at most {MAX_RATIO}); not a workbook an import reads")
+            declared = sum(_declared_cells(archive, part) for part in parts
+                           if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"))
+            strings = sum(_shared_strings(archive, part) for part in parts
+                          if part.filename.lower().endswith("sharedstrings.xml"))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError) as exc:
+        raise Invalid(f"{path}: not a readable .xlsx workbook ({exc or type(exc).__name__}); "
+                      "is the file truncated?") from None
+    for count, what in ((declared, "declares"), (strings, "holds the text of")):
+        if count > MAX_CELLS:
+            raise Invalid(f"{path}: the workbook {what} {count:,} cells; {_bound()}; split it, or save it as CSV")
+
+
+class _Cells:
+    """Counts the cells read from every sheet of a workbook, and stops at MAX_CELLS
+    (a worksheet's declared size may understate it)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.limit = self.left = MAX_CELLS
+
+    def take(self, n: int) -> None:
+        self.left -= n
+        if self.left < 0:
+            raise Invalid(f"{self.path}: the workbook holds more than {self.limit:,} cells; {_bound()}; "
+                          "split it, or save it as CSV")
+
+
+def _read_worksheet(sheet, cells: _Cells) -> Rows:
+    rows: Rows = []
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells.take(len(row))
+        rows.append((number, [_cell(v) for v in row]))
+    return rows
 
 
 def _tracker_header(rows: Rows) -> bool:
@@ -136,10 +232,10 @@ def _tracker_header(rows: Rows) -> bool:
 
 
 def _xlsx_tables(path: Path) -> list[tuple[str | None, Rows]]:
-    import zipfile
-
     from openpyxl import load_workbook  # only the import command pays for openpyxl
 
+    _check_archive(path)
+    cells = _Cells(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -148,12 +244,12 @@ def _xlsx_tables(path: Path) -> list[tuple[str | None, Rows]]:
         sheets = book.worksheets
         if not sheets:
             return [(None, [])]
-        first = _read_worksheet(sheets[0])
+        first = _read_worksheet(sheets[0], cells)
         is_summary = sheets[0].title.strip().lower() == SUMMARY_SHEET.lower()
         if len(sheets) == 1 or not (is_summary or _tracker_header(first)):
             return [(None, first)]
         tables = [(sheets[0].title, first)]
-        tables += [(sheet.title, _read_worksheet(sheet)) for sheet in sheets[1:]]
+        tables += [(sheet.title, _read_worksheet(sheet, cells)) for sheet in sheets[1:]]
         return [(name, rows) for name, rows in tables if name.strip().lower() != SUMMARY_SHEET.lower()]
     except (zipfile.BadZipFile, KeyError, ValueError, EOFError) as exc:
         raise Invalid(f"{path}: the workbook is damaged ({exc or type(exc).__name__}); is the file truncated?") from None
