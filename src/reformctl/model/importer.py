@@ -381,7 +381,7 @@ def plan_import(
         plan.steps.append((_STATUS, ordered_id(), current["id"], status, as_of, note, reason, evidence, ref,
                            (current["status"], current["status_as_of"])))
         plan.status_updates += 1
-        if existing is not None and as_of < existing["status_as_of"]:
+        if existing is not None and as_of < (existing["status_as_of"] or ""):
             plan.superseded.append((number, ref, status, as_of, existing["status"], existing["status_as_of"]))
     if errs.errors:
         raise RowErrors(source, errs.errors)
