@@ -224,3 +224,14 @@ def test_a_file_that_is_not_a_zip_is_refused(demo, isolated, content):
     path = isolated / "fake.xlsx"
     path.write_bytes(content)
     demo.fails("import", *SITE, path, "--dry-run", says="not a readable .xlsx workbook")
+
+
+def test_a_workbook_with_a_damaged_part_is_refused(demo, isolated):
+    path = _workbook(isolated / "damaged.xlsx", _varied_rows(50, 5), dimension="A1:E51")
+    with zipfile.ZipFile(path) as archive:
+        part = archive.getinfo("xl/worksheets/sheet1.xml")
+    data = bytearray(path.read_bytes())
+    start = part.header_offset + 30 + len(part.filename) + len(part.extra)  # the packed data
+    data[start + 5:start + 60] = bytes(b ^ 0x55 for b in data[start + 5:start + 60])
+    path.write_bytes(bytes(data))
+    demo.fails("import", *SITE, path, "--dry-run", says="not a readable .xlsx workbook")

@@ -16,6 +16,7 @@ import csv
 import datetime as _dt
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -191,7 +192,7 @@ def _check_archive(path: Path) -> None:
                            if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"))
             strings = sum(_shared_strings(archive, part) for part in parts
                           if part.filename.lower().endswith("sharedstrings.xml"))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, NotImplementedError) as exc:
         raise Invalid(f"{path}: not a readable .xlsx workbook ({exc or type(exc).__name__}); "
                       "is the file truncated?") from None
     for count, what in ((declared, "declares"), (strings, "holds the text of")):
