@@ -393,7 +393,8 @@ def _recorded(store: Store, recs: dict, parsed: list[tuple], day: str) -> set[tu
     recommendation that a row dates on or before its current status: only such a row can repeat
     one. (A row dated later is new; a file of new records or current statuses queries nothing.)"""
     ids = [rec["id"] for _, _, rkey, status, as_of, *_ in parsed
-           if status and (rec := recs.get(rkey)) is not None and (as_of or day) <= (rec["status_as_of"] or "")]
+           if status and (rec := recs.get(rkey)) is not None and (as_of or day) <= (rec["status_as_of"] or "")
+           and (status, as_of or day) != (rec["status"], rec["status_as_of"])]
     if not ids:
         return set()
     rows = store.execute("SELECT recommendation_id, status, as_of FROM status_updates "
