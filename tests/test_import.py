@@ -39,7 +39,7 @@ def test_the_tracker_reads_back_in(demo, tmp_path):
     # Into the same store: nothing new, nothing changed.
     again = demo.json("import", "--site", SITE, tracker)
     assert again == {"dry_run": False, "rows": 38, "findings": 0, "recommendations": 0, "status_updates": 0,
-                     "unchanged": 38}
+                     "unchanged": 38, "superseded": []}
     # Into a fresh engagement with the same focus areas: the public record, renumbered identically.
     areas = [a["title"] for a in demo.json("show", "--site", SITE)["focus_areas"]]
     demo.ok("new-engagement", "--site", "copy", "--agency", "Copy PD", *[x for t in areas for x in ("--focus-area", t)])
@@ -231,7 +231,7 @@ def test_the_xlsx_tracker_reads_back_in(demo, tmp_path):
     # Into the same store: the Summary sheet skipped, every focus-area sheet read, nothing changed.
     again = demo.json("import", "--site", SITE, tracker)
     assert again == {"dry_run": False, "rows": 38, "findings": 0, "recommendations": 0, "status_updates": 0,
-                     "unchanged": 38}
+                     "unchanged": 38, "superseded": []}
     # Into a fresh engagement with the same focus areas: the same public record.
     areas = [a["title"] for a in demo.json("show", "--site", SITE)["focus_areas"]]
     demo.ok("new-engagement", "--site", "copy", "--agency", "Copy PD", *[x for t in areas for x in ("--focus-area", t)])

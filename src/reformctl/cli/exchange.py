@@ -97,6 +97,7 @@ def import_(
     from reformctl.model.engagements import get_engagement
     from reformctl.model.importer import apply_plan, plan_import
     from reformctl.model.sheets import read_sheets
+    from reformctl.model.vocab import STATUSES
 
     sheets = _rows_or_exit(lambda: read_sheets(file))
     rows = sum(len(sheet.rows) for sheet in sheets)
@@ -116,15 +117,20 @@ def import_(
                 return plan
 
         plan = _rows_or_exit(run)
-    counts = plan.counts()
+    counts, superseded = plan.counts(), plan.superseded_rows()
     if fmt is WriteFormat.json:
-        print_json({"dry_run": dry_run, "rows": rows, **counts})
+        print_json({"dry_run": dry_run, "rows": rows, **counts, "superseded": superseded})
         return
     verb = "Would import" if dry_run else "Imported"
     typer.echo(f"{verb} {counted(counts['findings'], 'finding')}, "
                f"{counted(counts['recommendations'], 'recommendation')} and "
                f"{counted(counts['status_updates'], 'status update')} from {counted(rows, 'row')} of {file} "
                f"({counted(counts['unchanged'], 'row')} unchanged)")
+    for row in superseded:
+        where = f"sheet {row['sheet']}, row {row['row']}" if row["sheet"] else f"row {row['row']}"
+        later = row["superseded_by"]
+        typer.echo(f"note: {file}, {where}: a later update of {row['number']} ({STATUSES[later['status']]} "
+                   f"as of {later['as_of']}) remains the current status")
 
 
 def _rows_or_exit(fn):

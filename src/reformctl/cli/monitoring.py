@@ -84,17 +84,22 @@ def bulk_status(
             typer.echo(f"error: {problem}", err=True)
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
+    changed = [a for a in applied if not a["unchanged"]]
     if fmt is ListFormat.json:
-        print_json({"dry_run": dry_run, "applied": 0 if dry_run else len(applied), "rows": applied})
+        print_json({"dry_run": dry_run, "applied": 0 if dry_run else len(changed),
+                    "unchanged": len(applied) - len(changed), "rows": applied})
         return
     verb = "Would apply" if dry_run else "Applied"
     out = console()
-    out.print(table(f"{verb} {counted(len(applied), 'status update')} to {site}",
+    out.print(table(f"{verb} {counted(len(changed), 'status update')} to {site}",
                     [("Row", "right"), "Recommendation", "Was", "Now", "As of", "Reason"],
                     [[a["row"], a["number"], STATUSES.get(a["previous"] or "", ""), STATUSES[a["status"]],
-                      a["as_of"], REASONS.get(a["reason"] or "", "")] for a in applied]))
+                      a["as_of"], REASONS.get(a["reason"] or "", "")] for a in changed]))
     for a in applied:
-        if later := a["superseded_by"]:
+        if a["unchanged"]:
+            typer.echo(f"note: row {a['row']}: {a['number']} is already {STATUSES[a['status']]} as of "
+                       f"{a['as_of']} in its history; unchanged")
+        elif later := a["superseded_by"]:
             typer.echo(f"note: row {a['row']}: a later update of {a['number']} ({STATUSES[later['status']]} "
                        f"as of {later['as_of']}) remains the current status")
     if dry_run:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import io
 
+from reformctl.dates import past_date
 from reformctl.errors import Invalid, ReformError
-from reformctl.model.statuses import set_status
+from reformctl.model.guards import require_open
+from reformctl.model.statuses import check_reason, set_status
+from reformctl.model.vocab import status_key
 from reformctl.store import Store
 
 REQUIRED_COLUMNS = ("recommendation", "status", "as_of", "note", "reason")
@@ -49,9 +52,34 @@ def read_rows(text: str, source: str) -> list[tuple[int, dict]]:
     return rows
 
 
+def _recorded(store: Store, engagement: dict, cells: dict) -> dict | None:
+    """The row as an unchanged one when its status and date are already in the recommendation's
+    history (a tracker read back again), else None: set_status then checks and records it."""
+    from reformctl.model.recommendations import resolve_recommendation
+
+    status = status_key(cells["status"])
+    try:
+        check_reason(status or "", cells.get("reason"), from_file=True)
+        as_of = past_date(cells["as_of"], "as_of")
+    except Invalid:
+        return None  # set_status words the error
+    if status is None:
+        return None
+    require_open(engagement)
+    rec = resolve_recommendation(store, engagement, cells["recommendation"])
+    if rec["review"] == "withdrawn" or not store.value(
+            "SELECT 1 FROM status_updates WHERE recommendation_id = ? AND status = ? AND as_of = ?",
+            (rec["id"], status, as_of)):
+        return None
+    return {"number": rec["ref"], "status": status, "as_of": as_of, "previous": status, "reason": None,
+            "superseded_by": None, "unchanged": True}
+
+
 def bulk_status(store: Store, engagement: dict, rows: list[tuple[int, dict]], actor: str,
                 dry_run: bool = False) -> list[dict]:
-    """Apply every row, or none: raises InvalidRows listing each bad row (all rows are checked)."""
+    """Apply every row, or none: raises InvalidRows listing each bad row (all rows are checked).
+
+    A row whose status and date a recommendation's history already holds is unchanged (not written)."""
     if not rows:
         raise Invalid("the file has a header but no rows; nothing to apply")
     applied: list[dict] = []
@@ -69,6 +97,9 @@ def bulk_status(store: Store, engagement: dict, rows: list[tuple[int, dict]], ac
                         raise Invalid("'status' is empty; use not-started, in-progress, partially-complete or complete")
                     if not cells.get("as_of"):
                         raise Invalid("'as_of' is empty; give the date the status holds from, e.g. 2026-09-30")
+                    if same := _recorded(store, engagement, cells):
+                        applied.append({"row": number, **same})
+                        continue
                     update = set_status(
                         store, engagement, cells["recommendation"], cells["status"], actor,
                         as_of=cells["as_of"], note=cells.get("note") or None,
@@ -80,7 +111,8 @@ def bulk_status(store: Store, engagement: dict, rows: list[tuple[int, dict]], ac
                     continue
                 applied.append({"row": number, "number": update["ref"], "status": update["status"],
                                 "as_of": update["as_of"], "previous": update["previous"],
-                                "reason": update["reason"], "superseded_by": update["superseded_by"]})
+                                "reason": update["reason"], "superseded_by": update["superseded_by"],
+                                "unchanged": False})
             if problems:
                 raise InvalidRows(problems)
             if dry_run:

@@ -12,6 +12,7 @@ own header, and an error names the sheet as well as the row.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring_ascii as _string
@@ -50,6 +51,8 @@ COLUMNS = {
     "evidence": "what the team reviewed for this status",
     "change_since_last_update": "ignored (the tracker export carries it for readers)",
     "history": "ignored (the tracker export carries it for readers)",
+    "classification": "ignored (the internal tracker marks every row INTERNAL)",
+    "review": "ignored (the internal tracker shows each record's review state; new records arrive as drafts)",
 }
 REQUIRED = ("finding",)
 ROW_CHUNK = 500  # progress is reported this often
@@ -76,10 +79,20 @@ class Plan:
     recommendations: int = 0
     status_updates: int = 0
     unchanged: int = 0
+    # Rows dated before their recommendation's current status, which stays current:
+    # (row, ref, status, as_of, current status, its as_of).
+    superseded: list[tuple] = field(default_factory=list)
 
     def counts(self) -> dict:
         return {"findings": len(self.findings), "recommendations": self.recommendations,
                 "status_updates": self.status_updates, "unchanged": self.unchanged}
+
+    def superseded_rows(self) -> list[dict]:
+        """Each back-dated row, as set-status and bulk-status report one (`superseded_by`)."""
+        return [{"sheet": row[0] if isinstance(row, tuple) else None,
+                 "row": row[1] if isinstance(row, tuple) else row, "number": ref, "status": status,
+                 "as_of": as_of, "superseded_by": {"status": later, "as_of": later_as_of}}
+                for row, ref, status, as_of, later, later_as_of in self.superseded]
 
 
 _REC, _STATUS = "recommendation", "status"
@@ -156,14 +169,14 @@ def _columns(errs: _Rows, sheet: Sheet, place) -> dict[str, int]:
     seen: dict[str, int] = {}
     for i, name in enumerate(sheet.header):
         if name not in COLUMNS:
-            errs.add(place(1), name or f"#{i + 1}", f"unknown column {name!r}; the columns are {choices(COLUMNS)}")
+            errs.add(place(sheet.header_row), name or f"#{i + 1}", f"unknown column {name!r}; the columns are {choices(COLUMNS)}")
         elif name in seen:
-            errs.add(place(1), name, "the column appears twice")
+            errs.add(place(sheet.header_row), name, "the column appears twice")
         else:
             seen[name] = i
     for name in REQUIRED:
         if name not in seen:
-            errs.add(place(1), name, f"missing column {name!r}; the first row must name the columns ({choices(COLUMNS)})")
+            errs.add(place(sheet.header_row), name, f"missing column {name!r}; the first row must name the columns ({choices(COLUMNS)})")
     return seen
 
 
@@ -327,6 +340,7 @@ def plan_import(
         finding = (ordered_id(), areas[fkey[0]]["id"], fkey[1], entry["title"], entry["body"], dated, finding_ref(*fkey))
         plan.findings.append(finding)
         created[fkey] = (finding[0], dated)
+    recorded = _recorded(store, recs, parsed, day)
     parsed.reverse()
     while parsed:  # each row let go of as its records are planned: the rows and the plan are never both whole
         number, fkey, rkey, status, as_of, note, reason, evidence, text, priority, owner, due, dated = parsed.pop()
@@ -361,14 +375,33 @@ def plan_import(
         if current["status"] == status and current["status_as_of"] == as_of:
             plan.unchanged += existing is not None
             continue
+        if existing is not None and (existing["id"], status, as_of) in recorded:
+            plan.unchanged += 1  # already in the history, as an older tracker read back holds it
+            continue
         if current["status"] == status and existing is None and not (reason or note):
             continue  # a new recommendation that is Not Started: its first status says so
         plan.steps.append((_STATUS, ordered_id(), current["id"], status, as_of, note, reason, evidence, ref,
                            (current["status"], current["status_as_of"])))
         plan.status_updates += 1
+        if existing is not None and as_of < (existing["status_as_of"] or ""):
+            plan.superseded.append((number, ref, status, as_of, existing["status"], existing["status_as_of"]))
     if errs.errors:
         raise RowErrors(source, errs.errors)
     return plan
+
+
+def _recorded(store: Store, recs: dict, parsed: list[tuple], day: str) -> set[tuple[str, str, str]]:
+    """(recommendation id, status, as_of) of the updates already in the history of each existing
+    recommendation that a row dates on or before its current status: only such a row can repeat
+    one. (A row dated later is new; a file of new records or current statuses queries nothing.)"""
+    ids = [rec["id"] for _, _, rkey, status, as_of, *_ in parsed
+           if status and (rec := recs.get(rkey)) is not None and (as_of or day) <= (rec["status_as_of"] or "")
+           and (status, as_of or day) != (rec["status"], rec["status_as_of"])]
+    if not ids:
+        return set()
+    rows = store.execute("SELECT recommendation_id, status, as_of FROM status_updates "
+                         "WHERE recommendation_id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
+    return {tuple(row) for row in rows}
 
 
 def _at(row: int | tuple[str, int]) -> str:

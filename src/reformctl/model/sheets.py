@@ -14,14 +14,26 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
+import re
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
 from reformctl.errors import Invalid, RowErrors
 from reformctl.model.tracker_layout import COLUMN_OF_LABEL, SUMMARY_SHEET
+from reformctl.model.vocab import INTERNAL_MARK
 
 _PROTECTED = ("'=", "'+", "'@", "'-", "'\t", "'\r")
+# The internal tracker's marking, above its header: a CSV's first line, each sheet's first row.
+_MARKINGS = {INTERNAL_MARK, f"# {INTERNAL_MARK}"}
+
+
+def _marking(cells: list[str]) -> bool:
+    """A row that only carries the internal report's marking: not the header, and no data."""
+    filled = [c for c in cells if c]
+    return len(filled) == 1 and filled[0] in _MARKINGS
 
 
 def _cell(value) -> str:
@@ -85,7 +97,7 @@ class _CsvRows:
         for number, row in _csv_records(self.path):
             if any(row) and any(cells := _csv_cells(row)):
                 if header:
-                    header = False
+                    header = _marking(cells)
                 else:
                     yield number, cells
 
@@ -94,16 +106,16 @@ def _csv_table(path: Path) -> "Sheet | None":
     """The header and the number of data rows, checking that the whole file is UTF-8 and valid CSV."""
     header = None
     count = 0
-    for _, row in _csv_records(path):
+    for number, row in _csv_records(path):
         if not any(row):
             continue
         if header is None:
             cells = _csv_cells(row)
-            if any(cells):
-                header = _header(cells)
+            if any(cells) and not _marking(cells):
+                header, header_row = _header(cells), number
         elif any(c.strip() for c in row):
             count += 1
-    return None if header is None else Sheet(None, header[0], _CsvRows(path, count), header[1])
+    return None if header is None else Sheet(None, header[0], _CsvRows(path, count), header[1], header_row)
 
 
 Rows = list[tuple[int, list[str]]]
@@ -117,26 +129,121 @@ class Sheet:
     header: list[str]
     rows: "Rows | _CsvRows"
     labels: dict[str, str] = field(default_factory=dict)  # column -> the label it was written under
+    header_row: int = 1  # below an internal tracker's marking, 2
 
 
-def _read_worksheet(sheet) -> Rows:
-    return [(number, [_cell(v) for v in row]) for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
+# The most a workbook may hold, checked before openpyxl reads it and again as it reads: a crafted
+# 394 KB file (one row repeated, compressed 200:1) unpacked to hundreds of MB and took 830 MB.
+# The XLSX tracker of 50,000 recommendations is 550,000 cells in about 45 MB of XML.
+MAX_CELLS = 1_000_000
+MAX_UNPACKED = 200 * 1024 * 1024  # bytes: every part of the archive together
+MAX_RATIO = 100  # unpacked : packed, for a part over RATIO_FROM bytes (XML packs about 10:1)
+RATIO_FROM = 1024 * 1024
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?\"")
+
+
+def _bound() -> str:
+    return f"an import reads at most {MAX_CELLS:,} cells and {MAX_UNPACKED / 2**20:,.0f} MB unpacked"
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _declared_cells(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> int:
+    """The cells a worksheet's <dimension> declares (0 when it declares none): it precedes the data."""
+    with archive.open(part) as stream:
+        found = _DIMENSION.search(stream.read(4096))
+    if found is None or found.group(3) is None:
+        return 0
+    c1, r1, c2, r2 = found.groups()
+    rows = abs(int(r2) - int(r1)) + 1
+    return rows * (abs(_column_number(c2) - _column_number(c1)) + 1)
+
+
+_SHARED_STRING = re.compile(rb"<(?:\w+:)?si[\s>]")
+
+
+def _shared_strings(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> int:
+    """How many strings the shared-strings part holds: openpyxl loads them all, whatever the cells use."""
+    count, rest = 0, b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(1 << 20):
+            data = rest + chunk
+            cut = data.rfind(b"<")  # a tag never spans a cut made just before a "<"
+            cut = len(data) if cut < 0 else cut
+            count += len(_SHARED_STRING.findall(data, 0, cut))
+            rest = data[cut:]
+    return count + len(_SHARED_STRING.findall(rest))
+
+
+def _check_archive(path: Path) -> None:
+    """Refuse a workbook too big to read, or a zip bomb, from its directory, before openpyxl opens it.
+
+    zipfile never unpacks a part past the size its directory states, so the stated sizes bound it."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+            unpacked = sum(part.file_size for part in parts)
+            if unpacked > MAX_UNPACKED:
+                raise Invalid(f"{path}: the workbook unpacks to {unpacked / 2**20:,.0f} MB; {_bound()}; "
+                              "split it, or save it as CSV")
+            for part in parts:
+                if part.file_size > RATIO_FROM and part.file_size > MAX_RATIO * max(part.compress_size, 1):
+                    raise Invalid(f"{path}: {part.filename} unpacks {part.file_size // max(part.compress_size, 1):,} "
+                                  f"times its packed size (at most {MAX_RATIO}); not a workbook an import reads")
+            declared = sum(_declared_cells(archive, part) for part in parts
+                           if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"))
+            strings = sum(_shared_strings(archive, part) for part in parts
+                          if part.filename.lower().endswith("sharedstrings.xml"))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, NotImplementedError) as exc:
+        raise Invalid(f"{path}: not a readable .xlsx workbook ({exc or type(exc).__name__}); "
+                      "is the file truncated?") from None
+    for count, what in ((declared, "declares"), (strings, "holds the text of")):
+        if count > MAX_CELLS:
+            raise Invalid(f"{path}: the workbook {what} {count:,} cells; {_bound()}; split it, or save it as CSV")
+
+
+class _Cells:
+    """Counts the cells read from every sheet of a workbook, and stops at MAX_CELLS
+    (a worksheet's declared size may understate it)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.limit = self.left = MAX_CELLS
+
+    def take(self, n: int) -> None:
+        self.left -= n
+        if self.left < 0:
+            raise Invalid(f"{self.path}: the workbook holds more than {self.limit:,} cells; {_bound()}; "
+                          "split it, or save it as CSV")
+
+
+def _read_worksheet(sheet, cells: _Cells) -> Rows:
+    rows: Rows = []
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells.take(len(row))
+        rows.append((number, [_cell(v) for v in row]))
+    return rows
 
 
 def _tracker_header(rows: Rows) -> bool:
     """The tracker's header: only its labels, at least one of them not an import column's own name."""
     for _, cells in rows:
         names = [c.strip().lower() for c in cells if c.strip()]
-        if names:
+        if names and not _marking(cells):
             return all(n in COLUMN_OF_LABEL for n in names) and any(COLUMN_OF_LABEL[n] != n for n in names)
     return False
 
 
 def _xlsx_tables(path: Path) -> list[tuple[str | None, Rows]]:
-    import zipfile
-
     from openpyxl import load_workbook  # only the import command pays for openpyxl
 
+    _check_archive(path)
+    cells = _Cells(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -145,12 +252,12 @@ def _xlsx_tables(path: Path) -> list[tuple[str | None, Rows]]:
         sheets = book.worksheets
         if not sheets:
             return [(None, [])]
-        first = _read_worksheet(sheets[0])
+        first = _read_worksheet(sheets[0], cells)
         is_summary = sheets[0].title.strip().lower() == SUMMARY_SHEET.lower()
         if len(sheets) == 1 or not (is_summary or _tracker_header(first)):
             return [(None, first)]
         tables = [(sheets[0].title, first)]
-        tables += [(sheet.title, _read_worksheet(sheet)) for sheet in sheets[1:]]
+        tables += [(sheet.title, _read_worksheet(sheet, cells)) for sheet in sheets[1:]]
         return [(name, rows) for name, rows in tables if name.strip().lower() != SUMMARY_SHEET.lower()]
     except (zipfile.BadZipFile, KeyError, ValueError, EOFError) as exc:
         raise Invalid(f"{path}: the workbook is damaged ({exc or type(exc).__name__}); is the file truncated?") from None
@@ -178,13 +285,13 @@ def _table(name: str | None, rows) -> Sheet | None:
     header: tuple[list[str], dict[str, str]] | None = None
     data: Rows = []
     for number, cells in rows:
-        if not any(cells):
+        if not any(cells) or (header is None and _marking(cells)):
             continue
         if header is None:
-            header = _header(cells)
+            header, header_row = _header(cells), number
             continue
         data.append((number, cells))
-    return None if header is None else Sheet(name, header[0], data, header[1])
+    return None if header is None else Sheet(name, header[0], data, header[1], header_row)
 
 
 def read_sheets(path: Path) -> list[Sheet]:

@@ -11,11 +11,11 @@ import json
 from reformctl import __version__
 from reformctl.model.refs import finding_ref, rec_ref
 from reformctl.model.statuses import summarise
-from reformctl.model.vocab import ACTIVITY_METHODS, PROGRAMS, REASONS, STATUS_DEFINITIONS, STATUSES, count_phrase
+from reformctl.model.vocab import (ACTIVITY_METHODS, INTERNAL_MARK, PROGRAMS, REASONS, STATUS_DEFINITIONS, STATUSES,
+                                   count_phrase)
 from reformctl.store import Store
 
 SCHEMA_VERSION = 2
-INTERNAL_MARK = "INTERNAL \u2014 NOT FOR RELEASE"
 # Record keys that only the internal report's rows carry.
 _INTERNAL_KEYS = ("review", "internal", "notes", "created_by")
 
@@ -90,7 +90,9 @@ def assemble(store: Store, engagement: dict, engagement_id: str, as_of: str, fin
     report["data_collection"] = activities
     report["data_collection_text"] = ", ".join(a["text"] for a in activities)
     if internal:
-        report["classification"] = INTERNAL_MARK
+        # The one place an internal report gets its marking: every renderer prints
+        # report["classification"] (first, so that `head` of the JSON shows it).
+        report = {"classification": INTERNAL_MARK, **report}
     return report
 
 

@@ -59,9 +59,12 @@ def tracker_rows(report: dict):
 
 def render_csv(report: dict) -> str:
     mark = report.get("classification")
-    # The internal tracker carries its marking on every row, so no extract of it loses it.
+    # The internal tracker's first line is its marking, as a "# " comment line (skip one line to
+    # read the CSV beneath it), and every row carries it again, so no extract of it loses it.
     columns = (("classification",) + COLUMNS + ("review",)) if mark else COLUMNS
     buffer = io.StringIO()
+    if mark:
+        buffer.write(f"# {mark}\n")
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     for row in tracker_rows(report):
