@@ -349,3 +349,20 @@ def test_report_onto_a_folder_names_the_folder(ready, isolated):
     line = ready.fails("report", *SITE, "--output", isolated / "outdir", says=str(isolated / "outdir"))
     assert ".outdir." not in line
     assert list((isolated / "outdir").iterdir()) == [] and [p for p in isolated.iterdir() if p.name.startswith(".")] == []
+
+
+def test_restoring_the_store_from_itself_is_refused(ready, isolated):
+    os.symlink(ready.db, isolated / "looks-like-a-backup.db")
+    ready.fails("restore", isolated / "looks-like-a-backup.db", "--force", says="is the store itself")
+    sound(ready.db)
+
+
+def test_a_public_db_that_sqlite_cannot_write_is_told_with_the_users_path(ready, isolated, monkeypatch):
+    import reformctl.reports.open_data as open_data
+
+    def fail(path, rows):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(open_data, "_write_db", fail)
+    line = ready.fails("export", "--public-db", isolated / "open.db", says=f"cannot write {isolated / 'open.db'}")
+    assert "store" not in line

@@ -156,8 +156,11 @@ def export_public_db(store: Store, path: Path, site: str | None = None, as_of: s
             rows[name].extend(found)
     rows["status_definitions"] = [{"status": d["label"], "definition": d["definition"]}
                                   for d in build_public_report(store, sites[0], as_of)["status_definitions"]] if sites else []
-    with user_path_errors(path):
-        _write_db(path, rows)
+    try:
+        with user_path_errors(path):
+            _write_db(path, rows)
+    except sqlite3.Error as exc:  # about the new file, not the store: say so with the user's path
+        raise Invalid(f"cannot write {path}: {exc}; nothing was written there") from None
     with user_path_errors(meta_path):
         meta_path.write_text(json.dumps(metadata(path.stem, sites, as_of), indent=2, sort_keys=True) + "\n",
                              encoding="utf-8")

@@ -87,6 +87,8 @@ def check_backup(path: Path) -> dict:
 def restore(source: Path, target: Path, force: bool = False) -> dict:
     """Replace the store at TARGET with the checked backup SOURCE."""
     source, target = Path(source), Path(target)
+    if target.exists() and source.exists() and os.path.samefile(source, target):
+        raise Refused(f"{source} is the store itself, not a backup of it; nothing was restored")
     found = check_backup(source)
     if target.exists() and target.stat().st_size > 0 and not force:
         raise Refused(f"a store already exists at {target}; give --force to replace it with {source}")
