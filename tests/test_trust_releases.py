@@ -366,3 +366,12 @@ def test_a_public_db_that_sqlite_cannot_write_is_told_with_the_users_path(ready,
     monkeypatch.setattr(open_data, "_write_db", fail)
     line = ready.fails("export", "--public-db", isolated / "open.db", says=f"cannot write {isolated / 'open.db'}")
     assert "store" not in line
+
+
+def test_a_store_whose_path_holds_uri_characters_opens_read_only(cli, isolated, monkeypatch):
+    odd = isolated / "a?b#c%20d"
+    odd.mkdir()
+    monkeypatch.setenv("REFORMCTL_DB", str(odd / "store?.db"))
+    cli.ok("new-engagement", "--from", Path(__file__).parent.parent / "examples" / "north-miami.toml")
+    assert [e["site"] for e in cli.json("engagements")] == ["north-miami"]
+    assert sorted(p.name for p in odd.iterdir() if p.suffix == ".db") == ["store?.db"]

@@ -153,9 +153,8 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
     """A connection that cannot write (mode=ro). A store in WAL mode needs its -shm file, which a
     read-only folder or mount may not let SQLite create: there, and only there, it is opened as
     immutable (nobody can be writing it), unless a -wal file holds changes immutable would skip."""
-    from urllib.parse import quote
-
-    uri = "file:" + quote(str(path.absolute()))
+    # The three characters a file: URI gives meaning to, escaped by hand (urllib costs start-up time).
+    uri = "file:" + str(path.absolute()).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
     conn = _connect_uri(uri + "?mode=ro")
     try:
         conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
