@@ -375,3 +375,4 @@ def test_a_store_whose_path_holds_uri_characters_opens_read_only(cli, isolated, 
     cli.ok("new-engagement", "--from", Path(__file__).parent.parent / "examples" / "north-miami.toml")
     assert [e["site"] for e in cli.json("engagements")] == ["north-miami"]
     assert sorted(p.name for p in odd.iterdir() if p.suffix == ".db") == ["store?.db"]
+    assert not (isolated / "a").exists()  # unescaped, SQLite would read (and make) a store named 'a'
