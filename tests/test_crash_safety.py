@@ -170,6 +170,9 @@ def test_killed_publishes_record_a_whole_release_or_none(demo, tmp_path):
                 assert (folder / "manifest.json").exists() and len(list(folder.iterdir())) == 5
     assert killed >= 2
     assert window <= 1, "the rename-then-commit window was hit more often than chance allows"
+    # Whatever the kills left half-staged, the next publish beside them removes it (their processes are gone).
+    demo.ok("publish", "--site", "brightwater-demo", "--output", tmp_path / "after-the-kills")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
 def tracker_csv(path: Path, findings: int = 150, recs: int = 4) -> int:

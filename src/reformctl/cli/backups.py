@@ -24,7 +24,7 @@ def backup(
     from reformctl.store.backup import backup as copy
 
     store = context.store(ctx)
-    done = copy(store.conn, path, force=force)
+    done = copy(store.conn, path, force=force, store_path=store.path)
     if fmt is WriteFormat.json:
         print_json(done)
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import typer
 from reformctl.config import Location, locate_db, resolve_actor
 from reformctl.errors import StoreError
 from reformctl.store import Store, open_store
+from reformctl.store.db import NeedsUpgrade
 
 APP_NAME = "reformctl"
 
@@ -35,16 +37,42 @@ def location(ctx: typer.Context) -> Location:
     return locate_db(settings(ctx).db, Path.cwd(), app_dir())
 
 
-def store(ctx: typer.Context, create: bool = False) -> Store:
+# Commands that only read the store: they open it read-only (SQLite's mode=ro), so they work on a
+# store in a read-only folder or mount, and cannot change it whatever they do. Named here, in the
+# one place the CLI opens the store, so that a command module cannot forget it.
+READING_COMMANDS = frozenset({
+    "engagements", "show", "findings", "status", "status-history", "history", "search", "team",
+    "activities", "conflicts", "check", "releases", "verify", "diff", "report", "backup",
+})
+
+
+def command_name(ctx: typer.Context) -> str:
+    """The command being run, below the root: 'report', 'team add'."""
+    names = []
+    while ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(reversed(names))
+
+
+def store(ctx: typer.Context, create: bool = False, readonly: bool | None = None) -> Store:
     """Open the store this invocation uses. Only commands that create engagements pass
-    create=True, so a mistyped --db gives an error instead of leaving an empty store behind."""
+    create=True, so a mistyped --db gives an error instead of leaving an empty store behind.
+    Reading commands (READING_COMMANDS, or readonly=True) open it read-only."""
     where = location(ctx)
     if not create and not where.path.exists():
         raise StoreError(f"no store at {where.path} (chosen by {where.source}); create an engagement first "
                          "with `reformctl new-engagement`, or check `reformctl where`")
-    if where.source.startswith("default"):
+    if readonly is None:
+        readonly = not create and command_name(ctx) in READING_COMMANDS
+    if where.source.startswith("default") and not readonly:
         where.path.parent.mkdir(parents=True, exist_ok=True)
-    opened = open_store(where.path)
+    try:
+        opened = open_store(where.path, readonly=readonly)
+    except NeedsUpgrade:
+        if not os.access(where.path.parent, os.W_OK) or not os.access(where.path, os.W_OK):
+            raise
+        opened = open_store(where.path)  # writable: upgrade it once, as any command would
     ctx.call_on_close(opened.close)
     return opened
 

@@ -29,7 +29,7 @@ def export(
         raise CliUsageError("give exactly one of --public-db PATH and --bundle DIR")
     if bundle is not None and not site:
         raise CliUsageError("--bundle needs --site SLUG: a bundle holds one engagement")
-    store = context.store(ctx)
+    store = context.store(ctx, readonly=bundle is None)  # open data only reads; a bundle records what it shared
     if public_db is not None:
         from reformctl.dates import parse_date
         from reformctl.model.engagements import get_engagement
@@ -47,8 +47,11 @@ def export(
         typer.echo(f"Browse it with: datasette {done['path']} -m {done['metadata']}", err=True)
         return
     from reformctl.model.bundle_files import export_bundle
+    from reformctl.store.paths import refuse_store_target, user_path_errors
 
-    done = export_bundle(store, site, bundle)
+    refuse_store_target(bundle, store.path)
+    with user_path_errors(bundle):
+        done = export_bundle(store, site, bundle)
     if fmt is WriteFormat.json:
         print_json(done)
     else:

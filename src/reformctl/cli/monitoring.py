@@ -168,7 +168,7 @@ def status(
 
         recorder = Console(record=True, width=100, file=io.StringIO(), force_terminal=True)
         render_dashboard(recorder, rows)
-        write_atomically(svg, recorder.export_svg(title="reformctl status"))
+        write_atomically(svg, recorder.export_svg(title="reformctl status"), store.path)
     if sys.stdout.isatty():
         render_dashboard(console(), rows)
     else:

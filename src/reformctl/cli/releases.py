@@ -30,9 +30,16 @@ def check(ctx: typer.Context, site: SiteOption, as_of: AsOfOption = None, fmt: F
     Example: reformctl check --site north-miami
     """
     from reformctl.dates import past_date
-    from reformctl.reports.check import check as run_check
+    from reformctl.reports.releases import check_release
 
-    result = run_check(context.store(ctx), site, past_date(as_of, "--as-of"))
+    from reformctl.errors import ReformError
+
+    store = context.store(ctx)
+    try:
+        actor = context.actor(ctx)
+    except ReformError:  # who would publish is unknown here; publish itself will say why
+        actor = None
+    result = check_release(store, site, past_date(as_of, "--as-of"), actor)
     if fmt is ListFormat.json:
         print_json(result)
     elif result["problems"]:
@@ -107,7 +114,11 @@ def verify(
     """
     from reformctl.reports.releases import verify as do_verify
 
-    result = do_verify(context.store(ctx), folder)
+    where = context.location(ctx)
+    if where.path.exists():
+        result = do_verify(context.store(ctx), folder)
+    else:  # the files can still be checked against their manifest
+        result = do_verify(None, folder, f"no store at {where.path}")
     if fmt is ListFormat.json:
         print_json(result)
     elif result["ok"]:
@@ -115,6 +126,9 @@ def verify(
     else:
         for problem in result["problems"]:
             print(f"error: {problem['file']}: {problem['problem']}", file=sys.stderr)
+    if fmt is not ListFormat.json:
+        for what in result["unchecked"]:
+            print(f"not checked: {what}", file=sys.stderr)
     if not result["ok"]:
         raise typer.Exit(1)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -29,31 +28,11 @@ class ReportKind(str, Enum):
     final = "final"
 
 
+def write_atomically(path: Path, content: str | bytes, store_path: Path | str | None) -> None:
+    """Write a report or picture: atomically, never over the store (store/paths.py)."""
+    from reformctl.store.paths import write_atomically as write
 
-
-def write_atomically(path: Path, content: str | bytes) -> None:
-    """Write via a temporary file and rename, so a reader never sees half a report."""
-    import tempfile  # only when writing a file: it is several ms of start-up
-
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise CliError(f"cannot write {path}: folder {folder} does not exist")
-    if isinstance(content, bytes):
-        handle = tempfile.NamedTemporaryFile("wb", dir=folder, prefix=f".{path.name}.", delete=False)
-    else:
-        handle = tempfile.NamedTemporaryFile("w", dir=folder, prefix=f".{path.name}.", delete=False,
-                                             encoding="utf-8", newline="")
-    try:
-        with handle:
-            handle.write(content)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(handle.name, 0o666 & ~umask)  # temporary files are 0600; a report is for sharing
-        os.replace(handle.name, path)
-    except BaseException:
-        if os.path.exists(handle.name):
-            os.unlink(handle.name)
-        raise
+    write(path, content, store_path)
 
 
 def report(
@@ -75,10 +54,15 @@ def report(
 
     if fmt.value in BINARY and output is None:
         raise CliError(f"--format {fmt.value} writes a binary file; give --output FILE.{fmt.value}")
-    data = build_report(context.store(ctx), site, past_date(as_of, "--as-of"), kind.value, internal=internal)
+    store = context.store(ctx)
+    if output is not None:  # before the work: a path that must not be written stops it at once
+        from reformctl.store.paths import refuse_store_target
+
+        refuse_store_target(output, store.path)
+    data = build_report(store, site, past_date(as_of, "--as-of"), kind.value, internal=internal)
     text = render(data, fmt.value)
     if output is not None:
-        write_atomically(output, text)
+        write_atomically(output, text, store.path)
         which = "internal" if internal else "public"
         typer.echo(f"Wrote the {which} {kind.value} {fmt.value} report of {site} as of {data['as_of']} to {output}",
                    err=True)

@@ -17,6 +17,7 @@ from reformctl.dates import today
 from reformctl.errors import Invalid
 from reformctl.reports.public import build_public_report
 from reformctl.store import Store
+from reformctl.store.paths import refuse_store_target, user_path_errors
 
 LICENSE = "CC0-1.0"
 LICENSE_URL = "https://creativecommons.org/publicdomain/zero/1.0/"
@@ -144,8 +145,9 @@ def export_public_db(store: Store, path: Path, site: str | None = None, as_of: s
         raise Invalid(f"{path} is a directory; give a file name, e.g. {path / 'public.db'}")
     if not path.parent.exists():
         raise Invalid(f"cannot write {path}: folder {path.parent} does not exist")
-    if path.exists() and path.resolve() == Path(store.path).resolve():
-        raise Invalid(f"{path} is the store itself; give another file name")
+    meta_path = path.parent / "metadata.json"
+    for target in (path, meta_path):
+        refuse_store_target(target, store.path)
     as_of = as_of or today()
     sites = [site] if site else [r["site"] for r in store.rows("SELECT site FROM engagements ORDER BY site")]
     rows: dict[str, list[dict]] = {name: [] for name in TABLES}
@@ -154,6 +156,20 @@ def export_public_db(store: Store, path: Path, site: str | None = None, as_of: s
             rows[name].extend(found)
     rows["status_definitions"] = [{"status": d["label"], "definition": d["definition"]}
                                   for d in build_public_report(store, sites[0], as_of)["status_definitions"]] if sites else []
+    try:
+        with user_path_errors(path):
+            _write_db(path, rows)
+    except sqlite3.Error as exc:  # about the new file, not the store: say so with the user's path
+        raise Invalid(f"cannot write {path}: {exc}; nothing was written there") from None
+    with user_path_errors(meta_path):
+        meta_path.write_text(json.dumps(metadata(path.stem, sites, as_of), indent=2, sort_keys=True) + "\n",
+                             encoding="utf-8")
+    return {"path": str(path), "metadata": str(meta_path), "as_of": as_of, "sites": sites,
+            "counts": {name: len(found) for name, found in rows.items()}}
+
+
+def _write_db(path: Path, rows: dict[str, list[dict]]) -> None:
+    """Write ROWS to a new SQLite file beside PATH, then rename it into place."""
     temporary = path.with_name(f".{path.name}.partial")
     if temporary.exists():
         temporary.unlink()
@@ -175,8 +191,3 @@ def export_public_db(store: Store, path: Path, site: str | None = None, as_of: s
         if temporary.exists():
             temporary.unlink()
         raise
-    meta_path = path.parent / "metadata.json"
-    meta_path.write_text(json.dumps(metadata(path.stem, sites, as_of), indent=2, sort_keys=True) + "\n",
-                         encoding="utf-8")
-    return {"path": str(path), "metadata": str(meta_path), "as_of": as_of, "sites": sites,
-            "counts": {name: len(found) for name, found in rows.items()}}

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from reformctl.errors import Invalid, Refused, StoreError
 from reformctl.store.db import BUSY_TIMEOUT_MS, explain_sqlite_error
+from reformctl.store.paths import refuse_store_target, user_path_errors
 from reformctl.store.schema_version import SCHEMA_VERSION
 
 REQUIRED_TABLES = {"_sqlite_migrations", "engagements", "focus_areas", "findings", "recommendations",
@@ -36,9 +37,11 @@ def _copy(source: sqlite3.Connection, target: Path) -> None:
         raise
 
 
-def backup(store_conn: sqlite3.Connection, target: Path, force: bool = False) -> dict:
-    """Write a consistent copy of the open store to TARGET."""
+def backup(store_conn: sqlite3.Connection, target: Path, force: bool = False, *,
+           store_path: Path | str | None) -> dict:
+    """Write a consistent copy of the open store (at STORE_PATH) to TARGET."""
     target = Path(target)
+    refuse_store_target(target, store_path)
     if target.is_dir():
         raise Invalid(f"{target} is a directory; give a file name, e.g. {target / 'reformctl-backup.db'}")
     if not target.parent.exists():
@@ -46,7 +49,8 @@ def backup(store_conn: sqlite3.Connection, target: Path, force: bool = False) ->
     if target.exists() and not force:
         raise Refused(f"{target} already exists; choose another name, or give --force to replace it")
     try:
-        _copy(store_conn, target)
+        with user_path_errors(target):
+            _copy(store_conn, target)
     except sqlite3.Error as exc:
         raise explain_sqlite_error(exc, target) from None
     return {"path": str(target), "bytes": target.stat().st_size}
@@ -83,6 +87,8 @@ def check_backup(path: Path) -> dict:
 def restore(source: Path, target: Path, force: bool = False) -> dict:
     """Replace the store at TARGET with the checked backup SOURCE."""
     source, target = Path(source), Path(target)
+    if target.exists() and source.exists() and os.path.samefile(source, target):
+        raise Refused(f"{source} is the store itself, not a backup of it; nothing was restored")
     found = check_backup(source)
     if target.exists() and target.stat().st_size > 0 and not force:
         raise Refused(f"a store already exists at {target}; give --force to replace it with {source}")

@@ -45,9 +45,10 @@ def explain_sqlite_error(exc: sqlite3.Error, path: Path | str) -> StoreError:
 class Store:
     """A connection to the store with helpers for reading rows and writing in one transaction."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path):
+    def __init__(self, conn: sqlite3.Connection, path: Path, readonly: bool = False):
         self.conn = conn
         self.path = path
+        self.readonly = readonly  # opened with mode=ro (or immutable): SQLite refuses every write
         # Engagement id -> (site, phase) as this command read them (model/sites.py get_engagement).
         # A command checks the phase (closed? still planning?) before it takes the write lock;
         # write() checks again under the lock, so a phase changed in between by another process
@@ -83,6 +84,8 @@ class Store:
         if self.conn.in_transaction:  # nested: part of the caller's transaction
             yield self
             return
+        if self.readonly:
+            raise StoreError(f"the store {self.path} was opened for reading only; nothing was written")
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
@@ -125,10 +128,16 @@ class Store:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    timeout = busy_timeout_ms()
-    conn = sqlite3.connect(str(path), timeout=timeout / 1000, isolation_level=None)
+    return _configure(sqlite3.connect(str(path), timeout=busy_timeout_ms() / 1000, isolation_level=None))
+
+
+def _connect_uri(uri: str) -> sqlite3.Connection:
+    return _configure(sqlite3.connect(uri, timeout=busy_timeout_ms() / 1000, isolation_level=None, uri=True))
+
+
+def _configure(conn: sqlite3.Connection) -> sqlite3.Connection:
     conn.row_factory = sqlite3.Row
-    conn.execute(f"PRAGMA busy_timeout = {timeout}")
+    conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
     conn.execute("PRAGMA foreign_keys = ON")
     # Statement journals in memory: an INSERT that fires a trigger (current_statuses) needs one,
     # and in a temporary file it cost a bulk import 0.6 s of system time for 50,000 rows.
@@ -136,18 +145,44 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def open_store(path: Path | str, *, create: bool = True) -> Store:
-    """Open (creating and migrating when needed) the store at PATH."""
+class NeedsUpgrade(StoreError):
+    """A store of an older schema, opened read-only: it cannot be upgraded on this open."""
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write (mode=ro). A store in WAL mode needs its -shm file, which a
+    read-only folder or mount may not let SQLite create: there, and only there, it is opened as
+    immutable (nobody can be writing it), unless a -wal file holds changes immutable would skip."""
+    # The three characters a file: URI gives meaning to, escaped by hand (urllib costs start-up time).
+    uri = "file:" + str(path.absolute()).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+    conn = _connect_uri(uri + "?mode=ro")
+    try:
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if "unable to open" not in str(exc).lower() or os.access(path.parent, os.W_OK):
+            raise
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise StoreError(f"the store {path} is in a read-only folder with unsaved changes in {wal}; "
+                         "open it once where it can be written, or copy the folder")
+    return _connect_uri(uri + "?immutable=1")
+
+
+def open_store(path: Path | str, *, create: bool = True, readonly: bool = False) -> Store:
+    """Open (creating and migrating when needed) the store at PATH; READONLY opens an existing
+    store for reading only, never migrating it (NeedsUpgrade if it is of an older schema)."""
     path = Path(path)
     if path.is_dir():
         raise StoreError(f"{path} is a directory; give the path of a store file, e.g. {path / 'reformctl.db'}")
     if not path.exists():
-        if not create:
+        if not create or readonly:
             raise StoreError(f"no store at {path}")
         if not path.parent.exists():
             raise StoreError(f"cannot create the store {path}: folder {path.parent} does not exist")
     try:
-        conn = _connect(path)
+        conn = _connect_readonly(path) if readonly else _connect(path)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             conn.close()
@@ -155,6 +190,12 @@ def open_store(path: Path | str, *, create: bool = True) -> Store:
                 f"the store {path} was written by a newer reformctl (schema {version}, "
                 f"this one knows {SCHEMA_VERSION}); upgrade reformctl"
             )
+        if readonly:
+            if version < SCHEMA_VERSION:
+                conn.close()
+                raise NeedsUpgrade(f"the store {path} needs an upgrade (schema {version} to {SCHEMA_VERSION}), "
+                                   "which cannot be made while it is read-only; open it once where it can be written")
+            return Store(conn, path, readonly=True)
         if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
         if version < SCHEMA_VERSION:

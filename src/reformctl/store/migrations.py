@@ -448,6 +448,25 @@ def m008_current_statuses(db: Database) -> None:
     )
 
 
+@migrations()
+def m009_releases(db: Database) -> None:
+    """The SHA-256 of each release's manifest.json as published, so that `verify` notices an edited
+    manifest. A table of its own rather than a column of releases: bundles carry releases column by
+    column, and a release published before this migration simply has no row here."""
+    _run(
+        db,
+        [
+            """CREATE TABLE release_manifests (
+                release_id TEXT PRIMARY KEY REFERENCES releases(id),
+                sha256 TEXT NOT NULL
+            )""",
+            _no_delete("release_manifests"),
+            "CREATE TRIGGER release_manifests_frozen BEFORE UPDATE ON release_manifests "
+            "BEGIN SELECT RAISE(ABORT, 'a published release never changes'); END",
+        ],
+    )
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply every pending migration, all under one write lock."""
     db = Database(conn)
@@ -461,3 +480,4 @@ def migrate(conn: sqlite3.Connection) -> None:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+

@@ -1,0 +1,117 @@
+"""Where reformctl may write files: never over the store in use, errors named by the user's path.
+
+Every command that writes a file (a report, the dashboard's SVG, a backup, a release folder,
+open data, a bundle) calls refuse_store_target() with the store's path before writing, and
+wraps the work on its temporary files in user_path_errors(), so that what goes wrong is
+told with the path the user gave, never the name of a temporary.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from reformctl.errors import Invalid, Refused
+
+# The files SQLite keeps beside a store: overwriting any of them loses or corrupts data.
+STORE_SIDECARS = ("", "-wal", "-shm", "-journal")
+STAGING_PREFIX = ".reformctl-staging-"
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)  # hard links and bind mounts: the same inode under another name
+    except OSError:
+        return False
+
+
+def refuse_store_target(target: Path | str, store_path: Path | str | None) -> None:
+    """Refuse TARGET when it is the store, or one of its -wal/-shm/-journal files, under any name.
+
+    Symlinks and relative paths are resolved; a file that does not exist yet is compared by
+    the real path it would have."""
+    if store_path is None:
+        return
+    wanted = os.path.realpath(target)
+    store = os.path.realpath(store_path)
+    for suffix in STORE_SIDECARS:
+        if wanted == store + suffix or _same_file(wanted, store + suffix):
+            which = "" if not suffix else f"'s {suffix} file"
+            raise Refused(f"cannot write {target}: that is the store itself{which} ({store_path}); "
+                          "nothing was written; choose another path")
+
+
+@contextmanager
+def user_path_errors(user_path: Path | str) -> Iterator[None]:
+    """Word an OSError raised while writing through temporaries with the path the user gave."""
+    try:
+        yield
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise
+        reason = exc.strerror or exc.__class__.__name__
+        raise Invalid(f"cannot write {user_path}: {reason}; nothing was written there") from None
+
+
+def write_atomically(path: Path, content: str | bytes, store_path: Path | str | None) -> None:
+    """Write PATH via a temporary file and a rename, so a reader never sees half a file;
+    never over the store, and with errors that name PATH."""
+    path = Path(path)
+    refuse_store_target(path, store_path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise Invalid(f"cannot write {path}: folder {folder} does not exist")
+    if path.is_dir():
+        raise Invalid(f"cannot write {path}: it is a folder; give a file name")
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    with user_path_errors(path):
+        handle = tempfile.NamedTemporaryFile("wb", dir=folder, prefix=f".{path.name}.", delete=False)
+        try:
+            with handle:
+                handle.write(data)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(handle.name, 0o666 & ~umask)  # temporary files are 0600; a report is for sharing
+            os.replace(handle.name, path)
+        except BaseException:
+            if os.path.exists(handle.name):
+                os.unlink(handle.name)
+            raise
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
+def remove_stale_staging(folder: Path) -> list[str]:
+    """Remove staging folders in FOLDER left by a reformctl process that has died (killed mid-publish).
+
+    Only folders named by make_staging() are touched, and only when their process is gone."""
+    removed = []
+    try:
+        children = list(Path(folder).iterdir())
+    except OSError:
+        return removed
+    for child in children:
+        if not child.name.startswith(STAGING_PREFIX) or not child.is_dir() or child.is_symlink():
+            continue
+        pid = child.name[len(STAGING_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(child, ignore_errors=True)
+            removed.append(child.name)
+    return removed
+
+
+def make_staging(folder: Path) -> Path:
+    """A new hidden folder in FOLDER, named for this process so that a later run can tell it is stale."""
+    return Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=folder))
