@@ -64,9 +64,11 @@ def _foreign_names(store: Store, engagement: dict) -> list[tuple[str, str, str, 
     own = {name_key(engagement.get(k) or "") for k in ("site", "agency", "city")}
     foreign = []
     for other in store.rows("SELECT site, agency, city FROM engagements WHERE id != ?", (engagement["id"],)):
-        for key in ("agency", "site", "city"):
+        seen = set(own)  # a site slug that reads as the city ('dearborn-heights') is named once, as the city
+        for key in ("agency", "city", "site"):
             value = other[key]
-            if value and len(name_key(value)) >= 3 and name_key(value) not in own:
+            if value and len(name_key(value)) >= 3 and name_key(value) not in seen:
+                seen.add(name_key(value))
                 foreign.append((other["site"], key, value, term_regex([value], whole_words=True)))
     return foreign
 
