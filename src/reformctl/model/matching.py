@@ -26,20 +26,25 @@ _PLAIN_RUN = re.compile(r"[!-,.-~]+")
 MARKER = re.compile(r"\[\[|\]\]")
 
 
+def _is_separator(c: str) -> bool:
+    """Whitespace, or a dash of any kind (hyphen, en and em dashes, the minus sign)."""
+    return c.isspace() or unicodedata.category(c) == "Pd" or c == "\u2212"
+
+
+def _is_invisible(c: str) -> bool:
+    return unicodedata.category(c) in ("Cf", "Cc") or ord(c) in _IGNORABLE
+
+
 @lru_cache(maxsize=4096)
 def _fold(char: str) -> str:
     """One character's normalised form: '' if invisible, SEPARATOR for whitespace and dashes."""
-    if char.isspace() or unicodedata.category(char) == "Pd" or char == "\u2212":
-        return SEPARATOR
-    if unicodedata.category(char) in ("Cf", "Cc") or ord(char) in _IGNORABLE:
-        return ""
     # NFKD rather than NFKC: the same equivalence (two texts are NFKC-equal exactly when they are
     # NFKD-equal), but it works one character at a time, so 'é' typed as e + U+0301 still matches.
     out = []
     for c in unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", char).casefold()):
-        if c.isspace() or unicodedata.category(c) == "Pd":
+        if _is_separator(c):
             out.append(SEPARATOR)
-        elif unicodedata.category(c) not in ("Cf", "Cc") and ord(c) not in _IGNORABLE:
+        elif not _is_invisible(c):
             out.append(c)
     return "".join(out)
 
@@ -132,8 +137,8 @@ def replace_spans(text: str, spans: list[tuple[int, int]], replacement: str) -> 
 
 def visible(span: str) -> str:
     """SPAN as a reviewer can read it: invisible and space-like characters spelled as \\uXXXX."""
-    return "".join(c if c == " " or (c.isprintable() and not c.isspace() and unicodedata.category(c) != "Cf"
-                                     and ord(c) not in _IGNORABLE) else f"\\u{ord(c):04x}" for c in span)
+    return "".join(c if c == " " or (c.isprintable() and not c.isspace() and not _is_invisible(c))
+                   else f"\\u{ord(c):04x}" for c in span)
 
 
 def marker_depths(text: str):
