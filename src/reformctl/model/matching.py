@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,9 +21,10 @@ from functools import lru_cache
 _IGNORABLE = frozenset([0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0, *range(0xFE00, 0xFE10),
                         *range(0xE0100, 0xE01F0)])
 SEPARATOR = " "
-# Plain ASCII letters, digits and punctuation (not '-') normalise to themselves, lowercased:
-# long runs of them are handled at C speed, the rest one character at a time.
-_PLAIN_RUN = re.compile(r"[!-,.-~]+")
+# Plain ASCII letters, digits and punctuation (not '-'), single spaces between them, normalise to
+# themselves, lowercased; other runs of ASCII whitespace and hyphens to one space: runs of either are handled at C speed, the rest one
+# character at a time.
+_TOKEN = re.compile(r"(?P<plain>[!-,.-~]+(?: [!-,.-~]+)*)|(?P<separator>[ \t\n\r\f\v-]+)")
 MARKER = re.compile(r"\[\[|\]\]")
 
 
@@ -51,42 +53,51 @@ def _fold(char: str) -> str:
 
 @dataclass(frozen=True)
 class Folded:
-    """TEXT's normalised form, with the span of TEXT each of its characters came from."""
+    """TEXT's normalised form NORM, and where its pieces came from: piece k starts at NORM offset
+    at[k] and came from TEXT[starts[k]:ends[k]]; a plain piece maps character for character."""
 
     text: str
     norm: str
+    at: list[int]
     starts: list[int]
     ends: list[int]
+    plain: list[bool]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The span of the original text behind norm[start:end]."""
-        return self.starts[start], self.ends[end - 1]
+        first, last = bisect_right(self.at, start) - 1, bisect_right(self.at, end - 1) - 1
+        begin = self.starts[first] + (start - self.at[first] if self.plain[first] else 0)
+        finish = self.starts[last] + (end - self.at[last]) if self.plain[last] else self.ends[last]
+        return begin, finish
 
 
 def fold(text: str) -> Folded:
-    """Normalise TEXT for matching, remembering where each character came from."""
+    """Normalise TEXT for matching, remembering where each piece came from."""
     pieces: list[str] = []
+    at: list[int] = []
     starts: list[int] = []
     ends: list[int] = []
-    i, n = 0, len(text)
+    plain: list[bool] = []
+    size, i, n, after_separator = 0, 0, len(text), False
     while i < n:
-        run = _PLAIN_RUN.match(text, i)
-        if run:
-            end = run.end()
-            pieces.append(run.group().lower())
-            starts.extend(range(i, end))
-            ends.extend(range(i + 1, end + 1))
-            i = end
-            continue
-        folded = _fold(text[i])
-        if folded == SEPARATOR and pieces and pieces[-1] == SEPARATOR:
-            ends[-1] = i + 1  # a run of separators is one space, spanning the whole run
-        elif folded:
-            pieces.extend(folded) if len(folded) > 1 else pieces.append(folded)
-            starts.extend([i] * len(folded))
-            ends.extend([i + 1] * len(folded))
-        i += 1
-    return Folded(text, "".join(pieces), starts, ends)
+        token = _TOKEN.match(text, i)
+        end = token.end() if token else i + 1
+        if token and token.lastgroup == "plain":
+            piece, is_plain = token.group().lower(), True
+        else:
+            piece, is_plain = (SEPARATOR if token else _fold(text[i])), False
+        if piece == SEPARATOR and after_separator:
+            ends[-1] = end  # a run of separators, invisible characters between them too, is one space
+        elif piece:
+            pieces.append(piece)
+            at.append(size)
+            starts.append(i)
+            ends.append(end)
+            plain.append(is_plain)
+            size += len(piece)
+            after_separator = piece == SEPARATOR
+        i = end
+    return Folded(text, "".join(pieces), at, starts, ends, plain)
 
 
 def normalise(text: str) -> str:
