@@ -7,6 +7,7 @@ from reformctl.errors import Invalid
 from reformctl.model.events import record_event
 from reformctl.model.guards import require_open
 from reformctl.model.ids import new_id
+from reformctl.model.matching import name_key
 from reformctl.model.records import resolve_record
 from reformctl.model.text import MAX_NOTE, clean_body, clean_name
 from reformctl.store import Store
@@ -32,12 +33,12 @@ def add_note(store: Store, engagement: dict, ref: str, text: str, actor: str) ->
 def protect(store: Store, engagement: dict, term: str, actor: str) -> dict:
     require_open(engagement)
     term = clean_name(term, "protected term")  # [[...]] in a name to withhold would be matched literally
-    if len(term) < MIN_TERM:
+    key = name_key(term)
+    if len(key) < MIN_TERM:
         raise Invalid(f"protected term {term!r} is too short to match safely; give at least {MIN_TERM} characters")
     with store.write():
-        exists = store.value("SELECT 1 FROM protected_terms WHERE engagement_id = ? AND term = ? COLLATE NOCASE",
-                             (engagement["id"], term))
-        if exists:
+        # The same name however written ('JANE\u00adROE', 'jane roe'): one term matches them all.
+        if any(name_key(t) == key for t in protected_terms(store, engagement["id"])):
             return {"term": term, "added": False}
         row = {"id": new_id(), "engagement_id": engagement["id"], "term": term, "created_at": now(),
                "created_by": actor}

@@ -8,74 +8,110 @@ from reformctl.dates import today
 from reformctl.model.confidential import protected_terms
 from reformctl.model.engagements import get_engagement
 from reformctl.model.statuses import status_at
-from reformctl.reports.public import build_public_report, redact, term_pattern
+from reformctl.model.matching import find_spans, fold, marker_problems, name_key, term_regex, visible
+from reformctl.reports.public import build_public_report, is_code, redact
 from reformctl.store import Store
 
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 PHONE_RE = re.compile(r"(?<![\d-])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}(?![\d-])")
 
 
-def public_strings(report: dict):
-    """Every string that would be published, with where it stands."""
-    e = report["engagement"]
-    for key in ("agency", "city", "state", "public_url"):
-        if e.get(key):
-            yield f"engagement {key}", e[key]
-    for area in report["focus_areas"]:
-        yield f"focus area {area['number']} title", area["title"]
-        for f in area["findings"]:
-            for key in ("title", "body"):
-                if f.get(key):
-                    yield f"finding {f['number']} {key}", f[key]
-            for r in f["recommendations"]:
-                for key in ("text", "owner"):
-                    if r.get(key):
-                        yield f"recommendation {r['number']} {key}", r[key]
+# The record a list's items are, in the report's shape, for naming where a string stands.
+RECORD_LABELS = {"focus_areas": "focus area", "findings": "finding", "recommendations": "recommendation"}
+# Made from another field of the same record when published (a focus area's slug from its title):
+# a problem there is reported once, on that field.
+DERIVED_KEYS = frozenset(["slug"])
 
 
-def _open_redaction(text: str) -> bool:
-    """A [[ that no ]] closes: the rest of the text would be withheld."""
-    return bool(re.search(r"\[\[(?!.*?\]\])", text or "", re.S))
+def public_strings(report: dict, where: str = "report"):
+    """Every string the public report holds (as built with scrub=False, before redaction), with
+    where it stands ('recommendation 1.2.1 owner'): a walk over the whole report, skipping codes
+    exactly as the scrub does, so a field added later is checked as it is published."""
+    for key, value in report.items():
+        yield from _strings(value, where, key)
+
+
+def _strings(value, where: str, key: str):
+    if isinstance(value, str):
+        if value and key not in DERIVED_KEYS and not is_code(key, value):
+            yield f"{where} {key}", value
+    elif isinstance(value, dict):
+        label = "engagement" if key == "engagement" else where
+        for k, v in value.items():
+            yield from _strings(v, label, k)
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict) and key in RECORD_LABELS and "number" in item:
+                yield from public_strings(item, f"{RECORD_LABELS[key]} {item['number']}")
+            else:
+                yield from _strings(item, where, key)
 
 
 def _problem(level: str, code: str, where: str, message: str) -> dict:
     return {"level": level, "code": code, "where": where, "message": message}
 
 
+def _spans_phrase(text: str, spans: list[tuple[int, int]]) -> str:
+    """'JANE\\u00adROE' (and 2 more): the first span as written, invisible characters spelled out."""
+    start, end = spans[0]
+    more = f" (and {len(spans) - 1} more)" if len(spans) > 1 else ""
+    return f"'{visible(text[start:end])}'{more}"
+
+
+def _foreign_names(store: Store, engagement: dict) -> list[tuple[str, str, str, object]]:
+    """The agency, site and city of every other engagement, with a whole-word pattern over
+    normalised text; a name this engagement shares ('Miami' in 'North Miami') is left out."""
+    own = {name_key(engagement.get(k) or "") for k in ("site", "agency", "city")}
+    foreign = []
+    for other in store.rows("SELECT site, agency, city FROM engagements WHERE id != ?", (engagement["id"],)):
+        seen = set(own)  # a site slug that reads as the city ('dearborn-heights') is named once, as the city
+        for key in ("agency", "city", "site"):
+            value = other[key]
+            if value and len(name_key(value)) >= 3 and name_key(value) not in seen:
+                seen.add(name_key(value))
+                foreign.append((other["site"], key, value, term_regex([value], whole_words=True)))
+    return foreign
+
+
+def _text_problems(where: str, raw: str, terms: list[tuple[str, object]], foreign: list, own_pattern) -> list[dict]:
+    """What is wrong with one public string: malformed markers in it as stored, and, in what
+    would be published of it, protected names, contact details and other engagements' names."""
+    problems = [_problem("error", "malformed-marker", where, f"{where}: {message}, at character {offset + 1}")
+                for offset, message in marker_problems(raw)]
+    text = redact(raw)
+    folded = fold(text)
+    for term, pattern in terms:
+        spans = find_spans(folded, pattern)
+        if spans:
+            problems.append(_problem("error", "protected-name", where,
+                                     f"{where}: protected name {term!r} appears as {_spans_phrase(text, spans)}"))
+    for match in EMAIL_RE.findall(text):
+        problems.append(_problem("error", "email", where, f"{where}: e-mail address {match!r}"))
+    for match in PHONE_RE.findall(text):
+        problems.append(_problem("error", "phone", where, f"{where}: phone number {match.strip()!r}"))
+    if where.startswith("engagement "):
+        return problems  # the engagement's own identity, checked when it was created
+    # "Miami" inside this engagement's own "North Miami" is not another site's name.
+    masked = own_pattern.sub(lambda m: " " * len(m.group()), folded.norm) if own_pattern else folded.norm
+    for other_site, key, value, pattern in foreign:
+        spans = find_spans(folded, pattern, masked)
+        if spans:
+            problems.append(_problem("error", "other-engagement", where,
+                                     f"{where} names {value!r} as {_spans_phrase(text, spans)}, the {key} of "
+                                     f"another engagement ({other_site}); a template copy mistake?"))
+    return problems
+
+
 def check(store: Store, site: str, as_of: str | None = None) -> dict:
     engagement = get_engagement(store, site)
     as_of = as_of or today()
     report = build_public_report(store, site, as_of, scrub=False)
+    terms = [(term, term_regex([term])) for term in protected_terms(store, engagement["id"])]
+    own_pattern = term_regex([v for v in (engagement["agency"], engagement["city"], engagement["site"]) if v])
+    foreign = _foreign_names(store, engagement)
     problems: list[dict] = []
-    terms = protected_terms(store, engagement["id"])
-    others = store.rows("SELECT site, agency, city FROM engagements WHERE id != ?", (engagement["id"],))
-    own = {(engagement.get(k) or "").lower() for k in ("site", "agency", "city")}
-    foreign = []
-    for other in others:
-        for key in ("agency", "site", "city"):
-            value = other[key]
-            if value and value.lower() not in own and len(value) >= 3:
-                foreign.append((other["site"], key, value, re.compile(rf"(?<!\w){re.escape(value)}(?!\w)", re.I)))
-
-    own_names = [v for v in (engagement["agency"], engagement["city"], engagement["site"]) if v]
-    own_pattern = re.compile("|".join(re.escape(v) for v in sorted(own_names, key=len, reverse=True)), re.I)
     for where, text in public_strings(report):
-        for term in terms:
-            if term_pattern([term]).search(text):
-                problems.append(_problem("error", "protected-name", where, f"protected name {term!r} appears in {where}"))
-        for match in EMAIL_RE.findall(text):
-            problems.append(_problem("error", "email", where, f"e-mail address {match!r} in {where}"))
-        for match in PHONE_RE.findall(text):
-            problems.append(_problem("error", "phone", where, f"phone number {match.strip()!r} in {where}"))
-        if where.startswith("engagement "):
-            continue  # the engagement's own identity, checked when it was created
-        # "Miami" inside this engagement's own "North Miami" is not another site's name.
-        masked = own_pattern.sub(" ", text)
-        for other_site, key, value, pattern in foreign:
-            if pattern.search(masked):
-                problems.append(_problem("error", "other-engagement", where,
-                                         f"{where} names {value!r}, the {key} of another engagement ({other_site}); "
-                                         "a template copy mistake?"))
+        problems.extend(_text_problems(where, text, terms, foreign, own_pattern))
 
     params = {"eid": engagement["id"], "as_of": as_of}
     for row in store.rows(
@@ -90,9 +126,6 @@ def check(store: Store, site: str, as_of: str | None = None) -> dict:
         if not row["owner"]:
             problems.append(_problem("warning", "no-owner", f"recommendation {ref}",
                                      f"recommendation {ref} has no owner (--owner UNIT)"))
-        if _open_redaction(row["text"]):
-            problems.append(_problem("warning", "open-redaction", f"recommendation {ref}",
-                                     f"recommendation {ref} has a [[ without ]]; everything after it is withheld"))
         if not redact(row["text"]):
             problems.append(_problem("error", "empty-once-redacted", f"recommendation {ref}",
                                      f"recommendation {ref} has no public text once [[...]] is removed"))
@@ -108,9 +141,6 @@ def check(store: Store, site: str, as_of: str | None = None) -> dict:
         if not redact(row["title"]):
             problems.append(_problem("error", "empty-once-redacted", f"finding {ref}",
                                      f"finding {ref} has no public title once [[...]] is removed"))
-        if _open_redaction(row["body"]) or _open_redaction(row["title"]):
-            problems.append(_problem("warning", "open-redaction", f"finding {ref}",
-                                     f"finding {ref} has a [[ without ]]; everything after it is withheld"))
     for area in report["focus_areas"]:
         if area["under_development"]:
             problems.append(_problem("warning", "under-development", f"focus area {area['number']}",

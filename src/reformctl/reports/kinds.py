@@ -24,7 +24,7 @@ from reformctl.model.refs import rec_ref
 from reformctl.model.statuses import summarise
 from reformctl.model.vocab import PARTIALLY_COMPLETE_MEANING, REASONS, STATUSES
 from reformctl.reports.periods import previous_quarter_end, quarter_ends
-from reformctl.reports.public import build_public_report, withhold
+from reformctl.reports.public import build_public_report, scrub_public
 from reformctl.store import Store
 
 KINDS = {
@@ -269,5 +269,5 @@ def build_report(store: Store, site: str, as_of: str | None = None, kind: str = 
             "open_recommendations": [r["number"] for r in recs if r["status"] != "complete"],
         }
     if not internal:  # every string added here comes from scrubbed reports; scrub again all the same
-        report = withhold(report, protected_terms(store, engagement_id))
+        report = scrub_public(report, protected_terms(store, engagement_id))
     return report

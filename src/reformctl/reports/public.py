@@ -6,27 +6,40 @@ to one of these lists on purpose. What is public of a record is the version last
 approved on or before the report's date (approved_versions), so an edit in review
 never shows and never hides what was approved; internal findings never are public;
 [[redacted]] spans are dropped and the engagement's protected names are withheld
-from every string.
+from every string of the assembled report (scrub_public), whatever field it is in.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from reformctl.dates import today
 from reformctl.model.confidential import protected_terms
-from reformctl.model.engagements import get_engagement
+from reformctl.model.engagements import get_engagement, slugify
+from reformctl.model.matching import find_spans, fold, marker_depths, replace_spans, term_regex
 from reformctl.reports.assemble import SCHEMA_VERSION, assemble
 from reformctl.store import Store
 
-__all__ = ["SCHEMA_VERSION", "build_public_report", "redact", "withhold", "public_where"]
+__all__ = ["SCHEMA_VERSION", "build_public_report", "redact", "scrub_public", "withhold", "public_where"]
 
 ENGAGEMENT_FIELDS = ("site", "agency", "city", "state", "program", "announced", "public_url")
 FINDING_FIELDS = ("f.number", "f.methods", "av.title", "av.body")
 REC_FIELDS = ("r.number", "av.text", "av.priority", "av.owner", "av.due")
 
-REDACTION_RE = re.compile(r"\[\[.*?(\]\]|\Z)", re.S)
 WITHHELD = "[withheld]"
+# Keys whose values are codes, numbers, dates or the site's own slug, never free text: the
+# renderers look them up in the vocabulary, so they are not scrubbed. Every other string is.
+CODE_KEYS = frozenset(["site", "state", "program", "number", "status", "from", "to", "final_status", "reason",
+                       "priority", "methods", "method", "as_of", "status_as_of", "announced", "due", "since",
+                       "date", "start", "end", "previous_report", "kind", "schema_version", "open_recommendations"])
+_CODE = re.compile(r"[A-Za-z0-9._:+-]*\Z")
+
+
+def is_code(key: str | None, value: str) -> bool:
+    """Whether VALUE, under KEY, is a code left as it is; one that does not look like a code
+    (a space, a bracket) is scrubbed all the same."""
+    return key in CODE_KEYS and bool(_CODE.match(value))
 
 
 def review_at(alias: str) -> str:
@@ -55,42 +68,63 @@ def public_where(alias: str) -> str:
 
 
 def redact(text: str) -> str:
-    """Drop [[...]] spans (an unclosed one runs to the end of the text) and tidy the spaces left."""
-    cleaned = REDACTION_RE.sub("", text or "")
+    """Drop [[...]] spans and tidy the spaces left. Markers nest by depth, so nothing inside the
+    outermost [[ ]] shows; a [[ never closed withholds the rest of the text; a stray ]] is dropped."""
+    cleaned = text or ""
+    while "[[" in cleaned or "]]" in cleaned:  # joining what is left can make a new ']]': go again
+        cleaned = "".join(cleaned[start:end] for start, end, depth in marker_depths(cleaned) if not depth)
     cleaned = re.sub(r"[ \t]{2,}", " ", cleaned)
     cleaned = re.sub(r" +([.,;:!?)])", r"\1", cleaned)
     return cleaned.strip()
 
 
-def term_pattern(terms: list[str]) -> re.Pattern:
-    """Match any protected term in any case, with any run of whitespace (line breaks, tabs,
-    non-breaking spaces) between its words."""
-    parts = [r"\s+".join(re.escape(word) for word in t.split()) for t in sorted(terms, key=len, reverse=True)]
-    return re.compile("|".join(parts), re.I)
+def term_pattern(terms: list[str]) -> re.Pattern | None:
+    """A pattern over normalised text (model/matching.py) matching any protected term however it
+    is written: any case, full-width, with invisible characters, line breaks or hyphens between
+    its words."""
+    return term_regex(terms)
 
 
 def withhold(value, terms: list[str]):
-    """Replace every protected term, in any case, anywhere in VALUE's strings."""
-    if not terms:
+    """Replace every protected term, as written, anywhere in VALUE's strings."""
+    pattern = term_pattern(terms) if terms else None
+    if pattern is None:
         return value
-    pattern = term_pattern(terms)
+    return map_public_strings(value, lambda text: _withhold_text(text, pattern))
 
-    def walk(item):
-        if isinstance(item, str):
-            return pattern.sub(WITHHELD, item)
-        if isinstance(item, list):
-            return [walk(x) for x in item]
-        if isinstance(item, dict):
-            return {k: walk(v) for k, v in item.items()}
-        return item
 
-    return walk(value)
+def _withhold_text(text: str, pattern: re.Pattern) -> str:
+    return replace_spans(text, find_spans(fold(text), pattern), WITHHELD)
+
+
+def scrub_public(value, terms: list[str]):
+    """Every public string of VALUE redacted, then cleared of protected terms: the one rule for
+    everything published, applied to the whole structure so that a field added later is covered."""
+    pattern = term_pattern(terms) if terms else None
+
+    def clean(text: str) -> str:
+        text = redact(text)
+        return _withhold_text(text, pattern) if pattern is not None else text
+
+    return map_public_strings(value, clean)
+
+
+def map_public_strings(value, fn: Callable[[str], str], key: str | None = None):
+    """VALUE with FN applied to each of its strings, except codes (is_code)."""
+    if isinstance(value, str):
+        return value if is_code(key, value) else fn(value)
+    if isinstance(value, list):
+        return [map_public_strings(x, fn, key) for x in value]
+    if isinstance(value, dict):
+        return {k: map_public_strings(v, fn, k) for k, v in value.items()}
+    return value
 
 
 def build_public_report(store: Store, site: str, as_of: str | None = None, scrub: bool = True) -> dict:
     """The public report of SITE as it stood on AS_OF (default today), as plain data.
 
-    scrub=False keeps protected names in, for `check` to find them; nothing published uses it.
+    scrub=False leaves every string as stored ([[...]] markers and protected names in), for
+    `check` to read; nothing published uses it.
     """
     engagement_row = get_engagement(store, site)
     as_of = as_of or today()
@@ -112,13 +146,12 @@ def build_public_report(store: Store, site: str, as_of: str | None = None, scrub
               AND {public_where('f')} AND {public_where('r')}""",
         params,
     )
-    for row in findings:
-        row["title"], row["body"] = redact(row["title"]), redact(row["body"])
-    for row in recs:
-        row["text"] = redact(row["text"])
     report = assemble(store, engagement, engagement_row["id"], as_of, findings, recs)
-    if scrub:
-        report = withhold(report, protected_terms(store, engagement_row["id"]))
+    if not scrub:
+        return report
+    report = scrub_public(report, protected_terms(store, engagement_row["id"]))
+    for area in report["focus_areas"]:
+        area["slug"] = slugify(area["title"])  # the stored slug was made from the title before redaction
     return report
 
 
