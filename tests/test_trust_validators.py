@@ -8,7 +8,6 @@ these tests attack them through the real CLI, door by door."""
 from __future__ import annotations
 
 import csv
-import json
 import os
 import shutil
 import subprocess
