@@ -38,14 +38,17 @@ HOT_COMMANDS = [
 @pytest.fixture
 def traced(demo, monkeypatch):
     statements: list[str] = []
-    connect = db._connect
 
-    def tracing(path):
-        conn = connect(path)
-        conn.set_trace_callback(statements.append)
-        return conn
+    def tracer(connect):
+        def tracing(path):
+            conn = connect(path)
+            conn.set_trace_callback(statements.append)
+            return conn
+        return tracing
 
-    monkeypatch.setattr(db, "_connect", tracing)
+    # Writing commands connect by path, reading ones by a read-only file: URI.
+    monkeypatch.setattr(db, "_connect", tracer(db._connect))
+    monkeypatch.setattr(db, "_connect_uri", tracer(db._connect_uri))
     return demo, statements
 
 

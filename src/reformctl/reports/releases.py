@@ -261,6 +261,8 @@ def _record_problems(store: Store, manifest: dict, raw: bytes, unchecked: list[s
     if recorded is None:
         return [{"file": MANIFEST, "problem": f"the store has no release {number} of {site}"}]
     problems = []
+    # Names and the reason are scrubbed in a manifest with a kept hash, so only older ones compare them.
+    compared = ["kind", "as_of", "published_at"]
     kept = store.value("SELECT sha256 FROM release_manifests WHERE release_id = ?", (recorded["id"],))
     if kept is not None:
         if sha256(raw) != kept:
@@ -269,9 +271,10 @@ def _record_problems(store: Store, manifest: dict, raw: bytes, unchecked: list[s
     else:
         unchecked.append(f"{MANIFEST} as a whole: release {number} was published before reformctl kept each "
                          "manifest's hash, so only its files, kind, dates, names and reason were compared")
-        for key in ("kind", "as_of", "published_at", "published_by", "override_reason"):
-            if manifest.get(key) != recorded[key]:
-                problems.append({"file": MANIFEST, "problem": f"its {key} differs from the store's record of this release"})
+        compared += ["published_by", "override_reason"]
+    for key in compared:
+        if manifest.get(key) != recorded[key]:
+            problems.append({"file": MANIFEST, "problem": f"its {key} differs from the store's record of this release"})
     stored = json.loads(recorded["files"])
     for name in sorted(set(stored) | set(files)):
         if stored.get(name) != files.get(name):
