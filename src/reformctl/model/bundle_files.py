@@ -17,14 +17,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from reformctl.dates import parse_date
 from reformctl.errors import Invalid, Refused, RowErrors
 from reformctl.model.bundle import (
-    DATE_FIELDS, FORMAT, ID_RE, KINDS, VERSION, Records, check_records, columns, dumps, insert_records,
+    FORMAT, KINDS, VERSION, Records, check_records, columns, dumps, insert_records,
     record_key, set_bases, shared, store_records,
 )
+from reformctl.model.bundle_checks import records_problems
 from reformctl.model.engagements import get_engagement
 from reformctl.store import Store
+
+
+MAX_FILE_BYTES = 25_000_000  # a release's snapshot is the biggest record; read nothing bigger
 
 
 # ---- writing ---------------------------------------------------------------------------
@@ -141,6 +144,9 @@ def _split_git_conflict(text: str) -> tuple[str, str] | None:
 
 def _load(path: Path, relative: str, errs: list, allow_conflicts: bool):
     """The record in PATH, or (ours, theirs) when git left conflict markers; None after an error."""
+    if path.stat().st_size > MAX_FILE_BYTES:
+        errs.append((relative, None, f"is larger than {MAX_FILE_BYTES // 1_000_000} MB; no record is that big"))
+        return None
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -225,6 +231,8 @@ def read_bundle(store: Store, source: Path, allow_conflicts: bool = False) -> Re
             found[key] = loaded
         records.kinds[kind.name] = found
     if not errs:
+        errs.extend(records_problems(records.engagement, records.kinds))
+    if not errs:
         # A bundle git has merged may hold two drafts with one number: merge renumbers them.
         errs.extend(check_records(records, numbers_unique=not allow_conflicts))
     if errs:
@@ -239,24 +247,7 @@ def _check_fields(record: dict, expected: list[str], where: str, errs: list) -> 
         errs.append((where, name, "missing"))
     for name in unknown:
         errs.append((where, name, "unknown field"))
-    if missing or unknown:
-        return False
-    ok = True
-    for name in DATE_FIELDS & set(record):
-        value = record[name]
-        if value is None:
-            continue
-        try:
-            if not isinstance(value, str):
-                raise Invalid(f"{value!r} is not a date")
-            parse_date(value, name)
-        except Invalid as exc:
-            errs.append((where, name, str(exc)))
-            ok = False
-    if "id" in record and not (isinstance(record["id"], str) and ID_RE.match(record["id"])):
-        errs.append((where, "id", f"{record['id']!r} is not an id"))
-        ok = False
-    return ok
+    return not (missing or unknown)
 
 
 def export_bundle(store: Store, site: str, target: Path) -> dict:

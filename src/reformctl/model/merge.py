@@ -21,7 +21,8 @@ from pathlib import Path
 from reformctl.dates import now
 from reformctl.errors import Invalid, NotFound, Refused
 from reformctl.model.bundle import KINDS, Records, bases, insert_kind, record_key, set_bases, store_records
-from reformctl.model.bundle_files import read_bundle
+from reformctl.model.bundle_checks import records_problems
+from reformctl.model.bundle_files import BundleErrors, read_bundle
 from reformctl.model.events import record_event
 from reformctl.model.guards import require_open
 from reformctl.model.ids import new_id
@@ -61,11 +62,16 @@ def _source_records(store: Store, engagement: dict, source: Path) -> Records:
         theirs = other.row("SELECT * FROM engagements WHERE id = ?", (engagement["id"],))
         if theirs is None:
             raise NotFound(f"{source} has no copy of {engagement['site']} (matched by its id)")
-        return store_records(other, theirs)
+        records = store_records(other, theirs)
     except sqlite3.DatabaseError as exc:
         raise Invalid(f"{source} is not a reformctl store, or it is damaged ({exc})") from None
     finally:
         conn.close()
+    # Another store is checked value by value like a bundle: it may have been written by hand.
+    problems = records_problems(records.engagement, records.kinds)
+    if problems:
+        raise BundleErrors(str(source), problems)
+    return records
 
 
 def _three_way(ours: dict, theirs: dict, base: dict | None) -> tuple[dict, dict]:
