@@ -52,13 +52,13 @@ def number(low: int = 1, high: int = MAX_NUMBER, optional: bool = False) -> Rule
     def rule(value):
         if value is None and optional:
             return
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        if type(value) is not int or not low <= value <= high:  # not True, not 2.0
             _fail(f"must be a whole number from {low} to {high}, got {_shown(value)}")
     return rule
 
 
 def flag(value) -> None:
-    if isinstance(value, bool) or value not in (0, 1):
+    if type(value) is not int or value not in (0, 1):  # not True, not 0.0
         _fail(f"must be 0 or 1, got {_shown(value)}")
 
 
@@ -106,6 +106,14 @@ def moment(optional: bool = False) -> Rule:
     return rule
 
 
+def _as_stored(value: str, cleaned: str) -> None:
+    """Text arrives exactly as the validators would have stored it: a line break or a character
+    they fold away (NEL, U+2028, runs of spaces) must not reach the store by the side door."""
+    if cleaned != value:
+        _fail(f"{_shown(value)} is not as reformctl stores text (line breaks, outer or repeated spaces); "
+              f"write {_shown(cleaned)}")
+
+
 def line(limit: int = 300, optional: bool = False) -> Rule:
     """One line of text (titles, names, owners), through model/text.py's clean_title."""
     def rule(value):
@@ -113,7 +121,7 @@ def line(limit: int = 300, optional: bool = False) -> Rule:
             return
         if not isinstance(value, str):
             _fail(f"must be text, got {_shown(value)}")
-        clean_title(value, "the text", limit)
+        _as_stored(value, clean_title(value, "the text", limit))
     return rule
 
 
@@ -124,7 +132,7 @@ def body(limit: int = 200_000, optional: bool = False) -> Rule:
             return
         if not isinstance(value, str):
             _fail(f"must be text, got {_shown(value)}")
-        clean_body(value, "the text", limit)
+        _as_stored(value, clean_body(value, "the text", limit))
     return rule
 
 
