@@ -185,3 +185,23 @@ def test_malformed_markers_are_refused(demo, bundle, tmp_path):
         pass
     demo.db = tmp_path / "fresh.db"
     assert refusals(demo, bundle, MARKERS, ["--db", demo.db, "import", "--bundle", bundle]) == []
+
+
+def test_links_in_a_bundle_are_neither_read_nor_written_through(demo, bundle, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    path, name = target(bundle, "findings")
+    original = path.read_text()
+    path.unlink()
+    path.symlink_to("/dev/zero")
+    demo.db = tmp_path / "fresh.db"
+    line = demo.fails("--db", demo.db, "import", "--bundle", bundle, says=name)
+    assert "link" in line
+    demo.db = tmp_path / "test.db"
+    demo.fails("export", "--site", SITE, "--bundle", bundle, says="is a link")
+    path.unlink()
+    path.write_text(original)
+    (bundle / "notes").symlink_to(outside)  # git can carry a folder link into the repository
+    demo.ok("note", "--site", SITE, "1.1", "A note for the team")
+    demo.fails("export", "--site", SITE, "--bundle", bundle, says="is a link")
+    assert list(outside.iterdir()) == []

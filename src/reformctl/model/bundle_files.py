@@ -52,6 +52,7 @@ def write_bundle(records: Records, target: Path, known: dict[str, tuple[str | No
         raise Invalid(f"{target} is a file; give a directory for the bundle")
     files = _record_files(records)
     if target.exists():
+        _refuse_links(target, files)
         _refuse_unmerged(target, files, known or {})
     for relative, text in files.items():
         path = target / relative
@@ -63,6 +64,14 @@ def write_bundle(records: Records, target: Path, known: dict[str, tuple[str | No
     return len(files)
 
 
+def _refuse_links(target: Path, files: dict[str, str]) -> None:
+    """A folder or file of the bundle that is a link (git keeps them) would send our records
+    wherever it points: refuse instead of writing through it."""
+    for relative in sorted({r.split("/")[0] for r in files} | set(files)):
+        if (target / relative).is_symlink():
+            raise Refused(f"{target / relative} is a link; a bundle is written only as plain folders and files")
+
+
 def _refuse_unmerged(target: Path, files: dict[str, str], known: dict[str, tuple[str | None, str | None]]) -> None:
     """A file in the way that holds something this store never saw (a colleague's record pulled
     in by git and not yet merged) would be lost by overwriting it: refuse instead. A file is
@@ -71,6 +80,9 @@ def _refuse_unmerged(target: Path, files: dict[str, str], known: dict[str, tuple
     for path in sorted(target.rglob("*.json")):
         relative = path.relative_to(target).as_posix()
         if relative == "bundle.json" or path.name.startswith("."):
+            continue
+        if path.is_symlink() or not path.is_file():
+            problems.append(f"{relative} is a link or not a regular file")
             continue
         existing = path.read_text(encoding="utf-8", errors="replace")
         if relative not in files:
@@ -144,6 +156,9 @@ def _split_git_conflict(text: str) -> tuple[str, str] | None:
 
 def _load(path: Path, relative: str, errs: list, allow_conflicts: bool):
     """The record in PATH, or (ours, theirs) when git left conflict markers; None after an error."""
+    if path.is_symlink() or not path.is_file():  # git keeps links: one to /dev/zero or ~/.ssh is no record
+        errs.append((relative, None, "is a link or not a regular file; a bundle holds plain files"))
+        return None
     if path.stat().st_size > MAX_FILE_BYTES:
         errs.append((relative, None, f"is larger than {MAX_FILE_BYTES // 1_000_000} MB; no record is that big"))
         return None
@@ -210,6 +225,9 @@ def read_bundle(store: Store, source: Path, allow_conflicts: bool = False) -> Re
         expected = columns(store, kind.table)
         found: dict[str, dict] = {}
         folder = source / kind.name
+        if folder.is_symlink():
+            errs.append((kind.name + "/", None, "is a link; a bundle holds plain folders"))
+            continue
         for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
             relative = f"{kind.name}/{path.name}"
             loaded = _load(path, relative, errs, allow_conflicts)
