@@ -205,3 +205,17 @@ def test_links_in_a_bundle_are_neither_read_nor_written_through(demo, bundle, tm
     demo.ok("note", "--site", SITE, "1.1", "A note for the team")
     demo.fails("export", "--site", SITE, "--bundle", bundle, says="is a link")
     assert list(outside.iterdir()) == []
+
+
+def test_merge_from_another_store_checks_its_values_too(demo, tmp_path):
+    import shutil
+    import sqlite3
+
+    other = tmp_path / "other.db"
+    shutil.copy(demo.db, other)
+    conn = sqlite3.connect(other)
+    with conn:
+        conn.execute("UPDATE findings SET methods = 'notjson' WHERE rowid = (SELECT MIN(rowid) FROM findings)")
+    key = conn.execute("SELECT id FROM findings WHERE methods = 'notjson'").fetchone()[0]
+    conn.close()
+    demo.fails("merge", "--site", SITE, other, says=f"findings/{key}.json, field methods")
