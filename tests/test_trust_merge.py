@@ -149,3 +149,6 @@ def test_a_held_approval_kept_out_stays_out(demo, tmp_path):
     again = demo.json("merge", "--site", SITE, tmp_path / "from-bob")
     assert again["conflicts"] == [] and "approved_versions" not in again["added"]
     assert "Kept out" not in public_titles(demo)
+    # Exporting over their bundle leaves the approval we did not take where it is, and refuses nothing.
+    demo.ok("export", "--site", SITE, "--bundle", tmp_path / "from-bob")
+    assert "Kept out" not in public_titles(demo)

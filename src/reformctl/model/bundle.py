@@ -224,3 +224,10 @@ def shared(store: Store, engagement_id: str) -> dict[str, tuple[str | None, str 
 
 def bases(store: Store, engagement_id: str) -> dict[str, str]:
     return {key: base for key, (base, _) in shared(store, engagement_id).items() if base is not None}
+
+
+def kept_out(store: Store, engagement_id: str) -> frozenset[str]:
+    """Records a merge held back (an approval from the other side) that a person chose not to take."""
+    return frozenset(r["field"].split(":", 1)[1] for r in store.rows(
+        "SELECT field FROM merge_conflicts WHERE engagement_id = ? AND resolution = 'ours' AND field LIKE '%:%'",
+        (engagement_id,)))
