@@ -98,6 +98,32 @@ MUTATIONS = [
     ("approved_versions", "title", "\u202etitle"),
     ("protected_terms", "term", ""),
 ]
+# Records the demo does not have: the `rich` bundle adds a team member, an activity, evidence, a
+# note and a release.
+RICH = [
+    ("team_members", "role", "boss"),
+    ("team_members", "name", "Dana\u202eReyes"),
+    ("activities", "participants", -1),
+    ("activities", "participants", 2**63),
+    ("activities", "method", "seance"),
+    ("activities", "team", ["../x"]),
+    ("activities", "team", "Dana Reyes"),
+    ("activities", "summary", "\x1b[8m hidden"),
+    ("evidence", "activity_id", "../x"),
+    ("evidence", "created_at", "2025-02-30T00:00:00"),
+    ("notes", "text", "nul \x00"),
+    ("notes", "record_type", "secret"),
+    ("releases", "number", 0),
+    ("releases", "number", 2**64),
+    ("releases", "kind", "leak"),
+    ("releases", "as_of", "2025-02-29"),
+    ("releases", "files", '{"../../x.html": "00"}'),
+    ("releases", "snapshot", "notjson"),
+    ("releases", "items", [{"record_type": "finding", "record_id": "../x", "ref": "1.1"}]),
+    ("releases", "items", "all of them"),
+    ("releases", "output_dir", "\x1b]8;;evil\x07"),
+    ("releases", "published_by", ""),
+]
 MARKERS = [  # refused once model/text.py checks [[...]] markers (the validators' part of issue 10)
     ("findings", "title", "a [[b [[c]] d]]"),
     ("findings", "body", "unclosed [[ secret"),
@@ -108,6 +134,20 @@ MARKERS = [  # refused once model/text.py checks [[...]] markers (the validators
 @pytest.fixture
 def bundle(demo, tmp_path):
     path = tmp_path / "bundle"
+    demo.ok("export", "--site", SITE, "--bundle", path)
+    return path
+
+
+@pytest.fixture
+def rich(demo, tmp_path):
+    """The demo with every kind of record a bundle carries (a release takes a few seconds)."""
+    demo.ok("team", "add", "--site", SITE, "Dana Reyes", "--role", "lead")
+    act = demo.json("activity", "--site", SITE, "--method", "interview", "--date", "2025-03-01",
+                    "--team", "Dana Reyes", "--participants", "4")
+    demo.ok("cite", "--site", SITE, "1.1", act["id"])
+    demo.ok("note", "--site", SITE, "1.1", "A note")
+    demo.ok("publish", "--site", SITE, "--output", tmp_path / "release-1")
+    path = tmp_path / "rich"
     demo.ok("export", "--site", SITE, "--bundle", path)
     return path
 
@@ -162,16 +202,17 @@ def test_the_list_is_long_enough():
     assert set(RELEASE_KINDS) == set(KINDS)
 
 
-def test_import_refuses_every_hostile_value(demo, bundle, tmp_path):
+def test_import_refuses_every_hostile_value(demo, rich, tmp_path):
     demo.db = tmp_path / "fresh.db"
-    assert refusals(demo, bundle, MUTATIONS, ["--db", demo.db, "import", "--bundle", bundle]) == []
+    assert refusals(demo, rich, MUTATIONS + RICH, ["--db", demo.db, "import", "--bundle", rich]) == []
     assert not demo.db.exists()
     # The untouched bundle still loads: the refusals were the values', not the bundle's.
-    assert demo.json("--db", demo.db, "import", "--bundle", bundle)["counts"]["findings"] == 17
+    counts = demo.json("--db", demo.db, "import", "--bundle", rich)["counts"]
+    assert (counts["findings"], counts["releases"], counts["activities"], counts["evidence"]) == (17, 1, 1, 1)
 
 
-def test_merge_refuses_every_hostile_value(demo, bundle):
-    assert refusals(demo, bundle, MUTATIONS, ["merge", "--site", SITE, bundle]) == []
+def test_merge_refuses_every_hostile_value(demo, rich):
+    assert refusals(demo, rich, MUTATIONS + RICH, ["merge", "--site", SITE, rich]) == []
 
 
 def test_malformed_markers_are_refused(demo, bundle, tmp_path):

@@ -22,7 +22,7 @@ from reformctl.model.bundle import (
     FORMAT, KINDS, VERSION, Records, check_records, columns, dumps, insert_records,
     record_key, set_bases, shared, store_records,
 )
-from reformctl.model.bundle_checks import records_problems
+from reformctl.model.bundle_checks import record_problems
 from reformctl.model.engagements import get_engagement
 from reformctl.store import Store
 
@@ -213,7 +213,8 @@ def read_bundle(store: Store, source: Path, allow_conflicts: bool = False) -> Re
     if engagement is None:
         errs.append(("engagement.json", None, "missing or unreadable"))
         raise BundleErrors(label, errs)
-    _check_fields(engagement, columns(store, "engagements"), "engagement.json", errs)
+    if _check_fields(engagement, columns(store, "engagements"), "engagement.json", errs):
+        errs.extend(record_problems("engagement", engagement, "engagement.json"))
     if engagement.get("id") != head.get("engagement_id") or engagement.get("site") != head.get("site"):
         errs.append(("engagement.json", "id", "does not match bundle.json"))
     records = Records(engagement=engagement)
@@ -239,6 +240,11 @@ def read_bundle(store: Store, source: Path, allow_conflicts: bool = False) -> Re
                 loaded = theirs
             if not _check_fields(loaded, expected + ([kind.folded] if kind.folded else []), relative, errs):
                 continue
+            # Each value first, so a bad one is named by its own field (model/bundle_checks.py).
+            problems = record_problems(kind.name, loaded, relative)
+            if problems:
+                errs.extend(problems)
+                continue
             key = record_key(kind, loaded)
             if key != path.stem:
                 errs.append((relative, "id", f"the file is named for {path.stem} but holds {key}"))
@@ -248,8 +254,6 @@ def read_bundle(store: Store, source: Path, allow_conflicts: bool = False) -> Re
                 continue
             found[key] = loaded
         records.kinds[kind.name] = found
-    if not errs:
-        errs.extend(records_problems(records.engagement, records.kinds))
     if not errs:
         # A bundle git has merged may hold two drafts with one number: merge renumbers them.
         errs.extend(check_records(records, numbers_unique=not allow_conflicts))
