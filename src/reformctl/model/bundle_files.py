@@ -20,7 +20,7 @@ from pathlib import Path
 from reformctl.errors import Invalid, Refused, RowErrors
 from reformctl.model.bundle import (
     FORMAT, KINDS, VERSION, Records, check_records, columns, dumps, insert_records,
-    record_key, set_bases, shared, store_records,
+    kept_out, record_key, set_bases, shared, store_records,
 )
 from reformctl.model.bundle_checks import record_problems
 from reformctl.model.engagements import get_engagement
@@ -45,15 +45,17 @@ def _record_files(records: Records) -> dict[str, str]:
     return files
 
 
-def write_bundle(records: Records, target: Path, known: dict[str, tuple[str | None, str | None]] | None = None) -> int:
-    """Write RECORDS under TARGET, refusing to overwrite work this store has not merged."""
+def write_bundle(records: Records, target: Path, known: dict[str, tuple[str | None, str | None]] | None = None,
+                 kept: frozenset[str] = frozenset()) -> int:
+    """Write RECORDS under TARGET, refusing to overwrite work this store has not merged.
+    KEPT: records a person chose not to take from the other side; their files may stay."""
     target = Path(target)
     if target.exists() and not target.is_dir():
         raise Invalid(f"{target} is a file; give a directory for the bundle")
     files = _record_files(records)
     if target.exists():
         _refuse_links(target, files)
-        _refuse_unmerged(target, files, known or {})
+        _refuse_unmerged(target, files, known or {}, kept)
     for relative, text in files.items():
         path = target / relative
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -72,7 +74,8 @@ def _refuse_links(target: Path, files: dict[str, str]) -> None:
             raise Refused(f"{target / relative} is a link; a bundle is written only as plain folders and files")
 
 
-def _refuse_unmerged(target: Path, files: dict[str, str], known: dict[str, tuple[str | None, str | None]]) -> None:
+def _refuse_unmerged(target: Path, files: dict[str, str], known: dict[str, tuple[str | None, str | None]],
+                     kept: frozenset[str] = frozenset()) -> None:
     """A file in the way that holds something this store never saw (a colleague's record pulled
     in by git and not yet merged) would be lost by overwriting it: refuse instead. A file is
     safe to overwrite when it holds what the store has now, or what it last agreed or exported."""
@@ -85,10 +88,10 @@ def _refuse_unmerged(target: Path, files: dict[str, str], known: dict[str, tuple
             problems.append(f"{relative} is a link or not a regular file")
             continue
         existing = path.read_text(encoding="utf-8", errors="replace")
-        if relative not in files:
+        if relative not in files and path.stem not in kept:
             problems.append(f"{relative} is not in this store")
             continue
-        if existing == files[relative]:
+        if relative not in files or existing == files[relative]:
             continue
         sides = _split_git_conflict(existing)
         versions = [sides[1]] if sides is not None else [existing]
@@ -277,7 +280,7 @@ def export_bundle(store: Store, site: str, target: Path) -> dict:
     engagement = get_engagement(store, site)
     with store.write():
         records = store_records(store, engagement)
-        written = write_bundle(records, target, shared(store, engagement["id"]))
+        written = write_bundle(records, target, shared(store, engagement["id"]), kept_out(store, engagement["id"]))
         set_bases(store, records, exported=True, agreed=False)
     return {"site": site, "path": str(target), "files": written, "counts": records.count()}
 
