@@ -7,18 +7,13 @@ The bundle's files (layout, reading, writing, git conflict markers) are in bundl
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 
 from reformctl.dates import now
-from reformctl.model.vocab import ACTIVITY_METHODS, PHASES, PROGRAMS, ROLES, STATUSES
 from reformctl.store import Store
 
 FORMAT = "reformctl-bundle"
 VERSION = 1
-REVIEW_STATES = ("draft", "in-review", "approved", "withdrawn")
-ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9+-]{0,200}$")
-DATE_FIELDS = {"dated", "as_of", "on_date", "announced", "due", "next_update"}
 
 
 @dataclass(frozen=True)
@@ -105,7 +100,7 @@ def store_records(store: Store, engagement: dict) -> Records:
 
 
 def check_records(records: Records, numbers_unique: bool = True) -> list:
-    """Every reference resolves, every number and name is unique, every value is in its vocabulary."""
+    """Every reference resolves, every number and name is unique."""
     errs: list = []
     e = records.engagement
     k = records.kinds
@@ -114,23 +109,13 @@ def check_records(records: Records, numbers_unique: bool = True) -> list:
     def where(kind, key):
         return f"{kind}/{key}.json"
 
-    if e.get("program") not in PROGRAMS:
-        errs.append(("engagement.json", "program", f"{e.get('program')!r} is unknown"))
-    if e.get("phase") not in PHASES:
-        errs.append(("engagement.json", "phase", f"{e.get('phase')!r} is unknown"))
+    # Each value's own rule (vocabularies, dates, numbers, text) is model/bundle_checks.py's;
+    # here, what holds between records.
     for name in ("focus_areas", "team_members", "activities", "findings", "recommendations", "review_history",
                  "approved_versions", "notes", "protected_terms", "releases", "resolutions"):
         for key, r in k[name].items():
             if r["engagement_id"] != eid:
                 errs.append((where(name, key), "engagement_id", "belongs to another engagement"))
-    vocab = [("resolutions", "resolution", ("ours", "theirs")),
-             ("findings", "review", REVIEW_STATES), ("recommendations", "review", REVIEW_STATES),
-             ("review_history", "review", REVIEW_STATES), ("status_updates", "status", tuple(STATUSES)),
-             ("activities", "method", tuple(ACTIVITY_METHODS)), ("team_members", "role", tuple(ROLES))]
-    for name, column, allowed in vocab:
-        for key, r in k[name].items():
-            if r[column] not in allowed:
-                errs.append((where(name, key), column, f"{r[column]!r} is unknown; expected one of {', '.join(allowed)}"))
     refs = [("findings", "focus_area_id", "focus_areas"), ("recommendations", "finding_id", "findings"),
             ("status_updates", "recommendation_id", "recommendations"), ("evidence", "finding_id", "findings"),
             ("evidence", "activity_id", "activities")]
@@ -239,3 +224,10 @@ def shared(store: Store, engagement_id: str) -> dict[str, tuple[str | None, str 
 
 def bases(store: Store, engagement_id: str) -> dict[str, str]:
     return {key: base for key, (base, _) in shared(store, engagement_id).items() if base is not None}
+
+
+def kept_out(store: Store, engagement_id: str) -> frozenset[str]:
+    """Records a merge held back (an approval from the other side) that a person chose not to take."""
+    return frozenset(r["field"].split(":", 1)[1] for r in store.rows(
+        "SELECT field FROM merge_conflicts WHERE engagement_id = ? AND resolution = 'ours' AND field LIKE '%:%'",
+        (engagement_id,)))

@@ -17,14 +17,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from reformctl.dates import parse_date
 from reformctl.errors import Invalid, Refused, RowErrors
 from reformctl.model.bundle import (
-    DATE_FIELDS, FORMAT, ID_RE, KINDS, VERSION, Records, check_records, columns, dumps, insert_records,
-    record_key, set_bases, shared, store_records,
+    FORMAT, KINDS, VERSION, Records, check_records, columns, dumps, insert_records,
+    kept_out, record_key, set_bases, shared, store_records,
 )
+from reformctl.model.bundle_checks import record_problems
 from reformctl.model.engagements import get_engagement
 from reformctl.store import Store
+
+
+MAX_FILE_BYTES = 25_000_000  # a release's snapshot is the biggest record; read nothing bigger
 
 
 # ---- writing ---------------------------------------------------------------------------
@@ -42,14 +45,17 @@ def _record_files(records: Records) -> dict[str, str]:
     return files
 
 
-def write_bundle(records: Records, target: Path, known: dict[str, tuple[str | None, str | None]] | None = None) -> int:
-    """Write RECORDS under TARGET, refusing to overwrite work this store has not merged."""
+def write_bundle(records: Records, target: Path, known: dict[str, tuple[str | None, str | None]] | None = None,
+                 kept: frozenset[str] = frozenset()) -> int:
+    """Write RECORDS under TARGET, refusing to overwrite work this store has not merged.
+    KEPT: records a person chose not to take from the other side; their files may stay."""
     target = Path(target)
     if target.exists() and not target.is_dir():
         raise Invalid(f"{target} is a file; give a directory for the bundle")
     files = _record_files(records)
     if target.exists():
-        _refuse_unmerged(target, files, known or {})
+        _refuse_links(target, files)
+        _refuse_unmerged(target, files, known or {}, kept)
     for relative, text in files.items():
         path = target / relative
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -60,7 +66,16 @@ def write_bundle(records: Records, target: Path, known: dict[str, tuple[str | No
     return len(files)
 
 
-def _refuse_unmerged(target: Path, files: dict[str, str], known: dict[str, tuple[str | None, str | None]]) -> None:
+def _refuse_links(target: Path, files: dict[str, str]) -> None:
+    """A folder or file of the bundle that is a link (git keeps them) would send our records
+    wherever it points: refuse instead of writing through it."""
+    for relative in sorted({r.split("/")[0] for r in files} | set(files)):
+        if (target / relative).is_symlink():
+            raise Refused(f"{target / relative} is a link; a bundle is written only as plain folders and files")
+
+
+def _refuse_unmerged(target: Path, files: dict[str, str], known: dict[str, tuple[str | None, str | None]],
+                     kept: frozenset[str] = frozenset()) -> None:
     """A file in the way that holds something this store never saw (a colleague's record pulled
     in by git and not yet merged) would be lost by overwriting it: refuse instead. A file is
     safe to overwrite when it holds what the store has now, or what it last agreed or exported."""
@@ -69,11 +84,14 @@ def _refuse_unmerged(target: Path, files: dict[str, str], known: dict[str, tuple
         relative = path.relative_to(target).as_posix()
         if relative == "bundle.json" or path.name.startswith("."):
             continue
+        if path.is_symlink() or not path.is_file():
+            problems.append(f"{relative} is a link or not a regular file")
+            continue
         existing = path.read_text(encoding="utf-8", errors="replace")
-        if relative not in files:
+        if relative not in files and path.stem not in kept:
             problems.append(f"{relative} is not in this store")
             continue
-        if existing == files[relative]:
+        if relative not in files or existing == files[relative]:
             continue
         sides = _split_git_conflict(existing)
         versions = [sides[1]] if sides is not None else [existing]
@@ -141,6 +159,12 @@ def _split_git_conflict(text: str) -> tuple[str, str] | None:
 
 def _load(path: Path, relative: str, errs: list, allow_conflicts: bool):
     """The record in PATH, or (ours, theirs) when git left conflict markers; None after an error."""
+    if path.is_symlink() or not path.is_file():  # git keeps links: one to /dev/zero or ~/.ssh is no record
+        errs.append((relative, None, "is a link or not a regular file; a bundle holds plain files"))
+        return None
+    if path.stat().st_size > MAX_FILE_BYTES:
+        errs.append((relative, None, f"is larger than {MAX_FILE_BYTES // 1_000_000} MB; no record is that big"))
+        return None
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -192,7 +216,8 @@ def read_bundle(store: Store, source: Path, allow_conflicts: bool = False) -> Re
     if engagement is None:
         errs.append(("engagement.json", None, "missing or unreadable"))
         raise BundleErrors(label, errs)
-    _check_fields(engagement, columns(store, "engagements"), "engagement.json", errs)
+    if _check_fields(engagement, columns(store, "engagements"), "engagement.json", errs):
+        errs.extend(record_problems("engagement", engagement, "engagement.json"))
     if engagement.get("id") != head.get("engagement_id") or engagement.get("site") != head.get("site"):
         errs.append(("engagement.json", "id", "does not match bundle.json"))
     records = Records(engagement=engagement)
@@ -204,6 +229,9 @@ def read_bundle(store: Store, source: Path, allow_conflicts: bool = False) -> Re
         expected = columns(store, kind.table)
         found: dict[str, dict] = {}
         folder = source / kind.name
+        if folder.is_symlink():
+            errs.append((kind.name + "/", None, "is a link; a bundle holds plain folders"))
+            continue
         for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
             relative = f"{kind.name}/{path.name}"
             loaded = _load(path, relative, errs, allow_conflicts)
@@ -214,6 +242,11 @@ def read_bundle(store: Store, source: Path, allow_conflicts: bool = False) -> Re
                 records.git_conflicts[(kind.name, path.stem)] = (ours, theirs)
                 loaded = theirs
             if not _check_fields(loaded, expected + ([kind.folded] if kind.folded else []), relative, errs):
+                continue
+            # Each value first, so a bad one is named by its own field (model/bundle_checks.py).
+            problems = record_problems(kind.name, loaded, relative)
+            if problems:
+                errs.extend(problems)
                 continue
             key = record_key(kind, loaded)
             if key != path.stem:
@@ -239,24 +272,7 @@ def _check_fields(record: dict, expected: list[str], where: str, errs: list) -> 
         errs.append((where, name, "missing"))
     for name in unknown:
         errs.append((where, name, "unknown field"))
-    if missing or unknown:
-        return False
-    ok = True
-    for name in DATE_FIELDS & set(record):
-        value = record[name]
-        if value is None:
-            continue
-        try:
-            if not isinstance(value, str):
-                raise Invalid(f"{value!r} is not a date")
-            parse_date(value, name)
-        except Invalid as exc:
-            errs.append((where, name, str(exc)))
-            ok = False
-    if "id" in record and not (isinstance(record["id"], str) and ID_RE.match(record["id"])):
-        errs.append((where, "id", f"{record['id']!r} is not an id"))
-        ok = False
-    return ok
+    return not (missing or unknown)
 
 
 def export_bundle(store: Store, site: str, target: Path) -> dict:
@@ -264,7 +280,7 @@ def export_bundle(store: Store, site: str, target: Path) -> dict:
     engagement = get_engagement(store, site)
     with store.write():
         records = store_records(store, engagement)
-        written = write_bundle(records, target, shared(store, engagement["id"]))
+        written = write_bundle(records, target, shared(store, engagement["id"]), kept_out(store, engagement["id"]))
         set_bases(store, records, exported=True, agreed=False)
     return {"site": site, "path": str(target), "files": written, "counts": records.count()}
 

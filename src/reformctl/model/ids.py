@@ -1,8 +1,18 @@
 """Stable record ids: they never change, whatever happens to a record's public number."""
 
 import os
+import re
 import time
 import uuid
+
+# What every id looks like: a UUID as new_id() and ordered_id() write it, or the 32 hex digits
+# migrations m002 and m003 gave the history rows they made for records that already existed.
+ID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32}")
+
+
+def is_id(value) -> bool:
+    """Whether VALUE has the form of a record id (hand-edited files and other stores are checked with it)."""
+    return isinstance(value, str) and ID_RE.fullmatch(value) is not None
 
 
 def new_id() -> str:

@@ -20,11 +20,14 @@ from pathlib import Path
 
 from reformctl.dates import now
 from reformctl.errors import Invalid, NotFound, Refused
-from reformctl.model.bundle import KINDS, Records, bases, insert_kind, record_key, set_bases, store_records
-from reformctl.model.bundle_files import read_bundle
+from reformctl.model.bundle import BY_NAME, KINDS, Records, bases, insert_kind, record_key, set_bases, store_records
+from reformctl.model.bundle_checks import records_problems
+from reformctl.model.bundle_files import BundleErrors, read_bundle
 from reformctl.model.events import record_event
 from reformctl.model.guards import require_open
 from reformctl.model.ids import new_id
+from reformctl.model.internal_flag import note_internal_change
+from reformctl.model.merge_gate import gate_added, gate_changes, held_kind
 from reformctl.store import Store
 from reformctl.store.db import Store as _Store
 from reformctl.store.schema_version import SCHEMA_VERSION
@@ -61,11 +64,16 @@ def _source_records(store: Store, engagement: dict, source: Path) -> Records:
         theirs = other.row("SELECT * FROM engagements WHERE id = ?", (engagement["id"],))
         if theirs is None:
             raise NotFound(f"{source} has no copy of {engagement['site']} (matched by its id)")
-        return store_records(other, theirs)
+        records = store_records(other, theirs)
     except sqlite3.DatabaseError as exc:
         raise Invalid(f"{source} is not a reformctl store, or it is damaged ({exc})") from None
     finally:
         conn.close()
+    # Another store is checked value by value like a bundle: it may have been written by hand.
+    problems = records_problems(records.engagement, records.kinds)
+    if problems:
+        raise BundleErrors(str(source), problems)
+    return records
 
 
 def _three_way(ours: dict, theirs: dict, base: dict | None) -> tuple[dict, dict]:
@@ -103,33 +111,7 @@ def merge(store: Store, engagement: dict, source: Path, actor: str) -> dict:
         stamp = now()
         decided = _decisions(ours, theirs)
 
-        updates: list[tuple[str, str, dict, dict]] = []   # kind, key, taken fields, our record
-        conflicts: list[dict] = []
-        added: dict[str, list[dict]] = {}
-        take, clash = _three_way(ours.engagement, theirs.engagement, base.get("engagement"))
-        _settled(engagement["id"], clash, take, decided)
-        take.pop("id", None)
-        if take:
-            updates.append(("engagement", engagement["id"], take, ours.engagement))
-        for name, (o, t, b) in clash.items():
-            conflicts.append({"record_type": "engagement", "record_id": engagement["id"], "field": name,
-                              "ours": o, "theirs": t, "base": b})
-        for kind in KINDS:
-            mine = ours.kinds.get(kind.name, {})
-            for key, record in sorted(theirs.kinds.get(kind.name, {}).items()):
-                if key not in mine:
-                    added.setdefault(kind.name, []).append(dict(record))
-                    continue
-                take, clash = _three_way(mine[key], record, base.get(key))
-                _settled(key, clash, take, decided)
-                if kind.folded in take:  # a folded child list is fixed when its record is made
-                    clash[kind.folded] = (mine[key][kind.folded], take.pop(kind.folded), None)
-                if take:
-                    updates.append((kind.name, key, take, mine[key]))
-                for name, (o, t, b) in clash.items():
-                    conflicts.append({"record_type": kind.name, "record_id": key, "field": name,
-                                      "ours": o, "theirs": t, "base": b})
-
+        updates, conflicts, added, held = _compare(ours, theirs, base, decided)
         renumbered = _renumber(ours, theirs, updates, added)
         _refuse_clashes(ours, added)
 
@@ -142,9 +124,8 @@ def merge(store: Store, engagement: dict, source: Path, actor: str) -> dict:
                 raise Refused(f"{label}: {kind} {key[:8]} would change a published number ({exc}); "
                               "nothing was merged") from None
         for kind, key, fields, before in updates:
-            sets = ", ".join(f"{name} = ?" for name in fields)
             try:
-                store.execute(f"UPDATE {EDITABLE[kind]} SET {sets} WHERE id = ?", (*fields.values(), key))
+                _update(store, kind, key, fields, actor)
             except sqlite3.IntegrityError as exc:
                 raise Refused(f"{label}: {kind} {key} cannot take their change ({exc}); nothing was merged") from None
             record_event(store, actor=actor, engagement_id=engagement["id"], record_type=kind, record_id=key,
@@ -166,8 +147,9 @@ def merge(store: Store, engagement: dict, source: Path, actor: str) -> dict:
             record_event(store, actor=actor, engagement_id=engagement["id"], record_type=r["kind"],
                          record_id=r["id"], ref=r["to"], action="renumber", before={"number": r["from"]},
                          after={"number": r["to"]})
-        # What we have now seen of their side is the base of the next merge.
-        set_bases(store, theirs)
+        # What we have now seen of their side is the base of the next merge; what is held for a
+        # person is not agreed, so it stays out of the base and comes up again until decided.
+        set_bases(store, _without(theirs, held))
         refs = _refs(store, engagement["id"])
     for c in conflicts:
         c["ref"] = refs.get(c["record_id"], c["record_id"][:8])
@@ -179,6 +161,59 @@ def merge(store: Store, engagement: dict, source: Path, actor: str) -> dict:
         "conflicts": conflicts,
         "git_conflicts": sorted(f"{k}/{key}.json" for k, key in theirs.git_conflicts),
     }
+
+
+def _compare(ours: Records, theirs: Records, base: dict, decided: dict):
+    """Field by field, three ways: (updates, conflicts, added records by kind, held (kind, key)s)."""
+    updates: list[tuple[str, str, dict, dict]] = []   # kind, key, taken fields, our record
+    conflicts: list[dict] = []
+    added: dict[str, list[dict]] = {}
+    held: set[tuple[str, str]] = set()
+    eid = ours.engagement["id"]
+    pairs = [("engagement", eid, ours.engagement, theirs.engagement, None)]
+    for kind in KINDS:
+        mine = ours.kinds.get(kind.name, {})
+        for key, record in sorted(theirs.kinds.get(kind.name, {}).items()):
+            if key in mine:
+                pairs.append((kind.name, key, mine[key], record, kind.folded))
+                continue
+            adding, conflict = gate_added(kind.name, key, record, base, decided)
+            if adding is not None:
+                added.setdefault(kind.name, []).append(dict(adding))
+            else:
+                held.add((kind.name, key))
+            if conflict is not None:
+                conflicts.append(conflict)
+    for kind, key, mine, record, folded in pairs:
+        agreed = base.get("engagement" if kind == "engagement" else key)
+        take, clash = _three_way(mine, record, agreed)
+        _settled(key, clash, take, decided)
+        gate_changes(kind, mine, take, clash, agreed)
+        take.pop("id", None)
+        if folded in take:  # a folded child list is fixed when its record is made
+            clash[folded] = (mine[folded], take.pop(folded), None)
+        if take:
+            updates.append((kind, key, take, mine))
+        conflicts += [{"record_type": kind, "record_id": key, "field": name, "ours": o, "theirs": t, "base": b}
+                      for name, (o, t, b) in clash.items()]
+    return updates, conflicts, added, held
+
+
+def _without(records: Records, held: set[tuple[str, str]]) -> Records:
+    kinds = {name: {key: r for key, r in found.items() if (name, key) not in held}
+             for name, found in records.kinds.items()}
+    return Records(engagement=records.engagement, kinds=kinds)
+
+
+def _update(store: Store, kind: str, key: str, fields: dict, actor: str) -> None:
+    """Set FIELDS of one record: the one place a merge or a resolve changes a record, so a change
+    of the internal flag is dated here (model/internal_flag.py) whichever of them makes it."""
+    table = EDITABLE[kind]
+    was = store.row(f"SELECT internal FROM {table} WHERE id = ?", (key,)) if "internal" in fields else None
+    sets = ", ".join(f"{name} = ?" for name in fields)
+    store.execute(f"UPDATE {table} SET {sets} WHERE id = ?", (*fields.values(), key))
+    if was is not None:
+        note_internal_change(store, table, key, was["internal"], fields["internal"], actor)
 
 
 def _canon(value) -> str:
@@ -332,14 +367,7 @@ def resolve(store: Store, engagement: dict, record: str, take: str, actor: str, 
                 raise NotFound(f"{record} has no open conflict on field {field!r}")
         kind, key = chosen[0]["record_type"], chosen[0]["record_id"]
         if take == "theirs":
-            if kind in ("activities", "releases") and any(c["field"] in ("team", "items") for c in chosen):
-                raise Refused(f"the {chosen[0]['field']} of a {kind[:-1]} is fixed when it is made; keep ours")
-            values = {c["field"]: json.loads(c["theirs"]) for c in chosen}
-            sets = ", ".join(f"{name} = ?" for name in values)
-            try:
-                store.execute(f"UPDATE {EDITABLE[kind]} SET {sets} WHERE id = ?", (*values.values(), key))
-            except sqlite3.IntegrityError as exc:
-                raise Refused(f"cannot take their {', '.join(values)} for {record}: {exc}") from None
+            _take_theirs(store, engagement, record, kind, key, chosen, actor)
         stamp = now()
         for c in chosen:
             store.execute("UPDATE merge_conflicts SET resolved_at = ?, resolved_by = ?, resolution = ? WHERE id = ?",
@@ -349,6 +377,26 @@ def resolve(store: Store, engagement: dict, record: str, take: str, actor: str, 
                      before={c["field"]: json.loads(c["ours"]) for c in chosen},
                      after={c["field"]: json.loads(c[take]) for c in chosen})
     return [{"field": c["field"], "took": take, "value": json.loads(c[take])} for c in chosen]
+
+
+def _take_theirs(store: Store, engagement: dict, record: str, kind: str, key: str, chosen: list[dict],
+                 actor: str) -> None:
+    """Their values for the chosen conflicts: fields set, and records a merge held back added."""
+    if kind in ("activities", "releases") and any(c["field"] in ("team", "items") for c in chosen):
+        raise Refused(f"the {chosen[0]['field']} of a {kind[:-1]} is fixed when it is made; keep ours")
+    values = {c["field"]: json.loads(c["theirs"]) for c in chosen if held_kind(c["field"]) is None}
+    try:
+        if values:
+            _update(store, kind, key, values, actor)
+        for c in chosen:
+            name = held_kind(c["field"])
+            if name is not None:
+                row = json.loads(c["theirs"])
+                insert_kind(store, BY_NAME[name], [row])
+                record_event(store, actor=actor, engagement_id=engagement["id"], record_type=name,
+                             record_id=row["id"], action="merge-add", after=row)
+    except sqlite3.IntegrityError as exc:
+        raise Refused(f"cannot take their {', '.join(c['field'] for c in chosen)} for {record}: {exc}") from None
 
 
 __all__ = ["merge", "resolve", "list_conflicts", "open_conflicts"]

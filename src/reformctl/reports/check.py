@@ -7,6 +7,7 @@ import re
 from reformctl.dates import today
 from reformctl.model.confidential import protected_terms
 from reformctl.model.engagements import get_engagement
+from reformctl.model.internal_flag import internal_at
 from reformctl.model.statuses import status_at
 from reformctl.model.matching import find_spans, fold, marker_problems, name_key, term_regex, visible
 from reformctl.reports.public import build_public_report, is_code, redact
@@ -130,10 +131,10 @@ def check(store: Store, site: str, as_of: str | None = None) -> dict:
             problems.append(_problem("error", "empty-once-redacted", f"recommendation {ref}",
                                      f"recommendation {ref} has no public text once [[...]] is removed"))
     for row in store.rows(
-        """SELECT fa.number AS a, f.number AS f, f.title, f.body,
+        f"""SELECT fa.number AS a, f.number AS f, f.title, f.body,
                    (SELECT COUNT(*) FROM recommendations r WHERE r.finding_id = f.id AND r.review = 'approved') AS recs
             FROM findings f JOIN focus_areas fa ON fa.id = f.focus_area_id
-            WHERE f.engagement_id = :eid AND f.dated <= :as_of AND f.review = 'approved' AND f.internal = 0""", params):
+            WHERE f.engagement_id = :eid AND f.dated <= :as_of AND f.review = 'approved' AND {internal_at('f')} = 0""", params):
         ref = f"{row['a']}.{row['f']}"
         if not row["recs"]:
             problems.append(_problem("warning", "no-recommendation", f"finding {ref}",

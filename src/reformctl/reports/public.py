@@ -17,6 +17,7 @@ from typing import Callable
 from reformctl.dates import today
 from reformctl.model.confidential import protected_terms
 from reformctl.model.engagements import get_engagement, slugify
+from reformctl.model.internal_flag import internal_at
 from reformctl.model.matching import find_spans, fold, marker_depths, replace_spans, term_regex
 from reformctl.reports.assemble import SCHEMA_VERSION, assemble
 from reformctl.store import Store
@@ -133,7 +134,7 @@ def build_public_report(store: Store, site: str, as_of: str | None = None, scrub
     findings = store.rows(
         f"""SELECT f.id AS _id, f.focus_area_id AS _area, {review_at('f')} AS _review, {', '.join(FINDING_FIELDS)}
             FROM findings f JOIN approved_versions av ON av.id = {approved_version('f')}
-            WHERE f.engagement_id = :eid AND f.dated <= :as_of AND f.internal = 0 AND {public_where('f')}""",
+            WHERE f.engagement_id = :eid AND f.dated <= :as_of AND {internal_at('f')} = 0 AND {public_where('f')}""",
         params,
     )
     recs = store.rows(
@@ -142,7 +143,7 @@ def build_public_report(store: Store, site: str, as_of: str | None = None, scrub
                    {_status_at('reason')} AS status_reason
             FROM recommendations r JOIN findings f ON f.id = r.finding_id
             JOIN approved_versions av ON av.id = {approved_version('r')}
-            WHERE r.engagement_id = :eid AND r.dated <= :as_of AND r.internal = 0 AND f.internal = 0
+            WHERE r.engagement_id = :eid AND r.dated <= :as_of AND {internal_at('r')} = 0 AND {internal_at('f')} = 0
               AND {public_where('f')} AND {public_where('r')}""",
         params,
     )

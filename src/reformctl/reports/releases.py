@@ -16,6 +16,7 @@ from reformctl.model.events import record_event
 from reformctl.model.guards import require_open
 from reformctl.model.confidential import protected_terms
 from reformctl.model.ids import new_id
+from reformctl.model.internal_flag import internal_at
 from reformctl.model.text import clean_body
 from reformctl.reports.check import check
 from reformctl.reports.kinds import build_report
@@ -190,14 +191,14 @@ def _record(store: Store, engagement: dict, release: dict, manifest: bytes, file
         f"""INSERT INTO release_items (release_id, record_type, record_id, ref)
             SELECT :rid, 'finding', f.id, fa.number || '.' || f.number
             FROM findings f JOIN focus_areas fa ON fa.id = f.focus_area_id
-            WHERE f.engagement_id = :eid AND f.dated <= :as_of AND f.internal = 0 AND {public_where('f')}""",
+            WHERE f.engagement_id = :eid AND f.dated <= :as_of AND {internal_at('f')} = 0 AND {public_where('f')}""",
         params)
     store.execute(
         f"""INSERT INTO release_items (release_id, record_type, record_id, ref)
             SELECT :rid, 'recommendation', r.id, fa.number || '.' || f.number || '.' || r.number
             FROM recommendations r JOIN findings f ON f.id = r.finding_id
             JOIN focus_areas fa ON fa.id = f.focus_area_id
-            WHERE r.engagement_id = :eid AND r.dated <= :as_of AND r.internal = 0 AND f.internal = 0
+            WHERE r.engagement_id = :eid AND r.dated <= :as_of AND {internal_at('r')} = 0 AND {internal_at('f')} = 0
               AND {public_where('f')} AND {public_where('r')}""",
         params)
     number = release["number"]

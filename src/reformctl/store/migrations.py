@@ -467,6 +467,34 @@ def m009_releases(db: Database) -> None:
     )
 
 
+@migrations()
+def m010_bundles(db: Database) -> None:
+    """Changes of a record's internal flag, dated, so that a report as of an earlier date shows the
+    flag as it stood then (a finding made public today was internal in every earlier report).
+
+    Only changes are written, each with the value it replaced: a record with no row has always had
+    its current flag, so creating records (200,000 in a bulk import) costs nothing here."""
+    _run(
+        db,
+        [
+            """CREATE TABLE internal_history (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                record_type TEXT NOT NULL CHECK (record_type IN ('finding', 'recommendation')),
+                record_id TEXT NOT NULL,
+                was INTEGER NOT NULL CHECK (was IN (0, 1)),
+                internal INTEGER NOT NULL CHECK (internal IN (0, 1)),
+                on_date TEXT NOT NULL,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL
+            )""",
+            "CREATE INDEX internal_history_record ON internal_history (record_id, on_date)",
+            _no_delete("internal_history"),
+            "CREATE TRIGGER internal_history_append_only BEFORE UPDATE ON internal_history "
+            "BEGIN SELECT RAISE(ABORT, 'the internal flag history is append-only'); END",
+        ],
+    )
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply every pending migration, all under one write lock."""
     db = Database(conn)
