@@ -76,9 +76,6 @@ def test_every_public_field_is_redacted_in_every_format_and_the_open_data(cli, i
     assert_no_secret({k: v for k, v in release.items() if not k.endswith("manifest.json")}, secrets)
 
 
-@pytest.mark.xfail(strict=True, reason="TODO(integrator): releases.py writes the manifest's agency from the raw "
-                   "engagement row; the releases helper builds the manifest from the scrubbed report -- "
-                   "drop this mark once merged")
 def test_the_release_manifest_is_scrubbed_too(cli, isolated):
     engagement_with(cli, agency="North Miami [[ZQXLEAK0]] Police Department")
     release = publish_texts("north-miami", isolated / "release", "--override-check", "--reason", "legacy")

@@ -20,7 +20,7 @@ from reformctl.model.internal_flag import internal_at
 from reformctl.model.text import clean_body
 from reformctl.reports.check import check
 from reformctl.reports.kinds import build_report
-from reformctl.reports.public import public_where, redact, withhold
+from reformctl.reports.public import public_where, scrub_public, withhold
 from reformctl.reports.render import EXTENSIONS, PUBLISHED_FORMATS, render
 from reformctl.store import Store
 from reformctl.store.paths import make_staging, refuse_store_target, remove_stale_staging, user_path_errors
@@ -45,20 +45,10 @@ def release_number(value) -> int:
     return value
 
 
-def _redacted(value):
-    if isinstance(value, str):
-        return redact(value)
-    if isinstance(value, list):
-        return [_redacted(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _redacted(v) for k, v in value.items()}
-    return value
-
-
 def public_text(store: Store, engagement: dict, value):
-    """VALUE (a string, or a list or dict holding strings) as it may be published: [[...]] spans
-    dropped and the engagement's protected names withheld, as in the public report."""
-    return withhold(_redacted(value), protected_terms(store, engagement["id"]))
+    """VALUE (a string, or a list or dict holding strings) as it may be published: the public
+    report's own scrub ([[...]] spans dropped, protected names withheld), so one rule covers both."""
+    return scrub_public(value, protected_terms(store, engagement["id"]))
 
 
 def manifest_problems(store: Store, engagement: dict, strings: dict[str, str | None]) -> list[dict]:
