@@ -29,10 +29,11 @@ def check(ctx: typer.Context, site: SiteOption, as_of: AsOfOption = None, fmt: F
 
     Example: reformctl check --site north-miami
     """
-    from reformctl.dates import past_date
+    from reformctl.model.frozen import report_date
     from reformctl.reports.check import check as run_check
 
-    result = run_check(context.store(ctx), site, past_date(as_of, "--as-of"))
+    store = context.store(ctx)
+    result = run_check(store, site, report_date(store, site, as_of))
     if fmt is ListFormat.json:
         print_json(result)
     elif result["problems"]:
@@ -59,13 +60,15 @@ def publish(
 
     Example: reformctl publish --site north-miami --kind status-update --output releases/north-miami-1
     """
+    from reformctl.model.frozen import report_date
     from reformctl.reports.releases import publish as do_publish
 
     if override_check and not reason:
         raise CliUsageError("--override-check needs --reason TEXT saying why")
     if reason and not override_check:
         raise CliUsageError("--reason goes with --override-check")
-    result = do_publish(context.store(ctx), site, output, context.actor(ctx), kind.value, as_of,
+    store = context.store(ctx)
+    result = do_publish(store, site, output, context.actor(ctx), kind.value, report_date(store, site, as_of),
                         reason if override_check else None)
     if fmt is ListFormat.json:
         print_json(result)

@@ -69,13 +69,14 @@ def report(
 
     Example: reformctl report --site north-miami --kind progress --format pdf --output north-miami.pdf
     """
-    from reformctl.dates import past_date
+    from reformctl.model.frozen import report_date
     from reformctl.reports.kinds import build_report
     from reformctl.reports.render import BINARY, render
 
     if fmt.value in BINARY and output is None:
         raise CliError(f"--format {fmt.value} writes a binary file; give --output FILE.{fmt.value}")
-    data = build_report(context.store(ctx), site, past_date(as_of, "--as-of"), kind.value, internal=internal)
+    store = context.store(ctx)
+    data = build_report(store, site, report_date(store, site, as_of), kind.value, internal=internal)
     text = render(data, fmt.value)
     if output is not None:
         write_atomically(output, text)
