@@ -132,6 +132,20 @@ def test_a_release_as_of_today_freezes_today(released, isolated):
     released.fails("log-finding", *SITE, "--focus-area", "2", "--title", "Today", says="release 2 (as of 2026-11-27)")
 
 
+def test_a_release_is_not_dated_before_the_latest_one(released, isolated):
+    """Release 1's records would count as published in reports of release 2's date (a withdrawn
+    number stays, 'changes since the last update' compares with it): refused. The same date is
+    fine, for a release of another kind."""
+    released.ok("set-status", *SITE, "3.1.1", "complete", "--as-of", "2024-09-30")
+    released.ok("publish", *SITE, "--as-of", "2024-09-30", "--output", isolated / "r2")
+    released.fails("publish", *SITE, "--as-of", AS_OF, "--output", isolated / "r3",
+                   says="cannot publish a release on 2024-06-30: release 2 (as of 2024-09-30) froze everything "
+                        "dated up to then; date the release on or after 2024-09-30")
+    assert not (isolated / "r3").exists()
+    released.ok("publish", *SITE, "--kind", "progress", "--as-of", "2024-09-30", "--output", isolated / "r3")
+    assert as_of_report(released) == snapshot(isolated)
+
+
 def test_a_decision_is_not_dated_before_the_records_latest_change(north_miami):
     cli = north_miami
     cli.ok("log-finding", *SITE, "--focus-area", "1", "--title", "Back then", "--date", "2024-06-01")

@@ -60,7 +60,8 @@ def publish(
 
     Example: reformctl publish --site north-miami --kind status-update --output releases/north-miami-1
     """
-    from reformctl.model.frozen import report_date
+    from reformctl.model.frozen import report_date, require_release_in_order
+    from reformctl.model.sites import get_engagement
     from reformctl.reports.releases import publish as do_publish
 
     if override_check and not reason:
@@ -68,8 +69,11 @@ def publish(
     if reason and not override_check:
         raise CliUsageError("--reason goes with --override-check")
     store = context.store(ctx)
-    result = do_publish(store, site, output, context.actor(ctx), kind.value, report_date(store, site, as_of),
-                        reason if override_check else None)
+    day = report_date(store, site, as_of)
+    # In the same transaction as the publish (nested writes join it), so no release slips in between.
+    with store.write():
+        require_release_in_order(store, get_engagement(store, site), day)
+        result = do_publish(store, site, output, context.actor(ctx), kind.value, day, reason if override_check else None)
     if fmt is ListFormat.json:
         print_json(result)
         return

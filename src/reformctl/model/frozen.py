@@ -18,11 +18,12 @@ from reformctl.store import Store
 class Frozen(Refused):
     """A dated write that would change what a published release said."""
 
-    def __init__(self, doing: str, day: str, release: int, as_of: str, published: bool, noun: str):
+    def __init__(self, doing: str, day: str, release: int, as_of: str, published: bool, noun: str,
+                 after: str = "after"):
         self.doing, self.day, self.release, self.as_of, self.published = doing, day, release, as_of, published
         what = "already published it" if published else "froze everything dated up to then"
         super().__init__(f"cannot {doing} on {day}: release {release} (as of {as_of}) {what}; "
-                         f"date the {noun} after {as_of}")
+                         f"date the {noun} {after} {as_of}")
 
 
 def frozen_before(store: Store, engagement: dict, record_ids: tuple[str, ...] | list[str] = ()) -> dict | None:
@@ -52,6 +53,16 @@ def require_unfrozen(store: Store, engagement: dict, day: str, doing: str, noun:
     freeze = frozen_before(store, engagement, record_ids)
     if freeze is not None and day <= freeze["as_of"]:
         raise Frozen(doing, day, freeze["number"], freeze["as_of"], freeze["published"], noun)
+
+
+def require_release_in_order(store: Store, engagement: dict, as_of: str) -> None:
+    """Refuse a release dated before the latest one. Its records would count as published in a
+    report as of the later release's date (withdrawn numbers stay; 'changes since the last
+    update' would compare with it), so that report would no longer be what the release said.
+    Another release as of the same date is fine: nothing dated up to then can have changed."""
+    freeze = frozen_before(store, engagement)
+    if freeze is not None and as_of < freeze["as_of"]:
+        raise Frozen("publish a release", as_of, freeze["number"], freeze["as_of"], False, "release", "on or after")
 
 
 def require_announced(engagement: dict, day: str, what: str) -> None:
