@@ -46,9 +46,9 @@ def test_activity_refusals(field):
     field.fails("activity", "--site", SITE, "--method", "seance", "--date", "2025-01-01", code=2, says="--method")
     field.fails("activity", "--site", SITE, "--method", "interview", "--date", "2025-02-30", says="not a real date")
     field.fails("activity", "--site", SITE, "--method", "interview", "--date", "2030-01-01", says="future")
-    field.fails("activity", "--site", SITE, "--method", "interview", "--date", "2025-01-01",
+    field.fails("activity", "--site", SITE, "--method", "interview", "--date", "2025-02-01",
                 "--team", "Nobody", says="not on the")
-    field.fails("activity", "--site", SITE, "--method", "interview", "--date", "2025-01-01",
+    field.fails("activity", "--site", SITE, "--method", "interview", "--date", "2025-02-01",
                 "--participants", "-3", says="0 or more")
 
 

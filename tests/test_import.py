@@ -319,8 +319,9 @@ def test_the_readme_lists_every_tracker_label():
         assert f"`{label}`" in section and f"`{column}`" in section, label
 
 
-def test_a_tracker_with_a_withdrawn_recommendation_reads_back_in(demo, tmp_path):
+def test_a_tracker_with_a_withdrawn_recommendation_reads_back_in(demo, tmp_path, monkeypatch):
     demo.ok("publish", "--site", SITE, "--output", tmp_path / "r1")
+    monkeypatch.setenv("REFORMCTL_TODAY", "2026-11-28")  # release 1 froze everything up to today
     demo.ok("--as", "R", "review", "--site", SITE, "1.1.2", "--decision", "withdraw", "--comment", "Merged")
     csv_tracker = tmp_path / "tracker.csv"
     csv_tracker.write_text(demo.ok("report", "--site", SITE, "--format", "csv"), encoding="utf-8")

@@ -70,9 +70,10 @@ def test_closed_refuses_publishing(closed, isolated):
     closed.fails("publish", *SITE, "--output", isolated / "again", says="closed")
 
 
-def test_reopen(closed):
+def test_reopen(closed, monkeypatch):
     closed.fails("reopen", *SITE, "--reason", " ", says="needs --reason")
     closed.ok("reopen", *SITE, "--reason", "Sustainability review requested.")
+    monkeypatch.setenv("REFORMCTL_TODAY", "2026-11-28")  # the final release froze everything up to today
     closed.ok("set-status", *SITE, "1.1.1", "complete")
     history = closed.json("show", *SITE)["phase_history"]
     assert history[-1] == {**history[-1], "phase": "implementation", "reason": "Sustainability review requested.",
@@ -80,7 +81,7 @@ def test_reopen(closed):
     closed.fails("reopen", *SITE, "--reason", "again", says="not closed")
 
 
-def test_a_phase_changed_after_the_guard_stops_the_write(north_miami, isolated):
+def test_a_phase_changed_after_the_guard_stops_the_write(north_miami, isolated, monkeypatch):
     """Commands check the phase before they take the write lock; if another process closes the
     engagement in between, the write is refused under the lock and nothing lands."""
     from conftest import dump
@@ -102,7 +103,9 @@ def test_a_phase_changed_after_the_guard_stops_the_write(north_miami, isolated):
         with pytest.raises(Refused, match="moved from assessment to closed"):
             set_status(store, engagement, "1.1.1", "complete", "tester")
         assert dump(north_miami.db) == before
-        # Within one process, its own change of phase is not a race: reopen, then write.
+        # Within one process, its own change of phase is not a race: reopen, then write (on a
+        # later day: the final release froze everything up to today).
+        monkeypatch.setenv("REFORMCTL_TODAY", "2026-11-28")
         reopen(store, get_engagement(store, "north-miami"), "Sustainability review requested.", "tester")
         set_status(store, get_engagement(store, "north-miami"), "1.1.1", "complete", "tester")
     finally:

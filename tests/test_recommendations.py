@@ -89,7 +89,8 @@ def test_bad_recommendations(finding, args, code, says):
         (["3.1.1", "complete", "--as-of", "2024-02-30"], 1, "not a real date"),
         (["3.1.1", "complete", "--as-of", "yesterday"], 1, "YYYY-MM-DD"),
         (["3.1.1", "complete", "--as-of", "2027-01-01"], 1, "in the future"),
-        (["3.1.1", "complete", "--as-of", "2024-01-01"], 1, "before recommendation 3.1.1 was made"),
+        (["3.1.1", "complete", "--as-of", "2024-05-01"], 1, "before recommendation 3.1.1 was made"),
+        (["3.1.1", "complete", "--as-of", "2024-01-01"], 1, "before north-miami was announced (2024-03-28)"),
     ],
 )
 def test_bad_status_updates(finding, args, code, says):

@@ -124,8 +124,9 @@ def test_publish_refusals(ready, isolated):
     ready.fails("verify", isolated, says="no manifest.json")
 
 
-def test_published_numbers_and_withdrawal_in_the_next_release(ready, isolated):
+def test_published_numbers_and_withdrawal_in_the_next_release(ready, isolated, monkeypatch):
     ready.ok("publish", *SITE, "--output", isolated / "r1")
+    monkeypatch.setenv("REFORMCTL_TODAY", "2026-11-28")  # release 1 froze everything up to today
     ready.ok("set-status", *SITE, "3.1.1", "in-progress")
     ready.ok("--as", "R", "review", *SITE, "3.1.2", "--decision", "withdraw", "--comment", "Merged into 3.1.1")
     ready.ok("log-finding", *SITE, "--focus-area", "1", "--title", "New")

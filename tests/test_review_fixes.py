@@ -11,12 +11,14 @@ SITE = ("--site", "north-miami")
 
 
 @pytest.fixture
-def published(north_miami, isolated):
+def published(north_miami, isolated, monkeypatch):
     north_miami.ok("log-finding", *SITE, "--focus-area", "3", "--title", "Old title", "--body", "Old body.")
     north_miami.ok("recommend", *SITE, "--finding", "3.1", "--text", "Adopt one.", "--owner", "Records")
     north_miami.ok("recommend", *SITE, "--finding", "3.1", "--text", "Train staff.", "--owner", "Training")
     approve(north_miami, "north-miami", "3.1", "3.1.1", "3.1.2")
     north_miami.ok("publish", *SITE, "--output", isolated / "r1")
+    # Release 1 froze everything dated up to today; the work after it happens on a later day.
+    monkeypatch.setenv("REFORMCTL_TODAY", "2026-11-28")
     return north_miami
 
 
@@ -70,7 +72,7 @@ def test_past_reviews_can_be_entered(north_miami):
     north_miami.ok("recommend", *SITE, "--finding", "1.1", "--text", "r", "--date", "2025-02-01")
     north_miami.ok("set-status", *SITE, "1.1.1", "in-progress", "--as-of", "2025-05-01")
     for ref in ("1.1", "1.1.1"):
-        north_miami.ok("submit", *SITE, ref)
+        north_miami.ok("submit", *SITE, ref, "--date", "2025-02-15")  # a decision follows its submission
         north_miami.ok("--as", "R", "review", *SITE, ref, "--decision", "approve", "--date", "2025-03-01")
     data = json.loads(north_miami.ok("report", *SITE, "--format", "json", "--as-of", "2025-06-30"))
     assert data["total_findings"] == 1 and data["status_summary"][2]["count"] == 1

@@ -8,17 +8,26 @@ import os
 from reformctl.errors import Invalid
 
 TODAY_VAR = "REFORMCTL_TODAY"
+# Every date the store holds is a year of police reform work: a year outside these bounds is a
+# typing slip (0024 for 2024) or an attack on sorting and arithmetic, never a real record.
+MIN_YEAR, MAX_YEAR = 1900, 2200
 
 
 def parse_date(value: str, what: str = "date") -> str:
-    """Return VALUE as an ISO date string, or raise Invalid naming WHAT."""
-    text = (value or "").strip()
+    """Return VALUE as an ISO date string, or raise Invalid naming WHAT.
+
+    The one date rule for every door (options, TOML, CSV/XLSX, bundles): a real calendar date
+    written YYYY-MM-DD, in a year from MIN_YEAR to MAX_YEAR."""
+    text = value.strip() if isinstance(value, str) else ""
     try:
         if len(text) != 10:
             raise ValueError
-        return _dt.date.fromisoformat(text).isoformat()
+        day = _dt.date.fromisoformat(text)
     except ValueError:
         raise Invalid(f"{what} {value!r} is not a real date; use YYYY-MM-DD, e.g. 2024-03-28") from None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise Invalid(f"{what} {text} is out of range; years run from {MIN_YEAR} to {MAX_YEAR}")
+    return day.isoformat()
 
 
 def today() -> str:

@@ -134,9 +134,10 @@ def show(
 
     Example: reformctl show --site north-miami
     """
-    from reformctl.dates import past_date
+    from reformctl.model.frozen import report_date
 
-    overview = engagement_overview(context.store(ctx), site, past_date(as_of, "--as-of"))
+    store = context.store(ctx)
+    overview = engagement_overview(store, site, report_date(store, site, as_of))
     if fmt is ListFormat.json:
         print_json(overview)
         return

@@ -31,13 +31,10 @@ def export(
         raise CliUsageError("--bundle needs --site SLUG: a bundle holds one engagement")
     store = context.store(ctx, readonly=bundle is None)  # open data only reads; a bundle records what it shared
     if public_db is not None:
-        from reformctl.dates import parse_date
-        from reformctl.model.engagements import get_engagement
+        from reformctl.model.frozen import report_date
         from reformctl.reports.open_data import export_public_db
 
-        if site:
-            get_engagement(store, site)
-        done = export_public_db(store, public_db, site, parse_date(as_of, "--as-of") if as_of else None)
+        done = export_public_db(store, public_db, site, report_date(store, site, as_of))
         if fmt is WriteFormat.json:
             print_json(done)
             return

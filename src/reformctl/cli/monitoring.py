@@ -147,13 +147,11 @@ def status(
 
     Example: reformctl status --site brightwater-demo
     """
-    from reformctl.dates import past_date
     from reformctl.model.dashboard import dashboard
+    from reformctl.model.frozen import report_date
 
-    as_of = past_date(as_of, "--as-of")
     store = context.store(ctx)
-    if site is not None:
-        get_engagement(store, site)
+    as_of = report_date(store, site, as_of)  # with --site, it also finds the engagement (or says it is unknown)
     rows = dashboard(store, site, as_of)
     if fmt is ListFormat.json:
         print_json(rows)

@@ -29,17 +29,16 @@ def check(ctx: typer.Context, site: SiteOption, as_of: AsOfOption = None, fmt: F
 
     Example: reformctl check --site north-miami
     """
-    from reformctl.dates import past_date
-    from reformctl.reports.releases import check_release
-
     from reformctl.errors import ReformError
+    from reformctl.model.frozen import report_date
+    from reformctl.reports.releases import check_release
 
     store = context.store(ctx)
     try:
         actor = context.actor(ctx)
     except ReformError:  # who would publish is unknown here; publish itself will say why
         actor = None
-    result = check_release(store, site, past_date(as_of, "--as-of"), actor)
+    result = check_release(store, site, report_date(store, site, as_of), actor)
     if fmt is ListFormat.json:
         print_json(result)
     elif result["problems"]:
@@ -66,14 +65,20 @@ def publish(
 
     Example: reformctl publish --site north-miami --kind status-update --output releases/north-miami-1
     """
+    from reformctl.model.frozen import report_date, require_release_in_order
+    from reformctl.model.sites import get_engagement
     from reformctl.reports.releases import publish as do_publish
 
     if override_check and not reason:
         raise CliUsageError("--override-check needs --reason TEXT saying why")
     if reason and not override_check:
         raise CliUsageError("--reason goes with --override-check")
-    result = do_publish(context.store(ctx), site, output, context.actor(ctx), kind.value, as_of,
-                        reason if override_check else None)
+    store = context.store(ctx)
+    day = report_date(store, site, as_of)
+    # In the same transaction as the publish (nested writes join it), so no release slips in between.
+    with store.write():
+        require_release_in_order(store, get_engagement(store, site), day)
+        result = do_publish(store, site, output, context.actor(ctx), kind.value, day, reason if override_check else None)
     if fmt is ListFormat.json:
         print_json(result)
         return

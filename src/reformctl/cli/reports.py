@@ -48,7 +48,7 @@ def report(
 
     Example: reformctl report --site north-miami --kind progress --format pdf --output north-miami.pdf
     """
-    from reformctl.dates import past_date
+    from reformctl.model.frozen import report_date
     from reformctl.reports.kinds import build_report
     from reformctl.reports.render import BINARY, render
 
@@ -59,7 +59,7 @@ def report(
         from reformctl.store.paths import refuse_store_target
 
         refuse_store_target(output, store.path)
-    data = build_report(store, site, past_date(as_of, "--as-of"), kind.value, internal=internal)
+    data = build_report(store, site, report_date(store, site, as_of), kind.value, internal=internal)
     text = render(data, fmt.value)
     if output is not None:
         write_atomically(output, text, store.path)

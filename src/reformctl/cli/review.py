@@ -35,7 +35,13 @@ def _engagement(ctx: typer.Context, site: str):
     return store, get_engagement(store, site)
 
 
-def submit(ctx: typer.Context, site: SiteOption, ref: RefArgument, fmt: FormatOption = WriteFormat.text) -> None:
+def submit(
+    ctx: typer.Context,
+    site: SiteOption,
+    ref: RefArgument,
+    date: Annotated[Optional[str], typer.Option("--date", metavar="YYYY-MM-DD", help="When it was submitted, for entering past reviews (default today).")] = None,
+    fmt: FormatOption = WriteFormat.text,
+) -> None:
     """Submit a draft finding or recommendation for review.
 
     Example: reformctl submit --site north-miami 3.1
@@ -43,7 +49,7 @@ def submit(ctx: typer.Context, site: SiteOption, ref: RefArgument, fmt: FormatOp
     from reformctl.model.review import submit as do_submit
 
     store, engagement = _engagement(ctx, site)
-    result = do_submit(store, engagement, ref, context.actor(ctx))
+    result = do_submit(store, engagement, ref, context.actor(ctx), date)
     print_json(result) if fmt is WriteFormat.json else typer.echo(f"{result['number']}: draft -> in-review")
 
 

@@ -4,9 +4,10 @@ counts of activities by method (see reports/public.py)."""
 
 from __future__ import annotations
 
-from reformctl.dates import now, past_date
+from reformctl.dates import now
 from reformctl.errors import Invalid, NotFound
 from reformctl.model.events import record_event
+from reformctl.model.frozen import entry_date, require_unfrozen
 from reformctl.model.guards import require_open
 from reformctl.model.ids import new_id
 from reformctl.model.text import MAX_COUNT, MAX_NOTE, clean_body, clean_int, clean_name, clean_optional
@@ -14,6 +15,7 @@ from reformctl.model.vocab import ACTIVITY_METHODS, ROLES, choices
 from reformctl.store import Store
 
 MIN_ID_PREFIX = 4
+MAX_PARTICIPANTS = 1_000_000  # a city's listening sessions, not a 64-bit overflow
 
 
 def add_member(store: Store, engagement: dict, name: str, role: str, actor: str,
@@ -69,11 +71,13 @@ def log_activity(store: Store, engagement: dict, method: str, dated: str, actor:
         raise Invalid(f"method {method!r} is unknown; choose one of {choices(ACTIVITY_METHODS)}")
     if not dated:  # an activity always has its date; past_date would default to today
         raise Invalid("activity date is missing; use YYYY-MM-DD, e.g. 2024-05-14")
-    dated = past_date(dated, "activity date")
+    dated = entry_date(engagement, dated, "activity date")
     if participants is not None:
         participants = clean_int(participants, "participants", 0, MAX_COUNT)
     summary = clean_body(summary, "activity summary", limit=MAX_NOTE)
     with store.write():
+        # Public reports count activities up to their date, so a release freezes them too.
+        require_unfrozen(store, engagement, dated, f"log a {method} activity", "activity")
         members = _members_by_name(store, engagement, team or [])
         activity = {"id": new_id(), "engagement_id": engagement["id"], "method": method, "dated": dated,
                     "participants": participants, "summary": summary, "created_at": now(),

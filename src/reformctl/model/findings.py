@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
-from reformctl.dates import now, past_date
+from reformctl.dates import now
 from reformctl.errors import Invalid, NotFound
 from reformctl.model.events import record_event, record_review
+from reformctl.model.frozen import entry_date, require_unfrozen
 from reformctl.model.guards import require_findings_allowed
 from reformctl.model.ids import new_id
 from reformctl.model.refs import finding_ref, parse_finding_ref
@@ -42,9 +43,10 @@ def log_finding(
     title = clean_title(title, "finding title")
     body = clean_body(body, "finding body")
     methods = clean_methods(methods)
-    dated = past_date(dated, "finding date")
+    dated = entry_date(engagement, dated, "finding date")
     with store.write():
         area = resolve_focus_area(store, engagement, focus_area)
+        require_unfrozen(store, engagement, dated, f"log a finding in focus area {area['number']}", "finding")
         # Under BEGIN IMMEDIATE, so concurrent writers cannot take the same number.
         number = store.value(
             "SELECT COALESCE(MAX(number), 0) + 1 FROM findings WHERE focus_area_id = ?", (area["id"],)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from reformctl.dates import now, parse_date, past_date
+from reformctl.dates import now, parse_date
 from reformctl.errors import Invalid, NotFound, Refused
 from reformctl.model.events import record_event, record_review
 from reformctl.model.findings import resolve_finding
+from reformctl.model.frozen import entry_date, require_unfrozen
 from reformctl.model.guards import require_open
 from reformctl.model.ids import new_id
 from reformctl.model.refs import parse_rec_ref, rec_ref
@@ -37,13 +38,16 @@ def recommend(
         raise Invalid(f"priority {priority!r} is unknown; choose one of {choices(PRIORITIES)}")
     owner = clean_optional_name(owner, "owner")  # always public in full: no [[...]]
     due = parse_date(due, "due date") if due else None
-    dated = past_date(dated, "recommendation date")
+    dated = entry_date(engagement, dated, "recommendation date")
     with store.write():
         parent = resolve_finding(store, engagement, finding)
         if parent["review"] == "withdrawn":
             raise Refused(f"finding {parent['ref']} is withdrawn; recommendations go under a live finding")
         if dated < parent["dated"]:
             raise Invalid(f"recommendation date {dated} is before its finding {parent['ref']} ({parent['dated']})")
+        # Its first status (Not Started) is dated the same day, so the same freeze applies.
+        require_unfrozen(store, engagement, dated, f"add a recommendation to {parent['ref']}", "recommendation",
+                         [parent["id"]])
         number = store.value(
             "SELECT COALESCE(MAX(number), 0) + 1 FROM recommendations WHERE finding_id = ?", (parent["id"],)
         )

@@ -3,10 +3,11 @@ or withdrawn (kept, its number retired). Four eyes unless the engagement allows 
 
 from __future__ import annotations
 
-from reformctl.dates import now, past_date, today
+from reformctl.dates import now, today
 from reformctl.errors import Invalid, Refused
 from reformctl.model.ids import new_id
 from reformctl.model.events import record_event, record_review
+from reformctl.model.frozen import entry_date, require_unfrozen
 from reformctl.model.guards import require_open
 from reformctl.model.records import TABLES, resolve_record
 from reformctl.model.text import clean_body, same_actor
@@ -55,14 +56,44 @@ def _four_eyes(store: Store, engagement: dict, kind: str, record: dict, actor: s
                       "another team member must review it")
 
 
-def submit(store: Store, engagement: dict, ref: str, actor: str) -> dict:
+def submit(store: Store, engagement: dict, ref: str, actor: str, dated: str | None = None) -> dict:
+    """Submit a draft for review. DATED (default today) lets past work be entered with its dates:
+    a review decision cannot be dated before the submission."""
     require_open(engagement)
+    on_date = entry_date(engagement, dated, "submission date")
     with store.write():
         kind, record = resolve_record(store, engagement, ref)
         if record["review"] != "draft":
             raise Refused(f"{kind} {record['ref']} is {record['review']}; only a draft can be submitted for review")
-        set_review(store, engagement, kind, record, "in-review", actor, action="submit")
-    return {"number": record["ref"], "kind": kind, "review": "in-review", "previous": "draft"}
+        _require_dated_in_order(store, engagement, "submit", kind, record, on_date, "submission")
+        set_review(store, engagement, kind, record, "in-review", actor, action="submit", on_date=on_date)
+    return {"number": record["ref"], "kind": kind, "review": "in-review", "previous": "draft", "dated": on_date}
+
+
+def last_changed(store: Store, record: dict) -> str:
+    """The date of the record's latest change: made, submitted, decided on, or edited.
+
+    Edits are dated by the audit trail's clock (UTC), capped at today so that a local evening's
+    edit does not seem to come from tomorrow."""
+    latest = store.value(
+        """SELECT MAX(day) FROM (
+               SELECT on_date AS day FROM review_history WHERE record_id = :id
+               UNION ALL SELECT MIN(substr(at, 1, 10), :today) FROM events WHERE record_id = :id AND action = 'edit')""",
+        {"id": record["id"], "today": today()})
+    return max(latest or record["dated"], record["dated"])
+
+
+def _require_dated_in_order(store: Store, engagement: dict, verb: str, kind: str, record: dict, on_date: str,
+                            noun: str) -> None:
+    """A review step is dated on or after the record's latest change and after every release:
+    otherwise it would rewrite what a report of an earlier date (or a published release) said."""
+    if on_date < record["dated"]:
+        raise Invalid(f"{noun} date {on_date} is before {kind} {record['ref']} was made ({record['dated']})")
+    changed = last_changed(store, record)
+    if on_date < changed:
+        raise Refused(f"cannot {verb} {record['ref']} on {on_date}: it last changed on {changed}; "
+                      f"date the {noun} on or after {changed}")
+    require_unfrozen(store, engagement, on_date, f"{verb} {record['ref']}", noun, [record["id"]])
 
 
 def review(store: Store, engagement: dict, ref: str, decision: str, actor: str, comment: str | None = None,
@@ -73,11 +104,9 @@ def review(store: Store, engagement: dict, ref: str, decision: str, actor: str, 
     if decision not in DECISIONS:
         raise Invalid(f"decision {decision!r} is unknown; choose one of {', '.join(DECISIONS)}")
     comment = clean_body(comment, "comment", limit=5_000) or None
-    on_date = past_date(dated, "decision date")
+    on_date = entry_date(engagement, dated, "decision date")
     with store.write():
         kind, record = resolve_record(store, engagement, ref)
-        if on_date < record["dated"]:
-            raise Invalid(f"decision date {on_date} is before {kind} {record['ref']} was made ({record['dated']})")
         state = record["review"]
         if decision == "approve":
             if state != "in-review":
@@ -98,6 +127,8 @@ def review(store: Store, engagement: dict, ref: str, decision: str, actor: str, 
                 # Taking back something approved is a review decision like approving it.
                 _four_eyes(store, engagement, kind, record, actor, "withdraw")
             target = "withdrawn"
+        # After the state and four-eyes rules: who may decide is the first thing to hear.
+        _require_dated_in_order(store, engagement, decision, kind, record, on_date, "decision")
         set_review(store, engagement, kind, record, target, actor, comment, on_date=on_date)
     return {"number": record["ref"], "kind": kind, "review": target, "previous": state, "comment": comment,
             "dated": on_date}

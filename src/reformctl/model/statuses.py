@@ -3,9 +3,10 @@ latest update on or before that date (ties go to the update recorded last)."""
 
 from __future__ import annotations
 
-from reformctl.dates import now, past_date
+from reformctl.dates import now
 from reformctl.errors import Invalid
 from reformctl.model.events import record_event
+from reformctl.model.frozen import entry_date, require_unfrozen
 from reformctl.model.guards import require_open
 from reformctl.model.ids import new_id
 from reformctl.model.status_query import status_at
@@ -39,7 +40,7 @@ def set_status(
         raise Invalid(f"status {status!r} is unknown; choose one of {choices(STATUSES)}")
     status = key
     reason = check_reason(status, reason, from_file=from_file)
-    as_of = past_date(as_of, "--as-of")
+    as_of = entry_date(engagement, as_of, "--as-of")
     note = clean_body(note, "note", limit=MAX_TEXT) or None
     evidence = clean_body(evidence, "evidence", limit=MAX_TEXT) or None
     with store.write():
@@ -51,6 +52,7 @@ def set_status(
                 f"the status date {as_of} is before recommendation {rec['ref']} was made ({rec['dated']}); "
                 f"use a date on or after {rec['dated']}"
             )
+        require_unfrozen(store, engagement, as_of, f"set {rec['ref']} to {status}", "status", [rec["id"]])
         update = {"id": new_id(), "recommendation_id": rec["id"], "status": status, "as_of": as_of,
                   "note": note, "reason": reason, "evidence": evidence, "recorded_at": now(),
                   "recorded_by": actor}
