@@ -88,6 +88,13 @@ def test_no_payload_in_any_text_field_becomes_markup(cli, tmp_path):
     expected = elements(report_html(cli, tmp_path, "harmless", "Harmless text for the record"))
     assert ("script", ()) not in expected
     for i, payload in enumerate(PAYLOADS):
+        if "[[" in payload or "]]" in payload:
+            # A stray ]] (the CDATA payload) is a malformed redaction marker, and the agency, city and
+            # owner may hold no marker at all: it is refused on input, so nothing reaches a page.
+            source = tmp_path / f"xss-{i}.toml"
+            source.write_text(engagement_toml(f"xss-{i}", payload), encoding="utf-8")
+            cli.fails("new-engagement", "--from", source, says="]]")
+            continue
         html = report_html(cli, tmp_path, f"xss-{i}", payload)
         assert elements(html) == expected, f"payload {i} {payload!r} changed the page's elements"
 
