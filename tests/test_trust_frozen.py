@@ -54,20 +54,20 @@ def as_of_report(cli) -> dict:
 # Every command that takes a date, dated at or before release 1's as-of date.
 BACKDATED = [
     ("approve-unpublished", ["--as", "P. Manager", "review", *SITE, "1.1", "--decision", "approve", "--date", AS_OF],
-     "cannot approve 1.1 on 2024-06-30: release 1 (as of 2024-06-30) froze everything dated up to then; "
-     "date the decision after 2024-06-30"),
+     ("cannot approve 1.1 on 2024-06-30: release 1 (as of 2024-06-30) froze everything dated up to then; "
+      "date the decision after 2024-06-30")),
     ("approve-rec", ["--as", "P. Manager", "review", *SITE, "3.1.3", "--decision", "approve", "--date", "2024-06-15"],
      "cannot approve 3.1.3 on 2024-06-15: release 1 (as of 2024-06-30)"),
     ("return", ["--as", "P. Manager", "review", *SITE, "3.1.3", "--decision", "return", "--comment", "Redo",
                 "--date", "2024-06-12"], "cannot return 3.1.3 on 2024-06-12: release 1 (as of 2024-06-30)"),
     ("withdraw-published", ["--as", "P. Manager", "review", *SITE, "3.1.2", "--decision", "withdraw",
                             "--comment", "Merged", "--date", AS_OF],
-     "cannot withdraw 3.1.2 on 2024-06-30: release 1 (as of 2024-06-30) already published it; "
-     "date the decision after 2024-06-30"),
+     ("cannot withdraw 3.1.2 on 2024-06-30: release 1 (as of 2024-06-30) already published it; "
+      "date the decision after 2024-06-30")),
     ("submit", ["submit", *SITE, "1.2", "--date", AS_OF], "cannot submit 1.2 on 2024-06-30: release 1"),
     ("set-status", ["set-status", *SITE, "3.1.1", "complete", "--as-of", AS_OF],
-     "cannot set 3.1.1 to complete on 2024-06-30: release 1 (as of 2024-06-30) already published it; "
-     "date the status after 2024-06-30"),
+     ("cannot set 3.1.1 to complete on 2024-06-30: release 1 (as of 2024-06-30) already published it; "
+      "date the status after 2024-06-30")),
     ("set-status-earlier", ["set-status", *SITE, "3.1.2", "in-progress", "--as-of", "2024-06-11"],
      "cannot set 3.1.2 to in-progress on 2024-06-11: release 1"),
     ("log-finding", ["log-finding", *SITE, "--focus-area", "2", "--title", "Late entry", "--date", AS_OF],
@@ -93,8 +93,8 @@ def test_bulk_status_refuses_each_frozen_row(released, isolated, tmp_path):
     result = released("bulk-status", *SITE, sheet)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "error: row 2: cannot set 3.1.1 to complete on 2024-06-30: release 1 (as of 2024-06-30) already "
-        "published it; date the status after 2024-06-30",
+        ("error: row 2: cannot set 3.1.1 to complete on 2024-06-30: release 1 (as of 2024-06-30) already "
+         "published it; date the status after 2024-06-30"),
         "error: 1 row(s) have errors; nothing was changed"]
     assert dump(released.db) == before
 
