@@ -54,20 +54,20 @@ def as_of_report(cli) -> dict:
 # Every command that takes a date, dated at or before release 1's as-of date.
 BACKDATED = [
     ("approve-unpublished", ["--as", "P. Manager", "review", *SITE, "1.1", "--decision", "approve", "--date", AS_OF],
-     "cannot approve 1.1 on 2024-06-30: release 1 (as of 2024-06-30) froze everything dated up to then; "
-     "date the decision after 2024-06-30"),
+     ("cannot approve 1.1 on 2024-06-30: release 1 (as of 2024-06-30) froze everything dated up to then; "
+      "date the decision after 2024-06-30")),
     ("approve-rec", ["--as", "P. Manager", "review", *SITE, "3.1.3", "--decision", "approve", "--date", "2024-06-15"],
      "cannot approve 3.1.3 on 2024-06-15: release 1 (as of 2024-06-30)"),
     ("return", ["--as", "P. Manager", "review", *SITE, "3.1.3", "--decision", "return", "--comment", "Redo",
                 "--date", "2024-06-12"], "cannot return 3.1.3 on 2024-06-12: release 1 (as of 2024-06-30)"),
     ("withdraw-published", ["--as", "P. Manager", "review", *SITE, "3.1.2", "--decision", "withdraw",
                             "--comment", "Merged", "--date", AS_OF],
-     "cannot withdraw 3.1.2 on 2024-06-30: release 1 (as of 2024-06-30) already published it; "
-     "date the decision after 2024-06-30"),
+     ("cannot withdraw 3.1.2 on 2024-06-30: release 1 (as of 2024-06-30) already published it; "
+      "date the decision after 2024-06-30")),
     ("submit", ["submit", *SITE, "1.2", "--date", AS_OF], "cannot submit 1.2 on 2024-06-30: release 1"),
     ("set-status", ["set-status", *SITE, "3.1.1", "complete", "--as-of", AS_OF],
-     "cannot set 3.1.1 to complete on 2024-06-30: release 1 (as of 2024-06-30) already published it; "
-     "date the status after 2024-06-30"),
+     ("cannot set 3.1.1 to complete on 2024-06-30: release 1 (as of 2024-06-30) already published it; "
+      "date the status after 2024-06-30")),
     ("set-status-earlier", ["set-status", *SITE, "3.1.2", "in-progress", "--as-of", "2024-06-11"],
      "cannot set 3.1.2 to in-progress on 2024-06-11: release 1"),
     ("log-finding", ["log-finding", *SITE, "--focus-area", "2", "--title", "Late entry", "--date", AS_OF],
@@ -93,8 +93,8 @@ def test_bulk_status_refuses_each_frozen_row(released, isolated, tmp_path):
     result = released("bulk-status", *SITE, sheet)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "error: row 2: cannot set 3.1.1 to complete on 2024-06-30: release 1 (as of 2024-06-30) already "
-        "published it; date the status after 2024-06-30",
+        ("error: row 2: cannot set 3.1.1 to complete on 2024-06-30: release 1 (as of 2024-06-30) already "
+         "published it; date the status after 2024-06-30"),
         "error: 1 row(s) have errors; nothing was changed"]
     assert dump(released.db) == before
 
@@ -240,3 +240,24 @@ def test_a_pinned_today_out_of_range_is_one_line(north_miami, monkeypatch):
 def test_participants_beyond_any_real_count_are_refused(north_miami):
     north_miami.fails("activity", *SITE, "--method", "interview", "--date", ANNOUNCED,
                       "--participants", str(2**64), says="at most 1,000,000")
+
+
+def test_an_import_cannot_date_into_a_release(released, isolated, tmp_path):
+    """The spreadsheet door follows the same rule, row by row; a row that repeats what the record
+    already says is still just unchanged."""
+    sheet = tmp_path / "tracker.csv"
+    sheet.write_text("finding,finding_title,recommendation,recommendation_text,status,status_as_of\n"
+                     "3.1,,3.1.1,,Complete,2024-06-15\n3.2,New,3.2.1,Do it,In Progress,2024-05-01\n", encoding="utf-8")
+    before = dump(released.db)
+    result = released("import", *SITE, sheet)
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    frozen = "release 1 (as of 2024-06-30) froze everything dated up to then; date it after 2024-06-30"
+    assert result.stderr.splitlines() == [
+        f"error: {sheet}, row 3, column finding_date: 2024-05-01: {frozen}",
+        f"error: {sheet}, row 2, column status_as_of: 2024-06-15: {frozen}",
+        f"error: {sheet}, row 3, column recommendation_date: 2024-05-01: {frozen}",
+        f"error: {sheet}: 3 errors; nothing was imported"]
+    assert dump(released.db) == before
+    sheet.write_text("finding,recommendation,status,status_as_of\n3.1,3.1.1,In Progress,2024-06-20\n", encoding="utf-8")
+    assert released.json("import", *SITE, sheet)["unchanged"] == 1
+    assert as_of_report(released) == snapshot(isolated)

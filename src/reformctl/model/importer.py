@@ -334,9 +334,12 @@ def plan_import(
 
     plan = Plan(engagement_id=eid, actor=actor, approved_by=approved_by, stamp=now(), rows=done)
     day = today()
+    frozen = _frozen_rule(store, engagement)
     created: dict[tuple[int, int], tuple[str, str]] = {}  # finding key -> (id, dated)
     for fkey, entry in sorted(new_findings.items()):
         dated = entry["date"] or min(entry["as_ofs"] + [day])
+        if frozen(dated):
+            errs.add(entry["row"], "finding_date", frozen(dated))
         finding = (ordered_id(), areas[fkey[0]]["id"], fkey[1], entry["title"], entry["body"], dated, finding_ref(*fkey))
         plan.findings.append(finding)
         created[fkey] = (finding[0], dated)
@@ -352,6 +355,9 @@ def plan_import(
             dated = dated or parent_dated
             if dated < parent_dated:
                 errs.add(number, "recommendation_date", f"{dated} is before its finding ({parent_dated})")
+                continue
+            if frozen(dated):
+                errs.add(number, "recommendation_date", frozen(dated))
                 continue
             rec_id = ordered_id()
             plan.steps.append((_REC, rec_id, parent_id, rkey[2], text, priority, owner, due, dated, ref))
@@ -380,6 +386,9 @@ def plan_import(
             continue
         if current["status"] == status and existing is None and not (reason or note):
             continue  # a new recommendation that is Not Started: its first status says so
+        if frozen(as_of):
+            errs.add(number, "status_as_of", frozen(as_of))
+            continue
         plan.steps.append((_STATUS, ordered_id(), current["id"], status, as_of, note, reason, evidence, ref,
                            (current["status"], current["status_as_of"])))
         plan.status_updates += 1
@@ -402,6 +411,22 @@ def _recorded(store: Store, recs: dict, parsed: list[tuple], day: str) -> set[tu
     rows = store.execute("SELECT recommendation_id, status, as_of FROM status_updates "
                          "WHERE recommendation_id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
     return {tuple(row) for row in rows}
+
+
+def _frozen_rule(store: Store, engagement: dict) -> Callable[[str], str | None]:
+    """What is wrong with a date a published release froze (None when nothing is wrong): the
+    same rule as every other dated write (model/frozen.py), worded for a file's cell."""
+    from reformctl.model.frozen import frozen_before
+
+    freeze = frozen_before(store, engagement)
+
+    def wrong(day: str) -> str | None:
+        if freeze is None or day > freeze["as_of"]:
+            return None
+        return (f"{day}: release {freeze['number']} (as of {freeze['as_of']}) froze everything dated up to then; "
+                f"date it after {freeze['as_of']}")
+
+    return wrong
 
 
 def _at(row: int | tuple[str, int]) -> str:
