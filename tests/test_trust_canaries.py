@@ -15,15 +15,16 @@ import string
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from public_outputs import assert_no_secret, open_data_texts, publish_texts, run
+
 from reformctl.model.confidential import add_note, protect
 from reformctl.model.engagements import EngagementSpec, create_engagement
 from reformctl.model.findings import log_finding
-from reformctl.model.matching import marker_problems, name_key
+from reformctl.model.matching import name_key
 from reformctl.model.recommendations import recommend
 from reformctl.model.review import review, submit
 from reformctl.model.statuses import set_status
+from reformctl.model.text import marker_problems
 from reformctl.reports.public import redact, withhold
 from reformctl.store import open_store
 

@@ -99,11 +99,14 @@ def test_check_flags_malformed_markers_with_field_and_position(cli):
     assert dump(cli.db) == before
     assert found >= {
         ("error", "malformed-marker", "recommendation 1.1.1 owner",
-         "recommendation 1.1.1 owner: '[[' inside another [[...]]; markers cannot be nested, at character 10"),
-        ("error", "malformed-marker", "finding 1.1 title", "finding 1.1 title: ']]' closes no '[[', at character 7"),
-        ("error", "malformed-marker", "finding 1.1 body", "finding 1.1 body: '[[ ]]' is empty, at character 6"),
+         "recommendation 1.1.1 owner: nested [[ at character 10 (inside the [[ at character 6); "
+         "a redaction cannot hold another"),
+        ("error", "malformed-marker", "finding 1.1 title", "finding 1.1 title: ]] at character 7 closes nothing; "
+         "remove it or add [[ before it"),
+        ("error", "malformed-marker", "finding 1.1 body", "finding 1.1 body: empty [[]] at character 6; put the withheld "
+         "text inside it or remove it"),
         ("error", "malformed-marker", "finding 1.1 body",
-         "finding 1.1 body: '[[' is never closed; everything after it is withheld, at character 16"),
+         "finding 1.1 body: unclosed [[ at character 16; close it with ]] or remove it"),
     }
     assert cli("check", *SITE).exit_code == 1
 

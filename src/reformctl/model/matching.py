@@ -165,29 +165,3 @@ def marker_depths(text: str):
             depth -= 1
         last = m.end()
     yield last, len(text), depth
-
-
-def marker_problems(text: str) -> list[tuple[int, str]]:
-    """Each malformed redaction marker in TEXT as (offset, message): a ]] that closes nothing,
-    a [[ inside another, an empty [[ ]], and a [[ never closed."""
-    problems: list[tuple[int, str]] = []
-    opened: list[tuple[int, bool]] = []  # (offset of each open [[, whether it holds anything yet)
-    last = 0
-    for m in MARKER.finditer(text):
-        if opened and text[last:m.start()].strip():
-            opened[-1] = (opened[-1][0], True)
-        if m.group() == "[[":
-            if opened:
-                problems.append((m.start(), "'[[' inside another [[...]]; markers cannot be nested"))
-                opened[-1] = (opened[-1][0], True)
-            opened.append((m.start(), False))
-        elif not opened:
-            problems.append((m.start(), "']]' closes no '[['"))
-        else:
-            start, filled = opened.pop()
-            if not filled:
-                problems.append((start, "'[[ ]]' is empty"))
-        last = m.end()
-    if opened:
-        problems.append((opened[0][0], "'[[' is never closed; everything after it is withheld"))
-    return sorted(problems)

@@ -8,8 +8,9 @@ from reformctl.dates import today
 from reformctl.model.confidential import protected_terms
 from reformctl.model.engagements import get_engagement
 from reformctl.model.internal_flag import internal_at
+from reformctl.model.matching import find_spans, fold, name_key, term_regex, visible
 from reformctl.model.statuses import status_at
-from reformctl.model.matching import find_spans, fold, marker_problems, name_key, term_regex, visible
+from reformctl.model.text import marker_problems
 from reformctl.reports.public import build_public_report, is_code, redact
 from reformctl.store import Store
 
@@ -77,8 +78,8 @@ def _foreign_names(store: Store, engagement: dict) -> list[tuple[str, str, str, 
 def _text_problems(where: str, raw: str, terms: list[tuple[str, object]], foreign: list, own_pattern) -> list[dict]:
     """What is wrong with one public string: malformed markers in it as stored, and, in what
     would be published of it, protected names, contact details and other engagements' names."""
-    problems = [_problem("error", "malformed-marker", where, f"{where}: {message}, at character {offset + 1}")
-                for offset, message in marker_problems(raw)]
+    problems = [_problem("error", "malformed-marker", where, f"{where}: {message}")
+                for _, message in marker_problems(raw)]
     text = redact(raw)
     folded = fold(text)
     for term, pattern in terms:
