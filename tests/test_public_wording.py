@@ -34,3 +34,14 @@ def test_an_edit_in_review_publishes_nothing_of_its_new_wording(north_miami):
     finding = public_finding(north_miami, "3.1")
     assert finding["title"] == "UNREVIEWED title"
     assert [r["text"] for r in finding["recommendations"]] == ["UNREVIEWED text."]
+
+
+def test_a_record_withdrawn_before_any_release_leaves_no_trace(north_miami):
+    north_miami.ok("log-finding", *SITE, "--focus-area", "technology", "--title", "Kept")
+    north_miami.ok("log-finding", *SITE, "--focus-area", "technology", "--title", "Taken back")
+    approve(north_miami, "north-miami", "3.1", "3.2")
+    north_miami.ok("--as", "A. Reviewer", "review", *SITE, "3.2", "--decision", "withdraw", "--comment", "wrong")
+    report = north_miami.json("report", *SITE)
+    assert [f["number"] for a in report["focus_areas"] for f in a["findings"]] == ["3.1"]
+    markdown = north_miami.ok("report", *SITE, "--format", "markdown")
+    assert "Finding 3.1" in markdown and "Finding 3.2" not in markdown and "Taken back" not in markdown
