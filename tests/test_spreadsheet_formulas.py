@@ -44,3 +44,13 @@ def test_xlsx_cells_are_text_not_formulas(north_miami, tmp_path):
     assert {c.value for c in hostile} == set(HOSTILE.values())
     assert {c.data_type for c in hostile} == {"s"}
     assert not [c.coordinate for c in cells if c.data_type == "f"]
+
+
+def test_text_that_only_looks_like_a_sign_is_left_alone(north_miami):
+    """A leading "- " (a bullet) or a lone "-" is no formula: no quote is added to it."""
+    north_miami.ok("log-finding", *SITE, "--focus-area", "technology", "--date", "2024-06-03", "--title", "- a bullet")
+    north_miami.ok("recommend", *SITE, "--finding", "3.1", "--date", "2024-06-03", "--text", "- first step",
+                   "--owner", "-")
+    approve(north_miami, "north-miami", "3.1", "3.1.1")
+    [row] = list(csv.DictReader(io.StringIO(north_miami.ok("report", *SITE, "--format", "csv"))))
+    assert (row["finding_title"], row["recommendation_text"], row["owner"]) == ("- a bullet", "- first step", "-")
