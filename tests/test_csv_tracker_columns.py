@@ -31,3 +31,22 @@ def test_every_column_matches_the_json(demo):
         } for a in report["focus_areas"] for f in a["findings"] for r in f["recommendations"]]
         assert rows == expected, kind
         assert (kind == "final") == any(row["history"] for row in rows)
+
+
+def test_a_published_then_withdrawn_recommendation_keeps_its_row_and_number_only(north_miami, isolated):
+    site = ("--site", "north-miami")
+    north_miami.ok("log-finding", *site, "--focus-area", "technology", "--title", "Cameras")
+    for text in ("Keep it.", "Take it back."):
+        north_miami.ok("recommend", *site, "--finding", "3.1", "--text", text, "--owner", "Records Unit")
+    from conftest import approve
+
+    approve(north_miami, "north-miami", "3.1", "3.1.1", "3.1.2")
+    north_miami.ok("publish", *site, "--output", isolated / "r1")
+    north_miami.ok("--as", "A. Reviewer", "review", *site, "3.1.2", "--decision", "withdraw", "--comment", "no")
+    rows = list(csv.DictReader(io.StringIO(north_miami.ok("report", *site, "--format", "csv"))))
+    area = json.loads(north_miami.ok("report", *site, "--format", "json"))["focus_areas"][2]
+    assert [r["recommendation"] for r in rows] == ["3.1.1", "3.1.2"]
+    assert rows[0]["recommendation_text"] == "Keep it." and rows[0]["status"] == "Not Started"
+    blank = dict.fromkeys(rows[1], "")
+    assert rows[1] == {**blank, "focus_area": "3", "focus_area_title": area["title"], "finding": "3.1",
+                       "recommendation": "3.1.2", "status": "Withdrawn"}
