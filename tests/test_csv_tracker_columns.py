@@ -50,3 +50,13 @@ def test_a_published_then_withdrawn_recommendation_keeps_its_row_and_number_only
     blank = dict.fromkeys(rows[1], "")
     assert rows[1] == {**blank, "focus_area": "3", "focus_area_title": area["title"], "finding": "3.1",
                        "recommendation": "3.1.2", "status": "Withdrawn"}
+
+
+def test_a_new_recommendation_is_marked_new(demo):
+    from conftest import approve
+
+    demo.ok("recommend", "--finding", "1.1", "--text", "A later recommendation.", *SITE)
+    approve(demo, "brightwater-demo", "1.1.4")
+    rows = list(csv.DictReader(io.StringIO(demo.ok("report", *SITE, "--format", "csv"))))
+    marked = {r["recommendation"]: r["change_since_last_update"] for r in rows if r["change_since_last_update"]}
+    assert marked["1.1.4"] == "new"
