@@ -50,7 +50,7 @@ MUTANTS = [
     Mutant("internal findings are public", "reports/public.py",
            "f.dated <= :as_of AND f.internal = 0 AND {public_where('f')}",
            "f.dated <= :as_of AND {public_where('f')}",
-           ("tests/test_confidential.py::test_no_secret_reaches_any_public_format",)),
+           ("tests/test_kinds.py::test_internal_text_stays_out_of_every_kind",)),
     Mutant("protected names are not withheld", "reports/public.py",
            "return pattern.sub(WITHHELD, item)", "return item",
            ("tests/test_confidential.py::test_protect_lists_and_withholds",)),
