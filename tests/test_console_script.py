@@ -1,17 +1,21 @@
 """The installed console script and `python -m reformctl`, run as real processes."""
 
+import importlib.metadata
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import pytest
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, ROOT
 
-SCRIPT = shutil.which("reformctl", path=str(Path(sys.executable).parent)) or shutil.which("reformctl")
+# The console script of the interpreter running the tests, never whatever `reformctl` is on PATH
+# (an older install elsewhere would pass or fail these tests for reasons not in this checkout).
+SCRIPT = Path(sys.executable).parent / "reformctl"
+NOT_INSTALLED = "reformctl is not installed in this interpreter's environment (pip install -e '.[test]')"
 
 
 def run(*args, env=None, check=True):
@@ -21,7 +25,7 @@ def run(*args, env=None, check=True):
     return result
 
 
-@pytest.mark.skipif(SCRIPT is None, reason="reformctl is not installed as a console script")
+@pytest.mark.skipif(not SCRIPT.is_file(), reason=NOT_INSTALLED)
 def test_main_path_through_the_console_script(isolated):
     run("new-engagement", "--from", EXAMPLES / "north-miami.toml")
     assert run("log-finding", "--site", "north-miami", "--focus-area", "technology", "--title",
@@ -38,7 +42,7 @@ def test_main_path_through_the_console_script(isolated):
     assert "North Miami Police Department" in (isolated / "nm.html").read_text()
 
 
-@pytest.mark.skipif(SCRIPT is None, reason="reformctl is not installed as a console script")
+@pytest.mark.skipif(not SCRIPT.is_file(), reason=NOT_INSTALLED)
 def test_errors_are_one_line_without_traceback(isolated):
     result = run("show", "--site", "nowhere", check=False)
     assert result.returncode == 1
@@ -48,3 +52,12 @@ def test_errors_are_one_line_without_traceback(isolated):
 def test_python_dash_m(isolated):
     result = subprocess.run([sys.executable, "-m", "reformctl", "where"], capture_output=True, text=True)
     assert result.returncode == 0 and "REFORMCTL_DB" in result.stdout
+
+
+@pytest.mark.skipif(not SCRIPT.is_file(), reason=NOT_INSTALLED)
+def test_the_console_script_is_this_checkouts():
+    shebang = SCRIPT.read_text(encoding="utf-8").splitlines()[0]
+    assert shebang.startswith("#!") and Path(shebang[2:].strip()).parent == Path(sys.executable).parent, shebang
+    direct_url = json.loads(importlib.metadata.distribution("reformctl").read_text("direct_url.json") or "{}")
+    installed_from = Path(unquote(urlparse(direct_url.get("url", "")).path))
+    assert installed_from.resolve() == ROOT.resolve(), f"reformctl here was installed from {direct_url}, not {ROOT}"

@@ -50,12 +50,21 @@ def test_new_engagement_from_options(cli):
 def test_engagements_table_and_empty_store(cli):
     assert "No engagements yet" in cli.ok("engagements")
     cli.ok("new-engagement", "--from", EXAMPLES / "north-miami.toml")
-    assert "north-miami" in cli.ok("engagements")
+    [row] = cli.json("engagements")
+    lines = cli.ok("engagements").splitlines()
+    assert len(lines) == 3  # header, rule, one engagement
+    assert lines[2].split()[0] == row["site"] == "north-miami" and row["agency"] in lines[2]
 
 
 def test_show_table(north_miami):
     out = north_miami.ok("show", "--site", "north-miami")
+    shown = north_miami.json("show", "--site", "north-miami")
     assert "Status of recommendations" in out and "Oversight and Accountability" in out
+    # The focus-area table lists every area of the JSON, in order, with its number.
+    table = out.split("\nFocus areas\n", 1)[1].split("\n\n", 1)[0].splitlines()[2:]
+    assert [(int(line.split()[0]), line.split(None, 1)[1].startswith(a["title"][:40])) for line, a in
+            zip(table, shown["focus_areas"])] == [(a["number"], True) for a in shown["focus_areas"]]
+    assert len(table) == len(shown["focus_areas"]) >= 6
 
 
 def test_options_override_the_file(cli):

@@ -25,7 +25,7 @@ def refused(cli, *args, says: list[str]):
     result = cli(*args)
     assert result.exit_code == 1, result.stderr
     lines = result.stderr.strip().splitlines()
-    assert all(line.startswith("error: ") for line in lines), lines
+    assert lines and all(line.startswith("error: ") for line in lines), lines
     assert "Traceback" not in result.stderr + result.stdout
     for needle in says:
         assert any(needle in line for line in lines), (needle, lines)

@@ -25,7 +25,19 @@ def test_every_kind_in_every_format(demo, isolated):
             target = isolated / f"{kind}.{suffix}"
             result = demo("report", *SITE, "--kind", kind, "--format", fmt, "--as-of", AS_OF, "--output", target)
             assert result.exit_code == 0, result.stderr
-            assert target.stat().st_size > 1000, (kind, fmt)
+        report = json.loads((isolated / f"{kind}.json").read_text(encoding="utf-8"))
+        assert report["kind"] == kind and report["total_recommendations"] == 38
+        # Each file read back as its reader would: the same recommendations, the kind's own label.
+        rows = list(csv.DictReader(io.StringIO((isolated / f"{kind}.csv").read_text(encoding="utf-8"))))
+        assert len(rows) == report["total_recommendations"]
+        assert [r["recommendation"] for r in rows] == [
+            r["number"] for a in report["focus_areas"] for f in a["findings"] for r in f["recommendations"]]
+        from openpyxl import load_workbook
+
+        sheets = load_workbook(isolated / f"{kind}.xlsx").sheetnames
+        assert len(sheets) == len(report["focus_areas"]) + 1, sheets
+        pages, texts = pdf_text(isolated / f"{kind}.pdf")
+        assert pages >= 2 and report["kind_label"] in " ".join(" ".join(texts).split())
         text = (isolated / f"{kind}.md").read_text(encoding="utf-8")
         assert "## Status by focus area" in text and "## Changes since June 30, 2026" in text
         assert ("## Recommendations with no progress" in text) == (kind != "status-update")
@@ -97,9 +109,15 @@ def test_every_kind_is_reproducible_for_a_past_date(demo):
 
 def test_internal_text_stays_out_of_every_kind(demo, isolated):
     internal = [f for f in demo.json("findings", *SITE) if f["internal"]]
+    assert internal, "the demo has an internal finding; without one this test proves nothing"
+    # The secrets are really in the record (the team's view shows them), so their absence below means something.
+    team_view = demo.ok("report", *SITE, "--internal", "--format", "json", "--as-of", AS_OF)
+    assert "Marisol Tennant" in team_view and internal[0]["title"] in team_view
+    public_title = data(demo, "final")["focus_areas"][0]["findings"][0]["title"]
     for kind in KINDS:
         for fmt in ("markdown", "html", "json", "csv"):
             text = demo.ok("report", *SITE, "--kind", kind, "--format", fmt, "--as-of", AS_OF)
+            assert public_title[:40] in text, (kind, fmt)
             for f in internal:
                 assert f["title"] not in text
             assert "Marisol Tennant" not in text and "[[" not in text
@@ -221,6 +239,14 @@ def test_san_francisco_scale_renders_in_every_format(san_francisco, isolated):
             target = isolated / f"sf-{kind}.{suffix}"
             result = cli("report", "--site", "sf-scale", "--kind", kind, "--format", fmt, "--output", target)
             assert result.exit_code == 0, result.stderr
+        # Every kind's files hold every recommendation, read back as a reader would.
+        rows = list(csv.DictReader(io.StringIO((isolated / f"sf-{kind}.csv").read_text(encoding="utf-8"))))
+        assert len(rows) == 272 and len({r["recommendation"] for r in rows}) == 272, kind
+        assert json.loads((isolated / f"sf-{kind}.json").read_text(encoding="utf-8"))["total_recommendations"] == 272
+        markdown = (isolated / f"sf-{kind}.md").read_text(encoding="utf-8")
+        assert markdown.count("**Recommendation ") == 272, kind
+        html = (isolated / f"sf-{kind}.html").read_text(encoding="utf-8")
+        assert html.count('id="recommendation-') == 272, kind
     report = json.loads((isolated / "sf-final.json").read_text(encoding="utf-8"))
     assert report["total_findings"] == 94 and report["total_recommendations"] == 272
     assert len(report["focus_areas"]) == 5 and len(report["timeline"]) >= 9

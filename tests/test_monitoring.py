@@ -27,7 +27,13 @@ def test_reason_refusals(demo):
 
 def test_status_history_table(demo):
     out = demo.ok("status-history", *SITE, "1.1.3")
-    assert "Partially Complete" in out and "2026-06-30" in out
+    history = demo.json("status-history", *SITE, "1.1.3")["history"]
+    assert len(history) == 3
+    # One table row per update, oldest first: its date, then its status label.
+    dated = [line for line in out.splitlines() if line[:4].isdigit()]
+    assert [line[:10] for line in dated] == [u["as_of"] for u in history]
+    assert [line[12:].startswith(u["status_label"]) for line, u in zip(dated, history)] == [True] * 3
+    assert "Subject to collective bargaining" in dated[2]  # the reason's label sits on its update's row
 
 
 def write(tmp_path, text, name="review.csv"):
@@ -95,6 +101,8 @@ def test_schedule_and_dashboard(demo):
     assert only == [bright]
     text = demo.ok("status")
     assert "brightwater-demo" in text and "next update: 2026-12-31" in text and "under development" in text
+    for area in bright["focus_areas"]:  # every focus area of the JSON is on the dashboard
+        assert area["title"][:30] in text, area["title"]
     assert "█" in text and "░" in text
     demo.fails("status", "--site", "nowhere", says="no engagement")
 

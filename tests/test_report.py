@@ -73,7 +73,12 @@ def test_under_development(north_miami):
 def test_markdown_is_plain_when_piped(demo):
     text = report(demo, "brightwater-demo", "markdown")
     assert text.startswith("# Brightwater City Police Department")
-    assert "| Complete | 14 | 37% |" in text or "## Status of recommendations" in text
+    summary = json.loads(report(demo, "brightwater-demo"))["status_summary"]
+    # The status table row by row, from the JSON summary of the same report.
+    rows = [f"| {s['label']} | {s['count']} | {s['percent']}% |" for s in summary]
+    table = text.split("## Status of recommendations\n", 1)[1].strip().split("\n\n", 1)[0].splitlines()
+    assert table[2:] == rows + [f"| **Total** | **{sum(s['count'] for s in summary)}** | **100%** |"]
+    assert sum(s["count"] for s in summary) == 38
     assert "\x1b[" not in text
     assert "### Finding 1.1:" in text and "**Recommendation 1.1.1:**" in text
 
@@ -155,5 +160,10 @@ def test_report_refusals(demo):
 def test_examples_report_end_to_end(cli):
     cli.ok("new-engagement", "--from", EXAMPLES / "dearborn-heights.toml")
     text = report(cli, "dearborn-heights", "markdown")
-    assert "Dearborn Heights Police Department" in text
+    data = json.loads(report(cli, "dearborn-heights"))
+    assert text.startswith(f"# {data['engagement']['agency']}\n") and data["engagement"]["agency"] == "Dearborn Heights Police Department"
+    # Every focus area announced, numbered in order, and each under development (nothing logged yet).
+    listed = text.split("## Focus areas\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert listed == [f"{a['number']}. {a['title']}" for a in data["focus_areas"]] and len(listed) >= 3
+    assert all(a["under_development"] for a in data["focus_areas"])
     assert "North Miami" not in text  # no other site's name in this site's report

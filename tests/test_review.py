@@ -51,7 +51,14 @@ def test_self_approval_from_creation(cli):
     cli.ok("new-engagement", "--site", "solo", "--agency", "Solo PD", "--focus-area", "A", "--self-approval")
     cli.ok("log-finding", "--site", "solo", "--focus-area", "1", "--title", "t")
     cli.ok("submit", "--site", "solo", "1.1")
-    cli.ok("review", "--site", "solo", "1.1", "--decision", "approve")
+    result = cli.json("review", "--site", "solo", "1.1", "--decision", "approve")
+    assert (result["previous"], result["review"]) == ("in-review", "approved")
+    assert [f["review"] for f in cli.json("findings", "--site", "solo")] == ["approved"]
+    # Self-approval is this engagement's choice only: elsewhere four eyes still holds.
+    cli.ok("new-engagement", "--site", "team", "--agency", "Team PD", "--focus-area", "A")
+    cli.ok("log-finding", "--site", "team", "--focus-area", "1", "--title", "t")
+    cli.ok("submit", "--site", "team", "1.1")
+    cli.fails("review", "--site", "team", "1.1", "--decision", "approve", says="four eyes")
 
 
 def test_an_editor_cannot_approve_either(drafted):
@@ -120,7 +127,7 @@ def test_edit_recommendation_fields(drafted):
     assert result["changed"] == ["priority", "text"]
     drafted.fails("edit", *SITE, "3.1.1", "--title", "x", says="has no title")
     drafted.fails("edit", *SITE, "3.1", "--text", "x", says="has no text")
-    drafted.fails("edit", *SITE, "3.1")
+    drafted.fails("edit", *SITE, "3.1", says="nothing to change")
     drafted.fails("edit", *SITE, "3.1.1", "--priority", "urgent", says="priority")
     assert "nothing changed" in drafted.ok("edit", *SITE, "3.1.1", "--text", "Adopt and publish one.")
 
