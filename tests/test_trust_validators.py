@@ -354,7 +354,7 @@ def test_numbers_beyond_64_bits_on_the_command_line_are_one_line(store, args):
 
 def test_numbers_beyond_64_bits_in_files_are_one_line(store, isolated):
     path = toml_engagement(isolated, raw={"focus_area": BIG})
-    store.fails("new-engagement", "--from", path, says="'focus_area' must be at most 999999")
+    store.fails("new-engagement", "--from", path, says="'focus_area' must be at most 999,999")
     path = toml_engagement(isolated, raw={"focus_area": "9" * 5000})
     store.fails("new-engagement", "--from", path, says="too many digits")
     sheet = write_csv(isolated, "finding", f"{BIG}.1")

@@ -191,7 +191,7 @@ def clean_int(value, what: str, low: int = 0, high: int = MAX_INT) -> int:
     if value < low:
         raise Invalid(f"{what} must be {low} or more, not {_shown(value)}")
     if value > high:
-        raise Invalid(f"{what} must be at most {high}, not {_shown(value)}")
+        raise Invalid(f"{what} must be at most {high:,}, not {_shown(value)}")
     return value
 
 
