@@ -213,6 +213,13 @@ def record_key(value) -> None:
         _fail(f"{_shown(value)} is not a record id")
 
 
+def history_key(value) -> None:
+    """A flag change's name in a bundle: its record's id and its place in that record's history."""
+    record_id, _, place = value.rpartition(".") if isinstance(value, str) else ("", "", "")
+    if not is_id(record_id) or not re.fullmatch(r"[1-9][0-9]{0,5}", place):
+        _fail(f"{_shown(value)} is not a record id and a change number such as <id>.1")
+
+
 def field_name(value) -> None:
     if not isinstance(value, str) or not FIELD_NAME.fullmatch(value):
         _fail(f"{_shown(value)} is not a field name")
@@ -242,7 +249,7 @@ ACTOR = actor
 STAMP = moment()
 RECORD = {"created_at": STAMP, "created_by": ACTOR}
 BUNDLE_KINDS = ("focus_areas", "team_members", "activities", "findings", "evidence", "recommendations",
-                "status_updates", "review_history", "approved_versions", "notes", "protected_terms", "releases")
+                "status_updates", "review_history", "approved_versions", "internal_history", "notes", "protected_terms", "releases")
 
 # Per kind of record: the rule of each column. A column a later migration adds and that is not
 # listed here still gets the generic rule below, so no value goes unchecked.
@@ -280,6 +287,8 @@ RULES: dict[str, dict[str, Rule]] = {
                           "title": line(optional=True), "body": body(optional=True),
                           "text": body(5_000, optional=True), "priority": one_of(PRIORITIES, optional=True),
                           "owner": name(optional=True), "due": date(optional=True)},
+    "internal_history": {"id": history_key, "record_type": one_of(RECORD_TYPES), "record_id": an_id,
+                         "was": flag, "internal": flag, "on_date": date(), "at": STAMP, "actor": ACTOR},
     "notes": {"id": an_id, "engagement_id": an_id, "record_type": one_of(("engagement",) + RECORD_TYPES),
               "record_id": an_id, "text": body(20_000), **RECORD},
     "protected_terms": {"id": an_id, "engagement_id": an_id, "term": name(), **RECORD},
