@@ -54,6 +54,7 @@ BACKDATED = {
     "new-activity": lambda b: copy(b, "activities", lambda r: True, dated="2024-05-20"),
     "new-finding": lambda b: copy(b, "findings", lambda r: r["title"].startswith("A draft"),
                                   number=9, dated="2024-06-01"),
+    "new-release": lambda b: copy(b, "releases", lambda r: True, number=2, as_of="2024-06-15"),
     "status-redated": lambda b: change(b, "status_updates", lambda r: r["as_of"] == "2024-06-20", as_of="2024-06-02"),
     "status-changed": lambda b: change(b, "status_updates", lambda r: r["as_of"] == "2024-06-20", status="complete"),
     "approval-redated": lambda b: change(b, "review_history", approved, on_date="2024-06-11"),

@@ -104,7 +104,7 @@ def report_date(store: Store, site: str | None, value: str | None, what: str = "
 # to a row dated in the frozen past changes that past; a finding or recommendation only by its date.
 INCOMING_DATES = {"activities": "dated", "findings": "dated", "recommendations": "dated",
                   "status_updates": "as_of", "review_history": "on_date", "approved_versions": "on_date",
-                  "internal_history": "on_date"}
+                  "internal_history": "on_date", "releases": "as_of"}
 HISTORIES = frozenset({"activities", "status_updates", "review_history", "approved_versions", "internal_history"})
 
 
@@ -125,6 +125,11 @@ def require_unfrozen_incoming(freeze: dict | None, kind: str, key: str, changed:
                               before: dict | None = None) -> None:
     """Refuse a row from elsewhere dated in the frozen past (FREEZE: frozen_before's answer)."""
     day = incoming_day(kind, changed, before)
-    if freeze is not None and day is not None and day <= freeze["as_of"]:
+    if freeze is None or day is None:
+        return
+    # A release says what was published up to its date ("changes since the last release" and the
+    # numbers it published are read from it): one dated before ours would rewrite that past, and
+    # one on the same day is fine, as for publish (require_release_in_order).
+    if day < freeze["as_of"] or (day == freeze["as_of"] and kind != "releases"):
         raise Frozen(f"bring in {kind}/{key}.json from {source}", day, freeze["number"], freeze["as_of"],
                      freeze["published"], "record")
