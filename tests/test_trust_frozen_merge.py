@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from test_trust_frozen import AS_OF, SITE, as_of_report, released, snapshot  # noqa: F401 (fixture)
+# `released` (release 1 as of AS_OF) is test_trust_frozen.py's fixture; its CLI is `north_miami`.
+from test_trust_frozen import AS_OF, SITE, as_of_report, released, snapshot  # noqa: F401
 
 
 def files(bundle: Path, kind: str) -> list[tuple[Path, dict]]:
@@ -62,35 +63,41 @@ BACKDATED = {
 
 
 @pytest.mark.parametrize("how", sorted(BACKDATED))
-def test_a_merge_refuses_what_is_dated_into_a_release(released, isolated, how):
+@pytest.mark.usefixtures("released")
+def test_a_merge_refuses_what_is_dated_into_a_release(north_miami, isolated, how):
+    cli = north_miami
     before = snapshot(isolated)
     bundle = isolated / "b"
-    released.ok("export", *SITE, "--bundle", bundle)
+    cli.ok("export", *SITE, "--bundle", bundle)
     named = BACKDATED[how](bundle)
-    said = released.fails("merge", *SITE, bundle, says="release 1 (as of 2024-06-30)")
+    said = cli.fails("merge", *SITE, bundle, says="release 1 (as of 2024-06-30)")
     assert named in said
-    assert as_of_report(released) == before
+    assert as_of_report(cli) == before
 
 
-def test_a_merge_of_work_dated_after_the_release_goes_through(released, isolated):
+@pytest.mark.usefixtures("released")
+def test_a_merge_of_work_dated_after_the_release_goes_through(north_miami, isolated):
+    cli = north_miami
     bundle = isolated / "b"
-    released.ok("export", *SITE, "--bundle", bundle)
+    cli.ok("export", *SITE, "--bundle", bundle)
     copy(bundle, "status_updates", lambda r: True, as_of="2024-07-01", status="complete")
-    assert released.json("merge", *SITE, bundle)["added"] == {"status_updates": 1}
+    assert cli.json("merge", *SITE, bundle)["added"] == {"status_updates": 1}
 
 
-def test_taking_a_held_approval_keeps_its_date_and_is_refused_once_frozen(released, isolated):
+@pytest.mark.usefixtures("released")
+def test_taking_a_held_approval_keeps_its_date_and_is_refused_once_frozen(north_miami, isolated):
+    cli = north_miami
     bundle = isolated / "b"
-    released.ok("export", *SITE, "--bundle", bundle)
+    cli.ok("export", *SITE, "--bundle", bundle)
     copy(bundle, "review_history", approved, record_id=rec_id(bundle, "Audit it."), on_date="2024-07-05")
-    done = released.json("merge", *SITE, bundle)
+    done = cli.json("merge", *SITE, bundle)
     assert [c["field"].split(":")[0] for c in done["conflicts"]] == ["review_history"]
-    released.ok("publish", *SITE, "--as-of", "2024-07-10", "--output", isolated / "r2")
+    cli.ok("publish", *SITE, "--as-of", "2024-07-10", "--output", isolated / "r2")
     second = json.loads((isolated / "r2" / "north-miami-release-2.json").read_text(encoding="utf-8"))
-    report = json.loads(released.ok("report", *SITE, "--format", "json", "--as-of", "2024-07-10"))
+    report = json.loads(cli.ok("report", *SITE, "--format", "json", "--as-of", "2024-07-10"))
     assert report == {k: v for k, v in second.items() if k != "release"}
 
-    said = released.fails("resolve", *SITE, "3.1.3", "--take", "theirs",
+    said = cli.fails("resolve", *SITE, "3.1.3", "--take", "theirs",
                           says="release 2 (as of 2024-07-10)")
     assert "review_history/" in said and "2024-07-05" in said
-    assert json.loads(released.ok("report", *SITE, "--format", "json", "--as-of", "2024-07-10")) == report
+    assert json.loads(cli.ok("report", *SITE, "--format", "json", "--as-of", "2024-07-10")) == report

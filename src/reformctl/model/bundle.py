@@ -184,8 +184,8 @@ def _flag_history_problems(records: Records) -> list:
         for number, ((place, key, r), after) in enumerate(zip(rows, expected), start=1):
             if place != number or r["was"] == r["internal"] or r["internal"] != after:
                 errs.append((f"internal_history/{key}.json", "internal",
-                             "is not the next change of its record's internal flag (numbered from 1, each change "
-                             "replacing the value the one before set, the last one the record's flag now)"))
+                             ("is not the next change of its record's internal flag (numbered from 1, each change "
+                              "replacing the value the one before set, the last one the record's flag now)")))
     return errs
 
 
