@@ -214,7 +214,7 @@ def insert_records(store: Store, records: Records, actor: str, with_engagement: 
 # Histories whose ties (same date) go to the row recorded last: inserted in recorded order, so
 # that a store loaded from a bundle reads them exactly as the store that wrote it.
 RECORDED = {"status_updates": "recorded_at", "review_history": "at", "approved_versions": "at",
-            "notes": "created_at", "internal_history": "at"}
+            "notes": "created_at"}
 
 
 def insert_kind(store: Store, kind: Kind, rows: list[dict]) -> None:
@@ -222,6 +222,8 @@ def insert_kind(store: Store, kind: Kind, rows: list[dict]) -> None:
         return
     if kind.name in RECORDED:
         rows = sorted(rows, key=lambda r: (r[RECORDED[kind.name]], r["id"]))
+    if kind.assigned_id:  # in each record's order (id.1, id.2 ... id.10), which the store's numbers keep
+        rows = sorted(rows, key=lambda r: (r["record_id"], int(r["id"].rpartition(".")[2])))
     plain = [{c: v for c, v in r.items() if c != kind.folded and not (kind.assigned_id and c == "id")}
              for r in rows]
     cols = list(plain[0])
