@@ -59,6 +59,8 @@ def test_a_store_loading_the_bundle_shows_the_flag_as_it_stood(demo, monkeypatch
     # And through a second store: what was loaded exports and loads the same.
     demo.ok("--db", first, "export", "--site", SITE, "--bundle", tmp_path / "again")
     demo.ok("--db", second, "import", "--bundle", tmp_path / "again")
+    name = f"internal_history/{secret['id']}.1.json"
+    assert (tmp_path / "again" / name).read_text() == (bundle / name).read_text()
     for db in (first, second):
         for day in ("2025-12-31", "2026-04-30", FLIPPED_ON, "2026-11-27"):
             assert public_titles(demo, "--as-of", day, db=db) == public_titles(demo, "--as-of", day), day
