@@ -97,6 +97,18 @@ MUTATIONS = [
     ("approved_versions", "on_date", "0000-00-00"),
     ("approved_versions", "title", "\u202etitle"),
     ("protected_terms", "term", ""),
+    # Names always public in full hold no [[...]] at all (model/text.py's clean_name), and actors
+    # are what they look like (clean_actor): invisible and compatibility characters are refused.
+    ("engagement.json", "agency", "Agency [[x]]"),
+    ("engagement.json", "city", "[[Springfield]]"),
+    ("focus_areas", "title", "Area [[x]]"),
+    ("recommendations", "owner", "Unit [[x]]"),
+    ("approved_versions", "owner", "[[x]]"),
+    ("protected_terms", "term", "[[Dana]]"),
+    ("findings", "created_by", "A.\u200bAnalyst"),
+    ("status_updates", "recorded_by", "\uff21. Analyst"),
+    ("review_history", "actor", "A.\u00adAnalyst"),
+    ("approved_versions", "actor", "A. Analyst\ufeff"),
 ]
 # Records the demo does not have: the `rich` bundle adds a team member, an activity, evidence, a
 # note and a release.
@@ -123,6 +135,9 @@ RICH = [
     ("releases", "items", "all of them"),
     ("releases", "output_dir", "\x1b]8;;evil\x07"),
     ("releases", "published_by", ""),
+    ("team_members", "name", "Dana [[Reyes]]"),
+    ("releases", "published_by", "Dana\u200bReyes"),
+    ("activities", "created_by", "Dana\u2060Reyes"),
 ]
 MARKERS = [  # refused once model/text.py checks [[...]] markers (the validators' part of issue 10)
     ("findings", "title", "a [[b [[c]] d]]"),

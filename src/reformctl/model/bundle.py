@@ -23,6 +23,7 @@ class Kind:
     select: str             # rows of one engagement (:eid)
     key: tuple[str, ...] = ("id",)
     folded: str | None = None   # a child list carried inside the record (activity team, release items)
+    assigned_id: bool = False   # the store numbers the rows itself; the bundle's id is only their file name
 
 
 KINDS = (
@@ -38,6 +39,16 @@ KINDS = (
          "SELECT s.* FROM status_updates s JOIN recommendations r ON r.id = s.recommendation_id WHERE r.engagement_id = :eid"),
     Kind("review_history", "review_history", "SELECT * FROM review_history WHERE engagement_id = :eid"),
     Kind("approved_versions", "approved_versions", "SELECT * FROM approved_versions WHERE engagement_id = :eid"),
+    # The internal flag's dated changes (model/internal_flag.py), so that a store loading the bundle
+    # shows each record as internal or public on each past day as this one does. A row's id here is
+    # its record's id and the change's place in that record's history (id.1, id.2...): the store's
+    # own numbers differ between stores.
+    Kind("internal_history", "internal_history",
+         """SELECT record_id || '.' || ROW_NUMBER() OVER (PARTITION BY record_id ORDER BY id) AS id,
+                   record_type, record_id, was, internal, on_date, at, actor FROM internal_history
+            WHERE record_id IN (SELECT id FROM findings WHERE engagement_id = :eid
+                                UNION ALL SELECT id FROM recommendations WHERE engagement_id = :eid)""",
+         assigned_id=True),
     Kind("notes", "notes", "SELECT * FROM notes WHERE engagement_id = :eid"),
     Kind("protected_terms", "protected_terms", "SELECT * FROM protected_terms WHERE engagement_id = :eid"),
     Kind("releases", "releases", "SELECT * FROM releases WHERE engagement_id = :eid", folded="items"),
@@ -138,6 +149,7 @@ def check_records(records: Records, numbers_unique: bool = True) -> list:
         for item in r["items"] if isinstance(r["items"], list) else [None]:
             if not isinstance(item, dict) or item.get("record_id") not in records_by_type.get(item.get("record_type"), {}):
                 errs.append((where("releases", key), "items", f"refers to a record not in the bundle: {item!r}"))
+    errs += _flag_history_problems(records)
     unique = [("focus_areas", ("number",)), ("team_members", ("name",)), ("releases", ("number",))]
     if numbers_unique:
         unique += [("findings", ("focus_area_id", "number")), ("recommendations", ("finding_id", "number"))]
@@ -149,6 +161,31 @@ def check_records(records: Records, numbers_unique: bool = True) -> list:
                 errs.append((where(name, key), cols[-1], f"{r[cols[-1]]!r} is also taken by {where(name, seen[value])}"))
             else:
                 seen[value] = key
+    return errs
+
+
+def _flag_history_problems(records: Records) -> list:
+    """Each record's flag history is one chain that ends in its flag: every change replaces the
+    value the one before set, so no file can claim a record was public on a day it was not."""
+    errs: list = []
+    histories: dict[str, list[tuple[int, str, dict]]] = {}
+    for key, r in records.kinds.get("internal_history", {}).items():
+        record_id, _, place = key.rpartition(".")
+        parent = records.kinds[r["record_type"] + "s"].get(r["record_id"])
+        if parent is None or record_id != r["record_id"]:
+            errs.append((f"internal_history/{key}.json", "record_id",
+                         f"refers to {r['record_type']} {r['record_id']} which is not in the bundle, or not this file's"))
+            continue
+        histories.setdefault(record_id, []).append((int(place), key, r))
+    for record_id, rows in histories.items():
+        rows.sort(key=lambda row: row[0])
+        parent = records.kinds[rows[0][2]["record_type"] + "s"][record_id]
+        expected = [r["was"] for _, _, r in rows[1:]] + [parent["internal"]]
+        for number, ((place, key, r), after) in enumerate(zip(rows, expected), start=1):
+            if place != number or r["was"] == r["internal"] or r["internal"] != after:
+                errs.append((f"internal_history/{key}.json", "internal",
+                             ("is not the next change of its record's internal flag (numbered from 1, each change "
+                              "replacing the value the one before set, the last one the record's flag now)")))
     return errs
 
 
@@ -185,7 +222,10 @@ def insert_kind(store: Store, kind: Kind, rows: list[dict]) -> None:
         return
     if kind.name in RECORDED:
         rows = sorted(rows, key=lambda r: (r[RECORDED[kind.name]], r["id"]))
-    plain = [{c: v for c, v in r.items() if c != kind.folded} for r in rows]
+    if kind.assigned_id:  # in each record's order (id.1, id.2 ... id.10), which the store's numbers keep
+        rows = sorted(rows, key=lambda r: (r["record_id"], int(r["id"].rpartition(".")[2])))
+    plain = [{c: v for c, v in r.items() if c != kind.folded and not (kind.assigned_id and c == "id")}
+             for r in rows]
     cols = list(plain[0])
     store.conn.executemany(f"INSERT INTO {kind.table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
                            [tuple(r[c] for c in cols) for r in plain])

@@ -21,7 +21,7 @@ from reformctl.errors import Invalid
 from reformctl.model.engagements import validate_site
 from reformctl.model.ids import is_id
 from reformctl.model.review import REVIEW_STATES
-from reformctl.model.text import clean_body, clean_title
+from reformctl.model.text import MAX_NAME, clean_actor, clean_body, clean_name, clean_title
 from reformctl.model.vocab import (
     ACTIVITY_METHODS, METHODS, PHASES, PRIORITIES, PROGRAMS, REASONS, ROLES, STATES, STATUSES,
 )
@@ -125,6 +125,26 @@ def line(limit: int = 300, optional: bool = False) -> Rule:
     return rule
 
 
+def name(limit: int = MAX_NAME, optional: bool = False) -> Rule:
+    """A name that is always public in full (owner, agency, city, focus-area title, protected term,
+    team member), through model/text.py's clean_name: no [[...]] at all, as at the command line."""
+    def rule(value):
+        if value is None and optional:
+            return
+        if not isinstance(value, str):
+            _fail(f"must be text, got {_shown(value)}")
+        _as_stored(value, clean_name(value, "the name", limit))
+    return rule
+
+
+def actor(value) -> None:
+    """A person acting (created_by, decided_by, published_by...), through clean_actor: a name with
+    an invisible character would pass four eyes as someone else."""
+    if not isinstance(value, str):
+        _fail(f"must be text, got {_shown(value)}")
+    _as_stored(value, clean_actor(value, "the name"))
+
+
 def body(limit: int = 200_000, optional: bool = False) -> Rule:
     """Text that may hold line breaks, through model/text.py's clean_body."""
     def rule(value):
@@ -193,6 +213,13 @@ def record_key(value) -> None:
         _fail(f"{_shown(value)} is not a record id")
 
 
+def history_key(value) -> None:
+    """A flag change's name in a bundle: its record's id and its place in that record's history."""
+    record_id, _, place = value.rpartition(".") if isinstance(value, str) else ("", "", "")
+    if not is_id(record_id) or not re.fullmatch(r"[1-9][0-9]{0,5}", place):
+        _fail(f"{_shown(value)} is not a record id and a change number such as <id>.1")
+
+
 def field_name(value) -> None:
     if not isinstance(value, str) or not FIELD_NAME.fullmatch(value):
         _fail(f"{_shown(value)} is not a field name")
@@ -218,24 +245,24 @@ def items(value) -> None:
             _fail(f"{_shown(item['ref'])} is not a record number such as 2.1 or 2.1.3")
 
 
-ACTOR = line(200)
+ACTOR = actor
 STAMP = moment()
 RECORD = {"created_at": STAMP, "created_by": ACTOR}
 BUNDLE_KINDS = ("focus_areas", "team_members", "activities", "findings", "evidence", "recommendations",
-                "status_updates", "review_history", "approved_versions", "notes", "protected_terms", "releases")
+                "status_updates", "review_history", "approved_versions", "internal_history", "notes", "protected_terms", "releases")
 
 # Per kind of record: the rule of each column. A column a later migration adds and that is not
 # listed here still gets the generic rule below, so no value goes unchecked.
 RULES: dict[str, dict[str, Rule]] = {
     "engagement": {
-        "id": an_id, "site": site, "agency": line(200), "city": line(200, optional=True),
+        "id": an_id, "site": site, "agency": name(), "city": name(optional=True),
         "state": one_of(sorted(STATES), optional=True), "program": one_of(tuple(PROGRAMS)),
         "announced": date(optional=True), "public_url": url, "phase": one_of(PHASES),
         "self_approval": flag, "next_update": date(optional=True), **RECORD,
     },
-    "focus_areas": {"id": an_id, "engagement_id": an_id, "number": number(), "title": line(200),
+    "focus_areas": {"id": an_id, "engagement_id": an_id, "number": number(), "title": name(),
                     "slug": site},
-    "team_members": {"id": an_id, "engagement_id": an_id, "name": line(200), "role": one_of(tuple(ROLES)),
+    "team_members": {"id": an_id, "engagement_id": an_id, "name": name(), "role": one_of(tuple(ROLES)),
                      "expertise": line(optional=True), **RECORD},
     "activities": {"id": an_id, "engagement_id": an_id, "method": one_of(tuple(ACTIVITY_METHODS)),
                    "dated": date(), "participants": number(0, MAX_PARTICIPANTS, optional=True),
@@ -246,7 +273,7 @@ RULES: dict[str, dict[str, Rule]] = {
     "evidence": {"finding_id": an_id, "activity_id": an_id, **RECORD},
     "recommendations": {"id": an_id, "engagement_id": an_id, "finding_id": an_id, "number": number(),
                         "text": body(5_000), "priority": one_of(PRIORITIES, optional=True),
-                        "owner": line(optional=True), "due": date(optional=True), "internal": flag,
+                        "owner": name(optional=True), "due": date(optional=True), "internal": flag,
                         "review": one_of(REVIEW_STATES), "dated": date(), **RECORD},
     "status_updates": {"id": an_id, "recommendation_id": an_id, "status": one_of(tuple(STATUSES)),
                        "as_of": date(), "note": body(5_000, optional=True),
@@ -259,10 +286,12 @@ RULES: dict[str, dict[str, Rule]] = {
                           "record_id": an_id, "on_date": date(), "at": STAMP, "actor": ACTOR,
                           "title": line(optional=True), "body": body(optional=True),
                           "text": body(5_000, optional=True), "priority": one_of(PRIORITIES, optional=True),
-                          "owner": line(optional=True), "due": date(optional=True)},
+                          "owner": name(optional=True), "due": date(optional=True)},
+    "internal_history": {"id": history_key, "record_type": one_of(RECORD_TYPES), "record_id": an_id,
+                         "was": flag, "internal": flag, "on_date": date(), "at": STAMP, "actor": ACTOR},
     "notes": {"id": an_id, "engagement_id": an_id, "record_type": one_of(("engagement",) + RECORD_TYPES),
               "record_id": an_id, "text": body(20_000), **RECORD},
-    "protected_terms": {"id": an_id, "engagement_id": an_id, "term": line(200), **RECORD},
+    "protected_terms": {"id": an_id, "engagement_id": an_id, "term": name(), **RECORD},
     "releases": {"id": an_id, "engagement_id": an_id, "number": number(), "kind": one_of(RELEASE_KINDS),
                  "as_of": date(), "published_at": STAMP, "published_by": ACTOR, "output_dir": line(4_096),
                  "files": files, "snapshot": json_text(dict), "override_reason": body(2_000, optional=True),

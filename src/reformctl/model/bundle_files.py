@@ -88,7 +88,9 @@ def _refuse_unmerged(target: Path, files: dict[str, str], known: dict[str, tuple
             problems.append(f"{relative} is a link or not a regular file")
             continue
         existing = path.read_text(encoding="utf-8", errors="replace")
-        if relative not in files and path.stem not in kept:
+        # A file this store has merged but did not take (the other side's flag history of a record
+        # both hold: model/merge.py _travels) is no unmerged work.
+        if relative not in files and path.stem not in kept and path.stem not in known:
             problems.append(f"{relative} is not in this store")
             continue
         if relative not in files or existing == files[relative]:

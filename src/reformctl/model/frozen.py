@@ -97,3 +97,39 @@ def report_date(store: Store, site: str | None, value: str | None, what: str = "
         raise Invalid(f"{what} {day} is before any engagement was announced (the first: {first}); "
                       f"use a date on or after {first}")
     return day
+
+
+# Rows that come from elsewhere (a merge, a resolve of a held record): the date of each kind that
+# decides on which day a report shows it. Histories are shown by their dated rows, so any change
+# to a row dated in the frozen past changes that past; a finding or recommendation only by its date.
+INCOMING_DATES = {"activities": "dated", "findings": "dated", "recommendations": "dated",
+                  "status_updates": "as_of", "review_history": "on_date", "approved_versions": "on_date",
+                  "internal_history": "on_date", "releases": "as_of"}
+HISTORIES = frozenset({"activities", "status_updates", "review_history", "approved_versions", "internal_history"})
+
+
+def incoming_day(kind: str, changed: dict, before: dict | None = None) -> str | None:
+    """The earliest report date a change from elsewhere touches: CHANGED is a new row (BEFORE None)
+    or the fields taken into an existing one. None when no public report can show the change."""
+    column = INCOMING_DATES.get(kind)
+    if column is None or not changed:
+        return None
+    if before is None:
+        return changed.get(column)
+    if kind in HISTORIES or column in changed:
+        return min(before[column], changed.get(column, before[column]))
+    return None
+
+
+def require_unfrozen_incoming(freeze: dict | None, kind: str, key: str, changed: dict, source: str,
+                              before: dict | None = None) -> None:
+    """Refuse a row from elsewhere dated in the frozen past (FREEZE: frozen_before's answer)."""
+    day = incoming_day(kind, changed, before)
+    if freeze is None or day is None:
+        return
+    # A release says what was published up to its date ("changes since the last release" and the
+    # numbers it published are read from it): one dated before ours would rewrite that past, and
+    # one on the same day is fine, as for publish (require_release_in_order).
+    if day < freeze["as_of"] or (day == freeze["as_of"] and kind != "releases"):
+        raise Frozen(f"bring in {kind}/{key}.json from {source}", day, freeze["number"], freeze["as_of"],
+                     freeze["published"], "record")

@@ -24,10 +24,11 @@ from reformctl.model.bundle import BY_NAME, KINDS, Records, bases, insert_kind, 
 from reformctl.model.bundle_checks import records_problems
 from reformctl.model.bundle_files import BundleErrors, read_bundle
 from reformctl.model.events import record_event
+from reformctl.model.frozen import frozen_before, require_unfrozen_incoming
 from reformctl.model.guards import require_open
 from reformctl.model.ids import new_id
 from reformctl.model.internal_flag import note_internal_change
-from reformctl.model.merge_gate import gate_added, gate_changes, held_kind
+from reformctl.model.merge_gate import PARENT, gate_added, gate_changes, held_kind
 from reformctl.store import Store
 from reformctl.store.db import Store as _Store
 from reformctl.store.schema_version import SCHEMA_VERSION
@@ -110,6 +111,7 @@ def merge(store: Store, engagement: dict, source: Path, actor: str) -> dict:
         base = {k: json.loads(v) for k, v in bases(store, engagement["id"]).items()}
         stamp = now()
         decided = _decisions(ours, theirs)
+        _refuse_frozen(store, engagement, ours, theirs, base, label)
 
         updates, conflicts, added, held = _compare(ours, theirs, base, decided)
         renumbered = _renumber(ours, theirs, updates, added)
@@ -174,6 +176,8 @@ def _compare(ours: Records, theirs: Records, base: dict, decided: dict):
     for kind in KINDS:
         mine = ours.kinds.get(kind.name, {})
         for key, record in sorted(theirs.kinds.get(kind.name, {}).items()):
+            if not _travels(kind.name, record, ours):
+                continue
             if key in mine:
                 pairs.append((kind.name, key, mine[key], record, kind.folded))
                 continue
@@ -197,6 +201,35 @@ def _compare(ours: Records, theirs: Records, base: dict, decided: dict):
         conflicts += [{"record_type": kind, "record_id": key, "field": name, "ours": o, "theirs": t, "base": b}
                       for name, (o, t, b) in clash.items()]
     return updates, conflicts, added, held
+
+
+def _refuse_frozen(store: Store, engagement: dict, ours: Records, theirs: Records, base: dict, label: str) -> None:
+    """Every change the other side made (a new row, held or not; a field taken or left in conflict)
+    to what a report dated on or before our latest release shows, refused with the file named: it
+    would change what that release published (model/frozen.py). A conflict would only offer a
+    choice that can never be taken, so the merge stops and the other side re-dates its work."""
+    freeze = frozen_before(store, engagement)
+    if freeze is None:
+        return
+    for kind in KINDS:
+        mine = ours.kinds.get(kind.name, {})
+        for key, record in sorted(theirs.kinds.get(kind.name, {}).items()):
+            if not _travels(kind.name, record, ours):
+                continue
+            if key not in mine:
+                require_unfrozen_incoming(freeze, kind.name, key, record, label)
+                continue
+            take, clash = _three_way(mine[key], record, base.get(key))
+            changed = {**take, **{name: t for name, (_o, t, _b) in clash.items()}}
+            require_unfrozen_incoming(freeze, kind.name, key, changed, label, mine[key])
+
+
+def _travels(kind: str, record: dict, ours: Records) -> bool:
+    """A record's flag history comes with the record only when the record is new here: for one both
+    sides hold, each keeps its own (a flip taken from them is dated the day it is taken)."""
+    if kind != "internal_history":
+        return True
+    return record["record_id"] not in ours.kinds.get(PARENT[record["record_type"]], {})
 
 
 def _without(records: Records, held: set[tuple[str, str]]) -> Records:
@@ -385,6 +418,15 @@ def _take_theirs(store: Store, engagement: dict, record: str, kind: str, key: st
     if kind in ("activities", "releases") and any(c["field"] in ("team", "items") for c in chosen):
         raise Refused(f"the {chosen[0]['field']} of a {kind[:-1]} is fixed when it is made; keep ours")
     values = {c["field"]: json.loads(c["theirs"]) for c in chosen if held_kind(c["field"]) is None}
+    # Their value keeps their date: the frozen past holds here as in the merge (model/frozen.py).
+    freeze = frozen_before(store, engagement)
+    if values:
+        before = store.row(f"SELECT * FROM {EDITABLE[kind]} WHERE id = ?", (key,))
+        require_unfrozen_incoming(freeze, kind, key, values, chosen[0]["source"], before)
+    for c in chosen:
+        if held_kind(c["field"]) is not None:
+            row = json.loads(c["theirs"])
+            require_unfrozen_incoming(freeze, held_kind(c["field"]), row["id"], row, c["source"])
     try:
         if values:
             _update(store, kind, key, values, actor)

@@ -20,6 +20,7 @@ import json
 from typing import Callable
 
 from reformctl.model.confidential import protected_terms
+from reformctl.model.internal_flag import flag_changes, internal_on
 from reformctl.model.refs import rec_ref
 from reformctl.model.statuses import summarise
 from reformctl.model.vocab import PARTIALLY_COMPLETE_MEANING, REASONS, STATUSES
@@ -148,7 +149,7 @@ def statuses_on_days(store: Store, engagement_id: str, days: list[str], internal
     if not days:
         return {}
     recs = store.execute(
-        """SELECT r.id, r.dated, f.id, f.dated, r.internal OR f.internal, r.review = 'withdrawn' OR f.review = 'withdrawn'
+        """SELECT r.id, r.dated, f.id, f.dated, r.internal, f.internal, r.review = 'withdrawn' OR f.review = 'withdrawn'
            FROM recommendations r JOIN findings f ON f.id = r.finding_id WHERE r.engagement_id = ?""",
         (engagement_id,)).fetchall()
     statuses = _histories(store.execute(
@@ -167,17 +168,21 @@ def statuses_on_days(store: Store, engagement_id: str, days: list[str], internal
         f"""SELECT v.record_id, MIN(v.on_date) FROM approved_versions v
             WHERE v.record_id IN ({records}) GROUP BY v.record_id""",
         {"eid": engagement_id}).fetchall())
+    flags = flag_changes(store, engagement_id)
     out: dict[str, list[str]] = {day: [] for day in days}
-    for rec_id, rec_dated, finding_id, finding_dated, secret, withdrawn_now in recs:
+    for rec_id, rec_dated, finding_id, finding_dated, rec_flag, finding_flag, withdrawn_now in recs:
         if internal and withdrawn_now:
             continue
-        if not internal and (secret or rec_id not in approved or finding_id not in approved):
+        if not internal and (rec_id not in approved or finding_id not in approved):
             continue
         status_history = statuses.get(rec_id)
         for day in days:
             if rec_dated > day or finding_dated > day:
                 continue
-            if not internal and (approved[rec_id] > day or approved[finding_id] > day
+            # The flag as it stood that day (model/internal_flag.py), as public.py reads it.
+            if not internal and (internal_on(flags.get(rec_id), rec_flag, day)
+                                 or internal_on(flags.get(finding_id), finding_flag, day)
+                                 or approved[rec_id] > day or approved[finding_id] > day
                                  or _at(reviews.get(rec_id), day) == "withdrawn"
                                  or _at(reviews.get(finding_id), day) == "withdrawn"):
                 continue
