@@ -40,8 +40,8 @@ def refuse_store_target(target: Path | str, store_path: Path | str | None) -> No
     store = os.path.realpath(store_path)
     for suffix in STORE_SIDECARS:
         if wanted == store + suffix or _same_file(wanted, store + suffix):
-            which = "" if not suffix else f"'s {suffix} file"
-            raise Refused(f"cannot write {target}: that is the store itself{which} ({store_path}); "
+            which = str(store_path) if not suffix else f"the {suffix} file of {store_path}"
+            raise Refused(f"cannot write {target}: that is the store itself ({which}); "
                           "nothing was written; choose another path")
 
 
