@@ -30,10 +30,10 @@ def load_toml(path: Path) -> dict:
         raise Invalid(f"{path}: is a directory, not a TOML file") from None
     except tomllib.TOMLDecodeError as exc:
         raise Invalid(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError:  # a ValueError too: before the digits' limit below
+        raise Invalid(f"{path}: not valid TOML: the file is not UTF-8 text") from None
     except ValueError:  # Python's own limit on the digits of a number (4,300)
         raise Invalid(f"{path}: a number in it has too many digits; numbers are at most 64 bits") from None
-    except UnicodeDecodeError:
-        raise Invalid(f"{path}: not valid TOML: the file is not UTF-8 text") from None
 
 
 def _config_files(cwd: Path, app_dir: Path) -> list[Path]:

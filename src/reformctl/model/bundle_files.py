@@ -182,12 +182,18 @@ def _load(path: Path, relative: str, errs: list, allow_conflicts: bool):
         for side in sides:
             try:
                 parsed.append(json.loads(side))
+            except RecursionError:
+                errs.append((relative, None, "nested too deeply to be a reformctl record"))
+                return None
             except json.JSONDecodeError as exc:
                 errs.append((relative, None, f"git conflict markers around something that is not a whole record ({exc})"))
                 return None
         return tuple(parsed)
     try:
         record = json.loads(text)
+    except RecursionError:  # '[' * 100000: Python's decoder recurses once per level
+        errs.append((relative, None, "nested too deeply to be a reformctl record"))
+        return None
     except json.JSONDecodeError as exc:
         errs.append((relative, None, f"not valid JSON ({exc.msg} at line {exc.lineno}); is the file truncated?"))
         return None

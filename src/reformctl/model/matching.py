@@ -21,6 +21,12 @@ from functools import lru_cache
 _IGNORABLE = frozenset([0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0, *range(0xFE00, 0xFE10),
                         *range(0xE0100, 0xE01F0)])
 SEPARATOR = " "
+# Apostrophes of every kind as one; Cyrillic and Greek letters that are drawn like Latin ones as
+# those (after casefolding).
+_LOOKALIKES = {**dict.fromkeys("\u2019\u2018\u02bc\u2032\u0060\u00b4\uff07", "'"),
+               **dict(zip("\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0458\u0455\u0501\u051b\u051d\u04bb\u04cf",
+                          "aeopcyxijsdqwhl")),
+               **dict(zip("\u03b1\u03bf\u03c1\u03bd\u03b9\u03ba\u03c4\u03c5", "aopvikty"))}
 # Plain ASCII letters, digits and punctuation (not '-'), single spaces between them, normalise to
 # themselves, lowercased; other runs of ASCII whitespace and hyphens to one space: runs of either are handled at C speed, the rest one
 # character at a time.
@@ -33,7 +39,8 @@ def _is_separator(c: str) -> bool:
     return c.isspace() or unicodedata.category(c) == "Pd" or c == "\u2212"
 
 
-def _is_invisible(c: str) -> bool:
+def is_invisible(c: str) -> bool:
+    """A character a reader cannot see: format and control characters, fillers, variation selectors."""
     return unicodedata.category(c) in ("Cf", "Cc") or ord(c) in _IGNORABLE
 
 
@@ -42,12 +49,15 @@ def _fold(char: str) -> str:
     """One character's normalised form: '' if invisible, SEPARATOR for whitespace and dashes."""
     # NFKD rather than NFKC: the same equivalence (two texts are NFKC-equal exactly when they are
     # NFKD-equal), but it works one character at a time, so 'é' typed as e + U+0301 still matches.
+    # Combining marks go too (a reader finds 'Sahin' in 'Şahin', and the dot casefold leaves on
+    # Turkish 'İ'), apostrophes become one, and letters that look Latin read as Latin: for a name
+    # to withhold, matching too much is the safe side.
     out = []
     for c in unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", char).casefold()):
-        if _is_separator(c):
+        if _is_separator(c) or c == "\u2800":
             out.append(SEPARATOR)
-        elif not _is_invisible(c):
-            out.append(c)
+        elif not is_invisible(c) and unicodedata.category(c) != "Mn":
+            out.append(_LOOKALIKES.get(c, c))
     return "".join(out)
 
 
@@ -148,7 +158,7 @@ def replace_spans(text: str, spans: list[tuple[int, int]], replacement: str) -> 
 
 def visible(span: str) -> str:
     """SPAN as a reviewer can read it: invisible and space-like characters spelled as \\uXXXX."""
-    return "".join(c if c == " " or (c.isprintable() and not c.isspace() and not _is_invisible(c))
+    return "".join(c if c == " " or (c.isprintable() and not c.isspace() and not is_invisible(c))
                    else f"\\u{ord(c):04x}" for c in span)
 
 

@@ -16,7 +16,10 @@ EVERY_FIELD = "*"
 # Per kind: the fields that decide what is public (the engagement's self_approval lets an author
 # approve their own record; a protected term's wording decides what is withheld).
 PUBLICITY = {
-    "engagement": {"self_approval"},
+    # The engagement's public identity and the focus areas' titles are printed in every report,
+    # past ones included (they carry no date): a person decides on a change from elsewhere.
+    "engagement": {"self_approval", "agency", "city", "state", "public_url", "program", "announced"},
+    "focus_areas": {"title", "number"},
     "findings": {"internal", "review"},
     "recommendations": {"internal", "review"},
     "protected_terms": {"term"},

@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from reformctl.errors import Invalid
+from reformctl.model.matching import is_invisible, normalise
 
 # Bounds, in characters, for every kind of field (the README lists them).
 MAX_NAME = 200         # agency, city, focus-area titles, team member names, protected terms, owner
@@ -159,10 +160,14 @@ def clean_actor(value: str | None, what: str = "actor") -> str:
         raise Invalid(f"{what} is not valid UTF-8 text; check the terminal's or the environment's encoding")
     for i, char in enumerate(raw):
         category = unicodedata.category(char)
-        if category in ("Cc", "Cf"):
-            kind = "a control" if category == "Cc" else "an invisible format"
+        if category in ("Cc", "Cf") or is_invisible(char) or char == "\u2800":
+            kind = "a control" if category == "Cc" else "an invisible"
             raise Invalid(f"{what} contains {kind} character (U+{ord(char):04X}) at character {i + 1}; "
                           "a name must be what it looks like")
+    scripts = _letter_scripts(raw)
+    if "LATIN" in scripts and scripts & {"CYRILLIC", "GREEK"}:
+        raise Invalid(f"{what} mixes Latin with {' and '.join(sorted(scripts - {'LATIN'}))} letters; "
+                      "a name must be what it looks like")
     name = " ".join(unicodedata.normalize("NFKC", raw).split())
     if not name:
         raise Invalid(f"{what} must not be empty")
@@ -170,12 +175,16 @@ def clean_actor(value: str | None, what: str = "actor") -> str:
 
 
 def actor_key(name: str | None) -> str:
-    """The form two names are compared in: NFKC, format characters dropped, spaces collapsed, casefolded.
+    """The form two names are compared in: as protected names are matched (model/matching.py:
+    NFKC, invisible characters and accents dropped, look-alike letters read as Latin, casefolded).
 
     Names stored before clean_actor existed may still hold invisible characters; the key ignores them."""
-    text = unicodedata.normalize("NFKC", name or "")
-    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
-    return unicodedata.normalize("NFKC", " ".join(text.split()).casefold())
+    return " ".join(normalise(name or "").split())
+
+
+def _letter_scripts(text: str) -> set[str]:
+    """The scripts of TEXT's letters, by the first word of their Unicode names ('LATIN', ...)."""
+    return {unicodedata.name(c, "?").split(" ")[0] for c in text if c.isalpha()}
 
 
 def same_actor(a: str | None, b: str | None) -> bool:

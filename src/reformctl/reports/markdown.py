@@ -13,7 +13,9 @@ _SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~{}])")
 
 
 def esc(text: str | None) -> str:
-    return _SPECIAL.sub(r"\\\1", text or "")
+    # '&' too: a renderer would turn '&nbsp;' or '&shy;' in the text into a character, so that
+    # 'Ja&shy;ne Roe' reads as a name no check saw.
+    return _SPECIAL.sub(r"\\\1", text or "").replace("&", "&amp;")
 
 
 def esc_block(text: str | None) -> str:

@@ -170,6 +170,16 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
     return _connect_uri(uri + "?immutable=1")
 
 
+def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
+    """A database of schema 0 that holds tables is someone else's: never migrate into it."""
+    tables = [row[0] for row in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name LIMIT 4")]
+    if tables:
+        conn.close()
+        raise StoreError(f"{path} is an SQLite database but not a reformctl store (it holds {', '.join(tables[:3])}"
+                         f"{', ...' if len(tables) > 3 else ''}); nothing was changed; give the path of a reformctl store")
+
+
 def open_store(path: Path | str, *, create: bool = True, readonly: bool = False) -> Store:
     """Open (creating and migrating when needed) the store at PATH; READONLY opens an existing
     store for reading only, never migrating it (NeedsUpgrade if it is of an older schema)."""
@@ -184,6 +194,8 @@ def open_store(path: Path | str, *, create: bool = True, readonly: bool = False)
     try:
         conn = _connect_readonly(path) if readonly else _connect(path)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0:
+            _refuse_foreign(conn, path)
         if version > SCHEMA_VERSION:
             conn.close()
             raise StoreError(
