@@ -114,27 +114,26 @@ def _as_stored(value: str, cleaned: str) -> None:
               f"write {_shown(cleaned)}")
 
 
-def line(limit: int = 300, optional: bool = False) -> Rule:
-    """One line of text (titles, names, owners), through model/text.py's clean_title."""
+def _text(clean, what: str, limit: int, optional: bool) -> Rule:
+    """A text rule through one of model/text.py's validators; the value must be as it stores it."""
     def rule(value):
         if value is None and optional:
             return
         if not isinstance(value, str):
             _fail(f"must be text, got {_shown(value)}")
-        _as_stored(value, clean_title(value, "the text", limit))
+        _as_stored(value, clean(value, what, limit))
     return rule
+
+
+def line(limit: int = 300, optional: bool = False) -> Rule:
+    """One line of text (titles), through clean_title."""
+    return _text(clean_title, "the text", limit, optional)
 
 
 def name(limit: int = MAX_NAME, optional: bool = False) -> Rule:
     """A name that is always public in full (owner, agency, city, focus-area title, protected term,
-    team member), through model/text.py's clean_name: no [[...]] at all, as at the command line."""
-    def rule(value):
-        if value is None and optional:
-            return
-        if not isinstance(value, str):
-            _fail(f"must be text, got {_shown(value)}")
-        _as_stored(value, clean_name(value, "the name", limit))
-    return rule
+    team member), through clean_name: no [[...]] at all, as at the command line."""
+    return _text(clean_name, "the name", limit, optional)
 
 
 def actor(value) -> None:
@@ -146,14 +145,8 @@ def actor(value) -> None:
 
 
 def body(limit: int = 200_000, optional: bool = False) -> Rule:
-    """Text that may hold line breaks, through model/text.py's clean_body."""
-    def rule(value):
-        if value is None and optional:
-            return
-        if not isinstance(value, str):
-            _fail(f"must be text, got {_shown(value)}")
-        _as_stored(value, clean_body(value, "the text", limit))
-    return rule
+    """Text that may hold line breaks, through clean_body."""
+    return _text(clean_body, "the text", limit, optional)
 
 
 def site(value) -> None:
