@@ -52,6 +52,8 @@ def test_schema_2_store_upgrades_and_publishes_the_same_report(cli, isolated, mo
     report.pop("generator"), expected.pop("generator")
     # Field work came later (m004): a store without activities reports none, and nothing else changes.
     assert report.pop("data_collection") == [] and report.pop("data_collection_text") == ""
+    # Narrative sections came later still (m011): a status update prints none.
+    assert report.pop("sections") == []
     # The fixture holds the schema-1 JSON shape; schema 2 only added keys (see the README).
     for key in ("kind", "kind_label", "focus_area_summary", "timeline", "changes", "progress", "final"):
         report.pop(key)

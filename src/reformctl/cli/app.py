@@ -67,6 +67,7 @@ COMMAND_MODULES = {
     "export": "exchange", "import": "exchange",
     "merge": "sync", "conflicts": "sync", "resolve": "sync",
     "search": "search",
+    "section": "sections", "sections": "sections",
     "backup": "backups", "restore": "backups",
 }
 
@@ -77,7 +78,7 @@ def _register() -> None:
     from reformctl import cli
 
     modules = ("engagements", "findings", "review", "monitoring", "field", "reports", "releases", "exchange", "sync",
-               "search", "backups")
+               "search", "backups", "sections")
     only = COMMAND_MODULES.get(cli.running or "")
     for name in (only,) if only else modules:
         import_module(f"reformctl.cli.{name}").register(app)

@@ -22,6 +22,7 @@ class Kind(str, Enum):
     status_update = "status-update"
     progress = "progress"
     final = "final"
+    assessment = "assessment"
 
 
 def check(ctx: typer.Context, site: SiteOption, as_of: AsOfOption = None, fmt: FormatOption = ListFormat.table) -> None:

@@ -26,6 +26,7 @@ class ReportKind(str, Enum):
     status_update = "status-update"
     progress = "progress"
     final = "final"
+    assessment = "assessment"
 
 
 def write_atomically(path: Path, content: str | bytes, store_path: Path | str | None) -> None:
@@ -39,7 +40,7 @@ def report(
     ctx: typer.Context,
     site: Annotated[str, typer.Option("--site", help="The engagement's site slug.")],
     fmt: Annotated[ReportFormat, typer.Option("--format", help="Output format (pdf and xlsx need --output).")] = ReportFormat.markdown,
-    kind: Annotated[ReportKind, typer.Option("--kind", help="status-update (the public page), progress (about 6 and 12 months) or final.")] = ReportKind.status_update,
+    kind: Annotated[ReportKind, typer.Option("--kind", help="status-update (the public page), progress (about 6 and 12 months), final, or assessment (the assessment report with its narrative sections).")] = ReportKind.status_update,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="PATH", help="Write to this file instead of stdout.")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="Report every status as it stood on this date (default today).")] = None,
     internal: Annotated[bool, typer.Option("--internal", help="The team's working view: every record, review states, notes; marked INTERNAL - NOT FOR RELEASE.")] = False,

@@ -17,7 +17,7 @@ from reformctl.model.engagements import get_engagement
 from reformctl.model.vocab import PHASES
 
 SiteOption = Annotated[str, typer.Option("--site", help="The engagement's site slug.")]
-RefArgument = Annotated[str, typer.Argument(metavar="REF", help="A finding (3.1) or a recommendation (3.1.2).")]
+RefArgument = Annotated[str, typer.Argument(metavar="REF", help="A finding (3.1), a recommendation (3.1.2) or a section's NAME (methodology).")]
 FormatOption = Annotated[WriteFormat, typer.Option("--format", help="Output format.")]
 
 
@@ -42,7 +42,7 @@ def submit(
     date: Annotated[Optional[str], typer.Option("--date", metavar="YYYY-MM-DD", help="When it was submitted, for entering past reviews (default today).")] = None,
     fmt: FormatOption = WriteFormat.text,
 ) -> None:
-    """Submit a draft finding or recommendation for review.
+    """Submit a draft finding, recommendation or section for review.
 
     Example: reformctl submit --site north-miami 3.1
     """
@@ -80,8 +80,8 @@ def edit(
     ctx: typer.Context,
     site: SiteOption,
     ref: RefArgument,
-    title: Annotated[Optional[str], typer.Option(help="New title (findings).")] = None,
-    body: Annotated[Optional[str], typer.Option(help="New body (findings).")] = None,
+    title: Annotated[Optional[str], typer.Option(help="New title (findings, sections).")] = None,
+    body: Annotated[Optional[str], typer.Option(help="New body (findings, sections).")] = None,
     body_file: Annotated[Optional[Path], typer.Option(metavar="PATH", help="Read the new body from a file ('-' for stdin).")] = None,
     text: Annotated[Optional[str], typer.Option(help="New text (recommendations).")] = None,
     priority: Annotated[Optional[str], typer.Option(help="New priority (recommendations): high, medium or low.")] = None,
@@ -90,7 +90,7 @@ def edit(
     edit_: Annotated[bool, typer.Option("--edit", help="Edit the body (or text) in $EDITOR.")] = False,
     fmt: FormatOption = WriteFormat.text,
 ) -> None:
-    """Change a finding or recommendation; editing an approved record sends it back to review.
+    """Change a finding, recommendation or section; editing an approved record sends it back to review.
 
     Example: reformctl edit --site north-miami 3.1 --title "No retention schedule for camera video"
     """
@@ -104,9 +104,9 @@ def edit(
         body = read_text_file(body_file)
     if edit_:
         kind, record = resolve_record(store, engagement, ref)
-        field = "body" if kind == "finding" else "text"
+        field = "text" if kind == "recommendation" else "body"
         edited = edit_text(record[field], hint=f"{kind} {record['ref']}")
-        if kind == "finding":
+        if field == "body":
             body = edited
         else:
             text = edited
@@ -129,7 +129,7 @@ def note(
     text: Annotated[str, typer.Argument(metavar="TEXT", help="The note; internal, never published.")],
     fmt: FormatOption = WriteFormat.text,
 ) -> None:
-    """Add an internal note to a finding or recommendation (shown only in `report --internal`).
+    """Add an internal note to a finding, recommendation or section (shown only in `report --internal`).
 
     Example: reformctl note --site north-miami 3.1 "Confirm the 2023 figures with the records unit."
     """
@@ -223,7 +223,7 @@ def configure(
 def history(
     ctx: typer.Context,
     site: SiteOption,
-    ref: Annotated[Optional[str], typer.Option("--ref", metavar="REF", help="Only this finding (3.1) or recommendation (3.1.2).")] = None,
+    ref: Annotated[Optional[str], typer.Option("--ref", metavar="REF", help="Only this finding (3.1), recommendation (3.1.2) or section (methodology).")] = None,
     fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
 ) -> None:
     """Show the audit trail: every change, when, by whom, and the values before and after.

@@ -28,7 +28,7 @@ from reformctl.model.vocab import (
 
 RECORD_TYPES = ("finding", "recommendation")
 # The report kinds a release may be (reports/kinds.py KINDS; a test keeps the two equal).
-RELEASE_KINDS = ("status-update", "progress", "final")
+RELEASE_KINDS = ("status-update", "progress", "final", "assessment")
 MAX_NUMBER = 999_999          # focus areas, findings, recommendations, releases
 MAX_PARTICIPANTS = 10_000_000
 MAX_JSON = 20_000_000         # a release's snapshot: the whole report it published

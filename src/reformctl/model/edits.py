@@ -13,8 +13,9 @@ from reformctl.model.vocab import PRIORITIES, choices
 from reformctl.dates import parse_date
 from reformctl.store import Store
 
-FINDING_FIELDS = ("title", "body")
-REC_FIELDS = ("text", "priority", "owner", "due")
+# What each kind of record lets an edit change.
+EDITABLE = {"finding": ("title", "body"), "recommendation": ("text", "priority", "owner", "due"),
+            "section": ("title", "body")}
 
 
 def edit_record(store: Store, engagement: dict, ref: str, changes: dict, actor: str) -> dict:
@@ -24,7 +25,7 @@ def edit_record(store: Store, engagement: dict, ref: str, changes: dict, actor: 
         raise Invalid("nothing to change; give --title, --body, --text, --priority, --owner, --due or --edit")
     with store.write():
         kind, record = resolve_record(store, engagement, ref)
-        allowed = FINDING_FIELDS if kind == "finding" else REC_FIELDS
+        allowed = EDITABLE[kind]
         wrong = [k for k in changes if k not in allowed]
         if wrong:
             raise Invalid(f"a {kind} has no {wrong[0]}; a {kind} can change {', '.join(allowed)}")
@@ -49,7 +50,11 @@ def edit_record(store: Store, engagement: dict, ref: str, changes: dict, actor: 
 
 def _clean(kind: str, key: str, value: str):
     if key == "title":
-        return clean_title(value, "finding title")
+        return clean_title(value, f"{kind} title")
+    if key == "body" and kind == "section":
+        from reformctl.model.sections import clean_section_body
+
+        return clean_section_body(value)
     if key == "body":
         return clean_body(value, "finding body")
     if key == "text":

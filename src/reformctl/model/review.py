@@ -9,7 +9,7 @@ from reformctl.model.ids import new_id
 from reformctl.model.events import record_event, record_review
 from reformctl.model.frozen import entry_date, require_unfrozen
 from reformctl.model.guards import require_open
-from reformctl.model.records import TABLES, resolve_record
+from reformctl.model.records import APPROVED_FIELDS, TABLES, resolve_record
 from reformctl.model.text import clean_body, same_actor
 from reformctl.store import Store
 
@@ -25,7 +25,7 @@ def set_review(store: Store, engagement: dict, kind: str, record: dict, review: 
                   actor=actor, comment=comment, on_date=on_date)
     if review == "approved":
         current = store.row(f"SELECT * FROM {TABLES[kind]} WHERE id = ?", (record["id"],))
-        fields = ("title", "body") if kind == "finding" else ("text", "priority", "owner", "due")
+        fields = APPROVED_FIELDS[kind]
         store.insert("approved_versions", {
             "id": new_id(), "engagement_id": engagement["id"], "record_type": kind, "record_id": record["id"],
             "on_date": on_date or today(), "at": now(), "actor": actor, **{f: current[f] for f in fields},

@@ -13,6 +13,7 @@ import unicodedata
 
 from reformctl.errors import Invalid
 from reformctl.model.matching import is_invisible, normalise
+from reformctl.model.vocab import SECTIONS
 
 # Bounds, in characters, for every kind of field (the README lists them).
 MAX_NAME = 200         # agency, city, focus-area titles, team member names, protected terms, owner
@@ -190,6 +191,27 @@ def _letter_scripts(text: str) -> set[str]:
 def same_actor(a: str | None, b: str | None) -> bool:
     """Whether two names are the same person: 'A. Analyst' is 'a.  ANALYST' and 'a.\u200banalyst'."""
     return actor_key(a) == actor_key(b)
+
+
+# focus-area-N or appendix-SLUG (a slug as for sites: lowercase words joined by single hyphens).
+_SECTION_NAME = re.compile(r"(?:focus-area-([1-9][0-9]{0,5})|appendix-([a-z0-9]+(?:-[a-z0-9]+)*))")
+MAX_SECTION_NAME = 80
+
+
+def clean_section_name(value: str | None, what: str = "section name") -> tuple[str, int | None]:
+    """A narrative section's NAME, as (name, focus-area number or None): one of the standard
+    names (model/vocab.py SECTIONS), focus-area-N or appendix-SLUG. Whether focus area N exists
+    is the engagement's to say (model/sections.py)."""
+    name = _require_text(value, what).strip()
+    if name in SECTIONS:
+        return name, None
+    match = _SECTION_NAME.fullmatch(name)
+    if match is None or len(name) > MAX_SECTION_NAME:
+        shown = name if len(name) <= 60 else name[:57] + "..."
+        raise Invalid(f"{what} {shown!r} is not a section; use one of {', '.join(SECTIONS)}, "
+                      f"focus-area-N (N a focus area's number) or appendix-SLUG (lowercase words and hyphens, "
+                      f"up to {MAX_SECTION_NAME} characters in all)")
+    return name, int(match[1]) if match[1] else None
 
 
 def clean_int(value, what: str, low: int = 0, high: int = MAX_INT) -> int:

@@ -112,6 +112,18 @@ def count_phrase(method: str, count: int) -> str:
 
 PRIORITIES = ("high", "medium", "low")
 
+# The report's standard narrative sections, in print order, with their default titles. Besides
+# these, a section is named focus-area-N (the discussion opening focus area N's chapter) or
+# appendix-SLUG (printed after the list of recommendations, by name).
+SECTIONS = {
+    "executive-summary": "Executive summary",
+    "introduction": "Introduction",
+    "methodology": "Methodology",
+    "background": "Background",
+    "acknowledgments": "Acknowledgments",
+    "conclusion": "Conclusion",
+}
+
 # The marking of the team's internal report, in every format (reports/assemble.py decides when);
 # the importer knows it too, so an internal tracker's marking line or row reads back as no data.
 INTERNAL_MARK = "INTERNAL \u2014 NOT FOR RELEASE"

@@ -9,6 +9,7 @@ from reformctl.model.internal_flag import internal_at
 from reformctl.model.statuses import status_at
 from reformctl.reports.assemble import assemble
 from reformctl.reports.public import ENGAGEMENT_FIELDS
+from reformctl.reports.sections import attach_sections
 from reformctl.store import Store
 
 
@@ -30,6 +31,10 @@ def build_internal_report(store: Store, site: str, as_of: str | None = None) -> 
             WHERE r.engagement_id = :eid AND r.dated <= :as_of""",
         params,
     )
+    sections = store.rows(
+        "SELECT id AS _id, name, title, body, review FROM sections WHERE engagement_id = :eid AND dated <= :as_of",
+        params,
+    )
     notes: dict[str, list[dict]] = {}
     for note in store.rows(
         "SELECT record_id, text, created_at, created_by FROM notes WHERE engagement_id = :eid AND substr(created_at, 1, 10) <= :as_of ORDER BY created_at",
@@ -38,6 +43,8 @@ def build_internal_report(store: Store, site: str, as_of: str | None = None) -> 
         notes.setdefault(note.pop("record_id"), []).append(note)
     for row in findings + recs:
         row["internal"] = bool(row["internal"])
+    for row in findings + recs + sections:
         row["notes"] = notes.get(row["_id"], [])
     engagement = {key: engagement_row[key] for key in ENGAGEMENT_FIELDS}
-    return assemble(store, engagement, engagement_row["id"], as_of, findings, recs, internal=True)
+    report = assemble(store, engagement, engagement_row["id"], as_of, findings, recs, internal=True)
+    return attach_sections(report, sections)

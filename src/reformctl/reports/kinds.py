@@ -1,8 +1,9 @@
-"""The three report kinds as plain data: status-update, progress and final.
+"""The report kinds as plain data: status-update, progress, final and assessment.
 
 Every kind holds the report of reports/public.py (or, for --internal, reports/internal.py) plus
 a per-focus-area summary, the status counts at each quarter end (for the charts) and the
-changes since the last release; progress and final add their own sections. Everything is
+changes since the last release; progress and final add their own sections, and the assessment
+report its narrative sections and the list of all recommendations (reports/sections.py). Everything is
 derived from the report's own rows, or from earlier reports built the same way, so a report
 of any kind as of a past date is the same whenever it is built.
 
@@ -26,12 +27,14 @@ from reformctl.model.statuses import summarise
 from reformctl.model.vocab import PARTIALLY_COMPLETE_MEANING, REASONS, STATUSES
 from reformctl.reports.periods import previous_quarter_end, quarter_ends
 from reformctl.reports.public import build_public_report, scrub_public
+from reformctl.reports.sections import sections_for_kind
 from reformctl.store import Store
 
 KINDS = {
     "status-update": "Status update",
     "progress": "Progress report",
     "final": "Final report",
+    "assessment": "Assessment report",
 }
 
 NO_PROGRESS = ("not-started", "partially-complete")
@@ -254,6 +257,11 @@ def build_report(store: Store, site: str, as_of: str | None = None, kind: str = 
             ],
             "partially_complete_meaning": PARTIALLY_COMPLETE_MEANING,
         }
+    sections_for_kind(report, kind)
+    if kind == "assessment":  # the appendix that lists every recommendation
+        report["all_recommendations"] = [
+            {"number": r["number"], "text": r["text"], "owner": r["owner"], "priority": r["priority"],
+             "finding": r["finding"], "focus_area": r["focus_area"]} for r in recs]
     if kind == "final":
         total = len(recs)
         complete = sum(1 for r in recs if r["status"] == "complete")

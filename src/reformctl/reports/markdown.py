@@ -40,7 +40,22 @@ def _notes(record: dict) -> list[str]:
             for n in record.get("notes", [])]
 
 
+def _sections(report: dict, names: tuple[str, ...]) -> list[str]:
+    """The report's narrative sections among NAMES (a final report's executive summary and conclusion)."""
+    from reformctl.reports.markdown_assessment import _section
+
+    out: list[str] = []
+    for section in report.get("sections", []):
+        if section["name"] in names:
+            out += ["", *_section(section)[:-1]]
+    return out
+
+
 def render_markdown(report: dict) -> str:
+    if report.get("kind") == "assessment":  # a document of its own shape
+        from reformctl.reports.markdown_assessment import render_assessment_markdown
+
+        return render_assessment_markdown(report)
     e = report["engagement"]
     kind = f" · {report['kind_label']}" if report.get("kind_label") else ""
     mark = report.get("classification")
@@ -53,6 +68,7 @@ def render_markdown(report: dict) -> str:
             out.append(f"- **{label}:** {esc(value)}")
     if e["public_url"]:
         out.append(f"- **Public page:** <{e['public_url']}>")
+    out += _sections(report, ("executive-summary",))
     out += ["", "## Focus areas", ""]
     out += [f"{a['number']}. {esc(a['title'])}" for a in report["focus_areas"]]
     out += ["", "## Status of recommendations", "", "| Status | Count | Percent |", "| --- | ---: | ---: |"]
@@ -100,6 +116,7 @@ def render_markdown(report: dict) -> str:
             if not finding["recommendations"]:
                 out.append("_Recommendations for this finding are under development._")
             out.append("")
+    out += _sections(report, tuple(s["name"] for s in report.get("sections", []) if s["name"] != "executive-summary"))
     out += ["", "---", "", f"_Prepared with {esc(report['generator'])}; status as of {long_date(report['as_of'])}._", ""]
     if mark:
         out += [f"**{mark}**", ""]

@@ -20,6 +20,7 @@ from reformctl.model.engagements import get_engagement, slugify
 from reformctl.model.internal_flag import internal_at
 from reformctl.model.matching import find_spans, fold, marker_depths, replace_spans, term_regex
 from reformctl.reports.assemble import SCHEMA_VERSION, assemble
+from reformctl.reports.sections import attach_sections
 from reformctl.store import Store
 
 __all__ = ["SCHEMA_VERSION", "build_public_report", "redact", "scrub_public", "withhold", "public_where"]
@@ -27,6 +28,7 @@ __all__ = ["SCHEMA_VERSION", "build_public_report", "redact", "scrub_public", "w
 ENGAGEMENT_FIELDS = ("site", "agency", "city", "state", "program", "announced", "public_url")
 FINDING_FIELDS = ("f.number", "f.methods", "av.title", "av.body")
 REC_FIELDS = ("r.number", "av.text", "av.priority", "av.owner", "av.due")
+SECTION_FIELDS = ("s.name", "av.title", "av.body")
 
 WITHHELD = "[withheld]"
 # Keys whose values are codes, numbers, dates or the site's own slug, never free text: the
@@ -147,7 +149,13 @@ def build_public_report(store: Store, site: str, as_of: str | None = None, scrub
               AND {public_where('f')} AND {public_where('r')}""",
         params,
     )
-    report = assemble(store, engagement, engagement_row["id"], as_of, findings, recs)
+    # A withdrawn section simply leaves the report: it has no number to keep on the page.
+    sections = store.rows(
+        f"""SELECT {', '.join(SECTION_FIELDS)} FROM sections s JOIN approved_versions av ON av.id = {approved_version('s')}
+            WHERE s.engagement_id = :eid AND s.dated <= :as_of AND COALESCE({review_at('s')}, '') != 'withdrawn'""",
+        params,
+    )
+    report = attach_sections(assemble(store, engagement, engagement_row["id"], as_of, findings, recs), sections)
     if not scrub:
         return report
     report = scrub_public(report, protected_terms(store, engagement_row["id"]))

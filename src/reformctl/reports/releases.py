@@ -25,7 +25,7 @@ from reformctl.reports.render import EXTENSIONS, PUBLISHED_FORMATS, render
 from reformctl.store import Store
 from reformctl.store.paths import make_staging, refuse_store_target, remove_stale_staging, user_path_errors
 
-KINDS = ("status-update", "progress", "final")
+KINDS = ("status-update", "progress", "final", "assessment")
 MANIFEST = "manifest.json"
 
 
