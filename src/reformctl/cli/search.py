@@ -1,4 +1,4 @@
-"""The search command: full-text search over findings, recommendations, notes and activities."""
+"""The search command: full-text search over findings, recommendations, sections, notes and activities."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def search(
     limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="At most this many results.")] = 50,
     fmt: Annotated[ListFormat, typer.Option("--format", help="Output format (JSON marks matches with **).")] = ListFormat.table,
 ) -> None:
-    """Search findings, recommendations, notes and activities, best match first, matches highlighted.
+    """Search findings, recommendations, sections, notes and activities, best match first, matches highlighted.
 
     Example: reformctl search --site north-miami '"body-worn camera" OR retention'
     """

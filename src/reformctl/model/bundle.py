@@ -35,6 +35,7 @@ KINDS = (
          "SELECT e.* FROM finding_evidence e JOIN findings f ON f.id = e.finding_id WHERE f.engagement_id = :eid",
          key=("finding_id", "activity_id")),
     Kind("recommendations", "recommendations", "SELECT * FROM recommendations WHERE engagement_id = :eid"),
+    Kind("sections", "sections", "SELECT * FROM sections WHERE engagement_id = :eid"),
     Kind("status_updates", "status_updates",
          "SELECT s.* FROM status_updates s JOIN recommendations r ON r.id = s.recommendation_id WHERE r.engagement_id = :eid"),
     Kind("review_history", "review_history", "SELECT * FROM review_history WHERE engagement_id = :eid"),
@@ -122,7 +123,7 @@ def check_records(records: Records, numbers_unique: bool = True) -> list:
 
     # Each value's own rule (vocabularies, dates, numbers, text) is model/bundle_checks.py's;
     # here, what holds between records.
-    for name in ("focus_areas", "team_members", "activities", "findings", "recommendations", "review_history",
+    for name in ("focus_areas", "team_members", "activities", "findings", "recommendations", "sections", "review_history",
                  "approved_versions", "notes", "protected_terms", "releases", "resolutions"):
         for key, r in k[name].items():
             if r["engagement_id"] != eid:
@@ -139,7 +140,7 @@ def check_records(records: Records, numbers_unique: bool = True) -> list:
         for member in r["team"] if isinstance(r["team"], list) else [None]:
             if member not in k["team_members"]:
                 errs.append((where("activities", key), "team", f"refers to team member {member} which is not in the bundle"))
-    records_by_type = {"finding": k["findings"], "recommendation": k["recommendations"]}
+    records_by_type = {"finding": k["findings"], "recommendation": k["recommendations"], "section": k["sections"]}
     for name in ("review_history", "approved_versions", "notes"):
         for key, r in k[name].items():
             if r["record_id"] not in records_by_type.get(r["record_type"], {}) and r["record_id"] != eid:
@@ -150,7 +151,8 @@ def check_records(records: Records, numbers_unique: bool = True) -> list:
             if not isinstance(item, dict) or item.get("record_id") not in records_by_type.get(item.get("record_type"), {}):
                 errs.append((where("releases", key), "items", f"refers to a record not in the bundle: {item!r}"))
     errs += _flag_history_problems(records)
-    unique = [("focus_areas", ("number",)), ("team_members", ("name",)), ("releases", ("number",))]
+    unique = [("focus_areas", ("number",)), ("team_members", ("name",)), ("releases", ("number",)),
+              ("sections", ("name",))]
     if numbers_unique:
         unique += [("findings", ("focus_area_id", "number")), ("recommendations", ("finding_id", "number"))]
     for name, cols in unique:

@@ -21,12 +21,14 @@ from reformctl.errors import Invalid
 from reformctl.model.engagements import validate_site
 from reformctl.model.ids import is_id
 from reformctl.model.review import REVIEW_STATES
-from reformctl.model.text import MAX_NAME, clean_actor, clean_body, clean_name, clean_title
+from reformctl.model.text import MAX_NAME, clean_actor, clean_body, clean_name, clean_section_name, clean_title
 from reformctl.model.vocab import (
     ACTIVITY_METHODS, METHODS, PHASES, PRIORITIES, PROGRAMS, REASONS, ROLES, STATES, STATUSES,
 )
 
 RECORD_TYPES = ("finding", "recommendation")
+# The records that go through review (their review history, approved versions and notes).
+REVIEWED_TYPES = RECORD_TYPES + ("section",)
 # The report kinds a release may be (reports/kinds.py KINDS; a test keeps the two equal).
 RELEASE_KINDS = ("status-update", "progress", "final", "assessment")
 MAX_NUMBER = 999_999          # focus areas, findings, recommendations, releases
@@ -238,10 +240,26 @@ def items(value) -> None:
             _fail(f"{_shown(item['ref'])} is not a record number such as 2.1 or 2.1.3")
 
 
+def section_name(value) -> None:
+    """A section's name, through clean_section_name: a standard name, focus-area-N or appendix-SLUG."""
+    if not isinstance(value, str):
+        _fail(f"must be text, got {_shown(value)}")
+    _as_stored(value, clean_section_name(value, "the name")[0])
+
+
+def section_body(value) -> None:
+    """A section's text, through the rule `reformctl section` applies: required, as long as a body."""
+    from reformctl.model.sections import clean_section_body
+
+    if not isinstance(value, str):
+        _fail(f"must be text, got {_shown(value)}")
+    _as_stored(value, clean_section_body(value))
+
+
 ACTOR = actor
 STAMP = moment()
 RECORD = {"created_at": STAMP, "created_by": ACTOR}
-BUNDLE_KINDS = ("focus_areas", "team_members", "activities", "findings", "evidence", "recommendations",
+BUNDLE_KINDS = ("focus_areas", "team_members", "activities", "findings", "evidence", "recommendations", "sections",
                 "status_updates", "review_history", "approved_versions", "internal_history", "notes", "protected_terms", "releases")
 
 # Per kind of record: the rule of each column. A column a later migration adds and that is not
@@ -272,17 +290,19 @@ RULES: dict[str, dict[str, Rule]] = {
                        "as_of": date(), "note": body(5_000, optional=True),
                        "reason": one_of(tuple(REASONS), optional=True), "evidence": body(5_000, optional=True),
                        "recorded_at": STAMP, "recorded_by": ACTOR},
-    "review_history": {"id": an_id, "engagement_id": an_id, "record_type": one_of(RECORD_TYPES),
+    "sections": {"id": an_id, "engagement_id": an_id, "name": section_name, "title": line(), "body": section_body,
+                 "review": one_of(REVIEW_STATES), "dated": date(), **RECORD},
+    "review_history": {"id": an_id, "engagement_id": an_id, "record_type": one_of(REVIEWED_TYPES),
                        "record_id": an_id, "review": one_of(REVIEW_STATES), "on_date": date(), "at": STAMP,
                        "actor": ACTOR, "comment": body(5_000, optional=True)},
-    "approved_versions": {"id": an_id, "engagement_id": an_id, "record_type": one_of(RECORD_TYPES),
+    "approved_versions": {"id": an_id, "engagement_id": an_id, "record_type": one_of(REVIEWED_TYPES),
                           "record_id": an_id, "on_date": date(), "at": STAMP, "actor": ACTOR,
                           "title": line(optional=True), "body": body(optional=True),
                           "text": body(5_000, optional=True), "priority": one_of(PRIORITIES, optional=True),
                           "owner": name(optional=True), "due": date(optional=True)},
     "internal_history": {"id": history_key, "record_type": one_of(RECORD_TYPES), "record_id": an_id,
                          "was": flag, "internal": flag, "on_date": date(), "at": STAMP, "actor": ACTOR},
-    "notes": {"id": an_id, "engagement_id": an_id, "record_type": one_of(("engagement",) + RECORD_TYPES),
+    "notes": {"id": an_id, "engagement_id": an_id, "record_type": one_of(("engagement",) + REVIEWED_TYPES),
               "record_id": an_id, "text": body(20_000), **RECORD},
     "protected_terms": {"id": an_id, "engagement_id": an_id, "term": name(), **RECORD},
     "releases": {"id": an_id, "engagement_id": an_id, "number": number(), "kind": one_of(RELEASE_KINDS),

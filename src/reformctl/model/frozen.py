@@ -102,7 +102,7 @@ def report_date(store: Store, site: str | None, value: str | None, what: str = "
 # Rows that come from elsewhere (a merge, a resolve of a held record): the date of each kind that
 # decides on which day a report shows it. Histories are shown by their dated rows, so any change
 # to a row dated in the frozen past changes that past; a finding or recommendation only by its date.
-INCOMING_DATES = {"activities": "dated", "findings": "dated", "recommendations": "dated",
+INCOMING_DATES = {"activities": "dated", "findings": "dated", "recommendations": "dated", "sections": "dated",
                   "status_updates": "as_of", "review_history": "on_date", "approved_versions": "on_date",
                   "internal_history": "on_date", "releases": "as_of"}
 HISTORIES = frozenset({"activities", "status_updates", "review_history", "approved_versions", "internal_history"})

@@ -18,12 +18,13 @@ from reformctl.store import Store
 FINDING_KEYS = {"focus_area", "title", "body", "methods", "dated", "internal", "recommendations"}
 REC_KEYS = {"text", "priority", "owner", "due", "dated", "statuses"}
 STATUS_KEYS = {"status", "as_of", "note", "reason", "evidence"}
+SECTION_KEYS = {"name", "title", "body", "dated"}
 # What each key holds, so that a number where text belongs (or text where a list does) is one
 # clear line naming the key; the text itself is checked by model/text.py like every other door's.
 _TEXT = (str,)
 KEY_TYPES = {
     "title": _TEXT, "body": _TEXT, "text": _TEXT, "priority": _TEXT, "owner": _TEXT, "status": _TEXT,
-    "note": _TEXT, "reason": _TEXT, "evidence": _TEXT, "internal": (bool,), "methods": (list,),
+    "note": _TEXT, "reason": _TEXT, "evidence": _TEXT, "name": _TEXT, "internal": (bool,), "methods": (list,),
     "recommendations": (list,), "statuses": (list,),
 }
 _TYPE_NAMES = {str: "text in quotes", bool: "true or false", list: "an array"}
@@ -63,6 +64,18 @@ def _approve(store: Store, engagement: dict, kind: str, record: dict, author: st
                on_date=record["dated"])
 
 
+def _load_section(store: Store, engagement: dict, item: dict, where: str, actor: str,
+                  approved_by: str | None) -> None:
+    from reformctl.model.sections import find_section, write_section
+
+    if find_section(store, engagement, str(item.get("name", "")).strip()) is not None:
+        raise Invalid(f"{where}: section {item['name']!r} is given twice; write each section once")
+    written = write_section(store, engagement, item.get("name"), item.get("body", ""), actor, title=item.get("title"),
+                            dated=_date(item.get("dated"), f"{where}: 'dated'"))
+    if approved_by:
+        _approve(store, engagement, "section", find_section(store, engagement, written["number"]), actor, approved_by)
+
+
 def load_engagement(store: Store, data: dict, source: str, actor: str, approved_by: str | None = None,
                     phase: str | None = None) -> dict:
     """Create the engagement in DATA with everything it holds; returns what was loaded.
@@ -70,15 +83,18 @@ def load_engagement(store: Store, data: dict, source: str, actor: str, approved_
     Loaded findings and recommendations are drafts, unless APPROVED_BY names the reviewer who
     approved them (the demo engagement uses this to arrive with a reviewed record).
     """
-    header = {k: v for k, v in data.items() if k not in ("findings", "protected")}
+    header = {k: v for k, v in data.items() if k not in ("findings", "protected", "sections")}
     spec = spec_from_mapping(header, source)
     findings = data.get("findings", [])
     if not isinstance(findings, list):
         raise Invalid(f"{source}: 'findings' must be an array of tables ([[findings]])")
+    sections = data.get("sections", [])
+    if not isinstance(sections, list):
+        raise Invalid(f"{source}: 'sections' must be an array of tables ([[sections]])")
     protected = data.get("protected", [])
     if not isinstance(protected, list) or not all(isinstance(t, str) for t in protected):
         raise Invalid(f"{source}: 'protected' must be a list of names, e.g. protected = [\"Jane Doe\"]")
-    counts = {"findings": 0, "recommendations": 0, "status_updates": 0}
+    counts = {"findings": 0, "recommendations": 0, "status_updates": 0, "sections": 0}
     where = source
     try:
         with store.write():
@@ -122,6 +138,10 @@ def load_engagement(store: Store, data: dict, source: str, actor: str, approved_
                             reason=update.get("reason"), evidence=update.get("evidence"),
                         )
                         counts["status_updates"] += 1
+            for i, item in enumerate(sections, start=1):
+                where = f"{source}: section {i}"
+                _load_section(store, engagement, _check_keys(item, SECTION_KEYS, where), where, actor, approved_by)
+                counts["sections"] += 1
             if phase:
                 where = source
                 advance(store, engagement, phase, actor)

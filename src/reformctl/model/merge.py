@@ -348,7 +348,7 @@ def _renumber(ours: Records, theirs: Records, updates: list, added: dict) -> lis
 def _refuse_clashes(ours: Records, added: dict) -> None:
     """Names and numbers that cannot be renumbered quietly: say so and merge nothing."""
     checks = [("team_members", "name", "team member"), ("focus_areas", "number", "focus area"),
-              ("releases", "number", "release")]
+              ("releases", "number", "release"), ("sections", "name", "section")]
     for kind, column, what in checks:
         have = {r[column] for r in ours.kinds[kind].values()}
         for record in added.get(kind, []):
@@ -364,7 +364,9 @@ def _refs(store: Store, engagement_id: str) -> dict[str, str]:
            UNION ALL
            SELECT r.id, fa.number || '.' || f.number || '.' || r.number FROM recommendations r
            JOIN findings f ON f.id = r.finding_id JOIN focus_areas fa ON fa.id = f.focus_area_id
-           WHERE r.engagement_id = :e""", {"e": engagement_id})
+           WHERE r.engagement_id = :e
+           UNION ALL
+           SELECT s.id, s.name FROM sections s WHERE s.engagement_id = :e""", {"e": engagement_id})
     return {r["id"]: r["ref"] for r in rows}
 
 

@@ -22,12 +22,15 @@ PUBLICITY = {
     "focus_areas": {"title", "number"},
     "findings": {"internal", "review"},
     "recommendations": {"internal", "review"},
+    # A section's name says where it prints (a new name would move approved text elsewhere).
+    "sections": {"review", "name"},
     "protected_terms": {"term"},
     "review_history": {EVERY_FIELD},
     "approved_versions": {EVERY_FIELD},
 }
 GATED_REVIEWS = ("approved", "withdrawn")
-PARENT = {"finding": "findings", "recommendation": "recommendations"}
+PARENT = {"finding": "findings", "recommendation": "recommendations", "section": "sections"}
+REVIEWED = tuple(PARENT.values())
 
 
 def _canon(value) -> str:
@@ -36,7 +39,7 @@ def _canon(value) -> str:
 
 def decides_publicity(kind: str, name: str, ours, theirs) -> bool:
     fields = PUBLICITY.get(kind, set())
-    if name == "review" and kind in ("findings", "recommendations"):
+    if name == "review" and kind in REVIEWED:
         return ours in GATED_REVIEWS or theirs in GATED_REVIEWS  # submitting or returning publishes nothing
     return EVERY_FIELD in fields or name in fields
 
@@ -56,7 +59,7 @@ def _kept_before(decided: dict, record_id: str, field: str, theirs) -> bool:
 
 def gate_added(kind: str, key: str, record: dict, base: dict, decided: dict) -> tuple[dict | None, dict | None]:
     """A record new from the other side: (what to add, or None to hold it; the conflict, if any)."""
-    if kind in ("findings", "recommendations") and record["review"] in GATED_REVIEWS:
+    if kind in REVIEWED and record["review"] in GATED_REVIEWS:
         conflict = {"record_type": kind, "record_id": key, "field": "review",
                     "ours": "in-review", "theirs": record["review"], "base": None}
         return {**record, "review": "in-review"}, conflict

@@ -1,4 +1,4 @@
-"""Full-text search over findings, recommendations, notes and activities (FTS5, ranked by bm25).
+"""Full-text search over findings, recommendations, sections, notes and activities (FTS5, ranked by bm25).
 
 Internal: it sees everything, as the team does.
 """
@@ -33,8 +33,15 @@ _SOURCES = {
         JOIN findings f ON f.id = r.finding_id JOIN focus_areas fa ON fa.id = f.focus_area_id
         JOIN engagements e ON e.id = r.engagement_id
         WHERE recommendations_fts MATCH :q_recommendation {site}""",
+    "section": """SELECT 'section' AS kind, e.site, s.name AS ref,
+            highlight(sections_fts, 0, :s, :e) AS title,
+            snippet(sections_fts, 1, :s, :e, ' … ', {n}) AS text, bm25(sections_fts, 3.0, 1.0, 0.0) AS rank
+        FROM sections_fts CROSS JOIN sections s ON s.rowid = sections_fts.rowid
+        JOIN engagements e ON e.id = s.engagement_id
+        WHERE sections_fts MATCH :q_section {site}""",
     "note": """SELECT 'note' AS kind, e.site,
-            COALESCE(fa.number || '.' || f.number, rfa.number || '.' || rf.number || '.' || r.number, n.record_id) AS ref,
+            COALESCE(fa.number || '.' || f.number, rfa.number || '.' || rf.number || '.' || r.number, ns.name,
+                     n.record_id) AS ref,
             n.created_by || ', ' || substr(n.created_at, 1, 10) AS title,
             snippet(notes_fts, 0, :s, :e, ' … ', {n}) AS text, bm25(notes_fts, 1.0, 0.0) AS rank
         FROM notes_fts CROSS JOIN notes n ON n.rowid = notes_fts.rowid
@@ -44,6 +51,7 @@ _SOURCES = {
         LEFT JOIN recommendations r ON n.record_type = 'recommendation' AND r.id = n.record_id
         LEFT JOIN findings rf ON rf.id = r.finding_id
         LEFT JOIN focus_areas rfa ON rfa.id = rf.focus_area_id
+        LEFT JOIN sections ns ON n.record_type = 'section' AND ns.id = n.record_id
         WHERE notes_fts MATCH :q_note {site}""",
     "activity": """SELECT 'activity' AS kind, e.site, substr(a.id, 1, 8) AS ref,
             a.method || ', ' || a.dated AS title,
@@ -56,7 +64,8 @@ _SOURCES = {
 
 # The indexed text columns of each source: the user's query is confined to them, so that
 # words never match the engagement_id column.
-_COLUMNS = {"finding": "title body", "recommendation": "text owner", "note": "text", "activity": "summary"}
+_COLUMNS = {"finding": "title body", "recommendation": "text owner", "section": "title body", "note": "text",
+            "activity": "summary"}
 
 
 def _balanced(query: str) -> bool:

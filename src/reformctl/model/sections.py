@@ -16,8 +16,8 @@ from reformctl.model.vocab import SECTIONS
 from reformctl.store import Store
 
 # Where each kind of name prints: the standard sections in their order, each focus area's
-# discussion with its chapter (after background), and appendices last, by name.
-_CHAPTERS_AFTER = list(SECTIONS).index("background")
+# discussion with its chapter (after acknowledgments, before the conclusion), and appendices last, by name.
+_CHAPTERS_AFTER = list(SECTIONS).index("acknowledgments")
 
 
 def print_order(name: str) -> tuple:

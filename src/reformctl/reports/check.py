@@ -19,7 +19,8 @@ PHONE_RE = re.compile(r"(?<![\d-])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\
 
 
 # The record a list's items are, in the report's shape, for naming where a string stands.
-RECORD_LABELS = {"focus_areas": "focus area", "findings": "finding", "recommendations": "recommendation"}
+RECORD_LABELS = {"focus_areas": "focus area", "findings": "finding", "recommendations": "recommendation",
+                 "sections": "section"}
 # Made from another field of the same record when published (a focus area's slug from its title):
 # a problem there is reported once, on that field.
 DERIVED_KEYS = frozenset(["slug"])
@@ -39,12 +40,14 @@ def _strings(value, where: str, key: str):
             yield f"{where} {key}", value
     elif isinstance(value, dict):
         label = "engagement" if key == "engagement" else where
+        if key == "narrative" and isinstance(value.get("name"), str):  # a focus area's section
+            label = f"section {value['name']}"
         for k, v in value.items():
             yield from _strings(v, label, k)
     elif isinstance(value, list):
         for item in value:
-            if isinstance(item, dict) and key in RECORD_LABELS and "number" in item:
-                yield from public_strings(item, f"{RECORD_LABELS[key]} {item['number']}")
+            if isinstance(item, dict) and key in RECORD_LABELS and ("number" in item or "name" in item):
+                yield from public_strings(item, f"{RECORD_LABELS[key]} {item.get('number') or item['name']}")
             else:
                 yield from _strings(item, where, key)
 
