@@ -1,7 +1,8 @@
 #!/bin/sh
 # The main job end to end on the shipped examples: a fresh store holding North Miami and
 # Dearborn Heights exactly as announced, and the fictional Brightwater demo engagement with
-# its findings and status history; then every report format of each into one folder, the demo's progress report and the dashboard.
+# its findings and status history; then every report format of each into one folder, the demo's progress and
+# assessment reports and the dashboard.
 #
 #   sh examples/run.sh [OUTPUT_DIR]      (default: report/)
 #
@@ -39,6 +40,11 @@ mkdir -p "$out/open-data"
 reformctl export --public-db "$out/open-data/tracker.db"
 reformctl export --site brightwater-demo --bundle "$out/bundle/brightwater-demo"
 reformctl report --site brightwater-demo --kind progress --format pdf --output "$out/brightwater-demo-progress.pdf"
+# The demo's assessment report: its narrative sections, a chapter per focus area, the list of recommendations.
+for format in markdown html pdf; do
+  ext="$format"; [ "$format" = markdown ] && ext=md
+  reformctl report --site brightwater-demo --kind assessment --format "$format" --output "$out/brightwater-demo-assessment.$ext"
+done
 reformctl status
 reformctl engagements
 echo

@@ -67,6 +67,8 @@ def test_a_change_is_not_backdated_and_a_missing_section_is_named(north_miami):
     north_miami.ok("section", *SITE, "conclusion", "--body", "Done.")
     north_miami.fails("section", *SITE, "conclusion", "--body", "Done again.", "--date", "2026-01-01",
                       says="a date is given only for a new section")
+    north_miami.fails("edit", *SITE, "conclusion", "--body", " ", says="section body must not be empty")
+    north_miami.fails("edit", *SITE, "conclusion", "--text", "x", says="a section has no text")
     north_miami.fails("submit", *SITE, "background", says="has no section background")
     north_miami.fails("note", *SITE, "introduction", "x", says="has no section introduction")
 
@@ -272,3 +274,15 @@ def test_the_demo_arrives_with_its_sections_approved(demo):
     assert [s["name"] for s in listed][:5] == ["executive-summary", "introduction", "methodology", "background",
                                                "acknowledgments"]
     assert "fictional" in demo.ok("report", "--site", "brightwater-demo", "--kind", "assessment").lower()
+
+
+def test_a_backup_holds_the_sections_and_their_search_index(north_miami, tmp_path):
+    north_miami.ok("section", *SITE, "background", "--body", "The platypus district.")
+    approve(north_miami, "north-miami", "background")
+    north_miami.ok("backup", tmp_path / "copy.db")
+    restored = tmp_path / "restored.db"
+    north_miami.ok("--db", restored, "restore", tmp_path / "copy.db")
+    listed = json.loads(north_miami.ok("--db", restored, "sections", *SITE, "--format", "json"))
+    assert [(s["name"], s["review"]) for s in listed] == [("background", "approved")]
+    hits = json.loads(north_miami.ok("--db", restored, "search", "platypus", "--format", "json"))
+    assert [(h["kind"], h["ref"]) for h in hits] == [("section", "background")]

@@ -1,6 +1,7 @@
 """Canaries: hypothesis builds engagements whose every text field carries secrets inside
 [[redactions]] (several spans a field, at its start and end, nested, unclosed), protected names
-in invisible-character disguises, internal records, drafts, notes and status notes; every public
+in invisible-character disguises, internal records, drafts, notes and status notes, narrative
+sections approved, drafted and in review; every public
 output is rendered and searched for them, as written and normalised.
 
 The engagement's free text is written straight into the store (as an old store, from before
@@ -23,6 +24,7 @@ from reformctl.model.findings import log_finding
 from reformctl.model.matching import name_key
 from reformctl.model.recommendations import recommend
 from reformctl.model.review import review, submit
+from reformctl.model.sections import write_section
 from reformctl.model.statuses import set_status
 from reformctl.model.text import marker_problems
 from reformctl.reports.public import redact, withhold
@@ -94,8 +96,11 @@ def engagements(draw) -> dict:
                 for _ in range(draw(st.integers(1, 2)))]
         findings.append({"area": draw(st.integers(1, 2)), "title": draw(one_line()),
                          "body": draw(field(canaries, name, True)), "recs": recs})
+    sections = {section: (draw(one_line()), draw(field(canaries, name, True)))
+                for section in ("executive-summary", "focus-area-1", "appendix-notes")}
     return {"name": name, "agency": draw(one_line()), "city": draw(one_line()),
-            "areas": [draw(one_line()), draw(one_line())], "findings": findings, "canaries": canaries}
+            "areas": [draw(one_line()), draw(one_line())], "findings": findings, "sections": sections,
+            "canaries": canaries}
 
 
 def build(db, plan: dict) -> tuple[str, list[str]]:
@@ -140,6 +145,16 @@ def build(db, plan: dict) -> tuple[str, list[str]]:
         with legacy:  # an edit in progress: not approved, so never public
             legacy.execute("UPDATE recommendations SET text = ? WHERE id = (SELECT id FROM recommendations "
                            "WHERE finding_id = ? LIMIT 1)", (secret("edit"), finding["id"]))
+    for name, (title, body) in plan["sections"].items():
+        made = write_section(store, engagement, name, "t", "author")
+        with legacy:
+            legacy.execute("UPDATE sections SET title = ?, body = ? WHERE engagement_id = ? AND name = ?",
+                           (title, body, engagement["id"], name))
+        submit(store, engagement, made["number"], "author")
+        review(store, engagement, made["number"], "approve", "reviewer")
+        add_note(store, engagement, name, secret("sectionnote"), "author")
+    write_section(store, engagement, "executive-summary", secret("sectionedit"), "author")  # in review
+    write_section(store, engagement, "conclusion", secret("sectiondraft"), "author")  # a draft
     log_finding(store, engagement, "1", secret("internal"), secret("internal"), "author", internal=True)
     log_finding(store, engagement, "2", secret("draft"), secret("draft"), "author")
     legacy.close()
@@ -160,6 +175,8 @@ def test_no_canary_reaches_any_public_output(isolated, plan):
     # After the release, a progress report compares with the release's stored snapshot.
     texts["progress json"] = run("report", "--site", site, "--kind", "progress", "--format", "json")
     texts["markdown"] = run("report", "--site", site, "--format", "markdown")
+    for fmt in ("markdown", "json", "html"):  # every narrative section, in the assessment report
+        texts[f"assessment {fmt}"] = run("report", "--site", site, "--kind", "assessment", "--format", fmt)
     assert_no_secret(texts, secrets)
 
 
