@@ -195,12 +195,14 @@ def test_check_flags_another_engagements_name_in_a_section(north_miami):
     cli.ok("new-engagement", "--from", EXAMPLES / "dearborn-heights.toml")
     cli.ok("section", *SITE, "focus-area-2", "--body", "As in Dearborn Heights, outreach lags.")
     cli.ok("section", *SITE, "background", "--body", "Write to chief@example.org.")
-    approve(cli, "north-miami", "focus-area-2", "background")
+    cli.ok("section", *SITE, "introduction", "--body", "[[All of it is confidential.]]")
+    approve(cli, "north-miami", "focus-area-2", "background", "introduction")
     result = cli("check", *SITE, "--format", "json")
     assert result.exit_code == 1
     found = {(p["code"], p["where"]) for p in json.loads(result.stdout)["problems"]}
     assert ("other-engagement", "section focus-area-2 body") in found
     assert ("email", "section background body") in found
+    assert ("empty-once-redacted", "section introduction") in found
 
 
 def test_search_finds_sections_and_their_notes(north_miami):

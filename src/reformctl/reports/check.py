@@ -146,6 +146,12 @@ def check(store: Store, site: str, as_of: str | None = None) -> dict:
         if not redact(row["title"]):
             problems.append(_problem("error", "empty-once-redacted", f"finding {ref}",
                                      f"finding {ref} has no public title once [[...]] is removed"))
+    for row in store.rows(
+        """SELECT name, title, body FROM sections
+           WHERE engagement_id = :eid AND dated <= :as_of AND review = 'approved'""", params):
+        if not redact(row["body"]) or not redact(row["title"]):
+            problems.append(_problem("error", "empty-once-redacted", f"section {row['name']}",
+                                     f"section {row['name']} has no public title or text once [[...]] is removed"))
     for area in report["focus_areas"]:
         if area["under_development"]:
             problems.append(_problem("warning", "under-development", f"focus area {area['number']}",

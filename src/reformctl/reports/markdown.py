@@ -42,12 +42,12 @@ def _notes(record: dict) -> list[str]:
 
 def _sections(report: dict, names: tuple[str, ...]) -> list[str]:
     """The report's narrative sections among NAMES (a final report's executive summary and conclusion)."""
-    from reformctl.reports.markdown_assessment import _section
+    from reformctl.reports.markdown_assessment import section_lines
 
     out: list[str] = []
     for section in report.get("sections", []):
         if section["name"] in names:
-            out += ["", *_section(section)[:-1]]
+            out += ["", *section_lines(section)[:-1]]
     return out
 
 

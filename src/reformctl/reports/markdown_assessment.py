@@ -27,7 +27,7 @@ def source_block(text: str | None) -> str:
     return _ENTITY.sub("&amp;", _HTML_OPEN.sub(r"\\<", text or ""))
 
 
-def _section(section: dict, level: str = "##") -> list[str]:
+def section_lines(section: dict, level: str = "##") -> list[str]:
     out = [f"{level} {esc(section['title'])}{_state(section)}", ""]
     if _notes(section):
         out += _notes(section) + [""]
@@ -58,10 +58,9 @@ def _chapter(area: dict) -> list[str]:
     out = [f"## {esc(heading)}", ""]
     narrative = area.get("narrative")
     if narrative:
-        if narrative["title"] != heading:
-            out += _section(narrative, "###")[:-1]
-        else:
-            out += [line for line in _section(narrative)[2:]]
+        lines = section_lines(narrative, "###")
+        # Under its own heading when it has a title of its own or (internal view) a review state.
+        out += lines if narrative["title"] != heading or "review" in narrative else lines[2:]
     if area["under_development"]:
         out += ["_Findings and recommendations for this focus area are under development._", ""]
     for finding in area["findings"]:
@@ -108,7 +107,7 @@ def render_assessment_markdown(report: dict) -> str:
     out.append("")
     out += _contents(report, front, back, conclusion)
     for section in front:
-        out += _section(section)
+        out += section_lines(section)
         if section["name"] == "methodology":
             out += _data_collection(report)
     if not any(s["name"] == "methodology" for s in front) and report.get("data_collection"):
@@ -116,7 +115,7 @@ def render_assessment_markdown(report: dict) -> str:
     for area in report["focus_areas"]:
         out += _chapter(area)
     if conclusion:
-        out += _section(conclusion)
+        out += section_lines(conclusion)
     out += ["## Appendix: list of recommendations", ""]
     recs = report.get("all_recommendations") or []
     if recs:
@@ -127,7 +126,7 @@ def render_assessment_markdown(report: dict) -> str:
         out.append("_No recommendations yet._")
     out.append("")
     for section in back:
-        out += _section(section)
+        out += section_lines(section)
     out += ["---", "", f"_Prepared with {esc(report['generator'])}; as of {long_date(report['as_of'])}._", ""]
     if mark:
         out += [f"**{mark}**", ""]

@@ -495,84 +495,15 @@ def m010_bundles(db: Database) -> None:
     )
 
 
-# The two histories whose CHECK named the reviewed record types, as m002/m003 made them, with
-# 'section' added. SQLite cannot change a CHECK in place: m011 copies each table into its new
-# shape (rowids kept, since ties on a date go to the later rowid) and re-creates what hung on it.
-_REVIEWED = "('finding', 'recommendation', 'section')"
-_REBUILT = {
-    "review_history": (
-        f"""CREATE TABLE review_history_new (
-            id TEXT PRIMARY KEY,
-            engagement_id TEXT NOT NULL REFERENCES engagements(id),
-            record_type TEXT NOT NULL CHECK (record_type IN {_REVIEWED}),
-            record_id TEXT NOT NULL,
-            review TEXT NOT NULL CHECK (review IN ('draft', 'in-review', 'approved', 'withdrawn')),
-            on_date TEXT NOT NULL,
-            at TEXT NOT NULL,
-            actor TEXT NOT NULL,
-            comment TEXT
-        )""",
-        ["CREATE INDEX review_history_record ON review_history (record_id, on_date)",
-         _no_delete("review_history")],
-    ),
-    "approved_versions": (
-        f"""CREATE TABLE approved_versions_new (
-            id TEXT PRIMARY KEY,
-            engagement_id TEXT NOT NULL REFERENCES engagements(id),
-            record_type TEXT NOT NULL CHECK (record_type IN {_REVIEWED}),
-            record_id TEXT NOT NULL,
-            on_date TEXT NOT NULL,
-            at TEXT NOT NULL,
-            actor TEXT NOT NULL,
-            title TEXT,
-            body TEXT,
-            text TEXT,
-            priority TEXT,
-            owner TEXT,
-            due TEXT
-        )""",
-        ["CREATE INDEX approved_versions_record ON approved_versions (record_id, on_date)",
-         _no_delete("approved_versions"),
-         "CREATE TRIGGER approved_versions_frozen BEFORE UPDATE ON approved_versions "
-         "BEGIN SELECT RAISE(ABORT, 'an approved version never changes'); END"],
-    ),
-}
-
-
 @migrations()
 def m011_sections(db: Database) -> None:
     """The report's narrative sections (executive summary, methodology, each focus area's discussion,
     appendices...), one per NAME and engagement, reviewed and versioned like findings: their
-    review history and approved wording live in the same two tables, which now accept 'section'."""
-    statements = [
-        """CREATE TABLE sections (
-            id TEXT PRIMARY KEY,
-            engagement_id TEXT NOT NULL REFERENCES engagements(id),
-            name TEXT NOT NULL,
-            title TEXT NOT NULL,
-            body TEXT NOT NULL DEFAULT '',
-            review TEXT NOT NULL DEFAULT 'draft',
-            dated TEXT NOT NULL,
-            created_at TEXT NOT NULL,
-            created_by TEXT NOT NULL,
-            UNIQUE (engagement_id, name)
-        )""",
-        _no_delete("sections"),
-        # A published section keeps its name, as a published finding keeps its number.
-        "CREATE TRIGGER sections_name_fixed BEFORE UPDATE OF name, engagement_id ON sections "
-        "BEGIN SELECT RAISE(ABORT, 'a section keeps its name'); END",
-    ]
-    statements += _fts("sections", ["title", "body", "engagement_id"])
-    for table, (create, after) in _REBUILT.items():
-        columns = ", ".join(row[1] for row in db.execute(f"PRAGMA table_info({table})").fetchall())
-        statements += [
-            create,
-            f"INSERT INTO {table}_new (rowid, {columns}) SELECT rowid, {columns} FROM {table}",
-            f"DROP TABLE {table}",  # its triggers and index go with it (DROP fires no DELETE trigger)
-            f"ALTER TABLE {table}_new RENAME TO {table}",
-            *after,
-        ]
-    _run(db, statements)
+    review history and approved wording live in the same two tables, which now accept 'section'
+    (store/schema_sections.py holds the statements)."""
+    from reformctl.store.schema_sections import sections_statements
+
+    _run(db, sections_statements(db, _no_delete, _fts))
 
 
 def migrate(conn: sqlite3.Connection) -> None:
