@@ -197,7 +197,7 @@ def _totals(points: list[dict], columns: list[_Column], taken: list[Box]) -> lis
 def _x_axis(points: list[dict], columns: list[_Column], base: float,
             taken: list[Box]) -> tuple[list[Label], list[Label], list[str]]:
     """Under the columns: the report's date under its own column; each quarter as Q1..Q4 where
-    they fit (not from about 22 quarters on); and the year under its quarters, below them."""
+    they fit (up to about 22 quarters); and each year under its quarters, a row below."""
     last = len(points) - 1
     row1, row2 = base + 15, base + 30
     slot = columns[1].cx - columns[0].cx if len(columns) > 1 else WIDTH
@@ -205,19 +205,20 @@ def _x_axis(points: list[dict], columns: list[_Column], base: float,
     days = [_dt.date.fromisoformat(p["date"]) for p in points[:last]]
     labels: list[Label] = []
     if slot >= text_width("Q4", 11) + 4:
-        labels += place([Label(columns[i].cx, row1, f"Q{(day.month - 1) // 3 + 1}") for i, day in enumerate(days)],
-                        taken)
+        quarters = [Label(columns[i].cx, row1, f"Q{(day.month - 1) // 3 + 1}") for i, day in enumerate(days)]
+        labels += place(quarters, taken)
     years: dict[int, list[int]] = {}
     for i, day in enumerate(days):
         years.setdefault(day.year, []).append(i)
     # Whole years first, so a year with one quarter at either end gives way to them.
-    candidates = [Label(sum(columns[i].cx for i in idx) / len(idx), row2, str(year), colour="#333")
-                  .within(columns[0].cx - slot / 2, WIDTH) for year, idx in sorted(years.items(), key=lambda y: -len(y[1]))]
-    labels += place(candidates, taken)
+    by_size = sorted(years.items(), key=lambda item: -len(item[1]))
+    labels += place([Label(sum(columns[i].cx for i in idx) / len(idx), row2, str(year), colour="#333")
+                     .within(columns[0].cx - slot / 2, WIDTH) for year, idx in by_size], taken)
     # A rule between years, and one setting the report's date apart from the quarters.
-    rules = [columns[idx[0]].cx - slot / 2 for idx in list(years.values())[1:]] + ([columns[last].cx - slot / 2] if last else [])
-    lines = [f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{base:.1f}" y2="{row2 + 3:.1f}" stroke="#8a8f96" stroke-width="0.75"/>'
-             for x in rules]
+    rules = [columns[idx[0]].cx - slot / 2 for idx in list(years.values())[1:]]
+    rules += [columns[last].cx - slot / 2] if last else []
+    lines = [f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{base:.1f}" y2="{row2 + 3:.1f}" stroke="#8a8f96" '
+             f'stroke-width="0.75"/>' for x in rules]
     return as_of, labels, lines
 
 
