@@ -37,15 +37,15 @@ def engagement(quarters: int, as_of: str = AS_OF) -> dict:
             "focus_areas": AREAS, "findings": findings}
 
 
-def load_histories(db: Path) -> None:
-    """Every engagement of QUARTERS into the store DB, through the library: the CLI would take far
+def load_histories(db: Path, quarters: tuple[int, ...] = QUARTERS) -> None:
+    """The engagements of QUARTERS into the store DB, through the library: the CLI would take far
     longer for hundreds of status updates, and the reports are then made through the CLI."""
     from reformctl.model.loader import load_engagement
     from reformctl.store import open_store
 
     store = open_store(db)
     try:
-        for n in QUARTERS:
+        for n in quarters:
             load_engagement(store, engagement(n), "test", "tester", approved_by="A. Reviewer")
     finally:
         store.close()

@@ -24,8 +24,14 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture
-def histories(cli):
-    load_histories(cli.db)
+def quarters() -> int:
+    return 8  # a test parametrized on quarters overrides this
+
+
+@pytest.fixture
+def histories(cli, quarters):
+    """The store with the engagement whose chart has QUARTERS columns (site qQUARTERS)."""
+    load_histories(cli.db, (quarters,))
     return cli
 
 
