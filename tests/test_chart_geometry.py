@@ -15,6 +15,8 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from histories import AREAS, AS_OF, QUARTERS, load_histories
 
@@ -134,3 +136,45 @@ def test_focus_area_bars_wrap_long_titles(histories):
     # Long titles wrap (the unbroken one is cut) and nothing of any title is lost.
     assert len(titles) > len(AREAS) + 4
     assert "".join(titles).replace(" ", "") == "".join(f"{n}.{t}" for n, t in enumerate(AREAS, 1)).replace(" ", "")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 20_000), st.integers(0, 100), st.integers(0, 100), st.integers(0, 100)),
+                min_size=1, max_size=60),
+       st.dates(_dt.date(2001, 1, 1), _dt.date(2030, 12, 31)))
+def test_any_history_keeps_its_labels_apart(columns, as_of):
+    """Any number of columns up to 60 and totals up to 20,000 (shares of each status at random):
+    the same rules hold for the chart as drawn by the library."""
+    from reformctl.model.statuses import summarise_counts
+    from reformctl.reports.charts import status_over_time
+    from reformctl.reports.periods import quarter_ends
+
+    days = quarter_ends("1980-01-01", as_of.isoformat())[-len(columns):]
+    points = []
+    for day, (total, *weights) in zip(days, columns):
+        shares = [total * w // (sum(weights) or 1) for w in weights]
+        counts = dict(zip(["complete", "partially-complete", "in-progress"], shares))
+        counts["not-started"] = total - sum(shares)
+        points.append({"date": day, "total": total, "statuses": summarise_counts(counts)})
+    svg = ET.fromstring(status_over_time(points))
+    assert_legible(svg)
+    text = " ".join(t.text for t in group(svg, "as-of")).replace(", ", " ")
+    assert _dt.datetime.strptime(text, "%b %d %Y").date() == as_of
+    assert group(svg, "totals")[0].text == str(points[-1]["total"])
+    for total in group(svg, "totals"):
+        assert not any(total.box().intersects(b) for b in rects(svg)), total
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.text(st.characters(codec="utf-8", exclude_categories=["C", "Z"]) | st.just(" "),
+                                  min_size=1, max_size=200).filter(str.strip),
+                          st.lists(st.integers(0, 400), min_size=4, max_size=4)), min_size=1, max_size=8))
+def test_any_focus_area_titles_and_counts_stay_inside_the_bars_chart(areas):
+    from reformctl.model.statuses import summarise_counts
+    from reformctl.reports.charts import focus_area_bars
+
+    rows = [{"number": n, "title": title, "total": sum(counts),
+             "statuses": summarise_counts(dict(zip(["complete", "partially-complete", "in-progress", "not-started"],
+                                                   counts)))}
+            for n, (title, counts) in enumerate(areas, 1)]
+    assert_legible(ET.fromstring(focus_area_bars(rows)))

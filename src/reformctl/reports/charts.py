@@ -245,11 +245,12 @@ def _description(points: list[dict]) -> str:
 
 def status_over_time(points: list[dict], prefix: str = "timeline") -> str:
     """Stacked columns of status counts at each quarter end and on the report's date, with totals above."""
-    left, plot_h = 36, 190
+    plot_h = 190
     legend, legend_h, taken = _legend(prefix)
     top = legend_h + 20  # room above the tallest column for its total
     base = top + plot_h
     scale_top, step = _scale(max(p["total"] for p in points))
+    left = max(36, text_width(str(scale_top), 11) + 8)  # room for the widest number on the axis
     body = [legend]
     for tick in range(0, scale_top + 1, step):
         y = base - plot_h * tick / scale_top
