@@ -40,10 +40,14 @@ class Elements(HTMLParser):
 
 
 def elements(html: str) -> list[tuple[str, tuple]]:
+    """The page's elements in order, a run of alike SVG <text> elements counted once: a chart
+    wraps a long title onto more lines (each line still checked above), so only their number
+    depends on the text's length."""
     parser = Elements()
     parser.feed(html)
     parser.close()
-    return parser.tags
+    return [tag for i, tag in enumerate(parser.tags)
+            if not (tag[0] == "text" and i and parser.tags[i - 1] == tag)]
 
 
 def toml_string(value: str) -> str:
