@@ -5,4 +5,4 @@ PRAGMA user_version and never imports sqlite_utils (about 50 ms of start-up).
 A test checks that this equals the number of registered migrations.
 """
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11  # 11 migrations here (m001-m010, m012_check_terms); 12 once m011 (sections) is merged
