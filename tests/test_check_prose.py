@@ -82,6 +82,20 @@ def test_own_and_common_initialisms_are_not_flagged(two, body):
     assert problems(two) == (0, [])
 
 
+def test_initials_this_engagement_shares_with_another_are_not_flagged(two):
+    engagement(two, "lake-city", "Lake City Police Department")  # LCPD, LC and LPD, as Lakemont City's
+    say(two, "The LCPD, the LPD and LC officers agree; the LKCPD does not exist.")
+    assert problems(two) == (0, [])
+
+
+def test_common_initialisms_are_not_flagged_when_another_agencys_initials_match_them(two):
+    engagement(two, "fair-borough", "Fair Borough Inlet Police Department")  # FBIPD, and FBI without PD
+    engagement(two, "fort-lauderdale", "Fort Lauderdale Police Department")  # FLPD, and FL (Florida)
+    say(two, "The FBI and FL state law; the FBIPD and FLPD are another story.")
+    code, found = problems(two)
+    assert code == 1 and sorted(p["span"] for p in found) == ["FBIPD", "FLPD"]
+
+
 def test_aliases_from_the_file_and_configure_are_another_engagements_initials(two, isolated):
     (isolated / "ridge.toml").write_text('site = "ridgeway"\nagency = "Ridgeway Police Department"\n'
                                          'focus_areas = ["Technology"]\naliases = ["Ridge PD", "RWPD"]\n')
@@ -137,6 +151,15 @@ def test_six_focus_areas_over_five_is_an_error_naming_the_sentence_and_the_numbe
 def test_counts_in_prose_are_read_against_the_record(two, body, wrong):
     say(two, body)
     assert sorted(p["span"] for p in problems(two)[1]) == sorted(wrong)
+
+
+def test_a_count_of_a_part_is_no_error_but_a_count_above_the_whole_is(two):
+    two.ok("log-finding", *SITE, "--focus-area", "2", "--title", "No force review", "--date", "2024-06-01")
+    two.ok("recommend", *SITE, "--finding", "2.1", "--text", "Review force.", "--owner", "Chief", "--date", "2024-06-01")
+    approve(two, "lakemont", "2.1", "2.1.1")
+    say(two, "This finding's two recommendations are not started, of three recommendations in all; "
+             "the team made 4 recommendations.")
+    assert [p["span"] for p in problems(two)[1]] == ["4 recommendations"]
 
 
 def test_four_of_thirteen_printed_as_28_6_percent_is_an_error_with_the_true_figure(two):
