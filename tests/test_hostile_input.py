@@ -218,3 +218,14 @@ def test_review_commands(hostile_store, command, ref, text, other):
             "check": ["check", "--site", SITE, *opt("--as-of", other)],
             "history": ["history", "--site", SITE]}[command]
     check(cli, before, args)
+
+
+@SETTINGS
+@given(command=st.sampled_from(["check", "configure", "new-engagement"]), term=HOSTILE)
+def test_allowed_terms_and_aliases(hostile_store, command, term):
+    cli, before = hostile_store
+    args = {"check": ["check", "--site", SITE, "--allow", term],
+            "configure": ["configure", "--site", SITE, "--alias", term],
+            "new-engagement": ["new-engagement", "--site", "aliased", "--agency", "Aliased Police Department",
+                               "--focus-area", "Area", "--alias", term]}[command]
+    check(cli, before, args)

@@ -46,6 +46,7 @@ def new_engagement(
     focus_area: Annotated[Optional[list[str]], typer.Option("--focus-area", metavar="TITLE", help="A focus area; repeat for each, in announced order.")] = None,
     phase: Annotated[Optional[StartPhase], typer.Option(help="Start in planning instead of assessment.")] = None,
     self_approval: Annotated[Optional[bool], typer.Option("--self-approval/--four-eyes", help="Whether authors may approve their own records.")] = None,
+    alias: Annotated[Optional[list[str]], typer.Option("--alias", metavar="NAME", help="Another name writers use for the agency (its initials, 'DHPD'); repeat for each. `check` flags it in other engagements' public text.")] = None,
     from_: Annotated[Optional[Path], typer.Option("--from", metavar="FILE.toml", help="Read the fields from a TOML file (options given as well override it).")] = None,
     fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
 ) -> None:
@@ -62,6 +63,7 @@ def new_engagement(
         "program": program.value if program else None, "announced": announced,
         "public_url": public_url, "focus_areas": focus_area or None,
         "phase": phase.value if phase else None, "self_approval": self_approval,
+        "aliases": [*data.get("aliases", []), *alias] if alias and isinstance(data.get("aliases", []), list) else None,
     }
     data.update({k: v for k, v in overrides.items() if v is not None})
     if from_ is None or interactive():  # a file read without a terminal reports its own missing keys
@@ -101,6 +103,7 @@ def _spec(data: dict) -> EngagementSpec:
         program=data.get("program") or "organizational-assessment",
         announced=data.get("announced"), public_url=data.get("public_url"),
         phase=data.get("phase") or "assessment", self_approval=bool(data.get("self_approval")),
+        aliases=list(data.get("aliases") or []),
     ))
 
 

@@ -25,16 +25,31 @@ class Kind(str, Enum):
     assessment = "assessment"
 
 
-def check(ctx: typer.Context, site: SiteOption, as_of: AsOfOption = None, fmt: FormatOption = ListFormat.table) -> None:
+def check(
+    ctx: typer.Context,
+    site: SiteOption,
+    as_of: AsOfOption = None,
+    allow: Annotated[Optional[list[str]], typer.Option("--allow", metavar="TERM", help="Record TERM as allowed in this engagement's public text although it reads as another engagement's initials or alias; repeat for each.")] = None,
+    fmt: FormatOption = ListFormat.table,
+) -> None:
     """Check what would be published: errors (exit 1) and warnings.
 
     Example: reformctl check --site north-miami
+    Example: reformctl check --site north-miami --allow DH
     """
     from reformctl.errors import ReformError
     from reformctl.model.frozen import report_date
     from reformctl.reports.releases import check_release
 
-    store = context.store(ctx)
+    store = context.store(ctx, readonly=not allow)  # --allow records its terms; a plain check only reads
+    if allow:
+        from reformctl.model.check_terms import add_check_terms
+        from reformctl.model.guards import require_open
+        from reformctl.model.sites import get_engagement
+
+        engagement = get_engagement(store, site)
+        require_open(engagement)
+        add_check_terms(store, engagement, "allow", allow, context.actor(ctx))
     try:
         actor = context.actor(ctx)
     except ReformError:  # who would publish is unknown here; publish itself will say why

@@ -205,19 +205,39 @@ def reopen(
 def configure(
     ctx: typer.Context,
     site: SiteOption,
-    self_approval: Annotated[bool, typer.Option("--self-approval/--four-eyes", help="Allow authors to approve their own records, or not.")],
+    self_approval: Annotated[Optional[bool], typer.Option("--self-approval/--four-eyes", help="Allow authors to approve their own records, or not.")] = None,
+    alias: Annotated[Optional[list[str]], typer.Option("--alias", metavar="NAME", help="Add another name writers use for the agency (its initials, 'NMPD'); repeat for each.")] = None,
     fmt: FormatOption = WriteFormat.text,
 ) -> None:
-    """Change an engagement's review rule: four eyes (the default) or self-approval.
+    """Change an engagement's review rule (four eyes, the default, or self-approval), or add aliases of its agency.
 
     Example: reformctl configure --site north-miami --self-approval
+    Example: reformctl configure --site north-miami --alias NMPD
     """
+    from reformctl.model.check_terms import add_check_terms, check_terms
+    from reformctl.model.guards import require_open
     from reformctl.model.phases import set_self_approval
 
+    if self_approval is None and not alias:
+        raise CliUsageError("say what to change: --self-approval, --four-eyes or --alias NAME")
     store, engagement = _engagement(ctx, site)
-    result = set_self_approval(store, engagement, self_approval, context.actor(ctx))
-    rule = "self-approval allowed" if result["self_approval"] else "four eyes (authors cannot approve their own records)"
-    print_json(result) if fmt is WriteFormat.json else typer.echo(f"{site}: {rule}")
+    actor = context.actor(ctx)
+    result: dict = {"site": site}
+    with store.write():  # one command, one transaction
+        if self_approval is not None:
+            result = set_self_approval(store, engagement, self_approval, actor)
+        if alias:
+            require_open(engagement)
+            add_check_terms(store, engagement, "alias", alias, actor)
+            result["aliases"] = check_terms(store, engagement["id"], "alias")
+    if fmt is WriteFormat.json:
+        print_json(result)
+        return
+    if "self_approval" in result:
+        rule = "self-approval allowed" if result["self_approval"] else "four eyes (authors cannot approve their own records)"
+        typer.echo(f"{site}: {rule}")
+    if alias:
+        typer.echo(f"{site}: aliases {', '.join(result['aliases'])}")
 
 
 def history(

@@ -42,12 +42,13 @@ class EngagementSpec:
     public_url: str | None = None
     phase: str = "assessment"
     self_approval: bool = False
+    aliases: list[str] = field(default_factory=list)  # other names a writer uses for the agency (check)
     extra: dict = field(default_factory=dict)
 
 
 SPEC_KEYS = (
     "site", "agency", "city", "state", "program", "announced", "public_url", "focus_areas",
-    "phase", "self_approval",
+    "phase", "self_approval", "aliases",
 )
 
 
@@ -97,9 +98,13 @@ def normalise_spec(spec: EngagementSpec) -> EngagementSpec:
         if slug in seen:
             raise Invalid(f"focus area {title!r} repeats {seen[slug]!r}; each focus area must be distinct")
         seen[slug] = title
+    from reformctl.model.check_terms import clean_term
+
+    aliases = [clean_term(a, "alias") for a in spec.aliases]
     return EngagementSpec(
         site=site, agency=agency, focus_areas=titles, city=city, state=state, program=spec.program,
         announced=announced, public_url=public_url, phase=spec.phase, self_approval=bool(spec.self_approval),
+        aliases=aliases,
     )
 
 
@@ -116,6 +121,9 @@ def spec_from_mapping(data: dict, source: str) -> EngagementSpec:
         if key == "focus_areas":
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise Invalid(f"{source}: key 'focus_areas' must be a list of titles, e.g. focus_areas = [\"Technology\"]")
+        elif key == "aliases":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise Invalid(f"{source}: key 'aliases' must be a list of names, e.g. aliases = [\"NMPD\"]")
         elif key == "announced":
             if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
                 value = value.isoformat()
@@ -158,6 +166,10 @@ def create_engagement(store: Store, spec: EngagementSpec, actor: str) -> dict:
             store.insert("focus_areas", area)
             record_event(store, actor=actor, engagement_id=engagement["id"], record_type="focus_area",
                          record_id=area["id"], ref=str(number), action="create", after=area)
+        if spec.aliases:
+            from reformctl.model.check_terms import add_check_terms
+
+            add_check_terms(store, engagement, "alias", spec.aliases, actor)
     return engagement
 
 

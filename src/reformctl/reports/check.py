@@ -11,6 +11,8 @@ from reformctl.model.internal_flag import internal_at
 from reformctl.model.matching import find_spans, fold, name_key, term_regex, visible
 from reformctl.model.statuses import status_at
 from reformctl.model.text import marker_problems
+from reformctl.reports.check_claims import count_claims, counts_of, date_claims, percent_claims, sentence_at
+from reformctl.reports.check_initials import foreign_terms, initials_problems, own_terms
 from reformctl.reports.public import build_public_report, is_code, redact
 from reformctl.store import Store
 
@@ -18,42 +20,81 @@ EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-
 PHONE_RE = re.compile(r"(?<![\d-])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}(?![\d-])")
 
 
-# The record a list's items are, in the report's shape, for naming where a string stands.
-RECORD_LABELS = {"focus_areas": "focus area", "findings": "finding", "recommendations": "recommendation",
-                 "sections": "section"}
+# The record a list's items are, in the report's shape, and the key that names one, for saying
+# where a string stands. A list of records added to the public report gets its line here (for
+# narrative sections: "sections": ("section", "name")), and every rule of check reads its text.
+RECORD_LABELS = {"focus_areas": ("focus area", "number"), "findings": ("finding", "number"),
+                 "recommendations": ("recommendation", "number"), "sections": ("section", "name")}
 # Made from another field of the same record when published (a focus area's slug from its title):
 # a problem there is reported once, on that field.
 DERIVED_KEYS = frozenset(["slug"])
 
 
-def public_strings(report: dict, where: str = "report"):
-    """Every string the public report holds (as built with scrub=False, before redaction), with
-    where it stands ('recommendation 1.2.1 owner'): a walk over the whole report, skipping codes
-    exactly as the scrub does, so a field added later is checked as it is published."""
+def public_texts(report: dict, record: str = "report"):
+    """Every string the public report holds (as built with scrub=False, before redaction), as
+    (record, field, text) ('recommendation 1.2.1', 'owner', ...): a walk over the whole report,
+    skipping codes exactly as the scrub does, so a field added later is checked as it is
+    published. Every rule of check reads public text from here and only here."""
     for key, value in report.items():
-        yield from _strings(value, where, key)
+        yield from _texts(value, record, key)
 
 
-def _strings(value, where: str, key: str):
+def _texts(value, record: str, key: str):
     if isinstance(value, str):
         if value and key not in DERIVED_KEYS and not is_code(key, value):
-            yield f"{where} {key}", value
+            yield record, key, value
     elif isinstance(value, dict):
-        label = "engagement" if key == "engagement" else where
+        label = "engagement" if key == "engagement" else record
         if key == "narrative" and isinstance(value.get("name"), str):  # a focus area's section
             label = f"section {value['name']}"
         for k, v in value.items():
-            yield from _strings(v, label, k)
+            yield from _texts(v, label, k)
     elif isinstance(value, list):
         for item in value:
-            if isinstance(item, dict) and key in RECORD_LABELS and ("number" in item or "name" in item):
-                yield from public_strings(item, f"{RECORD_LABELS[key]} {item.get('number') or item['name']}")
+            label, id_key = RECORD_LABELS.get(key, (None, None))
+            if isinstance(item, dict) and label and id_key in item:
+                yield from public_texts(item, f"{label} {item[id_key]}")
             else:
-                yield from _strings(item, where, key)
+                yield from _texts(item, record, key)
 
 
-def _problem(level: str, code: str, where: str, message: str) -> dict:
-    return {"level": level, "code": code, "where": where, "message": message}
+def _problem(level: str, code: str, where: str, message: str, **detail) -> dict:
+    return {"level": level, "code": code, "where": where, "message": message, **detail}
+
+
+def _span_problem(level: str, code: str, record: str, field: str, span: str, says: str, message: str) -> dict:
+    """A problem at a span of one public text: the record, field, span as written and what the record says."""
+    return _problem(level, code, f"{record} {field}", message, record=record, field=field, span=span, says=says)
+
+
+def _prose_problems(store: Store, engagement: dict, report: dict, texts: list[tuple[str, str, str]]) -> list[dict]:
+    """What the public prose claims that the record contradicts: another engagement's initials,
+    counts, percentages and the announcement date, in what would be published of each text."""
+    from reformctl.model.check_terms import aliases_by_engagement, check_terms
+
+    aliases = aliases_by_engagement(store)
+    own = own_terms(engagement["agency"], engagement["city"], aliases.get(engagement["id"], []),
+                    check_terms(store, engagement["id"], "allow"))
+    others = store.rows("SELECT id, site, agency FROM engagements WHERE id != ? ORDER BY site", (engagement["id"],))
+    foreign = foreign_terms(others, aliases, own)
+    counts, as_of = counts_of(report), report["as_of"]
+    problems = []
+    for record, field, raw in texts:
+        text = redact(raw)
+        for term, (start, end) in initials_problems(text, foreign):
+            span = visible(text[start:end])
+            says = f"{term.term!r} is {term.how}, another engagement ({term.site})"
+            problems.append(_span_problem(
+                "error", "other-initials", record, field, span, says,
+                f"{record} {field}: {span!r}: {says}; a template copy mistake? If it belongs here, "
+                f"`reformctl check --site {engagement['site']} --allow {term.term}`"))
+        for claim in count_claims(text, counts, as_of) + percent_claims(text) + date_claims(text, engagement["announced"]):
+            span = " ".join(text[claim.span[0]:claim.span[1]].split())
+            # A count is named with its sentence ('six focus areas' alone does not say which claim).
+            context = f" in \"{sentence_at(text, *claim.span)}\"" if claim.code == "count" else ""
+            problems.append(_span_problem(claim.level, claim.code, record, field, span, claim.says,
+                                          f"{record} {field}: {span!r}{context}: {claim.says}"))
+    return problems
 
 
 def _spans_phrase(text: str, spans: list[tuple[int, int]]) -> str:
@@ -115,8 +156,10 @@ def check(store: Store, site: str, as_of: str | None = None) -> dict:
     own_pattern = term_regex([v for v in (engagement["agency"], engagement["city"], engagement["site"]) if v])
     foreign = _foreign_names(store, engagement)
     problems: list[dict] = []
-    for where, text in public_strings(report):
-        problems.extend(_text_problems(where, text, terms, foreign, own_pattern))
+    texts = list(public_texts(report))
+    for record, field, text in texts:
+        problems.extend(_text_problems(f"{record} {field}", text, terms, foreign, own_pattern))
+    problems.extend(_prose_problems(store, engagement, report, texts))
 
     params = {"eid": engagement["id"], "as_of": as_of}
     for row in store.rows(

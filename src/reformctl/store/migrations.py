@@ -506,6 +506,28 @@ def m011_sections(db: Database) -> None:
     _run(db, sections_statements(db, _no_delete, _fts))
 
 
+@migrations()
+def m012_check_terms(db: Database) -> None:
+    """Words the pre-publication check reads per engagement: its aliases (other names a writer uses
+    for the agency, flagged in every other engagement's public text) and terms allowed in its own
+    text (a shared initialism that is not a copy mistake). Added, never removed."""
+    _run(
+        db,
+        [
+            """CREATE TABLE check_terms (
+                id TEXT PRIMARY KEY,
+                engagement_id TEXT NOT NULL REFERENCES engagements(id),
+                kind TEXT NOT NULL CHECK (kind IN ('alias', 'allow')),
+                term TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                UNIQUE (engagement_id, kind, term)
+            )""",
+            _no_delete("check_terms"),
+        ],
+    )
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply every pending migration, all under one write lock."""
     db = Database(conn)
