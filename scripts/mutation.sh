@@ -15,12 +15,12 @@ python="${PYTHON:-$root/.venv/bin/python}"
 
 # module -> the tests that exercise it (the rest of the suite never reaches it, or only by accident)
 declare -A TESTS=(
-  [reports/public]="test_redaction_spans test_public_wording test_trust_public test_trust_adversary test_confidential test_review_fixes test_as_of_boundary test_report"
-  [model/matching]="test_matching test_trust_public test_trust_adversary test_confidential test_redaction_spans test_trust_validators"
-  [model/text]="test_text test_trust_validators test_trust_bundles test_hostile_input test_trust_adversary test_confidential"
+  [reports/public]="test_public_scrub test_redaction_spans test_public_wording test_trust_public test_trust_adversary test_confidential test_review_fixes test_as_of_boundary test_report"
+  [model/matching]="test_matching test_trust_public test_redaction_spans test_trust_adversary"
+  [model/text]="test_text test_trust_validators test_trust_bundles"
   [reports/check]="test_releases test_review_fixes test_confidential test_trust_public test_hostile_input"
-  [model/confidential]="test_confidential test_review_fixes test_trust_public test_trust_adversary"
-  [model/review]="test_review test_review_fixes test_four_eyes_withdrawal test_trust_validators test_trust_adversary"
+  [model/confidential]="test_notes_and_protect test_confidential test_trust_public test_trust_adversary"
+  [model/review]="test_review_rules test_review test_four_eyes_withdrawal test_review_fixes test_trust_adversary"
   [model/statuses]="test_current_statuses test_as_of_boundary test_recommendations test_monitoring"
   [model/status_query]="test_as_of_boundary test_current_statuses"
   [model/findings]="test_findings test_numbering_gaps test_concurrency"
