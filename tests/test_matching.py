@@ -151,6 +151,7 @@ def test_replace_spans():
     assert M.replace_spans("abcdef", [(1, 3), (4, 5)], "X") == "aXdXf"
     assert M.replace_spans("abcdef", [(0, 3), (2, 4), (4, 6)], "X") == "XdX"  # an overlap is skipped
     assert M.replace_spans("abc", [], "X") == "abc"
+    assert M.replace_spans("abcd", [(0, 2), (2, 4)], "X") == "XX"  # spans that touch are both replaced
     assert M.replace_spans("abc", [(0, 3)], "[w]") == "[w]"
 
 
