@@ -13,24 +13,32 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 python="${PYTHON:-$root/.venv/bin/python}"
 
-# module -> the tests that exercise it (the rest of the suite never reaches it, or only by accident)
+# module -> the tests that exercise it (the rest of the suite never reaches it, or only by accident).
+# Every listed file runs twice before the first mutant (mutmut's coverage pass and a clean run)
+# and again, whole, for each survivor: list the files that kill, not every file that reaches.
 declare -A TESTS=(
-  [reports/public]="test_redaction_spans test_public_wording test_confidential test_review_fixes test_as_of_boundary test_report"
-  [reports/check]="test_releases test_review_fixes test_confidential"
-  [model/confidential]="test_confidential test_review_fixes"
-  [model/review]="test_review test_review_fixes test_four_eyes_withdrawal"
+  [reports/public]="test_public_scrub test_redaction_spans test_public_wording test_trust_public test_trust_adversary test_confidential test_review_fixes test_as_of_boundary test_report"
+  [model/matching]="test_matching test_trust_public test_redaction_spans test_trust_adversary"
+  [model/text]="test_text test_trust_validators test_trust_bundles"
+  [reports/check]="test_releases test_review_fixes test_confidential test_trust_public test_hostile_input"
+  [model/confidential]="test_notes_and_protect test_confidential test_trust_public test_trust_adversary"
+  [model/review]="test_review_rules test_review test_four_eyes_withdrawal test_review_fixes test_trust_adversary"
   [model/statuses]="test_current_statuses test_as_of_boundary test_recommendations test_monitoring"
   [model/status_query]="test_as_of_boundary test_current_statuses"
   [model/findings]="test_findings test_numbering_gaps test_concurrency"
   [model/recommendations]="test_recommendations test_numbering_gaps"
   [model/ids]="test_ids"
-  [reports/tabular]="test_spreadsheet_formulas test_csv_tracker_columns test_report test_redaction_spans test_review_fixes test_review"
-  [reports/xlsx]="test_spreadsheet_formulas test_kinds test_import"
-  [store/backup]="test_backup_search test_restore_integrity"
-  [reports/releases]="test_releases test_review_fixes"
-  [model/bundle]="test_bundle"
-  [model/bundle_files]="test_bundle test_merge"
-  [model/merge]="test_merge"
+  [model/frozen]="test_frozen_rules test_trust_frozen test_trust_frozen_merge"
+  [model/bundle_checks]="test_trust_bundles test_bundle"
+  [model/merge_gate]="test_trust_merge test_trust_frozen_merge test_trust_flag_history test_merge"
+  [reports/tabular]="test_tracker_csv test_spreadsheet_formulas test_csv_tracker_columns test_redaction_spans test_report"
+  [reports/xlsx]="test_spreadsheet_formulas test_kinds test_import test_trust_import"
+  [store/backup]="test_backup_rules test_backup_search test_restore_integrity"
+  [store/paths]="test_trust_releases test_backup_search"
+  [reports/releases]="test_releases test_review_fixes test_trust_releases"
+  [model/bundle]="test_bundle test_trust_bundles"
+  [model/bundle_files]="test_bundle test_merge test_trust_bundles"
+  [model/merge]="test_merge test_trust_merge"
 )
 modules=("$@")
 [ "${#modules[@]}" -gt 0 ] || modules=("${!TESTS[@]}")

@@ -1,0 +1,119 @@
+"""store/backup.py through the CLI, at the edges: what `backup` and `restore` answer, each refusal
+as the user reads it, a store of a newer or unnumbered schema, an empty file in the store's place,
+and a leftover partial copy."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+from conftest import dump
+from reformctl.store.schema_version import SCHEMA_VERSION
+
+SITE = "brightwater-demo"
+
+
+def with_version(path, version: int) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.commit()
+    conn.close()
+
+
+def test_backup_answers_path_and_size_and_leaves_one_file(demo, tmp_path):
+    copy = tmp_path / "copy.db"
+    (tmp_path / ".copy.db.partial").write_bytes(b"left by a killed backup")
+    done = demo.json("backup", copy)
+    assert done == {"path": str(copy), "bytes": copy.stat().st_size} and done["bytes"] > 4096
+    assert not (tmp_path / ".copy.db.partial").exists()
+    conn = sqlite3.connect(copy)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert [r[0] for r in conn.execute("SELECT site FROM engagements")] == [SITE]
+    conn.close()
+    text = demo.ok("backup", copy, "--force")
+    assert text.strip() == f"Backed up {demo.db} to {copy} ({copy.stat().st_size:,} bytes)"
+
+
+def test_backup_refusals_say_what_would_be_right(demo, tmp_path):
+    assert demo.fails("backup", tmp_path) == (
+        f"error: {tmp_path} is a directory; give a file name, e.g. {tmp_path / 'reformctl-backup.db'}")
+    copy = tmp_path / "copy.db"
+    demo.ok("backup", copy)
+    assert demo.fails("backup", copy) == (
+        f"error: {copy} already exists; choose another name, or give --force to replace it")
+    missing = tmp_path / "no" / "such.db"
+    assert demo.fails("backup", missing) == f"error: cannot write {missing}: folder {missing.parent} does not exist"
+
+
+def test_restore_answers_what_it_restored(demo, tmp_path):
+    copy = tmp_path / "copy.db"
+    demo.ok("backup", copy)
+    done = demo.json("restore", copy, "--force")
+    assert done == {"path": str(demo.db), "from": str(copy), "schema": SCHEMA_VERSION, "sites": [SITE]}
+    fresh = tmp_path / "fresh.db"
+    assert demo.ok("--db", fresh, "restore", copy).strip() == f"Restored {fresh} from {copy} ({SITE})"
+    assert not (tmp_path / ".fresh.db.partial").exists()
+
+
+def test_an_empty_file_in_the_stores_place_is_replaced_without_force(demo, tmp_path):
+    copy = tmp_path / "copy.db"
+    demo.ok("backup", copy)
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    assert demo.json("--db", empty, "restore", copy)["sites"] == [SITE]
+    assert [e["site"] for e in demo.json("--db", empty, "engagements")] == [SITE]
+
+
+def test_restore_refusals_say_what_would_be_right(demo, tmp_path):
+    copy = tmp_path / "copy.db"
+    demo.ok("backup", copy)
+    assert demo.fails("restore", copy) == (
+        f"error: a store already exists at {demo.db}; give --force to replace it with {copy}")
+    assert demo.fails("restore", demo.db, "--force") == (
+        f"error: {demo.db} is the store itself, not a backup of it; nothing was restored")
+    missing = tmp_path / "missing.db"
+    assert demo.fails("restore", missing, "--force") == f"error: {missing}: no such backup file"
+    assert demo.fails("restore", tmp_path, "--force") == f"error: {tmp_path}: no such backup file"
+    nowhere = tmp_path / "no" / "store.db"
+    assert demo.fails("--db", nowhere, "restore", copy) == (
+        f"error: cannot restore to {nowhere}: folder {nowhere.parent} does not exist")
+
+
+def test_a_backup_of_another_schema_is_refused(demo, tmp_path):
+    copy = tmp_path / "copy.db"
+    demo.ok("backup", copy)
+    newer = tmp_path / "newer.db"
+    shutil.copy(copy, newer)
+    with_version(newer, SCHEMA_VERSION + 1)
+    before = dump(demo.db)
+    assert demo.fails("restore", newer, "--force") == (
+        f"error: {newer} was written by a newer reformctl (schema {SCHEMA_VERSION + 1}, this one knows "
+        f"{SCHEMA_VERSION}); upgrade reformctl to restore it")
+    unnumbered = tmp_path / "unnumbered.db"
+    shutil.copy(copy, unnumbered)
+    with_version(unnumbered, 0)
+    assert demo.fails("restore", unnumbered, "--force") == (
+        f"error: {unnumbered} is a SQLite database but not a reformctl store; it was not restored")
+    assert dump(demo.db) == before
+    # schema 1, the oldest, is still a store: restored (and upgraded when it is next opened)
+    oldest = tmp_path / "oldest.db"
+    shutil.copy(copy, oldest)
+    with_version(oldest, 1)
+    assert demo.json("restore", oldest, "--force")["schema"] == 1
+
+
+def test_a_backup_missing_one_required_table_is_refused(demo, tmp_path):
+    copy = tmp_path / "copy.db"
+    demo.ok("backup", copy)
+    for table in ("status_updates", "events", "_sqlite_migrations"):
+        partial = tmp_path / f"without-{table}.db"
+        shutil.copy(copy, partial)
+        conn = sqlite3.connect(partial)
+        conn.execute("PRAGMA foreign_keys = OFF")
+        for (trigger,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+            conn.execute(f'DROP TRIGGER "{trigger}"')
+        conn.execute(f"DROP TABLE {table}")
+        conn.commit()
+        conn.close()
+        demo.fails("restore", partial, "--force", says="is a SQLite database but not a reformctl store")
