@@ -20,7 +20,7 @@ reformctl demo >/dev/null
 reformctl new-engagement --from examples/north-miami.toml >/dev/null
 reformctl schedule --site brightwater-demo --next-update 2026-12-31 >/dev/null
 for kind in status-update progress final assessment; do
-  for format in markdown html json csv pdf xlsx; do
+  for format in markdown html json csv pdf xlsx docx; do
     ext="$format"; [ "$format" = markdown ] && ext=md
     reformctl report --site brightwater-demo --kind "$kind" --format "$format" --as-of 2026-09-30 \
       --output "$out/brightwater-demo-$kind.$ext" 2>/dev/null

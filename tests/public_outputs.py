@@ -53,8 +53,21 @@ def db_text(path: Path) -> str:
         conn.close()
 
 
+def docx_text(data: bytes) -> str:
+    """Every part of a Word package as text: its XML, and the same with the tags taken out (a
+    word split across runs is whole again)."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        xml = "\n".join(package.read(n).decode("utf-8") for n in package.namelist() if n.endswith((".xml", ".rels")))
+    return xml + "\n" + re.sub(r"<[^>]+>", "", xml)
+
+
 def file_text(path: Path) -> str:
     data = path.read_bytes()
+    if path.suffix == ".docx":
+        return docx_text(data)
     if path.suffix == ".xlsx":
         return xlsx_text(data)
     if path.suffix == ".pdf":
@@ -65,10 +78,10 @@ def file_text(path: Path) -> str:
 
 
 def report_texts(site: str, folder: Path, kind: str = "final", as_of: str | None = None) -> dict[str, str]:
-    """`report` in every format (pdf and xlsx through --output)."""
+    """`report` in every format (pdf, xlsx and docx through --output)."""
     dated = ["--as-of", as_of] if as_of else []
     texts = {fmt: run("report", "--site", site, "--format", fmt, "--kind", kind, *dated) for fmt in TEXT_FORMATS}
-    for fmt in ("pdf", "xlsx"):
+    for fmt in ("pdf", "xlsx", "docx"):
         path = folder / f"{site}-{kind}.{fmt}"
         run("report", "--site", site, "--format", fmt, "--kind", kind, "--output", path, *dated)
         texts[fmt] = file_text(path)
@@ -87,7 +100,7 @@ def publish_texts(site: str, folder: Path, *extra: str) -> dict[str, str]:
     """`publish`: every file of the release folder, manifest.json included."""
     run("publish", "--site", site, "--output", folder, *extra)
     files = sorted(folder.iterdir())
-    assert {p.suffix for p in files} >= {".md", ".html", ".json", ".csv", ".pdf", ".xlsx"}
+    assert {p.suffix for p in files} >= {".md", ".html", ".json", ".csv", ".pdf", ".xlsx", ".docx"}
     return {f"publish {p.name}": file_text(p) for p in files}
 
 

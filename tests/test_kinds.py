@@ -11,7 +11,7 @@ from conftest import approve
 
 SITE = ("--site", "brightwater-demo")
 KINDS = ("status-update", "progress", "final")
-FORMATS = {"markdown": "md", "html": "html", "json": "json", "csv": "csv", "pdf": "pdf", "xlsx": "xlsx"}
+FORMATS = {"markdown": "md", "html": "html", "json": "json", "csv": "csv", "pdf": "pdf", "xlsx": "xlsx", "docx": "docx"}
 AS_OF = "2026-09-30"
 
 
@@ -45,6 +45,12 @@ def test_every_kind_in_every_format(demo, isolated):
         html = (isolated / f"{kind}.html").read_text(encoding="utf-8")
         assert html.count("<svg") == 2 and "<script" not in html
         assert json.loads((isolated / f"{kind}.json").read_text(encoding="utf-8"))["kind"] == kind
+        from docx import Document
+
+        word = Document(isolated / f"{kind}.docx")
+        assert word.core_properties.title.endswith(report["kind_label"])
+        headings = [p.text for p in word.paragraphs if p.style.name == "Heading 1"]
+        assert ("Sustaining the changes" in headings) == (kind == "final")
 
 
 def test_status_update_changes_and_area_summary(demo):
@@ -277,9 +283,9 @@ def test_changes_are_measured_against_releases(demo, isolated):
     assert {c["number"] for c in report["changes"]["status_changes"]} <= {c["number"] for c in moved["status_changes"]}
     # A report as of a date before every release still compares with the previous quarter end.
     assert data(demo, "status-update", "2026-03-31")["changes"]["basis"] == "previous quarter end"
-    # The release folder holds every format of its kind, PDF and XLSX included, and verifies.
+    # The release folder holds every format of its kind, PDF, XLSX and Word included, and verifies.
     files = sorted(p.name for p in (isolated / "r1").iterdir())
-    assert files == ["brightwater-demo-release-1." + ext for ext in ("csv", "html", "json", "md", "pdf", "xlsx")] + ["manifest.json"]
+    assert files == ["brightwater-demo-release-1." + ext for ext in ("csv", "docx", "html", "json", "md", "pdf", "xlsx")] + ["manifest.json"]
     assert json.loads((isolated / "r1" / "brightwater-demo-release-1.json").read_text())["kind"] == "progress"
     demo.ok("verify", isolated / "r1")
     releases = demo.json("releases", *SITE)

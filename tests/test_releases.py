@@ -63,7 +63,7 @@ def test_publish_writes_every_format_with_a_manifest(ready, isolated):
     result = ready.json("publish", *SITE, "--output", out, "--as-of", "2026-11-01")
     assert result["release"] == 1
     manifest = json.loads((out / "manifest.json").read_text())
-    assert set(manifest["files"]) == {f"north-miami-release-1.{ext}" for ext in ("md", "html", "json", "csv", "pdf", "xlsx")}
+    assert set(manifest["files"]) == {f"north-miami-release-1.{ext}" for ext in ("md", "html", "json", "csv", "pdf", "xlsx", "docx")}
     assert (manifest["kind"], manifest["as_of"], manifest["published_by"]) == ("status-update", "2026-11-01", "tester")
     import hashlib
 

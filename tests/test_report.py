@@ -137,7 +137,9 @@ def test_markdown_escapes_markup(cli):
 
     rendered = MarkdownIt("commonmark").render(report(cli, "md", "markdown"))
     assert "<b>" not in rendered and "javascript:" not in rendered.replace("[y](javascript:z)", "")
-    assert "<h1>not a heading" not in rendered and "<li>not a list" not in rendered
+    # A body keeps its Markdown (the list is a list) but its heading sits below the finding's own.
+    assert "<h1>not a heading" not in rendered and "<h4>not a heading</h4>" in rendered
+    assert "<li>not a list</li>" in rendered
     assert "&lt;b&gt;x&lt;/b&gt; [y](javascript:z)" in rendered
 
 
@@ -153,7 +155,7 @@ def test_output_file(demo, isolated, fmt, suffix):
 def test_report_refusals(demo):
     demo.fails("report", "--site", "nowhere", says="no engagement")
     demo.fails("report", "--site", "brightwater-demo", "--as-of", "2025-13-01", says="not a real date")
-    demo.fails("report", "--site", "brightwater-demo", "--format", "docx", code=2, says="--format")
+    demo.fails("report", "--site", "brightwater-demo", "--format", "rtf", code=2, says="--format")
     demo.fails("report", "--site", "brightwater-demo", "--output", "no/such/dir/r.md", says="does not exist")
 
 

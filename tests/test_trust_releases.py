@@ -322,7 +322,7 @@ def test_publish_removes_stale_staging_folders_of_dead_processes_only(ready, iso
 # ---- 6. errors name the user's path, never a temporary ----------------------------------------------
 
 FILE_WRITERS = {
-    "report": lambda t: ["report", *SITE, "--output", t],
+    "report": lambda t: ["report", *SITE, "--format", "markdown", "--output", t],  # target.x names no format
     "status-svg": lambda t: ["status", "--svg", t],
     "backup": lambda t: ["backup", t],
     "publish": lambda t: ["publish", *SITE, "--output", t],
@@ -346,7 +346,8 @@ def test_a_failing_rename_is_told_with_the_users_path(ready, isolated, monkeypat
 
 def test_report_onto_a_folder_names_the_folder(ready, isolated):
     (isolated / "outdir").mkdir()
-    line = ready.fails("report", *SITE, "--output", isolated / "outdir", says=str(isolated / "outdir"))
+    line = ready.fails("report", *SITE, "--format", "markdown", "--output", isolated / "outdir",
+                       says=str(isolated / "outdir"))
     assert ".outdir." not in line
     assert list((isolated / "outdir").iterdir()) == [] and [p for p in isolated.iterdir() if p.name.startswith(".")] == []
 

@@ -62,7 +62,7 @@ COMMAND_MODULES = {
     "advance": "review", "reopen": "review", "configure": "review", "history": "review",
     "activity": "field", "activities": "field", "cite": "field", "team": "field",
     "status-history": "monitoring", "bulk-status": "monitoring", "schedule": "monitoring", "status": "monitoring",
-    "report": "reports",
+    "report": "reports", "template": "reports",
     "check": "releases", "publish": "releases", "releases": "releases", "verify": "releases", "diff": "releases",
     "export": "exchange", "import": "exchange",
     "merge": "sync", "conflicts": "sync", "resolve": "sync",

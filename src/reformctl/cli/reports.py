@@ -1,4 +1,4 @@
-"""The report command: the public (or internal) report of any kind in Markdown, HTML, JSON, CSV, PDF or XLSX."""
+"""The report command: the public (or internal) report of any kind in Markdown, HTML, JSON, CSV, PDF, XLSX or Word."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.errors import CliError
+from reformctl.cli.errors import CliError, CliUsageError
 
 
 class ReportFormat(str, Enum):
@@ -20,6 +20,7 @@ class ReportFormat(str, Enum):
     csv = "csv"
     pdf = "pdf"
     xlsx = "xlsx"
+    docx = "docx"
 
 
 class ReportKind(str, Enum):
@@ -39,11 +40,12 @@ def write_atomically(path: Path, content: str | bytes, store_path: Path | str | 
 def report(
     ctx: typer.Context,
     site: Annotated[str, typer.Option("--site", help="The engagement's site slug.")],
-    fmt: Annotated[ReportFormat, typer.Option("--format", help="Output format (pdf and xlsx need --output).")] = ReportFormat.markdown,
+    fmt: Annotated[Optional[ReportFormat], typer.Option("--format", help="Output format (default: the --output file's extension, else markdown; pdf, xlsx and docx need --output).")] = None,
     kind: Annotated[ReportKind, typer.Option("--kind", help="status-update (the public page), progress (about 6 and 12 months), final, or assessment (the assessment report with its narrative sections).")] = ReportKind.status_update,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="PATH", help="Write to this file instead of stdout.")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="Report every status as it stood on this date (default today).")] = None,
     internal: Annotated[bool, typer.Option("--internal", help="The team's working view: every record, review states, notes; marked INTERNAL - NOT FOR RELEASE.")] = False,
+    template: Annotated[Optional[Path], typer.Option("--template", metavar="PATH", help="Your own template: Jinja2 HTML for html and pdf, a .docx for docx (`reformctl template export` writes the defaults).")] = None,
 ) -> None:
     """Export the public report: focus areas, the status table and charts, findings and recommendations.
 
@@ -51,17 +53,27 @@ def report(
     """
     from reformctl.model.frozen import report_date
     from reformctl.reports.kinds import build_report
-    from reformctl.reports.render import BINARY, render
+    from reformctl.reports.render import BINARY, format_for_output, render
 
-    if fmt.value in BINARY and output is None:
-        raise CliError(f"--format {fmt.value} writes a binary file; give --output FILE.{fmt.value}")
     store = context.store(ctx)
     if output is not None:  # before the work: a path that must not be written stops it at once
         from reformctl.store.paths import refuse_store_target
 
         refuse_store_target(output, store.path)
+        try:
+            fmt = ReportFormat(format_for_output(str(output), fmt.value if fmt else None))
+        except ValueError as exc:
+            raise CliUsageError(str(exc), ctx) from None
+    fmt = fmt or ReportFormat.markdown
+    if fmt.value in BINARY and output is None:
+        raise CliError(f"--format {fmt.value} writes a binary file; give --output FILE.{fmt.value}")
     data = build_report(store, site, report_date(store, site, as_of), kind.value, internal=internal)
-    text = render(data, fmt.value)
+    if template is not None:
+        from reformctl.reports.custom import render_with_template
+
+        text = render_with_template(data, fmt.value, template)
+    else:
+        text = render(data, fmt.value)
     if output is not None:
         write_atomically(output, text, store.path)
         which = "internal" if internal else "public"
@@ -76,5 +88,31 @@ def report(
         sys.stdout.write(text)
 
 
+template_app = typer.Typer(help="The report templates a team starts its own from.\n\nExample: reformctl template export --kind assessment my-templates", no_args_is_help=True)
+
+
+class TemplateKind(str, Enum):
+    assessment = "assessment"
+    status_update = "status-update"
+    progress = "progress"
+    final = "final"
+
+
+@template_app.command("export")
+def template_export(
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="A new or empty folder to write the templates into.")],
+    kind: Annotated[TemplateKind, typer.Option("--kind", help="The report kind the templates are for (one template serves every kind).")] = TemplateKind.assessment,
+) -> None:
+    """Write the default HTML template, its stylesheets and a Word template into DIR, to start your own from.
+
+    Example: reformctl template export --kind assessment my-templates
+    """
+    from reformctl.reports.custom import export_defaults
+
+    for path in export_defaults(folder):
+        typer.echo(str(path))
+
+
 def register(app: typer.Typer) -> None:
     app.command("report")(report)
+    app.add_typer(template_app, name="template")

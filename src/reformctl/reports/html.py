@@ -22,6 +22,7 @@ def environment() -> Environment:
             lstrip_blocks=True,
         )
         _env.filters["long_date"] = long_date
+        _env.tests["match_prefix"] = lambda value, prefix: str(value).startswith(prefix)
         _env.globals["METHODS"] = METHODS
         _env.globals["STATUSES"] = STATUSES
         _env.globals["location"] = location
@@ -50,4 +51,15 @@ def render_html(report: dict, medium: str = "screen") -> str:
         "timeline": Markup(status_over_time(report["timeline"])) if report.get("timeline") else "",
     }
     return environment().get_template("report.html.j2").render(
-        r=report, charts=charts, stylesheet=Markup(stylesheet(medium)))
+        r=report, charts=charts, stylesheet=Markup(stylesheet(medium)), md=prose_filter(report))
+
+
+def prose_filter(report: dict):
+    """md(text, shift): a body's Markdown as safe HTML (reports/prose.py), its headings SHIFT
+    levels below h1 and its cross-references linked to the report's own anchors."""
+    from markupsafe import Markup
+
+    from reformctl.reports.prose import anchors, to_html
+
+    known = anchors(report)
+    return lambda text, shift=3: Markup(to_html(text, shift, known))

@@ -27,6 +27,29 @@ def esc_block(text: str | None) -> str:
     return "\n".join(lines)
 
 
+# A link or reference definition whose destination is not http(s), mailto or a page anchor.
+_UNSAFE_LINK = re.compile(r"\](\(\s*<?)(?!\s*(?:https?:|mailto:|#))", re.IGNORECASE)
+_UNSAFE_DEFINITION = re.compile(r"^(\s{0,3})\[(?=[^\]]*\]:\s*<?(?!\s*(?:https?:|mailto:|#)))", re.IGNORECASE | re.MULTILINE)
+_HEADING = re.compile(r"^( {0,3})(#{1,6})(?=\s|$)", re.MULTILINE)
+
+
+def source_block(text: str | None, below: int = 3) -> str:
+    """A body's Markdown kept as written, with what the HTML, PDF and Word renderers also refuse
+    made inert here: raw HTML and autolinks ('<' escaped), entities ('&' escaped, so '&shy;' cannot
+    hide a name), images ('!' escaped: nothing loads from the network) and links to anything but
+    http(s), mailto or an anchor (their ']' escaped, so they read as text). Its headings move
+    BELOW levels down, so a body's '#' cannot open a chapter of the report."""
+    text = (text or "").replace("&", "&amp;").replace("<", "\\<").replace("![", "\\![")
+    text = _UNSAFE_LINK.sub(r"\\]\1", text)
+    text = _UNSAFE_DEFINITION.sub(r"\1\\[", text)
+    return _HEADING.sub(lambda m: m.group(1) + "#" * min(len(m.group(2)) + below, 6), text)
+
+
+def _indented(text: str) -> str:
+    """TEXT's lines after the first indented two spaces: continuation of a list item."""
+    return "\n".join(line if i == 0 or not line else "  " + line for i, line in enumerate(text.split("\n")))
+
+
 def _state(record: dict) -> str:
     """The internal report's markers: review state and internal flag."""
     if "review" not in record:
@@ -96,7 +119,7 @@ def render_markdown(report: dict) -> str:
             if _notes(finding):
                 out += _notes(finding) + [""]
             if finding["body"]:
-                out += [esc_block(finding["body"]), ""]
+                out += [source_block(finding["body"]), ""]
             if finding["methods"]:
                 out += ["_Methods: " + esc(", ".join(METHODS[m] for m in finding["methods"])) + "_", ""]
             for rec in finding["recommendations"]:
@@ -110,7 +133,10 @@ def render_markdown(report: dict) -> str:
                     details.append(f"responsible: {esc(rec['owner'])}")
                 if rec.get("reason_label"):
                     details.append(f"reason: {esc(rec['reason_label'])}")
-                out.append(f"- **Recommendation {rec['number']}:** {esc(' '.join(rec['text'].split()))}  ")
+                text = source_block(rec["text"].strip())
+                # One line: the status follows after a line break; more (a list, paragraphs): a paragraph.
+                out += ([f"- **Recommendation {rec['number']}:** {_indented(text)}", ""] if "\n" in text
+                        else [f"- **Recommendation {rec['number']}:** {text}  "])
                 out.append(f"  Status: {'; '.join(details)}{_state(rec)}")
                 out += ["  " + line for line in _notes(rec)]
             if not finding["recommendations"]:

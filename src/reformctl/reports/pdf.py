@@ -11,6 +11,8 @@ from reformctl.reports.html import render_html
 
 # What WeasyPrint needs from the system on Debian and Ubuntu (Pango for text layout, fonts).
 SYSTEM_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
+# Fonts for every script (CJK, Arabic, Hebrew, emoji): .ci/system-packages installs them too; without
+# them the PDF still prints, with empty boxes for the scripts no installed font covers.
 
 
 class MissingPdfSupport(ReformError):
@@ -86,8 +88,11 @@ def _fewer_collections():
         gc.unfreeze()
 
 
-def render_pdf(report: dict) -> bytes:
+def render_pdf(report: dict, html: str | None = None) -> bytes:
+    """REPORT as PDF: the default page laid out for print, or HTML (a team's template) when given."""
     with _fewer_collections():
         weasyprint = _weasyprint()
-        html = weasyprint.HTML(string=render_html(report, medium="pdf"), url_fetcher=_no_fetching)
-        return html.write_pdf()
+        html = weasyprint.HTML(string=html or render_html(report, medium="pdf"), url_fetcher=_no_fetching)
+        # PDF/UA-1: tagged (headings, lists, tables, links as structure), the language and title
+        # set and shown, for Section 508; the outline (bookmarks) comes from h2 and h3.
+        return html.write_pdf(pdf_variant="pdf/ua-1")

@@ -3,16 +3,38 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-FORMATS = ("markdown", "html", "json", "csv", "pdf", "xlsx")
-BINARY = ("pdf", "xlsx")
+FORMATS = ("markdown", "html", "json", "csv", "pdf", "xlsx", "docx")
+BINARY = ("pdf", "xlsx", "docx")
 # What `publish` writes into a release folder: every public format.
 PUBLISHED_FORMATS = FORMATS
-EXTENSIONS = {"markdown": "md", "html": "html", "json": "json", "csv": "csv", "pdf": "pdf", "xlsx": "xlsx"}
+EXTENSIONS = {"markdown": "md", "html": "html", "json": "json", "csv": "csv", "pdf": "pdf", "xlsx": "xlsx",
+              "docx": "docx"}
+# The format a file's extension names (`report --output FILE` without --format).
+FORMAT_OF_EXTENSION = {f".{ext}": fmt for fmt, ext in EXTENSIONS.items()} | {".markdown": "markdown", ".htm": "html"}
+
+
+def format_for_output(path: str, fmt: str | None) -> str:
+    """The format to write PATH in: FMT if given and the extension agrees (or there is none), else
+    the one the extension names. ValueError, worded for the user, when they disagree or it is unknown."""
+    suffix = Path(path).suffix.lower()
+    named = FORMAT_OF_EXTENSION.get(suffix)
+    if fmt is not None:
+        if suffix and named is not None and named != fmt:
+            raise ValueError(f"--output {path} names a {named} file but --format is {fmt}; "
+                             f"give a .{EXTENSIONS[fmt]} file or --format {named}")
+        return fmt
+    if named is None:
+        known = " ".join(sorted(FORMAT_OF_EXTENSION))
+        what = f"extension {suffix!r}" if suffix else "no extension"
+        raise ValueError(f"--output {path} has {what}, which names no report format; "
+                         f"use one of {known}, or give --format")
+    return named
 
 
 def render(report: dict, fmt: str) -> str | bytes:
-    """Text for markdown, html, json and csv; bytes for pdf and xlsx."""
+    """Text for markdown, html, json and csv; bytes for pdf, xlsx and docx."""
     if fmt == "markdown":
         from reformctl.reports.markdown import render_markdown
 
@@ -35,4 +57,8 @@ def render(report: dict, fmt: str) -> str | bytes:
         from reformctl.reports.xlsx import render_xlsx  # openpyxl only for XLSX
 
         return render_xlsx(report)
+    if fmt == "docx":
+        from reformctl.reports.docx import render_docx  # python-docx only for Word
+
+        return render_docx(report)
     raise ValueError(f"unknown format {fmt!r}")

@@ -1,0 +1,115 @@
+"""A team's own report template: Jinja2 for HTML and PDF, a .docx for Word.
+
+A Jinja2 template runs in a SandboxedEnvironment with autoescaping on, and gets exactly the JSON
+report's top-level keys as its variables (engagement, as_of, status_summary, focus_areas,
+sections, ...); so a template can only print what the report already holds, escaped, and cannot
+reach into Python. Filters: md (Markdown as safe HTML, reports/prose.py), long_date. It may
+include the package's stylesheets by name ("report.css", "report-pdf.css").
+
+A .docx template gives the Word output its styles, header, footer and page setup (its body text
+is replaced by the report).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reformctl.errors import Invalid
+
+# The default template a team starts from (`reformctl template export`), and what it includes.
+DEFAULT_TEMPLATES = ("custom-report.html.j2", "report.css", "report-pdf.css")
+
+
+def _environment(folder: Path, report: dict):
+    from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+    from markupsafe import Markup
+
+    from reformctl.reports.dates import long_date
+    from reformctl.reports.prose import anchors, to_html
+
+    env = SandboxedEnvironment(
+        loader=ChoiceLoader([FileSystemLoader(str(folder)), PackageLoader("reformctl", "reports/templates")]),
+        autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    known = anchors(report)
+    env.filters["md"] = lambda text, shift=2: Markup(to_html(text, shift, known))
+    env.filters["long_date"] = long_date
+    return env
+
+
+def _line_of(exc: BaseException, path: Path) -> int | None:
+    """The line of the template PATH where EXC happened: Jinja2 maps its frames to template lines."""
+    line = getattr(exc, "lineno", None)
+    tb = exc.__traceback__
+    while tb is not None:
+        if Path(tb.tb_frame.f_code.co_filename).name == path.name:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def render_template_html(report: dict, template: Path) -> str:
+    """REPORT through the Jinja2 template at TEMPLATE; Invalid naming the template and line if it fails."""
+    from jinja2 import TemplateError
+
+    template = Path(template)
+    try:
+        env = _environment(template.parent, report)
+        return env.get_template(template.name).render(**report)
+    except TemplateError as exc:
+        line = _line_of(exc, template)
+        where = f"{template}, line {line}" if line else str(template)
+        message = " ".join(str(getattr(exc, "message", None) or exc).split())
+        raise Invalid(f"template {where}: {message}") from None
+    except UnicodeDecodeError:
+        raise Invalid(f"template {template} is not UTF-8 text") from None
+
+
+def render_with_template(report: dict, fmt: str, template: Path) -> str | bytes:
+    """REPORT in FMT (html, pdf or docx) with the team's TEMPLATE."""
+    template = Path(template)
+    if not template.is_file():
+        raise Invalid(f"template {template} does not exist or is not a file")
+    if fmt == "docx":
+        if template.suffix.lower() not in (".docx", ".dotx"):
+            raise Invalid(f"template {template} is not a .docx file; --format docx takes a Word template")
+        from reformctl.reports.docx import render_docx
+
+        try:
+            return render_docx(report, str(template))
+        except (KeyError, ValueError, OSError) as exc:  # python-docx on a file that is no Word package
+            raise Invalid(f"template {template} is not a Word document ({type(exc).__name__})") from None
+    if fmt not in ("html", "pdf"):
+        raise Invalid(f"--template applies to html, pdf and docx, not {fmt}")
+    if template.suffix.lower() in (".docx", ".dotx"):
+        raise Invalid(f"template {template} is a Word file; --format {fmt} takes a Jinja2 HTML template")
+    html = render_template_html(report, template)
+    if fmt == "html":
+        return html
+    from reformctl.reports.pdf import render_pdf
+
+    return render_pdf(report, html=html)
+
+
+def export_defaults(folder: Path) -> list[Path]:
+    """Write the default HTML template, its stylesheets and a Word template into FOLDER."""
+    from importlib.resources import files
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    source = files("reformctl") / "reports" / "templates"
+    for name in (*DEFAULT_TEMPLATES, "custom-report.docx"):  # all checked before any is written
+        if (folder / name).exists():
+            raise Invalid(f"{folder / name} already exists; export into a new or empty folder")
+    for name in DEFAULT_TEMPLATES:
+        target = folder / name
+        target.write_text((source / name).read_text(encoding="utf-8"), encoding="utf-8")
+        written.append(target)
+    from docx import Document
+
+    word = folder / "custom-report.docx"
+    Document().save(str(word))  # python-docx's default styles: edit them in Word, keep the names
+    written.append(word)
+    return written
+
