@@ -43,7 +43,7 @@ PROBE = """<script>
   const out = {scrollWidth: document.documentElement.scrollWidth, viewport: window.innerWidth,
     byArea: table && box(table),
     scrollers: [...document.querySelectorAll('.scroll')].map(el => ({
-      label: el.getAttribute('aria-labelledby'), scrollWidth: el.scrollWidth, clientWidth: el.clientWidth}))};
+      label: el.getAttribute('aria-labelledby') || el.getAttribute('aria-label'), scrollWidth: el.scrollWidth, clientWidth: el.clientWidth}))};
   try {
     const result = await axe.run(document, {runOnly: {type: 'tag', values: TAGS}, resultTypes: ['violations']});
     out.axe = axe.version;
@@ -72,18 +72,23 @@ def probe(isolated: Path, page: str, width: int, script: str) -> dict:
 
 @pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize("view", ["public", "internal"])
-def test_report_fits_the_screen_and_passes_axe(demo, isolated, view, width):
-    # The final report holds every section the other kinds have; the internal view adds the
-    # team's notes, review states and its marking.
+@pytest.mark.parametrize("kind", ["final", "assessment"])
+def test_report_fits_the_screen_and_passes_axe(demo, isolated, kind, view, width):
+    # The final report holds every section the status update and progress report have; the
+    # assessment report adds the narrative sections, rendered Markdown (lists, tables, links) and its
+    # contents list; the internal view adds the team's notes, review states and its marking.
     internal = ["--internal"] if view == "internal" else []
-    page = demo.ok("report", *SITE, "--kind", "final", "--format", "html", *internal)
+    page = demo.ok("report", *SITE, "--kind", kind, "--format", "html", *internal)
     assert ("INTERNAL" in page) == bool(internal)
     assert "<script" not in page
     # Every box that may scroll sideways can be reached with the keyboard and is named by its heading.
     scrollers = re.findall(r'<div class="scroll"[^>]*>', page)
+    # (A Markdown table in a body has no heading of its own: its box is named by its columns.)
     assert scrollers and all('tabindex="0"' in s and 'role="region"' in s for s in scrollers), scrollers
-    labels = [re.search(r'aria-labelledby="([^"]+)"', s).group(1) for s in scrollers]
-    assert all(f'<h2 id="{label}">' in page for label in labels), labels
+    named = [re.search(r'aria-labelledby="([^"]+)"', s) for s in scrollers]
+    assert all(f'<h2 id="{n.group(1)}">' in page for n in named if n), named
+    assert all(re.search(r'aria-label="Table[^"]*"', s) for s, n in zip(scrollers, named) if not n), scrollers
+    labels = [n.group(1) if n else re.search(r'aria-label="([^"]*)"', s).group(1) for s, n in zip(scrollers, named)]
 
     axe = axe_source().replace("</script", "<\\/script")
     m = probe(isolated, page, width, f"<script>{axe}</script>" + PROBE.replace("TAGS", json.dumps(TAGS)))
@@ -95,8 +100,8 @@ def test_report_fits_the_screen_and_passes_axe(demo, isolated, view, width):
     if m["byArea"]:
         # The focus-area table fits without scrolling, at a phone's width too (it reflows).
         assert 0 <= m["byArea"]["left"] and m["byArea"]["right"] <= width, m
-        assert m["scrollers"][0]["label"] == "by-focus-area"
-        assert m["scrollers"][0]["scrollWidth"] <= m["scrollers"][0]["clientWidth"], m
+        by_area = [s for s in m["scrollers"] if s["label"] == "by-focus-area"]
+        assert len(by_area) == 1 and by_area[0]["scrollWidth"] <= by_area[0]["clientWidth"], m
 
 
 MEASURE_TEXT = """<script>

@@ -107,13 +107,33 @@ def tokens(text: str | None, known: frozenset[str] | None = None) -> list:
 
 def to_html(text: str | None, shift: int = 3, known: frozenset[str] | None = None) -> str:
     """TEXT as safe HTML, its headings moved SHIFT levels down (never below h6)."""
+    from markdown_it.common.utils import escapeHtml
+
     md = parser()
     toks = tokens(text, known)
-    for token in toks:
+    names = []
+    for i, token in enumerate(toks):
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(int(token.tag[1]) + shift, 6)}"
         elif token.type == "table_open":
             token.attrs = {"class": "prose-table"}
+            names.append(_table_name(toks, i))
     html = md.renderer.render(toks, md.options, {"anchors": known})
-    # A wide table scrolls inside its own box on a narrow screen rather than the page.
-    return html.replace("<table", '<div class="scroll"><table').replace("</table>", "</table></div>")
+    # A wide table scrolls inside its own box on a narrow screen rather than the page; a box that
+    # scrolls must be reachable with the keyboard and named (WCAG 2.1.1, 4.1.2): by its columns.
+    parts = html.split("<table")
+    out = [parts[0]]
+    for name, part in zip(names, parts[1:]):
+        out.append(f'<div class="scroll" role="region" tabindex="0" aria-label="{escapeHtml(name)}"><table{part}')
+    return "".join(out).replace("</table>", "</table></div>")
+
+
+def _table_name(toks: list, start: int) -> str:
+    """'Table: Measure, 2024': a Markdown table named by its header cells' text."""
+    cells = []
+    for token in toks[start + 1:]:
+        if token.type == "thead_close" or token.type == "table_close":
+            break
+        if token.type == "inline":
+            cells.append(" ".join(token.content.split()))
+    return ("Table: " + ", ".join(c for c in cells if c))[:200] if any(cells) else "Table"
