@@ -2,7 +2,8 @@
 # Mutation testing of the trust core with mutmut, one module at a time, each with the tests that
 # exercise it (coverage then picks, per mutant, the tests that reach the mutated function).
 #
-#   scripts/mutation.sh                        every module below (under 30 minutes on 2 cores)
+#   scripts/mutation.sh                        every module below, one after another (reports/public
+#                                              alone took over 50 minutes on the shared 2-core machine)
 #   scripts/mutation.sh reports/tabular        one or more modules, by path under src/reformctl
 #
 # Runs in a scratch copy of the checkout, so the work tree never holds mutated code. Scores (killed

@@ -112,6 +112,13 @@ def test_match_ending_in_a_folded_piece_takes_the_whole_piece():
     assert spans(text, "Jane Roe") == ["Jane \uff32\uff2f\uff25"]
 
 
+def test_a_match_inside_a_folded_piece_takes_the_whole_character():
+    # 'ﬁ' folds to 'fi' and 'ﬃ' to 'ffi': a match starting or ending inside one covers that one
+    # character of the original, no more and no less
+    assert M.find_spans(M.fold("\ufb01sh"), M.term_regex(["ish"])) == [(0, 3)]
+    assert M.find_spans(M.fold("\ufb03x"), M.term_regex(["ff"])) == [(0, 1)]
+
+
 def test_words_of_a_term_may_touch():
     assert spans("JaneRoe and Jane-Roe and Jane\u200bRoe", "Jane Roe") == ["JaneRoe", "Jane-Roe", "Jane\u200bRoe"]
 
