@@ -39,4 +39,10 @@ if command -v chromium >/dev/null; then
 else
   echo "chromium not found: the screenshots were not updated" >&2
 fi
+# The assessment report's first two pages, as the README shows them (pdftoppm: poppler-utils).
+if command -v pdftoppm >/dev/null; then
+  pdftoppm -png -r 60 -f 1 -l 2 "$out/brightwater-demo-assessment.pdf" "$out/assessment-page"
+else
+  echo "pdftoppm not found: the pictures of the assessment report were not updated" >&2
+fi
 ls "$out"
