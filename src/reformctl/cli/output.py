@@ -6,6 +6,7 @@ import json
 import re
 import sys
 from enum import Enum
+from contextlib import contextmanager
 from itertools import zip_longest
 from typing import Any, Iterable
 
@@ -203,3 +204,20 @@ def columns(title: str | None, headers: Iterable[str | tuple], rows: Iterable[It
         else:
             out.extend(line(parts) for parts in zip_longest(*wrapped, fillvalue=""))
     return "\n".join(out) + "\n"
+
+
+@contextmanager
+def working(first: str):
+    """A spinner with the stage and the time taken, on stderr at a terminal only (a PDF of a few
+    hundred pages takes a while); yields a function that names the next stage. Piped or in a
+    script, nothing is printed and the function does nothing."""
+    if not sys.stderr.isatty():
+        yield lambda stage: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(first, total=None)
+        yield lambda stage: bar.update(task, description=stage)

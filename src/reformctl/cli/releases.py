@@ -92,9 +92,12 @@ def publish(
     store = context.store(ctx)
     day = report_date(store, site, as_of)
     # In the same transaction as the publish (nested writes join it), so no release slips in between.
-    with store.write():
+    from reformctl.cli.output import working
+
+    with store.write(), working(f"Checking what {site} would publish") as stage:
         require_release_in_order(store, get_engagement(store, site), day)
-        result = do_publish(store, site, output, context.actor(ctx), kind.value, day, reason if override_check else None)
+        result = do_publish(store, site, output, context.actor(ctx), kind.value, day, reason if override_check else None,
+                            progress=stage)
     if fmt is ListFormat.json:
         print_json(result)
         return

@@ -67,13 +67,17 @@ def report(
     fmt = fmt or ReportFormat.markdown
     if fmt.value in BINARY and output is None:
         raise CliError(f"--format {fmt.value} writes a binary file; give --output FILE.{fmt.value}")
-    data = build_report(store, site, report_date(store, site, as_of), kind.value, internal=internal)
-    if template is not None:
-        from reformctl.reports.custom import render_with_template
+    from reformctl.cli.output import working
 
-        text = render_with_template(data, fmt.value, template)
-    else:
-        text = render(data, fmt.value)
+    with working(f"Building the {kind.value} report of {site}") as stage:
+        data = build_report(store, site, report_date(store, site, as_of), kind.value, internal=internal)
+        stage(f"Laying out the {fmt.value.upper() if fmt.value in BINARY else fmt.value} report")
+        if template is not None:
+            from reformctl.reports.custom import render_with_template
+
+            text = render_with_template(data, fmt.value, template)
+        else:
+            text = render(data, fmt.value)
     if output is not None:
         write_atomically(output, text, store.path)
         which = "internal" if internal else "public"

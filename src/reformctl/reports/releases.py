@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import Callable
 
 from reformctl.dates import now, past_date
 from reformctl.errors import Invalid, NotFound, Refused
@@ -96,7 +97,10 @@ def _check_output(store: Store, output: Path) -> None:
 
 
 def publish(store: Store, site: str, output: Path, actor: str, kind: str = "status-update",
-            as_of: str | None = None, override_reason: str | None = None) -> dict:
+            as_of: str | None = None, override_reason: str | None = None,
+            progress: Callable[[str], None] | None = None) -> dict:
+    """Publish a release of SITE into the new folder OUTPUT; PROGRESS, when given, hears each stage."""
+    progress = progress or (lambda stage: None)
     engagement = get_engagement(store, site)
     require_open(engagement)
     if kind not in KINDS:
@@ -123,7 +127,7 @@ def publish(store: Store, site: str, output: Path, actor: str, kind: str = "stat
             staging = make_staging(output.parent)
         try:
             with user_path_errors(output):
-                files = _write_formats(report, site, number, staging)
+                files = _write_formats(report, site, number, staging, progress)
             release = {"id": new_id(), "engagement_id": engagement["id"], "number": number, "kind": kind,
                        "as_of": as_of, "published_at": now(), "published_by": actor,
                        "output_dir": str(output.resolve()), "files": json.dumps(files, sort_keys=True),
@@ -145,9 +149,11 @@ def publish(store: Store, site: str, output: Path, actor: str, kind: str = "stat
             "override_reason": override_reason}
 
 
-def _write_formats(report: dict, site: str, number: int, staging: Path) -> dict[str, str]:
+def _write_formats(report: dict, site: str, number: int, staging: Path,
+                   progress: Callable[[str], None]) -> dict[str, str]:
     files: dict[str, str] = {}
     for fmt in PUBLISHED_FORMATS:
+        progress(f"Writing release {number} of {site}: {EXTENSIONS[fmt]}")
         content = render(report, fmt)
         data = content.encode("utf-8") if isinstance(content, str) else content
         name = f"{site}-release-{number}.{EXTENSIONS[fmt]}"
