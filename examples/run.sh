@@ -41,7 +41,7 @@ reformctl export --public-db "$out/open-data/tracker.db"
 reformctl export --site brightwater-demo --bundle "$out/bundle/brightwater-demo"
 reformctl report --site brightwater-demo --kind progress --format pdf --output "$out/brightwater-demo-progress.pdf"
 # The demo's assessment report: its narrative sections, a chapter per focus area, the list of recommendations.
-for format in markdown html pdf; do
+for format in markdown html pdf docx; do
   ext="$format"; [ "$format" = markdown ] && ext=md
   reformctl report --site brightwater-demo --kind assessment --format "$format" --output "$out/brightwater-demo-assessment.$ext"
 done
