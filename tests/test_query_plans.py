@@ -111,14 +111,14 @@ def test_search_site_drives_from_the_index(traced):
     cli, statements = traced
     cli.ok("search", "camera", "--site", "brightwater-demo")
     sql = next(s for s in statements if "MATCH" in s)
-    assert sql.count("engagement_id : ") == 4
+    assert sql.count("engagement_id : ") == 5  # findings, recommendations, notes, activities, sections
     conn = sqlite3.connect(cli.db)
     try:
         plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql)]
     finally:
         conn.close()
     scans = [i for i, step in enumerate(plan) if "VIRTUAL TABLE" in step]
-    assert len(scans) == 4, plan
+    assert len(scans) == 5, plan
     assert all(re.match(r"SEARCH \w+ USING INTEGER PRIMARY KEY \(rowid=\?\)", plan[i + 1]) for i in scans), plan
     assert not any("engagement_id=?" in step for step in plan), plan
 
