@@ -1,0 +1,98 @@
+"""An adversary against the publication surfaces: narrative sections, Markdown, Word and templates.
+
+Each test drives the real CLI and reads the published file as a reader would (tags out, entities
+and percent-escapes decoded), since a name Markdown puts back together is published all the same.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import zipfile
+from urllib.parse import unquote
+
+import pytest
+from conftest import approve
+
+from reformctl.model.matching import name_key
+
+SITE = ("--site", "north-miami")
+NAME = "Jane Roe"
+
+
+def reader_text(markup: str) -> str:
+    """What a reader of an HTML page or a Word part sees, and where its links go: tags removed,
+    entities and percent-escapes decoded, so the name check compares what is read."""
+    hrefs = " ".join(unquote(h).replace("+", " ") for h in re.findall(r'(?:href|Target)="([^"]*)"', markup))
+    return html.unescape(re.sub(r"<[^>]+>", "", markup)) + " " + html.unescape(hrefs)
+
+
+def shows_name(text: str) -> bool:
+    return name_key(NAME) in name_key(text.replace("_", " "))
+
+
+def docx_markup(path) -> str:
+    with zipfile.ZipFile(path) as package:
+        return "\n".join(package.read(n).decode("utf-8") for n in package.namelist() if n.endswith((".xml", ".rels")))
+
+
+# A protected name that the Markdown source splits, but the rendered page shows whole.
+DISGUISES = {
+    "emphasis": "Our source Ja*ne* Roe said so.",
+    "strong": "Our source J**ane** Roe said so.",
+    "underscores": "Our source _Jane_ _Roe_ said so.",
+    "code span": "Our source Ja`ne` Roe said so.",
+    "link text": "Our source [Ja](https://example.com)ne Roe said so.",
+    "reference link": "Our source [Jane][1] Roe said so.\n\n[1]: https://example.com",
+    "hard break": "Our source Jane\\\nRoe said so.",
+    "escaped punctuation": "Our source Jane\\-Roe said so.",
+    "link target": "See [the file](https://example.com/?who=Jane%20Roe).",
+    "link target, plus": "See [the file](https://example.com/?who=Jane+Roe).",
+    "list item": "- first\n- Our source Ja*ne* Roe\n- last",
+    "table cell": "| Who | Said |\n| --- | --- |\n| Ja*ne* Roe | so |",
+}
+
+
+@pytest.fixture
+def disguised(north_miami, request):
+    cli = north_miami
+    cli.ok("protect", *SITE, NAME)
+    cli.ok("section", *SITE, "appendix-sources", "--body", "Before.\n\n" + request.param + "\n\nAfter.")
+    approve(cli, "north-miami", "appendix-sources")
+    return cli
+
+
+@pytest.mark.parametrize("disguised", DISGUISES.values(), ids=DISGUISES.keys(), indirect=True)
+def test_a_name_markdown_reassembles_is_withheld_from_html_and_json(disguised, tmp_path):
+    cli = disguised
+    cli.ok("report", *SITE, "--kind", "assessment", "--output", tmp_path / "r.html")
+    page = (tmp_path / "r.html").read_text("utf-8")
+    assert "Before." in page and "After." in page  # the rest of the section is still published
+    assert not shows_name(reader_text(page))
+    body = json.loads(cli.ok("report", *SITE, "--kind", "assessment", "--format", "json"))["sections"][0]["body"]
+    assert "[withheld]" in body and not shows_name(reader_text(body))
+    problems = json.loads(cli("check", *SITE, "--format", "json").stdout)["problems"]
+    assert any(p["code"] == "protected-name" and p["where"] == "section appendix-sources body" for p in problems)
+    assert cli("check", *SITE).exit_code == 1
+
+
+@pytest.mark.parametrize("disguised", [DISGUISES["emphasis"]], indirect=True)
+def test_a_name_markdown_reassembles_is_withheld_from_word_and_markdown(disguised, tmp_path):
+    cli = disguised
+    cli.ok("report", *SITE, "--kind", "assessment", "--output", tmp_path / "r.docx")
+    assert not shows_name(reader_text(docx_markup(tmp_path / "r.docx")))
+    markdown = cli.ok("report", *SITE, "--kind", "assessment", "--format", "markdown")
+    assert "Before." in markdown and not shows_name(markdown.replace("*", ""))
+
+
+def test_a_name_split_by_emphasis_in_a_finding_body_is_withheld(north_miami, tmp_path):
+    cli = north_miami
+    cli.ok("protect", *SITE, NAME)
+    cli.ok("log-finding", *SITE, "--focus-area", "3", "--title", "Cameras", "--body", "Per **Ja**ne Roe.\n\nNo schedule exists.")
+    cli.ok("recommend", *SITE, "--finding", "3.1", "--text", "Ask J`ane` Roe.", "--owner", "Records Unit")
+    approve(cli, "north-miami", "3.1", "3.1.1")
+    cli.ok("report", *SITE, "--output", tmp_path / "r.html")
+    page = (tmp_path / "r.html").read_text("utf-8")
+    assert "No schedule exists." in page and not shows_name(reader_text(page))
+
