@@ -96,3 +96,51 @@ def test_a_name_split_by_emphasis_in_a_finding_body_is_withheld(north_miami, tmp
     page = (tmp_path / "r.html").read_text("utf-8")
     assert "No schedule exists." in page and not shows_name(reader_text(page))
 
+
+@pytest.fixture
+def scripted(north_miami):
+    cli = north_miami
+    cli.ok("section", *SITE, "methodology", "--body", "We met <script>alert(1)</script> residents.")
+    approve(cli, "north-miami", "methodology")
+    return cli
+
+
+@pytest.mark.parametrize("template", [
+    "{{ sections[0].body | safe }}",
+    "{% autoescape false %}{{ sections[0].body }}{% endautoescape %}",
+    "{% set b = sections[0].body %}{% filter safe %}{{ b }}{% endfilter %}",
+])
+def test_a_template_cannot_turn_escaping_off(scripted, tmp_path, template):
+    (tmp_path / "t.html.j2").write_text(f"<main>{template}</main>\n", "utf-8")
+    out = tmp_path / "r.html"
+    line = scripted.fails("report", *SITE, "--kind", "assessment", "--template", tmp_path / "t.html.j2",
+                          "--output", out, says="template")
+    assert "escap" in line and not out.exists()
+
+
+def test_a_template_prints_text_escaped(scripted, tmp_path):
+    (tmp_path / "t.html.j2").write_text("<main>{{ sections[0].body }}|{{ sections[0].body | md }}</main>\n", "utf-8")
+    page = scripted.ok("report", *SITE, "--kind", "assessment", "--format", "html", "--template", tmp_path / "t.html.j2")
+    assert "<script>" not in page and page.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 2
+
+
+@pytest.mark.parametrize("fmt", ["html", "pdf"])
+def test_an_internal_report_through_a_template_is_marked_internal(north_miami, tmp_path, fmt):
+    cli = north_miami
+    cli.ok("log-finding", *SITE, "--focus-area", "3", "--title", "Team-only draft", "--internal")
+    (tmp_path / "t.html.j2").write_text("<html><body><main>{{ engagement.agency }}</main></body></html>\n", "utf-8")
+    out = tmp_path / f"r.{fmt}"
+    cli.ok("--as", "P. Manager", "report", *SITE, "--internal", "--template", tmp_path / "t.html.j2", "--output", out)
+    if fmt == "html":
+        text = out.read_text("utf-8")
+        assert text.index("INTERNAL — NOT FOR RELEASE") < text.index("North Miami Police Department")
+        assert text.count("INTERNAL — NOT FOR RELEASE") == 2
+    else:
+        from public_outputs import pdf_text
+
+        assert "INTERNAL — NOT FOR RELEASE" in pdf_text(out.read_bytes())
+    public = tmp_path / f"p.{fmt}"
+    cli.ok("report", *SITE, "--template", tmp_path / "t.html.j2", "--output", public)
+    from public_outputs import file_text
+
+    assert "North Miami Police Department" in file_text(public) and "INTERNAL" not in file_text(public)

@@ -20,21 +20,57 @@ from reformctl.errors import Invalid
 DEFAULT_TEMPLATES = ("custom-report.html.j2", "report.css", "report-pdf.css")
 
 
+ESCAPING_OFF = ("turns escaping off (|safe, {% filter safe %} or {% autoescape %}); print a text as it is "
+                "(escaped) or through |md")
+
+
+def _escaping_sandbox():
+    """A SandboxedEnvironment in which no template, nor any it includes, can print text unescaped:
+    a body holding '<script>' prints as text, whatever the template says."""
+    from jinja2 import TemplateSyntaxError, nodes
+    from jinja2.sandbox import SandboxedEnvironment
+
+    class EscapingSandbox(SandboxedEnvironment):
+        def _parse(self, source, name, filename):
+            tree = super()._parse(source, name, filename)
+            for node in tree.find_all((nodes.Filter, nodes.EvalContextModifier)):
+                if isinstance(node, nodes.EvalContextModifier) or node.name == "safe":
+                    raise TemplateSyntaxError(ESCAPING_OFF, node.lineno, name, filename)
+            return tree
+
+    return EscapingSandbox
+
+
 def _environment(folder: Path, report: dict):
     from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
     from markupsafe import Markup
 
     from reformctl.reports.dates import long_date
     from reformctl.reports.prose import anchors, to_html
 
-    env = SandboxedEnvironment(
+    env = _escaping_sandbox()(
         loader=ChoiceLoader([FileSystemLoader(str(folder)), PackageLoader("reformctl", "reports/templates")]),
         autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     known = anchors(report)
     env.filters["md"] = lambda text, shift=2: Markup(to_html(text, shift, known))
     env.filters["long_date"] = long_date
+    del env.filters["safe"]  # nor by name, as in map('safe')
     return env
+
+
+def mark_internal(html: str, mark: str) -> str:
+    """HTML with MARK (the internal report's classification) first and last in its body, whatever
+    the team's template prints: an internal report never leaves unmarked."""
+    import re
+
+    from markupsafe import escape
+
+    banner = f'<p class="internal-mark" role="note"><strong>{escape(mark)}</strong></p>'
+    opening = re.search(r"<body\b[^>]*>", html, re.IGNORECASE)
+    at = opening.end() if opening else 0
+    html = html[:at] + banner + html[at:]
+    closing = html.lower().rfind("</body>")
+    return html[:closing] + banner + html[closing:] if closing >= at else html + banner
 
 
 def _line_of(exc: BaseException, path: Path) -> int | None:
@@ -84,6 +120,8 @@ def render_with_template(report: dict, fmt: str, template: Path) -> str | bytes:
     if template.suffix.lower() in (".docx", ".dotx"):
         raise Invalid(f"template {template} is a Word file; --format {fmt} takes a Jinja2 HTML template")
     html = render_template_html(report, template)
+    if report.get("classification"):
+        html = mark_internal(html, report["classification"])
     if fmt == "html":
         return html
     from reformctl.reports.pdf import render_pdf
