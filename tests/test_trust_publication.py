@@ -144,3 +144,48 @@ def test_an_internal_report_through_a_template_is_marked_internal(north_miami, t
     from public_outputs import file_text
 
     assert "North Miami Police Department" in file_text(public) and "INTERNAL" not in file_text(public)
+
+
+def word_template(path, header: str = "Our letterhead", external: str | None = None, part: str | None = None):
+    """A Word template made with python-docx: HEADER in its header, an EXTERNAL attached template
+    (Word fetches it when the document opens), an extra package PART (a macro project)."""
+    from docx import Document
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    doc = Document()
+    doc.add_paragraph("Sample text the report replaces.")
+    doc.sections[0].header.paragraphs[0].text = header
+    if external:
+        settings = next(p for p in doc.part.package.iter_parts() if p.partname.endswith("/settings.xml"))
+        rid = settings.relate_to(external, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+                                 "attachedTemplate", is_external=True)
+        attached = OxmlElement("w:attachedTemplate")
+        attached.set(qn("r:id"), rid)
+        doc.settings.element.append(attached)
+    doc.save(str(path))
+    if part:
+        with zipfile.ZipFile(path, "a") as package:
+            package.writestr(part, b"\x00macro")
+    return path
+
+
+@pytest.mark.parametrize("kwargs, says", [
+    ({"external": "http://tracker.example/t.dotm"}, "http://tracker.example/t.dotm"),
+    ({"part": "word/vbaProject.bin"}, "word/vbaProject.bin"),
+    ({"part": "word/embeddings/oleObject1.bin"}, "word/embeddings/oleObject1.bin"),
+    ({"header": "Interview notes [[Sgt. Doe]]"}, "[["),
+])
+def test_a_word_template_that_would_fetch_run_or_leak_is_refused(north_miami, tmp_path, kwargs, says):
+    template = word_template(tmp_path / "t.docx", **kwargs)
+    out = tmp_path / "r.docx"
+    line = north_miami.fails("report", *SITE, "--template", template, "--output", out, says=says)
+    assert str(template) in line and not out.exists()
+
+
+def test_a_word_template_gives_its_letterhead(north_miami, tmp_path):
+    template = word_template(tmp_path / "t.docx")
+    north_miami.ok("report", *SITE, "--template", template, "--output", tmp_path / "r.docx")
+    markup = docx_markup(tmp_path / "r.docx")
+    assert "Our letterhead" in markup and "Sample text the report replaces." not in markup
+    assert 'TargetMode="External"' not in markup

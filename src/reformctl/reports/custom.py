@@ -12,6 +12,7 @@ is replaced by the report).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from reformctl.errors import Invalid
@@ -101,6 +102,45 @@ def render_template_html(report: dict, template: Path) -> str:
         raise Invalid(f"template {template} is not UTF-8 text") from None
 
 
+# Package parts that run code or carry other files: never needed for styles, header and page setup.
+_ACTIVE_PARTS = re.compile(r"(?:^|/)(?:vbaProject|vbaData|activeX|embeddings|oleObject)", re.IGNORECASE)
+_KEPT_TEXT = re.compile(r"word/(?:header|footer|footnotes|endnotes|comments)[^/]*\.xml\Z")
+MAX_TEMPLATE_BYTES = 50_000_000  # unpacked; python-docx reads every part into memory
+
+
+def check_word_template(template: Path) -> None:
+    """Invalid unless TEMPLATE is a Word package that a public report can carry: nothing fetched
+    from outside the file when it opens (an attached template, a linked picture or field source),
+    no macro project or embedded object, and no [[...]] in the text it keeps (header, footer, notes)."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    try:
+        with zipfile.ZipFile(template) as package:
+            infos = package.infolist()
+            if sum(i.file_size for i in infos) > MAX_TEMPLATE_BYTES:
+                raise Invalid(f"template {template} unpacks to more than {MAX_TEMPLATE_BYTES:,} bytes")
+            for info in infos:
+                if _ACTIVE_PARTS.search(info.filename):
+                    raise Invalid(f"template {template} holds {info.filename} (a macro project or embedded "
+                                  "object); save the template as a plain .docx without it")
+                data = package.read(info)
+                if info.filename.endswith(".rels"):
+                    for rel in ElementTree.fromstring(data):
+                        if rel.get("TargetMode") == "External":
+                            raise Invalid(f"template {template} links to {rel.get('Target')} outside the file "
+                                          f"({rel.get('Type', '').rsplit('/', 1)[-1]}), which Word would fetch "
+                                          "when the report opens; remove the link from the template")
+                elif _KEPT_TEXT.match(info.filename) and MARKER_IN_XML.search(re.sub(rb"<[^>]+>", b"", data)):
+                    raise Invalid(f"template {template} has [[ or ]] in {info.filename}, which the report "
+                                  "keeps as written; remove it from the template")
+    except (zipfile.BadZipFile, ElementTree.ParseError, OSError) as exc:
+        raise Invalid(f"template {template} is not a Word document ({type(exc).__name__})") from None
+
+
+MARKER_IN_XML = re.compile(rb"\[\[|\]\]")
+
+
 def render_with_template(report: dict, fmt: str, template: Path) -> str | bytes:
     """REPORT in FMT (html, pdf or docx) with the team's TEMPLATE."""
     template = Path(template)
@@ -111,6 +151,7 @@ def render_with_template(report: dict, fmt: str, template: Path) -> str | bytes:
             raise Invalid(f"template {template} is not a .docx file; --format docx takes a Word template")
         from reformctl.reports.docx import render_docx
 
+        check_word_template(template)
         try:
             return render_docx(report, str(template))
         except (KeyError, ValueError, OSError) as exc:  # python-docx on a file that is no Word package
