@@ -189,3 +189,29 @@ def test_a_word_template_gives_its_letterhead(north_miami, tmp_path):
     markup = docx_markup(tmp_path / "r.docx")
     assert "Our letterhead" in markup and "Sample text the report replaces." not in markup
     assert 'TargetMode="External"' not in markup
+
+
+HOSTILE_MARKDOWN = ("# Top chapter\n\nSee [x](javascript:alert(1)) and ![p](https://tracker.example/p.png).\n\n"
+                    "[y][d]\n\n[d]: vbscript:msgbox\n\n> [q][e]\n>\n> [e]: javascript:alert(2)\n\n"
+                    "- [r][f]\n\n  [f]: data:text/html,x\n")
+
+
+def rendered_by_a_lax_viewer(markdown: str) -> str:
+    """The Markdown report as a viewer that trusts every link renders it."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark")
+    md.validateLink = lambda url: True
+    return md.render(markdown)
+
+
+@pytest.mark.parametrize("kind", ["assessment", "final"])
+def test_the_markdown_report_keeps_a_section_inert(north_miami, kind):
+    cli = north_miami
+    cli.ok("section", *SITE, "conclusion", "--body", HOSTILE_MARKDOWN)
+    approve(cli, "north-miami", "conclusion")
+    page = rendered_by_a_lax_viewer(cli.ok("report", *SITE, "--kind", kind, "--format", "markdown"))
+    assert "Top chapter" in page and "See " in page
+    assert page.count("<h1>") == 1  # the report's own title; a body's '#' sits below the section's heading
+    assert not re.search(r"href=\"(?!https?:|mailto:|#)", page), page
+    assert "<img" not in page

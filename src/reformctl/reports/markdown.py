@@ -29,7 +29,8 @@ def esc_block(text: str | None) -> str:
 
 # A link or reference definition whose destination is not http(s), mailto or a page anchor.
 _UNSAFE_LINK = re.compile(r"\](\(\s*<?)(?!\s*(?:https?:|mailto:|#))", re.IGNORECASE)
-_UNSAFE_DEFINITION = re.compile(r"^(\s{0,3})\[(?=[^\]]*\]:\s*<?(?!\s*(?:https?:|mailto:|#)))", re.IGNORECASE | re.MULTILINE)
+# Anywhere on a line, not only at its start: a definition inside a quote or a list item counts too.
+_UNSAFE_DEFINITION = re.compile(r"()\[(?=[^\]]*\]:\s*<?(?!\s*(?:https?:|mailto:|#)))", re.IGNORECASE)
 _HEADING = re.compile(r"^( {0,3})(#{1,6})(?=\s|$)", re.MULTILINE)
 
 
