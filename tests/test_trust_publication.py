@@ -215,3 +215,20 @@ def test_the_markdown_report_keeps_a_section_inert(north_miami, kind):
     assert page.count("<h1>") == 1  # the report's own title; a body's '#' sits below the section's heading
     assert not re.search(r"href=\"(?!https?:|mailto:|#)", page), page
     assert "<img" not in page
+
+
+@pytest.mark.parametrize("name", ["report.css", "custom-report.docx"])
+def test_template_export_writes_through_no_link(cli, tmp_path, name):
+    folder, target = tmp_path / "templates", tmp_path / "test.db-journal"
+    folder.mkdir()
+    (folder / name).symlink_to(target)  # dangling: the store's journal, when there is none
+    cli.fails("template", "export", folder, says="already exists")
+    assert not target.exists() and sorted(p.name for p in folder.iterdir()) == [name]
+
+
+def test_template_export_writes_the_starting_point(cli, tmp_path):
+    written = cli.ok("template", "export", tmp_path / "t").split()
+    assert sorted(p.rsplit("/", 1)[1] for p in written) == [
+        "custom-report.docx", "custom-report.html.j2", "report-pdf.css", "report.css"]
+    assert zipfile.is_zipfile(tmp_path / "t" / "custom-report.docx")
+    assert "{{ engagement.agency }}" in (tmp_path / "t" / "custom-report.html.j2").read_text("utf-8")

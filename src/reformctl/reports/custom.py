@@ -12,6 +12,7 @@ is replaced by the report).
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -179,16 +180,21 @@ def export_defaults(folder: Path) -> list[Path]:
     written = []
     source = files("reformctl") / "reports" / "templates"
     for name in (*DEFAULT_TEMPLATES, "custom-report.docx"):  # all checked before any is written
-        if (folder / name).exists():
+        if os.path.lexists(folder / name):  # a link too, even one to nothing yet (a store's -journal)
             raise Invalid(f"{folder / name} already exists; export into a new or empty folder")
-    for name in DEFAULT_TEMPLATES:
-        target = folder / name
-        target.write_text((source / name).read_text(encoding="utf-8"), encoding="utf-8")
-        written.append(target)
+    import io
+
     from docx import Document
 
-    word = folder / "custom-report.docx"
-    Document().save(str(word))  # python-docx's default styles: edit them in Word, keep the names
-    written.append(word)
+    word = io.BytesIO()
+    Document().save(word)  # python-docx's default styles: edit them in Word, keep the names
+    contents = {name: (source / name).read_bytes() for name in DEFAULT_TEMPLATES}
+    for name, data in {**contents, "custom-report.docx": word.getvalue()}.items():
+        try:
+            with open(folder / name, "xb") as out:  # O_EXCL: never through a link planted since
+                out.write(data)
+        except FileExistsError:
+            raise Invalid(f"{folder / name} already exists; export into a new or empty folder") from None
+        written.append(folder / name)
     return written
 
