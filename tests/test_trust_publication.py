@@ -24,7 +24,7 @@ NAME = "Jane Roe"
 def reader_text(markup: str) -> str:
     """What a reader of an HTML page or a Word part sees, and where its links go: tags removed,
     entities and percent-escapes decoded, so the name check compares what is read."""
-    hrefs = " ".join(unquote(h).replace("+", " ") for h in re.findall(r'(?:href|Target)="([^"]*)"', markup))
+    hrefs = " ".join(unquote(h).replace("+", " ") for h in re.findall(r'(?:href|Target|title)="([^"]*)"', markup))
     return html.unescape(re.sub(r"<[^>]+>", "", markup)) + " " + html.unescape(hrefs)
 
 
@@ -49,6 +49,7 @@ DISGUISES = {
     "escaped punctuation": "Our source Jane\\-Roe said so.",
     "link target": "See [the file](https://example.com/?who=Jane%20Roe).",
     "link target, plus": "See [the file](https://example.com/?who=Jane+Roe).",
+    "link title": 'See [the file](https://example.com "Ja&#110;e\\-Roe").',
     "list item": "- first\n- Our source Ja*ne* Roe\n- last",
     "table cell": "| Who | Said |\n| --- | --- |\n| Ja*ne* Roe | so |",
 }

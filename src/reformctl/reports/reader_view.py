@@ -4,7 +4,7 @@ The name check reads a text's source, but HTML, PDF, Word and a Markdown viewer 
 rendered: `Ja*ne* Roe`, `J`ane` Roe`, `[Ja](https://x)ne Roe`, `Jane\\-Roe` or a hard line break
 read as the name the source split, and a link's target (`?who=Jane%20Roe`) is in the file too.
 So each block of the text is also read as rendered (reports/prose.py's tokens: its text, code,
-alt text and decoded link targets); a block whose reading holds a name is withheld whole, for the
+alt text, decoded link targets and titles); a block whose reading holds a name is withheld whole, for the
 source offsets behind inline Markdown are not kept. Matching too much is the safe side.
 """
 
@@ -38,8 +38,9 @@ def _blocks(text: str) -> list[tuple[tuple[int, int], str]]:
                 parts.append(" ")
             elif child.type == "image":
                 parts.append("".join(c.content for c in child.children or []))
-            elif child.type == "link_open":
-                targets.append(unquote(child.attrs.get("href", "")).replace("+", " "))
+            if child.type in ("link_open", "image"):  # where it points, and its tooltip (entities decoded)
+                targets.append(unquote(str(child.attrs.get("href", child.attrs.get("src", "")))).replace("+", " "))
+                targets.append(str(child.attrs.get("title", "")))
         read = " ".join(["".join(parts), *targets]).replace("_", " ")
         out.append((tuple(token.map) if token.map else (0, lines), read))
     return out
