@@ -192,7 +192,7 @@ def test_a_word_template_gives_its_letterhead(north_miami, tmp_path):
     assert 'TargetMode="External"' not in markup
 
 
-HOSTILE_MARKDOWN = ("# Top chapter\n\nSee [x](javascript:alert(1)) and ![p](https://tracker.example/p.png).\n\n"
+HOSTILE_MARKDOWN = ("# Top chapter\n\nSetext top\n===\n\nSetext second\n---\n\n> # Quoted top\n\n- # Listed top\n\nSee [x](javascript:alert(1)) and ![p](https://tracker.example/p.png).\n\n"
                     "[y][d]\n\n[d]: vbscript:msgbox\n\n> [q][e]\n>\n> [e]: javascript:alert(2)\n\n"
                     "- [r][f]\n\n  [f]: data:text/html,x\n")
 
@@ -213,7 +213,8 @@ def test_the_markdown_report_keeps_a_section_inert(north_miami, kind):
     approve(cli, "north-miami", "conclusion")
     page = rendered_by_a_lax_viewer(cli.ok("report", *SITE, "--kind", kind, "--format", "markdown"))
     assert "Top chapter" in page and "See " in page
-    assert page.count("<h1>") == 1  # the report's own title; a body's '#' sits below the section's heading
+    # The report's own title and chapters; a body's headings sit below the section's heading.
+    assert page.count("<h1>") == 1 and "<h2>Setext" not in page and "<h2>Quoted" not in page, page
     assert not re.search(r"href=\"(?!https?:|mailto:|#)", page), page
     assert "<img" not in page
 
