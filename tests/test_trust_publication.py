@@ -234,3 +234,20 @@ def test_template_export_writes_the_starting_point(cli, tmp_path):
         "custom-report.docx", "custom-report.html.j2", "report-pdf.css", "report.css"]
     assert zipfile.is_zipfile(tmp_path / "t" / "custom-report.docx")
     assert "{{ engagement.agency }}" in (tmp_path / "t" / "custom-report.html.j2").read_text("utf-8")
+
+
+def test_a_template_includes_only_templates_and_stylesheets(north_miami, tmp_path):
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "interviews.txt").write_text("Sgt. Doe said CONFIDENTIAL-31.\n", "utf-8")
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts" / "head.html.j2").write_text("<h1>{{ engagement.agency }}</h1>", "utf-8")
+    (tmp_path / "t.html.j2").write_text('{% include "parts/head.html.j2" %}{% include "report.css" %}'
+                                        '{% include "notes/interviews.txt" %}\n', "utf-8")
+    out = tmp_path / "r.html"
+    north_miami.fails("report", *SITE, "--template", tmp_path / "t.html.j2", "--output", out,
+                      says="notes/interviews.txt")
+    assert not out.exists()
+    (tmp_path / "t.html.j2").write_text('{% include "parts/head.html.j2" %}<style>{% include "report.css" %}</style>\n',
+                                        "utf-8")
+    page = north_miami.ok("report", *SITE, "--template", tmp_path / "t.html.j2", "--format", "html")
+    assert "<h1>North Miami Police Department</h1>" in page and "--ink" in page

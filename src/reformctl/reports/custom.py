@@ -22,6 +22,8 @@ from reformctl.errors import Invalid
 DEFAULT_TEMPLATES = ("custom-report.html.j2", "report.css", "report-pdf.css")
 
 
+# What a template may include from its folder.
+INCLUDABLE = (".j2", ".jinja", ".html", ".htm", ".css", ".svg")
 ESCAPING_OFF = ("turns escaping off (|safe, {% filter safe %} or {% autoescape %}); print a text as it is "
                 "(escaped) or through |md")
 
@@ -43,15 +45,24 @@ def _escaping_sandbox():
     return EscapingSandbox
 
 
-def _environment(folder: Path, report: dict):
-    from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined
+def _environment(folder: Path, report: dict, main: str):
+    from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined, TemplateNotFound
     from markupsafe import Markup
 
     from reformctl.reports.dates import long_date
     from reformctl.reports.prose import anchors, to_html
 
+    class TemplatesOnly(FileSystemLoader):
+        """The template's folder, serving only templates and stylesheets: never notes, keys or a
+        .toml that happen to sit beside it."""
+
+        def get_source(self, environment, name):
+            if name != main and not name.lower().endswith(INCLUDABLE):
+                raise TemplateNotFound(name)
+            return super().get_source(environment, name)
+
     env = _escaping_sandbox()(
-        loader=ChoiceLoader([FileSystemLoader(str(folder)), PackageLoader("reformctl", "reports/templates")]),
+        loader=ChoiceLoader([TemplatesOnly(str(folder)), PackageLoader("reformctl", "reports/templates")]),
         autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     known = anchors(report)
     env.filters["md"] = lambda text, shift=2: Markup(to_html(text, shift, known))
@@ -88,16 +99,19 @@ def _line_of(exc: BaseException, path: Path) -> int | None:
 
 def render_template_html(report: dict, template: Path) -> str:
     """REPORT through the Jinja2 template at TEMPLATE; Invalid naming the template and line if it fails."""
-    from jinja2 import TemplateError
+    from jinja2 import TemplateError, TemplateNotFound
 
     template = Path(template)
     try:
-        env = _environment(template.parent, report)
+        env = _environment(template.parent, report, template.name)
         return env.get_template(template.name).render(**report)
     except TemplateError as exc:
         line = _line_of(exc, template)
         where = f"{template}, line {line}" if line else str(template)
         message = " ".join(str(getattr(exc, "message", None) or exc).split())
+        if isinstance(exc, TemplateNotFound):
+            message = (f"cannot include {exc.name}: a template includes {', '.join(INCLUDABLE)} files from its "
+                       "own folder, and the package's report.css and report-pdf.css")
         raise Invalid(f"template {where}: {message}") from None
     except UnicodeDecodeError:
         raise Invalid(f"template {template} is not UTF-8 text") from None
