@@ -14,6 +14,7 @@ from reformctl.model.text import marker_problems
 from reformctl.reports.check_claims import count_claims, counts_of, date_claims, percent_claims, sentence_at
 from reformctl.reports.check_initials import foreign_terms, initials_problems, own_terms
 from reformctl.reports.public import build_public_report, is_code, redact
+from reformctl.reports.reader_view import disguised_names
 from reformctl.store import Store
 
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
@@ -131,6 +132,11 @@ def _text_problems(where: str, raw: str, terms: list[tuple[str, object]], foreig
         if spans:
             problems.append(_problem("error", "protected-name", where,
                                      f"{where}: protected name {term!r} appears as {_spans_phrase(text, spans)}"))
+        elif disguised := disguised_names(text, pattern):
+            first = text.split("\n")[disguised[0][0]].strip()
+            problems.append(_problem("error", "protected-name", where,
+                                     f"{where}: protected name {term!r} shows once the Markdown is rendered, in "
+                                     f"{visible(first[:80])!r}; write it plainly, or leave it out"))
     for match in EMAIL_RE.findall(text):
         problems.append(_problem("error", "email", where, f"{where}: e-mail address {match!r}"))
     for match in PHONE_RE.findall(text):

@@ -29,8 +29,13 @@ def esc_block(text: str | None) -> str:
 
 # A link or reference definition whose destination is not http(s), mailto or a page anchor.
 _UNSAFE_LINK = re.compile(r"\](\(\s*<?)(?!\s*(?:https?:|mailto:|#))", re.IGNORECASE)
-_UNSAFE_DEFINITION = re.compile(r"^(\s{0,3})\[(?=[^\]]*\]:\s*<?(?!\s*(?:https?:|mailto:|#)))", re.IGNORECASE | re.MULTILINE)
-_HEADING = re.compile(r"^( {0,3})(#{1,6})(?=\s|$)", re.MULTILINE)
+# Anywhere on a line, not only at its start: a definition inside a quote or a list item counts too.
+_UNSAFE_DEFINITION = re.compile(r"()\[(?=[^\]]*\]:\s*<?(?!\s*(?:https?:|mailto:|#)))", re.IGNORECASE)
+# An ATX heading, also inside a quote or a list item; a setext underline ('===' or '---' under a
+# line of text), which cannot be moved down a level, is escaped so the line above reads as text.
+_HEADING = re.compile(r"^((?:[ \t]{0,3}(?:>[ \t]?|(?:[-+*]|\d{1,9}[.)])[ \t]+))*[ \t]{0,3})(#{1,6})(?=[ \t]|$)",
+                      re.MULTILINE)
+_SETEXT = re.compile(r"(?<=\S)([ \t]*\n[ \t]{0,3})([=-])(?=\2*[ \t]*(?:\n|\Z))")
 
 
 def source_block(text: str | None, below: int = 3) -> str:
@@ -42,6 +47,7 @@ def source_block(text: str | None, below: int = 3) -> str:
     text = (text or "").replace("&", "&amp;").replace("<", "\\<").replace("![", "\\![")
     text = _UNSAFE_LINK.sub(r"\\]\1", text)
     text = _UNSAFE_DEFINITION.sub(r"\1\\[", text)
+    text = _SETEXT.sub(r"\1\\\2", text)
     return _HEADING.sub(lambda m: m.group(1) + "#" * min(len(m.group(2)) + below, 6), text)
 
 

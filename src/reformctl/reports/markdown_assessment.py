@@ -1,37 +1,26 @@
 """The assessment report as Markdown: cover, contents, the narrative sections, one chapter per
 focus area, the conclusion, the list of all recommendations and the other appendices.
 
-Section and finding bodies are CommonMark written by the team and are kept as written, except
-that raw HTML and character references are made inert (see source_block): the file stays
-safe to feed to a Markdown renderer, as the other kinds' Markdown is.
+Section and finding bodies are CommonMark written by the team and are kept as written, with
+markdown.py's source_block making inert what the HTML, PDF and Word renderers refuse (raw HTML,
+entities, images, unsafe link targets) and moving a body's headings below the report's own: the
+file stays safe to feed to a Markdown renderer, as the other kinds' Markdown is.
 """
 
 from __future__ import annotations
 
-import re
-
 from reformctl.reports.dates import long_date
-from reformctl.reports.markdown import _notes, _state, esc
+from reformctl.reports.markdown import _notes, _state, esc, source_block
 
 # Sections printed before the focus-area chapters; the conclusion follows them, appendices last.
 FRONT = ("executive-summary", "introduction", "methodology", "background", "acknowledgments")
-
-# '<' opening a tag, comment or declaration (not an autolink such as <https://...>), and '&'
-# opening a character reference ('&shy;' would hide a protected name from every check).
-_HTML_OPEN = re.compile(r"<(?=[/!?]|[A-Za-z][A-Za-z0-9-]*(?:[\s/>]|$))")
-_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
-
-
-def source_block(text: str | None) -> str:
-    """A body's Markdown source as written, with raw HTML and character references made literal."""
-    return _ENTITY.sub("&amp;", _HTML_OPEN.sub(r"\\<", text or ""))
 
 
 def section_lines(section: dict, level: str = "##") -> list[str]:
     out = [f"{level} {esc(section['title'])}{_state(section)}", ""]
     if _notes(section):
         out += _notes(section) + [""]
-    return out + [source_block(section["body"]), ""]
+    return out + [source_block(section["body"], below=len(level)), ""]
 
 
 def _data_collection(report: dict) -> list[str]:

@@ -20,6 +20,7 @@ from reformctl.model.engagements import get_engagement, slugify
 from reformctl.model.internal_flag import internal_at
 from reformctl.model.matching import find_spans, fold, marker_depths, replace_spans, term_regex
 from reformctl.reports.assemble import SCHEMA_VERSION, assemble
+from reformctl.reports.reader_view import withhold_disguised
 from reformctl.reports.sections import attach_sections
 from reformctl.store import Store
 
@@ -97,7 +98,8 @@ def withhold(value, terms: list[str]):
 
 
 def _withhold_text(text: str, pattern: re.Pattern) -> str:
-    return replace_spans(text, find_spans(fold(text), pattern), WITHHELD)
+    # The source as written, then as a reader of the rendered Markdown sees it (reader_view.py).
+    return withhold_disguised(replace_spans(text, find_spans(fold(text), pattern), WITHHELD), pattern, WITHHELD)
 
 
 def scrub_public(value, terms: list[str]):
