@@ -15,6 +15,7 @@ section properties directly.
 
 from __future__ import annotations
 
+import re
 from xml.sax.saxutils import escape, quoteattr
 
 from docx.oxml import OxmlElement, parse_xml
@@ -27,6 +28,7 @@ from reformctl.reports.prose import tokens
 
 LINK_COLOUR = RGBColor(0x0A, 0x4A, 0x8A)
 NS = nsdecls("w", "r")
+_BREAKS = re.compile(r"([\t\r\n])")  # each its own element in a run: w:tab, w:br
 HEADER_ROW = '<w:trPr><w:tblHeader w:val="true"/></w:trPr>'
 TABLE_LOOK = ('<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" '
               'w:noVBand="1" w:val="04A0"/>')
@@ -88,18 +90,12 @@ def run_xml(text: str, bold: bool = False, italic: bool = False, link: bool = Fa
     if link:
         props.append('<w:u w:val="single"/>')
     out = ["<w:r>", f"<w:rPr>{''.join(props)}</w:rPr>" if props else ""]
-    buffer = []
-    for char in text + "\0":  # "\0": the end, flushing the last w:t
-        if char in "\t\r\n\0":
-            chunk = "".join(buffer)
-            if chunk:
-                space = ' xml:space="preserve"' if len(chunk.strip()) < len(chunk) else ""
-                out.append(f"<w:t{space}>{escape(chunk)}</w:t>")
-            buffer.clear()
-            if char != "\0":
-                out.append("<w:tab/>" if char == "\t" else "<w:br/>")
-        else:
-            buffer.append(char)
+    for part in _BREAKS.split(text):
+        if part in ("\t", "\r", "\n"):
+            out.append("<w:tab/>" if part == "\t" else "<w:br/>")
+        elif part:
+            space = ' xml:space="preserve"' if len(part.strip()) < len(part) else ""
+            out.append(f"<w:t{space}>{escape(part)}</w:t>")
     out.append("</w:r>")
     return "".join(out)
 
