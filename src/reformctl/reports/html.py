@@ -62,14 +62,4 @@ def prose_filter(report: dict):
     from reformctl.reports.prose import anchors, to_html
 
     known = anchors(report)
-    # A recommendation's text prints twice (under its finding and in the list of all of them):
-    # parsed once. Keyed by the text and the shift, all that to_html's output depends on here.
-    done: dict[tuple, Markup] = {}
-
-    def md(text, shift=3):
-        key = (text, shift)
-        if key not in done:
-            done[key] = Markup(to_html(text, shift, known))
-        return done[key]
-
-    return md
+    return lambda text, shift=3: Markup(to_html(text, shift, known))
