@@ -50,8 +50,8 @@ def render_docx(report: dict, template: str | None = None) -> bytes:
         heading = writer.para("Heading 1", "List of recommendations")
         book.add(heading, "all-recommendations")
         writer.table(["No.", "Recommendation", "Responsible", "Priority"],
-                  [[r["number"], " ".join((r.get("text") or "").split()), r.get("owner") or "",
-                    r.get("priority") or ""] for r in report["all_recommendations"]])
+                [[r["number"], " ".join((r.get("text") or "").split()), r.get("owner") or "",
+                  r.get("priority") or ""] for r in report["all_recommendations"]])
     for section in sections:
         if section["name"].startswith("appendix-"):
             _section(doc, writer, book, section, report)
@@ -181,12 +181,12 @@ def _kind_sections(doc, writer: Writer, book: _Bookmarks, report: dict) -> None:
     if report.get("focus_area_summary"):
         writer.para("Heading 1", "Status by focus area")
         writer.table(["Focus area", *STATUSES.values(), "Total"],
-                  [[f"{a['number']}. {a['title']}", *[str(r["count"]) for r in a["statuses"]], str(a["total"])]
-                   for a in report["focus_area_summary"]])
+                [[f"{a['number']}. {a['title']}", *[str(r["count"]) for r in a["statuses"]], str(a["total"])]
+                 for a in report["focus_area_summary"]])
     if report.get("timeline"):
         writer.para("Heading 1", "Status over time")
         writer.table(["Quarter end", *STATUSES.values(), "Total"],
-                  [[p["date"], *[str(r["count"]) for r in p["statuses"]], str(p["total"])] for p in report["timeline"]])
+                [[p["date"], *[str(r["count"]) for r in p["statuses"]], str(p["total"])] for p in report["timeline"]])
     if report.get("changes"):
         c = report["changes"]
         writer.para("Heading 1", f"Changes since {long_date(c['since'])}")
@@ -197,21 +197,21 @@ def _kind_sections(doc, writer: Writer, book: _Bookmarks, report: dict) -> None:
         period = progress["period"]
         writer.para("Heading 1", "Implementation period")
         writer.para(text=f"This progress report covers implementation from "
-                          f"{long_date(period['start']) or 'the first recommendation'} to {long_date(period['end'])}; "
-                          f"the previous progress report was as of {long_date(period['previous_report'])}.")
+                         f"{long_date(period['start']) or 'the first recommendation'} to {long_date(period['end'])}; "
+                         f"the previous progress report was as of {long_date(period['previous_report'])}.")
         writer.para("Heading 1", "What moved since the previous progress report")
         _changes(doc, writer, progress["moved"])
         writer.para("Heading 1", "Recommendations with no progress")
         writer.para("Quote", progress["partially_complete_meaning"])
         if progress["no_progress"]:
             writer.table(["Recommendation", "Status", "Reason"],
-                      [[n["number"], n["status_label"], n["reason_label"] or "Not given"] for n in progress["no_progress"]])
+                    [[n["number"], n["status_label"], n["reason_label"] or "Not given"] for n in progress["no_progress"]])
     final = report.get("final")
     if final:
         t = final["totals"]
         writer.para("Heading 1", "Totals for the engagement")
         writer.table(["", "Count"], [["Findings", str(t["findings"])], ["Recommendations", str(t["recommendations"])],
-                                       ["Complete", f"{t['complete']} ({t['percent_complete']}%)"]])
+                                     ["Complete", f"{t['complete']} ({t['percent_complete']}%)"]])
         writer.para("Heading 1", "Final status of each recommendation")
         for rec in final["recommendations"]:
             steps = " → ".join(f"{u['status_label']} ({long_date(u['as_of'])})" for u in rec["history"])
