@@ -185,3 +185,25 @@ def test_template_export_writes_the_defaults_that_render(cli, site, tmp_path):
     assert 'id="finding-1.1"' in html and "<strong>bold words</strong>" in html
     word(cli, site, tmp_path, "--template", tmp_path / "t" / "custom-report.docx")
     cli.fails("template", "export", tmp_path / "t", says="already exists")
+
+
+def test_each_numbered_list_counts_from_one(cli, tmp_path):
+    # Word continues one numbering across every List Number paragraph unless a list has its own
+    # numbering instance restarting at 1: each Markdown list gets one, its later items follow it.
+    cli.ok("new-engagement", "--site", "nl", "--agency", "Example PD", "--focus-area", "Area")
+    cli.ok("log-finding", "--site", "nl", "--focus-area", "1", "--title", "Lists",
+           "--body", "1. alpha\n2. beta\n\nBetween the lists.\n\n1. gamma\n2. delta\n")
+    approve(cli, "nl", "1.1")
+    data = word(cli, "nl", tmp_path)
+    doc = docx.Document(io.BytesIO(data))
+    items = {p.text: p._p.pPr.numPr for p in doc.paragraphs if p.style.name == "List Number"}
+    assert sorted(items) == ["alpha", "beta", "delta", "gamma"]
+    assert items["beta"] is None and items["delta"] is None
+    ids = [items["alpha"].numId.val, items["gamma"].numId.val]
+    assert ids[0] != ids[1]
+    numbering = doc.part.numbering_part.element
+    style_abstract = numbering.num_having_numId(doc.styles["List Number"].element.pPr.numPr.numId.val).abstractNumId.val
+    for num_id in ids:
+        num = numbering.num_having_numId(num_id)
+        assert num.abstractNumId.val == style_abstract
+        assert [s.get(f"{W}val") for s in num.iter(f"{W}startOverride")] == ["1"]

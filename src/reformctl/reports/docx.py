@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from reformctl.model.vocab import METHODS, STATUSES
 from reformctl.reports.dates import location, long_date
 from reformctl.reports.prose import anchor, anchors
-from reformctl.reports.word_prose import Writer, add_bookmark, add_field, add_table, bookmark_name, small
+from reformctl.reports.word_prose import Writer, add_bookmark, add_field, bookmark_name, small
 
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 
@@ -47,17 +47,17 @@ def render_docx(report: dict, template: str | None = None) -> bytes:
         if section["name"] == "conclusion":
             _section(doc, writer, book, section, report)
     if report.get("all_recommendations"):
-        heading = writer.para(doc, "Heading 1", "List of recommendations")
+        heading = writer.para("Heading 1", "List of recommendations")
         book.add(heading, "all-recommendations")
-        add_table(doc, ["No.", "Recommendation", "Responsible", "Priority"],
-                  [[r["number"], " ".join((r.get("text") or "").split()), r.get("owner") or "",
-                    r.get("priority") or ""] for r in report["all_recommendations"]])
+        writer.table(["No.", "Recommendation", "Responsible", "Priority"],
+                [[r["number"], " ".join((r.get("text") or "").split()), r.get("owner") or "",
+                  r.get("priority") or ""] for r in report["all_recommendations"]])
     for section in sections:
         if section["name"].startswith("appendix-"):
             _section(doc, writer, book, section, report)
-    doc.add_paragraph(f"Status as of {long_date(report['as_of'])}. Prepared with {report['generator']}.")
+    writer.para(text=f"Status as of {long_date(report['as_of'])}. Prepared with {report['generator']}.")
     if report.get("classification"):
-        doc.add_paragraph().add_run(report["classification"]).bold = True
+        writer.para(runs=[(report["classification"], True)])
     buffer = io.BytesIO()
     doc.save(buffer)
     return _fixed_zip(buffer.getvalue())
@@ -119,22 +119,20 @@ def _header_footer(doc, report: dict, keep: bool) -> None:
 def _cover(doc, writer: Writer, report: dict) -> None:
     e = report["engagement"]
     if report.get("classification"):
-        doc.add_paragraph().add_run(report["classification"]).bold = True
-    writer.para(doc, "Title", e["agency"])
+        writer.para(runs=[(report["classification"], True)])
+    writer.para("Title", e["agency"])
     kind = f" · {report['kind_label']}" if report.get("kind_label") else ""
-    writer.para(doc, "Subtitle", f"Collaborative Reform Initiative: {e['program_name']}{kind}")
+    writer.para("Subtitle", f"Collaborative Reform Initiative: {e['program_name']}{kind}")
     facts = [("Location", location(e)), ("Announced", long_date(e.get("announced"))),
              ("Updated as of", long_date(report["as_of"])), ("Public page", e.get("public_url"))]
     for label, value in facts:
         if value:
-            para = doc.add_paragraph()
-            para.add_run(f"{label}: ").bold = True
-            para.add_run(value)
+            writer.para(runs=[(f"{label}: ", True), (value, False)])
 
 
 def _contents(doc, writer: Writer) -> None:
-    writer.para(doc, "TOC Heading", "Contents")
-    add_field(doc.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u',
+    writer.para("TOC Heading", "Contents")
+    add_field(writer.para(), 'TOC \\o "1-2" \\h \\z \\u',
               "Right-click and choose Update Field to fill in the table of contents.")
     _update_fields_on_open(doc)
 
@@ -152,126 +150,124 @@ def _update_fields_on_open(doc) -> None:
 
 
 def _section(doc, writer: Writer, book: _Bookmarks, section: dict, report: dict) -> None:
-    heading = writer.para(doc, "Heading 1", section["title"])
+    heading = writer.para("Heading 1", section["title"])
     book.add(heading, f"section-{section['name']}")
     writer.markdown(section.get("body"), heading_base=2)
     if section["name"] == "methodology" and report.get("data_collection"):
-        add_table(doc, ["Method", "Count"], [[a["text"], str(a["count"])] for a in report["data_collection"]])
+        writer.table(["Method", "Count"], [[a["text"], str(a["count"])] for a in report["data_collection"]])
 
 
 def _status(doc, writer: Writer, book: _Bookmarks, report: dict) -> None:
-    heading = writer.para(doc, "Heading 1", "Status of recommendations")
+    heading = writer.para("Heading 1", "Status of recommendations")
     book.add(heading, "status")
     total = report["total_recommendations"]
     rows = [[row["label"], str(row["count"]), f"{row['percent']}%"] for row in report["status_summary"]]
-    add_table(doc, ["Status", "Count", "Percent"], rows + [["Total", str(total), f"{100 if total else 0}%"]])
+    writer.table(["Status", "Count", "Percent"], rows + [["Total", str(total), f"{100 if total else 0}%"]])
     for d in report["status_definitions"]:
-        para = doc.add_paragraph()
-        para.add_run(f"{d['label']}: ").bold = True
-        para.add_run(d["definition"])
+        writer.para(runs=[(f"{d['label']}: ", True), (d["definition"], False)])
     if report.get("data_collection") and not any(s["name"] == "methodology" for s in report.get("sections") or []):
-        writer.para(doc, "Heading 1", "How the team collected information")
-        doc.add_paragraph(f"The assessment team's work so far: {report['data_collection_text']}.")
+        writer.para("Heading 1", "How the team collected information")
+        writer.para(text=f"The assessment team's work so far: {report['data_collection_text']}.")
 
 
 def _changes(doc, writer: Writer, changes: dict) -> None:
     items = [f"New: Recommendation {c['number']} ({c['status_label']})" for c in changes["new_recommendations"]]
     items += [f"Recommendation {c['number']}: {c['from_label']} → {c['to_label']}" for c in changes["status_changes"]]
     for item in items or ["No new recommendations and no status changes."]:
-        writer.para(doc, "List Bullet" if items else "Normal", item)
+        writer.para("List Bullet" if items else "Normal", item)
 
 
 def _kind_sections(doc, writer: Writer, book: _Bookmarks, report: dict) -> None:
     if report.get("focus_area_summary"):
-        writer.para(doc, "Heading 1", "Status by focus area")
-        add_table(doc, ["Focus area", *STATUSES.values(), "Total"],
-                  [[f"{a['number']}. {a['title']}", *[str(r["count"]) for r in a["statuses"]], str(a["total"])]
-                   for a in report["focus_area_summary"]])
+        writer.para("Heading 1", "Status by focus area")
+        writer.table(["Focus area", *STATUSES.values(), "Total"],
+                [[f"{a['number']}. {a['title']}", *[str(r["count"]) for r in a["statuses"]], str(a["total"])]
+                 for a in report["focus_area_summary"]])
     if report.get("timeline"):
-        writer.para(doc, "Heading 1", "Status over time")
-        add_table(doc, ["Quarter end", *STATUSES.values(), "Total"],
-                  [[p["date"], *[str(r["count"]) for r in p["statuses"]], str(p["total"])] for p in report["timeline"]])
+        writer.para("Heading 1", "Status over time")
+        writer.table(["Quarter end", *STATUSES.values(), "Total"],
+                [[p["date"], *[str(r["count"]) for r in p["statuses"]], str(p["total"])] for p in report["timeline"]])
     if report.get("changes"):
         c = report["changes"]
-        writer.para(doc, "Heading 1", f"Changes since {long_date(c['since'])}")
-        doc.add_paragraph(f"Compared with the report as of {long_date(c['since'])} ({c['basis']}).")
+        writer.para("Heading 1", f"Changes since {long_date(c['since'])}")
+        writer.para(text=f"Compared with the report as of {long_date(c['since'])} ({c['basis']}).")
         _changes(doc, writer, c)
     progress = report.get("progress")
     if progress:
         period = progress["period"]
-        writer.para(doc, "Heading 1", "Implementation period")
-        doc.add_paragraph(f"This progress report covers implementation from "
-                          f"{long_date(period['start']) or 'the first recommendation'} to {long_date(period['end'])}; "
-                          f"the previous progress report was as of {long_date(period['previous_report'])}.")
-        writer.para(doc, "Heading 1", "What moved since the previous progress report")
+        writer.para("Heading 1", "Implementation period")
+        writer.para(text=f"This progress report covers implementation from "
+                         f"{long_date(period['start']) or 'the first recommendation'} to {long_date(period['end'])}; "
+                         f"the previous progress report was as of {long_date(period['previous_report'])}.")
+        writer.para("Heading 1", "What moved since the previous progress report")
         _changes(doc, writer, progress["moved"])
-        writer.para(doc, "Heading 1", "Recommendations with no progress")
-        writer.para(doc, "Quote", progress["partially_complete_meaning"])
+        writer.para("Heading 1", "Recommendations with no progress")
+        writer.para("Quote", progress["partially_complete_meaning"])
         if progress["no_progress"]:
-            add_table(doc, ["Recommendation", "Status", "Reason"],
-                      [[n["number"], n["status_label"], n["reason_label"] or "Not given"] for n in progress["no_progress"]])
+            writer.table(["Recommendation", "Status", "Reason"],
+                    [[n["number"], n["status_label"], n["reason_label"] or "Not given"] for n in progress["no_progress"]])
     final = report.get("final")
     if final:
         t = final["totals"]
-        writer.para(doc, "Heading 1", "Totals for the engagement")
-        add_table(doc, ["", "Count"], [["Findings", str(t["findings"])], ["Recommendations", str(t["recommendations"])],
-                                       ["Complete", f"{t['complete']} ({t['percent_complete']}%)"]])
-        writer.para(doc, "Heading 1", "Final status of each recommendation")
+        writer.para("Heading 1", "Totals for the engagement")
+        writer.table(["", "Count"], [["Findings", str(t["findings"])], ["Recommendations", str(t["recommendations"])],
+                                     ["Complete", f"{t['complete']} ({t['percent_complete']}%)"]])
+        writer.para("Heading 1", "Final status of each recommendation")
         for rec in final["recommendations"]:
             steps = " → ".join(f"{u['status_label']} ({long_date(u['as_of'])})" for u in rec["history"])
-            writer.para(doc, "List Bullet", f"{rec['number']}: {rec['final_status_label']}. {steps}")
-        writer.para(doc, "Heading 1", "Sustaining the changes")
+            writer.para("List Bullet", f"{rec['number']}: {rec['final_status_label']}. {steps}")
+        writer.para("Heading 1", "Sustaining the changes")
         for para in final["sustaining"]:
-            doc.add_paragraph(para)
+            writer.para(text=para)
 
 
 def _area(doc, writer: Writer, book: _Bookmarks, area: dict) -> None:
-    heading = writer.para(doc, "Heading 1", f"Focus area {area['number']}: {area['title']}")
+    heading = writer.para("Heading 1", f"Focus area {area['number']}: {area['title']}")
     book.add(heading, f"focus-area-{area['number']}")
     narrative = area.get("narrative")
     if narrative:
         writer.markdown(narrative.get("body"), heading_base=2)
     if area["under_development"]:
-        doc.add_paragraph("Findings and recommendations for this focus area are under development.")
+        writer.para(text="Findings and recommendations for this focus area are under development.")
     for finding in area["findings"]:
         _finding(doc, writer, book, finding)
 
 
 def _finding(doc, writer: Writer, book: _Bookmarks, finding: dict) -> None:
     if finding.get("withdrawn"):
-        heading = writer.para(doc, "Heading 2", f"Finding {finding['number']}: withdrawn")
+        heading = writer.para("Heading 2", f"Finding {finding['number']}: withdrawn")
         book.add(heading, anchor(finding["number"]))
         for rec in finding["recommendations"]:
-            para = writer.para(doc, "List Bullet", f"Recommendation {rec['number']}: withdrawn")
+            para = writer.para("List Bullet", f"Recommendation {rec['number']}: withdrawn")
             book.add(para, anchor(rec["number"]))
         return
     state = f" [{finding['review']}{', internal' if finding.get('internal') else ''}]" if "review" in finding else ""
-    heading = writer.para(doc, "Heading 2", f"Finding {finding['number']}: {finding['title']}{state}")
+    heading = writer.para("Heading 2", f"Finding {finding['number']}: {finding['title']}{state}")
     book.add(heading, anchor(finding["number"]))
     for note in finding.get("notes", []):
-        writer.para(doc, "Quote", f"Note ({note['created_by']}, {note['created_at'][:10]}): {note['text']}")
+        writer.para("Quote", f"Note ({note['created_by']}, {note['created_at'][:10]}): {note['text']}")
     writer.markdown(finding.get("body"), heading_base=3)
     if finding.get("methods"):
-        small(doc.add_paragraph("Methods: " + ", ".join(METHODS[m] for m in finding["methods"])))
+        writer.para(text="Methods: " + ", ".join(METHODS[m] for m in finding["methods"]), size=9)
     for rec in finding["recommendations"]:
-        para = doc.add_paragraph()
+        # The bookmark first and the runs after it, as python-docx's add_run placed them.
+        para = writer.para()
         book.add(para, anchor(rec["number"]))
-        para.add_run(f"Recommendation {rec['number']}").bold = True
         if rec.get("withdrawn"):
-            para.add_run(": withdrawn")
+            writer.add_runs(para, [(f"Recommendation {rec['number']}", True), (": withdrawn", False)])
             continue
-        para.add_run(f" · {rec['status_label']}")
+        writer.add_runs(para, [(f"Recommendation {rec['number']}", True), (f" · {rec['status_label']}", False)])
         writer.markdown(rec.get("text"), heading_base=3)
         details = [f"Status as of {long_date(rec['status_as_of'])}"]
         details += [f"Priority: {rec['priority']}"] if rec.get("priority") else []
         details += [f"Responsible: {rec['owner']}"] if rec.get("owner") else []
         details += [f"Reason: {rec['reason_label']}"] if rec.get("reason_label") else []
         details += [rec["review"]] if "review" in rec else []
-        small(doc.add_paragraph(" · ".join(details)))
+        writer.para(text=" · ".join(details), size=9)
         for note in rec.get("notes", []):
-            writer.para(doc, "Quote", f"Note ({note['created_by']}, {note['created_at'][:10]}): {note['text']}")
+            writer.para("Quote", f"Note ({note['created_by']}, {note['created_at'][:10]}): {note['text']}")
     if not finding["recommendations"]:
-        doc.add_paragraph("Recommendations for this finding are under development.")
+        writer.para(text="Recommendations for this finding are under development.")
 
 
 def _fixed_zip(data: bytes) -> bytes:

@@ -105,6 +105,10 @@ def tokens(text: str | None, known: frozenset[str] | None = None) -> list:
     return parser().parse(text or "", {"anchors": known})
 
 
+# A recommendation's text prints twice in the assessment report (under its finding and in the
+# list of all of them), and `publish` renders the same texts for HTML and again for PDF: each is
+# parsed once. The result depends only on the arguments, which are all hashable and immutable.
+@lru_cache(maxsize=4096)
 def to_html(text: str | None, shift: int = 3, known: frozenset[str] | None = None) -> str:
     """TEXT as safe HTML, its headings moved SHIFT levels down (never below h6)."""
     from markdown_it.common.utils import escapeHtml
