@@ -288,3 +288,32 @@ def test_a_backup_holds_the_sections_and_their_search_index(north_miami, tmp_pat
     assert [(s["name"], s["review"]) for s in listed] == [("background", "approved")]
     hits = json.loads(north_miami.ok("--db", restored, "search", "platypus", "--format", "json"))
     assert [(h["kind"], h["ref"]) for h in hits] == [("section", "background")]
+
+
+def test_diff_names_sections_added_reworded_and_dropped_between_releases(north_miami, isolated, monkeypatch):
+    cli = north_miami
+    monkeypatch.setenv("REFORMCTL_TODAY", "2026-10-01")
+    cli.ok("section", *SITE, "executive-summary", "--body", "First summary.")
+    cli.ok("section", *SITE, "appendix-terms", "--body", "Terms.")
+    approve(cli, "north-miami", "executive-summary", "appendix-terms")
+    publish = ("publish", *SITE, "--kind", "assessment", "--override-check", "--reason", "test", "--output")
+    cli.ok(*publish, isolated / "r1")
+    monkeypatch.setenv("REFORMCTL_TODAY", "2026-11-02")
+    cli.ok("section", *SITE, "executive-summary", "--body", "Second summary.")
+    cli.ok("section", *SITE, "methodology", "--body", "How we worked.")
+    cli.ok("section", *SITE, "focus-area-1", "--body", "The chapter opens.")
+    approve(cli, "north-miami", "methodology", "focus-area-1")
+    # An approved section changed goes back to review; approved again, its new wording is public.
+    cli.ok("--as", "A. Reviewer", "review", *SITE, "executive-summary", "--decision", "approve")
+    cli.ok(*publish, isolated / "r2")
+    changes = cli.json("diff", *SITE, "1", "2")
+    assert [s["name"] for s in changes["new_sections"]] == ["methodology", "focus-area-1"]
+    assert changes["new_sections"][0]["title"] == "Methodology"
+    assert [c for c in changes["reworded"] if c["kind"] == "section"] == [
+        {"number": "executive-summary", "kind": "section"}]
+    assert [c for c in changes["no_longer_public"] if c["kind"] == "section"] == []
+    back = cli.json("diff", *SITE, "2", "1")
+    assert [c["number"] for c in back["no_longer_public"] if c["kind"] == "section"] == [
+        "methodology", "focus-area-1"]
+    text = cli.ok("diff", *SITE, "1", "2")
+    assert "new section" in text and "methodology" in text

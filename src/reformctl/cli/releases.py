@@ -177,6 +177,7 @@ def diff(
         return
     rows = [["new finding", f["number"], f["title"]] for f in result["new_findings"]]
     rows += [["new recommendation", r["number"], f"{r['text'][:60]} ({STATUSES[r['status']]})"] for r in result["new_recommendations"]]
+    rows += [["new section", s["name"], s["title"] or ""] for s in result["new_sections"]]
     rows += [["status", c["number"], f"{STATUSES[c['from']]} -> {STATUSES[c['to']]}"] for c in result["status_changes"]]
     rows += [["withdrawn", w["number"], w["kind"]] for w in result["withdrawn"]]
     rows += [["reworded", w["number"], w["kind"]] for w in result["reworded"]]

@@ -18,6 +18,7 @@ from reformctl.model.guards import require_open
 from reformctl.model.confidential import protected_terms
 from reformctl.model.ids import new_id
 from reformctl.model.internal_flag import internal_at
+from reformctl.model.sections import print_order
 from reformctl.model.text import clean_body
 from reformctl.reports.check import check
 from reformctl.reports.kinds import build_report
@@ -305,6 +306,24 @@ def _index(snapshot: dict) -> tuple[dict, dict]:
     return findings, recs
 
 
+def _sections(snapshot: dict) -> dict[str, dict]:
+    """The narrative sections a release printed, by name (focus-area narratives included)."""
+    found = {s["name"]: s for s in snapshot.get("sections", [])}
+    for area in snapshot["focus_areas"]:
+        if area.get("narrative"):
+            found[area["narrative"]["name"]] = area["narrative"]
+    return found
+
+
+def _section_changes(before: dict, after: dict) -> tuple[list, list, list]:
+    sa, sb = _sections(before), _sections(after)
+    added = [{"name": n, "title": sb[n].get("title")} for n in sorted(set(sb) - set(sa), key=print_order)]
+    reworded = [{"number": n, "kind": "section"} for n in sorted(set(sa) & set(sb), key=print_order)
+                if (sa[n].get("title"), sa[n].get("body")) != (sb[n].get("title"), sb[n].get("body"))]
+    dropped = [{"number": n, "kind": "section"} for n in sorted(set(sa) - set(sb), key=print_order)]
+    return added, reworded, dropped
+
+
 def _key(number: str) -> tuple[int, ...]:
     return tuple(int(part) for part in number.split("."))
 
@@ -320,8 +339,9 @@ def diff(store: Store, site: str, a: int, b: int) -> dict:
         snapshots[number] = json.loads(row["snapshot"])
     fa, ra = _index(snapshots[a])
     fb, rb = _index(snapshots[b])
-    changes = {"new_findings": [], "new_recommendations": [], "status_changes": [], "withdrawn": [],
-               "reworded": [], "no_longer_public": []}
+    new_sections, reworded_sections, dropped_sections = _section_changes(snapshots[a], snapshots[b])
+    changes = {"new_findings": [], "new_recommendations": [], "new_sections": new_sections, "status_changes": [],
+               "withdrawn": [], "reworded": [], "no_longer_public": []}
     for number in sorted(fb, key=_key):
         was, now_ = fa.get(number), fb[number]
         if now_.get("withdrawn"):
@@ -349,5 +369,8 @@ def diff(store: Store, site: str, a: int, b: int) -> dict:
         changes["no_longer_public"].append({"number": number, "kind": "finding"})
     for number in sorted(set(ra) - set(rb), key=_key):
         changes["no_longer_public"].append({"number": number, "kind": "recommendation"})
+    # Sections differ between kinds too (an assessment prints them all, a status update none).
+    changes["reworded"] += reworded_sections
+    changes["no_longer_public"] += dropped_sections
     return {"site": site, "from": {"release": a, "as_of": snapshots[a]["as_of"]},
             "to": {"release": b, "as_of": snapshots[b]["as_of"]}, **changes}

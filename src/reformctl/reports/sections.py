@@ -7,7 +7,7 @@ name; a focus-area-N section becomes focus_areas[i]["narrative"] of focus area N
 
 from __future__ import annotations
 
-from reformctl.model.vocab import SECTIONS
+from reformctl.model.sections import print_order
 
 # Which sections each report kind prints (None: all of them, with each focus area's narrative).
 KIND_SECTIONS: dict[str, tuple[str, ...] | None] = {
@@ -16,12 +16,6 @@ KIND_SECTIONS: dict[str, tuple[str, ...] | None] = {
     "final": ("executive-summary", "conclusion"),
     "assessment": None,
 }
-
-
-def _order(name: str) -> tuple:
-    if name in SECTIONS:
-        return (0, list(SECTIONS).index(name), name)
-    return (1, 0, name)  # appendix-SLUG, by name
 
 
 def attach_sections(report: dict, rows: list[dict]) -> dict:
@@ -35,7 +29,7 @@ def attach_sections(report: dict, rows: list[dict]) -> dict:
             area["narrative"] = entry
         elif not row["name"].startswith("focus-area-"):  # a focus area the engagement no longer has
             listed.append(entry)
-    report["sections"] = sorted(listed, key=lambda s: _order(s["name"]))
+    report["sections"] = sorted(listed, key=lambda s: print_order(s["name"]))
     return report
 
 
