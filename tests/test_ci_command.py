@@ -8,7 +8,7 @@ from conftest import ROOT
 def test_the_readme_test_command_is_what_ci_runs():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     [command] = [line for line in ci.splitlines() if "python -m pytest" in line]
-    assert command.endswith("python -m pytest -rs")
+    assert command.endswith("python -m pytest -rs -n auto")
     blocks = re.findall(r"```sh\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
     assert command in [line for block in blocks for line in block.splitlines()]
     # CI fails rather than warns when packages do not install, and runs with CI set (skips fail).
