@@ -107,7 +107,7 @@ class Body:
         if e.get("public_url"):
             facts.append(("Public page", link(e["public_url"], lit(e["public_url"]), self.known)))
         rows = ", ".join(f"[{lit(k)}], [{v}]" for k, v in facts if v)
-        return (f"#text(size: 8pt, fill: {GREY})[{lit(kicker.upper())}]{kind}\n\n"
+        return (f"#text(size: 8pt, fill: {GREY})[{lit(kicker)}]{kind}\n\n"
                 + (f"#title[{lit(e['agency'])}]\n\n" if e["agency"].strip() else "")
                 + f"#grid(columns: (7.5em, 1fr), row-gutter: 0.5em, {rows})\n\n"
                 "#line(length: 100%, stroke: 2pt)\n\n")
