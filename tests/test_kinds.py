@@ -217,9 +217,30 @@ def test_missing_pango_names_what_to_install(demo, isolated, monkeypatch):
 
     monkeypatch.delitem(sys.modules, "weasyprint", raising=False)
     monkeypatch.setattr(builtins, "__import__", broken)
-    line = demo.fails("report", *SITE, "--format", "pdf", "--output", isolated / "x.pdf",
+    # Only a team's HTML template is laid out by WeasyPrint; the default PDF needs no Pango.
+    template = isolated / "mine.html.j2"
+    template.write_text("<h1>{{ engagement.agency }}</h1>", encoding="utf-8")
+    line = demo.fails("report", *SITE, "--format", "pdf", "--template", template, "--output", isolated / "x.pdf",
                       says="sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0")
     assert not (isolated / "x.pdf").exists() and "cannot load library" in line
+    demo.ok("report", *SITE, "--format", "pdf", "--output", isolated / "x.pdf")
+
+
+def test_missing_typst_names_what_to_install(demo, isolated, monkeypatch):
+    import builtins
+    import sys
+
+    real_import = builtins.__import__
+
+    def broken(name, *args, **kwargs):
+        if name == "typst":
+            raise ImportError("No module named 'typst'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.delitem(sys.modules, "typst", raising=False)
+    monkeypatch.setattr(builtins, "__import__", broken)
+    demo.fails("report", *SITE, "--format", "pdf", "--output", isolated / "x.pdf", says="pip install typst")
+    assert not (isolated / "x.pdf").exists()
 
 
 @pytest.fixture

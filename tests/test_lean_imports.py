@@ -13,7 +13,7 @@ from typer.main import get_command
 from reformctl.cli import app
 from reformctl.cli.app import COMMAND_MODULES
 
-HEAVY = ("jinja2", "weasyprint", "openpyxl", "sqlite_utils", "rich")
+HEAVY = ("jinja2", "weasyprint", "typst", "openpyxl", "sqlite_utils", "rich")
 
 # Runs the app in-process as the console script would, then reports every module loaded.
 PROBE = """
@@ -61,7 +61,13 @@ def test_hot_commands_load_no_heavy_module(demo_store, args):
 
 def test_json_reports_need_no_template_engine(demo_store):
     modules = loaded("report", "--site", "brightwater-demo", "--format", "json")
-    assert not modules & {"jinja2", "weasyprint", "openpyxl", "sqlite_utils"}
+    assert not modules & {"jinja2", "weasyprint", "typst", "openpyxl", "sqlite_utils"}
+
+
+def test_the_pdf_report_needs_no_weasyprint(demo_store, tmp_path):
+    # WeasyPrint lays out a team's HTML template only; the default PDF is Typst's.
+    modules = loaded("report", "--site", "brightwater-demo", "--format", "pdf", "--output", str(tmp_path / "r.pdf"))
+    assert "typst" in modules and not modules & {"weasyprint", "jinja2"}
 
 
 def test_one_command_imports_only_its_own_command_module(demo_store):

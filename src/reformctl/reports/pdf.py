@@ -1,4 +1,6 @@
-"""The report as PDF: the same HTML page, laid out by WeasyPrint with a lean print stylesheet."""
+"""The report as PDF. The default report is laid out by Typst (reports/typst_pdf.py); a team's own
+HTML template (`report --template`, reports/custom.py) is an HTML page with its own CSS (the
+exported report-pdf.css among it), so WeasyPrint lays that one out."""
 
 from __future__ import annotations
 
@@ -7,7 +9,6 @@ import sys
 from contextlib import contextmanager
 
 from reformctl.errors import ReformError
-from reformctl.reports.html import render_html
 
 # What WeasyPrint needs from the system on Debian and Ubuntu (Pango for text layout, fonts).
 SYSTEM_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
@@ -16,7 +17,7 @@ SYSTEM_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-de
 
 
 class MissingPdfSupport(ReformError):
-    """WeasyPrint or the system libraries it loads are not installed."""
+    """A PDF engine is not installed: typst, or WeasyPrint or the system libraries it loads."""
 
 
 @contextmanager
@@ -89,10 +90,14 @@ def _fewer_collections():
 
 
 def render_pdf(report: dict, html: str | None = None) -> bytes:
-    """REPORT as PDF: the default page laid out for print, or HTML (a team's template) when given."""
+    """REPORT as PDF: the default report laid out by Typst, or HTML (a team's template) by WeasyPrint."""
+    if html is None:
+        from reformctl.reports.typst_pdf import render_typst_pdf
+
+        return render_typst_pdf(report)
     with _fewer_collections():
         weasyprint = _weasyprint()
-        html = weasyprint.HTML(string=html or render_html(report, medium="pdf"), url_fetcher=_no_fetching)
+        html = weasyprint.HTML(string=html, url_fetcher=_no_fetching)
         # PDF/UA-1: tagged (headings, lists, tables, links as structure), the language and title
         # set and shown, for Section 508; the outline (bookmarks) comes from h2 and h3.
         return html.write_pdf(pdf_variant="pdf/ua-1")

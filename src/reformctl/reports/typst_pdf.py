@@ -1,0 +1,117 @@
+"""The report as PDF, laid out by Typst (PyPI `typst`, a binary wheel with no system libraries):
+the same data as the HTML page, written as Typst markup (typst_markup.py escapes every text) and
+compiled in memory to a tagged PDF/UA-1 document.
+
+- Tagged, with its title and language (Section 508); bookmarks for every chapter and finding; the
+  assessment report's contents with page numbers; the agency and the kind at the top of every
+  page, the as-of date and "Page X of Y" at the bottom; charts as images with their text.
+- Nothing is read from disk: the document and the charts are passed in memory, and the compiler's
+  root is an empty temporary folder, so not even a text that got through as markup could read a file.
+- The same report gives the same bytes: the creation date is the report's as-of date, and the
+  fonts are the same folders every time (not whatever the user's desktop has installed).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import datetime, timezone
+from html import unescape
+
+from reformctl.errors import ReformError
+from reformctl.reports.dates import long_date
+from reformctl.reports.pdf import MissingPdfSupport
+from reformctl.reports.prose import anchors
+from reformctl.reports.typst_body import Body
+from reformctl.reports.typst_markup import lit, string
+
+# The Noto families (.ci/system-packages installs them), then DejaVu (which has some Arabic and
+# Hebrew, but not the Noto families' shaping for them); Typst falls back to
+# any font it has for a character none of these covers.
+FONTS = ("Noto Sans", "Noto Sans CJK SC", "Noto Sans Arabic", "Noto Sans Hebrew", "Noto Color Emoji",
+         "DejaVu Sans")
+FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts")
+GREY = 'rgb("#555d66")'
+
+
+class PdfLayoutError(ReformError):
+    """Typst refused the document (a bug in the markup written here, never the user's text)."""
+
+
+def render_typst_pdf(report: dict) -> bytes:
+    """REPORT as PDF bytes."""
+    source, inputs = document(report)
+    return compile_pdf(source, inputs, _as_of(report["as_of"]))
+
+
+def document(report: dict) -> tuple[str, dict[str, str]]:
+    """The Typst source of REPORT and the inputs (the charts' SVG) it reads from sys.inputs."""
+    body = Body(report, anchors(report))
+    return _preamble(report) + body.render(), body.inputs
+
+
+def compile_pdf(source: str, inputs: dict[str, str], stamp: datetime) -> bytes:
+    """SOURCE (Typst markup) compiled to a PDF/UA-1 document dated STAMP; INPUTS: its sys.inputs."""
+    import tempfile
+
+    try:
+        import typst
+    except ImportError:
+        raise MissingPdfSupport("PDF output needs typst; install it with `pip install typst`") from None
+    folders = [f for f in FONT_FOLDERS if os.path.isdir(f)]
+    # An empty root: Typst reads files only below its root, and there is nothing there to read.
+    with tempfile.TemporaryDirectory(prefix="reformctl-typst-") as root:
+        try:
+            return typst.compile(source.encode("utf-8"), root=root, font_paths=folders,
+                                 ignore_system_fonts=bool(folders), sys_inputs=inputs,
+                                 pdf_standards="ua-1", timestamp=stamp)
+        except typst.TypstError as exc:
+            raise PdfLayoutError(f"Typst could not lay out the PDF: {exc.message}") from None
+
+
+def _as_of(iso: str) -> datetime:
+    return datetime.strptime(iso, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+
+
+def title(report: dict) -> str:
+    """The document's title: the HTML page's <title>."""
+    e = report["engagement"]
+    return f"{e['agency']}: {e['program_name']}"
+
+
+def _preamble(report: dict) -> str:
+    """Metadata, fonts, the page with its running header and footer, and the heading styles."""
+    e = report["engagement"]
+    small = f"#set text(size: 8.5pt, fill: {GREY})"
+    marking = (f"#align(center, text(weight: \"bold\", fill: black)[{lit(report['classification'])}])"
+               if report.get("classification") else "")
+    header = (f"[{small}\n{marking}#grid(columns: (1fr, auto), [{lit(e['agency'])}], "
+              f"[{lit(report.get('kind_label') or '')}])]")
+    footer = (f"[{small}\n#grid(columns: (1fr, auto), [{lit('Status as of ' + long_date(report['as_of']))}], "
+              "context [Page #counter(page).display() of #counter(page).final().first()])]")
+    fonts = "(" + ", ".join(string(f) for f in FONTS) + ",)"
+    return "\n".join([
+        f"#set document(title: {string(title(report))}, author: {string(report.get('generator') or '')}, "
+        f"keywords: (\"Collaborative Reform Initiative\",), date: datetime(year: {report['as_of'][:4]}, "
+        f"month: {int(report['as_of'][5:7])}, day: {int(report['as_of'][8:10])}))",
+        f"#set text(lang: \"en\", font: {fonts}, size: 10pt)",
+        "#set par(leading: 0.55em, spacing: 0.8em)",
+        f"#set page(paper: \"us-letter\", margin: (x: 1.8cm, y: 2.2cm), header: {header}, footer: {footer})",
+        "#show heading.where(level: 1): set text(size: 14pt)",
+        "#show heading.where(level: 1): it => block(below: 0.6em, above: 1.4em, stroke: (bottom: 1.5pt + rgb(\"#12355b\")), inset: (bottom: 3pt), width: 100%, it)",
+        "#show heading.where(level: 2): set text(size: 11.5pt)",
+        "#show heading: set block(sticky: true)",
+        "#show heading.where(level: 3): set text(size: 10.5pt)",
+        "#show heading.where(level: 4): set text(size: 10pt)",
+        "#show link: set text(fill: rgb(\"#0a4a8a\"))",
+        "#set table(stroke: 0.5pt + rgb(\"#c4c9cf\"), inset: 4pt)",
+        "#show table: set text(size: 9pt)",
+        "#show quote.where(block: true): it => block(inset: (left: 8pt), stroke: (left: 2pt + rgb(\"#c4c9cf\")), it.body)",
+        "",
+    ])
+
+
+def chart_alt(svg: str) -> str:
+    """A chart's text alternative: its SVG title and description (charts.py writes both)."""
+    found = [re.search(rf"<{tag}\b[^>]*>([^<]*)</{tag}>", svg) for tag in ("title", "desc")]
+    return ". ".join(unescape(m.group(1)) for m in found if m and m.group(1)) or "Chart"
