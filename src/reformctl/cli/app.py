@@ -72,6 +72,20 @@ COMMAND_MODULES = {
 }
 
 
+# Where each command appears in `reformctl --help`: by stage of work.
+PANELS = {
+    "Engagements": ("new-engagement", "engagements", "show", "advance", "reopen", "demo"),
+    "Findings and recommendations": ("log-finding", "findings", "recommend", "edit", "note", "protect",
+                                     "section", "sections", "search"),
+    "Review": ("submit", "review", "configure", "history"),
+    "Implementation monitoring": ("set-status", "status-history", "bulk-status", "schedule", "status"),
+    "Fieldwork": ("team", "activity", "activities", "cite"),
+    "Reports and releases": ("report", "template", "check", "publish", "releases", "verify", "diff"),
+    "Data exchange": ("export", "import", "merge", "conflicts", "resolve"),
+    "Store": ("where", "backup", "restore"),
+}
+
+
 def _register() -> None:
     from importlib import import_module
 
@@ -84,6 +98,13 @@ def _register() -> None:
         import_module(f"reformctl.cli.{name}").register(app)
     if only:  # the module's other commands need not be built either
         app.registered_commands[:] = [c for c in app.registered_commands if c.name == cli.running]
+    panel_of = {name: panel for panel, names in PANELS.items() for name in names}
+    for info in app.registered_commands:
+        info.rich_help_panel = panel_of.get(info.name)
+    for info in app.registered_groups:
+        info.rich_help_panel = panel_of.get(info.name or info.typer_instance.info.name)
+    order = [name for names in PANELS.values() for name in names]
+    app.registered_commands.sort(key=lambda info: order.index(info.name) if info.name in order else len(order))
 
 
 _register()

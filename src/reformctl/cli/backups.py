@@ -17,7 +17,9 @@ def backup(
     force: Annotated[bool, typer.Option("--force", help="Replace PATH if it exists.")] = False,
     fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
 ) -> None:
-    """Copy the store to PATH with SQLite's online backup: consistent even while others write.
+    """Copy the store to PATH, safely while others write.
+
+    SQLite's online backup: consistent even while others write.
 
     Example: reformctl backup backups/reformctl-2024-09-26.db
     """
@@ -37,7 +39,9 @@ def restore(
     force: Annotated[bool, typer.Option("--force", help="Replace the existing store (it is lost unless backed up).")] = False,
     fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
 ) -> None:
-    """Replace the store with a backup, after checking the backup's integrity.
+    """Replace the store with a checked backup.
+
+    The backup's integrity is checked first.
 
     Example: reformctl restore backups/reformctl-2024-09-26.db --force
     """

@@ -50,7 +50,9 @@ def new_engagement(
     from_: Annotated[Optional[Path], typer.Option("--from", metavar="FILE.toml", help="Read the fields from a TOML file (options given as well override it).")] = None,
     fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
 ) -> None:
-    """Create an engagement with its focus areas, numbered in the order announced.
+    """Create an engagement with its focus areas.
+
+    Focus areas are numbered in the order announced.
 
     Example: reformctl new-engagement --from examples/north-miami.toml
     """
@@ -133,7 +135,9 @@ def show(
     as_of: Annotated[Optional[str], typer.Option(metavar="YYYY-MM-DD", help="Show statuses as they stood on this date.")] = None,
     fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
 ) -> None:
-    """Show an engagement: its focus areas with their counts, and the status of its recommendations.
+    """Show an engagement: focus areas and status counts.
+
+    Its focus areas with their counts, and the status of its recommendations.
 
     Example: reformctl show --site north-miami
     """
@@ -168,7 +172,7 @@ def show(
 
 
 def where(ctx: typer.Context) -> None:
-    """Print the path of the store in use and which setting chose it.
+    """Print the store in use and which setting chose it.
 
     Example: REFORMCTL_DB=team.db reformctl where
     """
@@ -181,7 +185,9 @@ def demo(
     ctx: typer.Context,
     fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
 ) -> None:
-    """Load the fictional Brightwater demo engagement, with findings, recommendations and a status history.
+    """Load the fictional Brightwater demo engagement.
+
+    It comes with findings, recommendations and a status history.
 
     Example: reformctl --db demo.db demo && reformctl --db demo.db report --site brightwater-demo
     """

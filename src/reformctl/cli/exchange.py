@@ -21,7 +21,9 @@ def export(
     as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="Public status as it stood on this date (--public-db; default today).")] = None,
     fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
 ) -> None:
-    """Export open data (--public-db) or an engagement bundle for offline work through git (--bundle).
+    """Export open data or an engagement bundle.
+
+    Open data with --public-db; a bundle for offline work through git with --bundle.
 
     Example: reformctl export --public-db tracker.db && datasette tracker.db -m metadata.json
     """
@@ -67,7 +69,9 @@ def import_(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check everything and say what would be written, but write nothing.")] = False,
     fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
 ) -> None:
-    """Import findings, recommendations and status updates from a spreadsheet, or load a bundle.
+    """Import records from a spreadsheet, or load a bundle.
+
+    Findings, recommendations and status updates.
 
     Example: reformctl import --site north-miami tracker.csv --dry-run
     """

@@ -33,7 +33,7 @@ def team(
     site: Annotated[Optional[str], typer.Option("--site", help="The engagement's site slug (lists its team).")] = None,
     fmt: FormatOption = ListFormat.table,
 ) -> None:
-    """List an engagement's team, or add to it with `team add`.
+    """List an engagement's team; `team add` adds to it.
 
     Example: reformctl team --site north-miami --format json
     """
@@ -89,7 +89,9 @@ def activity(
     team: Annotated[Optional[list[str]], typer.Option("--team", metavar="NAME", help="A team member who took part; repeat for several.")] = None,
     fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
 ) -> None:
-    """Log a data-collection activity and print its id (cite it as evidence with `cite`).
+    """Log a data-collection activity and print its id.
+
+    Cite it as evidence with `cite`.
 
     Example: reformctl activity --site north-miami --method focus-group --date 2024-05-14 --participants 9 --team "Dana Reyes"
     """
@@ -109,7 +111,9 @@ def activities(
     site: Annotated[str, typer.Option("--site", help="The engagement's site slug.")],
     fmt: FormatOption = ListFormat.table,
 ) -> None:
-    """List an engagement's data-collection activities, oldest first.
+    """List an engagement's data-collection activities.
+
+    Oldest first.
 
     Example: reformctl activities --site north-miami
     """
@@ -135,7 +139,9 @@ def cite(
     activity_ids: Annotated[list[str], typer.Argument(metavar="ACTIVITY_ID...", help="Activities it rests on (ids or unique prefixes).")],
     fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
 ) -> None:
-    """Cite activities as the evidence behind a finding (internal: reports show only counts).
+    """Cite activities as the evidence behind a finding.
+
+    Citations are internal: reports show only counts.
 
     Example: reformctl cite --site north-miami 3.1 1f3a9c2e 7b0d44a1
     """

@@ -65,7 +65,9 @@ def log_finding(
     evidence: Annotated[Optional[list[str]], typer.Option("--evidence", metavar="ACTIVITY_ID", help="An activity the finding rests on (internal); repeat for several.")] = None,
     fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
 ) -> None:
-    """Log a finding against a focus area and print its number (3.1, 3.2, ...).
+    """Log a finding under a focus area; print its number.
+
+    Numbers run 3.1, 3.2, ... within the focus area.
 
     Example: reformctl log-finding --site north-miami --focus-area technology --title "No records retention schedule for body-worn camera video" --method document-review
     """
@@ -97,7 +99,9 @@ def findings(
     status: Annotated[Optional[ReviewState], typer.Option("--status", help="Only findings in this review state.")] = None,
     fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
 ) -> None:
-    """List an engagement's findings with their recommendations and current status.
+    """List findings with their recommendations and status.
+
+    An engagement's findings, each with its recommendations and their current status.
 
     Example: reformctl findings --site north-miami --focus-area 3 --format json
     """
@@ -133,7 +137,9 @@ def recommend(
     date: DateOption = None,
     fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
 ) -> None:
-    """Attach a recommendation to a finding and print its number (3.1.1); it starts Not Started.
+    """Add a recommendation to a finding; print its number.
+
+    Numbers run 3.1.1, 3.1.2, ...; a new recommendation starts Not Started.
 
     Example: reformctl recommend --site north-miami --finding 3.1 --text "Adopt a retention schedule." --priority high --owner "Records Unit"
     """
@@ -161,7 +167,9 @@ def set_status(
     evidence: Annotated[Optional[str], typer.Option(metavar="TEXT", help="What the team reviewed to decide (policies, data, observations).")] = None,
     fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
 ) -> None:
-    """Record a recommendation's implementation status as of a date, with the evidence reviewed.
+    """Record a recommendation's implementation status.
+
+    The status as of a date, with the evidence reviewed.
 
     Example: reformctl set-status --site north-miami 3.1.1 partially-complete --as-of 2024-09-26 --reason collective-bargaining --evidence "Signed side letter"
     """

@@ -23,7 +23,9 @@ def status_history(
     rec: Annotated[str, typer.Argument(metavar="REC", help="The recommendation, e.g. 3.1.2.")],
     fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
 ) -> None:
-    """Show a recommendation's whole status timeline: each status, its date, reason, note and evidence.
+    """Show a recommendation's whole status timeline.
+
+    Each status, its date, reason, note and evidence.
 
     Example: reformctl status-history --site brightwater-demo 1.1.3
     """
@@ -51,7 +53,9 @@ def bulk_status(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row and show what would change; write nothing.")] = False,
     fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
 ) -> None:
-    """Apply a quarter's review from a CSV file: every row is checked, then all apply in one transaction or none do.
+    """Apply a quarter's status review from a CSV file.
+
+    Every row is checked, then all apply in one transaction or none do.
 
     Rows with errors are listed one line each (numbered as a spreadsheet shows them, the header
     being row 1) and nothing is written.
@@ -141,7 +145,9 @@ def status(
     svg: Annotated[Optional[Path], typer.Option("--svg", metavar="PATH", help="Also save the dashboard as an SVG picture (100 columns wide).")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="Counts as they stood on this date (default today).")] = None,
 ) -> None:
-    """A dashboard of implementation across engagements: phase, next scheduled update, and a bar per focus area.
+    """Show implementation across engagements.
+
+    A dashboard: phase, next scheduled update, and a bar per focus area.
 
     Bars: █ Complete, ▓ Partially Complete, ▒ In Progress, ░ Not Started.
 
@@ -238,7 +244,9 @@ def schedule(
     next_update: Annotated[str, typer.Option("--next-update", metavar="YYYY-MM-DD", help="Date of the next scheduled public status update.")],
     fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
 ) -> None:
-    """Set the date of an engagement's next scheduled status update (shown by `reformctl status`).
+    """Set the date of the next scheduled status update.
+
+    The date is shown by `reformctl dashboard`.
 
     Example: reformctl schedule --site brightwater-demo --next-update 2026-12-31
     """

@@ -32,7 +32,9 @@ def check(
     allow: Annotated[Optional[list[str]], typer.Option("--allow", metavar="TERM", help="Record TERM as allowed in this engagement's public text although it reads as another engagement's initials or alias; repeat for each.")] = None,
     fmt: FormatOption = ListFormat.table,
 ) -> None:
-    """Check what would be published: errors (exit 1) and warnings.
+    """Check what would be published: errors and warnings.
+
+    Errors make it exit 1.
 
     Example: reformctl check --site north-miami
     Example: reformctl check --site north-miami --allow DH
@@ -77,7 +79,9 @@ def publish(
     reason: Annotated[Optional[str], typer.Option(help="Why the check is overridden; recorded with the release.")] = None,
     fmt: FormatOption = ListFormat.table,
 ) -> None:
-    """Publish a frozen release: every public format, a manifest of SHA-256 hashes, recorded in the store.
+    """Publish a frozen release of the public report.
+
+    Every public format, a manifest of SHA-256 hashes, recorded in the store.
 
     Example: reformctl publish --site north-miami --kind status-update --output releases/north-miami-1
     """
@@ -132,7 +136,9 @@ def verify(
     folder: Annotated[Path, typer.Argument(metavar="DIR", help="A release folder written by publish.")],
     fmt: FormatOption = ListFormat.table,
 ) -> None:
-    """Verify a release folder: every file matches its manifest and the store's record (exit 1 if not).
+    """Verify a release folder against its manifest.
+
+    Every file must match its manifest and the store's record (exit 1 if not).
 
     Example: reformctl verify releases/north-miami-1
     """
@@ -164,7 +170,9 @@ def diff(
     b: Annotated[int, typer.Argument(metavar="B", help="The later release number.")],
     fmt: FormatOption = ListFormat.table,
 ) -> None:
-    """Show what changed between two releases: new records, status changes, withdrawals.
+    """Show what changed between two releases.
+
+    New records, status changes, withdrawals.
 
     Example: reformctl diff --site north-miami 1 2
     """

@@ -47,7 +47,9 @@ def report(
     internal: Annotated[bool, typer.Option("--internal", help="The team's working view: every record, review states, notes; marked INTERNAL - NOT FOR RELEASE.")] = False,
     template: Annotated[Optional[Path], typer.Option("--template", metavar="PATH", help="Your own template: Jinja2 HTML for html and pdf, a .docx for docx (`reformctl template export` writes the defaults).")] = None,
 ) -> None:
-    """Export the public report: focus areas, the status table and charts, findings and recommendations.
+    """Export the public report in a format of your choice.
+
+    Focus areas, the status table and charts, findings and recommendations.
 
     Example: reformctl report --site north-miami --kind progress --format pdf --output north-miami.pdf
     """
@@ -107,7 +109,9 @@ def template_export(
     folder: Annotated[Path, typer.Argument(metavar="DIR", help="A new or empty folder to write the templates into.")],
     kind: Annotated[TemplateKind, typer.Option("--kind", help="The report kind the templates are for (one template serves every kind).")] = TemplateKind.assessment,
 ) -> None:
-    """Write the default HTML template, its stylesheets and a Word template into DIR, to start your own from.
+    """Write the default report templates into DIR.
+
+    The HTML template, its stylesheets and a Word template, to start your own from.
 
     Example: reformctl template export --kind assessment my-templates
     """

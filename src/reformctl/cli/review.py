@@ -42,7 +42,9 @@ def submit(
     date: Annotated[Optional[str], typer.Option("--date", metavar="YYYY-MM-DD", help="When it was submitted, for entering past reviews (default today).")] = None,
     fmt: FormatOption = WriteFormat.text,
 ) -> None:
-    """Submit a draft finding, recommendation or section for review.
+    """Submit a draft record for review.
+
+    A finding, recommendation or section.
 
     Example: reformctl submit --site north-miami 3.1
     """
@@ -62,7 +64,9 @@ def review(
     date: Annotated[Optional[str], typer.Option("--date", metavar="YYYY-MM-DD", help="When the decision was made, for entering past reviews (default today).")] = None,
     fmt: FormatOption = WriteFormat.text,
 ) -> None:
-    """Decide on a record in review: approve it, return it to draft with a comment, or withdraw it.
+    """Approve, return or withdraw a record in review.
+
+    Approve it, return it to draft with a comment, or withdraw it.
 
     Example: reformctl --as "J. Rivera" review --site north-miami 3.1 --decision approve
     """
@@ -90,7 +94,9 @@ def edit(
     edit_: Annotated[bool, typer.Option("--edit", help="Edit the body (or text) in $EDITOR.")] = False,
     fmt: FormatOption = WriteFormat.text,
 ) -> None:
-    """Change a finding, recommendation or section; editing an approved record sends it back to review.
+    """Change a finding, recommendation or section.
+
+    Editing an approved record sends it back to review.
 
     Example: reformctl edit --site north-miami 3.1 --title "No retention schedule for camera video"
     """
@@ -129,7 +135,9 @@ def note(
     text: Annotated[str, typer.Argument(metavar="TEXT", help="The note; internal, never published.")],
     fmt: FormatOption = WriteFormat.text,
 ) -> None:
-    """Add an internal note to a finding, recommendation or section (shown only in `report --internal`).
+    """Add an internal note to a record.
+
+    A note on a finding, recommendation or section is shown only in `report --internal`.
 
     Example: reformctl note --site north-miami 3.1 "Confirm the 2023 figures with the records unit."
     """
@@ -146,7 +154,9 @@ def protect(
     term: Annotated[Optional[str], typer.Argument(metavar="TERM", help="A name that must never appear publicly; omit to list them.")] = None,
     fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
 ) -> None:
-    """Protect a name (an interviewee, complainant or officer): it never appears in a public output.
+    """Protect a name from every public output.
+
+    An interviewee, complainant or officer: the name never appears in a public output.
 
     Example: reformctl protect --site north-miami "Jane Doe"
     """
@@ -174,7 +184,9 @@ def advance(
     phase: Annotated[Phase, typer.Argument(metavar="PHASE", help="planning, assessment, implementation or closed.")],
     fmt: FormatOption = WriteFormat.text,
 ) -> None:
-    """Move the engagement forward: planning -> assessment -> implementation -> closed.
+    """Move an engagement to its next phase.
+
+    Phases: planning -> assessment -> implementation -> closed.
 
     Example: reformctl advance --site north-miami implementation
     """
@@ -191,7 +203,9 @@ def reopen(
     reason: Annotated[str, typer.Option(help="Why the closed engagement is reopened.")],
     fmt: FormatOption = WriteFormat.text,
 ) -> None:
-    """Reopen a closed engagement (back to implementation), recording why.
+    """Reopen a closed engagement, recording why.
+
+    It goes back to implementation.
 
     Example: reformctl reopen --site north-miami --reason "Sustainability review requested."
     """
@@ -209,7 +223,9 @@ def configure(
     alias: Annotated[Optional[list[str]], typer.Option("--alias", metavar="NAME", help="Add another name writers use for the agency (its initials, 'NMPD'); repeat for each.")] = None,
     fmt: FormatOption = WriteFormat.text,
 ) -> None:
-    """Change an engagement's review rule (four eyes, the default, or self-approval), or add aliases of its agency.
+    """Change the review rule or add agency aliases.
+
+    The review rule is four eyes (the default) or self-approval.
 
     Example: reformctl configure --site north-miami --self-approval
     Example: reformctl configure --site north-miami --alias NMPD
@@ -246,7 +262,9 @@ def history(
     ref: Annotated[Optional[str], typer.Option("--ref", metavar="REF", help="Only this finding (3.1), recommendation (3.1.2) or section (methodology).")] = None,
     fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
 ) -> None:
-    """Show the audit trail: every change, when, by whom, and the values before and after.
+    """Show the audit trail of changes.
+
+    Every change, when, by whom, and the values before and after.
 
     Example: reformctl history --site north-miami --ref 3.1
     """

@@ -18,7 +18,9 @@ def search(
     limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="At most this many results.")] = 50,
     fmt: Annotated[ListFormat, typer.Option("--format", help="Output format (JSON marks matches with **).")] = ListFormat.table,
 ) -> None:
-    """Search findings, recommendations, sections, notes and activities, best match first, matches highlighted.
+    """Search the records of an engagement, best match first.
+
+    Findings, recommendations, sections, notes and activities; matches highlighted.
 
     Example: reformctl search --site north-miami '"body-worn camera" OR retention'
     """

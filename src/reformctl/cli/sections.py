@@ -25,7 +25,9 @@ def section(
     date: Annotated[Optional[str], typer.Option("--date", metavar="YYYY-MM-DD", help="When a new section was written, for entering past work (default today).")] = None,
     fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
 ) -> None:
-    """Write a narrative section of the report, or change one (a change to an approved section goes back to review).
+    """Write or change a narrative section of the report.
+
+    A change to an approved section goes back to review.
 
     Example: reformctl section --site north-miami methodology --body-file methodology.md
     """
@@ -62,7 +64,9 @@ def sections(
     site: SiteOption,
     fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
 ) -> None:
-    """List the report's narrative sections in print order, with their review state.
+    """List the report's narrative sections in print order.
+
+    Each with its review state.
 
     Example: reformctl sections --site north-miami --format json
     """

@@ -30,7 +30,9 @@ def merge(
     source: Annotated[Path, typer.Argument(metavar="SOURCE", help="A bundle directory (e.g. from git) or another store file.")],
     fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
 ) -> None:
-    """Bring a colleague's offline work into the store: new records added, changes on both sides left as conflicts.
+    """Bring a colleague's offline work into the store.
+
+    New records are added; changes on both sides are left as conflicts.
 
     Example: reformctl merge --site north-miami ~/assessment-repo/north-miami
     """
@@ -60,7 +62,9 @@ def conflicts(
     site: Annotated[str, typer.Option("--site", help="The engagement's site slug.")],
     fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
 ) -> None:
-    """List the merge conflicts waiting for a person, field by field.
+    """List the merge conflicts waiting for a person.
+
+    Field by field.
 
     Example: reformctl conflicts --site north-miami
     """
@@ -87,7 +91,9 @@ def resolve(
     field: Annotated[Optional[str], typer.Option("--field", metavar="F", help="Only this field (default: every open conflict of the record).")] = None,
     fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
 ) -> None:
-    """Settle a merge conflict: keep ours or take theirs, field by field.
+    """Settle a merge conflict: keep ours or take theirs.
+
+    Field by field.
 
     Example: reformctl resolve --site north-miami 3.1 --field title --take theirs
     """
