@@ -1,11 +1,17 @@
 """Every command explains itself, with an example."""
 
 import pytest
+import typer
 from typer.main import get_command
 
 from reformctl.cli import app
 
-COMMANDS = sorted(get_command(app).commands)
+ROOT = get_command(app)
+COMMANDS = ROOT.list_commands(typer.Context(ROOT))
+
+
+def built(name: str):
+    return ROOT.get_command(typer.Context(ROOT), name)
 
 
 def test_there_are_commands():
@@ -15,7 +21,7 @@ def test_there_are_commands():
 
 @pytest.mark.parametrize("name", COMMANDS)
 def test_every_command_has_help_with_an_example(cli, name):
-    command = get_command(app).commands[name]
+    command = built(name)
     assert command.help and "Example:" in command.help, name
     for param in command.params:
         if param.param_type_name == "option":

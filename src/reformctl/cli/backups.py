@@ -54,8 +54,3 @@ def restore(
     else:
         sites = ", ".join(done["sites"]) or "no engagements"
         typer.echo(f"Restored {target} from {path} ({sites})")
-
-
-def register(app: typer.Typer) -> None:
-    app.command("backup")(backup)
-    app.command("restore")(restore)

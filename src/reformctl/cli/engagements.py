@@ -209,11 +209,3 @@ def demo(
     typer.echo(f"Loaded {result['engagement']['site']} ({result['engagement']['agency']}): "
                f"{counted(result['findings'], 'finding')}, {counted(result['recommendations'], 'recommendation')}, "
                f"{counted(result['status_updates'], 'status update')}.")
-
-
-def register(app: typer.Typer) -> None:
-    app.command("new-engagement")(new_engagement)
-    app.command("engagements")(engagements)
-    app.command("show")(show)
-    app.command("where")(where)
-    app.command("demo")(demo)

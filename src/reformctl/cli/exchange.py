@@ -177,8 +177,3 @@ class _progress:
         if self.bar is not None:
             self.bar.stop()
         return False
-
-
-def register(app: typer.Typer) -> None:
-    app.command("export")(export)
-    app.command("import")(import_)

@@ -158,10 +158,3 @@ def cite(
     else:
         typer.echo(f"Finding {found['ref']} cites {len(evidence)} "
                    f"{'activity' if len(evidence) == 1 else 'activities'}")
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(team_app, name="team")
-    app.command("activity")(activity)
-    app.command("activities")(activities)
-    app.command("cite")(cite)

@@ -193,10 +193,3 @@ def set_status(
     if later := update["superseded_by"]:
         typer.echo(f"note: a later update ({STATUSES[later['status']]} as of {later['as_of']}) "
                    "remains the current status")
-
-
-def register(app: typer.Typer) -> None:
-    app.command("log-finding")(log_finding)
-    app.command("findings")(findings)
-    app.command("recommend")(recommend)
-    app.command("set-status")(set_status)

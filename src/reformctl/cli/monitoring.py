@@ -258,10 +258,3 @@ def schedule(
         print_json({k: done[k] for k in ("site", "next_update", "previous")})
         return
     typer.echo(f"{done['site']}: next update scheduled for {done['next_update']}")
-
-
-def register(app: typer.Typer) -> None:
-    app.command("status-history")(status_history)
-    app.command("bulk-status")(bulk_status)
-    app.command("schedule")(schedule)
-    app.command("status")(status)

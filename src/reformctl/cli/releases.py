@@ -194,9 +194,3 @@ def diff(
         console().print(table(title, ["Change", "No.", ("Detail", "left", WRAP)], rows))
     else:
         typer.echo(f"{title}: no changes")
-
-
-def register(app: typer.Typer) -> None:
-    for name, command in (("check", check), ("publish", publish), ("releases", releases),
-                          ("verify", verify), ("diff", diff)):
-        app.command(name)(command)

@@ -119,8 +119,3 @@ def template_export(
 
     for path in export_defaults(folder):
         typer.echo(str(path))
-
-
-def register(app: typer.Typer) -> None:
-    app.command("report")(report)
-    app.add_typer(template_app, name="template")

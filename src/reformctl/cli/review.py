@@ -293,10 +293,3 @@ def _summary(row: dict) -> str:
         value = value if len(value) <= 40 else value[:37] + "..."
         parts.append(f"{key}: {before[key]} -> {value}" if key in before else f"{key}: {value}")
     return "; ".join(parts)
-
-
-def register(app: typer.Typer) -> None:
-    for name, command in (("submit", submit), ("review", review), ("edit", edit), ("note", note),
-                          ("protect", protect), ("advance", advance), ("reopen", reopen),
-                          ("configure", configure), ("history", history)):
-        app.command(name)(command)

@@ -43,7 +43,3 @@ def search(
     sys.stdout.write(columns(None, ["Site", "Kind", "Ref", ("Match", "left", WRAP)],
                              [[row["site"], row["kind"], row["ref"], match] for row, match in zip(rows, matches)],
                              marks=(START, END)))
-
-
-def register(app: typer.Typer) -> None:
-    app.command("search")(search)

@@ -83,8 +83,3 @@ def sections(
     typer.echo(columns(None, ["Name", ("Title", "left", WRAP), "Review", "Approved once", "Dated"],
                        [[r["name"], r["title"], r["review"], "yes" if r["ever_approved"] else "no", r["dated"]]
                         for r in rows]))
-
-
-def register(app: typer.Typer) -> None:
-    app.command("section")(section)
-    app.command("sections")(sections)

@@ -106,9 +106,3 @@ def resolve(
         return
     for r in done:
         typer.echo(f"{record} {r['field']}: took {r['took']} ({_show(r['value'])})")
-
-
-def register(app: typer.Typer) -> None:
-    app.command("merge")(merge)
-    app.command("conflicts")(conflicts)
-    app.command("resolve")(resolve)
