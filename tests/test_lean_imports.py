@@ -79,7 +79,7 @@ def test_one_command_imports_only_its_own_command_module(demo_store):
 # and guards) and the body editor (cli.editing) are for other commands.
 FINDINGS_MODULES = {
     "reformctl", "reformctl.cli", "reformctl.cli.app", "reformctl.cli.context", "reformctl.cli.errors",
-    "reformctl.cli.lazy",
+    "reformctl.cli.lazy", "reformctl.cli.options",
     "reformctl.cli.findings", "reformctl.cli.output", "reformctl.config", "reformctl.dates",
     "reformctl.errors", "reformctl.model", "reformctl.model.listing", "reformctl.model.refs",
     "reformctl.model.sites", "reformctl.model.status_query", "reformctl.model.vocab", "reformctl.store",

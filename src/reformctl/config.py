@@ -11,6 +11,7 @@ from reformctl.errors import Invalid
 
 DB_VAR = "REFORMCTL_DB"
 USER_VAR = "REFORMCTL_USER"
+SITE_VAR = "REFORMCTL_SITE"
 CONFIG_NAME = "reformctl.toml"
 DEFAULT_DB_NAME = "reformctl.db"
 
@@ -62,6 +63,20 @@ def locate_db(flag: str | None, cwd: Path, app_dir: Path) -> Location:
                 path = config.parent / path  # relative to the file that names it
             return Location(path, f"db in {config}")
     return Location(app_dir / DEFAULT_DB_NAME, "default (user config directory)")
+
+
+def named_site(cwd: Path, app_dir: Path) -> tuple[str, str] | None:
+    """The engagement a setting names, and which: REFORMCTL_SITE, else site = in reformctl.toml."""
+    env = os.environ.get(SITE_VAR, "").strip()
+    if env:
+        return env, f"{SITE_VAR} environment variable"
+    for config in _config_files(cwd, app_dir):
+        value = load_toml(config).get("site")
+        if value is not None:
+            if not isinstance(value, str) or not value.strip():
+                raise Invalid(f"{config}: key 'site' must be a site slug, e.g. site = \"north-miami\"")
+            return value.strip(), f"site in {config}"
+    return None
 
 
 def resolve_actor(flag: str | None, cwd: Path, app_dir: Path) -> str:

@@ -12,6 +12,7 @@ import typer
 from reformctl.cli import context
 from reformctl.cli.output import WRAP, ListFormat, WriteFormat, columns, counted, print_json
 from reformctl.cli.prompts import interactive, require, require_list
+from reformctl.cli.options import SiteOption
 from reformctl.config import load_toml
 from reformctl.model.engagements import (
     EngagementSpec,
@@ -131,7 +132,7 @@ def engagements(
 
 def show(
     ctx: typer.Context,
-    site: Annotated[str, typer.Option(help="The engagement's site slug.")],
+    site: SiteOption,
     as_of: Annotated[Optional[str], typer.Option(metavar="YYYY-MM-DD", help="Show statuses as they stood on this date.")] = None,
     fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
 ) -> None:
@@ -172,13 +173,21 @@ def show(
 
 
 def where(ctx: typer.Context) -> None:
-    """Print the store in use and which setting chose it.
+    """Print the store and engagement in use, and why.
+
+    The engagement is the one commands act on when --site is left out.
 
     Example: REFORMCTL_DB=team.db reformctl where
     """
     found = context.location(ctx)
     typer.echo(str(found.path.resolve() if found.path.exists() else found.path))
     typer.echo(f"chosen by: {found.source}")
+    choice = context.choose_site(ctx)
+    if choice.site is None:
+        typer.echo(f"engagement: none; {choice.source}")
+    else:
+        typer.echo(f"engagement: {choice.site}")
+        typer.echo(f"engagement chosen by: {choice.source}")
 
 
 def demo(

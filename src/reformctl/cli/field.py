@@ -10,6 +10,7 @@ import typer
 from reformctl.cli import context
 from reformctl.cli.errors import CliUsageError
 from reformctl.cli.output import ListFormat, WriteFormat, console, print_json, table
+from reformctl.cli.options import SiteOption
 from reformctl.model.engagements import get_engagement
 from reformctl.model.vocab import ACTIVITY_METHODS, ROLES
 
@@ -30,7 +31,7 @@ team_app = typer.Typer(
 @team_app.callback()
 def team(
     ctx: typer.Context,
-    site: Annotated[Optional[str], typer.Option("--site", help="The engagement's site slug (lists its team).")] = None,
+    site: Annotated[Optional[str], typer.Option("--site", help="The engagement whose team to list (may be left out: see `reformctl where`).")] = None,
     fmt: FormatOption = ListFormat.table,
 ) -> None:
     """List an engagement's team; `team add` adds to it.
@@ -39,9 +40,7 @@ def team(
     """
     if ctx.invoked_subcommand is not None:
         return
-    if not site:
-        raise CliUsageError("missing --site: `reformctl team --site SLUG` lists a team, "
-                            "`reformctl team add --site SLUG NAME --role ROLE` adds to it")
+    site = site or context.default_site(ctx)
     from reformctl.model.field import list_members
 
     store = context.store(ctx)
@@ -59,7 +58,7 @@ def team(
 @team_app.command("add")
 def team_add(
     ctx: typer.Context,
-    site: Annotated[str, typer.Option("--site", help="The engagement's site slug.")],
+    site: SiteOption,
     name: Annotated[str, typer.Argument(metavar="NAME", help="The team member's name.")],
     role: Annotated[Role, typer.Option("--role", help="Their role on the team.")],
     expertise: Annotated[Optional[str], typer.Option("--expertise", metavar="TEXT", help="What they bring, e.g. 'use of force; training'.")] = None,
@@ -81,7 +80,7 @@ def team_add(
 
 def activity(
     ctx: typer.Context,
-    site: Annotated[str, typer.Option("--site", help="The engagement's site slug.")],
+    site: SiteOption,
     method: Annotated[ActivityMethod, typer.Option("--method", help="What kind of data collection it was.")],
     date: Annotated[str, typer.Option("--date", metavar="YYYY-MM-DD", help="When it took place.")],
     participants: Annotated[Optional[int], typer.Option("--participants", metavar="N", help="How many people took part (internal).")] = None,
@@ -108,7 +107,7 @@ def activity(
 
 def activities(
     ctx: typer.Context,
-    site: Annotated[str, typer.Option("--site", help="The engagement's site slug.")],
+    site: SiteOption,
     fmt: FormatOption = ListFormat.table,
 ) -> None:
     """List an engagement's data-collection activities.
@@ -134,7 +133,7 @@ def activities(
 
 def cite(
     ctx: typer.Context,
-    site: Annotated[str, typer.Option("--site", help="The engagement's site slug.")],
+    site: SiteOption,
     finding: Annotated[str, typer.Argument(metavar="FINDING", help="The finding, e.g. 3.1.")],
     activity_ids: Annotated[list[str], typer.Argument(metavar="ACTIVITY_ID...", help="Activities it rests on (ids or unique prefixes).")],
     fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,

@@ -11,6 +11,7 @@ import typer
 
 from reformctl.cli import context
 from reformctl.cli.output import WRAP, ListFormat, WriteFormat, columns, print_json
+from reformctl.cli.options import SiteOption
 from reformctl.model.sites import get_engagement
 from reformctl.model.vocab import METHODS, PARTIALLY_COMPLETE_MEANING, REASONS, STATUSES, choices, reason_key, status_key
 
@@ -47,7 +48,6 @@ class Priority(str, Enum):
     low = "low"
 
 
-SiteOption = Annotated[str, typer.Option("--site", help="The engagement's site slug.")]
 DateOption = Annotated[Optional[str], typer.Option("--date", metavar="YYYY-MM-DD", help="When it was made, for entering past work (default today).")]
 
 

@@ -11,10 +11,10 @@ import typer
 
 from reformctl.cli import context
 from reformctl.cli.output import WRAP, ListFormat, columns, console, counted, print_json, table
+from reformctl.cli.options import SiteOption
 from reformctl.model.engagements import get_engagement
 from reformctl.model.vocab import REASONS, STATUSES
 
-SiteOption = Annotated[str, typer.Option("--site", help="The engagement's site slug.")]
 
 
 def status_history(

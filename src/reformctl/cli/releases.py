@@ -12,8 +12,8 @@ import typer
 from reformctl.cli import context
 from reformctl.cli.errors import CliUsageError
 from reformctl.cli.output import WRAP, ListFormat, console, counted, print_json, table
+from reformctl.cli.options import SiteOption
 
-SiteOption = Annotated[str, typer.Option("--site", help="The engagement's site slug.")]
 FormatOption = Annotated[ListFormat, typer.Option("--format", help="Output format.")]
 AsOfOption = Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="Check or publish the record as it stood on this date (default today).")]
 

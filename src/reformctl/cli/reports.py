@@ -11,6 +11,7 @@ import typer
 
 from reformctl.cli import context
 from reformctl.cli.errors import CliError, CliUsageError
+from reformctl.cli.options import SiteOption
 
 
 class ReportFormat(str, Enum):
@@ -39,7 +40,7 @@ def write_atomically(path: Path, content: str | bytes, store_path: Path | str | 
 
 def report(
     ctx: typer.Context,
-    site: Annotated[str, typer.Option("--site", help="The engagement's site slug.")],
+    site: SiteOption,
     fmt: Annotated[Optional[ReportFormat], typer.Option("--format", help="Output format (default: the --output file's extension, else markdown; pdf, xlsx and docx need --output).")] = None,
     kind: Annotated[ReportKind, typer.Option("--kind", help="status-update (the public page), progress (about 6 and 12 months), final, or assessment (the assessment report with its narrative sections).")] = ReportKind.status_update,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="PATH", help="Write to this file instead of stdout.")] = None,

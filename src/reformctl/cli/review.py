@@ -13,10 +13,10 @@ from reformctl.cli import context
 from reformctl.cli.editing import edit_text, read_text_file
 from reformctl.cli.errors import CliUsageError
 from reformctl.cli.output import WRAP, ListFormat, WriteFormat, console, print_json, table
+from reformctl.cli.options import SiteOption
 from reformctl.model.engagements import get_engagement
 from reformctl.model.vocab import PHASES
 
-SiteOption = Annotated[str, typer.Option("--site", help="The engagement's site slug.")]
 RefArgument = Annotated[str, typer.Argument(metavar="REF", help="A finding (3.1), a recommendation (3.1.2) or a section's NAME (methodology).")]
 FormatOption = Annotated[WriteFormat, typer.Option("--format", help="Output format.")]
 

@@ -9,9 +9,9 @@ import typer
 
 from reformctl.cli import context
 from reformctl.cli.output import WRAP, ListFormat, WriteFormat, columns, print_json
+from reformctl.cli.options import SiteOption
 from reformctl.model.sites import get_engagement
 
-SiteOption = Annotated[str, typer.Option("--site", help="The engagement's site slug.")]
 
 
 def section(

@@ -11,6 +11,7 @@ import typer
 
 from reformctl.cli import context
 from reformctl.cli.output import ListFormat, WriteFormat, console, counted, print_json, table
+from reformctl.cli.options import SiteOption
 from reformctl.model.engagements import get_engagement
 
 
@@ -26,7 +27,7 @@ def _show(value) -> str:
 
 def merge(
     ctx: typer.Context,
-    site: Annotated[str, typer.Option("--site", help="The engagement to merge into.")],
+    site: SiteOption,
     source: Annotated[Path, typer.Argument(metavar="SOURCE", help="A bundle directory (e.g. from git) or another store file.")],
     fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
 ) -> None:
@@ -59,7 +60,7 @@ def merge(
 
 def conflicts(
     ctx: typer.Context,
-    site: Annotated[str, typer.Option("--site", help="The engagement's site slug.")],
+    site: SiteOption,
     fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
 ) -> None:
     """List the merge conflicts waiting for a person.
@@ -85,7 +86,7 @@ def conflicts(
 
 def resolve(
     ctx: typer.Context,
-    site: Annotated[str, typer.Option("--site", help="The engagement's site slug.")],
+    site: SiteOption,
     record: Annotated[str, typer.Argument(metavar="RECORD", help="The record: a number (3.1, 3.1.2) or an id (or its first 8 characters).")],
     take: Annotated[Side, typer.Option("--take", help="Keep our value or take theirs.")],
     field: Annotated[Optional[str], typer.Option("--field", metavar="F", help="Only this field (default: every open conflict of the record).")] = None,

@@ -25,6 +25,11 @@ def list_engagements(store: Store) -> list[dict]:
     )
 
 
+def site_slugs(store: Store, limit: int = 1000) -> list[str]:
+    """The engagements' site slugs, in order, at most LIMIT of them."""
+    return [r["site"] for r in store.rows("SELECT site FROM engagements ORDER BY site LIMIT ?", (limit,))]
+
+
 def get_engagement(store: Store, site: str) -> dict:
     found = store.row("SELECT * FROM engagements WHERE site = ?", (site,))
     if found is None:

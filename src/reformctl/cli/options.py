@@ -1,0 +1,26 @@
+"""Options many commands share, defined once."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+try:  # Typer 0.29 vendors Click as typer._click; earlier releases run on the click package
+    from typer._click.globals import get_current_context
+except ImportError:  # pragma: no cover
+    from click import get_current_context
+
+
+def _default_site() -> str:
+    from reformctl.cli import context
+
+    return context.default_site(get_current_context())
+
+
+# The engagement a command acts on. Left out, it is chosen once for every command by
+# context.choose_site: REFORMCTL_SITE, site in reformctl.toml, or the store's only engagement.
+SiteOption = Annotated[str, typer.Option(
+    "--site", metavar="SLUG", default_factory=_default_site, show_default=False,
+    help="The engagement's site slug; may be left out when the store holds one engagement or "
+         "REFORMCTL_SITE or site in reformctl.toml names one (see `reformctl where`).")]
