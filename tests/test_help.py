@@ -40,7 +40,7 @@ SECTIONS = {
     "Findings and recommendations": ["log-finding", "findings", "recommend", "edit", "note", "protect",
                                      "section", "sections", "search"],
     "Review": ["submit", "review", "configure", "history"],
-    "Implementation monitoring": ["set-status", "status-history", "bulk-status", "schedule", "status"],
+    "Implementation monitoring": ["set-status", "status-history", "bulk-status", "schedule", "dashboard"],
     "Fieldwork": ["activity", "activities", "cite", "team"],
     "Reports and releases": ["report", "check", "publish", "releases", "verify", "diff", "template"],
     "Data exchange": ["export", "import", "merge", "conflicts", "resolve"],

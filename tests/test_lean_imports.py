@@ -90,7 +90,7 @@ FINDINGS_MODULES = {
 @pytest.mark.parametrize("args", [
     ("findings", "--site", "brightwater-demo"),
     ("findings", "--site", "brightwater-demo", "--format", "json"),
-    ("findings", "--site", "brightwater-demo", "--focus-area", "1", "--status", "draft"),
+    ("findings", "--site", "brightwater-demo", "--focus-area", "1", "--review", "draft", "--status", "complete"),
 ], ids=lambda a: " ".join(a[3:]) or "table")
 def test_findings_loads_only_what_it_uses(demo_store, args):
     modules = loaded(*args, full=True)

@@ -48,7 +48,8 @@ COMMANDS: dict[str, Entry] = {
     "status-history": Entry("monitoring:status_history", MONITORING),
     "bulk-status": Entry("monitoring:bulk_status", MONITORING),
     "schedule": Entry("monitoring:schedule", MONITORING),
-    "status": Entry("monitoring:status", MONITORING),
+    "dashboard": Entry("monitoring:dashboard", MONITORING),
+    "status": Entry("monitoring:dashboard", MONITORING, hidden=True),  # the dashboard's first name
     "activity": Entry("field:activity", FIELDWORK),
     "activities": Entry("field:activities", FIELDWORK),
     "cite": Entry("field:cite", FIELDWORK),
@@ -73,6 +74,7 @@ COMMANDS: dict[str, Entry] = {
 
 class RootGroup(LazyGroup):
     table = COMMANDS
+
 
 
 app = typer.Typer(

@@ -43,7 +43,7 @@ def location(ctx: typer.Context) -> Location:
 # store in a read-only folder or mount, and cannot change it whatever they do. Named here, in the
 # one place the CLI opens the store, so that a command module cannot forget it.
 READING_COMMANDS = frozenset({
-    "engagements", "show", "findings", "status", "status-history", "history", "search", "team",
+    "engagements", "show", "findings", "dashboard", "status", "status-history", "history", "search", "team",
     "activities", "conflicts", "check", "releases", "verify", "diff", "report", "backup",
 })
 
@@ -114,3 +114,4 @@ def default_site(ctx: typer.Context) -> str:
     if choice.site is None:
         raise CliUsageError(f"missing --site: {choice.source}", ctx)
     return choice.site
+

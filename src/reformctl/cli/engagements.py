@@ -10,9 +10,9 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.output import WRAP, ListFormat, WriteFormat, columns, counted, print_json
+from reformctl.cli.output import WRAP, Format, columns, counted, print_json
 from reformctl.cli.prompts import interactive, require, require_list
-from reformctl.cli.options import SiteOption
+from reformctl.cli.options import FormatOption, SiteOption
 from reformctl.config import load_toml
 from reformctl.model.engagements import (
     EngagementSpec,
@@ -49,7 +49,7 @@ def new_engagement(
     self_approval: Annotated[Optional[bool], typer.Option("--self-approval/--four-eyes", help="Whether authors may approve their own records.")] = None,
     alias: Annotated[Optional[list[str]], typer.Option("--alias", metavar="NAME", help="Another name writers use for the agency (its initials, 'DHPD'); repeat for each. `check` flags it in other engagements' public text.")] = None,
     from_: Annotated[Optional[Path], typer.Option("--from", metavar="FILE.toml", help="Read the fields from a TOML file (options given as well override it).")] = None,
-    fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """Create an engagement with its focus areas.
 
@@ -87,7 +87,7 @@ def new_engagement(
         engagement = create_engagement(store, spec, who)
         result = {"engagement": engagement, "findings": 0, "recommendations": 0}
     overview = engagement_overview(context.store(ctx), engagement["site"])
-    if fmt is WriteFormat.json:
+    if fmt is Format.json:
         print_json({**overview, "loaded": {k: v for k, v in result.items() if k != "engagement"}})
         return
     typer.echo(f"Created {engagement['site']}: {engagement['agency']} ({PROGRAMS[engagement['program']]}), phase {engagement['phase']}")
@@ -112,14 +112,14 @@ def _spec(data: dict) -> EngagementSpec:
 
 def engagements(
     ctx: typer.Context,
-    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """List the engagements in the store.
 
     Example: reformctl engagements --format json
     """
     rows = list_engagements(context.store(ctx)) if context.location(ctx).path.exists() else []
-    if fmt is ListFormat.json:
+    if fmt is Format.json:
         print_json(rows)
         return
     if not rows:
@@ -134,7 +134,7 @@ def show(
     ctx: typer.Context,
     site: SiteOption,
     as_of: Annotated[Optional[str], typer.Option(metavar="YYYY-MM-DD", help="Show statuses as they stood on this date.")] = None,
-    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """Show an engagement: focus areas and status counts.
 
@@ -146,7 +146,7 @@ def show(
 
     store = context.store(ctx)
     overview = engagement_overview(store, site, report_date(store, site, as_of))
-    if fmt is ListFormat.json:
+    if fmt is Format.json:
         print_json(overview)
         return
     e = overview["engagement"]
@@ -192,7 +192,7 @@ def where(ctx: typer.Context) -> None:
 
 def demo(
     ctx: typer.Context,
-    fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """Load the fictional Brightwater demo engagement.
 
@@ -210,7 +210,7 @@ def demo(
     # The demo arrives reviewed (approved by a fictional reviewer) and in its implementation phase.
     result = load_engagement(context.store(ctx, create=True), data, "demo engagement", context.actor(ctx),
                              approved_by="Demo Reviewer", phase="implementation")
-    if fmt is WriteFormat.json:
+    if fmt is Format.json:
         print_json({"site": result["engagement"]["site"], "findings": result["findings"],
                     "recommendations": result["recommendations"], "status_updates": result["status_updates"]})
         return

@@ -8,16 +8,14 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.errors import CliUsageError
-from reformctl.cli.output import ListFormat, WriteFormat, console, print_json, table
-from reformctl.cli.options import SiteOption
+from reformctl.cli.output import Format, console, print_json, table
+from reformctl.cli.options import FormatOption, SiteOption
 from reformctl.model.engagements import get_engagement
 from reformctl.model.vocab import ACTIVITY_METHODS, ROLES
 
 Role = Enum("Role", {r.replace("-", "_"): r for r in ROLES}, type=str)
 ActivityMethod = Enum("ActivityMethod", {m.replace("-", "_"): m for m in ACTIVITY_METHODS}, type=str)
 
-FormatOption = Annotated[ListFormat, typer.Option("--format", help="Output format.")]
 
 team_app = typer.Typer(
     name="team",
@@ -32,7 +30,7 @@ team_app = typer.Typer(
 def team(
     ctx: typer.Context,
     site: Annotated[Optional[str], typer.Option("--site", help="The engagement whose team to list (may be left out: see `reformctl where`).")] = None,
-    fmt: FormatOption = ListFormat.table,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """List an engagement's team; `team add` adds to it.
 
@@ -45,7 +43,7 @@ def team(
 
     store = context.store(ctx)
     rows = list_members(store, get_engagement(store, site))
-    if fmt is ListFormat.json:
+    if fmt is Format.json:
         print_json([{k: v for k, v in r.items() if k != "id"} for r in rows])
         return
     if not rows:
@@ -62,7 +60,7 @@ def team_add(
     name: Annotated[str, typer.Argument(metavar="NAME", help="The team member's name.")],
     role: Annotated[Role, typer.Option("--role", help="Their role on the team.")],
     expertise: Annotated[Optional[str], typer.Option("--expertise", metavar="TEXT", help="What they bring, e.g. 'use of force; training'.")] = None,
-    fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """Add a member to an engagement's assessment team.
 
@@ -72,7 +70,7 @@ def team_add(
 
     store = context.store(ctx)
     member = add_member(store, get_engagement(store, site), name, role.value, context.actor(ctx), expertise)
-    if fmt is WriteFormat.json:
+    if fmt is Format.json:
         print_json({k: member[k] for k in ("id", "name", "role", "expertise")})
     else:
         typer.echo(f"Added {member['name']} ({ROLES[member['role']]}) to the {site} team")
@@ -86,7 +84,7 @@ def activity(
     participants: Annotated[Optional[int], typer.Option("--participants", metavar="N", help="How many people took part (internal).")] = None,
     summary: Annotated[Optional[str], typer.Option("--summary", metavar="TEXT", help="What was done and learned (internal).")] = None,
     team: Annotated[Optional[list[str]], typer.Option("--team", metavar="NAME", help="A team member who took part; repeat for several.")] = None,
-    fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """Log a data-collection activity and print its id.
 
@@ -99,7 +97,7 @@ def activity(
     store = context.store(ctx)
     done = log_activity(store, get_engagement(store, site), method.value, date, context.actor(ctx),
                         participants=participants, summary=summary, team=team or [])
-    if fmt is WriteFormat.json:
+    if fmt is Format.json:
         print_json({k: done[k] for k in ("id", "method", "dated", "participants", "summary", "team")})
     else:
         typer.echo(done["id"][:8])
@@ -108,7 +106,7 @@ def activity(
 def activities(
     ctx: typer.Context,
     site: SiteOption,
-    fmt: FormatOption = ListFormat.table,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """List an engagement's data-collection activities.
 
@@ -120,7 +118,7 @@ def activities(
 
     store = context.store(ctx)
     rows = list_activities(store, get_engagement(store, site))
-    if fmt is ListFormat.json:
+    if fmt is Format.json:
         print_json(rows)
         return
     if not rows:
@@ -136,7 +134,7 @@ def cite(
     site: SiteOption,
     finding: Annotated[str, typer.Argument(metavar="FINDING", help="The finding, e.g. 3.1.")],
     activity_ids: Annotated[list[str], typer.Argument(metavar="ACTIVITY_ID...", help="Activities it rests on (ids or unique prefixes).")],
-    fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """Cite activities as the evidence behind a finding.
 
@@ -152,7 +150,7 @@ def cite(
     found = resolve_finding(store, engagement, finding)
     add(store, engagement, found, activity_ids, context.actor(ctx))
     evidence = evidence_of(store, found["id"])
-    if fmt is WriteFormat.json:
+    if fmt is Format.json:
         print_json({"finding": found["ref"], "evidence": evidence})
     else:
         typer.echo(f"Finding {found['ref']} cites {len(evidence)} "

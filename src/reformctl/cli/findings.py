@@ -10,8 +10,8 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.output import WRAP, ListFormat, WriteFormat, columns, print_json
-from reformctl.cli.options import SiteOption
+from reformctl.cli.output import WRAP, Format, columns, print_json
+from reformctl.cli.options import FormatOption, SiteOption
 from reformctl.model.sites import get_engagement
 from reformctl.model.vocab import METHODS, PARTIALLY_COMPLETE_MEANING, REASONS, STATUSES, choices, reason_key, status_key
 
@@ -42,6 +42,14 @@ class ReviewState(str, Enum):
     withdrawn = "withdrawn"
 
 
+REVIEW_STATES = {state.value for state in ReviewState}
+
+
+def _status_or_review(value: str) -> str:
+    """An implementation status, or (the older meaning of findings --status) a review state."""
+    return value if value in REVIEW_STATES else _status(value)
+
+
 class Priority(str, Enum):
     high = "high"
     medium = "medium"
@@ -63,7 +71,7 @@ def log_finding(
     internal: Annotated[bool, typer.Option("--internal", help="Team-only: never appears in any report.")] = False,
     date: DateOption = None,
     evidence: Annotated[Optional[list[str]], typer.Option("--evidence", metavar="ACTIVITY_ID", help="An activity the finding rests on (internal); repeat for several.")] = None,
-    fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """Log a finding under a focus area; print its number.
 
@@ -84,7 +92,7 @@ def log_finding(
             from reformctl.model.field import cite
 
             cite(store, engagement, finding, evidence, context.actor(ctx))
-    if fmt is WriteFormat.json:
+    if fmt is Format.json:
         print_json({"number": finding["ref"], "id": finding["id"], "focus_area": finding["focus_area"],
                     "focus_area_title": finding["focus_area_title"], "title": finding["title"],
                     "internal": bool(finding["internal"]), "methods": finding["methods"], "dated": finding["dated"]})
@@ -96,25 +104,31 @@ def findings(
     ctx: typer.Context,
     site: SiteOption,
     focus_area: Annotated[Optional[str], typer.Option("--focus-area", metavar="FA", help="Only this focus area.")] = None,
-    status: Annotated[Optional[ReviewState], typer.Option("--status", help="Only findings in this review state.")] = None,
-    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+    status: Annotated[Optional[str], typer.Option("--status", metavar="STATUS", parser=_status_or_review, help="Only recommendations with this implementation status (the Status column): not-started, in-progress, partially-complete or complete, or a label.")] = None,
+    review: Annotated[Optional[ReviewState], typer.Option("--review", help="Only findings in this review state.")] = None,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """List findings with their recommendations and status.
 
     An engagement's findings, each with its recommendations and their current status.
 
     Example: reformctl findings --site north-miami --focus-area 3 --format json
+    Example: reformctl findings --site north-miami --status in-progress --review approved
     """
     from reformctl.model.listing import findings_with_recommendations
 
+    if status in REVIEW_STATES:  # --status once meant the review state: the values do not overlap
+        review, status = ReviewState(status), None
+        print(f"note: --status {review.value} is a review state; say --review {review.value}", file=sys.stderr)
     store = context.store(ctx)
     rows = findings_with_recommendations(store, get_engagement(store, site), focus_area,
-                                         status.value if status else None)
-    if fmt is ListFormat.json:
+                                         review.value if review else None, status)
+    if fmt is Format.json:
         print_json(rows)
         return
     if not rows:
-        typer.echo("No findings yet. Log one with `reformctl log-finding`.")
+        filtered = focus_area or status or review
+        typer.echo("No findings match." if filtered else "No findings yet. Log one with `reformctl log-finding`.")
         return
     lines = []
     for f in rows:
@@ -135,7 +149,7 @@ def recommend(
     owner: Annotated[Optional[str], typer.Option(metavar="UNIT", help="The responsible unit.")] = None,
     due: Annotated[Optional[str], typer.Option(metavar="YYYY-MM-DD", help="Target date.")] = None,
     date: DateOption = None,
-    fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """Add a recommendation to a finding; print its number.
 
@@ -148,7 +162,7 @@ def recommend(
     store = context.store(ctx)
     rec = add(store, get_engagement(store, site), finding, text, context.actor(ctx),
               priority=priority.value if priority else None, owner=owner, due=due, dated=date)
-    if fmt is WriteFormat.json:
+    if fmt is Format.json:
         print_json({"number": rec["ref"], "id": rec["id"], "finding": rec["finding"], "text": rec["text"],
                     "priority": rec["priority"], "owner": rec["owner"], "due": rec["due"],
                     "status": rec["status"], "status_as_of": rec["status_as_of"]})
@@ -165,7 +179,7 @@ def set_status(
     note: Annotated[Optional[str], typer.Option(help="What the team reviewed or why it changed.")] = None,
     reason: Annotated[Optional[str], typer.Option(metavar="REASON", parser=_reason, help=f"Why there is no progress, only with not-started or partially-complete: {', '.join(REASONS)} (or a label such as 'Resources not available').")] = None,
     evidence: Annotated[Optional[str], typer.Option(metavar="TEXT", help="What the team reviewed to decide (policies, data, observations).")] = None,
-    fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """Record a recommendation's implementation status.
 
@@ -178,7 +192,7 @@ def set_status(
     store = context.store(ctx)
     update = record(store, get_engagement(store, site), rec, status, context.actor(ctx),
                     as_of=as_of, note=note, reason=reason, evidence=evidence)
-    if fmt is WriteFormat.json:
+    if fmt is Format.json:
         print_json({"number": update["ref"], "status": update["status"], "as_of": update["as_of"],
                     "previous": update["previous"], "note": update["note"], "reason": update["reason"],
                     "evidence": update["evidence"],

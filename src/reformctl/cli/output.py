@@ -11,14 +11,15 @@ from itertools import zip_longest
 from typing import Any, Iterable
 
 
-class ListFormat(str, Enum):
-    table = "table"
-    json = "json"
+class Format(str, Enum):
+    """--format of every command that prints records (reports have their own formats)."""
 
-
-class WriteFormat(str, Enum):
     text = "text"
     json = "json"
+
+
+# Earlier spellings of a Format, still accepted so that scripts keep working, not shown in help.
+FORMAT_ALIASES = {"table": Format.text}
 
 
 def print_json(data: Any) -> None:

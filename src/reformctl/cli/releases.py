@@ -11,10 +11,9 @@ import typer
 
 from reformctl.cli import context
 from reformctl.cli.errors import CliUsageError
-from reformctl.cli.output import WRAP, ListFormat, console, counted, print_json, table
-from reformctl.cli.options import SiteOption
+from reformctl.cli.output import WRAP, Format, console, counted, print_json, table
+from reformctl.cli.options import FormatOption, SiteOption
 
-FormatOption = Annotated[ListFormat, typer.Option("--format", help="Output format.")]
 AsOfOption = Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="Check or publish the record as it stood on this date (default today).")]
 
 
@@ -30,7 +29,7 @@ def check(
     site: SiteOption,
     as_of: AsOfOption = None,
     allow: Annotated[Optional[list[str]], typer.Option("--allow", metavar="TERM", help="Record TERM as allowed in this engagement's public text although it reads as another engagement's initials or alias; repeat for each.")] = None,
-    fmt: FormatOption = ListFormat.table,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """Check what would be published: errors and warnings.
 
@@ -57,7 +56,7 @@ def check(
     except ReformError:  # who would publish is unknown here; publish itself will say why
         actor = None
     result = check_release(store, site, report_date(store, site, as_of), actor)
-    if fmt is ListFormat.json:
+    if fmt is Format.json:
         print_json(result)
     elif result["problems"]:
         console().print(table(None, ["Level", "Where", ("Problem", "left", WRAP)],
@@ -77,7 +76,7 @@ def publish(
     as_of: AsOfOption = None,
     override_check: Annotated[bool, typer.Option("--override-check", help="Publish despite check errors (needs --reason).")] = False,
     reason: Annotated[Optional[str], typer.Option(help="Why the check is overridden; recorded with the release.")] = None,
-    fmt: FormatOption = ListFormat.table,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """Publish a frozen release of the public report.
 
@@ -102,7 +101,7 @@ def publish(
         require_release_in_order(store, get_engagement(store, site), day)
         result = do_publish(store, site, output, context.actor(ctx), kind.value, day, reason if override_check else None,
                             progress=stage)
-    if fmt is ListFormat.json:
+    if fmt is Format.json:
         print_json(result)
         return
     typer.echo(f"Published release {result['release']} of {site} ({result['kind']}, as of {result['as_of']}) "
@@ -113,7 +112,7 @@ def publish(
         typer.echo(f"  check overridden ({result['check']['errors']} errors): {result['override_reason']}")
 
 
-def releases(ctx: typer.Context, site: SiteOption, fmt: FormatOption = ListFormat.table) -> None:
+def releases(ctx: typer.Context, site: SiteOption, fmt: FormatOption = Format.text) -> None:
     """List an engagement's published releases.
 
     Example: reformctl releases --site north-miami
@@ -121,7 +120,7 @@ def releases(ctx: typer.Context, site: SiteOption, fmt: FormatOption = ListForma
     from reformctl.reports.releases import list_releases
 
     rows = list_releases(context.store(ctx), site)
-    if fmt is ListFormat.json:
+    if fmt is Format.json:
         print_json(rows)
     elif not rows:
         typer.echo(f"No releases of {site} yet. Publish one with `reformctl publish --site {site} --output DIR`.")
@@ -134,7 +133,7 @@ def releases(ctx: typer.Context, site: SiteOption, fmt: FormatOption = ListForma
 def verify(
     ctx: typer.Context,
     folder: Annotated[Path, typer.Argument(metavar="DIR", help="A release folder written by publish.")],
-    fmt: FormatOption = ListFormat.table,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """Verify a release folder against its manifest.
 
@@ -149,14 +148,14 @@ def verify(
         result = do_verify(context.store(ctx), folder)
     else:  # the files can still be checked against their manifest
         result = do_verify(None, folder, f"no store at {where.path}")
-    if fmt is ListFormat.json:
+    if fmt is Format.json:
         print_json(result)
     elif result["ok"]:
         typer.echo(f"OK: release {result['release']} of {result['site']}, {len(result['files'])} files match")
     else:
         for problem in result["problems"]:
             print(f"error: {problem['file']}: {problem['problem']}", file=sys.stderr)
-    if fmt is not ListFormat.json:
+    if fmt is not Format.json:
         for what in result["unchecked"]:
             print(f"not checked: {what}", file=sys.stderr)
     if not result["ok"]:
@@ -168,7 +167,7 @@ def diff(
     site: SiteOption,
     a: Annotated[int, typer.Argument(metavar="A", help="The earlier release number.")],
     b: Annotated[int, typer.Argument(metavar="B", help="The later release number.")],
-    fmt: FormatOption = ListFormat.table,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """Show what changed between two releases.
 
@@ -180,7 +179,7 @@ def diff(
     from reformctl.reports.releases import diff as do_diff
 
     result = do_diff(context.store(ctx), site, a, b)
-    if fmt is ListFormat.json:
+    if fmt is Format.json:
         print_json(result)
         return
     rows = [["new finding", f["number"], f["title"]] for f in result["new_findings"]]

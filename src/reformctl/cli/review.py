@@ -12,13 +12,12 @@ import typer
 from reformctl.cli import context
 from reformctl.cli.editing import edit_text, read_text_file
 from reformctl.cli.errors import CliUsageError
-from reformctl.cli.output import WRAP, ListFormat, WriteFormat, console, print_json, table
-from reformctl.cli.options import SiteOption
+from reformctl.cli.output import WRAP, Format, console, print_json, table
+from reformctl.cli.options import FormatOption, SiteOption
 from reformctl.model.engagements import get_engagement
 from reformctl.model.vocab import PHASES
 
 RefArgument = Annotated[str, typer.Argument(metavar="REF", help="A finding (3.1), a recommendation (3.1.2) or a section's NAME (methodology).")]
-FormatOption = Annotated[WriteFormat, typer.Option("--format", help="Output format.")]
 
 
 class Decision(str, Enum):
@@ -40,7 +39,7 @@ def submit(
     site: SiteOption,
     ref: RefArgument,
     date: Annotated[Optional[str], typer.Option("--date", metavar="YYYY-MM-DD", help="When it was submitted, for entering past reviews (default today).")] = None,
-    fmt: FormatOption = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """Submit a draft record for review.
 
@@ -52,7 +51,7 @@ def submit(
 
     store, engagement = _engagement(ctx, site)
     result = do_submit(store, engagement, ref, context.actor(ctx), date)
-    print_json(result) if fmt is WriteFormat.json else typer.echo(f"{result['number']}: draft -> in-review")
+    print_json(result) if fmt is Format.json else typer.echo(f"{result['number']}: draft -> in-review")
 
 
 def review(
@@ -62,7 +61,7 @@ def review(
     decision: Annotated[Decision, typer.Option("--decision", help="approve, return (to draft) or withdraw.")],
     comment: Annotated[Optional[str], typer.Option(help="Why; required when returning a record to draft.")] = None,
     date: Annotated[Optional[str], typer.Option("--date", metavar="YYYY-MM-DD", help="When the decision was made, for entering past reviews (default today).")] = None,
-    fmt: FormatOption = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """Approve, return or withdraw a record in review.
 
@@ -74,7 +73,7 @@ def review(
 
     store, engagement = _engagement(ctx, site)
     result = do_review(store, engagement, ref, decision.value, context.actor(ctx), comment, date)
-    if fmt is WriteFormat.json:
+    if fmt is Format.json:
         print_json(result)
     else:
         typer.echo(f"{result['number']}: {result['previous']} -> {result['review']}")
@@ -92,7 +91,7 @@ def edit(
     owner: Annotated[Optional[str], typer.Option(metavar="UNIT", help="New responsible unit (recommendations).")] = None,
     due: Annotated[Optional[str], typer.Option(metavar="YYYY-MM-DD", help="New target date (recommendations).")] = None,
     edit_: Annotated[bool, typer.Option("--edit", help="Edit the body (or text) in $EDITOR.")] = False,
-    fmt: FormatOption = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """Change a finding, recommendation or section.
 
@@ -118,7 +117,7 @@ def edit(
             text = edited
     changes = {"title": title, "body": body, "text": text, "priority": priority, "owner": owner, "due": due}
     result = edit_record(store, engagement, ref, changes, context.actor(ctx))
-    if fmt is WriteFormat.json:
+    if fmt is Format.json:
         print_json(result)
         return
     if not result["changed"]:
@@ -133,7 +132,7 @@ def note(
     site: SiteOption,
     ref: RefArgument,
     text: Annotated[str, typer.Argument(metavar="TEXT", help="The note; internal, never published.")],
-    fmt: FormatOption = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """Add an internal note to a record.
 
@@ -145,14 +144,14 @@ def note(
 
     store, engagement = _engagement(ctx, site)
     result = add_note(store, engagement, ref, text, context.actor(ctx))
-    print_json(result) if fmt is WriteFormat.json else typer.echo(f"{result['number']}: note added")
+    print_json(result) if fmt is Format.json else typer.echo(f"{result['number']}: note added")
 
 
 def protect(
     ctx: typer.Context,
     site: SiteOption,
     term: Annotated[Optional[str], typer.Argument(metavar="TERM", help="A name that must never appear publicly; omit to list them.")] = None,
-    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """Protect a name from every public output.
 
@@ -166,13 +165,13 @@ def protect(
     store, engagement = _engagement(ctx, site)
     if term is not None:
         result = do_protect(store, engagement, term, context.actor(ctx))
-        if fmt is ListFormat.json:
+        if fmt is Format.json:
             print_json(result)
         else:
             typer.echo("protected" if result["added"] else "already protected")
         return
     terms = protected_terms(store, engagement["id"])
-    if fmt is ListFormat.json:
+    if fmt is Format.json:
         print_json(terms)
     else:
         typer.echo("\n".join(terms) if terms else "No protected names yet.")
@@ -182,7 +181,7 @@ def advance(
     ctx: typer.Context,
     site: SiteOption,
     phase: Annotated[Phase, typer.Argument(metavar="PHASE", help="planning, assessment, implementation or closed.")],
-    fmt: FormatOption = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """Move an engagement to its next phase.
 
@@ -194,14 +193,14 @@ def advance(
 
     store, engagement = _engagement(ctx, site)
     result = do_advance(store, engagement, phase.value, context.actor(ctx))
-    print_json(result) if fmt is WriteFormat.json else typer.echo(f"{site}: {result['previous']} -> {result['phase']}")
+    print_json(result) if fmt is Format.json else typer.echo(f"{site}: {result['previous']} -> {result['phase']}")
 
 
 def reopen(
     ctx: typer.Context,
     site: SiteOption,
     reason: Annotated[str, typer.Option(help="Why the closed engagement is reopened.")],
-    fmt: FormatOption = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """Reopen a closed engagement, recording why.
 
@@ -213,7 +212,7 @@ def reopen(
 
     store, engagement = _engagement(ctx, site)
     result = do_reopen(store, engagement, reason, context.actor(ctx))
-    print_json(result) if fmt is WriteFormat.json else typer.echo(f"{site}: closed -> implementation")
+    print_json(result) if fmt is Format.json else typer.echo(f"{site}: closed -> implementation")
 
 
 def configure(
@@ -221,7 +220,7 @@ def configure(
     site: SiteOption,
     self_approval: Annotated[Optional[bool], typer.Option("--self-approval/--four-eyes", help="Allow authors to approve their own records, or not.")] = None,
     alias: Annotated[Optional[list[str]], typer.Option("--alias", metavar="NAME", help="Add another name writers use for the agency (its initials, 'NMPD'); repeat for each.")] = None,
-    fmt: FormatOption = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """Change the review rule or add agency aliases.
 
@@ -246,7 +245,7 @@ def configure(
             require_open(engagement)
             add_check_terms(store, engagement, "alias", alias, actor)
             result["aliases"] = check_terms(store, engagement["id"], "alias")
-    if fmt is WriteFormat.json:
+    if fmt is Format.json:
         print_json(result)
         return
     if "self_approval" in result:
@@ -260,7 +259,7 @@ def history(
     ctx: typer.Context,
     site: SiteOption,
     ref: Annotated[Optional[str], typer.Option("--ref", metavar="REF", help="Only this finding (3.1), recommendation (3.1.2) or section (methodology).")] = None,
-    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """Show the audit trail of changes.
 
@@ -272,7 +271,7 @@ def history(
 
     store, engagement = _engagement(ctx, site)
     rows = read_history(store, engagement, ref)
-    if fmt is ListFormat.json:
+    if fmt is Format.json:
         print_json(rows)
         return
     console().print(table(None, [("#", "right"), "When (UTC)", "Who", "Record", "Action", ("Change", "left", WRAP)],

@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.output import WRAP, ListFormat, WriteFormat, columns, print_json
-from reformctl.cli.options import SiteOption
+from reformctl.cli.output import WRAP, Format, columns, print_json
+from reformctl.cli.options import FormatOption, SiteOption
 from reformctl.model.sites import get_engagement
 
 
@@ -23,7 +23,7 @@ def section(
     edit: Annotated[bool, typer.Option("--edit", help="Write the text in $EDITOR (the current text, for a section that exists).")] = False,
     title: Annotated[Optional[str], typer.Option(help="Its heading (default: 'Methodology', 'Focus area 2: <its title>' ...).")] = None,
     date: Annotated[Optional[str], typer.Option("--date", metavar="YYYY-MM-DD", help="When a new section was written, for entering past work (default today).")] = None,
-    fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """Write or change a narrative section of the report.
 
@@ -48,7 +48,7 @@ def section(
         if text is None and title is None:
             raise CliUsageError("give the section's text with --body, --body-file or --edit (or a new --title)")
     result = write_section(store, engagement, name, text, context.actor(ctx), title=title, dated=date)
-    if fmt is WriteFormat.json:
+    if fmt is Format.json:
         print_json(result)
     elif result.get("created"):
         typer.echo(f"{result['number']}: written as a draft ({result['title']})")
@@ -62,7 +62,7 @@ def section(
 def sections(
     ctx: typer.Context,
     site: SiteOption,
-    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """List the report's narrative sections in print order.
 
@@ -74,7 +74,7 @@ def sections(
 
     store = context.store(ctx)
     rows = list_sections(store, get_engagement(store, site))
-    if fmt is ListFormat.json:
+    if fmt is Format.json:
         print_json(rows)
         return
     if not rows:

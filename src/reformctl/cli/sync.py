@@ -10,8 +10,8 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.output import ListFormat, WriteFormat, console, counted, print_json, table
-from reformctl.cli.options import SiteOption
+from reformctl.cli.output import Format, console, counted, print_json, table
+from reformctl.cli.options import FormatOption, SiteOption
 from reformctl.model.engagements import get_engagement
 
 
@@ -29,7 +29,7 @@ def merge(
     ctx: typer.Context,
     site: SiteOption,
     source: Annotated[Path, typer.Argument(metavar="SOURCE", help="A bundle directory (e.g. from git) or another store file.")],
-    fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """Bring a colleague's offline work into the store.
 
@@ -41,7 +41,7 @@ def merge(
 
     store = context.store(ctx)
     done = run(store, get_engagement(store, site), source, context.actor(ctx))
-    if fmt is WriteFormat.json:
+    if fmt is Format.json:
         print_json(done)
         return
     added = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in done["added"].items()) or "nothing new"
@@ -61,7 +61,7 @@ def merge(
 def conflicts(
     ctx: typer.Context,
     site: SiteOption,
-    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """List the merge conflicts waiting for a person.
 
@@ -73,7 +73,7 @@ def conflicts(
 
     store = context.store(ctx)
     rows = list_conflicts(store, get_engagement(store, site))
-    if fmt is ListFormat.json:
+    if fmt is Format.json:
         print_json(rows)
         return
     if not rows:
@@ -90,7 +90,7 @@ def resolve(
     record: Annotated[str, typer.Argument(metavar="RECORD", help="The record: a number (3.1, 3.1.2) or an id (or its first 8 characters).")],
     take: Annotated[Side, typer.Option("--take", help="Keep our value or take theirs.")],
     field: Annotated[Optional[str], typer.Option("--field", metavar="F", help="Only this field (default: every open conflict of the record).")] = None,
-    fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """Settle a merge conflict: keep ours or take theirs.
 
@@ -102,7 +102,7 @@ def resolve(
 
     store = context.store(ctx)
     done = settle(store, get_engagement(store, site), record, take.value, context.actor(ctx), field)
-    if fmt is WriteFormat.json:
+    if fmt is Format.json:
         print_json(done)
         return
     for r in done:
