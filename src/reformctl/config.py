@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 from typing import NamedTuple
@@ -24,17 +25,50 @@ def load_toml(path: Path) -> dict:
         import tomli as tomllib
     try:
         with open(path, "rb") as handle:
-            return tomllib.load(handle)
+            raw = handle.read()
+        # A byte-order mark, as Windows editors write, is accepted as it is in CSV.
+        return tomllib.loads(raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
     except FileNotFoundError:
         raise Invalid(f"{path}: no such file") from None
     except IsADirectoryError:
         raise Invalid(f"{path}: is a directory, not a TOML file") from None
     except tomllib.TOMLDecodeError as exc:
-        raise Invalid(f"{path}: not valid TOML: {exc}") from None
+        raise Invalid(f"{path}: {_bad_value(raw, exc) or f'not valid TOML: {exc}'}") from None
     except UnicodeDecodeError:  # a ValueError too: before the digits' limit below
         raise Invalid(f"{path}: not valid TOML: the file is not UTF-8 text") from None
     except ValueError:  # Python's own limit on the digits of a number (4,300)
         raise Invalid(f"{path}: a number in it has too many digits; numbers are at most 64 bits") from None
+
+
+_KEY = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=\s*(.*?)\s*$")
+
+
+def key_lines(path: Path) -> dict[str, int]:
+    """The line of each top-level key of a TOML file (before its first [table]), to name in errors."""
+    lines: dict[str, int] = {}
+    try:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return lines
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.lstrip().startswith("["):
+            break
+        if found := _KEY.match(line.lstrip("\ufeff")):
+            lines.setdefault(found.group(1), number)
+    return lines
+
+
+def _bad_value(raw: bytes, exc: Exception) -> str | None:
+    """A TOML error at a date that is not one (announced = 2024-13-01), worded for the key."""
+    at = re.search(r"at line (\d+)", str(exc))
+    if not at:
+        return None
+    number = int(at.group(1))
+    lines = raw.decode("utf-8", errors="replace").splitlines()
+    found = _KEY.match(lines[number - 1].lstrip("\ufeff")) if number <= len(lines) else None
+    if found and re.match(r"\d{4}-\d\d-\d\d\b", found.group(2)):
+        return f"{found.group(1)}: {found.group(2)} is not a date, line {number}; use YYYY-MM-DD, e.g. 2024-03-28"
+    return None
 
 
 def _config_files(cwd: Path, app_dir: Path) -> list[Path]:

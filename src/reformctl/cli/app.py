@@ -11,7 +11,8 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl import __version__
-from reformctl.cli.context import settings
+from reformctl.cli.context import settings, site_hint
+from reformctl.cli.errors import CliError, CliUsageError
 from reformctl.cli.lazy import Entry, LazyGroup
 
 ENGAGEMENTS = "Engagements"
@@ -75,6 +76,15 @@ COMMANDS: dict[str, Entry] = {
 class RootGroup(LazyGroup):
     table = COMMANDS
 
+    def invoke(self, ctx):
+        args = [*ctx._protected_args, *ctx.args]  # the command and its arguments, as typed
+        try:
+            return super().invoke(ctx)
+        except (CliError, CliUsageError) as exc:
+            hint = site_hint(ctx, args)
+            if hint is None:
+                raise
+            raise CliUsageError(hint, exc.ctx if isinstance(exc, CliUsageError) else None) from None
 
 
 app = typer.Typer(

@@ -115,3 +115,23 @@ def default_site(ctx: typer.Context) -> str:
         raise CliUsageError(f"missing --site: {choice.source}", ctx)
     return choice.site
 
+
+def site_hint(ctx: typer.Context, args: list[str]) -> str | None:
+    """When a command that failed was given an engagement's site slug where a reference or other
+    value belongs (`set-status north-miami 3.1.1 complete`), the line that says so."""
+    if any(a == "--site" or a.startswith("--site=") for a in args) or len(args) < 2:
+        return None
+    tokens = [a for a in args[1:] if a and not a.startswith("-")]
+    if not tokens or not location(ctx).path.exists():
+        return None
+    from reformctl.model.sites import site_slugs
+
+    opened = store(ctx, readonly=True)
+    try:
+        sites = set(site_slugs(opened))
+    finally:
+        opened.close()
+    slug = next((t for t in tokens if t in sites), None)
+    if slug is None:
+        return None
+    return f"{slug!r} is an engagement, not a reference: did you mean --site {slug}?"

@@ -11,9 +11,9 @@ import typer
 
 from reformctl.cli import context
 from reformctl.cli.output import WRAP, Format, columns, counted, print_json
-from reformctl.cli.prompts import interactive, require, require_list
+from reformctl.cli.prompts import interactive, refuse_missing, require, require_list
 from reformctl.cli.options import FormatOption, SiteOption
-from reformctl.config import load_toml
+from reformctl.config import key_lines, load_toml
 from reformctl.model.engagements import (
     EngagementSpec,
     create_engagement,
@@ -70,6 +70,8 @@ def new_engagement(
     }
     data.update({k: v for k, v in overrides.items() if v is not None})
     if from_ is None or interactive():  # a file read without a terminal reports its own missing keys
+        refuse_missing({"--site": data.get("site"), "--agency": data.get("agency"),
+                        "--focus-area": data.get("focus_areas")})
         data["site"] = require(data.get("site"), "--site", "Site slug (e.g. north-miami)")
         data["agency"] = require(data.get("agency"), "--agency", "Agency name")
         data["focus_areas"] = require_list(data.get("focus_areas") or [], "--focus-area", "Focus areas")
@@ -82,7 +84,7 @@ def new_engagement(
         engagement = result["engagement"]
     else:
         # Validate before opening the store, so a refused command creates nothing at all.
-        spec = spec_from_mapping(data, source) if from_ is not None else _spec(data)
+        spec = spec_from_mapping(data, source, key_lines(from_)) if from_ is not None else _spec(data)
         store = context.store(ctx, create=True)
         engagement = create_engagement(store, spec, who)
         result = {"engagement": engagement, "findings": 0, "recommendations": 0}

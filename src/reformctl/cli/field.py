@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.output import Format, console, print_json, table
+from reformctl.cli.output import Format, print_json, print_table
 from reformctl.cli.options import FormatOption, SiteOption
 from reformctl.model.engagements import get_engagement
 from reformctl.model.vocab import ACTIVITY_METHODS, ROLES
@@ -49,8 +49,8 @@ def team(
     if not rows:
         typer.echo(f"No team yet. Add someone with `reformctl team add --site {site} NAME --role lead`.")
         return
-    console().print(table(None, ["Name", "Role", "Expertise", ("Activities", "right")],
-                          [[r["name"], ROLES[r["role"]], r["expertise"], r["activities"]] for r in rows]))
+    print_table(None, ["Name", "Role", "Expertise", ("Activities", "right")],
+                [[r["name"], ROLES[r["role"]], r["expertise"], r["activities"]] for r in rows])
 
 
 @team_app.command("add")
@@ -124,9 +124,9 @@ def activities(
     if not rows:
         typer.echo(f"No activities yet. Log one with `reformctl activity --site {site} --method interview --date YYYY-MM-DD`.")
         return
-    console().print(table(None, ["Id", "Date", "Method", ("People", "right"), "Team", "Summary", ("Cited", "right")],
-                          [[r["id"][:8], r["dated"], r["method"], r["participants"], ", ".join(r["team"]),
-                            r["summary"], r["cited_by"]] for r in rows]))
+    print_table(None, ["Id", "Date", "Method", ("People", "right"), "Team", "Summary", ("Cited", "right")],
+                [[r["id"][:8], r["dated"], r["method"], r["participants"], ", ".join(r["team"]),
+                  r["summary"], r["cited_by"]] for r in rows])
 
 
 def cite(

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.output import WRAP, Format, columns, console, counted, print_json, table
+from reformctl.cli.output import WRAP, Format, columns, console, counted, print_json, print_table
 from reformctl.cli.options import FormatOption, SiteOption
 from reformctl.model.engagements import get_engagement
 from reformctl.model.vocab import REASONS, STATUSES
@@ -94,10 +94,10 @@ def bulk_status(
                     "unchanged": len(applied) - len(changed), "rows": applied})
         return
     verb = "Would apply" if dry_run else "Applied"
-    console().print(table(f"{verb} {counted(len(changed), 'status update')} to {site}",
-                          [("Row", "right"), "Recommendation", "Was", "Now", "As of", "Reason"],
-                          [[a["row"], a["number"], STATUSES.get(a["previous"] or "", ""), STATUSES[a["status"]],
-                            a["as_of"], REASONS.get(a["reason"] or "", "")] for a in changed]))
+    print_table(f"{verb} {counted(len(changed), 'status update')} to {site}",
+                [("Row", "right"), "Recommendation", "Was", "Now", "As of", "Reason"],
+                [[a["row"], a["number"], STATUSES.get(a["previous"] or "", ""), STATUSES[a["status"]],
+                  a["as_of"], REASONS.get(a["reason"] or "", "")] for a in changed])
     for a in applied:
         if a["unchanged"]:
             typer.echo(f"note: row {a['row']}: {a['number']} is already {STATUSES[a['status']]} as of "

@@ -62,6 +62,16 @@ def table(title: str | None, columns: Iterable[str | tuple], rows: Iterable[Iter
     return grid
 
 
+def print_table(title: str | None, columns_: Iterable[str | tuple], rows: Iterable[Iterable[Any]]) -> None:
+    """A Rich table on a terminal; piped, plain columns, so that no column is ever dropped or cut
+    to fit a width that nobody is looking at."""
+    rows = list(rows)
+    if sys.stdout.isatty():
+        console().print(table(title, columns_, rows))
+    else:
+        sys.stdout.write(columns(title, columns_, rows))
+
+
 def escape(text: Any) -> str:
     from rich.markup import escape as rich_escape
 

@@ -11,7 +11,7 @@ import typer
 
 from reformctl.cli import context
 from reformctl.cli.errors import CliUsageError
-from reformctl.cli.output import WRAP, Format, console, counted, print_json, table
+from reformctl.cli.output import WRAP, Format, counted, print_json, print_table
 from reformctl.cli.options import FormatOption, SiteOption
 
 AsOfOption = Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="Check or publish the record as it stood on this date (default today).")]
@@ -59,8 +59,8 @@ def check(
     if fmt is Format.json:
         print_json(result)
     elif result["problems"]:
-        console().print(table(None, ["Level", "Where", ("Problem", "left", WRAP)],
-                              [[p["level"], p["where"], p["message"]] for p in result["problems"]]))
+        print_table(None, ["Level", "Where", ("Problem", "left", WRAP)],
+                    [[p["level"], p["where"], p["message"]] for p in result["problems"]])
         typer.echo(f"{counted(result['errors'], 'error')}, {counted(result['warnings'], 'warning')}")
     else:
         typer.echo(f"{site}: no problems in what would be published as of {result['as_of']}")
@@ -125,9 +125,9 @@ def releases(ctx: typer.Context, site: SiteOption, fmt: FormatOption = Format.te
     elif not rows:
         typer.echo(f"No releases of {site} yet. Publish one with `reformctl publish --site {site} --output DIR`.")
     else:
-        console().print(table(None, [("No.", "right"), "Kind", "As of", "Published (UTC)", "By", ("Files", "right"), ("Override", "left", WRAP)],
-                              [[r["number"], r["kind"], r["as_of"], r["published_at"][:19].replace("T", " "),
-                                r["published_by"], len(r["files"]), r["override_reason"] or ""] for r in rows]))
+        print_table(None, [("No.", "right"), "Kind", "As of", "Published (UTC)", "By", ("Files", "right"), ("Override", "left", WRAP)],
+                    [[r["number"], r["kind"], r["as_of"], r["published_at"][:19].replace("T", " "),
+                      r["published_by"], len(r["files"]), r["override_reason"] or ""] for r in rows])
 
 
 def verify(
@@ -190,6 +190,6 @@ def diff(
     rows += [["no longer public", w["number"], w["kind"]] for w in result["no_longer_public"]]
     title = f"Release {a} (as of {result['from']['as_of']}) -> release {b} (as of {result['to']['as_of']})"
     if rows:
-        console().print(table(title, ["Change", "No.", ("Detail", "left", WRAP)], rows))
+        print_table(title, ["Change", "No.", ("Detail", "left", WRAP)], rows)
     else:
         typer.echo(f"{title}: no changes")

@@ -12,7 +12,7 @@ import typer
 from reformctl.cli import context
 from reformctl.cli.editing import edit_text, read_text_file
 from reformctl.cli.errors import CliUsageError
-from reformctl.cli.output import WRAP, Format, console, print_json, table
+from reformctl.cli.output import WRAP, Format, print_json, print_table
 from reformctl.cli.options import FormatOption, SiteOption
 from reformctl.model.engagements import get_engagement
 from reformctl.model.vocab import PHASES
@@ -274,10 +274,10 @@ def history(
     if fmt is Format.json:
         print_json(rows)
         return
-    console().print(table(None, [("#", "right"), "When (UTC)", "Who", "Record", "Action", ("Change", "left", WRAP)],
-                          [[r["id"], r["at"][:16].replace("T", " "), r["actor"],
-                            f"{r['record_type'].replace('recommendation', 'rec.')} {r['ref'] or ''}",
-                            r["action"], _summary(r)] for r in rows]))
+    print_table(None, [("#", "right"), "When (UTC)", "Who", "Record", "Action", ("Change", "left", WRAP)],
+                [[r["id"], r["at"][:16].replace("T", " "), r["actor"],
+                  f"{r['record_type'].replace('recommendation', 'rec.')} {r['ref'] or ''}",
+                  r["action"], _summary(r)] for r in rows])
 
 
 def _summary(row: dict) -> str:

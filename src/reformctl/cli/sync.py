@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.output import Format, console, counted, print_json, table
+from reformctl.cli.output import Format, counted, print_json, print_table
 from reformctl.cli.options import FormatOption, SiteOption
 from reformctl.model.engagements import get_engagement
 
@@ -79,9 +79,9 @@ def conflicts(
     if not rows:
         typer.echo("No open merge conflicts.")
         return
-    console().print(table(None, ["Record", "Kind", "Field", "Ours", "Theirs", "Base"],
-                          [[r["ref"], r["record_type"], r["field"], _show(r["ours"]), _show(r["theirs"]),
-                            _show(r["base"])] for r in rows]))
+    print_table(None, ["Record", "Kind", "Field", "Ours", "Theirs", "Base"],
+                [[r["ref"], r["record_type"], r["field"], _show(r["ours"]), _show(r["theirs"]),
+                  _show(r["base"])] for r in rows])
 
 
 def resolve(
