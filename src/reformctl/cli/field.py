@@ -9,7 +9,7 @@ import typer
 
 from reformctl.cli import context
 from reformctl.cli.output import Format, print_json, print_table
-from reformctl.cli.options import FormatOption, SiteOption
+from reformctl.cli.options import FindingArgument, FormatOption, SiteOption
 from reformctl.model.engagements import get_engagement
 from reformctl.model.vocab import ACTIVITY_METHODS, ROLES
 
@@ -132,7 +132,7 @@ def activities(
 def cite(
     ctx: typer.Context,
     site: SiteOption,
-    finding: Annotated[str, typer.Argument(metavar="FINDING", help="The finding, e.g. 3.1.")],
+    finding: FindingArgument,
     activity_ids: Annotated[list[str], typer.Argument(metavar="ACTIVITY_ID...", help="Activities it rests on (ids or unique prefixes).")],
     fmt: FormatOption = Format.text,
 ) -> None:

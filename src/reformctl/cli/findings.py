@@ -11,7 +11,7 @@ import typer
 
 from reformctl.cli import context
 from reformctl.cli.output import WRAP, Format, columns, print_json
-from reformctl.cli.options import FormatOption, SiteOption
+from reformctl.cli.options import FormatOption, RecArgument, SiteOption
 from reformctl.model.sites import get_engagement
 from reformctl.model.vocab import METHODS, PARTIALLY_COMPLETE_MEANING, REASONS, STATUSES, choices, reason_key, status_key
 
@@ -173,7 +173,7 @@ def recommend(
 def set_status(
     ctx: typer.Context,
     site: SiteOption,
-    rec: Annotated[str, typer.Argument(metavar="REC", help="The recommendation, e.g. 3.1.2.")],
+    rec: RecArgument,
     status: Annotated[str, typer.Argument(metavar="STATUS", parser=_status, help="not-started, in-progress, partially-complete or complete (a label such as 'Partially Complete', in any case, also works).")],
     as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="The date the status holds from (default today).")] = None,
     note: Annotated[Optional[str], typer.Option(help="What the team reviewed or why it changed.")] = None,

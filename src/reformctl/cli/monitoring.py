@@ -11,7 +11,7 @@ import typer
 
 from reformctl.cli import context
 from reformctl.cli.output import WRAP, Format, columns, console, counted, print_json, print_table
-from reformctl.cli.options import FormatOption, SiteOption
+from reformctl.cli.options import FormatOption, RecArgument, SiteOption
 from reformctl.model.engagements import get_engagement
 from reformctl.model.vocab import REASONS, STATUSES
 
@@ -20,7 +20,7 @@ from reformctl.model.vocab import REASONS, STATUSES
 def status_history(
     ctx: typer.Context,
     site: SiteOption,
-    rec: Annotated[str, typer.Argument(metavar="REC", help="The recommendation, e.g. 3.1.2.")],
+    rec: RecArgument,
     fmt: FormatOption = Format.text,
 ) -> None:
     """Show a recommendation's whole status timeline.

@@ -13,11 +13,10 @@ from reformctl.cli import context
 from reformctl.cli.editing import edit_text, read_text_file
 from reformctl.cli.errors import CliUsageError
 from reformctl.cli.output import WRAP, Format, print_json, print_table
-from reformctl.cli.options import FormatOption, SiteOption
+from reformctl.cli.options import FormatOption, RefArgument, SiteOption, complete_ref
 from reformctl.model.engagements import get_engagement
 from reformctl.model.vocab import PHASES
 
-RefArgument = Annotated[str, typer.Argument(metavar="REF", help="A finding (3.1), a recommendation (3.1.2) or a section's NAME (methodology).")]
 
 
 class Decision(str, Enum):
@@ -258,7 +257,7 @@ def configure(
 def history(
     ctx: typer.Context,
     site: SiteOption,
-    ref: Annotated[Optional[str], typer.Option("--ref", metavar="REF", help="Only this finding (3.1), recommendation (3.1.2) or section (methodology).")] = None,
+    ref: Annotated[Optional[str], typer.Option("--ref", metavar="REF", autocompletion=complete_ref, help="Only this finding (3.1), recommendation (3.1.2) or section (methodology).")] = None,
     fmt: FormatOption = Format.text,
 ) -> None:
     """Show the audit trail of changes.

@@ -9,7 +9,7 @@ import typer
 
 from reformctl.cli import context
 from reformctl.cli.output import WRAP, Format, columns, print_json
-from reformctl.cli.options import FormatOption, SiteOption
+from reformctl.cli.options import FormatOption, SiteOption, complete_section
 from reformctl.model.sites import get_engagement
 
 
@@ -17,7 +17,7 @@ from reformctl.model.sites import get_engagement
 def section(
     ctx: typer.Context,
     site: SiteOption,
-    name: Annotated[str, typer.Argument(metavar="NAME", help="executive-summary, introduction, methodology, background, acknowledgments, conclusion, focus-area-N or appendix-SLUG.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", autocompletion=complete_section, help="executive-summary, introduction, methodology, background, acknowledgments, conclusion, focus-area-N or appendix-SLUG.")],
     body: Annotated[Optional[str], typer.Option(help="The section's text (CommonMark).")] = None,
     body_file: Annotated[Optional[Path], typer.Option(metavar="PATH", help="Read the text from a file ('-' for stdin).")] = None,
     edit: Annotated[bool, typer.Option("--edit", help="Write the text in $EDITOR (the current text, for a section that exists).")] = False,
