@@ -69,3 +69,11 @@ def test_new_engagement_never_takes_a_default_site(north_miami):
 def test_team_lists_the_only_engagements_team(north_miami):
     north_miami.ok("team", "add", "Ana Lee", "--role", "lead")
     assert [m["name"] for m in json.loads(north_miami.ok("team", "--format", "json"))] == ["Ana Lee"]
+
+
+def test_where_still_answers_when_the_store_cannot_be_read(cli, isolated):
+    (isolated / "test.db").write_text("not a store\n")
+    out = cli.ok("where").splitlines()
+    assert out[:2] == [str(isolated / "test.db"), "chosen by: REFORMCTL_DB environment variable"]
+    assert out[2] == (f"engagement: none; the store cannot be read: {isolated / 'test.db'} is not a "
+                      "reformctl store, or it is damaged (restore it from a backup)")

@@ -78,3 +78,11 @@ def test_piped_tables_keep_every_column(demo, monkeypatch):
     rows = [line.split() for line in out[2:] if line.split() and line.split()[0].isdigit()]
     assert [int(row[0]) for row in rows] == [e["id"] for e in events]
     assert "draft -> in-review" in " ".join(" ".join(out).split())  # the Change column, wrapped not dropped
+
+
+def test_no_hint_and_no_traceback_when_the_store_cannot_be_read(cli, isolated):
+    (isolated / "test.db").write_text("not a store\n")
+    result = cli("set-status", "north-miami", "3.1.1", "complete")
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith("error: Invalid value for 'STATUS': '3.1.1' is not a status")
+    assert "Traceback" not in result.output + result.stderr

@@ -126,9 +126,14 @@ def site_hint(ctx: typer.Context, args: list[str]) -> str | None:
         return None
     from reformctl.model.sites import site_slugs
 
-    opened = store(ctx, readonly=True)
+    try:
+        opened = store(ctx, readonly=True)
+    except Exception:  # a hint is a courtesy: the command's own error stands
+        return None
     try:
         sites = set(site_slugs(opened))
+    except Exception:
+        return None
     finally:
         opened.close()
     slug = next((t for t in tokens if t in sites), None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from enum import Enum
 from pathlib import Path
@@ -14,6 +15,7 @@ from reformctl.cli.output import WRAP, Format, columns, counted, print_json
 from reformctl.cli.prompts import interactive, refuse_missing, require, require_list
 from reformctl.cli.options import FormatOption, SiteOption
 from reformctl.config import key_lines, load_toml
+from reformctl.errors import ReformError
 from reformctl.model.engagements import (
     EngagementSpec,
     create_engagement,
@@ -184,7 +186,11 @@ def where(ctx: typer.Context) -> None:
     found = context.location(ctx)
     typer.echo(str(found.path.resolve() if found.path.exists() else found.path))
     typer.echo(f"chosen by: {found.source}")
-    choice = context.choose_site(ctx)
+    try:
+        choice = context.choose_site(ctx)
+    except (ReformError, sqlite3.Error) as exc:  # where still says where, whatever the store holds
+        typer.echo(f"engagement: none; the store cannot be read: {' '.join(str(exc).split())}")
+        return
     if choice.site is None:
         typer.echo(f"engagement: none; {choice.source}")
     else:
