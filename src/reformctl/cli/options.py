@@ -67,7 +67,7 @@ def complete_section(ctx: typer.Context, incomplete: str) -> list[str]:
     return _refs(ctx, incomplete, ("sections",))
 
 
-def _default_site() -> str:
+def _default_site() -> str | None:
     from reformctl.cli import context
 
     ctx = get_current_context()
