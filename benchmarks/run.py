@@ -71,7 +71,7 @@ def operations(work: Path) -> list[Op]:
     for fmt in ("markdown", "html", "json", "csv"):
         ops.append(Op(f"report {fmt} (3,000 recs)", ["report", "--site", big, "--format", fmt,
                                                      "--output", str(out / f"big.{fmt}")], 1000))
-    ops.append(Op("status (all engagements)", ["status"], 500, needs="status"))
+    ops.append(Op("dashboard (all engagements)", ["dashboard"], 500, needs="dashboard"))
     ops.append(Op("report pdf (SF size)", ["report", "--site", synth.SF_SITE, "--format", "pdf",
                                            "--output", str(out / "sf.pdf")], 3000, needs_format="pdf"))
     ops.append(Op("import 50,000-row CSV", ["import", "--site", "{import_site}", str(work / "import.csv")],

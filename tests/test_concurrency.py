@@ -13,7 +13,6 @@ PROCESSES = 4
 DRIVER = """
 import sys
 import reformctl.cli
-reformctl.cli.running = "log-finding"  # build only this command, as the console script does
 from reformctl.cli import app
 worker, count = sys.argv[1], int(sys.argv[2])
 for i in range(count):

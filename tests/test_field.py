@@ -4,6 +4,8 @@ import json
 
 import pytest
 
+from conftest import EXAMPLES
+
 SITE = "brightwater-demo"
 
 
@@ -32,7 +34,9 @@ def test_team_refusals(field):
     field.fails("team", "add", "--site", SITE, "Dana Reyes", "--role", "lead", says="already on")
     field.fails("team", "add", "--site", SITE, "X", "--role", "boss", code=2, says="--role")
     field.fails("team", "add", "--site", "nowhere", "X", "--role", "lead", says="no engagement")
-    field.fails("team", code=2, says="missing --site")
+    assert field.json("team") == field.json("team", "--site", SITE)  # the store's only engagement
+    field.ok("new-engagement", "--from", EXAMPLES / "north-miami.toml")
+    field.fails("team", code=2, says="missing --site: the store holds several engagements")
 
 
 def test_activities_listing(field):

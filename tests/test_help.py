@@ -1,11 +1,17 @@
 """Every command explains itself, with an example."""
 
 import pytest
+import typer
 from typer.main import get_command
 
 from reformctl.cli import app
 
-COMMANDS = sorted(get_command(app).commands)
+ROOT = get_command(app)
+COMMANDS = ROOT.list_commands(typer.Context(ROOT))
+
+
+def built(name: str):
+    return ROOT.get_command(typer.Context(ROOT), name)
 
 
 def test_there_are_commands():
@@ -15,7 +21,7 @@ def test_there_are_commands():
 
 @pytest.mark.parametrize("name", COMMANDS)
 def test_every_command_has_help_with_an_example(cli, name):
-    command = get_command(app).commands[name]
+    command = built(name)
     assert command.help and "Example:" in command.help, name
     for param in command.params:
         if param.param_type_name == "option":
@@ -26,3 +32,41 @@ def test_every_command_has_help_with_an_example(cli, name):
 
 def test_version(cli):
     assert cli.ok("--version").startswith("reformctl ")
+
+
+# Every visible command and the stage of work it is listed under in `reformctl --help`.
+SECTIONS = {
+    "Engagements": ["new-engagement", "engagements", "show", "advance", "reopen", "demo"],
+    "Findings and recommendations": ["log-finding", "findings", "recommend", "edit", "note", "protect",
+                                     "section", "sections", "search"],
+    "Review": ["submit", "review", "configure", "history"],
+    "Implementation monitoring": ["set-status", "status-history", "bulk-status", "schedule", "dashboard"],
+    "Fieldwork": ["activity", "activities", "cite", "team"],
+    "Reports and releases": ["report", "check", "publish", "releases", "verify", "diff", "template"],
+    "Data exchange": ["export", "import", "merge", "conflicts", "resolve"],
+    "Store": ["where", "backup", "restore"],
+}
+
+
+def help_sections(text: str) -> dict[str, list[str]]:
+    """The command names under each 'Heading:' of a help text, options excluded."""
+    sections: dict[str, list[str]] = {}
+    heading = None
+    for line in text.splitlines():
+        if line and not line.startswith(" ") and line.endswith(":"):
+            heading = line[:-1]
+            sections[heading] = []
+        elif heading and line.startswith("  ") and not line.startswith("   ") and not line.lstrip().startswith("-"):
+            sections[heading].append(line.split()[0])
+    sections.pop("Options", None)
+    return sections
+
+
+def test_help_lists_every_command_under_its_stage_of_work(cli, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    out = cli.ok("--help")
+    assert help_sections(out) == SECTIONS
+    listed = [line for line in out.split("\nEngagements:\n", 1)[1].splitlines() if line.strip()]
+    cut = [line for line in listed if line.rstrip().endswith(("...", "…"))]
+    assert not cut, cut
+    assert max(len(line) for line in out.splitlines()) <= 100

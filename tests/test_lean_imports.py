@@ -5,13 +5,14 @@ import subprocess
 import sys
 
 import importlib
+import inspect
+import pkgutil
 
 import pytest
 import typer
-from typer.main import get_command
 
-from reformctl.cli import app
-from reformctl.cli.app import COMMAND_MODULES
+import reformctl.cli
+from reformctl.cli.app import COMMANDS, app as root_app
 
 HEAVY = ("jinja2", "weasyprint", "typst", "openpyxl", "sqlite_utils", "rich")
 
@@ -74,7 +75,8 @@ def test_one_command_imports_only_its_own_command_module(demo_store):
     modules = loaded("log-finding", "--site", "brightwater-demo", "--focus-area", "1", "--title", "Lean",
                      full=True)
     command_modules = {m.split(".")[2] for m in modules if m.startswith("reformctl.cli.") and m.count(".") == 2}
-    assert command_modules & set(COMMAND_MODULES.values()) == {"findings"}, sorted(command_modules)
+    table_modules = {entry.target.split(":")[0] for entry in COMMANDS.values()}
+    assert command_modules & table_modules == {"findings"}, sorted(command_modules)
 
 
 # Everything `findings` may load of reformctl. Start-up is most of what it costs (the modules
@@ -83,6 +85,7 @@ def test_one_command_imports_only_its_own_command_module(demo_store):
 # and guards) and the body editor (cli.editing) are for other commands.
 FINDINGS_MODULES = {
     "reformctl", "reformctl.cli", "reformctl.cli.app", "reformctl.cli.context", "reformctl.cli.errors",
+    "reformctl.cli.lazy", "reformctl.cli.options",
     "reformctl.cli.findings", "reformctl.cli.output", "reformctl.config", "reformctl.dates",
     "reformctl.errors", "reformctl.model", "reformctl.model.listing", "reformctl.model.refs",
     "reformctl.model.sites", "reformctl.model.status_query", "reformctl.model.vocab", "reformctl.store",
@@ -93,7 +96,7 @@ FINDINGS_MODULES = {
 @pytest.mark.parametrize("args", [
     ("findings", "--site", "brightwater-demo"),
     ("findings", "--site", "brightwater-demo", "--format", "json"),
-    ("findings", "--site", "brightwater-demo", "--focus-area", "1", "--status", "draft"),
+    ("findings", "--site", "brightwater-demo", "--focus-area", "1", "--review", "draft", "--status", "complete"),
 ], ids=lambda a: " ".join(a[3:]) or "table")
 def test_findings_loads_only_what_it_uses(demo_store, args):
     modules = loaded(*args, full=True)
@@ -112,16 +115,37 @@ def test_commands_that_look_an_engagement_up_do_not_load_engagement_creation(dem
     assert not modules & {"reformctl.model.engagements", "reformctl.model.statuses"}, sorted(modules)
 
 
-def test_the_command_map_names_where_every_command_lives():
-    """app.COMMAND_MODULES must list every command: add a new command there with its module."""
-    found = {}
-    for module in sorted(set(COMMAND_MODULES.values())):
-        probe = typer.Typer()
-        importlib.import_module(f"reformctl.cli.{module}").register(probe)
-        found.update({info.name: module for info in probe.registered_commands})
-        found.update({info.name or info.typer_instance.info.name: module for info in probe.registered_groups})
-    assert found == COMMAND_MODULES
-    assert set(found) == set(get_command(app).commands)
+def test_the_command_table_names_every_command_and_nothing_else():
+    """app.COMMANDS is the one list of commands: each entry names a command function or a Typer
+    sub-app, and every command function (its help has an Example:) is reachable from it."""
+    targets = set()
+    for name, entry in COMMANDS.items():
+        module, _, attribute = entry.target.partition(":")
+        target = getattr(importlib.import_module(f"reformctl.cli.{module}"), attribute)
+        assert isinstance(target, typer.Typer) or "Example:" in (target.__doc__ or ""), name
+        targets.add(target)
+    commands = set()
+    for info in pkgutil.iter_modules(reformctl.cli.__path__):
+        module = importlib.import_module(f"reformctl.cli.{info.name}")
+        assert not hasattr(module, "register"), f"{info.name} registers itself; add it to app.COMMANDS"
+        for value in vars(module).values():
+            if isinstance(value, typer.Typer) and value is not root_app:
+                commands.add(value)
+            elif inspect.isfunction(value) and value.__module__ == module.__name__ \
+                    and "Example:" in (value.__doc__ or "") and not _subcommand(value):
+                commands.add(value)
+    assert commands == targets, sorted(getattr(c, "__name__", repr(c)) for c in commands ^ targets)
+
+
+def _subcommand(function) -> bool:
+    """A function registered on a Typer sub-app (team add): reached through its group."""
+    for module in (importlib.import_module(function.__module__),):
+        for value in vars(module).values():
+            if isinstance(value, typer.Typer):
+                callbacks = [c.callback for c in value.registered_commands]
+                if function in callbacks or function is getattr(value.registered_callback, "callback", None):
+                    return True
+    return False
 
 
 def test_search_highlights_on_a_terminal_only(demo_store, monkeypatch):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 from typing import NamedTuple
@@ -11,6 +12,7 @@ from reformctl.errors import Invalid
 
 DB_VAR = "REFORMCTL_DB"
 USER_VAR = "REFORMCTL_USER"
+SITE_VAR = "REFORMCTL_SITE"
 CONFIG_NAME = "reformctl.toml"
 DEFAULT_DB_NAME = "reformctl.db"
 
@@ -23,17 +25,50 @@ def load_toml(path: Path) -> dict:
         import tomli as tomllib
     try:
         with open(path, "rb") as handle:
-            return tomllib.load(handle)
+            raw = handle.read()
+        # A byte-order mark, as Windows editors write, is accepted as it is in CSV.
+        return tomllib.loads(raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
     except FileNotFoundError:
         raise Invalid(f"{path}: no such file") from None
     except IsADirectoryError:
         raise Invalid(f"{path}: is a directory, not a TOML file") from None
     except tomllib.TOMLDecodeError as exc:
-        raise Invalid(f"{path}: not valid TOML: {exc}") from None
+        raise Invalid(f"{path}: {_bad_value(raw, exc) or f'not valid TOML: {exc}'}") from None
     except UnicodeDecodeError:  # a ValueError too: before the digits' limit below
         raise Invalid(f"{path}: not valid TOML: the file is not UTF-8 text") from None
     except ValueError:  # Python's own limit on the digits of a number (4,300)
         raise Invalid(f"{path}: a number in it has too many digits; numbers are at most 64 bits") from None
+
+
+_KEY = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=\s*(.*?)\s*$")
+
+
+def key_lines(path: Path) -> dict[str, int]:
+    """The line of each top-level key of a TOML file (before its first [table]), to name in errors."""
+    lines: dict[str, int] = {}
+    try:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return lines
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.lstrip().startswith("["):
+            break
+        if found := _KEY.match(line.lstrip("\ufeff")):
+            lines.setdefault(found.group(1), number)
+    return lines
+
+
+def _bad_value(raw: bytes, exc: Exception) -> str | None:
+    """A TOML error at a date that is not one (announced = 2024-13-01), worded for the key."""
+    at = re.search(r"at line (\d+)", str(exc))
+    if not at:
+        return None
+    number = int(at.group(1))
+    lines = raw.decode("utf-8", errors="replace").splitlines()
+    found = _KEY.match(lines[number - 1].lstrip("\ufeff")) if number <= len(lines) else None
+    if found and re.match(r"\d{4}-\d\d-\d\d\b", found.group(2)):
+        return f"{found.group(1)}: {found.group(2)} is not a date, line {number}; use YYYY-MM-DD, e.g. 2024-03-28"
+    return None
 
 
 def _config_files(cwd: Path, app_dir: Path) -> list[Path]:
@@ -62,6 +97,20 @@ def locate_db(flag: str | None, cwd: Path, app_dir: Path) -> Location:
                 path = config.parent / path  # relative to the file that names it
             return Location(path, f"db in {config}")
     return Location(app_dir / DEFAULT_DB_NAME, "default (user config directory)")
+
+
+def named_site(cwd: Path, app_dir: Path) -> tuple[str, str] | None:
+    """The engagement a setting names, and which: REFORMCTL_SITE, else site = in reformctl.toml."""
+    env = os.environ.get(SITE_VAR, "").strip()
+    if env:
+        return env, f"{SITE_VAR} environment variable"
+    for config in _config_files(cwd, app_dir):
+        value = load_toml(config).get("site")
+        if value is not None:
+            if not isinstance(value, str) or not value.strip():
+                raise Invalid(f"{config}: key 'site' must be a site slug, e.g. site = \"north-miami\"")
+            return value.strip(), f"site in {config}"
+    return None
 
 
 def resolve_actor(flag: str | None, cwd: Path, app_dir: Path) -> str:

@@ -1,4 +1,8 @@
-"""The root Typer app: global options, and every command group joined in one place."""
+"""The root command: global options, and the one table of every command, each loaded when used.
+
+A new command is one line in COMMANDS: its name, "module:function" (or "module:typer_app" for a
+group of subcommands) under reformctl.cli, and the section of `reformctl --help` it appears in.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,84 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl import __version__
-from reformctl.cli.context import settings
-from reformctl.cli.errors import ReformGroup
+from reformctl.cli.context import settings, site_hint
+from reformctl.cli.errors import CliError, CliUsageError
+from reformctl.cli.lazy import Entry, LazyGroup
+
+ENGAGEMENTS = "Engagements"
+FINDINGS = "Findings and recommendations"
+REVIEW = "Review"
+MONITORING = "Implementation monitoring"
+FIELDWORK = "Fieldwork"
+REPORTS = "Reports and releases"
+EXCHANGE = "Data exchange"
+STORE = "Store"
+
+# In the order `reformctl --help` lists them, section by section.
+COMMANDS: dict[str, Entry] = {
+    "new-engagement": Entry("engagements:new_engagement", ENGAGEMENTS),
+    "engagements": Entry("engagements:engagements", ENGAGEMENTS),
+    "show": Entry("engagements:show", ENGAGEMENTS),
+    "advance": Entry("review:advance", ENGAGEMENTS),
+    "reopen": Entry("review:reopen", ENGAGEMENTS),
+    "demo": Entry("engagements:demo", ENGAGEMENTS),
+    "log-finding": Entry("findings:log_finding", FINDINGS),
+    "findings": Entry("findings:findings", FINDINGS),
+    "recommend": Entry("findings:recommend", FINDINGS),
+    "edit": Entry("review:edit", FINDINGS),
+    "note": Entry("review:note", FINDINGS),
+    "protect": Entry("review:protect", FINDINGS),
+    "section": Entry("sections:section", FINDINGS),
+    "sections": Entry("sections:sections", FINDINGS),
+    "search": Entry("search:search", FINDINGS),
+    "submit": Entry("review:submit", REVIEW),
+    "review": Entry("review:review", REVIEW),
+    "configure": Entry("review:configure", REVIEW),
+    "history": Entry("review:history", REVIEW),
+    "set-status": Entry("findings:set_status", MONITORING),
+    "status-history": Entry("monitoring:status_history", MONITORING),
+    "bulk-status": Entry("monitoring:bulk_status", MONITORING),
+    "schedule": Entry("monitoring:schedule", MONITORING),
+    "dashboard": Entry("monitoring:dashboard", MONITORING),
+    "status": Entry("monitoring:dashboard", MONITORING, hidden=True),  # the dashboard's first name
+    "activity": Entry("field:activity", FIELDWORK),
+    "activities": Entry("field:activities", FIELDWORK),
+    "cite": Entry("field:cite", FIELDWORK),
+    "team": Entry("field:team_app", FIELDWORK),
+    "report": Entry("reports:report", REPORTS),
+    "check": Entry("releases:check", REPORTS),
+    "publish": Entry("releases:publish", REPORTS),
+    "releases": Entry("releases:releases", REPORTS),
+    "verify": Entry("releases:verify", REPORTS),
+    "diff": Entry("releases:diff", REPORTS),
+    "template": Entry("reports:template_app", REPORTS),
+    "export": Entry("exchange:export", EXCHANGE),
+    "import": Entry("exchange:import_", EXCHANGE),
+    "merge": Entry("sync:merge", EXCHANGE),
+    "conflicts": Entry("sync:conflicts", EXCHANGE),
+    "resolve": Entry("sync:resolve", EXCHANGE),
+    "where": Entry("engagements:where", STORE),
+    "backup": Entry("backups:backup", STORE),
+    "restore": Entry("backups:restore", STORE),
+}
+
+
+class RootGroup(LazyGroup):
+    table = COMMANDS
+
+    def invoke(self, ctx):
+        args = [*ctx._protected_args, *ctx.args]  # the command and its arguments, as typed
+        try:
+            return super().invoke(ctx)
+        except (CliError, CliUsageError) as exc:
+            hint = site_hint(ctx, args)
+            if hint is None:
+                raise
+            raise CliUsageError(hint, exc.ctx if isinstance(exc, CliUsageError) else None) from None
+
 
 app = typer.Typer(
-    cls=ReformGroup,
+    cls=RootGroup,
     name="reformctl",
     help="Run organizational assessments of police agencies: engagements, findings, "
     "recommendations, implementation status and public reports, from a local SQLite store.",
@@ -50,40 +127,5 @@ def root(
     state.actor = as_
 
 
-# The module that defines each command, so that a process running one command imports
-# only that module (each unused command module is a few ms of start-up). A command
-# missing here still works: the process then imports every module.
-# tests/test_lean_imports.py checks this against what the modules register.
-COMMAND_MODULES = {
-    "new-engagement": "engagements", "engagements": "engagements", "show": "engagements",
-    "where": "engagements", "demo": "engagements",
-    "log-finding": "findings", "findings": "findings", "recommend": "findings", "set-status": "findings",
-    "submit": "review", "review": "review", "edit": "review", "note": "review", "protect": "review",
-    "advance": "review", "reopen": "review", "configure": "review", "history": "review",
-    "activity": "field", "activities": "field", "cite": "field", "team": "field",
-    "status-history": "monitoring", "bulk-status": "monitoring", "schedule": "monitoring", "status": "monitoring",
-    "report": "reports", "template": "reports",
-    "check": "releases", "publish": "releases", "releases": "releases", "verify": "releases", "diff": "releases",
-    "export": "exchange", "import": "exchange",
-    "merge": "sync", "conflicts": "sync", "resolve": "sync",
-    "search": "search",
-    "section": "sections", "sections": "sections",
-    "backup": "backups", "restore": "backups",
-}
-
-
-def _register() -> None:
-    from importlib import import_module
-
-    from reformctl import cli
-
-    modules = ("engagements", "findings", "review", "monitoring", "field", "reports", "releases", "exchange", "sync",
-               "search", "backups", "sections")
-    only = COMMAND_MODULES.get(cli.running or "")
-    for name in (only,) if only else modules:
-        import_module(f"reformctl.cli.{name}").register(app)
-    if only:  # the module's other commands need not be built either
-        app.registered_commands[:] = [c for c in app.registered_commands if c.name == cli.running]
-
-
-_register()
+def main() -> None:
+    app(prog_name="reformctl")

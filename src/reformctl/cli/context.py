@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import typer
 
-from reformctl.config import Location, locate_db, resolve_actor
+from reformctl.cli.errors import CliUsageError
+from reformctl.config import SITE_VAR, Location, locate_db, named_site, resolve_actor
 from reformctl.errors import StoreError
 from reformctl.store import Store, open_store
 from reformctl.store.db import NeedsUpgrade
@@ -41,7 +43,7 @@ def location(ctx: typer.Context) -> Location:
 # store in a read-only folder or mount, and cannot change it whatever they do. Named here, in the
 # one place the CLI opens the store, so that a command module cannot forget it.
 READING_COMMANDS = frozenset({
-    "engagements", "show", "findings", "status", "status-history", "history", "search", "team",
+    "engagements", "show", "findings", "dashboard", "status", "status-history", "history", "search", "team",
     "activities", "conflicts", "check", "releases", "verify", "diff", "report", "backup",
 })
 
@@ -79,3 +81,62 @@ def store(ctx: typer.Context, create: bool = False, readonly: bool | None = None
 
 def actor(ctx: typer.Context) -> str:
     return resolve_actor(settings(ctx).actor, Path.cwd(), app_dir())
+
+
+class SiteChoice(NamedTuple):
+    site: str | None  # None: no engagement could be chosen
+    source: str  # which setting chose it, or why none was, for `reformctl where` and the error
+
+
+def choose_site(ctx: typer.Context) -> SiteChoice:
+    """The engagement a command acts on when --site is left out: REFORMCTL_SITE, else site in
+    reformctl.toml, else the store's only engagement."""
+    named = named_site(Path.cwd(), app_dir())
+    if named:
+        return SiteChoice(*named)
+    if not location(ctx).path.exists():
+        return SiteChoice(None, "there is no store yet; create an engagement with `reformctl new-engagement`")
+    from reformctl.model.sites import site_slugs
+
+    sites = site_slugs(store(ctx, readonly=True), limit=21)
+    if len(sites) == 1:
+        return SiteChoice(sites[0], "the only engagement in the store")
+    if not sites:
+        return SiteChoice(None, "the store holds no engagement yet; create one with `reformctl new-engagement`")
+    known = ", ".join(sites[:20]) + (", ..." if len(sites) > 20 else "")
+    return SiteChoice(None, f"the store holds several engagements ({known}); give --site SLUG, "
+                            f"or name one in {SITE_VAR} or site = \"...\" in reformctl.toml")
+
+
+def default_site(ctx: typer.Context) -> str:
+    """choose_site's engagement, or a usage error (exit 2) saying why none could be chosen."""
+    choice = choose_site(ctx)
+    if choice.site is None:
+        raise CliUsageError(f"missing --site: {choice.source}", ctx)
+    return choice.site
+
+
+def site_hint(ctx: typer.Context, args: list[str]) -> str | None:
+    """When a command that failed was given an engagement's site slug where a reference or other
+    value belongs (`set-status north-miami 3.1.1 complete`), the line that says so."""
+    if any(a == "--site" or a.startswith("--site=") for a in args) or len(args) < 2:
+        return None
+    tokens = [a for a in args[1:] if a and not a.startswith("-")]
+    if not tokens or not location(ctx).path.exists():
+        return None
+    from reformctl.model.sites import site_slugs
+
+    try:
+        opened = store(ctx, readonly=True)
+    except Exception:  # a hint is a courtesy: the command's own error stands
+        return None
+    try:
+        sites = set(site_slugs(opened))
+    except Exception:
+        return None
+    finally:
+        opened.close()
+    slug = next((t for t in tokens if t in sites), None)
+    if slug is None:
+        return None
+    return f"{slug!r} is an engagement, not a reference: did you mean --site {slug}?"

@@ -23,6 +23,20 @@ def read_text_file(path: Path) -> str:
         raise CliError(f"{path}: not UTF-8 text") from None
 
 
+def _check_editor(editor: str, variable: str | None) -> None:
+    import shlex
+    import shutil
+
+    program = (shlex.split(editor) or [""])[0]
+    if shutil.which(program):
+        return
+    if variable is None:
+        raise CliError("no editor: $EDITOR is not set and vi was not found; set EDITOR "
+                       "(e.g. export EDITOR=nano), or use --body or --body-file")
+    raise CliError(f"the editor in ${variable} ({program!r}) was not found; set ${variable} to an "
+                   "installed editor, or use --body or --body-file")
+
+
 def edit_text(initial: str = "", hint: str = "") -> str:
     """Open $VISUAL/$EDITOR on a temporary file and return what was saved (comment lines dropped)."""
     # Only --edit pays for these (tempfile alone is several ms of every command's start-up).
@@ -30,9 +44,11 @@ def edit_text(initial: str = "", hint: str = "") -> str:
     import subprocess
     import tempfile
 
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    variable = next((name for name in ("VISUAL", "EDITOR") if os.environ.get(name, "").strip()), None)
+    editor = os.environ[variable] if variable else "vi"
     if not prompts.interactive():
         raise CliUsageError("--edit needs a terminal; use --body or --body-file instead")
+    _check_editor(editor, variable)
     with tempfile.NamedTemporaryFile("w+", suffix=".md", delete=False, encoding="utf-8") as handle:
         if hint:
             handle.write(f"# {hint}\n# Lines starting with '#' are ignored.\n")

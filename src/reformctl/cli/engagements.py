@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from enum import Enum
 from pathlib import Path
@@ -10,9 +11,11 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.output import WRAP, ListFormat, WriteFormat, columns, counted, print_json
-from reformctl.cli.prompts import interactive, require, require_list
-from reformctl.config import load_toml
+from reformctl.cli.output import WRAP, Format, columns, counted, print_json
+from reformctl.cli.prompts import interactive, refuse_missing, require, require_list
+from reformctl.cli.options import FormatOption, SiteOption
+from reformctl.config import key_lines, load_toml
+from reformctl.errors import ReformError
 from reformctl.model.engagements import (
     EngagementSpec,
     create_engagement,
@@ -48,9 +51,11 @@ def new_engagement(
     self_approval: Annotated[Optional[bool], typer.Option("--self-approval/--four-eyes", help="Whether authors may approve their own records.")] = None,
     alias: Annotated[Optional[list[str]], typer.Option("--alias", metavar="NAME", help="Another name writers use for the agency (its initials, 'DHPD'); repeat for each. `check` flags it in other engagements' public text.")] = None,
     from_: Annotated[Optional[Path], typer.Option("--from", metavar="FILE.toml", help="Read the fields from a TOML file (options given as well override it).")] = None,
-    fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """Create an engagement with its focus areas, numbered in the order announced.
+    """Create an engagement with its focus areas.
+
+    Focus areas are numbered in the order announced.
 
     Example: reformctl new-engagement --from examples/north-miami.toml
     """
@@ -67,6 +72,8 @@ def new_engagement(
     }
     data.update({k: v for k, v in overrides.items() if v is not None})
     if from_ is None or interactive():  # a file read without a terminal reports its own missing keys
+        refuse_missing({"--site": data.get("site"), "--agency": data.get("agency"),
+                        "--focus-area": data.get("focus_areas")})
         data["site"] = require(data.get("site"), "--site", "Site slug (e.g. north-miami)")
         data["agency"] = require(data.get("agency"), "--agency", "Agency name")
         data["focus_areas"] = require_list(data.get("focus_areas") or [], "--focus-area", "Focus areas")
@@ -79,12 +86,12 @@ def new_engagement(
         engagement = result["engagement"]
     else:
         # Validate before opening the store, so a refused command creates nothing at all.
-        spec = spec_from_mapping(data, source) if from_ is not None else _spec(data)
+        spec = spec_from_mapping(data, source, key_lines(from_)) if from_ is not None else _spec(data)
         store = context.store(ctx, create=True)
         engagement = create_engagement(store, spec, who)
         result = {"engagement": engagement, "findings": 0, "recommendations": 0}
     overview = engagement_overview(context.store(ctx), engagement["site"])
-    if fmt is WriteFormat.json:
+    if fmt is Format.json:
         print_json({**overview, "loaded": {k: v for k, v in result.items() if k != "engagement"}})
         return
     typer.echo(f"Created {engagement['site']}: {engagement['agency']} ({PROGRAMS[engagement['program']]}), phase {engagement['phase']}")
@@ -109,14 +116,14 @@ def _spec(data: dict) -> EngagementSpec:
 
 def engagements(
     ctx: typer.Context,
-    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """List the engagements in the store.
 
     Example: reformctl engagements --format json
     """
     rows = list_engagements(context.store(ctx)) if context.location(ctx).path.exists() else []
-    if fmt is ListFormat.json:
+    if fmt is Format.json:
         print_json(rows)
         return
     if not rows:
@@ -129,11 +136,13 @@ def engagements(
 
 def show(
     ctx: typer.Context,
-    site: Annotated[str, typer.Option(help="The engagement's site slug.")],
+    site: SiteOption,
     as_of: Annotated[Optional[str], typer.Option(metavar="YYYY-MM-DD", help="Show statuses as they stood on this date.")] = None,
-    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """Show an engagement: its focus areas with their counts, and the status of its recommendations.
+    """Show an engagement: focus areas and status counts.
+
+    Its focus areas with their counts, and the status of its recommendations.
 
     Example: reformctl show --site north-miami
     """
@@ -141,7 +150,7 @@ def show(
 
     store = context.store(ctx)
     overview = engagement_overview(store, site, report_date(store, site, as_of))
-    if fmt is ListFormat.json:
+    if fmt is Format.json:
         print_json(overview)
         return
     e = overview["engagement"]
@@ -168,20 +177,34 @@ def show(
 
 
 def where(ctx: typer.Context) -> None:
-    """Print the path of the store in use and which setting chose it.
+    """Print the store and engagement in use, and why.
+
+    The engagement is the one commands act on when --site is left out.
 
     Example: REFORMCTL_DB=team.db reformctl where
     """
     found = context.location(ctx)
     typer.echo(str(found.path.resolve() if found.path.exists() else found.path))
     typer.echo(f"chosen by: {found.source}")
+    try:
+        choice = context.choose_site(ctx)
+    except (ReformError, sqlite3.Error) as exc:  # where still says where, whatever the store holds
+        typer.echo(f"engagement: none; the store cannot be read: {' '.join(str(exc).split())}")
+        return
+    if choice.site is None:
+        typer.echo(f"engagement: none; {choice.source}")
+    else:
+        typer.echo(f"engagement: {choice.site}")
+        typer.echo(f"engagement chosen by: {choice.source}")
 
 
 def demo(
     ctx: typer.Context,
-    fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """Load the fictional Brightwater demo engagement, with findings, recommendations and a status history.
+    """Load the fictional Brightwater demo engagement.
+
+    It comes with findings, recommendations and a status history.
 
     Example: reformctl --db demo.db demo && reformctl --db demo.db report --site brightwater-demo
     """
@@ -195,7 +218,7 @@ def demo(
     # The demo arrives reviewed (approved by a fictional reviewer) and in its implementation phase.
     result = load_engagement(context.store(ctx, create=True), data, "demo engagement", context.actor(ctx),
                              approved_by="Demo Reviewer", phase="implementation")
-    if fmt is WriteFormat.json:
+    if fmt is Format.json:
         print_json({"site": result["engagement"]["site"], "findings": result["findings"],
                     "recommendations": result["recommendations"], "status_updates": result["status_updates"]})
         return
@@ -203,11 +226,3 @@ def demo(
     typer.echo(f"Loaded {result['engagement']['site']} ({result['engagement']['agency']}): "
                f"{counted(result['findings'], 'finding')}, {counted(result['recommendations'], 'recommendation')}, "
                f"{counted(result['status_updates'], 'status update')}.")
-
-
-def register(app: typer.Typer) -> None:
-    app.command("new-engagement")(new_engagement)
-    app.command("engagements")(engagements)
-    app.command("show")(show)
-    app.command("where")(where)
-    app.command("demo")(demo)

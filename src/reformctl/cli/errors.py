@@ -69,10 +69,27 @@ def _refuse_undecodable(args) -> None:
 
 
 class ReformGroup(TyperGroup):
-    """The root group: commands in the order they were registered, errors turned into one line."""
+    """The root group: commands in the order they were registered, listed in help under their
+    stage of work (each command's rich_help_panel), errors turned into one line."""
 
     def list_commands(self, ctx):
         return list(self.commands)
+
+    def format_commands(self, ctx, formatter) -> None:
+        # Help stays plain Click (rich_markup_mode=None keeps Rich out of start-up and errors on one
+        # line), so the panels Typer would draw with Rich are drawn here as plain sections.
+        shown = [(name, cmd) for name in self.list_commands(ctx)
+                 if (cmd := self.get_command(ctx, name)) is not None and not cmd.hidden]
+        if not shown:
+            return
+        limit = formatter.width - 6 - max(len(name) for name, _ in shown)
+        panels: dict[str, list] = {}
+        for name, cmd in shown:
+            panel = getattr(cmd, "rich_help_panel", None) or "Commands"
+            panels.setdefault(panel, []).append((name, cmd.get_short_help_str(limit)))
+        for panel, rows in panels.items():
+            with formatter.section(panel):
+                formatter.write_dl(rows)
 
     def make_context(self, info_name, args, parent=None, **extra):
         if parent is None:

@@ -10,7 +10,8 @@ import typer
 
 from reformctl.cli import context
 from reformctl.cli.errors import CliUsageError
-from reformctl.cli.output import WriteFormat, counted, print_json
+from reformctl.cli.output import Format, counted, print_json
+from reformctl.cli.options import FormatOption
 
 
 def export(
@@ -19,9 +20,11 @@ def export(
     bundle: Annotated[Optional[Path], typer.Option("--bundle", metavar="DIR", help="Write the engagement as a directory of small text files, for git (needs --site).")] = None,
     site: Annotated[Optional[str], typer.Option("--site", help="Only this engagement (default: all, for --public-db).")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="Public status as it stood on this date (--public-db; default today).")] = None,
-    fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """Export open data (--public-db) or an engagement bundle for offline work through git (--bundle).
+    """Export open data or an engagement bundle.
+
+    Open data with --public-db; a bundle for offline work through git with --bundle.
 
     Example: reformctl export --public-db tracker.db && datasette tracker.db -m metadata.json
     """
@@ -35,7 +38,7 @@ def export(
         from reformctl.reports.open_data import export_public_db
 
         done = export_public_db(store, public_db, site, report_date(store, site, as_of))
-        if fmt is WriteFormat.json:
+        if fmt is Format.json:
             print_json(done)
             return
         counts = done["counts"]
@@ -49,7 +52,7 @@ def export(
     refuse_store_target(bundle, store.path)
     with user_path_errors(bundle):
         done = export_bundle(store, site, bundle)
-    if fmt is WriteFormat.json:
+    if fmt is Format.json:
         print_json(done)
     else:
         typer.echo(f"Wrote {done['files']} files for {site} to {bundle}", err=True)
@@ -65,9 +68,11 @@ def import_(
     bundle: Annotated[Optional[Path], typer.Option("--bundle", metavar="DIR", help="Load an engagement bundle written by `export --bundle`.")] = None,
     approved_by: Annotated[Optional[str], typer.Option("--approved-by", metavar="NAME", help="New records arrive approved by this reviewer (for an already-reviewed tracker); default: drafts.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check everything and say what would be written, but write nothing.")] = False,
-    fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """Import findings, recommendations and status updates from a spreadsheet, or load a bundle.
+    """Import records from a spreadsheet, or load a bundle.
+
+    Findings, recommendations and status updates.
 
     Example: reformctl import --site north-miami tracker.csv --dry-run
     """
@@ -86,7 +91,7 @@ def import_(
             return import_bundle(context.store(ctx, create=True), bundle, context.actor(ctx), dry_run=dry_run)
 
         done = _rows_or_exit(load)
-        if fmt is WriteFormat.json:
+        if fmt is Format.json:
             print_json(done)
         else:
             verb = "Would load" if dry_run else "Loaded"
@@ -118,7 +123,7 @@ def import_(
 
         plan = _rows_or_exit(run)
     counts, superseded = plan.counts(), plan.superseded_rows()
-    if fmt is WriteFormat.json:
+    if fmt is Format.json:
         print_json({"dry_run": dry_run, "rows": rows, **counts, "superseded": superseded})
         return
     verb = "Would import" if dry_run else "Imported"
@@ -173,8 +178,3 @@ class _progress:
         if self.bar is not None:
             self.bar.stop()
         return False
-
-
-def register(app: typer.Typer) -> None:
-    app.command("export")(export)
-    app.command("import")(import_)

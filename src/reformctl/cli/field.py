@@ -8,15 +8,14 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.errors import CliUsageError
-from reformctl.cli.output import ListFormat, WriteFormat, console, print_json, table
+from reformctl.cli.output import Format, print_json, print_table
+from reformctl.cli.options import FindingArgument, FormatOption, SiteOption
 from reformctl.model.engagements import get_engagement
 from reformctl.model.vocab import ACTIVITY_METHODS, ROLES
 
 Role = Enum("Role", {r.replace("-", "_"): r for r in ROLES}, type=str)
 ActivityMethod = Enum("ActivityMethod", {m.replace("-", "_"): m for m in ACTIVITY_METHODS}, type=str)
 
-FormatOption = Annotated[ListFormat, typer.Option("--format", help="Output format.")]
 
 team_app = typer.Typer(
     name="team",
@@ -30,40 +29,38 @@ team_app = typer.Typer(
 @team_app.callback()
 def team(
     ctx: typer.Context,
-    site: Annotated[Optional[str], typer.Option("--site", help="The engagement's site slug (lists its team).")] = None,
-    fmt: FormatOption = ListFormat.table,
+    site: Annotated[Optional[str], typer.Option("--site", help="The engagement whose team to list (may be left out: see `reformctl where`).")] = None,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """List an engagement's team, or add to it with `team add`.
+    """List an engagement's team; `team add` adds to it.
 
     Example: reformctl team --site north-miami --format json
     """
     if ctx.invoked_subcommand is not None:
         return
-    if not site:
-        raise CliUsageError("missing --site: `reformctl team --site SLUG` lists a team, "
-                            "`reformctl team add --site SLUG NAME --role ROLE` adds to it")
+    site = site or context.default_site(ctx)
     from reformctl.model.field import list_members
 
     store = context.store(ctx)
     rows = list_members(store, get_engagement(store, site))
-    if fmt is ListFormat.json:
+    if fmt is Format.json:
         print_json([{k: v for k, v in r.items() if k != "id"} for r in rows])
         return
     if not rows:
         typer.echo(f"No team yet. Add someone with `reformctl team add --site {site} NAME --role lead`.")
         return
-    console().print(table(None, ["Name", "Role", "Expertise", ("Activities", "right")],
-                          [[r["name"], ROLES[r["role"]], r["expertise"], r["activities"]] for r in rows]))
+    print_table(None, ["Name", "Role", "Expertise", ("Activities", "right")],
+                [[r["name"], ROLES[r["role"]], r["expertise"], r["activities"]] for r in rows])
 
 
 @team_app.command("add")
 def team_add(
     ctx: typer.Context,
-    site: Annotated[str, typer.Option("--site", help="The engagement's site slug.")],
+    site: SiteOption,
     name: Annotated[str, typer.Argument(metavar="NAME", help="The team member's name.")],
     role: Annotated[Role, typer.Option("--role", help="Their role on the team.")],
     expertise: Annotated[Optional[str], typer.Option("--expertise", metavar="TEXT", help="What they bring, e.g. 'use of force; training'.")] = None,
-    fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
     """Add a member to an engagement's assessment team.
 
@@ -73,7 +70,7 @@ def team_add(
 
     store = context.store(ctx)
     member = add_member(store, get_engagement(store, site), name, role.value, context.actor(ctx), expertise)
-    if fmt is WriteFormat.json:
+    if fmt is Format.json:
         print_json({k: member[k] for k in ("id", "name", "role", "expertise")})
     else:
         typer.echo(f"Added {member['name']} ({ROLES[member['role']]}) to the {site} team")
@@ -81,15 +78,17 @@ def team_add(
 
 def activity(
     ctx: typer.Context,
-    site: Annotated[str, typer.Option("--site", help="The engagement's site slug.")],
+    site: SiteOption,
     method: Annotated[ActivityMethod, typer.Option("--method", help="What kind of data collection it was.")],
     date: Annotated[str, typer.Option("--date", metavar="YYYY-MM-DD", help="When it took place.")],
     participants: Annotated[Optional[int], typer.Option("--participants", metavar="N", help="How many people took part (internal).")] = None,
     summary: Annotated[Optional[str], typer.Option("--summary", metavar="TEXT", help="What was done and learned (internal).")] = None,
     team: Annotated[Optional[list[str]], typer.Option("--team", metavar="NAME", help="A team member who took part; repeat for several.")] = None,
-    fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """Log a data-collection activity and print its id (cite it as evidence with `cite`).
+    """Log a data-collection activity and print its id.
+
+    Cite it as evidence with `cite`.
 
     Example: reformctl activity --site north-miami --method focus-group --date 2024-05-14 --participants 9 --team "Dana Reyes"
     """
@@ -98,7 +97,7 @@ def activity(
     store = context.store(ctx)
     done = log_activity(store, get_engagement(store, site), method.value, date, context.actor(ctx),
                         participants=participants, summary=summary, team=team or [])
-    if fmt is WriteFormat.json:
+    if fmt is Format.json:
         print_json({k: done[k] for k in ("id", "method", "dated", "participants", "summary", "team")})
     else:
         typer.echo(done["id"][:8])
@@ -106,10 +105,12 @@ def activity(
 
 def activities(
     ctx: typer.Context,
-    site: Annotated[str, typer.Option("--site", help="The engagement's site slug.")],
-    fmt: FormatOption = ListFormat.table,
+    site: SiteOption,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """List an engagement's data-collection activities, oldest first.
+    """List an engagement's data-collection activities.
+
+    Oldest first.
 
     Example: reformctl activities --site north-miami
     """
@@ -117,25 +118,27 @@ def activities(
 
     store = context.store(ctx)
     rows = list_activities(store, get_engagement(store, site))
-    if fmt is ListFormat.json:
+    if fmt is Format.json:
         print_json(rows)
         return
     if not rows:
         typer.echo(f"No activities yet. Log one with `reformctl activity --site {site} --method interview --date YYYY-MM-DD`.")
         return
-    console().print(table(None, ["Id", "Date", "Method", ("People", "right"), "Team", "Summary", ("Cited", "right")],
-                          [[r["id"][:8], r["dated"], r["method"], r["participants"], ", ".join(r["team"]),
-                            r["summary"], r["cited_by"]] for r in rows]))
+    print_table(None, ["Id", "Date", "Method", ("People", "right"), "Team", "Summary", ("Cited", "right")],
+                [[r["id"][:8], r["dated"], r["method"], r["participants"], ", ".join(r["team"]),
+                  r["summary"], r["cited_by"]] for r in rows])
 
 
 def cite(
     ctx: typer.Context,
-    site: Annotated[str, typer.Option("--site", help="The engagement's site slug.")],
-    finding: Annotated[str, typer.Argument(metavar="FINDING", help="The finding, e.g. 3.1.")],
+    site: SiteOption,
+    finding: FindingArgument,
     activity_ids: Annotated[list[str], typer.Argument(metavar="ACTIVITY_ID...", help="Activities it rests on (ids or unique prefixes).")],
-    fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """Cite activities as the evidence behind a finding (internal: reports show only counts).
+    """Cite activities as the evidence behind a finding.
+
+    Citations are internal: reports show only counts.
 
     Example: reformctl cite --site north-miami 3.1 1f3a9c2e 7b0d44a1
     """
@@ -147,15 +150,8 @@ def cite(
     found = resolve_finding(store, engagement, finding)
     add(store, engagement, found, activity_ids, context.actor(ctx))
     evidence = evidence_of(store, found["id"])
-    if fmt is WriteFormat.json:
+    if fmt is Format.json:
         print_json({"finding": found["ref"], "evidence": evidence})
     else:
         typer.echo(f"Finding {found['ref']} cites {len(evidence)} "
                    f"{'activity' if len(evidence) == 1 else 'activities'}")
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(team_app, name="team")
-    app.command("activity")(activity)
-    app.command("activities")(activities)
-    app.command("cite")(cite)

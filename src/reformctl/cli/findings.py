@@ -10,7 +10,8 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.output import WRAP, ListFormat, WriteFormat, columns, print_json
+from reformctl.cli.output import WRAP, Format, columns, print_json
+from reformctl.cli.options import FormatOption, RecArgument, SiteOption
 from reformctl.model.sites import get_engagement
 from reformctl.model.vocab import METHODS, PARTIALLY_COMPLETE_MEANING, REASONS, STATUSES, choices, reason_key, status_key
 
@@ -41,13 +42,20 @@ class ReviewState(str, Enum):
     withdrawn = "withdrawn"
 
 
+REVIEW_STATES = {state.value for state in ReviewState}
+
+
+def _status_or_review(value: str) -> str:
+    """An implementation status, or (the older meaning of findings --status) a review state."""
+    return value if value in REVIEW_STATES else _status(value)
+
+
 class Priority(str, Enum):
     high = "high"
     medium = "medium"
     low = "low"
 
 
-SiteOption = Annotated[str, typer.Option("--site", help="The engagement's site slug.")]
 DateOption = Annotated[Optional[str], typer.Option("--date", metavar="YYYY-MM-DD", help="When it was made, for entering past work (default today).")]
 
 
@@ -63,9 +71,11 @@ def log_finding(
     internal: Annotated[bool, typer.Option("--internal", help="Team-only: never appears in any report.")] = False,
     date: DateOption = None,
     evidence: Annotated[Optional[list[str]], typer.Option("--evidence", metavar="ACTIVITY_ID", help="An activity the finding rests on (internal); repeat for several.")] = None,
-    fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """Log a finding against a focus area and print its number (3.1, 3.2, ...).
+    """Log a finding under a focus area; print its number.
+
+    Numbers run 3.1, 3.2, ... within the focus area.
 
     Example: reformctl log-finding --site north-miami --focus-area technology --title "No records retention schedule for body-worn camera video" --method document-review
     """
@@ -82,7 +92,7 @@ def log_finding(
             from reformctl.model.field import cite
 
             cite(store, engagement, finding, evidence, context.actor(ctx))
-    if fmt is WriteFormat.json:
+    if fmt is Format.json:
         print_json({"number": finding["ref"], "id": finding["id"], "focus_area": finding["focus_area"],
                     "focus_area_title": finding["focus_area_title"], "title": finding["title"],
                     "internal": bool(finding["internal"]), "methods": finding["methods"], "dated": finding["dated"]})
@@ -94,23 +104,31 @@ def findings(
     ctx: typer.Context,
     site: SiteOption,
     focus_area: Annotated[Optional[str], typer.Option("--focus-area", metavar="FA", help="Only this focus area.")] = None,
-    status: Annotated[Optional[ReviewState], typer.Option("--status", help="Only findings in this review state.")] = None,
-    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+    status: Annotated[Optional[str], typer.Option("--status", metavar="STATUS", parser=_status_or_review, help="Only recommendations with this implementation status (the Status column): not-started, in-progress, partially-complete or complete, or a label.")] = None,
+    review: Annotated[Optional[ReviewState], typer.Option("--review", help="Only findings in this review state.")] = None,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """List an engagement's findings with their recommendations and current status.
+    """List findings with their recommendations and status.
+
+    An engagement's findings, each with its recommendations and their current status.
 
     Example: reformctl findings --site north-miami --focus-area 3 --format json
+    Example: reformctl findings --site north-miami --status in-progress --review approved
     """
     from reformctl.model.listing import findings_with_recommendations
 
+    if status in REVIEW_STATES:  # --status once meant the review state: the values do not overlap
+        review, status = ReviewState(status), None
+        print(f"note: --status {review.value} is a review state; say --review {review.value}", file=sys.stderr)
     store = context.store(ctx)
     rows = findings_with_recommendations(store, get_engagement(store, site), focus_area,
-                                         status.value if status else None)
-    if fmt is ListFormat.json:
+                                         review.value if review else None, status)
+    if fmt is Format.json:
         print_json(rows)
         return
     if not rows:
-        typer.echo("No findings yet. Log one with `reformctl log-finding`.")
+        filtered = focus_area or status or review
+        typer.echo("No findings match." if filtered else "No findings yet. Log one with `reformctl log-finding`.")
         return
     lines = []
     for f in rows:
@@ -131,9 +149,11 @@ def recommend(
     owner: Annotated[Optional[str], typer.Option(metavar="UNIT", help="The responsible unit.")] = None,
     due: Annotated[Optional[str], typer.Option(metavar="YYYY-MM-DD", help="Target date.")] = None,
     date: DateOption = None,
-    fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """Attach a recommendation to a finding and print its number (3.1.1); it starts Not Started.
+    """Add a recommendation to a finding; print its number.
+
+    Numbers run 3.1.1, 3.1.2, ...; a new recommendation starts Not Started.
 
     Example: reformctl recommend --site north-miami --finding 3.1 --text "Adopt a retention schedule." --priority high --owner "Records Unit"
     """
@@ -142,7 +162,7 @@ def recommend(
     store = context.store(ctx)
     rec = add(store, get_engagement(store, site), finding, text, context.actor(ctx),
               priority=priority.value if priority else None, owner=owner, due=due, dated=date)
-    if fmt is WriteFormat.json:
+    if fmt is Format.json:
         print_json({"number": rec["ref"], "id": rec["id"], "finding": rec["finding"], "text": rec["text"],
                     "priority": rec["priority"], "owner": rec["owner"], "due": rec["due"],
                     "status": rec["status"], "status_as_of": rec["status_as_of"]})
@@ -153,15 +173,17 @@ def recommend(
 def set_status(
     ctx: typer.Context,
     site: SiteOption,
-    rec: Annotated[str, typer.Argument(metavar="REC", help="The recommendation, e.g. 3.1.2.")],
+    rec: RecArgument,
     status: Annotated[str, typer.Argument(metavar="STATUS", parser=_status, help="not-started, in-progress, partially-complete or complete (a label such as 'Partially Complete', in any case, also works).")],
     as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="The date the status holds from (default today).")] = None,
     note: Annotated[Optional[str], typer.Option(help="What the team reviewed or why it changed.")] = None,
     reason: Annotated[Optional[str], typer.Option(metavar="REASON", parser=_reason, help=f"Why there is no progress, only with not-started or partially-complete: {', '.join(REASONS)} (or a label such as 'Resources not available').")] = None,
     evidence: Annotated[Optional[str], typer.Option(metavar="TEXT", help="What the team reviewed to decide (policies, data, observations).")] = None,
-    fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """Record a recommendation's implementation status as of a date, with the evidence reviewed.
+    """Record a recommendation's implementation status.
+
+    The status as of a date, with the evidence reviewed.
 
     Example: reformctl set-status --site north-miami 3.1.1 partially-complete --as-of 2024-09-26 --reason collective-bargaining --evidence "Signed side letter"
     """
@@ -170,7 +192,7 @@ def set_status(
     store = context.store(ctx)
     update = record(store, get_engagement(store, site), rec, status, context.actor(ctx),
                     as_of=as_of, note=note, reason=reason, evidence=evidence)
-    if fmt is WriteFormat.json:
+    if fmt is Format.json:
         print_json({"number": update["ref"], "status": update["status"], "as_of": update["as_of"],
                     "previous": update["previous"], "note": update["note"], "reason": update["reason"],
                     "evidence": update["evidence"],
@@ -185,10 +207,3 @@ def set_status(
     if later := update["superseded_by"]:
         typer.echo(f"note: a later update ({STATUSES[later['status']]} as of {later['as_of']}) "
                    "remains the current status")
-
-
-def register(app: typer.Typer) -> None:
-    app.command("log-finding")(log_finding)
-    app.command("findings")(findings)
-    app.command("recommend")(recommend)
-    app.command("set-status")(set_status)

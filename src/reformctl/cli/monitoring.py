@@ -10,20 +10,22 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.output import WRAP, ListFormat, columns, console, counted, print_json, table
+from reformctl.cli.output import WRAP, Format, columns, console, counted, print_json, print_table
+from reformctl.cli.options import FormatOption, RecArgument, SiteOption
 from reformctl.model.engagements import get_engagement
 from reformctl.model.vocab import REASONS, STATUSES
 
-SiteOption = Annotated[str, typer.Option("--site", help="The engagement's site slug.")]
 
 
 def status_history(
     ctx: typer.Context,
     site: SiteOption,
-    rec: Annotated[str, typer.Argument(metavar="REC", help="The recommendation, e.g. 3.1.2.")],
-    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+    rec: RecArgument,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """Show a recommendation's whole status timeline: each status, its date, reason, note and evidence.
+    """Show a recommendation's whole status timeline.
+
+    Each status, its date, reason, note and evidence.
 
     Example: reformctl status-history --site brightwater-demo 1.1.3
     """
@@ -31,7 +33,7 @@ def status_history(
 
     store = context.store(ctx)
     data = history(store, get_engagement(store, site), rec)
-    if fmt is ListFormat.json:
+    if fmt is Format.json:
         print_json(data)
         return
     # Plain columns, not a Rich table: a Rich table cut the last columns off at 80 columns, which
@@ -49,9 +51,11 @@ def bulk_status(
     site: SiteOption,
     file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="Header recommendation,status,as_of,note,reason (evidence optional); '-' for stdin.")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row and show what would change; write nothing.")] = False,
-    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """Apply a quarter's review from a CSV file: every row is checked, then all apply in one transaction or none do.
+    """Apply a quarter's status review from a CSV file.
+
+    Every row is checked, then all apply in one transaction or none do.
 
     Rows with errors are listed one line each (numbered as a spreadsheet shows them, the header
     being row 1) and nothing is written.
@@ -85,16 +89,15 @@ def bulk_status(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
     changed = [a for a in applied if not a["unchanged"]]
-    if fmt is ListFormat.json:
+    if fmt is Format.json:
         print_json({"dry_run": dry_run, "applied": 0 if dry_run else len(changed),
                     "unchanged": len(applied) - len(changed), "rows": applied})
         return
     verb = "Would apply" if dry_run else "Applied"
-    out = console()
-    out.print(table(f"{verb} {counted(len(changed), 'status update')} to {site}",
-                    [("Row", "right"), "Recommendation", "Was", "Now", "As of", "Reason"],
-                    [[a["row"], a["number"], STATUSES.get(a["previous"] or "", ""), STATUSES[a["status"]],
-                      a["as_of"], REASONS.get(a["reason"] or "", "")] for a in changed]))
+    print_table(f"{verb} {counted(len(changed), 'status update')} to {site}",
+                [("Row", "right"), "Recommendation", "Was", "Now", "As of", "Reason"],
+                [[a["row"], a["number"], STATUSES.get(a["previous"] or "", ""), STATUSES[a["status"]],
+                  a["as_of"], REASONS.get(a["reason"] or "", "")] for a in changed])
     for a in applied:
         if a["unchanged"]:
             typer.echo(f"note: row {a['row']}: {a['number']} is already {STATUSES[a['status']]} as of "
@@ -134,26 +137,28 @@ def _bar(area: dict):
     return bar
 
 
-def status(
+def dashboard(
     ctx: typer.Context,
     site: Annotated[Optional[str], typer.Option("--site", help="Only this engagement (default: every engagement).")] = None,
-    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+    fmt: FormatOption = Format.text,
     svg: Annotated[Optional[Path], typer.Option("--svg", metavar="PATH", help="Also save the dashboard as an SVG picture (100 columns wide).")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="Counts as they stood on this date (default today).")] = None,
 ) -> None:
-    """A dashboard of implementation across engagements: phase, next scheduled update, and a bar per focus area.
+    """Show implementation across engagements.
+
+    A dashboard: phase, next scheduled update, and a bar per focus area.
 
     Bars: █ Complete, ▓ Partially Complete, ▒ In Progress, ░ Not Started.
 
-    Example: reformctl status --site brightwater-demo
+    Example: reformctl dashboard --site brightwater-demo
     """
-    from reformctl.model.dashboard import dashboard
+    from reformctl.model.dashboard import dashboard as implementation
     from reformctl.model.frozen import report_date
 
     store = context.store(ctx)
     as_of = report_date(store, site, as_of)  # with --site, it also finds the engagement (or says it is unknown)
-    rows = dashboard(store, site, as_of)
-    if fmt is ListFormat.json:
+    rows = implementation(store, site, as_of)
+    if fmt is Format.json:
         print_json(rows)
         return
     if not rows:
@@ -166,7 +171,7 @@ def status(
 
         recorder = Console(record=True, width=100, file=io.StringIO(), force_terminal=True)
         render_dashboard(recorder, rows)
-        write_atomically(svg, recorder.export_svg(title="reformctl status"), store.path)
+        write_atomically(svg, recorder.export_svg(title="reformctl dashboard"), store.path)
     if sys.stdout.isatty():
         render_dashboard(console(), rows)
     else:
@@ -236,9 +241,11 @@ def schedule(
     ctx: typer.Context,
     site: SiteOption,
     next_update: Annotated[str, typer.Option("--next-update", metavar="YYYY-MM-DD", help="Date of the next scheduled public status update.")],
-    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """Set the date of an engagement's next scheduled status update (shown by `reformctl status`).
+    """Set the date of the next scheduled status update.
+
+    The date is shown by `reformctl dashboard`.
 
     Example: reformctl schedule --site brightwater-demo --next-update 2026-12-31
     """
@@ -246,14 +253,7 @@ def schedule(
 
     store = context.store(ctx)
     done = schedule_next_update(store, get_engagement(store, site), next_update, context.actor(ctx))
-    if fmt is ListFormat.json:
+    if fmt is Format.json:
         print_json({k: done[k] for k in ("site", "next_update", "previous")})
         return
     typer.echo(f"{done['site']}: next update scheduled for {done['next_update']}")
-
-
-def register(app: typer.Typer) -> None:
-    app.command("status-history")(status_history)
-    app.command("bulk-status")(bulk_status)
-    app.command("schedule")(schedule)
-    app.command("status")(status)

@@ -11,14 +11,15 @@ from itertools import zip_longest
 from typing import Any, Iterable
 
 
-class ListFormat(str, Enum):
-    table = "table"
-    json = "json"
+class Format(str, Enum):
+    """--format of every command that prints records (reports have their own formats)."""
 
-
-class WriteFormat(str, Enum):
     text = "text"
     json = "json"
+
+
+# Earlier spellings of a Format, still accepted so that scripts keep working, not shown in help.
+FORMAT_ALIASES = {"table": Format.text}
 
 
 def print_json(data: Any) -> None:
@@ -59,6 +60,16 @@ def table(title: str | None, columns: Iterable[str | tuple], rows: Iterable[Iter
     for row in rows:
         grid.add_row(*[Text(cell) for cell in row])
     return grid
+
+
+def print_table(title: str | None, columns_: Iterable[str | tuple], rows: Iterable[Iterable[Any]]) -> None:
+    """A Rich table on a terminal; piped, plain columns, so that no column is ever dropped or cut
+    to fit a width that nobody is looking at."""
+    rows = list(rows)
+    if sys.stdout.isatty():
+        console().print(table(title, columns_, rows))
+    else:
+        sys.stdout.write(columns(title, columns_, rows))
 
 
 def escape(text: Any) -> str:

@@ -37,3 +37,11 @@ def require_list(values: list[str], option: str, label: str) -> list[str]:
             typer.echo("  at least one is needed")
             continue
         collected.append(answer)
+
+
+def refuse_missing(values: dict[str, object]) -> None:
+    """Without a terminal, name every missing required value (option -> value) in one line."""
+    missing = [option for option, value in values.items() if value in (None, "", [])]
+    if missing and not interactive():
+        names = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} and {missing[-1]}"
+        raise CliUsageError(f"missing {names} (stdin is not a terminal, so reformctl cannot ask for them)")

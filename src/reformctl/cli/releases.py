@@ -11,10 +11,9 @@ import typer
 
 from reformctl.cli import context
 from reformctl.cli.errors import CliUsageError
-from reformctl.cli.output import WRAP, ListFormat, console, counted, print_json, table
+from reformctl.cli.output import WRAP, Format, counted, print_json, print_table
+from reformctl.cli.options import FormatOption, SiteOption
 
-SiteOption = Annotated[str, typer.Option("--site", help="The engagement's site slug.")]
-FormatOption = Annotated[ListFormat, typer.Option("--format", help="Output format.")]
 AsOfOption = Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="Check or publish the record as it stood on this date (default today).")]
 
 
@@ -30,9 +29,11 @@ def check(
     site: SiteOption,
     as_of: AsOfOption = None,
     allow: Annotated[Optional[list[str]], typer.Option("--allow", metavar="TERM", help="Record TERM as allowed in this engagement's public text although it reads as another engagement's initials or alias; repeat for each.")] = None,
-    fmt: FormatOption = ListFormat.table,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """Check what would be published: errors (exit 1) and warnings.
+    """Check what would be published: errors and warnings.
+
+    Errors make it exit 1.
 
     Example: reformctl check --site north-miami
     Example: reformctl check --site north-miami --allow DH
@@ -55,11 +56,11 @@ def check(
     except ReformError:  # who would publish is unknown here; publish itself will say why
         actor = None
     result = check_release(store, site, report_date(store, site, as_of), actor)
-    if fmt is ListFormat.json:
+    if fmt is Format.json:
         print_json(result)
     elif result["problems"]:
-        console().print(table(None, ["Level", "Where", ("Problem", "left", WRAP)],
-                              [[p["level"], p["where"], p["message"]] for p in result["problems"]]))
+        print_table(None, ["Level", "Where", ("Problem", "left", WRAP)],
+                    [[p["level"], p["where"], p["message"]] for p in result["problems"]])
         typer.echo(f"{counted(result['errors'], 'error')}, {counted(result['warnings'], 'warning')}")
     else:
         typer.echo(f"{site}: no problems in what would be published as of {result['as_of']}")
@@ -75,9 +76,11 @@ def publish(
     as_of: AsOfOption = None,
     override_check: Annotated[bool, typer.Option("--override-check", help="Publish despite check errors (needs --reason).")] = False,
     reason: Annotated[Optional[str], typer.Option(help="Why the check is overridden; recorded with the release.")] = None,
-    fmt: FormatOption = ListFormat.table,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """Publish a frozen release: every public format, a manifest of SHA-256 hashes, recorded in the store.
+    """Publish a frozen release of the public report.
+
+    Every public format, a manifest of SHA-256 hashes, recorded in the store.
 
     Example: reformctl publish --site north-miami --kind status-update --output releases/north-miami-1
     """
@@ -98,7 +101,7 @@ def publish(
         require_release_in_order(store, get_engagement(store, site), day)
         result = do_publish(store, site, output, context.actor(ctx), kind.value, day, reason if override_check else None,
                             progress=stage)
-    if fmt is ListFormat.json:
+    if fmt is Format.json:
         print_json(result)
         return
     typer.echo(f"Published release {result['release']} of {site} ({result['kind']}, as of {result['as_of']}) "
@@ -109,7 +112,7 @@ def publish(
         typer.echo(f"  check overridden ({result['check']['errors']} errors): {result['override_reason']}")
 
 
-def releases(ctx: typer.Context, site: SiteOption, fmt: FormatOption = ListFormat.table) -> None:
+def releases(ctx: typer.Context, site: SiteOption, fmt: FormatOption = Format.text) -> None:
     """List an engagement's published releases.
 
     Example: reformctl releases --site north-miami
@@ -117,22 +120,24 @@ def releases(ctx: typer.Context, site: SiteOption, fmt: FormatOption = ListForma
     from reformctl.reports.releases import list_releases
 
     rows = list_releases(context.store(ctx), site)
-    if fmt is ListFormat.json:
+    if fmt is Format.json:
         print_json(rows)
     elif not rows:
         typer.echo(f"No releases of {site} yet. Publish one with `reformctl publish --site {site} --output DIR`.")
     else:
-        console().print(table(None, [("No.", "right"), "Kind", "As of", "Published (UTC)", "By", ("Files", "right"), ("Override", "left", WRAP)],
-                              [[r["number"], r["kind"], r["as_of"], r["published_at"][:19].replace("T", " "),
-                                r["published_by"], len(r["files"]), r["override_reason"] or ""] for r in rows]))
+        print_table(None, [("No.", "right"), "Kind", "As of", "Published (UTC)", "By", ("Files", "right"), ("Override", "left", WRAP)],
+                    [[r["number"], r["kind"], r["as_of"], r["published_at"][:19].replace("T", " "),
+                      r["published_by"], len(r["files"]), r["override_reason"] or ""] for r in rows])
 
 
 def verify(
     ctx: typer.Context,
     folder: Annotated[Path, typer.Argument(metavar="DIR", help="A release folder written by publish.")],
-    fmt: FormatOption = ListFormat.table,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """Verify a release folder: every file matches its manifest and the store's record (exit 1 if not).
+    """Verify a release folder against its manifest.
+
+    Every file must match its manifest and the store's record (exit 1 if not).
 
     Example: reformctl verify releases/north-miami-1
     """
@@ -143,14 +148,14 @@ def verify(
         result = do_verify(context.store(ctx), folder)
     else:  # the files can still be checked against their manifest
         result = do_verify(None, folder, f"no store at {where.path}")
-    if fmt is ListFormat.json:
+    if fmt is Format.json:
         print_json(result)
     elif result["ok"]:
         typer.echo(f"OK: release {result['release']} of {result['site']}, {len(result['files'])} files match")
     else:
         for problem in result["problems"]:
             print(f"error: {problem['file']}: {problem['problem']}", file=sys.stderr)
-    if fmt is not ListFormat.json:
+    if fmt is not Format.json:
         for what in result["unchecked"]:
             print(f"not checked: {what}", file=sys.stderr)
     if not result["ok"]:
@@ -162,9 +167,11 @@ def diff(
     site: SiteOption,
     a: Annotated[int, typer.Argument(metavar="A", help="The earlier release number.")],
     b: Annotated[int, typer.Argument(metavar="B", help="The later release number.")],
-    fmt: FormatOption = ListFormat.table,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """Show what changed between two releases: new records, status changes, withdrawals.
+    """Show what changed between two releases.
+
+    New records, status changes, withdrawals.
 
     Example: reformctl diff --site north-miami 1 2
     """
@@ -172,7 +179,7 @@ def diff(
     from reformctl.reports.releases import diff as do_diff
 
     result = do_diff(context.store(ctx), site, a, b)
-    if fmt is ListFormat.json:
+    if fmt is Format.json:
         print_json(result)
         return
     rows = [["new finding", f["number"], f["title"]] for f in result["new_findings"]]
@@ -184,12 +191,6 @@ def diff(
     rows += [["no longer public", w["number"], w["kind"]] for w in result["no_longer_public"]]
     title = f"Release {a} (as of {result['from']['as_of']}) -> release {b} (as of {result['to']['as_of']})"
     if rows:
-        console().print(table(title, ["Change", "No.", ("Detail", "left", WRAP)], rows))
+        print_table(title, ["Change", "No.", ("Detail", "left", WRAP)], rows)
     else:
         typer.echo(f"{title}: no changes")
-
-
-def register(app: typer.Typer) -> None:
-    for name, command in (("check", check), ("publish", publish), ("releases", releases),
-                          ("verify", verify), ("diff", diff)):
-        app.command(name)(command)

@@ -11,6 +11,7 @@ import typer
 
 from reformctl.cli import context
 from reformctl.cli.errors import CliError, CliUsageError
+from reformctl.cli.options import SiteOption
 
 
 class ReportFormat(str, Enum):
@@ -39,7 +40,7 @@ def write_atomically(path: Path, content: str | bytes, store_path: Path | str | 
 
 def report(
     ctx: typer.Context,
-    site: Annotated[str, typer.Option("--site", help="The engagement's site slug.")],
+    site: SiteOption,
     fmt: Annotated[Optional[ReportFormat], typer.Option("--format", help="Output format (default: the --output file's extension, else markdown; pdf, xlsx and docx need --output).")] = None,
     kind: Annotated[ReportKind, typer.Option("--kind", help="status-update (the public page), progress (about 6 and 12 months), final, or assessment (the assessment report with its narrative sections).")] = ReportKind.status_update,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="PATH", help="Write to this file instead of stdout.")] = None,
@@ -47,7 +48,9 @@ def report(
     internal: Annotated[bool, typer.Option("--internal", help="The team's working view: every record, review states, notes; marked INTERNAL - NOT FOR RELEASE.")] = False,
     template: Annotated[Optional[Path], typer.Option("--template", metavar="PATH", help="Your own template: Jinja2 HTML for html and pdf, a .docx for docx (`reformctl template export` writes the defaults).")] = None,
 ) -> None:
-    """Export the public report: focus areas, the status table and charts, findings and recommendations.
+    """Export the public report in a format of your choice.
+
+    Focus areas, the status table and charts, findings and recommendations.
 
     Example: reformctl report --site north-miami --kind progress --format pdf --output north-miami.pdf
     """
@@ -107,7 +110,9 @@ def template_export(
     folder: Annotated[Path, typer.Argument(metavar="DIR", help="A new or empty folder to write the templates into.")],
     kind: Annotated[TemplateKind, typer.Option("--kind", help="The report kind the templates are for (one template serves every kind).")] = TemplateKind.assessment,
 ) -> None:
-    """Write the default HTML template, its stylesheets and a Word template into DIR, to start your own from.
+    """Write the default report templates into DIR.
+
+    The HTML template, its stylesheets and a Word template, to start your own from.
 
     Example: reformctl template export --kind assessment my-templates
     """
@@ -115,8 +120,3 @@ def template_export(
 
     for path in export_defaults(folder):
         typer.echo(str(path))
-
-
-def register(app: typer.Typer) -> None:
-    app.command("report")(report)
-    app.add_typer(template_app, name="template")

@@ -12,13 +12,11 @@ import typer
 from reformctl.cli import context
 from reformctl.cli.editing import edit_text, read_text_file
 from reformctl.cli.errors import CliUsageError
-from reformctl.cli.output import WRAP, ListFormat, WriteFormat, console, print_json, table
+from reformctl.cli.output import WRAP, Format, print_json, print_table
+from reformctl.cli.options import FormatOption, RefArgument, SiteOption, complete_ref
 from reformctl.model.engagements import get_engagement
 from reformctl.model.vocab import PHASES
 
-SiteOption = Annotated[str, typer.Option("--site", help="The engagement's site slug.")]
-RefArgument = Annotated[str, typer.Argument(metavar="REF", help="A finding (3.1), a recommendation (3.1.2) or a section's NAME (methodology).")]
-FormatOption = Annotated[WriteFormat, typer.Option("--format", help="Output format.")]
 
 
 class Decision(str, Enum):
@@ -40,9 +38,11 @@ def submit(
     site: SiteOption,
     ref: RefArgument,
     date: Annotated[Optional[str], typer.Option("--date", metavar="YYYY-MM-DD", help="When it was submitted, for entering past reviews (default today).")] = None,
-    fmt: FormatOption = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """Submit a draft finding, recommendation or section for review.
+    """Submit a draft record for review.
+
+    A finding, recommendation or section.
 
     Example: reformctl submit --site north-miami 3.1
     """
@@ -50,7 +50,7 @@ def submit(
 
     store, engagement = _engagement(ctx, site)
     result = do_submit(store, engagement, ref, context.actor(ctx), date)
-    print_json(result) if fmt is WriteFormat.json else typer.echo(f"{result['number']}: draft -> in-review")
+    print_json(result) if fmt is Format.json else typer.echo(f"{result['number']}: draft -> in-review")
 
 
 def review(
@@ -60,9 +60,11 @@ def review(
     decision: Annotated[Decision, typer.Option("--decision", help="approve, return (to draft) or withdraw.")],
     comment: Annotated[Optional[str], typer.Option(help="Why; required when returning a record to draft.")] = None,
     date: Annotated[Optional[str], typer.Option("--date", metavar="YYYY-MM-DD", help="When the decision was made, for entering past reviews (default today).")] = None,
-    fmt: FormatOption = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """Decide on a record in review: approve it, return it to draft with a comment, or withdraw it.
+    """Approve, return or withdraw a record in review.
+
+    Approve it, return it to draft with a comment, or withdraw it.
 
     Example: reformctl --as "J. Rivera" review --site north-miami 3.1 --decision approve
     """
@@ -70,7 +72,7 @@ def review(
 
     store, engagement = _engagement(ctx, site)
     result = do_review(store, engagement, ref, decision.value, context.actor(ctx), comment, date)
-    if fmt is WriteFormat.json:
+    if fmt is Format.json:
         print_json(result)
     else:
         typer.echo(f"{result['number']}: {result['previous']} -> {result['review']}")
@@ -88,9 +90,11 @@ def edit(
     owner: Annotated[Optional[str], typer.Option(metavar="UNIT", help="New responsible unit (recommendations).")] = None,
     due: Annotated[Optional[str], typer.Option(metavar="YYYY-MM-DD", help="New target date (recommendations).")] = None,
     edit_: Annotated[bool, typer.Option("--edit", help="Edit the body (or text) in $EDITOR.")] = False,
-    fmt: FormatOption = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """Change a finding, recommendation or section; editing an approved record sends it back to review.
+    """Change a finding, recommendation or section.
+
+    Editing an approved record sends it back to review.
 
     Example: reformctl edit --site north-miami 3.1 --title "No retention schedule for camera video"
     """
@@ -112,7 +116,7 @@ def edit(
             text = edited
     changes = {"title": title, "body": body, "text": text, "priority": priority, "owner": owner, "due": due}
     result = edit_record(store, engagement, ref, changes, context.actor(ctx))
-    if fmt is WriteFormat.json:
+    if fmt is Format.json:
         print_json(result)
         return
     if not result["changed"]:
@@ -127,9 +131,11 @@ def note(
     site: SiteOption,
     ref: RefArgument,
     text: Annotated[str, typer.Argument(metavar="TEXT", help="The note; internal, never published.")],
-    fmt: FormatOption = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """Add an internal note to a finding, recommendation or section (shown only in `report --internal`).
+    """Add an internal note to a record.
+
+    A note on a finding, recommendation or section is shown only in `report --internal`.
 
     Example: reformctl note --site north-miami 3.1 "Confirm the 2023 figures with the records unit."
     """
@@ -137,16 +143,18 @@ def note(
 
     store, engagement = _engagement(ctx, site)
     result = add_note(store, engagement, ref, text, context.actor(ctx))
-    print_json(result) if fmt is WriteFormat.json else typer.echo(f"{result['number']}: note added")
+    print_json(result) if fmt is Format.json else typer.echo(f"{result['number']}: note added")
 
 
 def protect(
     ctx: typer.Context,
     site: SiteOption,
     term: Annotated[Optional[str], typer.Argument(metavar="TERM", help="A name that must never appear publicly; omit to list them.")] = None,
-    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """Protect a name (an interviewee, complainant or officer): it never appears in a public output.
+    """Protect a name from every public output.
+
+    An interviewee, complainant or officer: the name never appears in a public output.
 
     Example: reformctl protect --site north-miami "Jane Doe"
     """
@@ -156,13 +164,13 @@ def protect(
     store, engagement = _engagement(ctx, site)
     if term is not None:
         result = do_protect(store, engagement, term, context.actor(ctx))
-        if fmt is ListFormat.json:
+        if fmt is Format.json:
             print_json(result)
         else:
             typer.echo("protected" if result["added"] else "already protected")
         return
     terms = protected_terms(store, engagement["id"])
-    if fmt is ListFormat.json:
+    if fmt is Format.json:
         print_json(terms)
     else:
         typer.echo("\n".join(terms) if terms else "No protected names yet.")
@@ -172,9 +180,11 @@ def advance(
     ctx: typer.Context,
     site: SiteOption,
     phase: Annotated[Phase, typer.Argument(metavar="PHASE", help="planning, assessment, implementation or closed.")],
-    fmt: FormatOption = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """Move the engagement forward: planning -> assessment -> implementation -> closed.
+    """Move an engagement to its next phase.
+
+    Phases: planning -> assessment -> implementation -> closed.
 
     Example: reformctl advance --site north-miami implementation
     """
@@ -182,16 +192,18 @@ def advance(
 
     store, engagement = _engagement(ctx, site)
     result = do_advance(store, engagement, phase.value, context.actor(ctx))
-    print_json(result) if fmt is WriteFormat.json else typer.echo(f"{site}: {result['previous']} -> {result['phase']}")
+    print_json(result) if fmt is Format.json else typer.echo(f"{site}: {result['previous']} -> {result['phase']}")
 
 
 def reopen(
     ctx: typer.Context,
     site: SiteOption,
     reason: Annotated[str, typer.Option(help="Why the closed engagement is reopened.")],
-    fmt: FormatOption = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """Reopen a closed engagement (back to implementation), recording why.
+    """Reopen a closed engagement, recording why.
+
+    It goes back to implementation.
 
     Example: reformctl reopen --site north-miami --reason "Sustainability review requested."
     """
@@ -199,7 +211,7 @@ def reopen(
 
     store, engagement = _engagement(ctx, site)
     result = do_reopen(store, engagement, reason, context.actor(ctx))
-    print_json(result) if fmt is WriteFormat.json else typer.echo(f"{site}: closed -> implementation")
+    print_json(result) if fmt is Format.json else typer.echo(f"{site}: closed -> implementation")
 
 
 def configure(
@@ -207,9 +219,11 @@ def configure(
     site: SiteOption,
     self_approval: Annotated[Optional[bool], typer.Option("--self-approval/--four-eyes", help="Allow authors to approve their own records, or not.")] = None,
     alias: Annotated[Optional[list[str]], typer.Option("--alias", metavar="NAME", help="Add another name writers use for the agency (its initials, 'NMPD'); repeat for each.")] = None,
-    fmt: FormatOption = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """Change an engagement's review rule (four eyes, the default, or self-approval), or add aliases of its agency.
+    """Change the review rule or add agency aliases.
+
+    The review rule is four eyes (the default) or self-approval.
 
     Example: reformctl configure --site north-miami --self-approval
     Example: reformctl configure --site north-miami --alias NMPD
@@ -230,7 +244,7 @@ def configure(
             require_open(engagement)
             add_check_terms(store, engagement, "alias", alias, actor)
             result["aliases"] = check_terms(store, engagement["id"], "alias")
-    if fmt is WriteFormat.json:
+    if fmt is Format.json:
         print_json(result)
         return
     if "self_approval" in result:
@@ -243,10 +257,12 @@ def configure(
 def history(
     ctx: typer.Context,
     site: SiteOption,
-    ref: Annotated[Optional[str], typer.Option("--ref", metavar="REF", help="Only this finding (3.1), recommendation (3.1.2) or section (methodology).")] = None,
-    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+    ref: Annotated[Optional[str], typer.Option("--ref", metavar="REF", autocompletion=complete_ref, help="Only this finding (3.1), recommendation (3.1.2) or section (methodology).")] = None,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """Show the audit trail: every change, when, by whom, and the values before and after.
+    """Show the audit trail of changes.
+
+    Every change, when, by whom, and the values before and after.
 
     Example: reformctl history --site north-miami --ref 3.1
     """
@@ -254,13 +270,13 @@ def history(
 
     store, engagement = _engagement(ctx, site)
     rows = read_history(store, engagement, ref)
-    if fmt is ListFormat.json:
+    if fmt is Format.json:
         print_json(rows)
         return
-    console().print(table(None, [("#", "right"), "When (UTC)", "Who", "Record", "Action", ("Change", "left", WRAP)],
-                          [[r["id"], r["at"][:16].replace("T", " "), r["actor"],
-                            f"{r['record_type'].replace('recommendation', 'rec.')} {r['ref'] or ''}",
-                            r["action"], _summary(r)] for r in rows]))
+    print_table(None, [("#", "right"), "When (UTC)", "Who", "Record", "Action", ("Change", "left", WRAP)],
+                [[r["id"], r["at"][:16].replace("T", " "), r["actor"],
+                  f"{r['record_type'].replace('recommendation', 'rec.')} {r['ref'] or ''}",
+                  r["action"], _summary(r)] for r in rows])
 
 
 def _summary(row: dict) -> str:
@@ -275,10 +291,3 @@ def _summary(row: dict) -> str:
         value = value if len(value) <= 40 else value[:37] + "..."
         parts.append(f"{key}: {before[key]} -> {value}" if key in before else f"{key}: {value}")
     return "; ".join(parts)
-
-
-def register(app: typer.Typer) -> None:
-    for name, command in (("submit", submit), ("review", review), ("edit", edit), ("note", note),
-                          ("protect", protect), ("advance", advance), ("reopen", reopen),
-                          ("configure", configure), ("history", history)):
-        app.command(name)(command)

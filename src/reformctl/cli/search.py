@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.output import WRAP, ListFormat, columns, print_json
+from reformctl.cli.options import FormatOption
+from reformctl.cli.output import WRAP, Format, columns, print_json
 
 
 def search(
@@ -16,9 +17,12 @@ def search(
     query: Annotated[str, typer.Argument(metavar="QUERY", help='Words to find; FTS5 syntax: "a phrase", OR, NOT, prefix*.')],
     site: Annotated[Optional[str], typer.Option("--site", help="Only this engagement.")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="At most this many results.")] = 50,
-    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format (JSON marks matches with **).")] = ListFormat.table,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """Search findings, recommendations, sections, notes and activities, best match first, matches highlighted.
+    """Search every engagement's records, best match first.
+
+    Findings, recommendations, sections, notes and activities; matches are highlighted on a
+    terminal and marked with ** in JSON.
 
     Example: reformctl search --site north-miami '"body-worn camera" OR retention'
     """
@@ -27,7 +31,7 @@ def search(
 
     store = context.store(ctx)
     rows = find(store, query, get_engagement(store, site) if site else None, limit=limit)
-    if fmt is ListFormat.json:
+    if fmt is Format.json:
         print_json([{**row, "title": plain(row["title"]), "text": plain(row["text"]),
                      "rank": round(row["rank"], 4)} for row in rows])
         return
@@ -41,7 +45,3 @@ def search(
     sys.stdout.write(columns(None, ["Site", "Kind", "Ref", ("Match", "left", WRAP)],
                              [[row["site"], row["kind"], row["ref"], match] for row, match in zip(rows, matches)],
                              marks=(START, END)))
-
-
-def register(app: typer.Typer) -> None:
-    app.command("search")(search)

@@ -8,24 +8,26 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.output import WRAP, ListFormat, WriteFormat, columns, print_json
+from reformctl.cli.output import WRAP, Format, columns, print_json
+from reformctl.cli.options import FormatOption, SiteOption, complete_section
 from reformctl.model.sites import get_engagement
 
-SiteOption = Annotated[str, typer.Option("--site", help="The engagement's site slug.")]
 
 
 def section(
     ctx: typer.Context,
     site: SiteOption,
-    name: Annotated[str, typer.Argument(metavar="NAME", help="executive-summary, introduction, methodology, background, acknowledgments, conclusion, focus-area-N or appendix-SLUG.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", autocompletion=complete_section, help="executive-summary, introduction, methodology, background, acknowledgments, conclusion, focus-area-N or appendix-SLUG.")],
     body: Annotated[Optional[str], typer.Option(help="The section's text (CommonMark).")] = None,
     body_file: Annotated[Optional[Path], typer.Option(metavar="PATH", help="Read the text from a file ('-' for stdin).")] = None,
     edit: Annotated[bool, typer.Option("--edit", help="Write the text in $EDITOR (the current text, for a section that exists).")] = False,
     title: Annotated[Optional[str], typer.Option(help="Its heading (default: 'Methodology', 'Focus area 2: <its title>' ...).")] = None,
     date: Annotated[Optional[str], typer.Option("--date", metavar="YYYY-MM-DD", help="When a new section was written, for entering past work (default today).")] = None,
-    fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """Write a narrative section of the report, or change one (a change to an approved section goes back to review).
+    """Write or change a narrative section of the report.
+
+    A change to an approved section goes back to review.
 
     Example: reformctl section --site north-miami methodology --body-file methodology.md
     """
@@ -46,7 +48,7 @@ def section(
         if text is None and title is None:
             raise CliUsageError("give the section's text with --body, --body-file or --edit (or a new --title)")
     result = write_section(store, engagement, name, text, context.actor(ctx), title=title, dated=date)
-    if fmt is WriteFormat.json:
+    if fmt is Format.json:
         print_json(result)
     elif result.get("created"):
         typer.echo(f"{result['number']}: written as a draft ({result['title']})")
@@ -60,9 +62,11 @@ def section(
 def sections(
     ctx: typer.Context,
     site: SiteOption,
-    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """List the report's narrative sections in print order, with their review state.
+    """List the report's narrative sections in print order.
+
+    Each with its review state.
 
     Example: reformctl sections --site north-miami --format json
     """
@@ -70,7 +74,7 @@ def sections(
 
     store = context.store(ctx)
     rows = list_sections(store, get_engagement(store, site))
-    if fmt is ListFormat.json:
+    if fmt is Format.json:
         print_json(rows)
         return
     if not rows:
@@ -79,8 +83,3 @@ def sections(
     typer.echo(columns(None, ["Name", ("Title", "left", WRAP), "Review", "Approved once", "Dated"],
                        [[r["name"], r["title"], r["review"], "yes" if r["ever_approved"] else "no", r["dated"]]
                         for r in rows]))
-
-
-def register(app: typer.Typer) -> None:
-    app.command("section")(section)
-    app.command("sections")(sections)

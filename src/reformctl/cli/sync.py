@@ -10,7 +10,8 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.output import ListFormat, WriteFormat, console, counted, print_json, table
+from reformctl.cli.output import Format, counted, print_json, print_table
+from reformctl.cli.options import FormatOption, SiteOption
 from reformctl.model.engagements import get_engagement
 
 
@@ -26,11 +27,13 @@ def _show(value) -> str:
 
 def merge(
     ctx: typer.Context,
-    site: Annotated[str, typer.Option("--site", help="The engagement to merge into.")],
+    site: SiteOption,
     source: Annotated[Path, typer.Argument(metavar="SOURCE", help="A bundle directory (e.g. from git) or another store file.")],
-    fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """Bring a colleague's offline work into the store: new records added, changes on both sides left as conflicts.
+    """Bring a colleague's offline work into the store.
+
+    New records are added; changes on both sides are left as conflicts.
 
     Example: reformctl merge --site north-miami ~/assessment-repo/north-miami
     """
@@ -38,7 +41,7 @@ def merge(
 
     store = context.store(ctx)
     done = run(store, get_engagement(store, site), source, context.actor(ctx))
-    if fmt is WriteFormat.json:
+    if fmt is Format.json:
         print_json(done)
         return
     added = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in done["added"].items()) or "nothing new"
@@ -57,10 +60,12 @@ def merge(
 
 def conflicts(
     ctx: typer.Context,
-    site: Annotated[str, typer.Option("--site", help="The engagement's site slug.")],
-    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+    site: SiteOption,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """List the merge conflicts waiting for a person, field by field.
+    """List the merge conflicts waiting for a person.
+
+    Field by field.
 
     Example: reformctl conflicts --site north-miami
     """
@@ -68,26 +73,28 @@ def conflicts(
 
     store = context.store(ctx)
     rows = list_conflicts(store, get_engagement(store, site))
-    if fmt is ListFormat.json:
+    if fmt is Format.json:
         print_json(rows)
         return
     if not rows:
         typer.echo("No open merge conflicts.")
         return
-    console().print(table(None, ["Record", "Kind", "Field", "Ours", "Theirs", "Base"],
-                          [[r["ref"], r["record_type"], r["field"], _show(r["ours"]), _show(r["theirs"]),
-                            _show(r["base"])] for r in rows]))
+    print_table(None, ["Record", "Kind", "Field", "Ours", "Theirs", "Base"],
+                [[r["ref"], r["record_type"], r["field"], _show(r["ours"]), _show(r["theirs"]),
+                  _show(r["base"])] for r in rows])
 
 
 def resolve(
     ctx: typer.Context,
-    site: Annotated[str, typer.Option("--site", help="The engagement's site slug.")],
+    site: SiteOption,
     record: Annotated[str, typer.Argument(metavar="RECORD", help="The record: a number (3.1, 3.1.2) or an id (or its first 8 characters).")],
     take: Annotated[Side, typer.Option("--take", help="Keep our value or take theirs.")],
     field: Annotated[Optional[str], typer.Option("--field", metavar="F", help="Only this field (default: every open conflict of the record).")] = None,
-    fmt: Annotated[WriteFormat, typer.Option("--format", help="Output format.")] = WriteFormat.text,
+    fmt: FormatOption = Format.text,
 ) -> None:
-    """Settle a merge conflict: keep ours or take theirs, field by field.
+    """Settle a merge conflict: keep ours or take theirs.
+
+    Field by field.
 
     Example: reformctl resolve --site north-miami 3.1 --field title --take theirs
     """
@@ -95,14 +102,8 @@ def resolve(
 
     store = context.store(ctx)
     done = settle(store, get_engagement(store, site), record, take.value, context.actor(ctx), field)
-    if fmt is WriteFormat.json:
+    if fmt is Format.json:
         print_json(done)
         return
     for r in done:
         typer.echo(f"{record} {r['field']}: took {r['took']} ({_show(r['value'])})")
-
-
-def register(app: typer.Typer) -> None:
-    app.command("merge")(merge)
-    app.command("conflicts")(conflicts)
-    app.command("resolve")(resolve)

@@ -108,8 +108,9 @@ def normalise_spec(spec: EngagementSpec) -> EngagementSpec:
     )
 
 
-def spec_from_mapping(data: dict, source: str) -> EngagementSpec:
-    """Read an engagement from a parsed TOML mapping, naming the key that is wrong."""
+def spec_from_mapping(data: dict, source: str, lines: dict[str, int] | None = None) -> EngagementSpec:
+    """Read an engagement from a parsed TOML mapping, naming the key that is wrong (and its line,
+    when LINES gives the line of each key)."""
     unknown = sorted(set(data) - set(SPEC_KEYS) - {"findings", "protected"})
     if unknown:
         raise Invalid(f"{source}: unknown key {unknown[0]!r}; valid keys are {choices(SPEC_KEYS)}")
@@ -138,6 +139,13 @@ def spec_from_mapping(data: dict, source: str) -> EngagementSpec:
     for required in ("site", "agency", "focus_areas"):
         if required not in values:
             raise Invalid(f"{source}: missing key {required!r}")
+    if "announced" in values:
+        try:
+            parse_date(values["announced"])
+        except Invalid:
+            line = f", line {lines['announced']}" if lines and "announced" in lines else ""
+            raise Invalid(f"{source}: announced: {values['announced']} is not a date{line}; "
+                          "use YYYY-MM-DD, e.g. 2024-03-28") from None
     try:
         return normalise_spec(EngagementSpec(**values))
     except Invalid as exc:

@@ -13,8 +13,11 @@ from reformctl.store import Store
 
 
 def findings_with_recommendations(
-    store: Store, engagement: dict, focus_area: str | None = None, review: str | None = None
+    store: Store, engagement: dict, focus_area: str | None = None, review: str | None = None,
+    status: str | None = None,
 ) -> list[dict]:
+    """Findings with their recommendations. REVIEW keeps findings in that review state; STATUS keeps
+    the recommendations whose current implementation status it is, and the findings that have one."""
     where = ["f.engagement_id = :eid"]
     params: dict = {"eid": engagement["id"], "as_of": today()}
     if focus_area is not None:
@@ -51,9 +54,13 @@ def findings_with_recommendations(
         number = finding_ref(f["focus_area"], f["number"])
         children = []
         for rec in by_finding.get(f["id"], []):
-            status = rec["status"] or "not-started"
+            current = rec["status"] or "not-started"
             children.append({**rec, "number": rec_ref(f["focus_area"], f["number"], rec["number"]),
-                             "status": status, "status_label": STATUSES[status]})
+                             "status": current, "status_label": STATUSES[current]})
+        if status is not None:
+            children = [c for c in children if c["status"] == status]
+            if not children:
+                continue
         out.append({**f, "number": number, "methods": json.loads(f["methods"]),
                     "internal": bool(f["internal"]), "evidence": evidence.get(f["id"], []),
                     "recommendations": children})

@@ -25,6 +25,11 @@ def list_engagements(store: Store) -> list[dict]:
     )
 
 
+def site_slugs(store: Store, limit: int = 1000) -> list[str]:
+    """The engagements' site slugs, in order, at most LIMIT of them."""
+    return [r["site"] for r in store.rows("SELECT site FROM engagements ORDER BY site LIMIT ?", (limit,))]
+
+
 def get_engagement(store: Store, site: str) -> dict:
     found = store.row("SELECT * FROM engagements WHERE site = ?", (site,))
     if found is None:
@@ -61,3 +66,21 @@ def resolve_focus_area(store: Store, engagement: dict, ref: str) -> dict:
         names = "; ".join(f"{a['number']} {a['title']}" for a in matches)
         raise Invalid(f"focus area {ref!r} is ambiguous: it matches {names}; give its number")
     raise NotFound(f"{engagement['site']} has no focus area {ref!r}; its focus areas are: {listing}")
+
+
+def record_refs(store: Store, site: str) -> dict[str, list[str]]:
+    """An engagement's finding and recommendation numbers and section names, for completion."""
+    found = store.row("SELECT id FROM engagements WHERE site = ?", (site,))
+    if found is None:
+        return {"findings": [], "recommendations": [], "sections": []}
+    params = {"eid": found["id"]}
+    findings = store.rows(
+        """SELECT fa.number || '.' || f.number AS ref FROM findings f JOIN focus_areas fa ON fa.id = f.focus_area_id
+           WHERE f.engagement_id = :eid ORDER BY fa.number, f.number""", params)
+    recs = store.rows(
+        """SELECT fa.number || '.' || f.number || '.' || r.number AS ref FROM recommendations r
+           JOIN findings f ON f.id = r.finding_id JOIN focus_areas fa ON fa.id = f.focus_area_id
+           WHERE r.engagement_id = :eid ORDER BY fa.number, f.number, r.number""", params)
+    sections = store.rows("SELECT name AS ref FROM sections WHERE engagement_id = :eid ORDER BY name", params)
+    return {"findings": [r["ref"] for r in findings], "recommendations": [r["ref"] for r in recs],
+            "sections": [r["ref"] for r in sections]}

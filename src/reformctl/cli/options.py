@@ -1,0 +1,109 @@
+"""Options many commands share, defined once."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from reformctl.cli.output import FORMAT_ALIASES, Format
+
+try:  # Typer 0.29 vendors Click as typer._click; earlier releases run on the click package
+    from typer._click.globals import get_current_context
+except ImportError:  # pragma: no cover
+    from click import get_current_context
+
+
+# Shell completion that knows the store (`reformctl --install-completion` installs it). A
+# completion never fails: whatever goes wrong, it offers nothing.
+def _opened(ctx):
+    from reformctl.cli import context
+
+    root = ctx.find_root()
+    context.settings(ctx).db = context.settings(ctx).db or root.params.get("db")
+    if not context.location(ctx).path.exists():
+        return None
+    return context.store(ctx, readonly=True)
+
+
+def complete_site(ctx: typer.Context, incomplete: str) -> list[str]:
+    try:
+        from reformctl.model.sites import site_slugs
+
+        opened = _opened(ctx)
+        return [s for s in site_slugs(opened) if s.startswith(incomplete)] if opened else []
+    except Exception:
+        return []
+
+
+def _refs(ctx: typer.Context, incomplete: str, kinds: tuple[str, ...]) -> list[str]:
+    try:
+        from reformctl.cli import context
+        from reformctl.model.sites import record_refs
+
+        opened = _opened(ctx)
+        if opened is None:
+            return []
+        site = ctx.params.get("site") or context.choose_site(ctx).site
+        found = record_refs(opened, site) if site else {}
+        return [ref for kind in kinds for ref in found.get(kind, []) if ref.startswith(incomplete)]
+    except Exception:
+        return []
+
+
+def complete_ref(ctx: typer.Context, incomplete: str) -> list[str]:
+    return _refs(ctx, incomplete, ("findings", "recommendations", "sections"))
+
+
+def complete_rec(ctx: typer.Context, incomplete: str) -> list[str]:
+    return _refs(ctx, incomplete, ("recommendations",))
+
+
+def complete_finding(ctx: typer.Context, incomplete: str) -> list[str]:
+    return _refs(ctx, incomplete, ("findings",))
+
+
+def complete_section(ctx: typer.Context, incomplete: str) -> list[str]:
+    return _refs(ctx, incomplete, ("sections",))
+
+
+def _default_site() -> str | None:
+    from reformctl.cli import context
+
+    ctx = get_current_context()
+    if ctx.resilient_parsing:  # shell completion: an unresolved site is no error
+        return None
+    return context.default_site(ctx)
+
+
+# The engagement a command acts on. Left out, it is chosen once for every command by
+# context.choose_site: REFORMCTL_SITE, site in reformctl.toml, or the store's only engagement.
+SiteOption = Annotated[str, typer.Option(
+    "--site", metavar="SLUG", default_factory=_default_site, show_default=False, autocompletion=complete_site,
+    help="The engagement's site slug; may be left out when the store holds one engagement or "
+         "REFORMCTL_SITE or site in reformctl.toml names one (see `reformctl where`).")]
+
+
+def _format(value: str | Format) -> Format:
+    if isinstance(value, Format):
+        return value
+    if value in FORMAT_ALIASES:
+        return FORMAT_ALIASES[value]
+    try:
+        return Format(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(repr(f.value) for f in Format)}.") from None
+
+
+# text for people, json for programs; `table`, the listings' old name for text, still works.
+FormatOption = Annotated[Format, typer.Option(
+    "--format", parser=_format, metavar="[text|json]", help="Output format: text or json.")]
+
+
+RefArgument = Annotated[str, typer.Argument(
+    metavar="REF", autocompletion=complete_ref,
+    help="A finding (3.1), a recommendation (3.1.2) or a section's NAME (methodology).")]
+RecArgument = Annotated[str, typer.Argument(
+    metavar="REC", autocompletion=complete_rec, help="The recommendation, e.g. 3.1.2.")]
+FindingArgument = Annotated[str, typer.Argument(
+    metavar="FINDING", autocompletion=complete_finding, help="The finding, e.g. 3.1.")]
