@@ -69,6 +69,7 @@ COMMAND_MODULES = {
     "search": "search",
     "section": "sections", "sections": "sections",
     "backup": "backups", "restore": "backups",
+    "site": "site",
 }
 
 
@@ -78,7 +79,7 @@ def _register() -> None:
     from reformctl import cli
 
     modules = ("engagements", "findings", "review", "monitoring", "field", "reports", "releases", "exchange", "sync",
-               "search", "backups", "sections")
+               "search", "backups", "sections", "site")
     only = COMMAND_MODULES.get(cli.running or "")
     for name in (only,) if only else modules:
         import_module(f"reformctl.cli.{name}").register(app)

@@ -83,7 +83,7 @@ TABLES: dict[str, tuple[str, dict[str, tuple[str, str]], tuple[str, ...]]] = {
 }
 
 
-def _rows(report: dict) -> dict[str, list[dict]]:
+def report_rows(report: dict) -> dict[str, list[dict]]:
     e, site = report["engagement"], report["engagement"]["site"]
     out: dict[str, list[dict]] = {name: [] for name in TABLES}
     out["engagements"].append({
@@ -152,13 +152,13 @@ def export_public_db(store: Store, path: Path, site: str | None = None, as_of: s
     sites = [site] if site else [r["site"] for r in store.rows("SELECT site FROM engagements ORDER BY site")]
     rows: dict[str, list[dict]] = {name: [] for name in TABLES}
     for slug in sites:
-        for name, found in _rows(build_public_report(store, slug, as_of)).items():
+        for name, found in report_rows(build_public_report(store, slug, as_of)).items():
             rows[name].extend(found)
     rows["status_definitions"] = [{"status": d["label"], "definition": d["definition"]}
                                   for d in build_public_report(store, sites[0], as_of)["status_definitions"]] if sites else []
     try:
         with user_path_errors(path):
-            _write_db(path, rows)
+            write_db(path, rows)
     except sqlite3.Error as exc:  # about the new file, not the store: say so with the user's path
         raise Invalid(f"cannot write {path}: {exc}; nothing was written there") from None
     with user_path_errors(meta_path):
@@ -168,7 +168,7 @@ def export_public_db(store: Store, path: Path, site: str | None = None, as_of: s
             "counts": {name: len(found) for name, found in rows.items()}}
 
 
-def _write_db(path: Path, rows: dict[str, list[dict]]) -> None:
+def write_db(path: Path, rows: dict[str, list[dict]]) -> None:
     """Write ROWS to a new SQLite file beside PATH, then rename it into place."""
     temporary = path.with_name(f".{path.name}.partial")
     if temporary.exists():
