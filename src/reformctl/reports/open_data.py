@@ -158,7 +158,7 @@ def export_public_db(store: Store, path: Path, site: str | None = None, as_of: s
                                   for d in build_public_report(store, sites[0], as_of)["status_definitions"]] if sites else []
     try:
         with user_path_errors(path):
-            write_db(path, rows)
+            _write_db(path, rows)
     except sqlite3.Error as exc:  # about the new file, not the store: say so with the user's path
         raise Invalid(f"cannot write {path}: {exc}; nothing was written there") from None
     with user_path_errors(meta_path):
@@ -168,7 +168,7 @@ def export_public_db(store: Store, path: Path, site: str | None = None, as_of: s
             "counts": {name: len(found) for name, found in rows.items()}}
 
 
-def write_db(path: Path, rows: dict[str, list[dict]]) -> None:
+def _write_db(path: Path, rows: dict[str, list[dict]]) -> None:
     """Write ROWS to a new SQLite file beside PATH, then rename it into place."""
     temporary = path.with_name(f".{path.name}.partial")
     if temporary.exists():
@@ -191,3 +191,13 @@ def write_db(path: Path, rows: dict[str, list[dict]]) -> None:
         if temporary.exists():
             temporary.unlink()
         raise
+
+
+def public_db_bytes(rows: dict[str, list[dict]]) -> bytes:
+    """ROWS as the bytes of a public database file (the site's open-data/public.db)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "public.db"
+        _write_db(path, rows)
+        return path.read_bytes()

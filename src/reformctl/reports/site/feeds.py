@@ -4,8 +4,6 @@ open-data folder, every one built from the frozen reports the pages show."""
 from __future__ import annotations
 
 import json
-import tempfile
-from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from reformctl.reports import open_data
@@ -86,9 +84,5 @@ def open_data_files(items: list[dict]) -> dict[str, bytes]:
     as_of = max((item["latest"]["as_of"] for item in items), default="")
     meta = open_data.metadata("public", [item["site"] for item in items], as_of)
     meta["source"] = "reformctl site build, from each engagement's latest published release"
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "public.db"
-        open_data.write_db(path, rows)
-        data = path.read_bytes()
-    return {"open-data/public.db": data,
+    return {"open-data/public.db": open_data.public_db_bytes(rows),
             "open-data/metadata.json": (json.dumps(meta, indent=2, sort_keys=True) + "\n").encode("utf-8")}
