@@ -32,9 +32,10 @@ def published(demo, quick, isolated):
 
 
 def tree(folder: Path) -> dict[str, str]:
-    """Every file under FOLDER, by relative path, as its SHA-256."""
+    """Every file of the site under FOLDER, by relative path, as its SHA-256 (not the build's
+    cache of file sizes and times, .reformctl-site.json, which is no part of the site)."""
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".reformctl-site.json"}
 
 
 class Page(HTMLParser):

@@ -17,7 +17,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from site_helpers import NORTH_MIAMI_PATH, published, quick  # noqa: F401 (fixtures)
+from site_helpers import published, quick  # noqa: F401 (fixtures)
 from test_browser import CHROMIUM, chromium
 from test_report_accessibility import TAGS, axe_source
 

@@ -47,9 +47,28 @@ def _release(row: dict, path: str) -> dict:
             "folder": f"{path}/releases/{row['number']}", "html": by_ext.get("html")}
 
 
+def _latest(store: Store) -> dict[str, dict]:
+    """Per site, what the index and the feeds show of its latest release, read inside SQLite (the
+    whole frozen report is loaded only for a page that must be rendered again)."""
+    rows = store.rows(
+        """SELECT e.site, r.id AS rid, json_extract(r.snapshot, '$.engagement') AS engagement,
+                  json_extract(r.snapshot, '$.status_summary') AS summary,
+                  json_extract(r.snapshot, '$.total_recommendations') AS total
+           FROM releases r JOIN engagements e ON e.id = r.engagement_id
+           WHERE r.number = (SELECT MAX(number) FROM releases WHERE engagement_id = e.id)""")
+    return {row["site"]: row for row in rows}
+
+
+def report(store: Store, item: dict) -> dict:
+    """ITEM's latest frozen report, loaded once."""
+    if "report" not in item:
+        item["report"] = json.loads(store.value("SELECT snapshot FROM releases WHERE id = ?", (item["rid"],)))
+    return item["report"]
+
+
 def engagements(store: Store) -> list[dict]:
-    """Every engagement with at least one release: its frozen latest report and all its releases,
-    ordered by site. Pages go at public_path() unless two engagements would share one."""
+    """Every engagement with at least one release: what its latest frozen report says of it and
+    all its releases, ordered by site. Pages go at public_path() unless two would share one."""
     rows = store.rows(
         """SELECT e.id AS eid, e.site, e.phase, e.next_update, r.number, r.kind, r.as_of, r.published_at,
                   r.files, r.output_dir, m.sha256 AS manifest_sha
@@ -59,16 +78,21 @@ def engagements(store: Store) -> list[dict]:
     grouped: dict[str, list[dict]] = {}
     for row in rows:
         grouped.setdefault(row["site"], []).append(row)
+    latest = _latest(store)
     out = []
     for site, found in grouped.items():
-        latest = found[-1]
-        snapshot = store.value("SELECT r.snapshot FROM releases r JOIN engagements e ON e.id = r.engagement_id "
-                               "WHERE e.site = ? AND r.number = ?", (site, latest["number"]))
-        report = json.loads(snapshot)
-        out.append({"site": site, "report": report, "engagement": report["engagement"],
-                    "closed": latest["phase"] == "closed" or latest["kind"] == "final",
-                    "next_update": latest["next_update"] if latest["phase"] != "closed" else None,
-                    "wanted": public_path(report["engagement"]), "found": found})
+        last, summary = found[-1], latest[site]
+        engagement = json.loads(summary["engagement"])
+        out.append({"site": site, "rid": summary["rid"], "engagement": engagement,
+                    "summary": json.loads(summary["summary"]), "total": summary["total"],
+                    "closed": last["phase"] == "closed" or last["kind"] == "final",
+                    "next_update": last["next_update"] if last["phase"] != "closed" else None,
+                    "wanted": public_path(engagement), "found": found})
+    _place(out)
+    return out
+
+
+def _place(out: list[dict]) -> None:
     taken: dict[str, int] = {}
     for item in out:
         if item["wanted"]:
@@ -80,7 +104,6 @@ def engagements(store: Store) -> list[dict]:
         item["path"] = wanted if unique else item["site"] if item["site"] not in RESERVED else f"site-{item['site']}"
         item["releases"] = [_release(row, item["path"]) for row in item.pop("found")]
         item["latest"] = item["releases"][-1]
-    return out
 
 
 def published_bytes(store: Store, digest: str, fallback: Path | None) -> bytes | None:

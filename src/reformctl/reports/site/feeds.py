@@ -51,36 +51,45 @@ def robots(base: str) -> bytes:
     return f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n".encode("utf-8")
 
 
-def search_index(items: list[dict]) -> bytes:
-    """search.json: every public finding and recommendation of each latest release (withdrawn ones
-    keep only their retired number in a release, so they are left out)."""
+def search_part(item: dict, report: dict) -> bytes:
+    """SLUG/search.json: the public findings and recommendations of ITEM's latest release
+    (withdrawn ones keep only their retired number in a release, so they are left out)."""
     entries = []
-    for item in items:
-        e, path = item["engagement"], item["path"]
-        for area in item["report"]["focus_areas"]:
-            for f in area["findings"]:
-                if not f.get("withdrawn"):
+    e, path = item["engagement"], item["path"]
+    for area in report["focus_areas"]:
+        for f in area["findings"]:
+            if not f.get("withdrawn"):
+                entries.append({"site": item["site"], "agency": e["agency"], "state": e.get("state"),
+                                "type": "finding", "number": f["number"], "text": f["title"],
+                                "url": f"{path}/#finding-{f['number']}"})
+            for r in f.get("recommendations", []):
+                if not r.get("withdrawn"):
                     entries.append({"site": item["site"], "agency": e["agency"], "state": e.get("state"),
-                                    "type": "finding", "number": f["number"], "text": f["title"],
-                                    "url": f"{path}/#finding-{f['number']}"})
-                for r in f.get("recommendations", []):
-                    if not r.get("withdrawn"):
-                        entries.append({"site": item["site"], "agency": e["agency"], "state": e.get("state"),
-                                        "type": "recommendation", "number": r["number"], "text": r["text"],
-                                        "status": r.get("status_label"), "url": f"{path}/#recommendation-{r['number']}"})
+                                    "type": "recommendation", "number": r["number"], "text": r["text"],
+                                    "status": r.get("status_label"), "url": f"{path}/#recommendation-{r['number']}"})
     return (json.dumps(entries, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def open_data_files(items: list[dict]) -> dict[str, bytes]:
-    """open-data/public.db and its Datasette metadata.json, from the latest frozen report of each
-    engagement through the export's own table layout."""
+def search_index(parts: list[bytes]) -> bytes:
+    """search.json: every engagement's part joined into one list, byte for byte as one dump of it."""
+    inner = [part.strip()[1:-1] for part in parts]
+    return b"[" + b",".join(chunk for chunk in inner if chunk) + b"]\n"
+
+
+def data_part(report: dict) -> bytes:
+    """SLUG/data.json: the engagement's rows of each open-data table, from its latest release."""
+    return (json.dumps(open_data.report_rows(report), ensure_ascii=False, sort_keys=True,
+                       separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def open_data_files(items: list[dict], parts: list[bytes], definitions: list[dict]) -> dict[str, bytes]:
+    """open-data/public.db and its Datasette metadata.json, from each engagement's data part
+    through the export's own table layout."""
     rows: dict[str, list[dict]] = {name: [] for name in open_data.TABLES}
-    for item in items:
-        for name, found in open_data.report_rows(item["report"]).items():
+    for part in parts:
+        for name, found in json.loads(part).items():
             rows[name].extend(found)
-    if items:
-        rows["status_definitions"] = [{"status": d["label"], "definition": d["definition"]}
-                                      for d in items[0]["report"]["status_definitions"]]
+    rows["status_definitions"] = [{"status": d["label"], "definition": d["definition"]} for d in definitions]
     as_of = max((item["latest"]["as_of"] for item in items), default="")
     meta = open_data.metadata("public", [item["site"] for item in items], as_of)
     meta["source"] = "reformctl site build, from each engagement's latest published release"

@@ -4,6 +4,7 @@ same comparison is made and nothing is written."""
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,9 @@ from reformctl.reports.releases import sha256
 
 # The mark every page of a built site carries; a folder whose index.html lacks it is not ours to tidy.
 GENERATOR = "reformctl site build"
+# What the last build rendered each page from (a hash of its inputs) and the hash of what it
+# wrote, so that a rebuild renders again only the pages whose inputs changed.
+STATE = ".reformctl-site.json"
 
 
 @dataclass
@@ -21,6 +25,13 @@ class Stored:
     """A published file, fetched from the store only when the site's copy differs from it."""
     digest: str
     fetch: Callable[[], bytes | None]
+
+
+@dataclass
+class Rendered:
+    """A page rendered by MAKE from inputs whose hash is KEY, rendered only when KEY is new."""
+    key: str
+    make: Callable[[], bytes]
 
 
 def check_folder(out: Path, store_path: Path) -> None:
@@ -37,14 +48,6 @@ def check_folder(out: Path, store_path: Path) -> None:
             raise Refused(f"{out} is not empty and holds no site built by reformctl; give a new or empty folder")
 
 
-def _same(path: Path, content) -> bool:
-    if not path.is_file():
-        return False
-    if isinstance(content, Stored):
-        return sha256(path.read_bytes()) == content.digest
-    return path.stat().st_size == len(content) and path.read_bytes() == content
-
-
 def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
@@ -52,40 +55,138 @@ def _write(path: Path, data: bytes) -> None:
     os.replace(partial, path)
 
 
-def apply(out: Path, plan: dict[str, bytes | Stored], check: bool) -> dict:
-    """Bring OUT in line with PLAN (relative path -> bytes): what was (or would be) written or removed."""
+def _state(out: Path) -> dict:
+    try:
+        return json.loads((out / STATE).read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+class Previous:
+    """What the last build wrote, for a file made from parts: a part whose inputs are unchanged is
+    read back from the site rather than made again."""
+
+    def __init__(self, out: Path):
+        self.root, self.state = str(out), _state(out)
+
+    def read(self, rel: str, key: str) -> bytes | None:
+        kept = self.state.get(rel)
+        if not (isinstance(kept, list) and len(kept) == 4 and kept[0] == key):
+            return None
+        try:
+            data = _read(os.path.join(self.root, rel))
+        except OSError:
+            return None
+        return data if sha256(data) == kept[1] else None
+
+
+def _inventory(out: Path) -> dict[str, list[int]]:
+    """Every file under OUT (relative path -> [size, modification time in ns]), in one walk."""
+    found: dict[str, list[int]] = {}
+    stack = [("", str(out))]
+    while stack:
+        prefix, folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            rel = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((rel + "/", entry.path))
+            else:
+                stat = entry.stat(follow_symlinks=False)
+                found[rel] = [stat.st_size, stat.st_mtime_ns]
+    return found
+
+
+def _stat(path: str) -> list[int]:
+    stat = os.stat(path)
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+class _Site:
+    """The folder being built: what the last build recorded, what is there now, what this one records."""
+
+    def __init__(self, out: Path):
+        self.root = str(out)
+        self.before = _state(out)
+        self.files = _inventory(out)
+        self.after: dict[str, list] = {}
+
+    def path(self, rel: str) -> str:
+        return os.path.join(self.root, rel)
+
+    def current(self, rel: str, key: str) -> bool:
+        """Whether REL is what KEY names, as the last build recorded it: same key, and the file's
+        size and time unchanged since (else its bytes' hash compared)."""
+        kept, stat = self.before.get(rel), self.files.get(rel)
+        if stat is None or not (isinstance(kept, list) and len(kept) == 4 and kept[0] == key):
+            return False
+        if stat != kept[2:] and sha256(_read(self.path(rel))) != kept[1]:
+            return False
+        self.after[rel] = [key, kept[1], *stat]
+        return True
+
+    def same(self, rel: str, data: bytes) -> bool:
+        stat = self.files.get(rel)
+        return stat is not None and stat[0] == len(data) and _read(self.path(rel)) == data
+
+    def resolve(self, rel: str, content):
+        """CONTENT as bytes to write, or None when the site's copy is current (made only if needed)."""
+        if isinstance(content, bytes):
+            return None if self.same(rel, content) else content
+        key = content.digest if isinstance(content, Stored) else content.key
+        if self.current(rel, key):
+            return None
+        data = content.fetch() if isinstance(content, Stored) else content.make()
+        if data is None:
+            raise LookupError(rel)
+        digest = content.digest if isinstance(content, Stored) else sha256(data)
+        if self.same(rel, data):
+            self.after[rel] = [key, digest, *self.files[rel]]
+            return None
+        self.after[rel] = [key, digest]  # its size and time once written
+        return data
+
+
+def apply(out: Path, plan: dict, check: bool) -> dict:
+    """Bring OUT in line with PLAN (relative path -> bytes, Stored or Rendered): what was (or would
+    be) written or removed."""
+    site = _Site(out)
     written, missing = [], []
     unchanged = 0
     for rel in sorted(plan):
-        content, path = plan[rel], out / rel
-        if _same(path, content):
+        try:
+            content = site.resolve(rel, plan[rel])
+        except LookupError:
+            missing.append(rel)
+            continue
+        if content is None:
             unchanged += 1
             continue
-        if isinstance(content, Stored):
-            data = content.fetch()
-            if data is None:
-                missing.append(rel)
-                continue
-            content = data
         written.append(rel)
         if not check:
-            _write(path, content)
-    removed = sorted(rel for rel in _existing(out) if rel not in plan and rel not in missing)
+            _write(out / rel, content)
+            if rel in site.after:
+                site.after[rel] = [*site.after[rel][:2], *_stat(site.path(rel))]
+    removed = sorted(rel for rel in site.files if rel not in plan and rel not in missing and rel != STATE)
     if not check:
         for rel in removed:
-            (out / rel).unlink()
-        _prune(out)
+            os.unlink(site.path(rel))
+        if removed:
+            _prune(out)
+        _write(out / STATE, (json.dumps({"files": site.after}, sort_keys=True) + "\n").encode("utf-8"))
     return {"written": written, "removed": removed, "unchanged": unchanged, "missing": missing}
-
-
-def _existing(out: Path) -> list[str]:
-    if not out.is_dir():
-        return []
-    return [p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() or p.is_symlink()]
 
 
 def _prune(out: Path) -> None:
     """Remove folders left empty, deepest first."""
-    for folder in sorted((p for p in out.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
-        if not any(folder.iterdir()):
-            folder.rmdir()
+    for folder, dirs, names in os.walk(out, topdown=False):
+        if folder != str(out) and not names and not any(os.scandir(folder)):
+            os.rmdir(folder)

@@ -1,5 +1,5 @@
-"""The site's HTML pages, rendered in the same escaping sandbox as custom report templates:
-every text from a release prints escaped, and no template can turn escaping off."""
+"""The site's HTML pages: Jinja2 with autoescaping and without the |safe filter, so every text
+from a release prints escaped."""
 
 from __future__ import annotations
 
@@ -14,14 +14,28 @@ COLOURS = {"complete": "#00a91c", "partially-complete": "#5c4fd1", "in-progress"
 PHASES = (("active", "Active"), ("closed", "Closed"))
 
 
-def environment():
-    from jinja2 import PackageLoader, StrictUndefined
+class Lazy:
+    """The Jinja environment, made (and its templates compiled) only when a page is rendered."""
 
-    from reformctl.reports.custom import _escaping_sandbox
+    def __init__(self, make):
+        self.make, self.made = make, None
+
+    def get_template(self, name: str):
+        if self.made is None:
+            self.made = self.make()
+        return self.made.get_template(name)
+
+
+def environment():
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
     from reformctl.reports.dates import long_date
 
-    env = _escaping_sandbox()(loader=PackageLoader("reformctl", "reports/site/templates"), autoescape=True,
-                              undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    # Our own templates, as for the HTML report (html.py): autoescaping on for every template, and
+    # no |safe filter, so no text from a release reaches a page unescaped. (custom.py's sandbox
+    # guards templates a user writes; it would make a national index several times slower.)
+    env = Environment(loader=PackageLoader("reformctl", "reports/site/templates"), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["long_date"] = long_date
     del env.filters["safe"]
     env.globals.update(csp=CSP, generator=GENERATOR, site_title=SITE_TITLE, colours=COLOURS)
@@ -34,7 +48,7 @@ def decorate(item: dict) -> None:
 
     e = item["engagement"]
     item["location"] = location(e)
-    item["summary"] = [{**row, "share": row["percent"]} for row in item["report"]["status_summary"]]
+    item["summary"] = [{**row, "share": row["percent"]} for row in item["summary"]]
     item["text"] = " ".join(str(part) for part in (e["agency"], e.get("city"), e.get("state"), item["site"])
                             if part).lower()
 
@@ -57,7 +71,7 @@ def index_page(env, base: str, items: list[dict]) -> bytes:
     return html.encode("utf-8")
 
 
-def engagement_page(env, base: str, item: dict, available: dict[int, bool]) -> bytes:
+def engagement_page(env, base: str, item: dict, report: dict, available: dict[int, bool]) -> bytes:
     releases = [{**r, "folder_rel": f"releases/{r['number']}", "available": available[r["number"]]}
                 for r in reversed(item["releases"])]
     latest = releases[0]
@@ -66,7 +80,7 @@ def engagement_page(env, base: str, item: dict, available: dict[int, bool]) -> b
     html = env.get_template("engagement.html.j2").render(
         root="../", canonical=f"{base}{item['path']}/", feed=f"{item['path']}/feed.xml",
         feed_title=f"{item['engagement']['agency']}: releases (Atom)", item=item, e=item["engagement"],
-        report=item["report"], latest=latest, releases=releases)
+        report=report, latest=latest, releases=releases)
     return html.encode("utf-8")
 
 
@@ -74,3 +88,17 @@ def asset(name: str) -> bytes:
     from importlib.resources import files
 
     return (files("reformctl") / "reports" / "site" / "templates" / name).read_bytes()
+
+
+def templates_version() -> str:
+    """A hash of the templates and the version of reformctl, part of every page's input hash."""
+    import hashlib
+    from importlib.resources import files
+
+    from reformctl import __version__
+
+    digest = hashlib.sha256(__version__.encode("utf-8"))
+    folder = files("reformctl") / "reports" / "site" / "templates"
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        digest.update(entry.name.encode("utf-8") + b"\0" + entry.read_bytes())
+    return digest.hexdigest()
