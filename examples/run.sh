@@ -2,7 +2,8 @@
 # The main job end to end on the shipped examples: a fresh store holding North Miami and
 # Dearborn Heights exactly as announced, and the fictional Brightwater demo engagement with
 # its findings and status history; then every report format of each into one folder, the demo's progress and
-# assessment reports and the dashboard.
+# assessment reports and the dashboard; releases of the demo and both real engagements, and the public
+# site built from them (report/site/).
 #
 #   sh examples/run.sh [OUTPUT_DIR]      (default: report/)
 #
@@ -45,8 +46,16 @@ for format in markdown html pdf docx; do
   ext="$format"; [ "$format" = markdown ] && ext=md
   reformctl report --site brightwater-demo --kind assessment --format "$format" --output "$out/brightwater-demo-assessment.$ext"
 done
+# Frozen releases (every public format and a manifest), then the public site built from them alone.
+rm -rf "$out/releases"
+reformctl publish --site brightwater-demo --as-of 2026-06-30 --output "$out/releases/brightwater-demo-1" >/dev/null
+reformctl publish --site brightwater-demo --output "$out/releases/brightwater-demo-2" >/dev/null
+reformctl publish --site north-miami --output "$out/releases/north-miami-1" >/dev/null
+reformctl publish --site dearborn-heights --output "$out/releases/dearborn-heights-1" >/dev/null
+reformctl site build "$out/site" >/dev/null
 reformctl status
 reformctl engagements
 echo
 echo "Reports are in $out/ (open $out/brightwater-demo.html in a browser); the store is $REFORMCTL_DB"
+echo "Public site: $out/site/ (serve it with: python -m http.server -d $out/site, then open http://localhost:8000/)"
 echo "Open data: datasette $out/open-data/tracker.db -m $out/open-data/metadata.json; a bundle for git: $out/bundle/"

@@ -104,6 +104,15 @@ def publish_texts(site: str, folder: Path, *extra: str) -> dict[str, str]:
     return {f"publish {p.name}": file_text(p) for p in files}
 
 
+def site_texts(folder: Path) -> dict[str, str]:
+    """`site build`: every file of the public site (pages, feeds, search index, open data and each
+    release folder's copy), the stylesheet and script included."""
+    run("site", "build", folder)
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    assert {p.name for p in files} >= {"index.html", "feed.xml", "search.json", "public.db", "manifest.json"}
+    return {f"site {p.relative_to(folder)}": file_text(p) for p in files}
+
+
 def assert_no_secret(texts: dict[str, str], secrets: list[str]) -> None:
     """No secret in any output, as written or once both are normalised (case, width, invisible
     characters, spaces and hyphens all ignored)."""

@@ -1,8 +1,8 @@
 """Canaries: hypothesis builds engagements whose every text field carries secrets inside
 [[redactions]] (several spans a field, at its start and end, nested, unclosed), protected names
 in invisible-character disguises, internal records, drafts, notes and status notes, narrative
-sections approved, drafted and in review; every public
-output is rendered and searched for them, as written and normalised.
+sections approved, drafted and in review; every public output (the public site built from the
+release included) is rendered and searched for them, as written and normalised.
 
 The engagement's free text is written straight into the store (as an old store, from before
 input validation, may hold it), so the test attacks the public side whatever the doors accept.
@@ -16,7 +16,7 @@ import string
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from public_outputs import assert_no_secret, open_data_texts, publish_texts, run
+from public_outputs import assert_no_secret, open_data_texts, publish_texts, run, site_texts
 
 from reformctl.model.confidential import add_note, protect
 from reformctl.model.engagements import EngagementSpec, create_engagement
@@ -172,6 +172,7 @@ def test_no_canary_reaches_any_public_output(isolated, plan):
     texts = publish_texts(site, folder / "release", "--kind", "final", "--override-check", "--reason", "legacy data")
     assert any(k.endswith("manifest.json") for k in texts)
     texts.update(open_data_texts(folder / "open", site))
+    texts.update(site_texts(folder / "site"))  # the public site, built from the release
     # After the release, a progress report compares with the release's stored snapshot.
     texts["progress json"] = run("report", "--site", site, "--kind", "progress", "--format", "json")
     texts["markdown"] = run("report", "--site", site, "--format", "markdown")

@@ -62,6 +62,7 @@ COMMANDS: dict[str, Entry] = {
     "verify": Entry("releases:verify", REPORTS),
     "diff": Entry("releases:diff", REPORTS),
     "template": Entry("reports:template_app", REPORTS),
+    "site": Entry("site:site_app", REPORTS),
     "export": Entry("exchange:export", EXCHANGE),
     "import": Entry("exchange:import_", EXCHANGE),
     "merge": Entry("sync:merge", EXCHANGE),

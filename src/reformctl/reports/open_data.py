@@ -83,7 +83,7 @@ TABLES: dict[str, tuple[str, dict[str, tuple[str, str]], tuple[str, ...]]] = {
 }
 
 
-def _rows(report: dict) -> dict[str, list[dict]]:
+def report_rows(report: dict) -> dict[str, list[dict]]:
     e, site = report["engagement"], report["engagement"]["site"]
     out: dict[str, list[dict]] = {name: [] for name in TABLES}
     out["engagements"].append({
@@ -152,7 +152,7 @@ def export_public_db(store: Store, path: Path, site: str | None = None, as_of: s
     sites = [site] if site else [r["site"] for r in store.rows("SELECT site FROM engagements ORDER BY site")]
     rows: dict[str, list[dict]] = {name: [] for name in TABLES}
     for slug in sites:
-        for name, found in _rows(build_public_report(store, slug, as_of)).items():
+        for name, found in report_rows(build_public_report(store, slug, as_of)).items():
             rows[name].extend(found)
     rows["status_definitions"] = [{"status": d["label"], "definition": d["definition"]}
                                   for d in build_public_report(store, sites[0], as_of)["status_definitions"]] if sites else []
@@ -191,3 +191,13 @@ def _write_db(path: Path, rows: dict[str, list[dict]]) -> None:
         if temporary.exists():
             temporary.unlink()
         raise
+
+
+def public_db_bytes(rows: dict[str, list[dict]]) -> bytes:
+    """ROWS as the bytes of a public database file (the site's open-data/public.db)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "public.db"
+        _write_db(path, rows)
+        return path.read_bytes()

@@ -128,7 +128,7 @@ def publish(store: Store, site: str, output: Path, actor: str, kind: str = "stat
             staging = make_staging(output.parent)
         try:
             with user_path_errors(output):
-                files = _write_formats(report, site, number, staging, progress)
+                files, contents = _write_formats(report, site, number, staging, progress)
             release = {"id": new_id(), "engagement_id": engagement["id"], "number": number, "kind": kind,
                        "as_of": as_of, "published_at": now(), "published_by": actor,
                        "output_dir": str(output.resolve()), "files": json.dumps(files, sort_keys=True),
@@ -138,6 +138,7 @@ def publish(store: Store, site: str, output: Path, actor: str, kind: str = "stat
             with user_path_errors(output):
                 (staging / MANIFEST).write_bytes(manifest)
             _record(store, engagement, release, manifest, files)
+            keep_published(store, [*contents, manifest])
             with user_path_errors(output):
                 if output.exists():
                     output.rmdir()  # empty, checked above
@@ -151,8 +152,9 @@ def publish(store: Store, site: str, output: Path, actor: str, kind: str = "stat
 
 
 def _write_formats(report: dict, site: str, number: int, staging: Path,
-                   progress: Callable[[str], None]) -> dict[str, str]:
+                   progress: Callable[[str], None]) -> tuple[dict[str, str], list[bytes]]:
     files: dict[str, str] = {}
+    contents: list[bytes] = []
     for fmt in PUBLISHED_FORMATS:
         progress(f"Writing release {number} of {site}: {EXTENSIONS[fmt]}")
         content = render(report, fmt)
@@ -160,7 +162,14 @@ def _write_formats(report: dict, site: str, number: int, staging: Path,
         name = f"{site}-release-{number}.{EXTENSIONS[fmt]}"
         (staging / name).write_bytes(data)
         files[name] = sha256(data)
-    return files
+        contents.append(data)
+    return files, contents
+
+
+def keep_published(store: Store, contents: list[bytes]) -> None:
+    """The published bytes, content-addressed, so the public site can be rebuilt from the store alone."""
+    store.conn.executemany("INSERT OR IGNORE INTO published_files (sha256, data) VALUES (?, ?)",
+                      [(sha256(data), data) for data in contents])
 
 
 def _manifest(store: Store, engagement: dict, release: dict, files: dict, result: dict) -> bytes:

@@ -528,6 +528,15 @@ def m012_check_terms(db: Database) -> None:
     )
 
 
+@migrations()
+def m013_published_files(db: Database) -> None:
+    """The bytes of every published file, content-addressed, for the public site
+    (store/schema_site.py holds the statements)."""
+    from reformctl.store.schema_site import published_files_statements
+
+    _run(db, published_files_statements(_no_delete))
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply every pending migration, all under one write lock."""
     db = Database(conn)

@@ -5,4 +5,4 @@ PRAGMA user_version and never imports sqlite_utils (about 50 ms of start-up).
 A test checks that this equals the number of registered migrations.
 """
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
