@@ -153,17 +153,28 @@ def publish(store: Store, site: str, output: Path, actor: str, kind: str = "stat
 
 def _write_formats(report: dict, site: str, number: int, staging: Path,
                    progress: Callable[[str], None]) -> tuple[dict[str, str], list[bytes]]:
+    from concurrent.futures import ThreadPoolExecutor
+
     files: dict[str, str] = {}
     contents: list[bytes] = []
+    # Typst lays the PDF out outside Python's global lock, so the other formats render meanwhile
+    # on the other core; the renderers only read the report.
+    rendered: dict[str, str | bytes] = {}
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pdf = pool.submit(render, report, "pdf")
+        for fmt in [f for f in PUBLISHED_FORMATS if f != "pdf"] + ["pdf"]:
+            progress(f"Writing release {number} of {site}: {EXTENSIONS[fmt]}")
+            rendered[fmt] = pdf.result() if fmt == "pdf" else render(report, fmt)
     for fmt in PUBLISHED_FORMATS:
-        progress(f"Writing release {number} of {site}: {EXTENSIONS[fmt]}")
-        content = render(report, fmt)
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        name = f"{site}-release-{number}.{EXTENSIONS[fmt]}"
-        (staging / name).write_bytes(data)
-        files[name] = sha256(data)
-        contents.append(data)
+        _keep(staging, f"{site}-release-{number}.{EXTENSIONS[fmt]}", rendered[fmt], files, contents)
     return files, contents
+
+
+def _keep(staging: Path, name: str, content: str | bytes, files: dict[str, str], contents: list[bytes]) -> None:
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    (staging / name).write_bytes(data)
+    files[name] = sha256(data)
+    contents.append(data)
 
 
 def keep_published(store: Store, contents: list[bytes]) -> None:
