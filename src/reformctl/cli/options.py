@@ -114,7 +114,8 @@ FindingArgument = Annotated[str, typer.Argument(
 RefFilterArgument = Annotated[Optional[str], typer.Argument(
     metavar="REF", autocompletion=complete_ref,
     help="Only this finding (3.1), recommendation (3.1.2) or section (methodology).")]
-OldRefOption = Annotated[Optional[str], typer.Option("--ref", hidden=True, autocompletion=complete_ref)]
+OldRefOption = Annotated[Optional[str], typer.Option(
+    "--ref", hidden=True, autocompletion=complete_ref, help="The former spelling of REF.")]
 
 
 def given_once(ctx: typer.Context, positional: str | None, old: str | None, name: str, option: str) -> str | None:
