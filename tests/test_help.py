@@ -42,7 +42,7 @@ SECTIONS = {
     "Review": ["submit", "review", "configure", "history"],
     "Implementation monitoring": ["set-status", "status-history", "bulk-status", "schedule", "dashboard"],
     "Fieldwork": ["activity", "activities", "cite", "team"],
-    "Reports and releases": ["report", "check", "publish", "releases", "verify", "diff", "template"],
+    "Reports and releases": ["report", "check", "publish", "releases", "verify", "diff", "template", "site"],
     "Data exchange": ["export", "import", "merge", "conflicts", "resolve"],
     "Store": ["where", "backup", "restore"],
 }
