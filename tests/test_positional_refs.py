@@ -29,3 +29,8 @@ def test_help_shows_the_argument_not_the_old_option(demo):
     assert out.splitlines()[0] == "Usage: reformctl history [OPTIONS] [REF]"
     assert "--ref" not in out
     assert "Example: reformctl history --site north-miami 3.1" in out
+
+
+def test_history_names_an_unknown_reference_given_as_an_argument(demo):
+    line = demo.fails("history", *SITE, "9.9")
+    assert line == "error: brightwater-demo has no finding 9.9; `reformctl findings --site brightwater-demo` lists them"
