@@ -38,6 +38,7 @@ def test_references_and_sections(two):
     assert complete(two, "reformctl note --site brightwater-demo 1.2") == ["1.2", "1.2.1", "1.2.2"]
     assert complete(two, "reformctl cite --site brightwater-demo 2.") == ["2.1", "2.2", "2.3", "2.4"]
     assert complete(two, "reformctl history --site brightwater-demo --ref 1.3") == ["1.3", "1.3.1", "1.3.2"]
+    assert complete(two, "reformctl history --site brightwater-demo 1.3") == ["1.3", "1.3.1", "1.3.2"]
     assert "methodology" in complete(two, "reformctl section --site brightwater-demo ")
     assert complete(two, "reformctl submit --site brightwater-demo meth") == ["methodology"]
 

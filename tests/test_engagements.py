@@ -74,7 +74,8 @@ def test_options_override_the_file(cli):
 
 def test_prompts_on_a_terminal(cli, monkeypatch):
     monkeypatch.setattr("reformctl.cli.prompts.interactive", lambda: True)
-    cli.ok("new-engagement", input="prompted-site\nPrompted Police Department\nFirst area\nSecond area\n\n")
+    # site, agency, five optional values left empty (city, state, program, date, page), focus areas
+    cli.ok("new-engagement", input="prompted-site\nPrompted Police Department\n\n\n\n\n\nFirst area\nSecond area\n\n")
     shown = cli.json("show", "--site", "prompted-site")
     assert [a["title"] for a in shown["focus_areas"]] == ["First area", "Second area"]
 

@@ -10,19 +10,23 @@ from typing import Annotated, Optional
 
 import typer
 
-from reformctl.cli import context
+from reformctl.cli import context, prompts
 from reformctl.cli.output import WRAP, Format, columns, counted, print_json
-from reformctl.cli.prompts import interactive, refuse_missing, require, require_list
 from reformctl.cli.options import FormatOption, SiteOption
 from reformctl.config import key_lines, load_toml
 from reformctl.errors import ReformError
 from reformctl.model.engagements import (
     EngagementSpec,
+    clean_announced,
+    clean_program,
+    clean_public_url,
+    clean_state,
     create_engagement,
     engagement_overview,
     list_engagements,
     spec_from_mapping,
 )
+from reformctl.model.text import clean_optional_name
 from reformctl.model.vocab import PROGRAMS
 
 
@@ -71,12 +75,8 @@ def new_engagement(
         "aliases": [*data.get("aliases", []), *alias] if alias and isinstance(data.get("aliases", []), list) else None,
     }
     data.update({k: v for k, v in overrides.items() if v is not None})
-    if from_ is None or interactive():  # a file read without a terminal reports its own missing keys
-        refuse_missing({"--site": data.get("site"), "--agency": data.get("agency"),
-                        "--focus-area": data.get("focus_areas")})
-        data["site"] = require(data.get("site"), "--site", "Site slug (e.g. north-miami)")
-        data["agency"] = require(data.get("agency"), "--agency", "Agency name")
-        data["focus_areas"] = require_list(data.get("focus_areas") or [], "--focus-area", "Focus areas")
+    if from_ is None or prompts.interactive():  # a file read without a terminal reports its own missing keys
+        _ask_for_missing(data)
     source = str(from_) if from_ is not None else "options"
     who = context.actor(ctx)
     if "findings" in data or "protected" in data:
@@ -99,6 +99,35 @@ def new_engagement(
         typer.echo(f"  {area['number']}. {area['title']}  [{area['slug']}]")
     if result.get("findings"):
         typer.echo(f"Loaded {result['findings']} findings and {result['recommendations']} recommendations.")
+
+
+# Asked for at a terminal after the agency, each may be left empty: (key, prompt, check).
+OPTIONAL_PROMPTS = (
+    ("city", "City or county", lambda v: clean_optional_name(v, "city")),
+    ("state", "State (two letters, e.g. FL)", clean_state),
+    ("program", f"Program ({', '.join(PROGRAMS)}; empty for organizational-assessment)", clean_program),
+    ("announced", "Announcement date (YYYY-MM-DD)", clean_announced),
+    ("public_url", "Public page (URL)", clean_public_url),
+)
+
+
+def _ask_for_missing(data: dict) -> None:
+    """Without a terminal, refuse naming every missing required value; at one, ask for them and,
+    while asking, for each optional value not given (an empty answer leaves it out)."""
+    required = {"--site": data.get("site"), "--agency": data.get("agency"), "--focus-area": data.get("focus_areas")}
+    prompts.refuse_missing(required)
+    if all(value not in (None, "", []) for value in required.values()):
+        return  # a complete command is never held up by questions
+    data["site"] = prompts.require(data.get("site"), "--site", "Site slug (e.g. north-miami)")
+    data["agency"] = prompts.require(data.get("agency"), "--agency", "Agency name")
+    unasked = [item for item in OPTIONAL_PROMPTS if data.get(item[0]) in (None, "")]
+    if unasked:
+        typer.echo("Optional: press Enter to leave one out.")
+    for key, label, check in unasked:
+        answer = prompts.ask(label, check)
+        if answer is not None:
+            data[key] = answer
+    data["focus_areas"] = prompts.require_list(data.get("focus_areas") or [], "--focus-area", "Focus areas")
 
 
 def _spec(data: dict) -> EngagementSpec:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
+from reformctl.cli.errors import CliUsageError
 from reformctl.cli.output import FORMAT_ALIASES, Format
 
 try:  # Typer 0.29 vendors Click as typer._click; earlier releases run on the click package
@@ -107,3 +108,18 @@ RecArgument = Annotated[str, typer.Argument(
     metavar="REC", autocompletion=complete_rec, help="The recommendation, e.g. 3.1.2.")]
 FindingArgument = Annotated[str, typer.Argument(
     metavar="FINDING", autocompletion=complete_finding, help="The finding, e.g. 3.1.")]
+
+
+# `history` once took its reference as --ref; scripts still use it, so it is accepted, hidden from help.
+RefFilterArgument = Annotated[Optional[str], typer.Argument(
+    metavar="REF", autocompletion=complete_ref,
+    help="Only this finding (3.1), recommendation (3.1.2) or section (methodology).")]
+OldRefOption = Annotated[Optional[str], typer.Option(
+    "--ref", hidden=True, autocompletion=complete_ref, help="The former spelling of REF.")]
+
+
+def given_once(ctx: typer.Context, positional: str | None, old: str | None, name: str, option: str) -> str | None:
+    """The value given as the argument NAME or by its old OPTION spelling; both is a usage error."""
+    if positional is not None and old is not None:
+        raise CliUsageError(f"{name} given twice, as an argument and as {option}; give it once, as the argument", ctx)
+    return positional if positional is not None else old

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import typer
 
 from reformctl.cli.errors import CliUsageError
+from reformctl.errors import ReformError
 
 
 def interactive() -> bool:
@@ -20,6 +22,21 @@ def require(value, option: str, label: str):
     if interactive():
         return typer.prompt(label)
     raise CliUsageError(f"missing {option} (stdin is not a terminal, so reformctl cannot ask for it)")
+
+
+def ask(label: str, check: Callable[[str], object]) -> str | None:
+    """Ask on a terminal for an optional value: an empty answer leaves it out, one that CHECK
+    refuses is asked for again with the reason."""
+    def answer(text: str) -> str | None:
+        if not text.strip():
+            return None
+        try:
+            check(text.strip())
+        except ReformError as exc:
+            raise CliUsageError(str(exc)) from None
+        return text.strip()
+
+    return typer.prompt(label, default="", show_default=False, value_proc=answer)
 
 
 def require_list(values: list[str], option: str, label: str) -> list[str]:

@@ -13,7 +13,7 @@ from reformctl.cli import context
 from reformctl.cli.editing import edit_text, read_text_file
 from reformctl.cli.errors import CliUsageError
 from reformctl.cli.output import WRAP, Format, print_json, print_table
-from reformctl.cli.options import FormatOption, RefArgument, SiteOption, complete_ref
+from reformctl.cli.options import FormatOption, OldRefOption, RefArgument, RefFilterArgument, SiteOption, given_once
 from reformctl.model.engagements import get_engagement
 from reformctl.model.vocab import PHASES
 
@@ -257,17 +257,19 @@ def configure(
 def history(
     ctx: typer.Context,
     site: SiteOption,
-    ref: Annotated[Optional[str], typer.Option("--ref", metavar="REF", autocompletion=complete_ref, help="Only this finding (3.1), recommendation (3.1.2) or section (methodology).")] = None,
+    ref: RefFilterArgument = None,
+    old_ref: OldRefOption = None,
     fmt: FormatOption = Format.text,
 ) -> None:
     """Show the audit trail of changes.
 
     Every change, when, by whom, and the values before and after.
 
-    Example: reformctl history --site north-miami --ref 3.1
+    Example: reformctl history --site north-miami 3.1
     """
     from reformctl.model.audit import history as read_history
 
+    ref = given_once(ctx, ref, old_ref, "REF", "--ref")
     store, engagement = _engagement(ctx, site)
     rows = read_history(store, engagement, ref)
     if fmt is Format.json:

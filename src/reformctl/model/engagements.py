@@ -64,27 +64,47 @@ def validate_site(site: str) -> str:
     return site
 
 
+# One check per field, so a value asked for at a terminal is checked as it is typed.
+def clean_state(value: str | None) -> str | None:
+    if value is None or not str(value).strip():
+        return None
+    state = str(value).strip().upper()
+    if state not in STATES:
+        raise Invalid(f"state {value!r} is not a US state or territory code; use two letters, e.g. FL or MI")
+    return state
+
+
+def clean_program(value: str) -> str:
+    if value not in PROGRAMS:
+        raise Invalid(f"program {value!r} is unknown; choose one of {choices(PROGRAMS)}")
+    return value
+
+
+def clean_announced(value: str | None) -> str | None:
+    return parse_date(value, "announcement date") if value else None
+
+
+def clean_public_url(value: str | None) -> str | None:
+    if not clean_optional_name(value, "public URL", MAX_URL):
+        return None
+    public_url = value.strip()
+    if not re.match(r"^https?://", public_url):
+        public_url = "https://" + public_url
+    if not re.match(r"^https?://[^\s/<>\"']+\.[^\s/<>\"']+(/[^\s<>\"']*)?$", public_url):
+        raise Invalid(f"public URL {value!r} is not a web address; e.g. https://cops.usdoj.gov/page")
+    return public_url
+
+
 def normalise_spec(spec: EngagementSpec) -> EngagementSpec:
     """Validate every field, returning a cleaned copy or raising Invalid naming the field."""
     site = validate_site(spec.site)
     # Everything here is public in full, in every report: no [[...]] (and nothing invisible).
     agency = clean_name(spec.agency, "agency")
     city = clean_optional_name(spec.city, "city")
-    state = None
-    if spec.state is not None and str(spec.state).strip():
-        state = str(spec.state).strip().upper()
-        if state not in STATES:
-            raise Invalid(f"state {spec.state!r} is not a US state or territory code; use two letters, e.g. FL or MI")
-    if spec.program not in PROGRAMS:
-        raise Invalid(f"program {spec.program!r} is unknown; choose one of {choices(PROGRAMS)}")
-    announced = parse_date(spec.announced, "announcement date") if spec.announced else None
-    public_url = None
-    if clean_optional_name(spec.public_url, "public URL", MAX_URL):
-        public_url = spec.public_url.strip()
-        if not re.match(r"^https?://", public_url):
-            public_url = "https://" + public_url
-        if not re.match(r"^https?://[^\s/<>\"']+\.[^\s/<>\"']+(/[^\s<>\"']*)?$", public_url):
-            raise Invalid(f"public URL {spec.public_url!r} is not a web address; e.g. https://cops.usdoj.gov/page")
+    state = clean_state(spec.state)
+    program = clean_program(spec.program)
+    announced = clean_announced(spec.announced)
+    public_url = clean_public_url(spec.public_url)
     if spec.phase not in ("planning", "assessment"):
         raise Invalid(f"a new engagement starts in planning or assessment, not {spec.phase!r}")
     titles = [clean_name(t, "focus area title") for t in spec.focus_areas]
@@ -102,7 +122,7 @@ def normalise_spec(spec: EngagementSpec) -> EngagementSpec:
 
     aliases = [clean_term(a, "alias") for a in spec.aliases]
     return EngagementSpec(
-        site=site, agency=agency, focus_areas=titles, city=city, state=state, program=spec.program,
+        site=site, agency=agency, focus_areas=titles, city=city, state=state, program=program,
         announced=announced, public_url=public_url, phase=spec.phase, self_approval=bool(spec.self_approval),
         aliases=aliases,
     )
