@@ -233,3 +233,21 @@ def test_empty_titles_and_headings_still_lay_out(demo):
     finding.update(title="", body="#\n\n##   \n\n[](https://example.org) | a |\n|---|\n| |")
     report.update(kind="assessment", sections=[{"name": "executive-summary", "title": "", "body": "> "}])
     assert "Finding 1.1:" in flat_text(render(report, "pdf"))
+
+
+def test_invisible_and_undrawable_characters_never_stop_the_pdf(cli, tmp_path):
+    # PDF/UA-1 refuses U+FEFF and a character no installed font draws (U+0378 is unassigned); the
+    # store accepts both, and a record holding one must still print.
+    cli.ok("new-engagement", "--site", "odd", "--agency", "Example PD", "--focus-area", "Area")
+    cli.ok("log-finding", "--site", "odd", "--focus-area", "1", "--title", "Zero\ufeffwidth", "--body", "B\ufeffody.")
+    approve(cli, "odd", "1.1")
+    data = pdf(cli, "odd", tmp_path)
+    root = reader(data).trailer["/Root"]
+    assert "Zerowidth" in flat_text(data) and "Body." in flat_text(data)
+    assert b"pdfuaid:part" in root["/Metadata"].get_object().get_data()  # still PDF/UA-1
+    cli.ok("log-finding", "--site", "odd", "--focus-area", "1", "--title", "Odd \u0378 sign", "--body", "Text.")
+    approve(cli, "odd", "1.2")
+    data = pdf(cli, "odd", tmp_path)
+    root = reader(data).trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root  # tagged, without the claim
+    assert "Odd" in flat_text(data) and "sign" in flat_text(data)

@@ -18,11 +18,14 @@ from reformctl.reports.prose import safe_link, tokens
 # C0 controls (and DEL) have no glyph: a tab or a line break inside a text prints as a space, as
 # it does in the HTML report.
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+# PDF/UA-1 forbids text mapped to U+FEFF (a zero-width no-break space, or a stray byte-order mark)
+# and to the noncharacters U+FFFE and U+FFFF; none of them shows, so they are left out.
+_UNPRINTABLE = re.compile("[\ufeff\ufffe\uffff]")
 
 
 def string(text: str) -> str:
     """TEXT as a Typst string literal (code mode): "..." with backslashes and quotes escaped."""
-    text = _CONTROLS.sub(" ", str(text))
+    text = _UNPRINTABLE.sub("", _CONTROLS.sub(" ", str(text)))
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 

@@ -61,10 +61,18 @@ def compile_pdf(source: str, inputs: dict[str, str], stamp: datetime) -> bytes:
     folders = [f for f in FONT_FOLDERS if os.path.isdir(f)]
     # An empty root: Typst reads files only below its root, and there is nothing there to read.
     with tempfile.TemporaryDirectory(prefix="reformctl-typst-") as root:
+        options = dict(root=root, font_paths=folders, ignore_system_fonts=bool(folders), sys_inputs=inputs,
+                       timestamp=stamp)
         try:
-            return typst.compile(source.encode("utf-8"), root=root, font_paths=folders,
-                                 ignore_system_fonts=bool(folders), sys_inputs=inputs,
-                                 pdf_standards="ua-1", timestamp=stamp)
+            return typst.compile(source.encode("utf-8"), pdf_standards="ua-1", **options)
+        except typst.TypstError as exc:
+            if "could not be displayed" not in exc.message:
+                raise PdfLayoutError(f"Typst could not lay out the PDF: {exc.message}") from None
+        # PDF/UA-1 refuses a character that no installed font can draw (an unassigned code point, a
+        # script without a font here). The record must still publish: the same document, still
+        # tagged, without the PDF/UA-1 claim, the character drawn as an empty box.
+        try:
+            return typst.compile(source.encode("utf-8"), **options)
         except typst.TypstError as exc:
             raise PdfLayoutError(f"Typst could not lay out the PDF: {exc.message}") from None
 
