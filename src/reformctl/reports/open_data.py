@@ -16,7 +16,6 @@ from pathlib import Path
 from reformctl import __version__
 from reformctl.dates import today
 from reformctl.errors import Invalid
-from reformctl.reports.public import build_public_report
 from reformctl.store import Store
 from reformctl.store.paths import refuse_store_target, user_path_errors
 
@@ -141,6 +140,9 @@ def metadata(db_name: str, sites: list[str], as_of: str) -> dict:
 
 def export_public_db(store: Store, path: Path, site: str | None = None, as_of: str | None = None) -> dict:
     """Write the public record of SITE (or every engagement) to a new SQLite file at PATH."""
+    # Imported here: the site builds its open data from frozen releases and needs none of it.
+    from reformctl.reports.public import build_public_report
+
     path = Path(path)
     if path.is_dir():
         raise Invalid(f"{path} is a directory; give a file name, e.g. {path / 'public.db'}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reformctl.errors import Invalid
-from reformctl.reports.releases import MANIFEST, sha256
+from reformctl.reports.digests import MANIFEST, sha256
 from reformctl.reports.site import data, feeds, output, pages
 from reformctl.store import Store
 

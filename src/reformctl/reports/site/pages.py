@@ -58,7 +58,7 @@ def index_page(env, base: str, items: list[dict], kept=None, cards: dict | None 
     CARDS, when given, receives each card's input hash and the hash of its HTML."""
     from markupsafe import Markup
 
-    from reformctl.reports.releases import sha256
+    from reformctl.reports.digests import sha256
 
     card_template = env.get_template("card.html.j2")
 
