@@ -100,6 +100,37 @@ def test_a_file_no_longer_part_of_the_site_is_removed_and_a_damaged_one_rewritte
     assert published.json("verify", damaged.parent)["ok"]
 
 
+def test_an_unchanged_index_card_is_read_back_from_the_last_index_only_while_intact(published, isolated, monkeypatch):
+    import jinja2
+
+    site = isolated / "site"
+    build(published, site)
+    rendered: list[str] = []
+    render = jinja2.Template.render
+
+    def counting(self, *args, **kwargs):
+        if self.name == "card.html.j2":
+            rendered.append(kwargs["item"]["site"])
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", counting)
+    published.ok("publish", "--site", "brightwater-demo", "--kind", "progress", "--output", isolated / "releases/bw-3")
+    assert "index.html" in build(published, site)["written"]
+    assert rendered == ["brightwater-demo"]  # North Miami's card is taken from the last index.html
+    build(published, isolated / "fresh")
+    assert (site / "index.html").read_bytes() == (isolated / "fresh/index.html").read_bytes()
+
+    # A card whose bytes are not what the last build recorded is rendered again, not copied.
+    index = site / "index.html"
+    index.write_bytes(index.read_bytes().replace(b"North Miami Police Department</a>", b"Tampered</a>"))
+    published.ok("publish", "--site", "brightwater-demo", "--kind", "progress", "--output", isolated / "releases/bw-4")
+    rendered.clear()
+    build(published, site)
+    assert sorted(rendered) == ["brightwater-demo", "north-miami"]
+    build(published, isolated / "fresh")
+    assert (site / "index.html").read_bytes() == (isolated / "fresh/index.html").read_bytes()
+
+
 def test_the_same_store_gives_byte_identical_sites(published, isolated):
     build(published, isolated / "a")
     build(published, isolated / "b")

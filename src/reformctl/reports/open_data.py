@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from operator import itemgetter
 from pathlib import Path
 
 from reformctl import __version__
 from reformctl.dates import today
 from reformctl.errors import Invalid
-from reformctl.reports.public import build_public_report
 from reformctl.store import Store
 from reformctl.store.paths import refuse_store_target, user_path_errors
 
@@ -140,6 +140,9 @@ def metadata(db_name: str, sites: list[str], as_of: str) -> dict:
 
 def export_public_db(store: Store, path: Path, site: str | None = None, as_of: str | None = None) -> dict:
     """Write the public record of SITE (or every engagement) to a new SQLite file at PATH."""
+    # Imported here: the site builds its open data from frozen releases and needs none of it.
+    from reformctl.reports.public import build_public_report
+
     path = Path(path)
     if path.is_dir():
         raise Invalid(f"{path} is a directory; give a file name, e.g. {path / 'public.db'}")
@@ -168,13 +171,17 @@ def export_public_db(store: Store, path: Path, site: str | None = None, as_of: s
             "counts": {name: len(found) for name, found in rows.items()}}
 
 
-def _write_db(path: Path, rows: dict[str, list[dict]]) -> None:
-    """Write ROWS to a new SQLite file beside PATH, then rename it into place."""
+def _write_db(path: Path, rows: dict[str, list[dict]], durable: bool = True) -> None:
+    """Write ROWS to a new SQLite file beside PATH, then rename it into place. Not DURABLE: no
+    journal and no sync, for a file read back at once (the pragmas leave its bytes the same)."""
     temporary = path.with_name(f".{path.name}.partial")
     if temporary.exists():
         temporary.unlink()
     conn = sqlite3.connect(str(temporary))
     try:
+        if not durable:
+            conn.execute("PRAGMA journal_mode = OFF")
+            conn.execute("PRAGMA synchronous = OFF")
         with conn:
             for name, (_desc, cols, pk) in TABLES.items():
                 columns = ", ".join(f"[{c}] {t}" for c, (t, _d) in cols.items())
@@ -182,7 +189,8 @@ def _write_db(path: Path, rows: dict[str, list[dict]]) -> None:
                 names = list(cols)
                 conn.executemany(
                     f"INSERT INTO [{name}] ({', '.join(f'[{c}]' for c in names)}) VALUES ({', '.join('?' for _ in names)})",
-                    [tuple(row[c] for c in names) for row in rows[name]],
+                    [tuple(row[c] for c in names) for row in rows[name]] if len(names) < 2
+                    else map(itemgetter(*names), rows[name]),
                 )
         conn.close()
         os.replace(temporary, path)
@@ -199,5 +207,5 @@ def public_db_bytes(rows: dict[str, list[dict]]) -> bytes:
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "public.db"
-        _write_db(path, rows)
+        _write_db(path, rows, durable=False)
         return path.read_bytes()

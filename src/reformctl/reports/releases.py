@@ -3,7 +3,6 @@ record the release in the store, verify a release folder, and compare two releas
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -21,6 +20,7 @@ from reformctl.model.internal_flag import internal_at
 from reformctl.model.sections import print_order
 from reformctl.model.text import clean_body
 from reformctl.reports.check import check
+from reformctl.reports.digests import MANIFEST, sha256  # noqa: F401 (part of this module's interface)
 from reformctl.reports.kinds import build_report
 from reformctl.reports.public import public_where, scrub_public, withhold
 from reformctl.reports.render import EXTENSIONS, PUBLISHED_FORMATS, render
@@ -28,16 +28,11 @@ from reformctl.store import Store
 from reformctl.store.paths import make_staging, refuse_store_target, remove_stale_staging, user_path_errors
 
 KINDS = ("status-update", "progress", "final", "assessment")
-MANIFEST = "manifest.json"
 
 
 MANIFEST_FIELDS = ("site", "agency", "release", "kind", "as_of", "published_at", "published_by", "files", "check",
                    "override_reason")
 MAX_RELEASE = 2**63 - 1  # SQLite's INTEGER
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def release_number(value) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reformctl.errors import Invalid
-from reformctl.reports.releases import MANIFEST, sha256
+from reformctl.reports.digests import MANIFEST, sha256
 from reformctl.reports.site import data, feeds, output, pages
 from reformctl.store import Store
 
@@ -55,9 +55,10 @@ def _page_key(version: str, base: str, item: dict, available: dict[int, bool]) -
     return sha256("\n".join(inputs).encode("utf-8"))
 
 
-def plan(store: Store, base: str, previous: output.Previous) -> tuple[dict, list[str], int]:
+def plan(store: Store, base: str, previous: output.Previous, cards: dict) -> tuple[dict, list[str], int]:
     """Every file of the site (relative path -> bytes, Stored or Rendered), the releases left
-    without files, and how many engagements it shows."""
+    without files, and how many engagements it shows. CARDS receives the index's cards, if it
+    is rendered."""
     items = data.engagements(store)
     kept = {row[0] for row in store.execute("SELECT sha256 FROM published_files")}
     env = pages.Lazy(pages.environment)
@@ -77,7 +78,7 @@ def plan(store: Store, base: str, previous: output.Previous) -> tuple[dict, list
         item["key"] = key = _page_key(version, base, item, available)
         keys.append(key)
         files.update(_engagement_files(store, env, base, item, available))
-    files.update(_whole_site(store, env, base, items, sha256("\n".join(keys).encode("utf-8")), previous))
+    files.update(_whole_site(store, env, base, items, sha256("\n".join(keys).encode("utf-8")), previous, cards))
     return files, unavailable, len(items)
 
 
@@ -94,7 +95,8 @@ def _engagement_files(store: Store, env, base: str, item: dict, available: dict)
     }
 
 
-def _whole_site(store: Store, env, base: str, items: list[dict], key: str, previous: output.Previous) -> dict:
+def _whole_site(store: Store, env, base: str, items: list[dict], key: str, previous: output.Previous,
+                cards: dict) -> dict:
     """The files made from every engagement, made again only when some engagement's page is, and
     then from each engagement's parts (read back from the site when that engagement is unchanged)."""
     def parts(name: str, make) -> list[bytes]:
@@ -110,7 +112,8 @@ def _whole_site(store: Store, env, base: str, items: list[dict], key: str, previ
         return made[name]
 
     return {
-        "index.html": output.Rendered(key, lambda: pages.index_page(env, base, items)),
+        "index.html": output.Rendered(key, lambda: pages.index_page(
+            env, base, items, lambda item: previous.card(item["site"], item["key"]), cards)),
         "feed.xml": output.Rendered(key, lambda: feeds.atom(base, "feed.xml", feeds.TITLE, "",
                                                             [(item, r) for item in items for r in item["releases"]])),
         "sitemap.xml": output.Rendered(key, lambda: feeds.sitemap(base, items)),
@@ -127,7 +130,8 @@ def build_site(store: Store, out: Path, base: str | None = None, check: bool = F
     out = Path(out)
     base = base_url(base)
     output.check_folder(out, store.path)
-    files, unavailable, engagements = plan(store, base, output.Previous(out))
-    done = output.apply(out, files, check)
+    previous, cards = output.Previous(out), {}
+    files, unavailable, engagements = plan(store, base, previous, cards)
+    done = output.apply(out, files, check, previous, cards)
     return {"folder": str(out), "base_url": base, "check": check, "engagements": engagements, "files": len(files),
             **done, "unavailable": unavailable, "changed": bool(done["written"] or done["removed"])}

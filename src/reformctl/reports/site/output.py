@@ -11,13 +11,15 @@ from pathlib import Path
 from typing import Callable
 
 from reformctl.errors import Refused
-from reformctl.reports.releases import sha256
+from reformctl.reports.digests import sha256
 
 # The mark every page of a built site carries; a folder whose index.html lacks it is not ours to tidy.
 GENERATOR = "reformctl site build"
 # What the last build rendered each page from (a hash of its inputs) and the hash of what it
 # wrote, so that a rebuild renders again only the pages whose inputs changed.
 STATE = ".reformctl-site.json"
+# How an index card (templates/card.html.j2) begins and ends, to find it in the last index.html.
+CARD_START, CARD_END = '<li class="card" ', '</div>\n\n</li>'
 
 
 @dataclass
@@ -55,11 +57,12 @@ def _write(path: Path, data: bytes) -> None:
     os.replace(partial, path)
 
 
-def _state(out: Path) -> dict:
+def _load(out: Path) -> dict:
     try:
-        return json.loads((out / STATE).read_text(encoding="utf-8"))["files"]
-    except (OSError, ValueError, KeyError, TypeError):
+        found = json.loads((out / STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return {}
+    return found if isinstance(found, dict) else {}
 
 
 class Previous:
@@ -67,7 +70,34 @@ class Previous:
     read back from the site rather than made again."""
 
     def __init__(self, out: Path):
-        self.root, self.state = str(out), _state(out)
+        found = _load(out)
+        self.root = str(out)
+        self.state = found.get("files") if isinstance(found.get("files"), dict) else {}
+        self.cards = found.get("cards") if isinstance(found.get("cards"), dict) else {}
+        self.index: dict[str, str] | None = None
+
+    def card(self, site: str, key: str) -> str | None:
+        """The index card of SITE as the last build rendered it from inputs KEY, read back from the
+        site's index.html (and taken only if its hash is the one recorded)."""
+        kept = self.cards.get(site)
+        if not (isinstance(kept, list) and len(kept) == 2 and kept[0] == key):
+            return None
+        if self.index is None:
+            self.index = self._index_cards()
+        return self.index.get(kept[1])
+
+    def _index_cards(self) -> dict[str, str]:
+        try:
+            text = _read(os.path.join(self.root, "index.html")).decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return {}
+        found = {}
+        for chunk in text.split(CARD_START)[1:]:
+            end = chunk.find(CARD_END)
+            if end >= 0:
+                card = CARD_START + chunk[:end + len(CARD_END)]
+                found[sha256(card.encode("utf-8"))] = card
+        return found
 
     def read(self, rel: str, key: str) -> bytes | None:
         kept = self.state.get(rel)
@@ -113,9 +143,9 @@ def _read(path: str) -> bytes:
 class _Site:
     """The folder being built: what the last build recorded, what is there now, what this one records."""
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, before: dict):
         self.root = str(out)
-        self.before = _state(out)
+        self.before = before
         self.files = _inventory(out)
         self.after: dict[str, list] = {}
 
@@ -155,10 +185,11 @@ class _Site:
         return data
 
 
-def apply(out: Path, plan: dict, check: bool) -> dict:
+def apply(out: Path, plan: dict, check: bool, previous: Previous, cards: dict | None = None) -> dict:
     """Bring OUT in line with PLAN (relative path -> bytes, Stored or Rendered): what was (or would
-    be) written or removed."""
-    site = _Site(out)
+    be) written or removed. PREVIOUS is what the last build recorded; CARDS what this one records
+    of the index's cards."""
+    site = _Site(out, previous.state)
     written, missing = [], []
     unchanged = 0
     for rel in sorted(plan):
@@ -181,7 +212,8 @@ def apply(out: Path, plan: dict, check: bool) -> dict:
             os.unlink(site.path(rel))
         if removed:
             _prune(out)
-        _write(out / STATE, (json.dumps({"files": site.after}, sort_keys=True) + "\n").encode("utf-8"))
+        state = {"files": site.after, "cards": cards or previous.cards}
+        _write(out / STATE, (json.dumps(state, sort_keys=True) + "\n").encode("utf-8"))
     return {"written": written, "removed": removed, "unchanged": unchanged, "missing": missing}
 
 

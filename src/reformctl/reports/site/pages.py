@@ -53,7 +53,22 @@ def decorate(item: dict) -> None:
                             if part).lower()
 
 
-def index_page(env, base: str, items: list[dict]) -> bytes:
+def index_page(env, base: str, items: list[dict], kept=None, cards: dict | None = None) -> bytes:
+    """The index. KEPT(item) gives an unchanged card as the last build rendered it (or None);
+    CARDS, when given, receives each card's input hash and the hash of its HTML."""
+    from markupsafe import Markup
+
+    from reformctl.reports.digests import sha256
+
+    card_template = env.get_template("card.html.j2")
+
+    def card(item: dict, phase: str) -> Markup:
+        html = (kept(item) if kept else None) or card_template.render(item=item, phase={"key": phase})
+        if cards is not None:
+            cards[item["site"]] = [item.get("key"), sha256(html.encode("utf-8"))]
+        # Rendered by our own autoescaping template, so already escaped: printed as it is.
+        return Markup(html)
+
     programs = []
     for key in sorted({i["engagement"]["program"] for i in items}):
         mine = [i for i in items if i["engagement"]["program"] == key]
@@ -62,7 +77,7 @@ def index_page(env, base: str, items: list[dict]) -> bytes:
             found = sorted((i for i in mine if i["closed"] == (phase == "closed")),
                            key=lambda i: (i["engagement"]["agency"].lower(), i["site"]))
             if found:
-                phases.append({"key": phase, "name": name, "items": found})
+                phases.append({"key": phase, "name": name, "cards": [card(i, phase) for i in found]})
         programs.append({"key": key, "name": mine[0]["engagement"]["program_name"], "phases": phases})
     states = sorted({i["engagement"]["state"] for i in items if i["engagement"].get("state")})
     html = env.get_template("index.html.j2").render(
