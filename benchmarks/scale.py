@@ -18,19 +18,25 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 os.environ.setdefault("REFORMCTL_TODAY", "2026-11-27")
 
-from scale import scale_engagement  # noqa: E402
-
 from reformctl.model.loader import load_engagement  # noqa: E402
 from reformctl.reports.kinds import KINDS, build_report  # noqa: E402
 from reformctl.reports.render import FORMATS, render  # noqa: E402
 from reformctl.store import open_store  # noqa: E402
+from scale import scale_engagement  # noqa: E402
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         store = open_store(Path(folder) / "scale.db")
         start = time.perf_counter()
-        load_engagement(store, scale_engagement(), "benchmark", "benchmark", approved_by="reviewer", phase="implementation")
+        load_engagement(
+            store,
+            scale_engagement(),
+            "benchmark",
+            "benchmark",
+            approved_by="reviewer",
+            phase="implementation",
+        )
         print(f"load the engagement: {time.perf_counter() - start:.2f} s")
         print(f"{'kind':<14} {'build':>8} " + " ".join(f"{fmt:>9}" for fmt in FORMATS))
         for kind in KINDS:

@@ -53,22 +53,52 @@ def template(store) -> tuple[dict, dict[str, str]]:
     return report, {fmt: render(report, fmt) for fmt in FORMATS}
 
 
-def add_release(store, engagement: dict, number: int, as_of: str, report: dict, texts: dict[str, str]) -> None:
+def add_release(
+    store, engagement: dict, number: int, as_of: str, report: dict, texts: dict[str, str]
+) -> None:
     """One release of ENGAGEMENT recorded as publish records it, its files in the store."""
     site, agency = engagement["site"], engagement["agency"]
-    mine = {**report, "as_of": as_of, "release": {"number": number, "kind": "status-update"},
-            "engagement": {**report["engagement"], "site": site, "agency": agency, "city": engagement["city"],
-                           "state": engagement["state"], "program": engagement["program"],
-                           "public_url": engagement["public_url"]}}
-    contents = {f"{site}-release-{number}.json": (json.dumps(mine, indent=2, ensure_ascii=False) + "\n").encode()}
+    mine = {
+        **report,
+        "as_of": as_of,
+        "release": {"number": number, "kind": "status-update"},
+        "engagement": {
+            **report["engagement"],
+            "site": site,
+            "agency": agency,
+            "city": engagement["city"],
+            "state": engagement["state"],
+            "program": engagement["program"],
+            "public_url": engagement["public_url"],
+        },
+    }
+    contents = {
+        f"{site}-release-{number}.json": (
+            json.dumps(mine, indent=2, ensure_ascii=False) + "\n"
+        ).encode()
+    }
     for fmt, ext in FORMATS.items():
-        contents[f"{site}-release-{number}.{ext}"] = texts[fmt].replace(DEMO_AGENCY, agency).replace(
-            DEMO_SITE, site).replace("2026-09-30", as_of).encode()
+        contents[f"{site}-release-{number}.{ext}"] = (
+            texts[fmt]
+            .replace(DEMO_AGENCY, agency)
+            .replace(DEMO_SITE, site)
+            .replace("2026-09-30", as_of)
+            .encode()
+        )
     files = {name: rel.sha256(data) for name, data in contents.items()}
-    release = {"id": new_id(), "engagement_id": engagement["id"], "number": number, "kind": "status-update",
-               "as_of": as_of, "published_at": f"{as_of}T12:00:{number:02d}+00:00", "published_by": "benchmark",
-               "output_dir": f"/nonexistent/{site}-{number}", "files": json.dumps(files, sort_keys=True),
-               "snapshot": json.dumps(mine, sort_keys=True, ensure_ascii=False), "override_reason": None}
+    release = {
+        "id": new_id(),
+        "engagement_id": engagement["id"],
+        "number": number,
+        "kind": "status-update",
+        "as_of": as_of,
+        "published_at": f"{as_of}T12:00:{number:02d}+00:00",
+        "published_by": "benchmark",
+        "output_dir": f"/nonexistent/{site}-{number}",
+        "files": json.dumps(files, sort_keys=True),
+        "snapshot": json.dumps(mine, sort_keys=True, ensure_ascii=False),
+        "override_reason": None,
+    }
     manifest = rel._manifest(store, engagement, release, files, {"errors": 0, "warnings": 0})
     rel._record(store, engagement, release, manifest, files)
     rel.keep_published(store, [*contents.values(), manifest])
@@ -82,10 +112,16 @@ def make_store(db: Path, count: int, per: int) -> tuple[float, dict]:
     made = []
     with store.write():
         for i in range(count):
-            spec = EngagementSpec(site=f"agency-{i:04d}", agency=f"City {i:04d} Police Department",
-                                  city=f"City {i:04d}", state=STATES[i % len(STATES)], program=PROGRAMS[i % 3],
-                                  announced="2025-01-15", focus_areas=["Community Engagement and Problem Solving"],
-                                  public_url=f"https://cops.example.gov/active-site-city-{i:04d}")
+            spec = EngagementSpec(
+                site=f"agency-{i:04d}",
+                agency=f"City {i:04d} Police Department",
+                city=f"City {i:04d}",
+                state=STATES[i % len(STATES)],
+                program=PROGRAMS[i % 3],
+                announced="2025-01-15",
+                focus_areas=["Community Engagement and Problem Solving"],
+                public_url=f"https://cops.example.gov/active-site-city-{i:04d}",
+            )
             engagement = create_engagement(store, spec, "benchmark")
             made.append(engagement)
             for number in range(1, per + 1):
@@ -116,22 +152,32 @@ def main() -> None:
     try:
         db, out = work / "bench.db", work / "site"
         seconds, made = make_store(db, args.engagements, args.releases)
-        print(f"store: {args.engagements} engagements x {args.releases} releases recorded in {seconds:.1f} s "
-              f"({db.stat().st_size / 1e6:.0f} MB)")
+        print(
+            f"store: {args.engagements} engagements x {args.releases} releases recorded in {seconds:.1f} s "
+            f"({db.stat().st_size / 1e6:.0f} MB)"
+        )
         scratch = timed(["--db", str(db), "site", "build", str(out)])
         files = sum(1 for p in out.rglob("*") if p.is_file())
-        print(f"site build from scratch: {scratch} ({files} files, "
-              f"{sum(p.stat().st_size for p in out.rglob('*') if p.is_file()) / 1e6:.0f} MB)  [target <= 20 s]")
+        print(
+            f"site build from scratch: {scratch} ({files} files, "
+            f"{sum(p.stat().st_size for p in out.rglob('*') if p.is_file()) / 1e6:.0f} MB)  [target <= 20 s]"
+        )
         print(f"site build, nothing changed: {timed(['--db', str(db), 'site', 'build', str(out)])}")
         print(f"reformctl --version (start-up, for scale): {timed(['--version'])}")
         store = open_store(db)
         with store.write():
             engagement = store.row("SELECT * FROM engagements WHERE id = ?", (made["last"]["id"],))
-            add_release(store, engagement, args.releases + 1, "2026-11-30", made["report"], made["texts"])
+            add_release(
+                store, engagement, args.releases + 1, "2026-11-30", made["report"], made["texts"]
+            )
         store.close()
-        print(f"site build --check after one new release: {timed(['--db', str(db), 'site', 'build', str(out), '--check'])}")
-        print(f"site build, incremental after one new release: "
-              f"{timed(['--db', str(db), 'site', 'build', str(out)])}  [target <= 2 s]")
+        print(
+            f"site build --check after one new release: {timed(['--db', str(db), 'site', 'build', str(out), '--check'])}"
+        )
+        print(
+            f"site build, incremental after one new release: "
+            f"{timed(['--db', str(db), 'site', 'build', str(out)])}  [target <= 2 s]"
+        )
         if args.keep:
             shutil.copytree(work, args.keep)
     finally:

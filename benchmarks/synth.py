@@ -44,19 +44,35 @@ SF_SITE, SF_AREAS, SF_FINDINGS, SF_RECS, SF_QUARTERS = "sf-size", 5, 94, 272, 8
 
 STATUSES = ("not-started", "in-progress", "partially-complete", "complete")
 PROGRAMS = ("technical-assistance",) * 8 + ("organizational-assessment",) + ("critical-response",)
-STATES = ("AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
-          "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR").split()
+STATES = (
+    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
+    "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR"
+).split()
 AREA_TITLES = (
-    "Community Engagement and Problem Solving", "Accountability and Oversight",
-    "Recruitment, Hiring, Retention and Promotion", "Officer Safety and Wellness",
-    "Data, Technology and Organizational Learning", "Use of Force Policy and Training",
-    "Crime Prevention and Analysis", "Resource Analysis and Strategic Planning",
-    "Internal and External Communications", "Crisis Intervention and Behavioral Health Response",
-    "Records Management and Transparency", "Supervision and Early Intervention",
+    "Community Engagement and Problem Solving",
+    "Accountability and Oversight",
+    "Recruitment, Hiring, Retention and Promotion",
+    "Officer Safety and Wellness",
+    "Data, Technology and Organizational Learning",
+    "Use of Force Policy and Training",
+    "Crime Prevention and Analysis",
+    "Resource Analysis and Strategic Planning",
+    "Internal and External Communications",
+    "Crisis Intervention and Behavioral Health Response",
+    "Records Management and Transparency",
+    "Supervision and Early Intervention",
 )
-OWNERS = ("Office of the Chief", "Patrol Division", "Training Unit", "Internal Affairs",
-          "Records Unit", "Planning and Research Unit", "Human Resources", "Community Services Unit",
-          None)
+OWNERS = (
+    "Office of the Chief",
+    "Patrol Division",
+    "Training Unit",
+    "Internal Affairs",
+    "Records Unit",
+    "Planning and Research Unit",
+    "Human Resources",
+    "Community Services Unit",
+    None,
+)
 WORDS = (
     "the department agency officers supervisors command staff policy general order training "
     "community residents complaints data analysis records body-worn camera video retention "
@@ -99,7 +115,22 @@ class Gen:
             self.sentences.append(" ".join(words).capitalize() + ".")
 
     def _word(self) -> str:
-        syllables = ("ca", "lo", "mer", "tin", "dra", "vel", "os", "ri", "pen", "sul", "ta", "gor", "ni", "bex")
+        syllables = (
+            "ca",
+            "lo",
+            "mer",
+            "tin",
+            "dra",
+            "vel",
+            "os",
+            "ri",
+            "pen",
+            "sul",
+            "ta",
+            "gor",
+            "ni",
+            "bex",
+        )
         return "".join(self.rng.choices(syllables, k=self.rng.randint(2, 4)))
 
     def id(self) -> str:
@@ -148,19 +179,41 @@ class Builder:
         self.reviews: list[tuple] = []  # review_history (schema 2): each record's review state
         self.versions: list[tuple] = []  # approved_versions (schema 3): the wording the public sees
 
-    def engagement(self, site: str, n_areas: int, n_findings: int, n_recs: int, n_updates: int | None,
-                   quarters: int | None = None, program: str | None = None) -> None:
+    def engagement(
+        self,
+        site: str,
+        n_areas: int,
+        n_findings: int,
+        n_recs: int,
+        n_updates: int | None,
+        quarters: int | None = None,
+        program: str | None = None,
+    ) -> None:
         g = self.gen
         rng = g.rng
-        announced = g.date_between(dt.date(2015, 1, 1), TODAY - dt.timedelta(days=3 * 365 if quarters else 120))
+        announced = g.date_between(
+            dt.date(2015, 1, 1), TODAY - dt.timedelta(days=3 * 365 if quarters else 120)
+        )
         eid = g.id()
         state = rng.choice(STATES)
         city = f"City {len(self.engagements) + 1}"
-        self.engagements.append((
-            eid, site, f"{city} Police Department", city, state, program or rng.choice(PROGRAMS),
-            announced.isoformat(), f"https://example.org/{site}", rng.choice(("assessment", "implementation")),
-            0, None, f"{announced.isoformat()}T12:00:00.000000+00:00", "synth",
-        ))
+        self.engagements.append(
+            (
+                eid,
+                site,
+                f"{city} Police Department",
+                city,
+                state,
+                program or rng.choice(PROGRAMS),
+                announced.isoformat(),
+                f"https://example.org/{site}",
+                rng.choice(("assessment", "implementation")),
+                0,
+                None,
+                f"{announced.isoformat()}T12:00:00.000000+00:00",
+                "synth",
+            )
+        )
         area_ids = []
         for number, title in enumerate(rng.sample(AREA_TITLES, n_areas), start=1):
             aid = g.id()
@@ -173,36 +226,72 @@ class Builder:
             released = TODAY - dt.timedelta(days=91 * quarters + 10)
         finding_index = 0
         rec_rows: list[tuple[str, dt.date]] = []
-        for area_id, count in zip(area_ids, per_area):
+        for area_id, count in zip(area_ids, per_area, strict=False):
             for number in range(1, count + 1):
                 fid = g.id()
                 dated = min(g.date_between(released, released + dt.timedelta(days=90)), TODAY)
                 review = "approved" if rng.random() < 0.9 else "draft"
                 title, body = g.title(), g.text(300, 1500)
-                self.findings.append((
-                    fid, eid, area_id, number, title, body,
-                    '["document-review", "interview"]', int(rng.random() < 0.05), review,
-                    dated.isoformat(), f"{dated.isoformat()}T12:00:00.000000+00:00", "synth",
-                ))
-                self._review(eid, "finding", fid, review, dated, (title, body, None, None, None, None))
+                self.findings.append(
+                    (
+                        fid,
+                        eid,
+                        area_id,
+                        number,
+                        title,
+                        body,
+                        '["document-review", "interview"]',
+                        int(rng.random() < 0.05),
+                        review,
+                        dated.isoformat(),
+                        f"{dated.isoformat()}T12:00:00.000000+00:00",
+                        "synth",
+                    )
+                )
+                self._review(
+                    eid, "finding", fid, review, dated, (title, body, None, None, None, None)
+                )
                 for rec_number in range(1, recs_per_finding[finding_index] + 1):
                     rid = g.id()
                     due = dated + dt.timedelta(days=rng.randint(180, 720))
-                    text, priority, owner = g.text(80, 400), rng.choice(("high", "medium", "low")), rng.choice(OWNERS)
-                    self.recs.append((
-                        rid, eid, fid, rec_number, text, priority, owner, due.isoformat(), 0, review,
-                        dated.isoformat(), f"{dated.isoformat()}T12:00:00.000000+00:00", "synth",
-                    ))
+                    text, priority, owner = (
+                        g.text(80, 400),
+                        rng.choice(("high", "medium", "low")),
+                        rng.choice(OWNERS),
+                    )
+                    self.recs.append(
+                        (
+                            rid,
+                            eid,
+                            fid,
+                            rec_number,
+                            text,
+                            priority,
+                            owner,
+                            due.isoformat(),
+                            0,
+                            review,
+                            dated.isoformat(),
+                            f"{dated.isoformat()}T12:00:00.000000+00:00",
+                            "synth",
+                        )
+                    )
                     rec_rows.append((rid, dated))
-                    self._review(eid, "recommendation", rid, review, dated,
-                                 (None, None, text, priority, owner, due.isoformat()))
+                    self._review(
+                        eid,
+                        "recommendation",
+                        rid,
+                        review,
+                        dated,
+                        (None, None, text, priority, owner, due.isoformat()),
+                    )
                 finding_index += 1
         # Each recommendation starts Not Started; the rest of the history is quarterly reviews.
         if quarters:
             extra = [quarters - 1] * len(rec_rows)
         else:
             extra = split(rng, n_updates - len(rec_rows), len(rec_rows), minimum=0)
-        for (rid, dated), more in zip(rec_rows, extra):
+        for (rid, dated), more in zip(rec_rows, extra, strict=False):
             self._update(rid, "not-started", dated, None)
             level, day = 0, dated
             for _ in range(more):
@@ -210,17 +299,34 @@ class Builder:
                 level = min(level + (rng.random() < 0.45), 3)
                 self._update(rid, STATUSES[level], day, g.text(60, 240))
 
-    def _review(self, eid: str, kind: str, record_id: str, review: str, day: dt.date, wording: tuple) -> None:
+    def _review(
+        self, eid: str, kind: str, record_id: str, review: str, day: dt.date, wording: tuple
+    ) -> None:
         iso = day.isoformat()
         at = f"{iso}T12:00:00.000000+00:00"
-        self.reviews.append((self.gen.id(), eid, kind, record_id, review, iso, at, "synth-reviewer"))
+        self.reviews.append(
+            (self.gen.id(), eid, kind, record_id, review, iso, at, "synth-reviewer")
+        )
         if review == "approved":
-            self.versions.append((self.gen.id(), eid, kind, record_id, iso, at, "synth-reviewer", *wording))
+            self.versions.append(
+                (self.gen.id(), eid, kind, record_id, iso, at, "synth-reviewer", *wording)
+            )
 
     def _update(self, rid: str, status: str, day: dt.date, note: str | None) -> None:
         iso = day.isoformat()
-        self.updates.append((self.gen.id(), rid, status, iso, note, None, None,
-                             f"{iso}T12:00:00.000000+00:00", "synth"))
+        self.updates.append(
+            (
+                self.gen.id(),
+                rid,
+                status,
+                iso,
+                note,
+                None,
+                None,
+                f"{iso}T12:00:00.000000+00:00",
+                "synth",
+            )
+        )
 
 
 def _slug(title: str) -> str:
@@ -242,9 +348,18 @@ def generate(path: Path) -> dict:
     for i in range(ENGAGEMENTS):
         areas = min(rng.randint(2, 8), findings[i])
         builder.engagement(f"site-{i + 1:04d}", areas, findings[i], recs[i], updates[i])
-    builder.engagement(BIG_SITE, 8, 900, BIG_RECS, 4 * BIG_RECS, program="organizational-assessment")
-    builder.engagement(SF_SITE, SF_AREAS, SF_FINDINGS, SF_RECS, None, quarters=SF_QUARTERS,
-                       program="organizational-assessment")
+    builder.engagement(
+        BIG_SITE, 8, 900, BIG_RECS, 4 * BIG_RECS, program="organizational-assessment"
+    )
+    builder.engagement(
+        SF_SITE,
+        SF_AREAS,
+        SF_FINDINGS,
+        SF_RECS,
+        None,
+        quarters=SF_QUARTERS,
+        program="organizational-assessment",
+    )
 
     store = open_store(path)
     conn = store.conn
@@ -253,22 +368,49 @@ def generate(path: Path) -> dict:
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("PRAGMA cache_size = -400000")
     tables = (
-        ("engagements", "id, site, agency, city, state, program, announced, public_url, phase, "
-         "self_approval, next_update, created_at, created_by", builder.engagements),
+        (
+            "engagements",
+            "id, site, agency, city, state, program, announced, public_url, phase, "
+            "self_approval, next_update, created_at, created_by",
+            builder.engagements,
+        ),
         ("focus_areas", "id, engagement_id, number, title, slug", builder.areas),
-        ("findings", "id, engagement_id, focus_area_id, number, title, body, methods, internal, review, "
-         "dated, created_at, created_by", builder.findings),
-        ("recommendations", "id, engagement_id, finding_id, number, text, priority, owner, due, internal, "
-         "review, dated, created_at, created_by", builder.recs),
-        ("status_updates", "id, recommendation_id, status, as_of, note, reason, evidence, recorded_at, "
-         "recorded_by", builder.updates),
+        (
+            "findings",
+            "id, engagement_id, focus_area_id, number, title, body, methods, internal, review, "
+            "dated, created_at, created_by",
+            builder.findings,
+        ),
+        (
+            "recommendations",
+            "id, engagement_id, finding_id, number, text, priority, owner, due, internal, "
+            "review, dated, created_at, created_by",
+            builder.recs,
+        ),
+        (
+            "status_updates",
+            "id, recommendation_id, status, as_of, note, reason, evidence, recorded_at, "
+            "recorded_by",
+            builder.updates,
+        ),
     )
     if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'review_history'").fetchone():
-        tables += (("review_history", "id, engagement_id, record_type, record_id, review, on_date, at, actor",
-                    builder.reviews),)
+        tables += (
+            (
+                "review_history",
+                "id, engagement_id, record_type, record_id, review, on_date, at, actor",
+                builder.reviews,
+            ),
+        )
     if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'approved_versions'").fetchone():
-        tables += (("approved_versions", "id, engagement_id, record_type, record_id, on_date, at, actor, title, body, "
-                    "text, priority, owner, due", builder.versions),)
+        tables += (
+            (
+                "approved_versions",
+                "id, engagement_id, record_type, record_id, on_date, at, actor, title, body, "
+                "text, priority, owner, due",
+                builder.versions,
+            ),
+        )
     counts = {}
     for table, columns, rows in tables:
         marks = ", ".join("?" for _ in columns.split(","))
@@ -297,8 +439,11 @@ def ensure_store(verbose: bool = True) -> Path:
     counts = generate(partial)
     os.replace(partial, path)
     if verbose:
-        print(f"built {path.name} in {time.perf_counter() - started:.0f} s: "
-              + ", ".join(f"{n:,} {t}" for t, n in counts.items()), file=sys.stderr)
+        print(
+            f"built {path.name} in {time.perf_counter() - started:.0f} s: "
+            + ", ".join(f"{n:,} {t}" for t, n in counts.items()),
+            file=sys.stderr,
+        )
     return path
 
 
@@ -312,11 +457,25 @@ def write_import_csv(path: Path) -> None:
     import sqlite3
 
     conn = sqlite3.connect(ensure_store(verbose=False))
-    texts = conn.execute("SELECT f.title, r.text, r.priority, r.owner FROM recommendations r "
-                         "JOIN findings f ON f.id = r.finding_id LIMIT ?", (IMPORT_ROWS,)).fetchall()
+    texts = conn.execute(
+        "SELECT f.title, r.text, r.priority, r.owner FROM recommendations r "
+        "JOIN findings f ON f.id = r.finding_id LIMIT ?",
+        (IMPORT_ROWS,),
+    ).fetchall()
     conn.close()
-    header = ("focus_area", "focus_area_title", "finding", "finding_title", "recommendation",
-              "recommendation_text", "priority", "owner", "due", "status", "status_as_of")
+    header = (
+        "focus_area",
+        "focus_area_title",
+        "finding",
+        "finding_title",
+        "recommendation",
+        "recommendation_text",
+        "priority",
+        "owner",
+        "due",
+        "status",
+        "status_as_of",
+    )
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)
@@ -324,9 +483,21 @@ def write_import_csv(path: Path) -> None:
             finding, rec = divmod(i, 10)
             area, number = 1 + finding % 8, 1 + finding // 8
             title = texts[finding * 10][0]  # one title per finding, on each of its rows
-            writer.writerow([area, f"Focus area {area}", f"{area}.{number}", title, f"{area}.{number}.{rec + 1}",
-                             text, priority, owner or "", "2027-06-30", STATUSES[i % 4].replace("-", " ").title(),
-                             "2026-06-30"])
+            writer.writerow(
+                [
+                    area,
+                    f"Focus area {area}",
+                    f"{area}.{number}",
+                    title,
+                    f"{area}.{number}.{rec + 1}",
+                    text,
+                    priority,
+                    owner or "",
+                    "2027-06-30",
+                    STATUSES[i % 4].replace("-", " ").title(),
+                    "2026-06-30",
+                ]
+            )
 
 
 if __name__ == "__main__":

@@ -42,7 +42,9 @@ def pytest_runtest_makereport(item, call):
     if report.skipped and in_ci() and not hasattr(report, "wasxfail"):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         report.outcome = "failed"
-        report.longrepr = f"skipped in CI, where nothing may be skipped: {reason.removeprefix('Skipped: ')}"
+        report.longrepr = (
+            f"skipped in CI, where nothing may be skipped: {reason.removeprefix('Skipped: ')}"
+        )
 
 
 @pytest.fixture(autouse=True)
@@ -81,7 +83,9 @@ class Cli:
 
     def ok(self, *args: str, input: str | None = None) -> str:
         result = self(*args, input=input)
-        assert result.exit_code == 0, f"exit {result.exit_code}\nstdout: {result.stdout}\nstderr: {result.stderr}\n{result.exception!r}"
+        assert result.exit_code == 0, (
+            f"exit {result.exit_code}\nstdout: {result.stdout}\nstderr: {result.stderr}\n{result.exception!r}"
+        )
         return result.stdout
 
     def json(self, *args: str):
@@ -91,7 +95,9 @@ class Cli:
         """The command is refused with one line on stderr, no traceback, and the store unchanged."""
         before = dump(self.db)
         result = self(*args, input=input)
-        assert result.exit_code == code, f"exit {result.exit_code}\nstdout: {result.stdout}\nstderr: {result.stderr}\n{result.exception!r}"
+        assert result.exit_code == code, (
+            f"exit {result.exit_code}\nstdout: {result.stdout}\nstderr: {result.stderr}\n{result.exception!r}"
+        )
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1, result.stderr
         assert lines[0].startswith("error: "), result.stderr

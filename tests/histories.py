@@ -13,8 +13,10 @@ from reformctl.reports.periods import quarter_ends
 
 AS_OF = "2026-11-27"  # conftest's REFORMCTL_TODAY: not a quarter end
 QUARTERS = (2, 8, 20, 40)
-LONG_AREA = ("Use of Force Policies, Practices, Training, Supervision, Reporting, Investigation and Review, "
-             "with the Early Intervention System and the Community's Role in Holding Officers Accountable")
+LONG_AREA = (
+    "Use of Force Policies, Practices, Training, Supervision, Reporting, Investigation and Review, "
+    "with the Early Intervention System and the Community's Role in Holding Officers Accountable"
+)
 UNBROKEN_AREA = "Supercalifragilistic" * 6
 AREAS = [LONG_AREA, "Bias", UNBROKEN_AREA, "Community Policing", "Recruitment"]
 
@@ -26,15 +28,40 @@ def engagement(quarters: int, as_of: str = AS_OF) -> dict:
     for q, day in enumerate(days):
         recs = []
         for k in range(3):
-            moves = [("in-progress", q + k), ("partially-complete", q + k + 2), ("complete", q + k + 5)]
-            statuses = [{"status": s, "as_of": _dt.date.fromisoformat(days[i])} for s, i in moves if i < len(days)]
-            recs.append({"text": f"Recommendation {k + 1} of quarter {q + 1}.", "statuses": statuses,
-                         "dated": _dt.date.fromisoformat(day)})
-        findings.append({"focus_area": q % 4 + 1, "title": f"Finding of quarter {q + 1}",
-                         "dated": _dt.date.fromisoformat(day), "recommendations": recs})
-    return {"site": f"q{quarters}", "agency": f"Quarter {quarters} Police Department", "state": "TX",
-            "program": "organizational-assessment", "announced": _dt.date.fromisoformat(days[0]),
-            "focus_areas": AREAS, "findings": findings}
+            moves = [
+                ("in-progress", q + k),
+                ("partially-complete", q + k + 2),
+                ("complete", q + k + 5),
+            ]
+            statuses = [
+                {"status": s, "as_of": _dt.date.fromisoformat(days[i])}
+                for s, i in moves
+                if i < len(days)
+            ]
+            recs.append(
+                {
+                    "text": f"Recommendation {k + 1} of quarter {q + 1}.",
+                    "statuses": statuses,
+                    "dated": _dt.date.fromisoformat(day),
+                }
+            )
+        findings.append(
+            {
+                "focus_area": q % 4 + 1,
+                "title": f"Finding of quarter {q + 1}",
+                "dated": _dt.date.fromisoformat(day),
+                "recommendations": recs,
+            }
+        )
+    return {
+        "site": f"q{quarters}",
+        "agency": f"Quarter {quarters} Police Department",
+        "state": "TX",
+        "program": "organizational-assessment",
+        "announced": _dt.date.fromisoformat(days[0]),
+        "focus_areas": AREAS,
+        "findings": findings,
+    }
 
 
 def load_histories(db: Path, quarters: tuple[int, ...] = QUARTERS) -> None:

@@ -20,7 +20,9 @@ TEXT_FORMATS = ("markdown", "html", "json", "csv")
 
 def run(*args) -> str:
     result = CliRunner().invoke(app, [str(a) for a in args])
-    assert result.exit_code == 0, f"{args}: exit {result.exit_code}\n{result.stderr}\n{result.exception!r}"
+    assert result.exit_code == 0, (
+        f"{args}: exit {result.exit_code}\n{result.stderr}\n{result.exception!r}"
+    )
     return result.stdout
 
 
@@ -60,7 +62,11 @@ def docx_text(data: bytes) -> str:
     import zipfile
 
     with zipfile.ZipFile(io.BytesIO(data)) as package:
-        xml = "\n".join(package.read(n).decode("utf-8") for n in package.namelist() if n.endswith((".xml", ".rels")))
+        xml = "\n".join(
+            package.read(n).decode("utf-8")
+            for n in package.namelist()
+            if n.endswith((".xml", ".rels"))
+        )
     return xml + "\n" + re.sub(r"<[^>]+>", "", xml)
 
 
@@ -77,10 +83,15 @@ def file_text(path: Path) -> str:
     return data.decode("utf-8")
 
 
-def report_texts(site: str, folder: Path, kind: str = "final", as_of: str | None = None) -> dict[str, str]:
+def report_texts(
+    site: str, folder: Path, kind: str = "final", as_of: str | None = None
+) -> dict[str, str]:
     """`report` in every format (pdf, xlsx and docx through --output)."""
     dated = ["--as-of", as_of] if as_of else []
-    texts = {fmt: run("report", "--site", site, "--format", fmt, "--kind", kind, *dated) for fmt in TEXT_FORMATS}
+    texts = {
+        fmt: run("report", "--site", site, "--format", fmt, "--kind", kind, *dated)
+        for fmt in TEXT_FORMATS
+    }
     for fmt in ("pdf", "xlsx", "docx"):
         path = folder / f"{site}-{kind}.{fmt}"
         run("report", "--site", site, "--format", fmt, "--kind", kind, "--output", path, *dated)
@@ -93,7 +104,10 @@ def open_data_texts(folder: Path, site: str | None = None) -> dict[str, str]:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "public.db"
     run("export", "--public-db", path, *(["--site", site] if site else []))
-    return {"open-data db": db_text(path), "open-data metadata": (folder / "metadata.json").read_text("utf-8")}
+    return {
+        "open-data db": db_text(path),
+        "open-data metadata": (folder / "metadata.json").read_text("utf-8"),
+    }
 
 
 def publish_texts(site: str, folder: Path, *extra: str) -> dict[str, str]:
@@ -109,7 +123,13 @@ def site_texts(folder: Path) -> dict[str, str]:
     release folder's copy), the stylesheet and script included."""
     run("site", "build", folder)
     files = sorted(p for p in folder.rglob("*") if p.is_file())
-    assert {p.name for p in files} >= {"index.html", "feed.xml", "search.json", "public.db", "manifest.json"}
+    assert {p.name for p in files} >= {
+        "index.html",
+        "feed.xml",
+        "search.json",
+        "public.db",
+        "manifest.json",
+    }
     return {f"site {p.relative_to(folder)}": file_text(p) for p in files}
 
 

@@ -25,7 +25,15 @@ def quick(monkeypatch):
 def published(demo, quick, isolated):
     """The demo published twice (2026-06-30 and today) and North Miami once, into releases/."""
     demo.ok("new-engagement", "--from", EXAMPLES / "north-miami.toml")
-    demo.ok("publish", "--site", "brightwater-demo", "--as-of", "2026-06-30", "--output", isolated / "releases/bw-1")
+    demo.ok(
+        "publish",
+        "--site",
+        "brightwater-demo",
+        "--as-of",
+        "2026-06-30",
+        "--output",
+        isolated / "releases/bw-1",
+    )
     demo.ok("publish", "--site", "brightwater-demo", "--output", isolated / "releases/bw-2")
     demo.ok("publish", "--site", "north-miami", "--output", isolated / "releases/nm-1")
     return demo
@@ -34,8 +42,11 @@ def published(demo, quick, isolated):
 def tree(folder: Path) -> dict[str, str]:
     """Every file of the site under FOLDER, by relative path, as its SHA-256 (not the build's
     cache of file sizes and times, .reformctl-site.json, which is no part of the site)."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".reformctl-site.json"}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != ".reformctl-site.json"
+    }
 
 
 class Page(HTMLParser):

@@ -37,22 +37,34 @@ def test_backup_answers_path_and_size_and_leaves_one_file(demo, tmp_path):
 
 def test_backup_refusals_say_what_would_be_right(demo, tmp_path):
     assert demo.fails("backup", tmp_path) == (
-        f"error: {tmp_path} is a directory; give a file name, e.g. {tmp_path / 'reformctl-backup.db'}")
+        f"error: {tmp_path} is a directory; give a file name, e.g. {tmp_path / 'reformctl-backup.db'}"
+    )
     copy = tmp_path / "copy.db"
     demo.ok("backup", copy)
     assert demo.fails("backup", copy) == (
-        f"error: {copy} already exists; choose another name, or give --force to replace it")
+        f"error: {copy} already exists; choose another name, or give --force to replace it"
+    )
     missing = tmp_path / "no" / "such.db"
-    assert demo.fails("backup", missing) == f"error: cannot write {missing}: folder {missing.parent} does not exist"
+    assert (
+        demo.fails("backup", missing)
+        == f"error: cannot write {missing}: folder {missing.parent} does not exist"
+    )
 
 
 def test_restore_answers_what_it_restored(demo, tmp_path):
     copy = tmp_path / "copy.db"
     demo.ok("backup", copy)
     done = demo.json("restore", copy, "--force")
-    assert done == {"path": str(demo.db), "from": str(copy), "schema": SCHEMA_VERSION, "sites": [SITE]}
+    assert done == {
+        "path": str(demo.db),
+        "from": str(copy),
+        "schema": SCHEMA_VERSION,
+        "sites": [SITE],
+    }
     fresh = tmp_path / "fresh.db"
-    assert demo.ok("--db", fresh, "restore", copy).strip() == f"Restored {fresh} from {copy} ({SITE})"
+    assert (
+        demo.ok("--db", fresh, "restore", copy).strip() == f"Restored {fresh} from {copy} ({SITE})"
+    )
     assert not (tmp_path / ".fresh.db.partial").exists()
 
 
@@ -69,15 +81,18 @@ def test_restore_refusals_say_what_would_be_right(demo, tmp_path):
     copy = tmp_path / "copy.db"
     demo.ok("backup", copy)
     assert demo.fails("restore", copy) == (
-        f"error: a store already exists at {demo.db}; give --force to replace it with {copy}")
+        f"error: a store already exists at {demo.db}; give --force to replace it with {copy}"
+    )
     assert demo.fails("restore", demo.db, "--force") == (
-        f"error: {demo.db} is the store itself, not a backup of it; nothing was restored")
+        f"error: {demo.db} is the store itself, not a backup of it; nothing was restored"
+    )
     missing = tmp_path / "missing.db"
     assert demo.fails("restore", missing, "--force") == f"error: {missing}: no such backup file"
     assert demo.fails("restore", tmp_path, "--force") == f"error: {tmp_path}: no such backup file"
     nowhere = tmp_path / "no" / "store.db"
     assert demo.fails("--db", nowhere, "restore", copy) == (
-        f"error: cannot restore to {nowhere}: folder {nowhere.parent} does not exist")
+        f"error: cannot restore to {nowhere}: folder {nowhere.parent} does not exist"
+    )
 
 
 def test_a_backup_of_another_schema_is_refused(demo, tmp_path):
@@ -89,12 +104,14 @@ def test_a_backup_of_another_schema_is_refused(demo, tmp_path):
     before = dump(demo.db)
     assert demo.fails("restore", newer, "--force") == (
         f"error: {newer} was written by a newer reformctl (schema {SCHEMA_VERSION + 1}, this one knows "
-        f"{SCHEMA_VERSION}); upgrade reformctl to restore it")
+        f"{SCHEMA_VERSION}); upgrade reformctl to restore it"
+    )
     unnumbered = tmp_path / "unnumbered.db"
     shutil.copy(copy, unnumbered)
     with_version(unnumbered, 0)
     assert demo.fails("restore", unnumbered, "--force") == (
-        f"error: {unnumbered} is a SQLite database but not a reformctl store; it was not restored")
+        f"error: {unnumbered} is a SQLite database but not a reformctl store; it was not restored"
+    )
     assert dump(demo.db) == before
     # schema 1, the oldest, is still a store: restored (and upgraded when it is next opened)
     oldest = tmp_path / "oldest.db"
@@ -111,9 +128,13 @@ def test_a_backup_missing_one_required_table_is_refused(demo, tmp_path):
         shutil.copy(copy, partial)
         conn = sqlite3.connect(partial)
         conn.execute("PRAGMA foreign_keys = OFF")
-        for (trigger,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        for (trigger,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        ).fetchall():
             conn.execute(f'DROP TRIGGER "{trigger}"')
         conn.execute(f"DROP TABLE {table}")
         conn.commit()
         conn.close()
-        demo.fails("restore", partial, "--force", says="is a SQLite database but not a reformctl store")
+        demo.fails(
+            "restore", partial, "--force", says="is a SQLite database but not a reformctl store"
+        )

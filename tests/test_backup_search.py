@@ -45,7 +45,12 @@ def test_restore_refusals(demo, tmp_path):
     demo.fails("restore", tmp_path / "missing.db", "--force", says="no such backup")
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"not a database at all" * 100)
-    demo.fails("restore", junk, "--force", says="not a reformctl store, or it is damaged (file is not a database)")
+    demo.fails(
+        "restore",
+        junk,
+        "--force",
+        says="not a reformctl store, or it is damaged (file is not a database)",
+    )
     other = tmp_path / "other.db"
     conn = sqlite3.connect(other)
     conn.execute("CREATE TABLE t (x)")
@@ -55,12 +60,19 @@ def test_restore_refusals(demo, tmp_path):
     demo.fails("restore", other, "--force", says="is a SQLite database but not a reformctl store")
     truncated = tmp_path / "truncated.db"
     truncated.write_bytes(copy.read_bytes()[: len(copy.read_bytes()) // 3])
-    demo.fails("restore", truncated, "--force", says="or it is damaged (database disk image is malformed)")
+    demo.fails(
+        "restore", truncated, "--force", says="or it is damaged (database disk image is malformed)"
+    )
     # Corrupt but readable: every query works, only the integrity check sees the broken index.
     corrupt = tmp_path / "corrupt.db"
     corrupt.write_bytes(copy.read_bytes())
     corrupt_an_index(corrupt)
-    demo.fails("restore", corrupt, "--force", says="fails SQLite's integrity check (row 1 missing from index")
+    demo.fails(
+        "restore",
+        corrupt,
+        "--force",
+        says="fails SQLite's integrity check (row 1 missing from index",
+    )
 
 
 WRITER = """
@@ -78,7 +90,9 @@ while time.time() < end:
 
 
 def test_backup_is_consistent_while_another_process_writes(demo, tmp_path):
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path / "test.db")], stdout=subprocess.PIPE, text=True)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(tmp_path / "test.db")], stdout=subprocess.PIPE, text=True
+    )
     assert writer.stdout.readline().strip() == "ready"
     time.sleep(0.2)
     copies = []
@@ -92,13 +106,27 @@ def test_backup_is_consistent_while_another_process_writes(demo, tmp_path):
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         # Every activity in the copy has its FTS row and its audit event: a snapshot, not a torn copy.
         n = conn.execute("SELECT COUNT(*) FROM activities").fetchone()[0]
-        assert n == conn.execute("SELECT COUNT(*) FROM events WHERE record_type = 'activity'").fetchone()[0]
+        assert (
+            n
+            == conn.execute(
+                "SELECT COUNT(*) FROM events WHERE record_type = 'activity'"
+            ).fetchone()[0]
+        )
         conn.close()
 
 
 def test_search_finds_ranks_and_highlights(demo):
-    demo.ok("activity", "--site", SITE, "--method", "interview", "--date", "2025-03-01",
-            "--summary", "Patrol officers described body camera retention problems")
+    demo.ok(
+        "activity",
+        "--site",
+        SITE,
+        "--method",
+        "interview",
+        "--date",
+        "2025-03-01",
+        "--summary",
+        "Patrol officers described body camera retention problems",
+    )
     demo.ok("note", "--site", SITE, "1.1.1", "Ask about the camera vendor contract")
     rows = demo.json("search", "camera")
     kinds = {r["kind"] for r in rows}
@@ -108,14 +136,22 @@ def test_search_finds_ranks_and_highlights(demo):
     assert [r["rank"] for r in rows] == sorted(r["rank"] for r in rows)
     assert demo.json("search", "camera", "--site", SITE) == rows
     # The table lists the same matches in the same order: one line per match starting site, kind, ref.
-    table = [line.split()[:3] for line in demo.ok("search", "camera").splitlines()[2:] if line.startswith(SITE)]
+    table = [
+        line.split()[:3]
+        for line in demo.ok("search", "camera").splitlines()[2:]
+        if line.startswith(SITE)
+    ]
     assert [t[:2] for t in table] == [[SITE, r["kind"]] for r in rows]
-    assert [t[2] for t, r in zip(table, rows) if r["ref"]] == [r["ref"] for r in rows if r["ref"]]
+    assert [t[2] for t, r in zip(table, rows, strict=False) if r["ref"]] == [
+        r["ref"] for r in rows if r["ref"]
+    ]
     assert demo.json("search", "zzzqqq") == []
 
 
 def test_search_follows_edits_through_triggers(demo, tmp_path):
-    demo.ok("log-finding", "--site", SITE, "--focus-area", "2", "--title", "Xylophone storage is unsafe")
+    demo.ok(
+        "log-finding", "--site", SITE, "--focus-area", "2", "--title", "Xylophone storage is unsafe"
+    )
     assert [r["ref"] for r in demo.json("search", "xylophone")] == ["2.5"]
     conn = sqlite3.connect(tmp_path / "test.db")
     conn.execute("UPDATE findings SET title = 'Marimba storage' WHERE title LIKE 'Xylophone%'")
@@ -135,12 +171,21 @@ def test_search_unknown_site(demo):
 
 
 def test_search_site_matches_only_that_engagement(demo, north_miami):
-    north_miami.ok("log-finding", "--site", "north-miami", "--focus-area", "1", "--title",
-                   "The camera policy has no training plan")
+    north_miami.ok(
+        "log-finding",
+        "--site",
+        "north-miami",
+        "--focus-area",
+        "1",
+        "--title",
+        "The camera policy has no training plan",
+    )
     everywhere = demo.json("search", "policy OR camera OR training", "--limit", "1000")
     assert {r["site"] for r in everywhere} == {SITE, "north-miami"}
     for site in (SITE, "north-miami"):
-        here = demo.json("search", "policy OR camera OR training", "--site", site, "--limit", "1000")
+        here = demo.json(
+            "search", "policy OR camera OR training", "--site", site, "--limit", "1000"
+        )
         assert here == [r for r in everywhere if r["site"] == site]
 
 

@@ -15,7 +15,9 @@ import subprocess
 import pytest
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (.ci/run installs it with apt-get)")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="chromium is not installed (.ci/run installs it with apt-get)"
+)
 
 MEASURE = """<script>
 window.addEventListener('load', () => {
@@ -32,24 +34,47 @@ window.addEventListener('load', () => {
 
 
 def wrapper(report_html: str, width: int, measure: bool) -> str:
-    frame = (f'<iframe id="report" style="border:0;display:block" width="{width}" height="2000" '
-             f'srcdoc="{_html.escape(report_html, quote=True)}"></iframe>')
+    frame = (
+        f'<iframe id="report" style="border:0;display:block" width="{width}" height="2000" '
+        f'srcdoc="{_html.escape(report_html, quote=True)}"></iframe>'
+    )
     return f"<!DOCTYPE html><html><body style='margin:0'>{frame}{MEASURE if measure else ''}</body></html>"
 
 
 def chromium(tmp_path, *args):
     profile = tmp_path / "chromium-profile"
-    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
-               f"--user-data-dir={profile}", *args]
+    command = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--hide-scrollbars",
+        f"--user-data-dir={profile}",
+        *args,
+    ]
     return subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
 
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_demo_html_in_chromium(demo, isolated, width):
     page = isolated / "report.html"
-    demo.ok("report", "--site", "brightwater-demo", "--kind", "progress", "--format", "html",
-            "--as-of", "2026-09-30", "--output", page)
+    demo.ok(
+        "report",
+        "--site",
+        "brightwater-demo",
+        "--kind",
+        "progress",
+        "--format",
+        "html",
+        "--as-of",
+        "2026-09-30",
+        "--output",
+        page,
+    )
     html = page.read_text(encoding="utf-8")
     assert "<script" not in html
 
@@ -62,7 +87,9 @@ def test_demo_html_in_chromium(demo, isolated, width):
 
     probe = isolated / "probe.html"
     probe.write_text(wrapper(html, width, measure=True), encoding="utf-8")
-    dom = chromium(isolated, "--dump-dom", window, "--virtual-time-budget=2000", probe.as_uri()).stdout
+    dom = chromium(
+        isolated, "--dump-dom", window, "--virtual-time-budget=2000", probe.as_uri()
+    ).stdout
     found = re.search(r'<pre id="measure">(.*?)</pre>', dom, re.S)
     assert found, dom[-500:]
     m = json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&"))

@@ -9,7 +9,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import dump
-
 from reformctl.model.bundle_files import export_bundle, import_bundle
 from reformctl.model.confidential import add_note, protect
 from reformctl.model.engagements import EngagementSpec, create_engagement
@@ -23,7 +22,11 @@ SITE = "brightwater-demo"
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def refused(cli, *args, says: list[str]):
@@ -41,7 +44,17 @@ def refused(cli, *args, says: list[str]):
 
 def full_demo(cli):
     cli.ok("team", "add", "--site", SITE, "Dana Reyes", "--role", "lead")
-    act = cli.json("activity", "--site", SITE, "--method", "interview", "--date", "2025-03-01", "--team", "Dana Reyes")
+    act = cli.json(
+        "activity",
+        "--site",
+        SITE,
+        "--method",
+        "interview",
+        "--date",
+        "2025-03-01",
+        "--team",
+        "Dana Reyes",
+    )
     cli.ok("cite", "--site", SITE, "1.1", act["id"])
     cli.ok("note", "--site", SITE, "1.1", "A note")
     return act
@@ -60,7 +73,8 @@ def test_export_import_export_is_byte_identical(demo, tmp_path):
     assert tree(first) == tree(second)
     # And the loaded store reports exactly as the original does.
     assert demo.ok("report", "--site", SITE, "--format", "json") == demo.ok(
-        "--db", tmp_path / "other.db", "report", "--site", SITE, "--format", "json")
+        "--db", tmp_path / "other.db", "report", "--site", SITE, "--format", "json"
+    )
     # Exporting again over the same bundle changes nothing.
     demo.ok("export", "--site", SITE, "--bundle", first)
     assert tree(first) == tree(second)
@@ -112,21 +126,52 @@ def test_malformed_bundles_change_nothing(demo, tmp_path):
     cases = [
         (lambda b: edit(first(b, "findings"), title=KeyError), ["field title: missing"]),
         (lambda b: edit(first(b, "findings"), colour="red"), ["field colour: unknown field"]),
-        (lambda b: edit(first(b, "findings"), dated="2025-02-30"), ["field dated:", "not a real date"]),
-        (lambda b: edit(first(b, "recommendations"), finding_id="ffffffff-0000-0000-0000-000000000000"),
-         ["field finding_id: refers to finding"]),
-        (lambda b: edit(first(b, "status_updates"), status="done"), ["field status: 'done' is unknown"]),
-        (lambda b: shutil.copy(first(b, "findings"), b / "findings" / "0000abcd-0000-0000-0000-000000000000.json"),
-         ["field id: the file is named for"]),
-        (lambda b: edit(sorted((b / "findings").glob("*.json"))[1],
-                        number=json.loads(first(b, "findings").read_text())["number"],
-                        focus_area_id=json.loads(first(b, "findings").read_text())["focus_area_id"]),
-         ["is also taken by"]),
-        (lambda b: first(b, "recommendations").write_text(first(b, "recommendations").read_text()[:80]),
-         ["truncated"]),
-        (lambda b: first(b, "findings").write_text("<<<<<<< HEAD\n{}\n=======\n{}\n>>>>>>> bob\n"),
-         ["git conflict markers"]),
-        (lambda b: (b / "bundle.json").write_text('{"format": "something-else", "version": 1}\n'), ["format"]),
+        (
+            lambda b: edit(first(b, "findings"), dated="2025-02-30"),
+            ["field dated:", "not a real date"],
+        ),
+        (
+            lambda b: edit(
+                first(b, "recommendations"), finding_id="ffffffff-0000-0000-0000-000000000000"
+            ),
+            ["field finding_id: refers to finding"],
+        ),
+        (
+            lambda b: edit(first(b, "status_updates"), status="done"),
+            ["field status: 'done' is unknown"],
+        ),
+        (
+            lambda b: shutil.copy(
+                first(b, "findings"), b / "findings" / "0000abcd-0000-0000-0000-000000000000.json"
+            ),
+            ["field id: the file is named for"],
+        ),
+        (
+            lambda b: edit(
+                sorted((b / "findings").glob("*.json"))[1],
+                number=json.loads(first(b, "findings").read_text())["number"],
+                focus_area_id=json.loads(first(b, "findings").read_text())["focus_area_id"],
+            ),
+            ["is also taken by"],
+        ),
+        (
+            lambda b: first(b, "recommendations").write_text(
+                first(b, "recommendations").read_text()[:80]
+            ),
+            ["truncated"],
+        ),
+        (
+            lambda b: first(b, "findings").write_text(
+                "<<<<<<< HEAD\n{}\n=======\n{}\n>>>>>>> bob\n"
+            ),
+            ["git conflict markers"],
+        ),
+        (
+            lambda b: (b / "bundle.json").write_text(
+                '{"format": "something-else", "version": 1}\n'
+            ),
+            ["format"],
+        ),
     ]
     for i, (change, says) in enumerate(cases):
         bundle = tmp_path / f"bad-{i}"
@@ -146,34 +191,56 @@ def test_malformed_bundles_change_nothing(demo, tmp_path):
 
 # Any text input accepts: no controls, no bidirectional overrides, no redaction marker (a
 # well-formed one is a property of its own, in test_properties.py).
-chars = st.characters(blacklist_categories=("Cs", "Cc"),
-                      blacklist_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+chars = st.characters(
+    blacklist_categories=("Cs", "Cc"),
+    blacklist_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+)
 no_marker = lambda s: "[[" not in s and "]]" not in s  # noqa: E731
-words = st.text(alphabet=chars, min_size=1, max_size=40).filter(lambda s: s.strip() and no_marker(s))
+words = st.text(alphabet=chars, min_size=1, max_size=40).filter(
+    lambda s: s.strip() and no_marker(s)
+)
 bodies = st.text(alphabet=st.one_of(chars, st.just("\n")), max_size=80).filter(no_marker)
-dates = st.dates(min_value=__import__("datetime").date(2024, 1, 1),
-                 max_value=__import__("datetime").date(2026, 11, 27)).map(lambda d: d.isoformat())
+dates = st.dates(
+    min_value=__import__("datetime").date(2024, 1, 1),
+    max_value=__import__("datetime").date(2026, 11, 27),
+).map(lambda d: d.isoformat())
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
-    findings=st.lists(st.tuples(st.integers(1, 3), words, bodies, st.booleans(), dates,
-                                st.lists(st.tuples(words, st.sampled_from(["in-progress", "complete"])), max_size=3)),
-                      max_size=6),
+    findings=st.lists(
+        st.tuples(
+            st.integers(1, 3),
+            words,
+            bodies,
+            st.booleans(),
+            dates,
+            st.lists(st.tuples(words, st.sampled_from(["in-progress", "complete"])), max_size=3),
+        ),
+        max_size=6,
+    ),
     members=st.lists(words, max_size=3, unique_by=lambda s: " ".join(s.split())),
-    activities=st.lists(st.tuples(st.sampled_from(["interview", "site-visit", "focus-group"]), dates, bodies),
-                        max_size=4),
+    activities=st.lists(
+        st.tuples(st.sampled_from(["interview", "site-visit", "focus-group"]), dates, bodies),
+        max_size=4,
+    ),
     notes=st.lists(words, max_size=3),
 )
 def test_round_trip_of_random_engagements(isolated, findings, members, activities, notes):
     with tempfile.TemporaryDirectory(dir=isolated) as scratch:
         scratch = Path(scratch)
         store = open_store(scratch / "a.db")
-        e = create_engagement(store, EngagementSpec(site="prop", agency="Prop PD", focus_areas=["A", "B", "C"]), "ann")
+        e = create_engagement(
+            store, EngagementSpec(site="prop", agency="Prop PD", focus_areas=["A", "B", "C"]), "ann"
+        )
         for name in members:
             add_member(store, e, name, "researcher", "ann")
         names = [" ".join(m.split()) for m in members]
-        acts = [log_activity(store, e, m, d, "ann", summary=s, team=names[:1]) for m, d, s in activities]
+        acts = [
+            log_activity(store, e, m, d, "ann", summary=s, team=names[:1]) for m, d, s in activities
+        ]
         made = []
         for area, title, body, internal, dated, recs in findings:
             f = log_finding(store, e, str(area), title, body, "ann", internal=internal, dated=dated)
@@ -203,14 +270,19 @@ from reformctl.model.edits import edit_record  # noqa: E402
 from reformctl.model.engagements import get_engagement  # noqa: E402
 from reformctl.model.merge import list_conflicts, merge, resolve  # noqa: E402
 
-OPS = st.lists(st.one_of(
-    st.tuples(st.just("finding"), st.integers(1, 2), st.sampled_from(["Gap", "Risk", "Lag"])),
-    st.tuples(st.just("title"), st.integers(0, 1), st.sampled_from(["Alpha", "Beta", "Gamma"])),
-    st.tuples(st.just("body"), st.integers(0, 1), st.sampled_from(["one", "two"])),
-    st.tuples(st.just("status"), st.integers(0, 1), st.sampled_from(["in-progress", "complete"])),
-    st.tuples(st.just("note"), st.integers(0, 1), st.sampled_from(["n1", "n2"])),
-    st.tuples(st.just("recommend"), st.integers(0, 1), st.sampled_from(["Do it", "Fund it"])),
-), max_size=6)
+OPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("finding"), st.integers(1, 2), st.sampled_from(["Gap", "Risk", "Lag"])),
+        st.tuples(st.just("title"), st.integers(0, 1), st.sampled_from(["Alpha", "Beta", "Gamma"])),
+        st.tuples(st.just("body"), st.integers(0, 1), st.sampled_from(["one", "two"])),
+        st.tuples(
+            st.just("status"), st.integers(0, 1), st.sampled_from(["in-progress", "complete"])
+        ),
+        st.tuples(st.just("note"), st.integers(0, 1), st.sampled_from(["n1", "n2"])),
+        st.tuples(st.just("recommend"), st.integers(0, 1), st.sampled_from(["Do it", "Fund it"])),
+    ),
+    max_size=6,
+)
 
 
 def apply_ops(store, who, ops):
@@ -229,13 +301,21 @@ def apply_ops(store, who, ops):
             recommend(store, e, ref, f"{text} by {who}", who)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(alice_ops=OPS, bob_ops=OPS, choices=st.lists(st.sampled_from(["ours", "theirs"]), min_size=12, max_size=12))
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    alice_ops=OPS,
+    bob_ops=OPS,
+    choices=st.lists(st.sampled_from(["ours", "theirs"]), min_size=12, max_size=12),
+)
 def test_offline_work_merges_to_one_engagement(isolated, alice_ops, bob_ops, choices):
     with tempfile.TemporaryDirectory(dir=isolated) as scratch:
         scratch = Path(scratch)
         alice, bob = open_store(scratch / "a.db"), open_store(scratch / "b.db")
-        e = create_engagement(alice, EngagementSpec(site="prop", agency="Prop PD", focus_areas=["A", "B"]), "alice")
+        e = create_engagement(
+            alice, EngagementSpec(site="prop", agency="Prop PD", focus_areas=["A", "B"]), "alice"
+        )
         for area in ("1", "2"):
             f = log_finding(alice, e, area, f"Shared {area}", "Shared body", "alice")
             recommend(alice, e, f["ref"], "Shared rec", "alice")
@@ -244,13 +324,26 @@ def test_offline_work_merges_to_one_engagement(isolated, alice_ops, bob_ops, cho
         apply_ops(alice, "alice", alice_ops)
         apply_ops(bob, "bob", bob_ops)
         export_bundle(bob, "prop", scratch / "from-bob")
-        ids_before = {r["id"] for s in (alice, bob) for r in s.rows("SELECT id FROM findings UNION SELECT id FROM recommendations")}
+        ids_before = {
+            r["id"]
+            for s in (alice, bob)
+            for r in s.rows("SELECT id FROM findings UNION SELECT id FROM recommendations")
+        }
 
         merge(alice, get_engagement(alice, "prop"), scratch / "from-bob", "alice")
         for i, c in enumerate(list_conflicts(alice, get_engagement(alice, "prop"))):
-            if any(x["record_id"] == c["record_id"] and x["field"] == c["field"]
-                   for x in list_conflicts(alice, get_engagement(alice, "prop"))):
-                resolve(alice, get_engagement(alice, "prop"), c["record_id"], choices[i % 12], "alice", c["field"])
+            if any(
+                x["record_id"] == c["record_id"] and x["field"] == c["field"]
+                for x in list_conflicts(alice, get_engagement(alice, "prop"))
+            ):
+                resolve(
+                    alice,
+                    get_engagement(alice, "prop"),
+                    c["record_id"],
+                    choices[i % 12],
+                    "alice",
+                    c["field"],
+                )
         export_bundle(alice, "prop", scratch / "from-alice")
         back = merge(bob, get_engagement(bob, "prop"), scratch / "from-alice", "bob")
         assert back["conflicts"] == []
@@ -258,7 +351,10 @@ def test_offline_work_merges_to_one_engagement(isolated, alice_ops, bob_ops, cho
         export_bundle(alice, "prop", scratch / "a-final")
         export_bundle(bob, "prop", scratch / "b-final")
         assert tree(scratch / "a-final") == tree(scratch / "b-final")
-        ids_after = {r["id"] for r in alice.rows("SELECT id FROM findings UNION SELECT id FROM recommendations")}
+        ids_after = {
+            r["id"]
+            for r in alice.rows("SELECT id FROM findings UNION SELECT id FROM recommendations")
+        }
         assert ids_after == ids_before  # nothing lost
         numbers = alice.rows("SELECT focus_area_id, number FROM findings")
         assert len({(r["focus_area_id"], r["number"]) for r in numbers}) == len(numbers)

@@ -19,7 +19,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from histories import AREAS, AS_OF, QUARTERS, load_histories
-
 from reformctl.reports.chart_text import Box, Label
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -44,8 +43,14 @@ def chart(html: str, name: str) -> ET.Element:
 
 
 def label(text: ET.Element) -> Label:
-    return Label(float(text.get("x")), float(text.get("y")), text.text or "", int(text.get("font-size")),
-                 text.get("text-anchor", "start"), text.get("font-weight", "normal"))
+    return Label(
+        float(text.get("x")),
+        float(text.get("y")),
+        text.text or "",
+        int(text.get("font-size")),
+        text.get("text-anchor", "start"),
+        text.get("font-weight", "normal"),
+    )
 
 
 def texts(svg: ET.Element) -> list[Label]:
@@ -54,9 +59,16 @@ def texts(svg: ET.Element) -> list[Label]:
 
 def rects(svg: ET.Element) -> list[Box]:
     """The boxes of the chart's status segments (each carries a tooltip)."""
-    return [Box(float(r.get("x")), float(r.get("y")), float(r.get("x")) + float(r.get("width")),
-                float(r.get("y")) + float(r.get("height")))
-            for r in svg.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
+    return [
+        Box(
+            float(r.get("x")),
+            float(r.get("y")),
+            float(r.get("x")) + float(r.get("width")),
+            float(r.get("y")) + float(r.get("height")),
+        )
+        for r in svg.iter(f"{SVG}rect")
+        if r.find(f"{SVG}title") is not None
+    ]
 
 
 def group(svg: ET.Element, name: str) -> list[Label]:
@@ -72,7 +84,12 @@ def assert_legible(svg: ET.Element) -> list[Label]:
     assert labels
     for a in labels:
         box = a.box()
-        assert box.left >= -0.01 and box.right <= width + 0.01 and box.top >= 0 and box.bottom <= height, (a, box)
+        assert (
+            box.left >= -0.01
+            and box.right <= width + 0.01
+            and box.top >= 0
+            and box.bottom <= height
+        ), (a, box)
     for a, b in itertools.combinations(labels, 2):
         assert not a.box().intersects(b.box()), f"{a} overlaps {b}"
     return labels
@@ -91,7 +108,7 @@ def test_status_over_time_labels_never_overlap(histories, quarters):
     assert len(points) == quarters and points[-1]["date"] == AS_OF
     assert points[-1]["total"] == data["total_recommendations"] > 0
     svg = chart(html, "timeline")
-    labels = assert_legible(svg)
+    assert_legible(svg)
 
     # The report's date is labelled as a date under the last column, never as a quarter.
     as_of = group(svg, "as-of")
@@ -135,13 +152,22 @@ def test_focus_area_bars_wrap_long_titles(histories):
     titles = [t.text for t in labels if t.weight == "600"]
     # Long titles wrap (the unbroken one is cut) and nothing of any title is lost.
     assert len(titles) > len(AREAS) + 4
-    assert "".join(titles).replace(" ", "") == "".join(f"{n}.{t}" for n, t in enumerate(AREAS, 1)).replace(" ", "")
+    assert "".join(titles).replace(" ", "") == "".join(
+        f"{n}.{t}" for n, t in enumerate(AREAS, 1)
+    ).replace(" ", "")
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 20_000), st.integers(0, 100), st.integers(0, 100), st.integers(0, 100)),
-                min_size=1, max_size=60),
-       st.dates(_dt.date(2001, 1, 1), _dt.date(2030, 12, 31)))
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 20_000), st.integers(0, 100), st.integers(0, 100), st.integers(0, 100)
+        ),
+        min_size=1,
+        max_size=60,
+    ),
+    st.dates(_dt.date(2001, 1, 1), _dt.date(2030, 12, 31)),
+)
 def test_any_history_keeps_its_labels_apart(columns, as_of):
     """Any number of columns up to 60 and totals up to 20,000 (shares of each status at random):
     the same rules hold for the chart as drawn by the library."""
@@ -149,11 +175,11 @@ def test_any_history_keeps_its_labels_apart(columns, as_of):
     from reformctl.reports.charts import status_over_time
     from reformctl.reports.periods import quarter_ends
 
-    days = quarter_ends("1980-01-01", as_of.isoformat())[-len(columns):]
+    days = quarter_ends("1980-01-01", as_of.isoformat())[-len(columns) :]
     points = []
-    for day, (total, *weights) in zip(days, columns):
+    for day, (total, *weights) in zip(days, columns, strict=False):
         shares = [total * w // (sum(weights) or 1) for w in weights]
-        counts = dict(zip(["complete", "partially-complete", "in-progress"], shares))
+        counts = dict(zip(["complete", "partially-complete", "in-progress"], shares, strict=False))
         counts["not-started"] = total - sum(shares)
         points.append({"date": day, "total": total, "statuses": summarise_counts(counts)})
     svg = ET.fromstring(status_over_time(points))
@@ -166,15 +192,39 @@ def test_any_history_keeps_its_labels_apart(columns, as_of):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.text(st.characters(codec="utf-8", exclude_categories=["C", "Z"]) | st.just(" "),
-                                  min_size=1, max_size=200).filter(str.strip),
-                          st.lists(st.integers(0, 400), min_size=4, max_size=4)), min_size=1, max_size=8))
+@given(
+    st.lists(
+        st.tuples(
+            st.text(
+                st.characters(codec="utf-8", exclude_categories=["C", "Z"]) | st.just(" "),
+                min_size=1,
+                max_size=200,
+            ).filter(str.strip),
+            st.lists(st.integers(0, 400), min_size=4, max_size=4),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
 def test_any_focus_area_titles_and_counts_stay_inside_the_bars_chart(areas):
     from reformctl.model.statuses import summarise_counts
     from reformctl.reports.charts import focus_area_bars
 
-    rows = [{"number": n, "title": title, "total": sum(counts),
-             "statuses": summarise_counts(dict(zip(["complete", "partially-complete", "in-progress", "not-started"],
-                                                   counts)))}
-            for n, (title, counts) in enumerate(areas, 1)]
+    rows = [
+        {
+            "number": n,
+            "title": title,
+            "total": sum(counts),
+            "statuses": summarise_counts(
+                dict(
+                    zip(
+                        ["complete", "partially-complete", "in-progress", "not-started"],
+                        counts,
+                        strict=False,
+                    )
+                )
+            ),
+        }
+        for n, (title, counts) in enumerate(areas, 1)
+    ]
     assert_legible(ET.fromstring(focus_area_bars(rows)))

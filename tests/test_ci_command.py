@@ -13,3 +13,5 @@ def test_the_readme_test_command_is_what_ci_runs():
     assert command in [line for block in blocks for line in block.splitlines()]
     # CI fails rather than warns when packages do not install, and runs with CI set (skips fail).
     assert "|| echo" not in ci and "--required" in ci and "export CI=true" in ci
+    # Lint and format are checked before a test runs: a finding fails CI.
+    assert "&& ruff check . && ruff format --check . && python -m pytest" in command

@@ -25,8 +25,16 @@ def test_protect_lists_and_withholds(north_miami):
     assert "already protected" in north_miami.ok("protect", *SITE, "jane q. witness")
     assert north_miami.json("protect", *SITE) == ["Jane Q. Witness"]
     north_miami.fails("protect", *SITE, "Al", says="too short")
-    north_miami.ok("log-finding", *SITE, "--focus-area", "1", "--title", "Interview with JANE Q. WITNESS",
-                   "--body", "As Jane Q. Witness said, [[interviewed 2024-05-01 at home]] response times lag.")
+    north_miami.ok(
+        "log-finding",
+        *SITE,
+        "--focus-area",
+        "1",
+        "--title",
+        "Interview with JANE Q. WITNESS",
+        "--body",
+        "As Jane Q. Witness said, [[interviewed 2024-05-01 at home]] response times lag.",
+    )
     approve(north_miami, "north-miami", "1.1")
     for fmt in ("markdown", "html", "json", "csv"):
         text = north_miami.ok("report", *SITE, "--format", fmt)
@@ -35,7 +43,10 @@ def test_protect_lists_and_withholds(north_miami):
     body = data["focus_areas"][0]["findings"][0]["body"]
     assert body == "As [withheld] said, response times lag."
     internal = north_miami.ok("report", *SITE, "--internal")
-    assert "Jane Q. Witness" in internal and "[[interviewed 2024-05-01 at home]]" in internal.replace("\\", "")
+    assert (
+        "Jane Q. Witness" in internal
+        and "[[interviewed 2024-05-01 at home]]" in internal.replace("\\", "")
+    )
 
 
 def test_the_audit_trail_does_not_repeat_a_protected_name(north_miami):
@@ -53,19 +64,34 @@ def secret_token(i: int) -> str:
     return f"ZQX{i}SECRET"
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
-    findings=st.lists(st.tuples(st.integers(1, 4), PUBLIC_TEXT, PUBLIC_TEXT, st.booleans(), st.booleans()),
-                      min_size=1, max_size=4),
+    findings=st.lists(
+        st.tuples(st.integers(1, 4), PUBLIC_TEXT, PUBLIC_TEXT, st.booleans(), st.booleans()),
+        min_size=1,
+        max_size=4,
+    ),
     protected_name=WORD,
 )
 def test_no_secret_reaches_any_public_format(isolated, findings, protected_name):
     """Each example builds an engagement through the library (fast), then renders it through the CLI."""
     store = open_store(isolated / "test.db")
-    store.execute("PRAGMA synchronous = OFF")  # this connection only: hundreds of examples, no fsync each
+    store.execute(
+        "PRAGMA synchronous = OFF"
+    )  # this connection only: hundreds of examples, no fsync each
     site = f"prop-{next(SITES)}"
-    engagement = create_engagement(store, EngagementSpec(
-        site=site, agency="Prop PD", focus_areas=["One", "Two", "Three", "Four"], self_approval=True), "author")
+    engagement = create_engagement(
+        store,
+        EngagementSpec(
+            site=site,
+            agency="Prop PD",
+            focus_areas=["One", "Two", "Three", "Four"],
+            self_approval=True,
+        ),
+        "author",
+    )
     name = f"Q{protected_name}Z"
     protect(store, engagement, name, "author")
     secrets = [name]
@@ -75,11 +101,23 @@ def test_no_secret_reaches_any_public_format(isolated, findings, protected_name)
         if internal:
             title = secret_token(100 + i)
             secrets.append(title)
-        finding = log_finding(store, engagement, str(area), title,
-                              f"{body} [[{redacted}]] {name.upper() if i % 2 else name} {body}",
-                              "author", internal=internal)
-        rec = recommend(store, engagement, finding["ref"], f"Do {title} [[{redacted}]] {name}", "author",
-                        owner=f"Unit of {name}")
+        finding = log_finding(
+            store,
+            engagement,
+            str(area),
+            title,
+            f"{body} [[{redacted}]] {name.upper() if i % 2 else name} {body}",
+            "author",
+            internal=internal,
+        )
+        rec = recommend(
+            store,
+            engagement,
+            finding["ref"],
+            f"Do {title} [[{redacted}]] {name}",
+            "author",
+            owner=f"Unit of {name}",
+        )
         for ref in (finding["ref"], rec["ref"]):
             submit(store, engagement, ref, "author")
             review(store, engagement, ref, "approve", "reviewer")

@@ -13,14 +13,17 @@ import sys
 import time
 from pathlib import Path
 
-
 FINDINGS = 300
 RNG = random.Random(6)
 
 
 def start(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "reformctl", *map(str, args)], env=os.environ.copy(),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "reformctl", *map(str, args)],
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 def duration(*args: str) -> float:
@@ -55,26 +58,42 @@ def sound(path: Path) -> sqlite3.Connection:
 def counts(conn: sqlite3.Connection, site: str) -> tuple[int, int, int] | None:
     row = conn.execute("SELECT id FROM engagements WHERE site = ?", (site,)).fetchone()
     if row is None:
-        orphans = conn.execute("SELECT COUNT(*) FROM findings WHERE engagement_id NOT IN (SELECT id FROM engagements)")
+        orphans = conn.execute(
+            "SELECT COUNT(*) FROM findings WHERE engagement_id NOT IN (SELECT id FROM engagements)"
+        )
         assert orphans.fetchone()[0] == 0
         return None
     eid = row[0]
     return (
         conn.execute("SELECT COUNT(*) FROM findings WHERE engagement_id = ?", (eid,)).fetchone()[0],
-        conn.execute("SELECT COUNT(*) FROM recommendations WHERE engagement_id = ?", (eid,)).fetchone()[0],
-        conn.execute("SELECT COUNT(*) FROM status_updates su JOIN recommendations r ON r.id = su.recommendation_id "
-                     "WHERE r.engagement_id = ?", (eid,)).fetchone()[0],
+        conn.execute(
+            "SELECT COUNT(*) FROM recommendations WHERE engagement_id = ?", (eid,)
+        ).fetchone()[0],
+        conn.execute(
+            "SELECT COUNT(*) FROM status_updates su JOIN recommendations r ON r.id = su.recommendation_id "
+            "WHERE r.engagement_id = ?",
+            (eid,),
+        ).fetchone()[0],
     )
 
 
 def large_toml(site: str) -> str:
-    lines = [f'site = "{site}"', 'agency = "Crash Test Police Department"',
-             'focus_areas = ["One", "Two", "Three", "Four"]']
+    lines = [
+        f'site = "{site}"',
+        'agency = "Crash Test Police Department"',
+        'focus_areas = ["One", "Two", "Three", "Four"]',
+    ]
     for i in range(FINDINGS):
-        lines += ["[[findings]]", f"focus_area = {1 + i % 4}", f'title = "Finding {i}"',
-                  'body = "' + "The team reviewed the records. " * 30 + '"', "dated = 2025-01-10",
-                  "  [[findings.recommendations]]", f'  text = "Recommendation {i}."',
-                  '  statuses = [{ status = "in-progress", as_of = 2025-06-30 }]']
+        lines += [
+            "[[findings]]",
+            f"focus_area = {1 + i % 4}",
+            f'title = "Finding {i}"',
+            'body = "' + "The team reviewed the records. " * 30 + '"',
+            "dated = 2025-01-10",
+            "  [[findings.recommendations]]",
+            f'  text = "Recommendation {i}."',
+            '  statuses = [{ status = "in-progress", as_of = 2025-06-30 }]',
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -92,7 +111,10 @@ def test_killed_engagement_loads_are_all_or_nothing(cli, tmp_path):
         try:
             assert counts(conn, site) in (None, (FINDINGS, FINDINGS, 2 * FINDINGS)), site
             for earlier in range(trial):  # what landed before is untouched
-                assert counts(conn, f"crash-{earlier}") in (None, (FINDINGS, FINDINGS, 2 * FINDINGS))
+                assert counts(conn, f"crash-{earlier}") in (
+                    None,
+                    (FINDINGS, FINDINGS, 2 * FINDINGS),
+                )
         finally:
             conn.close()
     assert killed >= 3, "too few trials were killed while running to prove anything"
@@ -136,8 +158,12 @@ def test_killed_report_writes_leave_the_old_file_or_the_whole_new_one(demo, tmp_
             target.unlink(missing_ok=True)
         else:
             target.write_bytes(previous)
-        killed += kill_at_random(start("report", "--site", "brightwater-demo", "--format", "html",
-                                       "--output", target), trial, 6, span)
+        killed += kill_at_random(
+            start("report", "--site", "brightwater-demo", "--format", "html", "--output", target),
+            trial,
+            6,
+            span,
+        )
         assert target.read_bytes() in (reference, previous) if target.exists() else previous is None
         sound(demo.db).close()
     assert killed >= 2
@@ -148,13 +174,19 @@ def test_killed_publishes_record_a_whole_release_or_none(demo, tmp_path):
     killed, window = 0, 0
     for trial in range(6):
         folder = tmp_path / f"release-{trial}"
-        killed += kill_at_random(start("publish", "--site", "brightwater-demo", "--output", folder), trial, 6, span)
+        killed += kill_at_random(
+            start("publish", "--site", "brightwater-demo", "--output", folder), trial, 6, span
+        )
         conn = sound(demo.db)
         try:
-            recorded = conn.execute("SELECT id, output_dir FROM releases WHERE output_dir = ?",
-                                    (str(folder.resolve()),)).fetchall()
-            items = conn.execute("SELECT COUNT(*) FROM release_items ri JOIN releases rel ON rel.id = ri.release_id "
-                                 "WHERE rel.output_dir = ?", (str(folder.resolve()),)).fetchone()[0]
+            recorded = conn.execute(
+                "SELECT id, output_dir FROM releases WHERE output_dir = ?", (str(folder.resolve()),)
+            ).fetchall()
+            items = conn.execute(
+                "SELECT COUNT(*) FROM release_items ri JOIN releases rel ON rel.id = ri.release_id "
+                "WHERE rel.output_dir = ?",
+                (str(folder.resolve()),),
+            ).fetchone()[0]
         finally:
             conn.close()
         assert len(recorded) <= 1
@@ -177,12 +209,16 @@ def test_killed_publishes_record_a_whole_release_or_none(demo, tmp_path):
 
 def tracker_csv(path: Path, findings: int = 150, recs: int = 4) -> int:
     """A tracker spreadsheet of new findings and recommendations for focus areas 1-6; returns its rows."""
-    rows = ["focus_area,finding,finding_title,recommendation,recommendation_text,status,status_as_of"]
+    rows = [
+        "focus_area,finding,finding_title,recommendation,recommendation_text,status,status_as_of"
+    ]
     for f in range(findings):
         area, number = 1 + f % 6, 1 + f // 6
         for r in range(1, recs + 1):
-            rows.append(f'{area},{area}.{number},"Imported finding {f}",{area}.{number}.{r},'
-                        f'"Imported recommendation {f}.{r}",In Progress,2025-06-30')
+            rows.append(
+                f'{area},{area}.{number},"Imported finding {f}",{area}.{number}.{r},'
+                f'"Imported recommendation {f}.{r}",In Progress,2025-06-30'
+            )
     path.write_text("\n".join(rows) + "\n")
     return findings * recs
 
@@ -207,7 +243,9 @@ def test_killed_imports_are_all_or_nothing(north_miami, tmp_path):
     for trial in range(6):
         store = tmp_path / f"import-{trial}.db"
         shutil.copyfile(base, store)
-        killed += kill_at_random(start("--db", store, "import", "--site", "north-miami", source), trial, 6, span)
+        killed += kill_at_random(
+            start("--db", store, "import", "--site", "north-miami", source), trial, 6, span
+        )
         assert site_counts(store, "north-miami") in ((0, 0, 0), whole)
     assert killed >= 2
 
@@ -228,6 +266,8 @@ def test_killed_merges_are_all_or_nothing(north_miami, tmp_path):
     for trial in range(6):
         store = tmp_path / f"merge-{trial}.db"
         shutil.copyfile(base, store)
-        killed += kill_at_random(start("--db", store, "merge", "--site", "north-miami", theirs), trial, 6, span)
+        killed += kill_at_random(
+            start("--db", store, "merge", "--site", "north-miami", theirs), trial, 6, span
+        )
         assert site_counts(store, "north-miami") in ((0, 0, 0), whole)
     assert killed >= 2

@@ -3,11 +3,11 @@ reformctl.toml, or the only engagement in the store; otherwise one line lists th
 
 import json
 
-from conftest import EXAMPLES
-
-SEVERAL = ("error: missing --site: the store holds several engagements (brightwater-demo, north-miami); "
-           "give --site SLUG, or name one in REFORMCTL_SITE or site = \"...\" in reformctl.toml "
-           "(see `reformctl findings --help`)")
+SEVERAL = (
+    "error: missing --site: the store holds several engagements (brightwater-demo, north-miami); "
+    'give --site SLUG, or name one in REFORMCTL_SITE or site = "..." in reformctl.toml '
+    "(see `reformctl findings --help`)"
+)
 
 
 def test_the_only_engagement_is_used_without_site(north_miami):
@@ -16,7 +16,9 @@ def test_the_only_engagement_is_used_without_site(north_miami):
     assert logged["number"] == "1.1"
     assert north_miami.json("findings", "--site", "north-miami")[0]["title"] == "No site given"
     assert north_miami.ok("where").splitlines()[2:] == [
-        "engagement: north-miami", "engagement chosen by: the only engagement in the store"]
+        "engagement: north-miami",
+        "engagement chosen by: the only engagement in the store",
+    ]
 
 
 def test_several_engagements_without_site_list_them_in_one_line(north_miami):
@@ -26,18 +28,29 @@ def test_several_engagements_without_site_list_them_in_one_line(north_miami):
     assert result.stderr.strip() == SEVERAL
     line = north_miami.fails("set-status", "1.1.1", "complete", code=2, says="missing --site")
     assert "(brightwater-demo, north-miami)" in line
-    assert north_miami.ok("where").splitlines()[2] == "engagement: none; " + SEVERAL[len("error: missing --site: "):-len(" (see `reformctl findings --help`)")]
+    assert (
+        north_miami.ok("where").splitlines()[2]
+        == "engagement: none; "
+        + SEVERAL[len("error: missing --site: ") : -len(" (see `reformctl findings --help`)")]
+    )
 
 
 def test_the_environment_variable_names_the_engagement(north_miami, monkeypatch):
     north_miami.ok("demo")
     monkeypatch.setenv("REFORMCTL_SITE", "brightwater-demo")
-    assert north_miami.json("findings") == north_miami.json("findings", "--site", "brightwater-demo")
+    assert north_miami.json("findings") == north_miami.json(
+        "findings", "--site", "brightwater-demo"
+    )
     assert north_miami.json("findings", "--site", "north-miami") == []  # --site still wins
     assert north_miami.ok("where").splitlines()[2:] == [
-        "engagement: brightwater-demo", "engagement chosen by: REFORMCTL_SITE environment variable"]
+        "engagement: brightwater-demo",
+        "engagement chosen by: REFORMCTL_SITE environment variable",
+    ]
     monkeypatch.setenv("REFORMCTL_SITE", "nowhere")
-    north_miami.fails("findings", says="no engagement with site 'nowhere'; known sites: brightwater-demo, north-miami")
+    north_miami.fails(
+        "findings",
+        says="no engagement with site 'nowhere'; known sites: brightwater-demo, north-miami",
+    )
 
 
 def test_reformctl_toml_names_the_engagement(north_miami, isolated):
@@ -45,19 +58,28 @@ def test_reformctl_toml_names_the_engagement(north_miami, isolated):
     (isolated / "reformctl.toml").write_text('site = "brightwater-demo"\n')
     assert len(north_miami.json("findings")) == 17
     assert north_miami.ok("where").splitlines()[2:] == [
-        "engagement: brightwater-demo", f"engagement chosen by: site in {isolated / 'reformctl.toml'}"]
+        "engagement: brightwater-demo",
+        f"engagement chosen by: site in {isolated / 'reformctl.toml'}",
+    ]
     (isolated / "reformctl.toml").write_text("site = 3\n")
-    north_miami.fails("findings", says="reformctl.toml: key 'site' must be a site slug, e.g. site = \"north-miami\"")
+    north_miami.fails(
+        "findings",
+        says="reformctl.toml: key 'site' must be a site slug, e.g. site = \"north-miami\"",
+    )
 
 
 def test_no_store_and_an_empty_store_say_how_to_begin(cli, isolated):
     result = cli("findings")
     assert result.exit_code == 2
-    assert result.stderr.strip() == ("error: missing --site: there is no store yet; create an engagement with "
-                                     "`reformctl new-engagement` (see `reformctl findings --help`)")
+    assert result.stderr.strip() == (
+        "error: missing --site: there is no store yet; create an engagement with "
+        "`reformctl new-engagement` (see `reformctl findings --help`)"
+    )
     assert not (isolated / "test.db").exists()
-    assert cli.ok("where").splitlines()[2] == ("engagement: none; there is no store yet; create an engagement "
-                                               "with `reformctl new-engagement`")
+    assert cli.ok("where").splitlines()[2] == (
+        "engagement: none; there is no store yet; create an engagement "
+        "with `reformctl new-engagement`"
+    )
 
 
 def test_new_engagement_never_takes_a_default_site(north_miami):
@@ -68,12 +90,16 @@ def test_new_engagement_never_takes_a_default_site(north_miami):
 
 def test_team_lists_the_only_engagements_team(north_miami):
     north_miami.ok("team", "add", "Ana Lee", "--role", "lead")
-    assert [m["name"] for m in json.loads(north_miami.ok("team", "--format", "json"))] == ["Ana Lee"]
+    assert [m["name"] for m in json.loads(north_miami.ok("team", "--format", "json"))] == [
+        "Ana Lee"
+    ]
 
 
 def test_where_still_answers_when_the_store_cannot_be_read(cli, isolated):
     (isolated / "test.db").write_text("not a store\n")
     out = cli.ok("where").splitlines()
     assert out[:2] == [str(isolated / "test.db"), "chosen by: REFORMCTL_DB environment variable"]
-    assert out[2] == (f"engagement: none; the store cannot be read: {isolated / 'test.db'} is not a "
-                      "reformctl store, or it is damaged (restore it from a backup)")
+    assert out[2] == (
+        f"engagement: none; the store cannot be read: {isolated / 'test.db'} is not a "
+        "reformctl store, or it is damaged (restore it from a backup)"
+    )

@@ -16,10 +16,14 @@ def test_the_author_alone_cannot_withdraw_an_approved_then_edited_finding(north_
     approve(north_miami, "north-miami", "3.1")
     north_miami.ok("edit", *SITE, "3.1", "--title", "Edited after approval")
     assert review_state(north_miami, "3.1") == "in-review"
-    north_miami.fails("review", *SITE, "3.1", "--decision", "withdraw", "--comment", "gone", says="four eyes")
+    north_miami.fails(
+        "review", *SITE, "3.1", "--decision", "withdraw", "--comment", "gone", says="four eyes"
+    )
     assert review_state(north_miami, "3.1") == "in-review"
     # Another team member can.
-    north_miami.ok("--as", "A. Reviewer", "review", *SITE, "3.1", "--decision", "withdraw", "--comment", "gone")
+    north_miami.ok(
+        "--as", "A. Reviewer", "review", *SITE, "3.1", "--decision", "withdraw", "--comment", "gone"
+    )
     assert review_state(north_miami, "3.1") == "withdrawn"
 
 
@@ -27,7 +31,9 @@ def test_the_author_alone_cannot_withdraw_an_approved_finding_returned_to_draft(
     north_miami.ok("log-finding", *SITE, "--focus-area", "technology", "--title", "Published once")
     approve(north_miami, "north-miami", "3.1")
     north_miami.ok("edit", *SITE, "3.1", "--title", "Edited after approval")
-    north_miami.ok("--as", "A. Reviewer", "review", *SITE, "3.1", "--decision", "return", "--comment", "redo")
+    north_miami.ok(
+        "--as", "A. Reviewer", "review", *SITE, "3.1", "--decision", "return", "--comment", "redo"
+    )
     assert review_state(north_miami, "3.1") == "draft"
     north_miami.fails("review", *SITE, "3.1", "--decision", "withdraw", says="four eyes")
 

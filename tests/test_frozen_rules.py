@@ -15,35 +15,58 @@ FREEZE = {"number": 2, "as_of": "2024-06-30", "published": False}
 def test_the_refusal_says_what_and_until_when():
     assert str(F.Frozen("approve 2.1", "2024-06-01", 3, "2024-06-30", True, "decision")) == (
         "cannot approve 2.1 on 2024-06-01: release 3 (as of 2024-06-30) already published it; "
-        "date the decision after 2024-06-30")
-    refusal = F.Frozen("publish a release", "2024-05-01", 1, "2024-06-30", False, "release", "on or after")
-    assert str(refusal) == ("cannot publish a release on 2024-05-01: release 1 (as of 2024-06-30) froze everything "
-                            "dated up to then; date the release on or after 2024-06-30")
+        "date the decision after 2024-06-30"
+    )
+    refusal = F.Frozen(
+        "publish a release", "2024-05-01", 1, "2024-06-30", False, "release", "on or after"
+    )
+    assert str(refusal) == (
+        "cannot publish a release on 2024-05-01: release 1 (as of 2024-06-30) froze everything "
+        "dated up to then; date the release on or after 2024-06-30"
+    )
     assert isinstance(refusal, Refused)
     assert (refusal.doing, refusal.day, refusal.release, refusal.as_of, refusal.published) == (
-        "publish a release", "2024-05-01", 1, "2024-06-30", False)
+        "publish a release",
+        "2024-05-01",
+        1,
+        "2024-06-30",
+        False,
+    )
 
 
-@pytest.mark.parametrize("kind, changed, before, day", [
-    ("findings", {"dated": "2024-05-01", "title": "x"}, None, "2024-05-01"),          # a new row: its own date
-    ("status_updates", {"as_of": "2024-05-02"}, None, "2024-05-02"),
-    ("review_history", {"on_date": "2024-05-03"}, None, "2024-05-03"),
-    ("approved_versions", {"on_date": "2024-05-04"}, None, "2024-05-04"),
-    ("internal_history", {"on_date": "2024-05-05"}, None, "2024-05-05"),
-    ("releases", {"as_of": "2024-05-06"}, None, "2024-05-06"),
-    ("activities", {"dated": "2024-05-07"}, None, "2024-05-07"),
-    ("recommendations", {"dated": "2024-05-08"}, None, "2024-05-08"),
-    ("engagements", {"announced": "2024-01-01"}, None, None),                          # no dated kind
-    ("findings", {}, None, None),                                                     # nothing changed
-    # a change to a history row touches its old date and its new one, whichever is earlier
-    ("status_updates", {"note": "x"}, {"as_of": "2024-03-01"}, "2024-03-01"),
-    ("status_updates", {"as_of": "2024-02-01"}, {"as_of": "2024-03-01"}, "2024-02-01"),
-    ("status_updates", {"as_of": "2024-04-01"}, {"as_of": "2024-03-01"}, "2024-03-01"),
-    # a finding's other fields show by its date only when the date itself changes
-    ("findings", {"title": "x"}, {"dated": "2024-03-01"}, None),
-    ("findings", {"dated": "2024-04-01"}, {"dated": "2024-03-01"}, "2024-03-01"),
-    ("recommendations", {"dated": "2024-02-01", "text": "y"}, {"dated": "2024-03-01"}, "2024-02-01"),
-])
+@pytest.mark.parametrize(
+    "kind, changed, before, day",
+    [
+        (
+            "findings",
+            {"dated": "2024-05-01", "title": "x"},
+            None,
+            "2024-05-01",
+        ),  # a new row: its own date
+        ("status_updates", {"as_of": "2024-05-02"}, None, "2024-05-02"),
+        ("review_history", {"on_date": "2024-05-03"}, None, "2024-05-03"),
+        ("approved_versions", {"on_date": "2024-05-04"}, None, "2024-05-04"),
+        ("internal_history", {"on_date": "2024-05-05"}, None, "2024-05-05"),
+        ("releases", {"as_of": "2024-05-06"}, None, "2024-05-06"),
+        ("activities", {"dated": "2024-05-07"}, None, "2024-05-07"),
+        ("recommendations", {"dated": "2024-05-08"}, None, "2024-05-08"),
+        ("engagements", {"announced": "2024-01-01"}, None, None),  # no dated kind
+        ("findings", {}, None, None),  # nothing changed
+        # a change to a history row touches its old date and its new one, whichever is earlier
+        ("status_updates", {"note": "x"}, {"as_of": "2024-03-01"}, "2024-03-01"),
+        ("status_updates", {"as_of": "2024-02-01"}, {"as_of": "2024-03-01"}, "2024-02-01"),
+        ("status_updates", {"as_of": "2024-04-01"}, {"as_of": "2024-03-01"}, "2024-03-01"),
+        # a finding's other fields show by its date only when the date itself changes
+        ("findings", {"title": "x"}, {"dated": "2024-03-01"}, None),
+        ("findings", {"dated": "2024-04-01"}, {"dated": "2024-03-01"}, "2024-03-01"),
+        (
+            "recommendations",
+            {"dated": "2024-02-01", "text": "y"},
+            {"dated": "2024-03-01"},
+            "2024-02-01",
+        ),
+    ],
+)
 def test_incoming_day(kind, changed, before, day):
     assert F.incoming_day(kind, changed, before) == day
 
@@ -51,13 +74,19 @@ def test_incoming_day(kind, changed, before, day):
 def test_a_row_from_elsewhere_is_refused_up_to_and_on_the_freeze():
     F.require_unfrozen_incoming(None, "findings", "k", {"dated": "2020-01-01"}, "b.zip")
     F.require_unfrozen_incoming(FREEZE, "findings", "k", {"dated": "2024-07-01"}, "b.zip")
-    F.require_unfrozen_incoming(FREEZE, "findings", "k", {"title": "x"}, "b.zip", {"dated": "2024-01-01"})
+    F.require_unfrozen_incoming(
+        FREEZE, "findings", "k", {"title": "x"}, "b.zip", {"dated": "2024-01-01"}
+    )
     with pytest.raises(F.Frozen) as caught:
         F.require_unfrozen_incoming(FREEZE, "findings", "abc", {"dated": "2024-06-30"}, "their.zip")
-    assert str(caught.value) == ("cannot bring in findings/abc.json from their.zip on 2024-06-30: release 2 "
-                                 "(as of 2024-06-30) froze everything dated up to then; date the record after 2024-06-30")
+    assert str(caught.value) == (
+        "cannot bring in findings/abc.json from their.zip on 2024-06-30: release 2 "
+        "(as of 2024-06-30) froze everything dated up to then; date the record after 2024-06-30"
+    )
     with pytest.raises(F.Frozen):
-        F.require_unfrozen_incoming({**FREEZE, "published": True}, "status_updates", "s", {"as_of": "2024-06-29"}, "x")
+        F.require_unfrozen_incoming(
+            {**FREEZE, "published": True}, "status_updates", "s", {"as_of": "2024-06-29"}, "x"
+        )
     # another release as of the same day is fine, an earlier one is not
     F.require_unfrozen_incoming(FREEZE, "releases", "r", {"as_of": "2024-06-30"}, "b.zip")
     with pytest.raises(F.Frozen):
@@ -70,8 +99,12 @@ def test_announcement_bounds_entry_dates():
     F.require_announced({"site": "x", "announced": None}, "1990-01-01", "date")
     with pytest.raises(Invalid) as caught:
         F.require_announced(engagement, "2024-03-27", "--date")
-    assert str(caught.value) == ("--date 2024-03-27 is before north-miami was announced (2024-03-28); "
-                                 "use a date on or after 2024-03-28")
+    assert str(caught.value) == (
+        "--date 2024-03-27 is before north-miami was announced (2024-03-28); "
+        "use a date on or after 2024-03-28"
+    )
     assert F.entry_date(engagement, "2024-03-28", "--date") == "2024-03-28"
-    with pytest.raises(Invalid, match="decision date 2024-01-01 is before north-miami was announced"):
+    with pytest.raises(
+        Invalid, match="decision date 2024-01-01 is before north-miami was announced"
+    ):
         F.entry_date(engagement, "2024-01-01", "decision date")

@@ -15,8 +15,18 @@ def built(name: str):
 
 
 def test_there_are_commands():
-    assert {"new-engagement", "engagements", "show", "log-finding", "findings", "recommend",
-            "set-status", "report", "where", "demo"} <= set(COMMANDS)
+    assert {
+        "new-engagement",
+        "engagements",
+        "show",
+        "log-finding",
+        "findings",
+        "recommend",
+        "set-status",
+        "report",
+        "where",
+        "demo",
+    } <= set(COMMANDS)
 
 
 @pytest.mark.parametrize("name", COMMANDS)
@@ -37,12 +47,36 @@ def test_version(cli):
 # Every visible command and the stage of work it is listed under in `reformctl --help`.
 SECTIONS = {
     "Engagements": ["new-engagement", "engagements", "show", "advance", "reopen", "demo"],
-    "Findings and recommendations": ["log-finding", "findings", "recommend", "edit", "note", "protect",
-                                     "section", "sections", "search"],
+    "Findings and recommendations": [
+        "log-finding",
+        "findings",
+        "recommend",
+        "edit",
+        "note",
+        "protect",
+        "section",
+        "sections",
+        "search",
+    ],
     "Review": ["submit", "review", "configure", "history"],
-    "Implementation monitoring": ["set-status", "status-history", "bulk-status", "schedule", "dashboard"],
+    "Implementation monitoring": [
+        "set-status",
+        "status-history",
+        "bulk-status",
+        "schedule",
+        "dashboard",
+    ],
     "Fieldwork": ["activity", "activities", "cite", "team"],
-    "Reports and releases": ["report", "check", "publish", "releases", "verify", "diff", "template", "site"],
+    "Reports and releases": [
+        "report",
+        "check",
+        "publish",
+        "releases",
+        "verify",
+        "diff",
+        "template",
+        "site",
+    ],
     "Data exchange": ["export", "import", "merge", "conflicts", "resolve"],
     "Store": ["where", "backup", "restore"],
 }
@@ -56,7 +90,12 @@ def help_sections(text: str) -> dict[str, list[str]]:
         if line and not line.startswith(" ") and line.endswith(":"):
             heading = line[:-1]
             sections[heading] = []
-        elif heading and line.startswith("  ") and not line.startswith("   ") and not line.lstrip().startswith("-"):
+        elif (
+            heading
+            and line.startswith("  ")
+            and not line.startswith("   ")
+            and not line.lstrip().startswith("-")
+        ):
             sections[heading].append(line.split()[0])
     sections.pop("Options", None)
     return sections

@@ -13,16 +13,21 @@ def two(north_miami):
     return north_miami
 
 
-@pytest.mark.parametrize("args", [
-    ("set-status", "north-miami", "3.1.1", "complete"),
-    ("history", "north-miami", "3.1"),
-    ("submit", "north-miami", "3.1"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("set-status", "north-miami", "3.1.1", "complete"),
+        ("history", "north-miami", "3.1"),
+        ("submit", "north-miami", "3.1"),
+    ],
+)
 def test_a_site_typed_where_a_reference_belongs(two, args):
     result = two(*args)
     assert result.exit_code == 2
-    assert result.stderr.strip() == ("error: 'north-miami' is an engagement, not a reference: "
-                                     f"did you mean --site north-miami? (see `reformctl {args[0]} --help`)")
+    assert result.stderr.strip() == (
+        "error: 'north-miami' is an engagement, not a reference: "
+        f"did you mean --site north-miami? (see `reformctl {args[0]} --help`)"
+    )
 
 
 def test_the_hint_needs_the_slug_to_be_a_site(two):
@@ -35,8 +40,10 @@ def test_the_hint_needs_the_slug_to_be_a_site(two):
 def test_new_engagement_without_a_terminal_names_every_missing_value(cli):
     result = cli("new-engagement", "--city", "Miami")
     assert result.exit_code == 2
-    assert result.stderr.strip() == ("error: missing --site, --agency and --focus-area (stdin is not a terminal, "
-                                     "so reformctl cannot ask for them) (see `reformctl new-engagement --help`)")
+    assert result.stderr.strip() == (
+        "error: missing --site, --agency and --focus-area (stdin is not a terminal, "
+        "so reformctl cannot ask for them) (see `reformctl new-engagement --help`)"
+    )
     cli.fails("new-engagement", "--site", "x", code=2, says="missing --agency and --focus-area (")
 
 
@@ -45,14 +52,20 @@ def test_an_engagement_file_names_the_bad_key_and_its_line(cli, isolated, value)
     path = isolated / "bad.toml"
     path.write_text(f'site = "bad"\nagency = "Bad PD"\nannounced = {value}\nfocus_areas = ["A"]\n')
     line = cli.fails("new-engagement", "--from", path)
-    assert line == f"error: {path}: announced: 2024-13-01 is not a date, line 3; use YYYY-MM-DD, e.g. 2024-03-28"
+    assert (
+        line
+        == f"error: {path}: announced: 2024-13-01 is not a date, line 3; use YYYY-MM-DD, e.g. 2024-03-28"
+    )
 
 
 def test_an_engagement_file_with_a_byte_order_mark_is_read(cli, isolated):
     path = isolated / "bom.toml"
     path.write_bytes(b"\xef\xbb\xbf" + (EXAMPLES / "north-miami.toml").read_bytes())
     cli.ok("new-engagement", "--from", path)
-    assert cli.json("show", "--site", "north-miami")["engagement"]["agency"] == "North Miami Police Department"
+    assert (
+        cli.json("show", "--site", "north-miami")["engagement"]["agency"]
+        == "North Miami Police Department"
+    )
 
 
 def test_a_missing_editor_names_the_variable(north_miami, monkeypatch):
@@ -60,13 +73,17 @@ def test_a_missing_editor_names_the_variable(north_miami, monkeypatch):
     monkeypatch.setenv("EDITOR", "no-such-editor-here --wait")
     monkeypatch.delenv("VISUAL", raising=False)
     line = north_miami.fails("log-finding", *SITE, "--focus-area", "1", "--title", "T", "--edit")
-    assert line == ("error: the editor in $EDITOR ('no-such-editor-here') was not found; set $EDITOR to an "
-                    "installed editor, or use --body or --body-file")
+    assert line == (
+        "error: the editor in $EDITOR ('no-such-editor-here') was not found; set $EDITOR to an "
+        "installed editor, or use --body or --body-file"
+    )
     monkeypatch.delenv("EDITOR")
     monkeypatch.setenv("PATH", "/nonexistent")
     line = north_miami.fails("log-finding", *SITE, "--focus-area", "1", "--title", "T", "--edit")
-    assert line == ("error: no editor: $EDITOR is not set and vi was not found; set EDITOR "
-                    "(e.g. export EDITOR=nano), or use --body or --body-file")
+    assert line == (
+        "error: no editor: $EDITOR is not set and vi was not found; set EDITOR "
+        "(e.g. export EDITOR=nano), or use --body or --body-file"
+    )
 
 
 def test_piped_tables_keep_every_column(demo, monkeypatch):
@@ -77,12 +94,16 @@ def test_piped_tables_keep_every_column(demo, monkeypatch):
     events = demo.json("history", "--site", "brightwater-demo")
     rows = [line.split() for line in out[2:] if line.split() and line.split()[0].isdigit()]
     assert [int(row[0]) for row in rows] == [e["id"] for e in events]
-    assert "draft -> in-review" in " ".join(" ".join(out).split())  # the Change column, wrapped not dropped
+    assert "draft -> in-review" in " ".join(
+        " ".join(out).split()
+    )  # the Change column, wrapped not dropped
 
 
 def test_no_hint_and_no_traceback_when_the_store_cannot_be_read(cli, isolated):
     (isolated / "test.db").write_text("not a store\n")
     result = cli("set-status", "north-miami", "3.1.1", "complete")
     assert result.exit_code == 2
-    assert result.stderr.strip().startswith("error: Invalid value for 'STATUS': '3.1.1' is not a status")
+    assert result.stderr.strip().startswith(
+        "error: Invalid value for 'STATUS': '3.1.1' is not a status"
+    )
     assert "Traceback" not in result.output + result.stderr

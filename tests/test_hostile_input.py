@@ -17,16 +17,86 @@ TABLES = ("engagements", "focus_areas", "findings", "recommendations", "status_u
 SITE = "brightwater-demo"
 
 METACHARACTERS = [
-    "'", '"', ";", "--", "/*", "*/", "' OR 1=1 --", "'); DROP TABLE findings; --", "%", "_", "\\",
-    "<", ">", "&", "&amp;", "<script>alert(1)</script>", "<!--", "]]>", "{{ 7*7 }}", "{% raw %}",
-    "[bold]x[/bold]", "[[secret]]", "$(id)", "`id`", "\x00", "\x1b[31m", "\r\n", "\u202e", "\ufeff",
-    "\ud800", "\U0001f600", "０", "Ⅻ", "ß", "İ", "\u0301", "=cmd|' /C calc'!A0", "@SUM(1)", "+1", "-1",
+    "'",
+    '"',
+    ";",
+    "--",
+    "/*",
+    "*/",
+    "' OR 1=1 --",
+    "'); DROP TABLE findings; --",
+    "%",
+    "_",
+    "\\",
+    "<",
+    ">",
+    "&",
+    "&amp;",
+    "<script>alert(1)</script>",
+    "<!--",
+    "]]>",
+    "{{ 7*7 }}",
+    "{% raw %}",
+    "[bold]x[/bold]",
+    "[[secret]]",
+    "$(id)",
+    "`id`",
+    "\x00",
+    "\x1b[31m",
+    "\r\n",
+    "\u202e",
+    "\ufeff",
+    "\ud800",
+    "\U0001f600",
+    "０",
+    "Ⅻ",
+    "ß",
+    "İ",
+    "\u0301",
+    "=cmd|' /C calc'!A0",
+    "@SUM(1)",
+    "+1",
+    "-1",
 ]
-DATES = ["2024-02-30", "2023-02-29", "2024-13-01", "2024-00-10", "0000-01-01", "9999-12-31", "2024-2-3",
-         "2024/02/03", "20240203", "2024-02-03T10:00", " 2024-02-03 ", "2024-02-03\n", "2030-01-01",
-         "1900-01-01", "yesterday", ""]
-NUMBERS = ["3.1.1.1", "1", "1.1", "1.1.1", "0", "0.0", "-1", "1e9", "1.", ".1", "01.01", "1..1", "999999.1",
-           "99999999999999999999.1.1", "１.１", "1.1.1 ", "NaN", "inf", "3,1"]
+DATES = [
+    "2024-02-30",
+    "2023-02-29",
+    "2024-13-01",
+    "2024-00-10",
+    "0000-01-01",
+    "9999-12-31",
+    "2024-2-3",
+    "2024/02/03",
+    "20240203",
+    "2024-02-03T10:00",
+    " 2024-02-03 ",
+    "2024-02-03\n",
+    "2030-01-01",
+    "1900-01-01",
+    "yesterday",
+    "",
+]
+NUMBERS = [
+    "3.1.1.1",
+    "1",
+    "1.1",
+    "1.1.1",
+    "0",
+    "0.0",
+    "-1",
+    "1e9",
+    "1.",
+    ".1",
+    "01.01",
+    "1..1",
+    "999999.1",
+    "99999999999999999999.1.1",
+    "１.１",
+    "1.1.1 ",
+    "NaN",
+    "inf",
+    "3,1",
+]
 
 # Unicode of every category, surrogates and controls included.
 ANY_TEXT = st.text(st.characters(exclude_categories=()), max_size=60)
@@ -38,9 +108,16 @@ HOSTILE = st.one_of(
     st.lists(st.sampled_from(METACHARACTERS + NUMBERS), max_size=6).map("".join),
     st.sampled_from(["x" * 1_000_000, "é" * 300_001, "<" * 1_000_000, "a\n" * 500_000]),
 )
-SETTINGS = settings(max_examples=35, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                           HealthCheck.data_too_large, HealthCheck.large_base_example])
+SETTINGS = settings(
+    max_examples=35,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.large_base_example,
+    ],
+)
 
 
 def snapshot(db) -> dict[str, set]:
@@ -56,9 +133,14 @@ def check(cli: Cli, before: dict[str, set], args: list[str], input: str | None =
     result = cli(*args, input=input)
     output = (result.stdout or "") + (result.stderr or "")
     assert result.exit_code in (0, 1, 2), (args, result.exit_code, output[-2000:])
-    assert result.exception is None or isinstance(result.exception, SystemExit), (args, repr(result.exception))
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        args,
+        repr(result.exception),
+    )
     assert "Traceback" not in output, output[-2000:]
-    if result.exit_code != 0 and not (args[0] == "check" and not result.stderr):  # check exits 1 on its findings
+    if result.exit_code != 0 and not (
+        args[0] == "check" and not result.stderr
+    ):  # check exits 1 on its findings
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("error: "), (args, result.stderr[-2000:])
     conn = sqlite3.connect(cli.db)
@@ -87,54 +169,124 @@ MAYBE = st.one_of(st.none(), HOSTILE)
 
 
 @SETTINGS
-@given(area=st.one_of(HOSTILE, st.sampled_from(["1", "2", "tech", "accountability"])), title=HOSTILE,
-       body=MAYBE, date=MAYBE, method=MAYBE, internal=st.booleans())
+@given(
+    area=st.one_of(HOSTILE, st.sampled_from(["1", "2", "tech", "accountability"])),
+    title=HOSTILE,
+    body=MAYBE,
+    date=MAYBE,
+    method=MAYBE,
+    internal=st.booleans(),
+)
 def test_log_finding(hostile_store, area, title, body, date, method, internal):
     cli, before = hostile_store
-    args = ["log-finding", "--site", SITE, "--focus-area", area, "--title", title, *opt("--body", body),
-            *opt("--date", date), *opt("--method", method), *(["--internal"] if internal else [])]
+    args = [
+        "log-finding",
+        "--site",
+        SITE,
+        "--focus-area",
+        area,
+        "--title",
+        title,
+        *opt("--body", body),
+        *opt("--date", date),
+        *opt("--method", method),
+        *(["--internal"] if internal else []),
+    ]
     check(cli, before, args)
 
 
 @SETTINGS
-@given(finding=st.one_of(HOSTILE, st.sampled_from(["1.1", "2.1", "5.2"])), text=HOSTILE, priority=MAYBE,
-       owner=MAYBE, due=MAYBE, date=MAYBE, fmt=st.sampled_from(["text", "json"]))
+@given(
+    finding=st.one_of(HOSTILE, st.sampled_from(["1.1", "2.1", "5.2"])),
+    text=HOSTILE,
+    priority=MAYBE,
+    owner=MAYBE,
+    due=MAYBE,
+    date=MAYBE,
+    fmt=st.sampled_from(["text", "json"]),
+)
 def test_recommend(hostile_store, finding, text, priority, owner, due, date, fmt):
     cli, before = hostile_store
-    args = ["recommend", "--site", SITE, "--finding", finding, "--text", text, *opt("--priority", priority),
-            *opt("--owner", owner), *opt("--due", due), *opt("--date", date), "--format", fmt]
+    args = [
+        "recommend",
+        "--site",
+        SITE,
+        "--finding",
+        finding,
+        "--text",
+        text,
+        *opt("--priority", priority),
+        *opt("--owner", owner),
+        *opt("--due", due),
+        *opt("--date", date),
+        "--format",
+        fmt,
+    ]
     check(cli, before, args)
 
 
 @SETTINGS
-@given(rec=st.one_of(HOSTILE, st.sampled_from(["1.1.1", "2.1.1", "1.1.9"])),
-       status=st.one_of(HOSTILE, st.sampled_from(["complete", "in-progress", "Complete"])), as_of=MAYBE,
-       note=MAYBE)
+@given(
+    rec=st.one_of(HOSTILE, st.sampled_from(["1.1.1", "2.1.1", "1.1.9"])),
+    status=st.one_of(HOSTILE, st.sampled_from(["complete", "in-progress", "Complete"])),
+    as_of=MAYBE,
+    note=MAYBE,
+)
 def test_set_status(hostile_store, rec, status, as_of, note):
     cli, before = hostile_store
-    check(cli, before, ["set-status", "--site", SITE, rec, status, *opt("--as-of", as_of), *opt("--note", note)])
+    check(
+        cli,
+        before,
+        ["set-status", "--site", SITE, rec, status, *opt("--as-of", as_of), *opt("--note", note)],
+    )
 
 
 @SETTINGS
-@given(command=st.sampled_from(["show", "findings", "report", "engagements", "where"]), site=st.one_of(st.just(SITE), HOSTILE),
-       value=MAYBE, fmt=st.one_of(st.sampled_from(["json", "table", "csv", "html", "markdown"]), HOSTILE))
+@given(
+    command=st.sampled_from(["show", "findings", "report", "engagements", "where"]),
+    site=st.one_of(st.just(SITE), HOSTILE),
+    value=MAYBE,
+    fmt=st.one_of(st.sampled_from(["json", "table", "csv", "html", "markdown"]), HOSTILE),
+)
 def test_read_commands(hostile_store, command, site, value, fmt):
     cli, before = hostile_store
-    args = {"show": ["show", "--site", site, *opt("--as-of", value), "--format", fmt],
-            "findings": ["findings", "--site", site, *opt("--focus-area", value), "--format", fmt],
-            "report": ["report", "--site", site, *opt("--as-of", value), "--format", fmt],
-            "engagements": ["engagements", "--format", fmt],
-            "where": ["--db", value or "x.db", "where"]}[command]
+    args = {
+        "show": ["show", "--site", site, *opt("--as-of", value), "--format", fmt],
+        "findings": ["findings", "--site", site, *opt("--focus-area", value), "--format", fmt],
+        "report": ["report", "--site", site, *opt("--as-of", value), "--format", fmt],
+        "engagements": ["engagements", "--format", fmt],
+        "where": ["--db", value or "x.db", "where"],
+    }[command]
     check(cli, before, args)
 
 
 @SETTINGS
-@given(site=HOSTILE, agency=HOSTILE, city=MAYBE, state=MAYBE, program=MAYBE, announced=MAYBE, url=MAYBE,
-       areas=st.lists(HOSTILE, max_size=4))
-def test_new_engagement_options(hostile_store, site, agency, city, state, program, announced, url, areas):
+@given(
+    site=HOSTILE,
+    agency=HOSTILE,
+    city=MAYBE,
+    state=MAYBE,
+    program=MAYBE,
+    announced=MAYBE,
+    url=MAYBE,
+    areas=st.lists(HOSTILE, max_size=4),
+)
+def test_new_engagement_options(
+    hostile_store, site, agency, city, state, program, announced, url, areas
+):
     cli, before = hostile_store
-    args = ["new-engagement", "--site", site, "--agency", agency, *opt("--city", city), *opt("--state", state),
-            *opt("--program", program), *opt("--announced", announced), *opt("--public-url", url)]
+    args = [
+        "new-engagement",
+        "--site",
+        site,
+        "--agency",
+        agency,
+        *opt("--city", city),
+        *opt("--state", state),
+        *opt("--program", program),
+        *opt("--announced", announced),
+        *opt("--public-url", url),
+    ]
     for area in areas:
         args += ["--focus-area", area]
     check(cli, before, args)
@@ -147,42 +299,106 @@ def toml_string(value: str) -> str:
 
 TOML_VALUE = st.one_of(
     HOSTILE.map(toml_string),
-    st.sampled_from(["1", "-0", "3.1", "true", "2024-02-29", "1979-05-27T07:32:00Z", "[]", "{}", "[1, 'a']",
-                     "nan", "inf", "2024-02-30", "'''x'''", "\"\"\"\n\"\"\""]),
+    st.sampled_from(
+        [
+            "1",
+            "-0",
+            "3.1",
+            "true",
+            "2024-02-29",
+            "1979-05-27T07:32:00Z",
+            "[]",
+            "{}",
+            "[1, 'a']",
+            "nan",
+            "inf",
+            "2024-02-30",
+            "'''x'''",
+            '"""\n"""',
+        ]
+    ),
 )
 
 
 @SETTINGS
-@given(site=TOML_VALUE, agency=TOML_VALUE, areas=st.lists(TOML_VALUE, max_size=3), extra_key=MAYBE,
-       finding=st.fixed_dictionaries({"focus_area": TOML_VALUE, "title": TOML_VALUE, "dated": TOML_VALUE}),
-       rec_text=TOML_VALUE, status=TOML_VALUE, as_of=TOML_VALUE)
-def test_new_engagement_from_structured_toml(hostile_store, tmp_path_factory, site, agency, areas, extra_key,
-                                             finding, rec_text, status, as_of):
+@given(
+    site=TOML_VALUE,
+    agency=TOML_VALUE,
+    areas=st.lists(TOML_VALUE, max_size=3),
+    extra_key=MAYBE,
+    finding=st.fixed_dictionaries(
+        {"focus_area": TOML_VALUE, "title": TOML_VALUE, "dated": TOML_VALUE}
+    ),
+    rec_text=TOML_VALUE,
+    status=TOML_VALUE,
+    as_of=TOML_VALUE,
+)
+def test_new_engagement_from_structured_toml(
+    hostile_store,
+    tmp_path_factory,
+    site,
+    agency,
+    areas,
+    extra_key,
+    finding,
+    rec_text,
+    status,
+    as_of,
+):
     cli, before = hostile_store
     lines = [f"site = {site}", f"agency = {agency}", f"focus_areas = [{', '.join(areas)}]"]
     if extra_key is not None:
         lines.append(f"{toml_string(extra_key)} = 1")
-    lines += ["[[findings]]", *(f"{k} = {v}" for k, v in finding.items()),
-              "  [[findings.recommendations]]", f"  text = {rec_text}",
-              f"  statuses = [{{ status = {status}, as_of = {as_of} }}]"]
+    lines += [
+        "[[findings]]",
+        *(f"{k} = {v}" for k, v in finding.items()),
+        "  [[findings.recommendations]]",
+        f"  text = {rec_text}",
+        f"  statuses = [{{ status = {status}, as_of = {as_of} }}]",
+    ]
     path = tmp_path_factory.mktemp("toml") / "hostile.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8", errors="surrogatepass")
     check(cli, before, ["new-engagement", "--from", str(path)])
 
 
 @SETTINGS
-@given(content=st.one_of(st.binary(max_size=400), HOSTILE.map(lambda s: s.encode("utf-8", "surrogatepass"))))
+@given(
+    content=st.one_of(
+        st.binary(max_size=400), HOSTILE.map(lambda s: s.encode("utf-8", "surrogatepass"))
+    )
+)
 def test_new_engagement_from_any_file(hostile_store, tmp_path_factory, content):
     cli, before = hostile_store
     path = tmp_path_factory.mktemp("toml") / "any.toml"
     path.write_bytes(content)
     check(cli, before, ["new-engagement", "--from", str(path)])
-    check(cli, before, ["log-finding", "--site", SITE, "--focus-area", "1", "--title", "From a file",
-                        "--body-file", str(path)])
+    check(
+        cli,
+        before,
+        [
+            "log-finding",
+            "--site",
+            SITE,
+            "--focus-area",
+            "1",
+            "--title",
+            "From a file",
+            "--body-file",
+            str(path),
+        ],
+    )
 
 
 SCRIPT_ARGS = [
-    [b"log-finding", b"--site", SITE.encode(), b"--focus-area", b"1", b"--title", b"\xff\xfe bad bytes"],
+    [
+        b"log-finding",
+        b"--site",
+        SITE.encode(),
+        b"--focus-area",
+        b"1",
+        b"--title",
+        b"\xff\xfe bad bytes",
+    ],
     [b"log-finding", b"--site", b"\xc3\x28", b"--focus-area", b"1", b"--title", b"x"],
     [b"set-status", b"--site", SITE.encode(), b"1.1.1", b"\xed\xa0\x80"],
     [b"report", b"--site", SITE.encode(), b"--as-of", b"2024-02-30"],
@@ -193,8 +409,12 @@ SCRIPT_ARGS = [
 @pytest.mark.parametrize("argv", SCRIPT_ARGS, ids=range(len(SCRIPT_ARGS)))
 def test_undecodable_arguments_through_the_console_script(demo, argv):
     """Bytes that are not UTF-8 only reach a real process (as surrogate escapes)."""
-    result = subprocess.run([sys.executable, "-m", "reformctl", *argv], capture_output=True, env=os.environ.copy(),
-                            timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "reformctl", *argv],
+        capture_output=True,
+        env=os.environ.copy(),
+        timeout=60,
+    )
     stderr = result.stderr.decode("utf-8", "replace")
     assert result.returncode in (0, 1, 2), stderr
     assert "Traceback" not in stderr
@@ -206,17 +426,32 @@ REFS = st.one_of(HOSTILE, st.sampled_from(["1.1", "1.1.1", "2.1", "2.1.2", "9.9"
 
 
 @SETTINGS
-@given(command=st.sampled_from(["submit", "review", "edit", "note", "protect", "check", "history"]), ref=REFS,
-       text=HOSTILE, other=MAYBE)
+@given(
+    command=st.sampled_from(["submit", "review", "edit", "note", "protect", "check", "history"]),
+    ref=REFS,
+    text=HOSTILE,
+    other=MAYBE,
+)
 def test_review_commands(hostile_store, command, ref, text, other):
     cli, before = hostile_store
-    args = {"submit": ["submit", "--site", SITE, ref],
-            "review": ["review", "--site", SITE, ref, "--decision", other or "approve", "--comment", text],
-            "edit": ["edit", "--site", SITE, ref, "--title", text, *opt("--due", other)],
-            "note": ["note", "--site", SITE, ref, text],
-            "protect": ["protect", "--site", SITE, text],
-            "check": ["check", "--site", SITE, *opt("--as-of", other)],
-            "history": ["history", "--site", SITE]}[command]
+    args = {
+        "submit": ["submit", "--site", SITE, ref],
+        "review": [
+            "review",
+            "--site",
+            SITE,
+            ref,
+            "--decision",
+            other or "approve",
+            "--comment",
+            text,
+        ],
+        "edit": ["edit", "--site", SITE, ref, "--title", text, *opt("--due", other)],
+        "note": ["note", "--site", SITE, ref, text],
+        "protect": ["protect", "--site", SITE, text],
+        "check": ["check", "--site", SITE, *opt("--as-of", other)],
+        "history": ["history", "--site", SITE],
+    }[command]
     check(cli, before, args)
 
 
@@ -224,8 +459,19 @@ def test_review_commands(hostile_store, command, ref, text, other):
 @given(command=st.sampled_from(["check", "configure", "new-engagement"]), term=HOSTILE)
 def test_allowed_terms_and_aliases(hostile_store, command, term):
     cli, before = hostile_store
-    args = {"check": ["check", "--site", SITE, "--allow", term],
-            "configure": ["configure", "--site", SITE, "--alias", term],
-            "new-engagement": ["new-engagement", "--site", "aliased", "--agency", "Aliased Police Department",
-                               "--focus-area", "Area", "--alias", term]}[command]
+    args = {
+        "check": ["check", "--site", SITE, "--allow", term],
+        "configure": ["configure", "--site", SITE, "--alias", term],
+        "new-engagement": [
+            "new-engagement",
+            "--site",
+            "aliased",
+            "--agency",
+            "Aliased Police Department",
+            "--focus-area",
+            "Area",
+            "--alias",
+            term,
+        ],
+    }[command]
     check(cli, before, args)

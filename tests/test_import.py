@@ -7,8 +7,18 @@ import sqlite3
 from conftest import EXAMPLES, dump
 
 SITE = "brightwater-demo"
-HEADER = ["focus_area", "finding", "finding_title", "recommendation", "recommendation_text", "priority",
-          "owner", "due", "status", "status_as_of"]
+HEADER = [
+    "focus_area",
+    "finding",
+    "finding_title",
+    "recommendation",
+    "recommendation_text",
+    "priority",
+    "owner",
+    "due",
+    "status",
+    "status_as_of",
+]
 
 
 def write_csv(path, rows, header=HEADER):
@@ -38,11 +48,25 @@ def test_the_tracker_reads_back_in(demo, tmp_path):
     tracker.write_text(demo.ok("report", "--site", SITE, "--format", "csv"), encoding="utf-8")
     # Into the same store: nothing new, nothing changed.
     again = demo.json("import", "--site", SITE, tracker)
-    assert again == {"dry_run": False, "rows": 38, "findings": 0, "recommendations": 0, "status_updates": 0,
-                     "unchanged": 38, "superseded": []}
+    assert again == {
+        "dry_run": False,
+        "rows": 38,
+        "findings": 0,
+        "recommendations": 0,
+        "status_updates": 0,
+        "unchanged": 38,
+        "superseded": [],
+    }
     # Into a fresh engagement with the same focus areas: the public record, renumbered identically.
     areas = [a["title"] for a in demo.json("show", "--site", SITE)["focus_areas"]]
-    demo.ok("new-engagement", "--site", "copy", "--agency", "Copy PD", *[x for t in areas for x in ("--focus-area", t)])
+    demo.ok(
+        "new-engagement",
+        "--site",
+        "copy",
+        "--agency",
+        "Copy PD",
+        *[x for t in areas for x in ("--focus-area", t)],
+    )
     demo.fails("import", "--site", "copy", tracker, "--approved-by", "tester", says="four eyes")
     drafts = demo.json("import", "--site", "copy", tracker, "--dry-run")
     assert drafts["recommendations"] == 38
@@ -51,45 +75,113 @@ def test_the_tracker_reads_back_in(demo, tmp_path):
     assert {f["review"] for f in demo.json("findings", "--site", "copy")} == {"approved"}
     original = json.loads(demo.ok("report", "--site", SITE, "--format", "json"))
     copied = json.loads(demo.ok("report", "--site", "copy", "--format", "json"))
-    strip = lambda r: [(f["number"], f["title"], [(x["number"], x["text"], x["status"], x["status_as_of"], x["owner"],
-                                                   x["priority"], x["due"]) for x in f["recommendations"]])
-                       for a in r["focus_areas"] for f in a["findings"]]
+
+    def strip(r):
+        return [
+            (
+                f["number"],
+                f["title"],
+                [
+                    (
+                        x["number"],
+                        x["text"],
+                        x["status"],
+                        x["status_as_of"],
+                        x["owner"],
+                        x["priority"],
+                        x["due"],
+                    )
+                    for x in f["recommendations"]
+                ],
+            )
+            for a in r["focus_areas"]
+            for f in a["findings"]
+        ]
+
     assert strip(copied) == strip(original)
     assert copied["status_summary"] == original["status_summary"]
 
 
 def test_status_updates_and_new_records(demo, tmp_path):
-    sheet = write_csv(tmp_path / "s.csv", [
-        ["1", "1.1", "", "1.1.1", "", "", "", "", "In Progress", "2026-10-01"],
-        ["5", "5.9", "A new finding from the spreadsheet", "5.9.1", "Do the new thing.", "High", "IT Unit",
-         "2027-01-31", "not-started", "2026-09-01"],
-        ["5", "5.9", "A new finding from the spreadsheet", "5.9.2", "=SUM(A1)", "", "", "", "", ""],
-    ])
+    sheet = write_csv(
+        tmp_path / "s.csv",
+        [
+            ["1", "1.1", "", "1.1.1", "", "", "", "", "In Progress", "2026-10-01"],
+            [
+                "5",
+                "5.9",
+                "A new finding from the spreadsheet",
+                "5.9.1",
+                "Do the new thing.",
+                "High",
+                "IT Unit",
+                "2027-01-31",
+                "not-started",
+                "2026-09-01",
+            ],
+            [
+                "5",
+                "5.9",
+                "A new finding from the spreadsheet",
+                "5.9.2",
+                "=SUM(A1)",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ],
+        ],
+    )
     preview = demo.json("import", "--site", SITE, sheet, "--dry-run")
     assert preview["dry_run"] and preview["findings"] == 1 and preview["recommendations"] == 2
-    assert demo.json("findings", "--site", SITE, "--focus-area", "5")[-1]["number"] == "5.3"  # nothing written
+    assert (
+        demo.json("findings", "--site", SITE, "--focus-area", "5")[-1]["number"] == "5.3"
+    )  # nothing written
     done = demo.json("import", "--site", SITE, sheet)
     assert (done["findings"], done["recommendations"], done["status_updates"]) == (1, 2, 3)
     found = {f["number"]: f for f in demo.json("findings", "--site", SITE)}
-    assert found["5.9"]["title"] == "A new finding from the spreadsheet" and found["5.9"]["dated"] == "2026-09-01"
+    assert (
+        found["5.9"]["title"] == "A new finding from the spreadsheet"
+        and found["5.9"]["dated"] == "2026-09-01"
+    )
     assert [r["text"] for r in found["5.9"]["recommendations"]] == ["Do the new thing.", "=SUM(A1)"]
     assert found["1.1"]["recommendations"][0]["status"] == "in-progress"
     assert found["5.9"]["review"] == "draft"
     history = demo.json("history", "--site", SITE, "--ref", "5.9")
     assert history and history[0]["action"] == "create"
     # The next finding logged by hand follows on.
-    assert demo.json("log-finding", "--site", SITE, "--focus-area", "5", "--title", "Next")["number"] == "5.10"
+    assert (
+        demo.json("log-finding", "--site", SITE, "--focus-area", "5", "--title", "Next")["number"]
+        == "5.10"
+    )
 
 
 def test_xlsx(demo, tmp_path):
-    from openpyxl import Workbook
     import datetime as dt
+
+    from openpyxl import Workbook
 
     book = Workbook()
     sheet = book.active
     sheet.append(HEADER)
-    sheet.append([1, "1.1", None, "1.1.1", None, None, None, None, "Complete", dt.date(2026, 11, 1)])
-    sheet.append([2, "2.9", "From Excel", "2.9.1", "Excel rec", "low", None, dt.datetime(2027, 3, 1), None, None])
+    sheet.append(
+        [1, "1.1", None, "1.1.1", None, None, None, None, "Complete", dt.date(2026, 11, 1)]
+    )
+    sheet.append(
+        [
+            2,
+            "2.9",
+            "From Excel",
+            "2.9.1",
+            "Excel rec",
+            "low",
+            None,
+            dt.datetime(2027, 3, 1),
+            None,
+            None,
+        ]
+    )
     path = tmp_path / "s.xlsx"
     book.save(path)
     done = demo.json("import", "--site", SITE, path)
@@ -100,50 +192,86 @@ def test_xlsx(demo, tmp_path):
 
 
 def test_missing_and_unknown_columns(demo, tmp_path):
-    sheet = write_csv(tmp_path / "s.csv", [["x", "1.1.1"]], header=["finding_titel", "recommendation"])
-    refused(demo, "import", "--site", SITE, sheet,
-            says=["row 1, column finding_titel: unknown column", "row 1, column finding: missing column"])
+    sheet = write_csv(
+        tmp_path / "s.csv", [["x", "1.1.1"]], header=["finding_titel", "recommendation"]
+    )
+    refused(
+        demo,
+        "import",
+        "--site",
+        SITE,
+        sheet,
+        says=[
+            "row 1, column finding_titel: unknown column",
+            "row 1, column finding: missing column",
+        ],
+    )
 
 
 def test_bad_values_are_listed_by_row_and_column(demo, tmp_path):
-    sheet = write_csv(tmp_path / "s.csv", [
-        ["1", "1.1", "", "1.1.1", "", "", "", "", "Done-ish", "2026-13-01"],
-        ["1", "1.1", "", "1.1.2", "", "", "", "", "Complete", "2030-01-01"],
-        ["9", "9.1", "No such area", "9.1.1", "x", "", "", "", "", ""],
-        ["2", "1.2", "", "", "", "", "", "", "", ""],
-        ["1", "1.1", "", "1.2.1", "", "", "", "", "", ""],
-        ["1", "1.77", "", "1.77.1", "", "urgent", "", "someday", "", ""],
-        ["1", "one", "", "", "", "", "", "", "", ""],
-    ])
-    lines = refused(demo, "import", "--site", SITE, sheet, says=[
-        "row 2, column status: status 'Done-ish' is unknown",
-        "row 2, column status_as_of:",
-        "row 3, column status_as_of: status_as_of 2030-01-01 is in the future",
-        "row 4, column finding: focus area 9 does not exist",
-        "row 5, column focus_area:",
-        "row 6, column recommendation: 1.2.1 is not under finding 1.1",
-        "row 7, column recommendation_text: is empty",
-        "row 7, column priority:",
-        "row 7, column due:",
-        "row 8, column finding:",
-        "row 7, column finding_title: is empty",
-    ])
+    sheet = write_csv(
+        tmp_path / "s.csv",
+        [
+            ["1", "1.1", "", "1.1.1", "", "", "", "", "Done-ish", "2026-13-01"],
+            ["1", "1.1", "", "1.1.2", "", "", "", "", "Complete", "2030-01-01"],
+            ["9", "9.1", "No such area", "9.1.1", "x", "", "", "", "", ""],
+            ["2", "1.2", "", "", "", "", "", "", "", ""],
+            ["1", "1.1", "", "1.2.1", "", "", "", "", "", ""],
+            ["1", "1.77", "", "1.77.1", "", "urgent", "", "someday", "", ""],
+            ["1", "one", "", "", "", "", "", "", "", ""],
+        ],
+    )
+    lines = refused(
+        demo,
+        "import",
+        "--site",
+        SITE,
+        sheet,
+        says=[
+            "row 2, column status: status 'Done-ish' is unknown",
+            "row 2, column status_as_of:",
+            "row 3, column status_as_of: status_as_of 2030-01-01 is in the future",
+            "row 4, column finding: focus area 9 does not exist",
+            "row 5, column focus_area:",
+            "row 6, column recommendation: 1.2.1 is not under finding 1.1",
+            "row 7, column recommendation_text: is empty",
+            "row 7, column priority:",
+            "row 7, column due:",
+            "row 8, column finding:",
+            "row 7, column finding_title: is empty",
+        ],
+    )
     assert lines[-1].endswith("nothing was imported")
 
 
 def test_duplicate_recommendations(demo, tmp_path):
-    sheet = write_csv(tmp_path / "s.csv", [
-        ["1", "1.1", "", "1.1.1", "", "", "", "", "Complete", "2026-11-01"],
-        ["1", "1.1", "", "1.1.1", "", "", "", "", "In Progress", "2026-11-02"],
-        ["3", "3.8", "One title", "", "", "", "", "", "", ""],
-        ["3", "3.8", "Another title", "", "", "", "", "", "", ""],
-    ])
-    refused(demo, "import", "--site", SITE, sheet, says=["row 3, column recommendation: 1.1.1 repeats row 2",
-                                                         "row 5, column finding_title: differs from row 4"])
+    sheet = write_csv(
+        tmp_path / "s.csv",
+        [
+            ["1", "1.1", "", "1.1.1", "", "", "", "", "Complete", "2026-11-01"],
+            ["1", "1.1", "", "1.1.1", "", "", "", "", "In Progress", "2026-11-02"],
+            ["3", "3.8", "One title", "", "", "", "", "", "", ""],
+            ["3", "3.8", "Another title", "", "", "", "", "", "", ""],
+        ],
+    )
+    refused(
+        demo,
+        "import",
+        "--site",
+        SITE,
+        sheet,
+        says=[
+            "row 3, column recommendation: 1.1.1 repeats row 2",
+            "row 5, column finding_title: differs from row 4",
+        ],
+    )
 
 
 def test_truncated_and_broken_files(demo, tmp_path):
-    good = write_csv(tmp_path / "good.csv", [["1", "1.1", "", "1.1.1", "", "", "", "", "Complete", "2026-11-01"]] * 1)
+    good = write_csv(
+        tmp_path / "good.csv",
+        [["1", "1.1", "", "1.1.1", "", "", "", "", "Complete", "2026-11-01"]] * 1,
+    )
     short = tmp_path / "short.csv"
     short.write_text(good.read_text().rstrip("\n")[:-30] + "\n", encoding="utf-8")
     refused(demo, "import", "--site", SITE, short, says=["row 2: has", "truncated"])
@@ -177,19 +305,39 @@ def test_fifty_thousand_rows_land_whole(north_miami, tmp_path):
     path = tmp_path / "big.csv"
     with open(path, "w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["finding", "finding_title", "recommendation", "recommendation_text", "owner", "status",
-                         "status_as_of"])
+        writer.writerow(
+            [
+                "finding",
+                "finding_title",
+                "recommendation",
+                "recommendation_text",
+                "owner",
+                "status",
+                "status_as_of",
+            ]
+        )
         for area in range(1, 6):
             for f in range(1, 1001):
                 for r in range(1, 11):
-                    writer.writerow([f"{area}.{f}", f"Finding {area}.{f} on staffing", f"{area}.{f}.{r}",
-                                     f"Recommendation {r} on training records", "Training Unit",
-                                     ("In Progress", "Complete", "Not Started")[r % 3], "2026-01-15"])
+                    writer.writerow(
+                        [
+                            f"{area}.{f}",
+                            f"Finding {area}.{f} on staffing",
+                            f"{area}.{f}.{r}",
+                            f"Recommendation {r} on training records",
+                            "Training Unit",
+                            ("In Progress", "Complete", "Not Started")[r % 3],
+                            "2026-01-15",
+                        ]
+                    )
+
     def indexed(word):
         conn = sqlite3.connect(north_miami.db)
         try:
-            return conn.execute("SELECT count(*) FROM recommendations_fts WHERE recommendations_fts MATCH ?",
-                                (word,)).fetchone()[0]
+            return conn.execute(
+                "SELECT count(*) FROM recommendations_fts WHERE recommendations_fts MATCH ?",
+                (word,),
+            ).fetchone()[0]
         finally:
             conn.close()
 
@@ -216,9 +364,18 @@ def test_malformed_xlsx(demo, tmp_path):
     refused(demo, "import", "--site", SITE, path, says=["row 1, column colour: unknown column"])
     book.active.delete_cols(5)
     book.save(path)
-    refused(demo, "import", "--site", SITE, path, says=[
-        "row 2, column status_as_of:", "row 3, column finding: focus area 7 does not exist",
-        "row 4, column recommendation: 1.1.1 repeats row 2"])
+    refused(
+        demo,
+        "import",
+        "--site",
+        SITE,
+        path,
+        says=[
+            "row 2, column status_as_of:",
+            "row 3, column finding: focus area 7 does not exist",
+            "row 4, column recommendation: 1.1.1 repeats row 2",
+        ],
+    )
 
 
 def xlsx_tracker(demo, path):
@@ -230,18 +387,53 @@ def test_the_xlsx_tracker_reads_back_in(demo, tmp_path):
     tracker = xlsx_tracker(demo, tmp_path / "tracker.xlsx")
     # Into the same store: the Summary sheet skipped, every focus-area sheet read, nothing changed.
     again = demo.json("import", "--site", SITE, tracker)
-    assert again == {"dry_run": False, "rows": 38, "findings": 0, "recommendations": 0, "status_updates": 0,
-                     "unchanged": 38, "superseded": []}
+    assert again == {
+        "dry_run": False,
+        "rows": 38,
+        "findings": 0,
+        "recommendations": 0,
+        "status_updates": 0,
+        "unchanged": 38,
+        "superseded": [],
+    }
     # Into a fresh engagement with the same focus areas: the same public record.
     areas = [a["title"] for a in demo.json("show", "--site", SITE)["focus_areas"]]
-    demo.ok("new-engagement", "--site", "copy", "--agency", "Copy PD", *[x for t in areas for x in ("--focus-area", t)])
+    demo.ok(
+        "new-engagement",
+        "--site",
+        "copy",
+        "--agency",
+        "Copy PD",
+        *[x for t in areas for x in ("--focus-area", t)],
+    )
     done = demo.json("import", "--site", "copy", tracker, "--approved-by", "Rita Reviewer")
     assert (done["rows"], done["recommendations"]) == (38, 38)
     original = json.loads(demo.ok("report", "--site", SITE, "--format", "json"))
     copied = json.loads(demo.ok("report", "--site", "copy", "--format", "json"))
-    strip = lambda r: [(f["number"], f["title"], [(x["number"], x["text"], x["status"], x["status_as_of"], x["owner"],
-                                                   x["priority"], x["due"], x.get("reason")) for x in f["recommendations"]])
-                       for a in r["focus_areas"] for f in a["findings"]]
+
+    def strip(r):
+        return [
+            (
+                f["number"],
+                f["title"],
+                [
+                    (
+                        x["number"],
+                        x["text"],
+                        x["status"],
+                        x["status_as_of"],
+                        x["owner"],
+                        x["priority"],
+                        x["due"],
+                        x.get("reason"),
+                    )
+                    for x in f["recommendations"]
+                ],
+            )
+            for a in r["focus_areas"]
+            for f in a["findings"]
+        ]
+
     assert strip(copied) == strip(original)
     assert copied["status_summary"] == original["status_summary"]
 
@@ -256,7 +448,11 @@ def test_xlsx_tracker_cells_as_a_spreadsheet_leaves_them(demo, tmp_path):
     book = load_workbook(path)
     sheet = book.worksheets[1]
     header = [c.value for c in sheet[1]]
-    status, as_of, finding = header.index("Status") + 1, header.index("As of") + 1, header.index("Finding") + 1
+    status, as_of, finding = (
+        header.index("Status") + 1,
+        header.index("As of") + 1,
+        header.index("Finding") + 1,
+    )
     assert sheet.cell(2, header.index("Recommendation") + 1).value == "1.1.1"
     sheet.cell(2, status).value = "Complete"
     sheet.cell(2, as_of).value = dt.datetime(2026, 11, 20)
@@ -265,7 +461,11 @@ def test_xlsx_tracker_cells_as_a_spreadsheet_leaves_them(demo, tmp_path):
     done = demo.json("import", "--site", SITE, path)
     assert (done["status_updates"], done["unchanged"]) == (1, 37)
     rec = demo.json("findings", "--site", SITE)[0]["recommendations"][0]
-    assert (rec["number"], rec["status"], rec["status_as_of"]) == ("1.1.1", "complete", "2026-11-20")
+    assert (rec["number"], rec["status"], rec["status_as_of"]) == (
+        "1.1.1",
+        "complete",
+        "2026-11-20",
+    )
 
 
 def test_malformed_xlsx_tracker(demo, tmp_path):
@@ -279,11 +479,24 @@ def test_malformed_xlsx_tracker(demo, tmp_path):
     sheet.cell(1, 12).value = "Colour"
     book.save(path)
     name = sheet.title
-    refused(demo, "import", "--site", SITE, path, says=[f"{path}, sheet {name}, row 1, column Colour: unknown column"])
+    refused(
+        demo,
+        "import",
+        "--site",
+        SITE,
+        path,
+        says=[f"{path}, sheet {name}, row 1, column Colour: unknown column"],
+    )
     book.worksheets[2].cell(1, 12).value = None
     book.save(path)
-    lines = refused(demo, "import", "--site", SITE, path,
-                    says=[f"{path}, sheet {name}, row 3, column As of: status_as_of"])
+    lines = refused(
+        demo,
+        "import",
+        "--site",
+        SITE,
+        path,
+        says=[f"{path}, sheet {name}, row 3, column As of: status_as_of"],
+    )
     assert len(lines) == 1 and lines[0].endswith("nothing was imported")
     # A focus area's number that disagrees with its finding is named on its sheet too.
     book.worksheets[2].cell(3, header.index("As of") + 1).value = "2026-11-01"
@@ -291,8 +504,17 @@ def test_malformed_xlsx_tracker(demo, tmp_path):
     book.save(path)
     book.worksheets[1].cell(3, 2).value = "1.77"
     book.save(path)
-    refused(demo, "import", "--site", SITE, path, says=[f"sheet {book.worksheets[1].title}, row 2, column Focus area:",
-                                                        f"sheet {book.worksheets[1].title}, row 3, column Recommendation:"])
+    refused(
+        demo,
+        "import",
+        "--site",
+        SITE,
+        path,
+        says=[
+            f"sheet {book.worksheets[1].title}, row 2, column Focus area:",
+            f"sheet {book.worksheets[1].title}, row 3, column Recommendation:",
+        ],
+    )
 
 
 def test_a_plain_workbook_with_more_sheets_reads_its_first(demo, tmp_path):
@@ -322,7 +544,18 @@ def test_the_readme_lists_every_tracker_label():
 def test_a_tracker_with_a_withdrawn_recommendation_reads_back_in(demo, tmp_path, monkeypatch):
     demo.ok("publish", "--site", SITE, "--output", tmp_path / "r1")
     monkeypatch.setenv("REFORMCTL_TODAY", "2026-11-28")  # release 1 froze everything up to today
-    demo.ok("--as", "R", "review", "--site", SITE, "1.1.2", "--decision", "withdraw", "--comment", "Merged")
+    demo.ok(
+        "--as",
+        "R",
+        "review",
+        "--site",
+        SITE,
+        "1.1.2",
+        "--decision",
+        "withdraw",
+        "--comment",
+        "Merged",
+    )
     csv_tracker = tmp_path / "tracker.csv"
     csv_tracker.write_text(demo.ok("report", "--site", SITE, "--format", "csv"), encoding="utf-8")
     for tracker in (csv_tracker, xlsx_tracker(demo, tmp_path / "tracker.xlsx")):
@@ -330,8 +563,22 @@ def test_a_tracker_with_a_withdrawn_recommendation_reads_back_in(demo, tmp_path,
         assert (done["rows"], done["status_updates"], done["unchanged"]) == (38, 0, 38), tracker
     # Elsewhere the number is not withdrawn, and an import cannot withdraw it.
     areas = [a["title"] for a in demo.json("show", "--site", SITE)["focus_areas"]]
-    demo.ok("new-engagement", "--site", "copy", "--agency", "Copy PD", *[x for t in areas for x in ("--focus-area", t)])
-    refused(demo, "import", "--site", "copy", csv_tracker, says=["row 3, column status: 1.1.2 is not withdrawn in copy"])
+    demo.ok(
+        "new-engagement",
+        "--site",
+        "copy",
+        "--agency",
+        "Copy PD",
+        *[x for t in areas for x in ("--focus-area", t)],
+    )
+    refused(
+        demo,
+        "import",
+        "--site",
+        "copy",
+        csv_tracker,
+        says=["row 3, column status: 1.1.2 is not withdrawn in copy"],
+    )
 
 
 def test_every_created_record_has_its_own_event_with_its_values(demo, tmp_path):
@@ -339,17 +586,32 @@ def test_every_created_record_has_its_own_event_with_its_values(demo, tmp_path):
     import sqlite3
     import uuid
 
-    sheet = write_csv(tmp_path / "s.csv", [
-        ["5", "5.9", 'A "quoted" finding — café', "5.9.1", "Do the new thing: ünïcode, \\ and \"quotes\".", "High",
-         "IT Unit", "2027-01-31", "In Progress", "2026-09-01"],
-        ["5", "5.9", 'A "quoted" finding — café', "5.9.2", "Second.", "", "", "", "", ""],
-        ["1", "1.1", "", "1.1.1", "", "", "", "", "Complete", "2026-11-01"],
-    ])
+    sheet = write_csv(
+        tmp_path / "s.csv",
+        [
+            [
+                "5",
+                "5.9",
+                'A "quoted" finding — café',
+                "5.9.1",
+                'Do the new thing: ünïcode, \\ and "quotes".',
+                "High",
+                "IT Unit",
+                "2027-01-31",
+                "In Progress",
+                "2026-09-01",
+            ],
+            ["5", "5.9", 'A "quoted" finding — café', "5.9.2", "Second.", "", "", "", "", ""],
+            ["1", "1.1", "", "1.1.1", "", "", "", "", "Complete", "2026-11-01"],
+        ],
+    )
     conn = sqlite3.connect(tmp_path / "test.db")
     conn.row_factory = sqlite3.Row
     last = conn.execute("SELECT MAX(id) FROM events").fetchone()[0]
     demo.ok("import", "--site", SITE, sheet, "--approved-by", "Reviewer Two")
-    events = [dict(r) for r in conn.execute("SELECT * FROM events WHERE id > ? ORDER BY id", (last,))]
+    events = [
+        dict(r) for r in conn.execute("SELECT * FROM events WHERE id > ? ORDER BY id", (last,))
+    ]
     assert {e["record_type"] for e in events} == {"finding", "recommendation"}
     for event in events:
         for side in ("before", "after"):
@@ -358,46 +620,94 @@ def test_every_created_record_has_its_own_event_with_its_values(demo, tmp_path):
     by_record = {}
     for event in events:
         by_record.setdefault(event["record_id"], []).append(event["action"])
-    finding = dict(conn.execute("SELECT * FROM findings WHERE title LIKE 'A \"quoted\"%'").fetchone())
-    recs = {r["number"]: dict(r) for r in conn.execute("SELECT * FROM recommendations WHERE finding_id = ?",
-                                                       (finding["id"],))}
+    finding = dict(
+        conn.execute("SELECT * FROM findings WHERE title LIKE 'A \"quoted\"%'").fetchone()
+    )
+    recs = {
+        r["number"]: dict(r)
+        for r in conn.execute(
+            "SELECT * FROM recommendations WHERE finding_id = ?", (finding["id"],)
+        )
+    }
     assert by_record[finding["id"]] == ["create", "submit", "review"]
     assert by_record[recs[1]["id"]] == ["create", "submit", "review", "status", "status"]
     assert by_record[recs[2]["id"]] == ["create", "submit", "review", "status"]
     create = next(e for e in events if e["record_id"] == recs[1]["id"] and e["action"] == "create")
-    assert json.loads(create["after"]) == {**recs[1], "review": "draft"}  # approved only after it was made
+    assert json.loads(create["after"]) == {
+        **recs[1],
+        "review": "draft",
+    }  # approved only after it was made
     assert recs[1]["review"] == "approved"
-    statuses = [json.loads(e["after"]) for e in events if e["record_id"] == recs[1]["id"] and e["action"] == "status"]
-    assert [(s["status"], s["as_of"]) for s in statuses] == [("not-started", finding["dated"]), ("in-progress", "2026-09-01")]
+    statuses = [
+        json.loads(e["after"])
+        for e in events
+        if e["record_id"] == recs[1]["id"] and e["action"] == "status"
+    ]
+    assert [(s["status"], s["as_of"]) for s in statuses] == [
+        ("not-started", finding["dated"]),
+        ("in-progress", "2026-09-01"),
+    ]
     existing = next(e for e in events if e["ref"] == "1.1.1" and e["action"] == "status")
     assert set(json.loads(existing["before"])) == {"status", "as_of"}
     assert json.loads(existing["after"])["status"] == "complete"
     for record_id in (finding["id"], recs[1]["id"], recs[2]["id"]):
-        assert uuid.UUID(record_id).version == 7  # time-ordered ids: a bulk import appends to the indexes
+        assert (
+            uuid.UUID(record_id).version == 7
+        )  # time-ordered ids: a bulk import appends to the indexes
     conn.close()
 
 
 def test_a_bad_row_late_in_a_streamed_file_writes_nothing(demo, tmp_path):
-    rows = [["5", "5.9", "A new finding", f"5.9.{n}", f"Recommendation {n}.", "", "", "", "", ""] for n in range(1, 200)]
+    rows = [
+        ["5", "5.9", "A new finding", f"5.9.{n}", f"Recommendation {n}.", "", "", "", "", ""]
+        for n in range(1, 200)
+    ]
     sheet = write_csv(tmp_path / "s.csv", rows)
     sheet.write_bytes(sheet.read_bytes() + b"5,5.9,Caf\xe9\n")
     demo.fails("import", "--site", SITE, sheet, says="UTF-8")
-    sheet = write_csv(tmp_path / "t.csv", rows + [["5", "5.9", "A new finding", "5.9.1", "Again.", "", "", "", "", ""]])
-    refused(demo, "import", "--site", SITE, sheet, says=["row 201, column recommendation: 5.9.1 repeats row 2"])
+    sheet = write_csv(
+        tmp_path / "t.csv",
+        rows + [["5", "5.9", "A new finding", "5.9.1", "Again.", "", "", "", "", ""]],
+    )
+    refused(
+        demo,
+        "import",
+        "--site",
+        SITE,
+        sheet,
+        says=["row 201, column recommendation: 5.9.1 repeats row 2"],
+    )
 
 
 def test_a_reason_with_the_wrong_status_names_the_column_not_an_option(demo, tmp_path):
-    sheet = write_csv(tmp_path / "s.csv", [["1", "1.1", "", "1.1.2", "", "", "", "", "complete", "2026-10-31", "Other"]],
-                      header=HEADER + ["reason"])
-    lines = refused(demo, "import", "--site", SITE, sheet, says=[
-        "row 2, column reason: a reason is given only for not-started or partially-complete, not complete; "
-        "leave the reason column empty or change the status"])
+    sheet = write_csv(
+        tmp_path / "s.csv",
+        [["1", "1.1", "", "1.1.2", "", "", "", "", "complete", "2026-10-31", "Other"]],
+        header=HEADER + ["reason"],
+    )
+    lines = refused(
+        demo,
+        "import",
+        "--site",
+        SITE,
+        sheet,
+        says=[
+            "row 2, column reason: a reason is given only for not-started or partially-complete, not complete; "
+            "leave the reason column empty or change the status"
+        ],
+    )
     assert not any("--reason" in line for line in lines)
 
 
 def test_the_summary_counts_in_words(demo, tmp_path):
-    sheet = write_csv(tmp_path / "one.csv", [["5", "5.9", "One more finding", "5.9.1", "Do one thing.", "", "", "",
-                                              "", ""]])
-    said = demo.ok("import", "--site", SITE, sheet)  # a new recommendation starts Not Started: one update
-    assert said.startswith("Imported 1 finding, 1 recommendation and 1 status update from 1 row of "), said
+    sheet = write_csv(
+        tmp_path / "one.csv",
+        [["5", "5.9", "One more finding", "5.9.1", "Do one thing.", "", "", "", "", ""]],
+    )
+    said = demo.ok(
+        "import", "--site", SITE, sheet
+    )  # a new recommendation starts Not Started: one update
+    assert said.startswith(
+        "Imported 1 finding, 1 recommendation and 1 status update from 1 row of "
+    ), said
     assert said.rstrip().endswith("(0 rows unchanged)"), said

@@ -11,7 +11,15 @@ from conftest import approve
 
 SITE = ("--site", "brightwater-demo")
 KINDS = ("status-update", "progress", "final")
-FORMATS = {"markdown": "md", "html": "html", "json": "json", "csv": "csv", "pdf": "pdf", "xlsx": "xlsx", "docx": "docx"}
+FORMATS = {
+    "markdown": "md",
+    "html": "html",
+    "json": "json",
+    "csv": "csv",
+    "pdf": "pdf",
+    "xlsx": "xlsx",
+    "docx": "docx",
+}
 AS_OF = "2026-09-30"
 
 
@@ -23,15 +31,32 @@ def test_every_kind_in_every_format(demo, isolated):
     for kind in KINDS:
         for fmt, suffix in FORMATS.items():
             target = isolated / f"{kind}.{suffix}"
-            result = demo("report", *SITE, "--kind", kind, "--format", fmt, "--as-of", AS_OF, "--output", target)
+            result = demo(
+                "report",
+                *SITE,
+                "--kind",
+                kind,
+                "--format",
+                fmt,
+                "--as-of",
+                AS_OF,
+                "--output",
+                target,
+            )
             assert result.exit_code == 0, result.stderr
         report = json.loads((isolated / f"{kind}.json").read_text(encoding="utf-8"))
         assert report["kind"] == kind and report["total_recommendations"] == 38
         # Each file read back as its reader would: the same recommendations, the kind's own label.
-        rows = list(csv.DictReader(io.StringIO((isolated / f"{kind}.csv").read_text(encoding="utf-8"))))
+        rows = list(
+            csv.DictReader(io.StringIO((isolated / f"{kind}.csv").read_text(encoding="utf-8")))
+        )
         assert len(rows) == report["total_recommendations"]
         assert [r["recommendation"] for r in rows] == [
-            r["number"] for a in report["focus_areas"] for f in a["findings"] for r in f["recommendations"]]
+            r["number"]
+            for a in report["focus_areas"]
+            for f in a["findings"]
+            for r in f["recommendations"]
+        ]
         from openpyxl import load_workbook
 
         sheets = load_workbook(isolated / f"{kind}.xlsx").sheetnames
@@ -59,7 +84,11 @@ def test_status_update_changes_and_area_summary(demo):
     changes = report["changes"]
     assert changes["since"] == "2026-06-30" and changes["basis"] == "previous quarter end"
     assert {c["number"]: c["to"] for c in changes["status_changes"]} == {
-        "2.2.1": "partially-complete", "3.2.2": "partially-complete", "4.1.1": "complete", "5.2.1": "complete"}
+        "2.2.1": "partially-complete",
+        "3.2.2": "partially-complete",
+        "4.1.1": "complete",
+        "5.2.1": "complete",
+    }
     areas = report["focus_area_summary"]
     assert [a["number"] for a in areas] == [1, 2, 3, 4, 5]
     assert sum(a["total"] for a in areas) == report["total_recommendations"]
@@ -67,19 +96,34 @@ def test_status_update_changes_and_area_summary(demo):
         assert sum(s["count"] for s in area["statuses"]) == area["total"]
     # One point per quarter end from the first recommendation (2025-04-22) to the as-of date.
     assert [p["date"] for p in report["timeline"]] == [
-        "2025-06-30", "2025-09-30", "2025-12-31", "2026-03-31", "2026-06-30", "2026-09-30"]
+        "2025-06-30",
+        "2025-09-30",
+        "2025-12-31",
+        "2026-03-31",
+        "2026-06-30",
+        "2026-09-30",
+    ]
     last = {s["status"]: s["count"] for s in report["timeline"][-1]["statuses"]}
     assert last == {s["status"]: s["count"] for s in report["status_summary"]}
     early = data(demo, "status-update", "2025-06-30")
-    assert early["changes"]["since"] == "2025-03-31" and len(early["changes"]["new_recommendations"]) == early["total_recommendations"] == 17
+    assert (
+        early["changes"]["since"] == "2025-03-31"
+        and len(early["changes"]["new_recommendations"]) == early["total_recommendations"] == 17
+    )
 
 
 def test_progress_report(demo):
     report = data(demo, "progress")
     progress = report["progress"]
-    assert progress["period"] == {"start": "2025-04-22", "end": AS_OF, "previous_report": "2026-06-30"}
+    assert progress["period"] == {
+        "start": "2025-04-22",
+        "end": AS_OF,
+        "previous_report": "2026-06-30",
+    }
     reasons = {n["number"]: n["reason"] for n in progress["no_progress"]}
-    assert reasons["1.1.3"] == "collective-bargaining" and reasons["1.4.2"] == "outside-agency-control"
+    assert (
+        reasons["1.1.3"] == "collective-bargaining" and reasons["1.4.2"] == "outside-agency-control"
+    )
     assert {n["status"] for n in progress["no_progress"]} == {"not-started", "partially-complete"}
     assert "decided not to pursue" in progress["partially_complete_meaning"]
     md = demo.ok("report", *SITE, "--kind", "progress", "--as-of", AS_OF)
@@ -92,22 +136,38 @@ def test_final_report(demo):
     totals = final["totals"]
     assert totals["findings"] == report["total_findings"] and totals["recommendations"] == 38
     complete = next(s["count"] for s in report["status_summary"] if s["status"] == "complete")
-    assert totals["complete"] == complete and totals["percent_complete"] == round(complete * 100 / 38)
+    assert totals["complete"] == complete and totals["percent_complete"] == round(
+        complete * 100 / 38
+    )
     first = final["recommendations"][0]
     assert first["number"] == "1.1.1" and first["final_status"] == "complete"
     assert [u["status"] for u in first["history"]] == ["not-started", "in-progress", "complete"]
     assert final["sustaining"] and "1.1.2" in final["open_recommendations"]
-    rows = list(csv.DictReader(io.StringIO(demo.ok("report", *SITE, "--kind", "final", "--format", "csv", "--as-of", AS_OF))))
-    assert rows[0]["history"] == "2025-04-22 Not Started; 2025-06-30 In Progress; 2026-03-31 Complete"
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                demo.ok("report", *SITE, "--kind", "final", "--format", "csv", "--as-of", AS_OF)
+            )
+        )
+    )
+    assert (
+        rows[0]["history"] == "2025-04-22 Not Started; 2025-06-30 In Progress; 2026-03-31 Complete"
+    )
 
 
 def test_every_kind_is_reproducible_for_a_past_date(demo):
-    before = {kind: demo.ok("report", *SITE, "--kind", kind, "--format", "json", "--as-of", AS_OF) for kind in KINDS}
+    before = {
+        kind: demo.ok("report", *SITE, "--kind", kind, "--format", "json", "--as-of", AS_OF)
+        for kind in KINDS
+    }
     demo.ok("set-status", *SITE, "1.1.2", "complete", "--as-of", "2026-11-01")
     demo.ok("recommend", "--finding", "1.1", "--text", "A later recommendation.", *SITE)
     approve(demo, "brightwater-demo", "1.1.4")
     for kind in KINDS:
-        assert demo.ok("report", *SITE, "--kind", kind, "--format", "json", "--as-of", AS_OF) == before[kind]
+        assert (
+            demo.ok("report", *SITE, "--kind", kind, "--format", "json", "--as-of", AS_OF)
+            == before[kind]
+        )
     now = data(demo, "status-update", "2026-11-27")
     assert [c["number"] for c in now["changes"]["status_changes"]] == ["1.1.2"]
     assert [c["number"] for c in now["changes"]["new_recommendations"]] == ["1.1.4"]
@@ -130,9 +190,25 @@ def test_internal_text_stays_out_of_every_kind(demo, isolated):
             assert "Board membership is set by city ordinance" not in text  # notes stay internal
     from openpyxl import load_workbook
 
-    demo.ok("report", *SITE, "--kind", "final", "--format", "xlsx", "--as-of", AS_OF, "--output", isolated / "t.xlsx")
-    cells = " ".join(str(c.value) for ws in load_workbook(isolated / "t.xlsx").worksheets
-                     for row in ws.iter_rows() for c in row if c.value is not None)
+    demo.ok(
+        "report",
+        *SITE,
+        "--kind",
+        "final",
+        "--format",
+        "xlsx",
+        "--as-of",
+        AS_OF,
+        "--output",
+        isolated / "t.xlsx",
+    )
+    cells = " ".join(
+        str(c.value)
+        for ws in load_workbook(isolated / "t.xlsx").worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value is not None
+    )
     assert "Marisol Tennant" not in cells and "[[" not in cells
     assert not [f for f in internal if f["title"] in cells]
 
@@ -146,7 +222,18 @@ def pdf_text(path):
 
 def test_pdf_reads_back(demo, isolated):
     target = isolated / "r.pdf"
-    demo.ok("report", *SITE, "--kind", "progress", "--format", "pdf", "--as-of", AS_OF, "--output", target)
+    demo.ok(
+        "report",
+        *SITE,
+        "--kind",
+        "progress",
+        "--format",
+        "pdf",
+        "--as-of",
+        AS_OF,
+        "--output",
+        target,
+    )
     assert target.read_bytes().startswith(b"%PDF-")
     pages, texts = pdf_text(target)
     assert pages >= 3
@@ -159,7 +246,18 @@ def test_pdf_reads_back(demo, isolated):
     assert "Total 38 100%" in flat
     # The same report gives the same bytes.
     again = isolated / "again.pdf"
-    demo.ok("report", *SITE, "--kind", "progress", "--format", "pdf", "--as-of", AS_OF, "--output", again)
+    demo.ok(
+        "report",
+        *SITE,
+        "--kind",
+        "progress",
+        "--format",
+        "pdf",
+        "--as-of",
+        AS_OF,
+        "--output",
+        again,
+    )
     assert again.read_bytes() == target.read_bytes()
 
 
@@ -167,19 +265,36 @@ def test_xlsx_tracker_reads_back(demo, isolated):
     from openpyxl import load_workbook
 
     target = isolated / "t.xlsx"
-    demo.ok("report", *SITE, "--kind", "final", "--format", "xlsx", "--as-of", AS_OF, "--output", target)
+    demo.ok(
+        "report", *SITE, "--kind", "final", "--format", "xlsx", "--as-of", AS_OF, "--output", target
+    )
     book = load_workbook(target)
     assert book.sheetnames[0] == "Summary" and len(book.sheetnames) == 6
     summary = book["Summary"]
     assert summary["B1"].value.startswith("Brightwater City Police Department")
     sheet = book.worksheets[1]
     header = [c.value for c in sheet[1]]
-    assert header == ["Focus area", "Finding", "Finding text", "Recommendation", "Recommendation text",
-                      "Priority", "Owner", "Due", "Status", "As of", "Reason"]
+    assert header == [
+        "Focus area",
+        "Finding",
+        "Finding text",
+        "Recommendation",
+        "Recommendation text",
+        "Priority",
+        "Owner",
+        "Due",
+        "Status",
+        "As of",
+        "Reason",
+    ]
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:K")
     rows = [[c.value for c in row] for ws in book.worksheets[1:] for row in ws.iter_rows(min_row=2)]
     assert len(rows) == 38
-    assert rows[2][3] == "1.1.3" and rows[2][8] == "Partially Complete" and rows[2][10] == "Subject to collective bargaining"
+    assert (
+        rows[2][3] == "1.1.3"
+        and rows[2][8] == "Partially Complete"
+        and rows[2][10] == "Subject to collective bargaining"
+    )
     with zipfile.ZipFile(target) as archive:  # fixed timestamps: the same report, the same bytes
         assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
@@ -187,9 +302,19 @@ def test_xlsx_tracker_reads_back(demo, isolated):
 def test_xlsx_cells_never_become_formulas(cli, isolated):
     from openpyxl import load_workbook
 
-    cli.ok("new-engagement", "--site", "f", "--agency", "=HYPERLINK(\"x\")", "--focus-area", "Area")
+    cli.ok("new-engagement", "--site", "f", "--agency", '=HYPERLINK("x")', "--focus-area", "Area")
     cli.ok("log-finding", "--site", "f", "--focus-area", "1", "--title", "=1+1")
-    cli.ok("recommend", "--site", "f", "--finding", "1.1", "--text", "=cmd|' /C calc'!A0", "--owner", "@SUM(A1)")
+    cli.ok(
+        "recommend",
+        "--site",
+        "f",
+        "--finding",
+        "1.1",
+        "--text",
+        "=cmd|' /C calc'!A0",
+        "--owner",
+        "@SUM(A1)",
+    )
     approve(cli, "f", "1.1", "1.1.1")
     cli.ok("report", "--site", "f", "--format", "xlsx", "--output", isolated / "f.xlsx")
     book = load_workbook(isolated / "f.xlsx")
@@ -212,7 +337,9 @@ def test_missing_pango_names_what_to_install(demo, isolated, monkeypatch):
 
     def broken(name, *args, **kwargs):
         if name == "weasyprint":
-            raise OSError("cannot load library 'libpango-1.0-0': libpango-1.0-0: cannot open shared object file")
+            raise OSError(
+                "cannot load library 'libpango-1.0-0': libpango-1.0-0: cannot open shared object file"
+            )
         return real_import(name, *args, **kwargs)
 
     monkeypatch.delitem(sys.modules, "weasyprint", raising=False)
@@ -220,8 +347,17 @@ def test_missing_pango_names_what_to_install(demo, isolated, monkeypatch):
     # Only a team's HTML template is laid out by WeasyPrint; the default PDF needs no Pango.
     template = isolated / "mine.html.j2"
     template.write_text("<h1>{{ engagement.agency }}</h1>", encoding="utf-8")
-    line = demo.fails("report", *SITE, "--format", "pdf", "--template", template, "--output", isolated / "x.pdf",
-                      says="sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0")
+    line = demo.fails(
+        "report",
+        *SITE,
+        "--format",
+        "pdf",
+        "--template",
+        template,
+        "--output",
+        isolated / "x.pdf",
+        says="sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0",
+    )
     assert not (isolated / "x.pdf").exists() and "cannot load library" in line
     demo.ok("report", *SITE, "--format", "pdf", "--output", isolated / "x.pdf")
 
@@ -239,20 +375,28 @@ def test_missing_typst_names_what_to_install(demo, isolated, monkeypatch):
 
     monkeypatch.delitem(sys.modules, "typst", raising=False)
     monkeypatch.setattr(builtins, "__import__", broken)
-    demo.fails("report", *SITE, "--format", "pdf", "--output", isolated / "x.pdf", says="pip install typst")
+    demo.fails(
+        "report", *SITE, "--format", "pdf", "--output", isolated / "x.pdf", says="pip install typst"
+    )
     assert not (isolated / "x.pdf").exists()
 
 
 @pytest.fixture
 def san_francisco(cli):
-    from scale import scale_engagement
-
     from reformctl.model.loader import load_engagement
     from reformctl.store import open_store
+    from scale import scale_engagement
 
     store = open_store(cli.db)
     try:
-        load_engagement(store, scale_engagement(), "scale", "tester", approved_by="A. Reviewer", phase="implementation")
+        load_engagement(
+            store,
+            scale_engagement(),
+            "scale",
+            "tester",
+            approved_by="A. Reviewer",
+            phase="implementation",
+        )
     finally:
         store.close()
     return cli
@@ -264,12 +408,21 @@ def test_san_francisco_scale_renders_in_every_format(san_francisco, isolated):
         formats = FORMATS if kind == "final" else {k: v for k, v in FORMATS.items() if k != "pdf"}
         for fmt, suffix in formats.items():
             target = isolated / f"sf-{kind}.{suffix}"
-            result = cli("report", "--site", "sf-scale", "--kind", kind, "--format", fmt, "--output", target)
+            result = cli(
+                "report", "--site", "sf-scale", "--kind", kind, "--format", fmt, "--output", target
+            )
             assert result.exit_code == 0, result.stderr
         # Every kind's files hold every recommendation, read back as a reader would.
-        rows = list(csv.DictReader(io.StringIO((isolated / f"sf-{kind}.csv").read_text(encoding="utf-8"))))
+        rows = list(
+            csv.DictReader(io.StringIO((isolated / f"sf-{kind}.csv").read_text(encoding="utf-8")))
+        )
         assert len(rows) == 272 and len({r["recommendation"] for r in rows}) == 272, kind
-        assert json.loads((isolated / f"sf-{kind}.json").read_text(encoding="utf-8"))["total_recommendations"] == 272
+        assert (
+            json.loads((isolated / f"sf-{kind}.json").read_text(encoding="utf-8"))[
+                "total_recommendations"
+            ]
+            == 272
+        )
         markdown = (isolated / f"sf-{kind}.md").read_text(encoding="utf-8")
         assert markdown.count("**Recommendation ") == 272, kind
         html = (isolated / f"sf-{kind}.html").read_text(encoding="utf-8")
@@ -288,26 +441,45 @@ def test_committed_examples_are_current(demo):
 
     for kind in KINDS:
         for fmt, suffix in (("markdown", "md"), ("html", "html"), ("json", "json"), ("csv", "csv")):
-            committed = (EXAMPLES / "output" / f"brightwater-demo-{kind}.{suffix}").read_text(encoding="utf-8")
-            assert demo.ok("report", *SITE, "--kind", kind, "--format", fmt, "--as-of", AS_OF) == committed, (
-                f"examples/output/brightwater-demo-{kind}.{suffix} is stale: run sh examples/regenerate.sh")
+            committed = (EXAMPLES / "output" / f"brightwater-demo-{kind}.{suffix}").read_text(
+                encoding="utf-8"
+            )
+            assert (
+                demo.ok("report", *SITE, "--kind", kind, "--format", fmt, "--as-of", AS_OF)
+                == committed
+            ), (
+                f"examples/output/brightwater-demo-{kind}.{suffix} is stale: run sh examples/regenerate.sh"
+            )
 
 
 def test_changes_are_measured_against_releases(demo, isolated):
-    demo.ok("publish", *SITE, "--kind", "progress", "--as-of", "2026-03-31", "--output", isolated / "r1")
+    demo.ok(
+        "publish", *SITE, "--kind", "progress", "--as-of", "2026-03-31", "--output", isolated / "r1"
+    )
     demo.ok("publish", *SITE, "--as-of", "2026-06-30", "--output", isolated / "r2")
     report = data(demo, "progress")
-    assert report["changes"]["since"] == "2026-06-30" and report["changes"]["basis"] == "release 2, status-update"
+    assert (
+        report["changes"]["since"] == "2026-06-30"
+        and report["changes"]["basis"] == "release 2, status-update"
+    )
     moved = report["progress"]["moved"]
     assert moved["since"] == "2026-03-31" and moved["basis"] == "release 1, progress"
     assert report["progress"]["period"]["previous_report"] == "2026-03-31"
-    assert {c["number"] for c in report["changes"]["status_changes"]} <= {c["number"] for c in moved["status_changes"]}
+    assert {c["number"] for c in report["changes"]["status_changes"]} <= {
+        c["number"] for c in moved["status_changes"]
+    }
     # A report as of a date before every release still compares with the previous quarter end.
     assert data(demo, "status-update", "2026-03-31")["changes"]["basis"] == "previous quarter end"
     # The release folder holds every format of its kind, PDF, XLSX and Word included, and verifies.
     files = sorted(p.name for p in (isolated / "r1").iterdir())
-    assert files == ["brightwater-demo-release-1." + ext for ext in ("csv", "docx", "html", "json", "md", "pdf", "xlsx")] + ["manifest.json"]
-    assert json.loads((isolated / "r1" / "brightwater-demo-release-1.json").read_text())["kind"] == "progress"
+    assert files == [
+        "brightwater-demo-release-1." + ext
+        for ext in ("csv", "docx", "html", "json", "md", "pdf", "xlsx")
+    ] + ["manifest.json"]
+    assert (
+        json.loads((isolated / "r1" / "brightwater-demo-release-1.json").read_text())["kind"]
+        == "progress"
+    )
     demo.ok("verify", isolated / "r1")
     releases = demo.json("releases", *SITE)
     assert [r["kind"] for r in releases] == ["progress", "status-update"]
@@ -315,11 +487,30 @@ def test_changes_are_measured_against_releases(demo, isolated):
 
 def test_internal_report_of_every_kind_is_marked_on_every_page(demo, isolated):
     target = isolated / "internal.pdf"
-    demo.ok("report", *SITE, "--internal", "--kind", "final", "--format", "pdf", "--as-of", AS_OF, "--output", target)
+    demo.ok(
+        "report",
+        *SITE,
+        "--internal",
+        "--kind",
+        "final",
+        "--format",
+        "pdf",
+        "--as-of",
+        AS_OF,
+        "--output",
+        target,
+    )
     pages, texts = pdf_text(target)
     assert pages > 3 and all("INTERNAL" in t for t in texts)
-    internal = json.loads(demo.ok("report", *SITE, "--internal", "--kind", "final", "--format", "json", "--as-of", AS_OF))
-    assert internal["classification"].startswith("INTERNAL") and internal["final"]["totals"]["recommendations"] >= 38
+    internal = json.loads(
+        demo.ok(
+            "report", *SITE, "--internal", "--kind", "final", "--format", "json", "--as-of", AS_OF
+        )
+    )
+    assert (
+        internal["classification"].startswith("INTERNAL")
+        and internal["final"]["totals"]["recommendations"] >= 38
+    )
 
 
 def test_chart_fills_differ_in_lightness_and_carry_labels(demo):
@@ -327,12 +518,14 @@ def test_chart_fills_differ_in_lightness_and_carry_labels(demo):
     from reformctl.reports import charts
 
     def lightness(colour):
-        r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+        r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
         return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
-    fills = {s: f.replace("url(#{p}-hatch)", charts.HATCH_BASE) for s, (f, _) in charts.FILLS.items()}
+    fills = {
+        s: f.replace("url(#{p}-hatch)", charts.HATCH_BASE) for s, (f, _) in charts.FILLS.items()
+    }
     levels = sorted(lightness(c) for c in fills.values())
-    assert all(b - a > 30 for a, b in zip(levels, levels[1:])), fills
+    assert all(b - a > 30 for a, b in zip(levels, levels[1:], strict=False)), fills
     html = demo.ok("report", *SITE, "--format", "html", "--as-of", AS_OF)
     assert ">Recommendations by status in each focus area</title>" in html
     assert "Partially Complete: 1 (11%)" in html  # every segment says what it is

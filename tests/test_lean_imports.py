@@ -1,18 +1,18 @@
 """Hot commands load only what they use: start-up is most of what an interactive command costs."""
 
-import json
-import subprocess
-import sys
-
 import importlib
 import inspect
+import json
 import pkgutil
+import subprocess
+import sys
 
 import pytest
 import typer
 
 import reformctl.cli
-from reformctl.cli.app import COMMANDS, app as root_app
+from reformctl.cli.app import COMMANDS
+from reformctl.cli.app import app as root_app
 
 HEAVY = ("jinja2", "weasyprint", "typst", "openpyxl", "sqlite_utils", "rich")
 
@@ -32,8 +32,12 @@ print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stder
 
 
 def loaded(*args: str, full: bool = False) -> set[str]:
-    result = subprocess.run([sys.executable, "-c", PROBE, json.dumps(list(args))],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(list(args))],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     report = json.loads(result.stderr.strip().splitlines()[-1])
     assert report["code"] in (0, None), result.stderr
     return set(report["modules"]) if full else {name.split(".")[0] for name in report["modules"]}
@@ -44,17 +48,21 @@ def demo_store(demo):
     return demo
 
 
-@pytest.mark.parametrize("args", [
-    ("log-finding", "--site", "brightwater-demo", "--focus-area", "1", "--title", "Lean"),
-    ("recommend", "--site", "brightwater-demo", "--finding", "1.1", "--text", "Lean."),
-    ("set-status", "--site", "brightwater-demo", "1.1.1", "in-progress"),
-    ("show", "--site", "brightwater-demo", "--format", "json"),
-    ("findings", "--site", "brightwater-demo", "--format", "json"),
-    ("show", "--site", "brightwater-demo"),  # the listings print plain columns, without Rich
-    ("findings", "--site", "brightwater-demo"),
-    ("engagements",),
-    ("search", "complaint", "--site", "brightwater-demo"),
-], ids=lambda a: " ".join(a[:1] + a[3:]))
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("log-finding", "--site", "brightwater-demo", "--focus-area", "1", "--title", "Lean"),
+        ("recommend", "--site", "brightwater-demo", "--finding", "1.1", "--text", "Lean."),
+        ("set-status", "--site", "brightwater-demo", "1.1.1", "in-progress"),
+        ("show", "--site", "brightwater-demo", "--format", "json"),
+        ("findings", "--site", "brightwater-demo", "--format", "json"),
+        ("show", "--site", "brightwater-demo"),  # the listings print plain columns, without Rich
+        ("findings", "--site", "brightwater-demo"),
+        ("engagements",),
+        ("search", "complaint", "--site", "brightwater-demo"),
+    ],
+    ids=lambda a: " ".join(a[:1] + a[3:]),
+)
 def test_hot_commands_load_no_heavy_module(demo_store, args):
     heavy = loaded(*args) & set(HEAVY)
     assert not heavy, f"{args[0]} imported {sorted(heavy)}"
@@ -67,14 +75,32 @@ def test_json_reports_need_no_template_engine(demo_store):
 
 def test_the_pdf_report_needs_no_weasyprint(demo_store, tmp_path):
     # WeasyPrint lays out a team's HTML template only; the default PDF is Typst's.
-    modules = loaded("report", "--site", "brightwater-demo", "--format", "pdf", "--output", str(tmp_path / "r.pdf"))
+    modules = loaded(
+        "report",
+        "--site",
+        "brightwater-demo",
+        "--format",
+        "pdf",
+        "--output",
+        str(tmp_path / "r.pdf"),
+    )
     assert "typst" in modules and not modules & {"weasyprint", "jinja2"}
 
 
 def test_one_command_imports_only_its_own_command_module(demo_store):
-    modules = loaded("log-finding", "--site", "brightwater-demo", "--focus-area", "1", "--title", "Lean",
-                     full=True)
-    command_modules = {m.split(".")[2] for m in modules if m.startswith("reformctl.cli.") and m.count(".") == 2}
+    modules = loaded(
+        "log-finding",
+        "--site",
+        "brightwater-demo",
+        "--focus-area",
+        "1",
+        "--title",
+        "Lean",
+        full=True,
+    )
+    command_modules = {
+        m.split(".")[2] for m in modules if m.startswith("reformctl.cli.") and m.count(".") == 2
+    }
     table_modules = {entry.target.split(":")[0] for entry in COMMANDS.values()}
     assert command_modules & table_modules == {"findings"}, sorted(command_modules)
 
@@ -84,20 +110,49 @@ def test_one_command_imports_only_its_own_command_module(demo_store):
 # engagement creation (model.engagements), the status model (model.statuses, with text checks
 # and guards) and the body editor (cli.editing) are for other commands.
 FINDINGS_MODULES = {
-    "reformctl", "reformctl.cli", "reformctl.cli.app", "reformctl.cli.context", "reformctl.cli.errors",
-    "reformctl.cli.lazy", "reformctl.cli.options",
-    "reformctl.cli.findings", "reformctl.cli.output", "reformctl.config", "reformctl.dates",
-    "reformctl.errors", "reformctl.model", "reformctl.model.listing", "reformctl.model.refs",
-    "reformctl.model.sites", "reformctl.model.status_query", "reformctl.model.vocab", "reformctl.store",
-    "reformctl.store.db", "reformctl.store.schema_version",
+    "reformctl",
+    "reformctl.cli",
+    "reformctl.cli.app",
+    "reformctl.cli.context",
+    "reformctl.cli.errors",
+    "reformctl.cli.lazy",
+    "reformctl.cli.options",
+    "reformctl.cli.findings",
+    "reformctl.cli.output",
+    "reformctl.config",
+    "reformctl.dates",
+    "reformctl.errors",
+    "reformctl.model",
+    "reformctl.model.listing",
+    "reformctl.model.refs",
+    "reformctl.model.sites",
+    "reformctl.model.status_query",
+    "reformctl.model.vocab",
+    "reformctl.store",
+    "reformctl.store.db",
+    "reformctl.store.schema_version",
 }
 
 
-@pytest.mark.parametrize("args", [
-    ("findings", "--site", "brightwater-demo"),
-    ("findings", "--site", "brightwater-demo", "--format", "json"),
-    ("findings", "--site", "brightwater-demo", "--focus-area", "1", "--review", "draft", "--status", "complete"),
-], ids=lambda a: " ".join(a[3:]) or "table")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("findings", "--site", "brightwater-demo"),
+        ("findings", "--site", "brightwater-demo", "--format", "json"),
+        (
+            "findings",
+            "--site",
+            "brightwater-demo",
+            "--focus-area",
+            "1",
+            "--review",
+            "draft",
+            "--status",
+            "complete",
+        ),
+    ],
+    ids=lambda a: " ".join(a[3:]) or "table",
+)
 def test_findings_loads_only_what_it_uses(demo_store, args):
     modules = loaded(*args, full=True)
     extra = {m for m in modules if m.startswith("reformctl")} - FINDINGS_MODULES
@@ -105,14 +160,20 @@ def test_findings_loads_only_what_it_uses(demo_store, args):
     assert "getpass" not in modules  # only needed to name the actor, and a listing acts as no one
 
 
-@pytest.mark.parametrize("args", [
-    ("log-finding", "--site", "brightwater-demo", "--focus-area", "1", "--title", "Lean"),
-    ("search", "complaint", "--site", "brightwater-demo"),
-], ids=lambda a: a[0])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("log-finding", "--site", "brightwater-demo", "--focus-area", "1", "--title", "Lean"),
+        ("search", "complaint", "--site", "brightwater-demo"),
+    ],
+    ids=lambda a: a[0],
+)
 def test_commands_that_look_an_engagement_up_do_not_load_engagement_creation(demo_store, args):
     modules = loaded(*args, full=True)
     assert "reformctl.model.sites" in modules
-    assert not modules & {"reformctl.model.engagements", "reformctl.model.statuses"}, sorted(modules)
+    assert not modules & {"reformctl.model.engagements", "reformctl.model.statuses"}, sorted(
+        modules
+    )
 
 
 def test_the_command_table_names_every_command_and_nothing_else():
@@ -127,12 +188,18 @@ def test_the_command_table_names_every_command_and_nothing_else():
     commands = set()
     for info in pkgutil.iter_modules(reformctl.cli.__path__):
         module = importlib.import_module(f"reformctl.cli.{info.name}")
-        assert not hasattr(module, "register"), f"{info.name} registers itself; add it to app.COMMANDS"
+        assert not hasattr(module, "register"), (
+            f"{info.name} registers itself; add it to app.COMMANDS"
+        )
         for value in vars(module).values():
             if isinstance(value, typer.Typer) and value is not root_app:
                 commands.add(value)
-            elif inspect.isfunction(value) and value.__module__ == module.__name__ \
-                    and "Example:" in (value.__doc__ or "") and not _subcommand(value):
+            elif (
+                inspect.isfunction(value)
+                and value.__module__ == module.__name__
+                and "Example:" in (value.__doc__ or "")
+                and not _subcommand(value)
+            ):
                 commands.add(value)
     assert commands == targets, sorted(getattr(c, "__name__", repr(c)) for c in commands ^ targets)
 
@@ -143,7 +210,9 @@ def _subcommand(function) -> bool:
         for value in vars(module).values():
             if isinstance(value, typer.Typer):
                 callbacks = [c.callback for c in value.registered_commands]
-                if function in callbacks or function is getattr(value.registered_callback, "callback", None):
+                if function in callbacks or function is getattr(
+                    value.registered_callback, "callback", None
+                ):
                     return True
     return False
 
@@ -156,4 +225,6 @@ def test_search_highlights_on_a_terminal_only(demo_store, monkeypatch):
     monkeypatch.setattr("sys.stdout.isatty", lambda: True)
     shown = columns(None, ["Ref", "Match"], rows, marks=("\x02", "\x03"))
     assert "\x1b[1;7mintake\x1b[0m procedures" in shown
-    assert "\x02" not in columns(None, ["Ref", "Match"], rows)  # without marks, controls are shown as U+FFFD
+    assert "\x02" not in columns(
+        None, ["Ref", "Match"], rows
+    )  # without marks, controls are shown as U+FFFD

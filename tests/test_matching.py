@@ -10,19 +10,42 @@ import pytest
 from reformctl.model import matching as M
 
 
-@pytest.mark.parametrize("char", ["\u200b", "\u00ad", "\u2060", "\ufeff", "\x07", "\x00", "\u034f", "\u115f",
-                                  "\u1160", "\u17b4", "\u17b5", "\u3164", "\uffa0", "\ufe00", "\ufe0f",
-                                  "\U000e0100", "\U000e01ef"])
+@pytest.mark.parametrize(
+    "char",
+    [
+        "\u200b",
+        "\u00ad",
+        "\u2060",
+        "\ufeff",
+        "\x07",
+        "\x00",
+        "\u034f",
+        "\u115f",
+        "\u1160",
+        "\u17b4",
+        "\u17b5",
+        "\u3164",
+        "\uffa0",
+        "\ufe00",
+        "\ufe0f",
+        "\U000e0100",
+        "\U000e01ef",
+    ],
+)
 def test_invisible_characters(char):
     assert M.is_invisible(char)
 
 
-@pytest.mark.parametrize("char", ["a", " ", "-", "\ufe10", "\u2800", "\u00e9", "\U000e01f0", "\u0350"])
+@pytest.mark.parametrize(
+    "char", ["a", " ", "-", "\ufe10", "\u2800", "\u00e9", "\U000e01f0", "\u0350"]
+)
 def test_visible_characters(char):
     assert not M.is_invisible(char)
 
 
-@pytest.mark.parametrize("char", [" ", "\t", "\u00a0", "\u2003", "-", "\u2010", "\u2013", "\u2014", "\u2212"])
+@pytest.mark.parametrize(
+    "char", [" ", "\t", "\u00a0", "\u2003", "-", "\u2010", "\u2013", "\u2014", "\u2212"]
+)
 def test_separators(char):
     assert M._is_separator(char)
 
@@ -32,37 +55,77 @@ def test_not_separators(char):
     assert not M._is_separator(char)
 
 
-@pytest.mark.parametrize("char, folded", [
-    ("\u00c9", "e"),             # accent dropped, casefolded
-    ("\u0130", "i"),             # Turkish dotted capital I: the dot casefold leaves goes too
-    ("\uff2a", "j"),             # full-width
-    ("\u2019", "'"), ("\u2018", "'"), ("\u02bc", "'"), ("\u2032", "'"), ("`", "'"), ("\u00b4", " "),
-    ("\uff07", "'"),
-    ("\u0430", "a"), ("\u0435", "e"), ("\u043e", "o"), ("\u0440", "p"), ("\u0441", "c"), ("\u0443", "y"),
-    ("\u0445", "x"), ("\u0456", "i"), ("\u0458", "j"), ("\u0455", "s"), ("\u0501", "d"), ("\u051b", "q"),
-    ("\u051d", "w"), ("\u04bb", "h"), ("\u04cf", "l"), ("\u0410", "a"),
-    ("\u03b1", "a"), ("\u03bf", "o"), ("\u03c1", "p"), ("\u03bd", "v"), ("\u03b9", "i"), ("\u03ba", "k"),
-    ("\u03c4", "t"), ("\u03c5", "y"), ("\u039f", "o"),
-    ("\u2800", " "), ("\u2013", " "), ("\u2212", " "), ("\u00a0", " "),
-    ("\u200b", ""), ("\u00ad", ""), ("\ufe0f", ""), ("\u0301", ""),
-    ("\ufb01", "fi"),            # a ligature is its letters
-    ("\u00df", "ss"),            # casefold, not lower
-])
+@pytest.mark.parametrize(
+    "char, folded",
+    [
+        ("\u00c9", "e"),  # accent dropped, casefolded
+        ("\u0130", "i"),  # Turkish dotted capital I: the dot casefold leaves goes too
+        ("\uff2a", "j"),  # full-width
+        ("\u2019", "'"),
+        ("\u2018", "'"),
+        ("\u02bc", "'"),
+        ("\u2032", "'"),
+        ("`", "'"),
+        ("\u00b4", " "),
+        ("\uff07", "'"),
+        ("\u0430", "a"),
+        ("\u0435", "e"),
+        ("\u043e", "o"),
+        ("\u0440", "p"),
+        ("\u0441", "c"),
+        ("\u0443", "y"),
+        ("\u0445", "x"),
+        ("\u0456", "i"),
+        ("\u0458", "j"),
+        ("\u0455", "s"),
+        ("\u0501", "d"),
+        ("\u051b", "q"),
+        ("\u051d", "w"),
+        ("\u04bb", "h"),
+        ("\u04cf", "l"),
+        ("\u0410", "a"),
+        ("\u03b1", "a"),
+        ("\u03bf", "o"),
+        ("\u03c1", "p"),
+        ("\u03bd", "v"),
+        ("\u03b9", "i"),
+        ("\u03ba", "k"),
+        ("\u03c4", "t"),
+        ("\u03c5", "y"),
+        ("\u039f", "o"),
+        ("\u2800", " "),
+        ("\u2013", " "),
+        ("\u2212", " "),
+        ("\u00a0", " "),
+        ("\u200b", ""),
+        ("\u00ad", ""),
+        ("\ufe0f", ""),
+        ("\u0301", ""),
+        ("\ufb01", "fi"),  # a ligature is its letters
+        ("\u00df", "ss"),  # casefold, not lower
+    ],
+)
 def test_fold_one_character(char, folded):
     assert M._fold(char) == folded
 
 
-@pytest.mark.parametrize("text, norm", [
-    ("JANE\u00a0ROE", "jane roe"),
-    ("Jane-\nRoe", "jane roe"),
-    ("\uff4a\uff41\uff4e\uff45 roe", "jane roe"),
-    ("Ja\u00adne\u200bRoe", "janeroe"),
-    ("  a \t-- b  ", "a b"),
-    ("a -\u200b\u2013 b", "a b"),       # a run of separators, invisible characters inside it too, is one space
-    ("O\u2019Brien", "o'brien"),
-    ("\u0160ahin", "sahin"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    "text, norm",
+    [
+        ("JANE\u00a0ROE", "jane roe"),
+        ("Jane-\nRoe", "jane roe"),
+        ("\uff4a\uff41\uff4e\uff45 roe", "jane roe"),
+        ("Ja\u00adne\u200bRoe", "janeroe"),
+        ("  a \t-- b  ", "a b"),
+        (
+            "a -\u200b\u2013 b",
+            "a b",
+        ),  # a run of separators, invisible characters inside it too, is one space
+        ("O\u2019Brien", "o'brien"),
+        ("\u0160ahin", "sahin"),
+        ("", ""),
+    ],
+)
 def test_normalise(text, norm):
     assert M.normalise(text) == norm
 
@@ -97,7 +160,9 @@ def spans(text: str, *terms: str, whole_words: bool = False) -> list[str]:
 
 
 def test_match_reported_as_written():
-    assert spans("Ask Dr. J\u00c1NE\u00a0ro\u00ade today", "Jane Roe") == ["J\u00c1NE\u00a0ro\u00ade"]
+    assert spans("Ask Dr. J\u00c1NE\u00a0ro\u00ade today", "Jane Roe") == [
+        "J\u00c1NE\u00a0ro\u00ade"
+    ]
     assert spans("Call jane roe now", "Jane Roe") == ["jane roe"]
     assert M.find_spans(M.fold("Call jane roe now"), M.term_regex(["Jane Roe"])) == [(5, 13)]
 
@@ -120,7 +185,11 @@ def test_a_match_inside_a_folded_piece_takes_the_whole_character():
 
 
 def test_words_of_a_term_may_touch():
-    assert spans("JaneRoe and Jane-Roe and Jane\u200bRoe", "Jane Roe") == ["JaneRoe", "Jane-Roe", "Jane\u200bRoe"]
+    assert spans("JaneRoe and Jane-Roe and Jane\u200bRoe", "Jane Roe") == [
+        "JaneRoe",
+        "Jane-Roe",
+        "Jane\u200bRoe",
+    ]
 
 
 def test_longer_terms_match_first():
@@ -149,6 +218,7 @@ def test_find_spans():
     folded = M.fold("ab ab")
     assert M.find_spans(folded, None) == []
     import re
+
     assert M.find_spans(folded, re.compile("x?")) == []  # empty matches are no spans
     assert M.find_spans(folded, re.compile("ab"), masked="ab __") == [(0, 2)]
     assert M.find_spans(folded, re.compile("ab")) == [(0, 2), (3, 5)]
@@ -156,9 +226,13 @@ def test_find_spans():
 
 def test_replace_spans():
     assert M.replace_spans("abcdef", [(1, 3), (4, 5)], "X") == "aXdXf"
-    assert M.replace_spans("abcdef", [(0, 3), (2, 4), (4, 6)], "X") == "XdX"  # an overlap is skipped
+    assert (
+        M.replace_spans("abcdef", [(0, 3), (2, 4), (4, 6)], "X") == "XdX"
+    )  # an overlap is skipped
     assert M.replace_spans("abc", [], "X") == "abc"
-    assert M.replace_spans("abcd", [(0, 2), (2, 4)], "X") == "XX"  # spans that touch are both replaced
+    assert (
+        M.replace_spans("abcd", [(0, 2), (2, 4)], "X") == "XX"
+    )  # spans that touch are both replaced
     assert M.replace_spans("abc", [(0, 3)], "[w]") == "[w]"
 
 
@@ -169,13 +243,16 @@ def test_visible():
     assert M.visible("\u00e9") == "\u00e9"
 
 
-@pytest.mark.parametrize("text, pieces", [
-    ("plain", [(0, 5, 0)]),
-    ("a[[b]]c", [(0, 1, 0), (3, 4, 1), (6, 7, 0)]),
-    ("a]]b", [(0, 1, 0), (3, 4, 0)]),
-    ("[[a[[b]]c]]d", [(0, 0, 0), (2, 3, 1), (5, 6, 2), (8, 9, 1), (11, 12, 0)]),
-    ("x[[never", [(0, 1, 0), (3, 8, 1)]),
-    ("]][[a]]]]", [(0, 0, 0), (2, 2, 0), (4, 5, 1), (7, 7, 0), (9, 9, 0)]),
-])
+@pytest.mark.parametrize(
+    "text, pieces",
+    [
+        ("plain", [(0, 5, 0)]),
+        ("a[[b]]c", [(0, 1, 0), (3, 4, 1), (6, 7, 0)]),
+        ("a]]b", [(0, 1, 0), (3, 4, 0)]),
+        ("[[a[[b]]c]]d", [(0, 0, 0), (2, 3, 1), (5, 6, 2), (8, 9, 1), (11, 12, 0)]),
+        ("x[[never", [(0, 1, 0), (3, 8, 1)]),
+        ("]][[a]]]]", [(0, 0, 0), (2, 2, 0), (4, 5, 1), (7, 7, 0), (9, 9, 0)]),
+    ],
+)
 def test_marker_depths(text, pieces):
     assert list(M.marker_depths(text)) == pieces

@@ -28,8 +28,32 @@ def team(cli, tmp_path):
     def b(*args):
         return ["--db", bob, "--as", "bob", *args]
 
-    cli.ok(*a("new-engagement", "--site", SITE, "--agency", "North PD", "--focus-area", "One", "--focus-area", "Two"))
-    cli.ok(*a("log-finding", "--site", SITE, "--focus-area", "1", "--title", "Shared finding", "--body", "Shared body"))
+    cli.ok(
+        *a(
+            "new-engagement",
+            "--site",
+            SITE,
+            "--agency",
+            "North PD",
+            "--focus-area",
+            "One",
+            "--focus-area",
+            "Two",
+        )
+    )
+    cli.ok(
+        *a(
+            "log-finding",
+            "--site",
+            SITE,
+            "--focus-area",
+            "1",
+            "--title",
+            "Shared finding",
+            "--body",
+            "Shared body",
+        )
+    )
     cli.ok(*a("recommend", "--site", SITE, "--finding", "1.1", "--text", "Shared rec"))
     repo.mkdir()
     git(repo, "init", "-q", "-b", "main")
@@ -54,8 +78,10 @@ def commit(cli, who, repo, branch, message):
 
 
 def numbers(cli, who):
-    return {f["title"]: (f["number"], [r["number"] for r in f["recommendations"]])
-            for f in cli.json(*who("findings", "--site", SITE))}
+    return {
+        f["title"]: (f["number"], [r["number"] for r in f["recommendations"]])
+        for f in cli.json(*who("findings", "--site", SITE))
+    }
 
 
 def test_two_members_offline_through_git(team, tmp_path):
@@ -65,7 +91,17 @@ def test_two_members_offline_through_git(team, tmp_path):
     cli.ok(*b("log-finding", "--site", SITE, "--focus-area", "1", "--title", "Bob finding"))
     cli.ok(*b("log-finding", "--site", SITE, "--focus-area", "2", "--title", "Bob area two"))
     cli.ok(*b("edit", "--site", SITE, "1.1", "--title", "Bob title", "--body", "Bob body"))
-    cli.ok(*b("set-status", "--site", SITE, "1.1.1", "in-progress", "--note", "Bob saw the draft policy"))
+    cli.ok(
+        *b(
+            "set-status",
+            "--site",
+            SITE,
+            "1.1.1",
+            "in-progress",
+            "--note",
+            "Bob saw the draft policy",
+        )
+    )
     commit(cli, b, repo, "bob", "Bob's site visit")
     # Alice, offline on main: also a new finding 1.2, a conflicting title edit, a new recommendation.
     cli.ok(*a("log-finding", "--site", SITE, "--focus-area", "1", "--title", "Alice finding"))
@@ -77,20 +113,32 @@ def test_two_members_offline_through_git(team, tmp_path):
     out = git(repo, "merge", "bob", "-m", "Merge Bob")
     assert "CONFLICT" in out
     done = cli.json(*a("merge", "--site", SITE, repo / SITE))
-    assert done["renumbered"] == [{"kind": "finding", "id": done["renumbered"][0]["id"], "from": "1.2", "to": "1.3"}]
+    assert done["renumbered"] == [
+        {"kind": "finding", "id": done["renumbered"][0]["id"], "from": "1.2", "to": "1.3"}
+    ]
     assert [(c["ref"], c["field"], c["ours"], c["theirs"]) for c in done["conflicts"]] == [
-        ("1.1", "title", "Alice title", "Bob title")]
+        ("1.1", "title", "Alice title", "Bob title")
+    ]
     assert done["added"]["findings"] == 2 and done["git_conflicts"]
     # Bob's body change did not conflict (only he changed it): it was taken.
     found = {f["number"]: f for f in cli.json(*a("findings", "--site", SITE))}
-    assert found["1.1"]["body"] == "Bob body" and found["1.1"]["title"] == "Alice title"  # ours until resolved
+    assert (
+        found["1.1"]["body"] == "Bob body" and found["1.1"]["title"] == "Alice title"
+    )  # ours until resolved
     assert found["1.1"]["recommendations"][0]["status"] == "in-progress"
     listed = cli.json(*a("conflicts", "--site", SITE))
-    assert [(c["ref"], c["field"], c["base"]) for c in listed] == [("1.1", "title", "Shared finding")]
+    assert [(c["ref"], c["field"], c["base"]) for c in listed] == [
+        ("1.1", "title", "Shared finding")
+    ]
     # Nothing more can be merged until a person settles it.
     cli.fails(*a("merge", "--site", SITE, repo / SITE), says="unresolved merge conflict")
-    cli.fails(*a("resolve", "--site", SITE, "1.1", "--field", "colour", "--take", "theirs"), says="no open conflict")
-    cli.fails(*a("resolve", "--site", SITE, "9.9", "--take", "theirs"), says="no open merge conflict")
+    cli.fails(
+        *a("resolve", "--site", SITE, "1.1", "--field", "colour", "--take", "theirs"),
+        says="no open conflict",
+    )
+    cli.fails(
+        *a("resolve", "--site", SITE, "9.9", "--take", "theirs"), says="no open merge conflict"
+    )
     took = cli.json(*a("resolve", "--site", SITE, "1.1", "--field", "title", "--take", "theirs"))
     assert took == [{"field": "title", "took": "theirs", "value": "Bob title"}]
     assert cli.json(*a("conflicts", "--site", SITE)) == []
@@ -104,13 +152,20 @@ def test_two_members_offline_through_git(team, tmp_path):
     assert "CONFLICT" not in git(repo, "merge", "main", "-m", "Merge main")
     back = cli.json(*b("merge", "--site", SITE, repo / SITE))
     assert back["conflicts"] == []
-    expected = {"Bob title": ("1.1", ["1.1.1", "1.1.2"]), "Alice finding": ("1.2", []),
-                "Bob finding": ("1.3", []), "Bob area two": ("2.1", [])}
+    expected = {
+        "Bob title": ("1.1", ["1.1.1", "1.1.2"]),
+        "Alice finding": ("1.2", []),
+        "Bob finding": ("1.3", []),
+        "Bob area two": ("2.1", []),
+    }
     assert numbers(cli, a) == numbers(cli, b) == expected
     # Both stores now export the same bundle, byte for byte.
     cli.ok(*a("export", "--site", SITE, "--bundle", tmp_path / "a-out"))
     cli.ok(*b("export", "--site", SITE, "--bundle", tmp_path / "b-out"))
-    files = lambda d: {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*.json"))}
+
+    def files(d):
+        return {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*.json"))}
+
     assert files(tmp_path / "a-out") == files(tmp_path / "b-out")
 
 
@@ -123,15 +178,39 @@ def test_a_published_number_never_changes(team, tmp_path):
     cli.ok(*a("log-finding", "--site", SITE, "--focus-area", "1", "--title", "Alice published"))
     for ref in ("1.1", "1.1.1", "1.2"):
         cli.ok(*a("submit", "--site", SITE, ref))
-        cli.ok("--db", tmp_path / "alice.db", "--as", "rita", "review", "--site", SITE, ref, "--decision", "approve")
-    cli.ok(*a("publish", "--site", SITE, "--output", tmp_path / "release-1", "--override-check", "--reason", "test"))
+        cli.ok(
+            "--db",
+            tmp_path / "alice.db",
+            "--as",
+            "rita",
+            "review",
+            "--site",
+            SITE,
+            ref,
+            "--decision",
+            "approve",
+        )
+    cli.ok(
+        *a(
+            "publish",
+            "--site",
+            SITE,
+            "--output",
+            tmp_path / "release-1",
+            "--override-check",
+            "--reason",
+            "test",
+        )
+    )
     commit(cli, a, repo, "main", "Alice publishes")
     # Bob merges main: Alice's published 1.2 arrives, and it is Bob's own draft that moves.
     git(repo, "checkout", "-q", "bob")
     git(repo, "merge", "main", "-m", "Merge main")
     done = cli.json(*b("merge", "--site", SITE, repo / SITE))
     assert [(r["from"], r["to"]) for r in done["renumbered"]] == [("1.2", "1.3")]
-    assert numbers(cli, b)["Alice published"][0] == "1.2" and numbers(cli, b)["Bob draft"][0] == "1.3"
+    assert (
+        numbers(cli, b)["Alice published"][0] == "1.2" and numbers(cli, b)["Bob draft"][0] == "1.3"
+    )
 
 
 def test_merge_from_another_store_file(team, tmp_path):
@@ -148,9 +227,27 @@ def test_merge_from_another_store_file(team, tmp_path):
 def test_merge_refusals(team, tmp_path):
     cli, a, b, repo = team
     cli.fails(*a("merge", "--site", SITE, tmp_path / "nothing-here"), says="no such")
-    cli.ok("--db", tmp_path / "other.db", "new-engagement", "--site", SITE, "--agency", "Other", "--focus-area", "X")
+    cli.ok(
+        "--db",
+        tmp_path / "other.db",
+        "new-engagement",
+        "--site",
+        SITE,
+        "--agency",
+        "Other",
+        "--focus-area",
+        "X",
+    )
     cli.fails(*a("merge", "--site", SITE, tmp_path / "other.db"), says="no copy")
-    cli.ok("--db", tmp_path / "other.db", "export", "--site", SITE, "--bundle", tmp_path / "other-bundle")
+    cli.ok(
+        "--db",
+        tmp_path / "other.db",
+        "export",
+        "--site",
+        SITE,
+        "--bundle",
+        tmp_path / "other-bundle",
+    )
     cli.fails(*a("merge", "--site", SITE, tmp_path / "other-bundle"), says="matched by id")
     cli.fails(*a("merge", "--site", "nowhere", repo / SITE), says="no engagement")
     broken = tmp_path / "broken"
@@ -158,7 +255,9 @@ def test_merge_refusals(team, tmp_path):
     path = sorted((broken / "findings").glob("*.json"))[0]
     path.write_text(path.read_text()[:50])
     result = cli(*a("merge", "--site", SITE, broken))
-    assert result.exit_code == 1 and "truncated" in result.stderr and "Traceback" not in result.stderr
+    assert (
+        result.exit_code == 1 and "truncated" in result.stderr and "Traceback" not in result.stderr
+    )
 
 
 def test_one_decision_settles_a_conflict_on_both_sides(team, tmp_path):
@@ -179,9 +278,19 @@ def test_one_decision_settles_a_conflict_on_both_sides(team, tmp_path):
     git(repo, "merge", "main", "-m", "Merge main")
     back = cli.json(*b("merge", "--site", SITE, repo / SITE))
     assert back["conflicts"] == [] and back["updated"] == {"recommendations": 1}
-    texts = lambda who: [r["text"] for f in cli.json(*who("findings", "--site", SITE)) for r in f["recommendations"]]
+
+    def texts(who):
+        return [
+            r["text"]
+            for f in cli.json(*who("findings", "--site", SITE))
+            for r in f["recommendations"]
+        ]
+
     assert texts(a) == texts(b) == ["Alice's wording"]
     cli.ok(*a("export", "--site", SITE, "--bundle", tmp_path / "a-out"))
     cli.ok(*b("export", "--site", SITE, "--bundle", tmp_path / "b-out"))
-    files = lambda d: {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*.json"))}
+
+    def files(d):
+        return {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*.json"))}
+
     assert files(tmp_path / "a-out") == files(tmp_path / "b-out")

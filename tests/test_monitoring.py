@@ -4,23 +4,64 @@ SITE = ("--site", "brightwater-demo")
 
 
 def test_reason_and_evidence_are_recorded(demo):
-    out = demo.ok("set-status", *SITE, "1.1.2", "partially-complete", "--as-of", "2026-10-15",
-                  "--reason", "collective-bargaining", "--evidence", "Side letter of 2026-10-01")
+    out = demo.ok(
+        "set-status",
+        *SITE,
+        "1.1.2",
+        "partially-complete",
+        "--as-of",
+        "2026-10-15",
+        "--reason",
+        "collective-bargaining",
+        "--evidence",
+        "Side letter of 2026-10-01",
+    )
     assert "Partially Complete as of 2026-10-15" in out
     assert "decided not to pursue further efforts" in out
     history = demo.json("status-history", *SITE, "1.1.2")
     last = history["history"][-1]
     assert last["status"] == "partially-complete" and last["reason"] == "collective-bargaining"
     assert last["evidence"] == "Side letter of 2026-10-01" and last["recorded_by"] == "tester"
-    assert [u["status"] for u in history["history"]] == ["not-started", "in-progress", "partially-complete"]
-    data = demo.json("set-status", *SITE, "1.1.2", "not-started", "--as-of", "2026-10-16", "--reason", "resources")
+    assert [u["status"] for u in history["history"]] == [
+        "not-started",
+        "in-progress",
+        "partially-complete",
+    ]
+    data = demo.json(
+        "set-status",
+        *SITE,
+        "1.1.2",
+        "not-started",
+        "--as-of",
+        "2026-10-16",
+        "--reason",
+        "resources",
+    )
     assert data["reason"] == "resources" and data["meaning"] is None
 
 
 def test_reason_refusals(demo):
-    demo.fails("set-status", *SITE, "1.1.2", "in-progress", "--reason", "resources", says="only for not-started or partially-complete")
-    demo.fails("set-status", *SITE, "1.1.2", "complete", "--reason", "other", says="only for not-started or partially-complete")
-    demo.fails("set-status", *SITE, "1.1.2", "not-started", "--reason", "money", code=2, says="--reason")
+    demo.fails(
+        "set-status",
+        *SITE,
+        "1.1.2",
+        "in-progress",
+        "--reason",
+        "resources",
+        says="only for not-started or partially-complete",
+    )
+    demo.fails(
+        "set-status",
+        *SITE,
+        "1.1.2",
+        "complete",
+        "--reason",
+        "other",
+        says="only for not-started or partially-complete",
+    )
+    demo.fails(
+        "set-status", *SITE, "1.1.2", "not-started", "--reason", "money", code=2, says="--reason"
+    )
     demo.fails("status-history", *SITE, "9.9.9", says="no recommendation 9.9.9")
     demo.fails("status-history", *SITE, "1.1", says="not a recommendation number")
 
@@ -32,8 +73,12 @@ def test_status_history_table(demo):
     # One table row per update, oldest first: its date, then its status label.
     dated = [line for line in out.splitlines() if line[:4].isdigit()]
     assert [line[:10] for line in dated] == [u["as_of"] for u in history]
-    assert [line[12:].startswith(u["status_label"]) for line, u in zip(dated, history)] == [True] * 3
-    assert "Subject to collective bargaining" in dated[2]  # the reason's label sits on its update's row
+    assert [
+        line[12:].startswith(u["status_label"]) for line, u in zip(dated, history, strict=False)
+    ] == [True] * 3
+    assert (
+        "Subject to collective bargaining" in dated[2]
+    )  # the reason's label sits on its update's row
 
 
 def write(tmp_path, text, name="review.csv"):
@@ -43,50 +88,98 @@ def write(tmp_path, text, name="review.csv"):
 
 
 def test_bulk_status_applies_all(demo, isolated):
-    path = write(isolated, "recommendation,status,as_of,note,reason,evidence\n"
-                 "1.1.2,complete,2026-10-31,Measures published,,Annual report 2026\n"
-                 "1.1.3,partially-complete,2026-10-31,,collective-bargaining,\n")
+    path = write(
+        isolated,
+        "recommendation,status,as_of,note,reason,evidence\n"
+        "1.1.2,complete,2026-10-31,Measures published,,Annual report 2026\n"
+        "1.1.3,partially-complete,2026-10-31,,collective-bargaining,\n",
+    )
     dry = demo.json("bulk-status", *SITE, path, "--dry-run")
-    assert dry["dry_run"] and dry["applied"] == 0 and [r["number"] for r in dry["rows"]] == ["1.1.2", "1.1.3"]
+    assert (
+        dry["dry_run"]
+        and dry["applied"] == 0
+        and [r["number"] for r in dry["rows"]] == ["1.1.2", "1.1.3"]
+    )
     assert demo.json("status-history", *SITE, "1.1.2")["history"][-1]["status"] == "in-progress"
     done = demo.json("bulk-status", *SITE, path)
     assert done["applied"] == 2 and done["rows"][0]["previous"] == "in-progress"
     last = demo.json("status-history", *SITE, "1.1.2")["history"][-1]
     assert last["status"] == "complete" and last["evidence"] == "Annual report 2026"
-    assert "Applied 1 status update to brightwater-demo" in demo.ok("bulk-status", *SITE, write(isolated, "recommendation,status,as_of,note,reason\n1.2.1,complete,2026-11-01,,\n", "b.csv"))
+    assert "Applied 1 status update to brightwater-demo" in demo.ok(
+        "bulk-status",
+        *SITE,
+        write(
+            isolated,
+            "recommendation,status,as_of,note,reason\n1.2.1,complete,2026-11-01,,\n",
+            "b.csv",
+        ),
+    )
 
 
 def test_bulk_status_lists_every_bad_row_and_writes_nothing(demo, isolated):
     from conftest import dump
 
-    path = write(isolated, "recommendation,status,as_of,note,reason\n"
-                 "1.1.2,complete,2026-10-31,fine,\n"
-                 "9.9.9,complete,2026-10-31,,\n"
-                 "1.1.3,done,2026-10-31,,\n"
-                 "1.2.1,in-progress,2026-10-31,,resources\n"
-                 "1.2.2,complete,2030-01-01,,\n"
-                 "1.2.1,complete,,,\n")
+    path = write(
+        isolated,
+        "recommendation,status,as_of,note,reason\n"
+        "1.1.2,complete,2026-10-31,fine,\n"
+        "9.9.9,complete,2026-10-31,,\n"
+        "1.1.3,done,2026-10-31,,\n"
+        "1.2.1,in-progress,2026-10-31,,resources\n"
+        "1.2.2,complete,2030-01-01,,\n"
+        "1.2.1,complete,,,\n",
+    )
     before = dump(demo.db)
     result = demo("bulk-status", *SITE, path)
     assert result.exit_code == 1 and "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
-    assert [line.split(":")[1].strip() for line in lines[:-1]] == ["row 3", "row 4", "row 5", "row 6", "row 7"]
+    assert [line.split(":")[1].strip() for line in lines[:-1]] == [
+        "row 3",
+        "row 4",
+        "row 5",
+        "row 6",
+        "row 7",
+    ]
     assert all(line.startswith("error: ") for line in lines)
     assert "nothing was changed" in lines[-1]
     assert dump(demo.db) == before
 
 
 def test_bulk_status_file_refusals(demo, isolated):
-    demo.fails("bulk-status", *SITE, write(isolated, "rec,status\n1.1.1,complete\n"), says="lacks column(s)")
+    demo.fails(
+        "bulk-status",
+        *SITE,
+        write(isolated, "rec,status\n1.1.1,complete\n"),
+        says="lacks column(s)",
+    )
     demo.fails("bulk-status", *SITE, write(isolated, "", "empty.csv"), says="is empty")
-    demo.fails("bulk-status", *SITE, write(isolated, "recommendation,status,as_of,note,reason\n", "h.csv"), says="no rows")
+    demo.fails(
+        "bulk-status",
+        *SITE,
+        write(isolated, "recommendation,status,as_of,note,reason\n", "h.csv"),
+        says="no rows",
+    )
     demo.fails("bulk-status", *SITE, isolated / "missing.csv", says="missing.csv")
-    demo.fails("bulk-status", "--site", "nowhere", write(isolated, "recommendation,status,as_of,note,reason\n1.1.1,complete,2026-01-01,,\n", "x.csv"), says="no engagement")
+    demo.fails(
+        "bulk-status",
+        "--site",
+        "nowhere",
+        write(
+            isolated,
+            "recommendation,status,as_of,note,reason\n1.1.1,complete,2026-01-01,,\n",
+            "x.csv",
+        ),
+        says="no engagement",
+    )
 
 
 def test_schedule_and_dashboard(demo):
-    demo.ok("new-engagement", "--site", "quiet", "--agency", "Quiet PD", "--focus-area", "Only area")
-    assert demo.json("schedule", *SITE, "--next-update", "2026-12-31")["next_update"] == "2026-12-31"
+    demo.ok(
+        "new-engagement", "--site", "quiet", "--agency", "Quiet PD", "--focus-area", "Only area"
+    )
+    assert (
+        demo.json("schedule", *SITE, "--next-update", "2026-12-31")["next_update"] == "2026-12-31"
+    )
     demo.fails("schedule", *SITE, "--next-update", "2026-01-01", says="in the past")
     demo.fails("schedule", *SITE, "--next-update", "soon", says="not a real date")
     rows = demo.json("status")
@@ -100,7 +193,11 @@ def test_schedule_and_dashboard(demo):
     only = demo.json("status", *SITE)
     assert only == [bright]
     text = demo.ok("status")
-    assert "brightwater-demo" in text and "next update: 2026-12-31" in text and "under development" in text
+    assert (
+        "brightwater-demo" in text
+        and "next update: 2026-12-31" in text
+        and "under development" in text
+    )
     for area in bright["focus_areas"]:  # every focus area of the JSON is on the dashboard
         assert area["title"][:30] in text, area["title"]
     assert "█" in text and "░" in text
@@ -117,19 +214,33 @@ def test_dashboard_across_a_thousand_engagements(cli):
     with conn:
         for e in range(1000):
             eid = f"e{e}"
-            conn.execute("INSERT INTO engagements (id, site, agency, program, phase, next_update, created_at, created_by) "
-                         "VALUES (?, ?, ?, 'organizational-assessment', 'implementation', ?, 'x', 't')",
-                         (eid, f"site-{e:04d}", f"Agency {e}", "2026-01-01" if e % 2 else None))
+            conn.execute(
+                "INSERT INTO engagements (id, site, agency, program, phase, next_update, created_at, created_by) "
+                "VALUES (?, ?, ?, 'organizational-assessment', 'implementation', ?, 'x', 't')",
+                (eid, f"site-{e:04d}", f"Agency {e}", "2026-01-01" if e % 2 else None),
+            )
             for a in range(1, 6):
-                conn.execute("INSERT INTO focus_areas VALUES (?, ?, ?, ?, ?)", (f"{eid}a{a}", eid, a, f"Area {a}", f"area-{a}"))
-                conn.execute("INSERT INTO findings (id, engagement_id, focus_area_id, number, title, dated, created_at, created_by) "
-                             "VALUES (?, ?, ?, 1, 't', '2025-01-01', 'x', 't')", (f"{eid}a{a}f", eid, f"{eid}a{a}"))
+                conn.execute(
+                    "INSERT INTO focus_areas VALUES (?, ?, ?, ?, ?)",
+                    (f"{eid}a{a}", eid, a, f"Area {a}", f"area-{a}"),
+                )
+                conn.execute(
+                    "INSERT INTO findings (id, engagement_id, focus_area_id, number, title, dated, created_at, created_by) "
+                    "VALUES (?, ?, ?, 1, 't', '2025-01-01', 'x', 't')",
+                    (f"{eid}a{a}f", eid, f"{eid}a{a}"),
+                )
                 for r in (1, 2):
                     rid = f"{eid}a{a}r{r}"
-                    conn.execute("INSERT INTO recommendations (id, engagement_id, finding_id, number, text, dated, created_at, created_by) "
-                                 "VALUES (?, ?, ?, ?, 't', '2025-01-01', 'x', 't')", (rid, eid, f"{eid}a{a}f", r))
-                    conn.execute("INSERT INTO status_updates (id, recommendation_id, status, as_of, recorded_at, recorded_by) "
-                                 "VALUES (?, ?, ?, '2025-06-30', 'x', 't')", (rid + "s", rid, "complete" if r == 1 else "in-progress"))
+                    conn.execute(
+                        "INSERT INTO recommendations (id, engagement_id, finding_id, number, text, dated, created_at, created_by) "
+                        "VALUES (?, ?, ?, ?, 't', '2025-01-01', 'x', 't')",
+                        (rid, eid, f"{eid}a{a}f", r),
+                    )
+                    conn.execute(
+                        "INSERT INTO status_updates (id, recommendation_id, status, as_of, recorded_at, recorded_by) "
+                        "VALUES (?, ?, ?, '2025-06-30', 'x', 't')",
+                        (rid + "s", rid, "complete" if r == 1 else "in-progress"),
+                    )
     conn.close()
     rows = cli.json("status")
     assert len(rows) == 1000 and all(len(r["focus_areas"]) == 5 and r["total"] == 10 for r in rows)
@@ -142,21 +253,43 @@ def test_dashboard_across_a_thousand_engagements(cli):
 def test_bulk_status_from_stdin(demo):
     import json
 
-    out = demo.ok("bulk-status", *SITE, "-", "--format", "json",
-                  input="recommendation,status,as_of,note,reason\n1.2.1,complete,2026-11-01,,\n")
+    out = demo.ok(
+        "bulk-status",
+        *SITE,
+        "-",
+        "--format",
+        "json",
+        input="recommendation,status,as_of,note,reason\n1.2.1,complete,2026-11-01,,\n",
+    )
     data = json.loads(out)
     assert data["applied"] == 1 and data["rows"][0]["number"] == "1.2.1"
 
 
 def test_status_history_shows_every_column_at_80_columns(demo, monkeypatch):
     evidence = "Signed side letter with the union and the revised complaint intake form"
-    demo.ok("--as", "Dana Whitfield", "set-status", *SITE, "2.1.1", "partially-complete", "--as-of", "2026-11-01",
-            "--reason", "collective-bargaining", "--note", "Union agreed in part", "--evidence", evidence)
+    demo.ok(
+        "--as",
+        "Dana Whitfield",
+        "set-status",
+        *SITE,
+        "2.1.1",
+        "partially-complete",
+        "--as-of",
+        "2026-11-01",
+        "--reason",
+        "collective-bargaining",
+        "--note",
+        "Union agreed in part",
+        "--evidence",
+        evidence,
+    )
     monkeypatch.setenv("COLUMNS", "80")
     out = demo.ok("status-history", *SITE, "2.1.1")
     assert all(len(line) <= 80 for line in out.splitlines()), out
     header = out.splitlines()[1]
-    assert all(name in header for name in ("As of", "Status", "Reason", "Note", "Evidence", "Recorded by"))
+    assert all(
+        name in header for name in ("As of", "Status", "Reason", "Note", "Evidence", "Recorded by")
+    )
     words = " ".join(out.split())
     for word in evidence.split() + ["Dana", "Whitfield", "tester", "collective", "bargaining"]:
         assert word in words, word
@@ -171,66 +304,131 @@ def test_set_status_back_dated_says_a_later_update_stands(demo):
     assert data["status"] == "not-started" and data["previous"] == "not-started"
     current = demo.json("set-status", *SITE, "4.2.2", "complete", "--as-of", "2026-06-30")
     assert current["superseded_by"] is None  # the same date: the update recorded last wins
-    assert "remains the current status" not in demo.ok("set-status", *SITE, "4.2.2", "complete", "--as-of", "2026-11-01")
+    assert "remains the current status" not in demo.ok(
+        "set-status", *SITE, "4.2.2", "complete", "--as-of", "2026-11-01"
+    )
 
 
 def test_bulk_status_back_dated_row_says_a_later_update_stands(demo, isolated):
-    path = write(isolated, "recommendation,status,as_of,note,reason\n4.2.2,not-started,2026-01-15,,\n")
+    path = write(
+        isolated, "recommendation,status,as_of,note,reason\n4.2.2,not-started,2026-01-15,,\n"
+    )
     assert demo.json("bulk-status", *SITE, path, "--dry-run")["rows"][0]["superseded_by"] == {
-        "status": "in-progress", "as_of": "2026-06-30"}
+        "status": "in-progress",
+        "as_of": "2026-06-30",
+    }
     out = demo.ok("bulk-status", *SITE, path)
-    assert "note: row 2: a later update of 4.2.2 (In Progress as of 2026-06-30) remains the current status" in out
+    assert (
+        "note: row 2: a later update of 4.2.2 (In Progress as of 2026-06-30) remains the current status"
+        in out
+    )
 
 
 def test_bulk_status_takes_labels_as_import_does(demo, isolated):
-    path = write(isolated, "recommendation,status,as_of,note,reason\n"
-                 "1.1.2,Complete,2026-10-31,,\n"
-                 "1.1.3,Partially Complete,2026-10-31,,Resources not available\n"
-                 "1.2.1,in progress,2026-10-31,,\n"
-                 "1.2.2,NOT-STARTED,2026-10-31,,subject to collective  bargaining\n")
+    path = write(
+        isolated,
+        "recommendation,status,as_of,note,reason\n"
+        "1.1.2,Complete,2026-10-31,,\n"
+        "1.1.3,Partially Complete,2026-10-31,,Resources not available\n"
+        "1.2.1,in progress,2026-10-31,,\n"
+        "1.2.2,NOT-STARTED,2026-10-31,,subject to collective  bargaining\n",
+    )
     rows = demo.json("bulk-status", *SITE, path)["rows"]
     assert [(r["status"], r["reason"]) for r in rows] == [
-        ("complete", None), ("partially-complete", "resources"), ("in-progress", None),
-        ("not-started", "collective-bargaining")]
-    bad = write(isolated, "recommendation,status,as_of,note,reason\n1.1.2,Done,2026-11-01,,\n", "bad.csv")
+        ("complete", None),
+        ("partially-complete", "resources"),
+        ("in-progress", None),
+        ("not-started", "collective-bargaining"),
+    ]
+    bad = write(
+        isolated, "recommendation,status,as_of,note,reason\n1.1.2,Done,2026-11-01,,\n", "bad.csv"
+    )
     result = demo("bulk-status", *SITE, bad)
-    assert result.exit_code == 1 and "row 2: status 'Done' is unknown; choose one of complete" in result.stderr
+    assert (
+        result.exit_code == 1
+        and "row 2: status 'Done' is unknown; choose one of complete" in result.stderr
+    )
 
 
 def test_set_status_takes_labels_in_any_case(demo):
-    assert demo.json("set-status", *SITE, "1.1.2", "Complete", "--as-of", "2026-10-01")["status"] == "complete"
-    assert demo.json("set-status", *SITE, "1.1.2", "in progress", "--as-of", "2026-10-02")["status"] == "in-progress"
-    data = demo.json("set-status", *SITE, "1.1.2", "Partially Complete", "--as-of", "2026-10-03",
-                     "--reason", "Resources not available")
+    assert (
+        demo.json("set-status", *SITE, "1.1.2", "Complete", "--as-of", "2026-10-01")["status"]
+        == "complete"
+    )
+    assert (
+        demo.json("set-status", *SITE, "1.1.2", "in progress", "--as-of", "2026-10-02")["status"]
+        == "in-progress"
+    )
+    data = demo.json(
+        "set-status",
+        *SITE,
+        "1.1.2",
+        "Partially Complete",
+        "--as-of",
+        "2026-10-03",
+        "--reason",
+        "Resources not available",
+    )
     assert data["status"] == "partially-complete" and data["reason"] == "resources"
-    assert demo.json("set-status", *SITE, "1.1.2", "NOT-STARTED", "--reason", "OTHER")["reason"] == "other"
+    assert (
+        demo.json("set-status", *SITE, "1.1.2", "NOT-STARTED", "--reason", "OTHER")["reason"]
+        == "other"
+    )
     # A bad status or reason stays a usage error (exit 2, as the choice list made it), in one line.
     line = demo.fails("set-status", *SITE, "1.1.2", "done", code=2, says="'done' is not a status")
     assert "complete, partially-complete, in-progress, not-started" in line
-    demo.fails("set-status", *SITE, "1.1.2", "not-started", "--reason", "Money", code=2, says="'Money' is not a reason")
+    demo.fails(
+        "set-status",
+        *SITE,
+        "1.1.2",
+        "not-started",
+        "--reason",
+        "Money",
+        code=2,
+        says="'Money' is not a reason",
+    )
     help_text = demo.ok("set-status", "--help")
     assert "not-started, in-progress, partially-complete or complete" in " ".join(help_text.split())
     assert "collective-bargaining" in help_text
 
 
 def test_a_reason_with_the_wrong_status_is_worded_for_where_it_came_from(demo, isolated):
-    demo.fails("set-status", *SITE, "1.1.2", "complete", "--reason", "other",
-               says="leave --reason out or change the status")
-    path = write(isolated, "recommendation,status,as_of,note,reason\n1.1.2,complete,2026-10-31,,other\n")
+    demo.fails(
+        "set-status",
+        *SITE,
+        "1.1.2",
+        "complete",
+        "--reason",
+        "other",
+        says="leave --reason out or change the status",
+    )
+    path = write(
+        isolated, "recommendation,status,as_of,note,reason\n1.1.2,complete,2026-10-31,,other\n"
+    )
     result = demo("bulk-status", *SITE, path)
     assert result.exit_code == 1
-    assert "row 2: a reason is given only for not-started or partially-complete, not complete; " \
-           "leave the reason column empty or change the status" in result.stderr
+    assert (
+        "row 2: a reason is given only for not-started or partially-complete, not complete; "
+        "leave the reason column empty or change the status" in result.stderr
+    )
     assert "--reason" not in result.stderr
 
 
 def test_bulk_status_names_the_file_as_import_does(demo, isolated):
     missing = isolated / "review.csv"
-    assert demo.fails("bulk-status", *SITE, missing, says="no such file") == f"error: {missing}: no such file"
-    assert demo.fails("import", "--site", "brightwater-demo", missing, says="no such file") == f"error: {missing}: no such file"
+    assert (
+        demo.fails("bulk-status", *SITE, missing, says="no such file")
+        == f"error: {missing}: no such file"
+    )
+    assert (
+        demo.fails("import", "--site", "brightwater-demo", missing, says="no such file")
+        == f"error: {missing}: no such file"
+    )
     demo.fails("bulk-status", *SITE, isolated, says=f"{isolated}: no such file")  # a folder
     latin = isolated / "latin.csv"
-    latin.write_bytes(b"recommendation,status,as_of,note,reason\n1.1.2,complete,2026-10-31,Caf\xe9,\n")
+    latin.write_bytes(
+        b"recommendation,status,as_of,note,reason\n1.1.2,complete,2026-10-31,Caf\xe9,\n"
+    )
     demo.fails("bulk-status", *SITE, latin, says=f"{latin}: not UTF-8 text")
     empty = write(isolated, "", "empty.csv")
     demo.fails("bulk-status", *SITE, empty, says=f"{empty}: the file is empty")

@@ -10,13 +10,27 @@ def terminal(monkeypatch):
     monkeypatch.setattr("reformctl.cli.prompts.interactive", lambda: True)
 
 
-PROGRAM = ("Program (organizational-assessment, technical-assistance, critical-response; "
-           "empty for organizational-assessment)")
+PROGRAM = (
+    "Program (organizational-assessment, technical-assistance, critical-response; "
+    "empty for organizational-assessment)"
+)
 
 
 def test_a_terminal_is_asked_for_every_value(cli, terminal):
-    answers = ["miami-dade", "Miami-Dade Police Department", "Miami", "Florida", "fl", "technical-assistance",
-               "2024-13-01", "2024-03-28", "cops.usdoj.gov/md", "Use of force", "Training", ""]
+    answers = [
+        "miami-dade",
+        "Miami-Dade Police Department",
+        "Miami",
+        "Florida",
+        "fl",
+        "technical-assistance",
+        "2024-13-01",
+        "2024-03-28",
+        "cops.usdoj.gov/md",
+        "Use of force",
+        "Training",
+        "",
+    ]
     result = cli("new-engagement", input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (
@@ -38,44 +52,86 @@ def test_a_terminal_is_asked_for_every_value(cli, terminal):
         "  3: \n"
         "Created miami-dade: Miami-Dade Police Department (Technical Assistance), phase assessment\n"
         "  1. Use of force  [use-of-force]\n"
-        "  2. Training  [training]\n")
+        "  2. Training  [training]\n"
+    )
     engagement = cli.json("show", "--site", "miami-dade")["engagement"]
-    assert {k: engagement[k] for k in ("agency", "city", "state", "program", "announced", "public_url")} == {
-        "agency": "Miami-Dade Police Department", "city": "Miami", "state": "FL",
-        "program": "technical-assistance", "announced": "2024-03-28", "public_url": "https://cops.usdoj.gov/md"}
+    assert {
+        k: engagement[k] for k in ("agency", "city", "state", "program", "announced", "public_url")
+    } == {
+        "agency": "Miami-Dade Police Department",
+        "city": "Miami",
+        "state": "FL",
+        "program": "technical-assistance",
+        "announced": "2024-03-28",
+        "public_url": "https://cops.usdoj.gov/md",
+    }
 
 
 def test_empty_answers_leave_the_optional_values_out(cli, terminal):
     result = cli("new-engagement", "--site", "quiet", input="Quiet PD\n\n\n\n\n\nOne\n\n")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[:7] == [
-        "Agency name: Quiet PD", "Optional: press Enter to leave one out.", "City or county: ",
-        "State (two letters, e.g. FL): ", f"{PROGRAM}: ", "Announcement date (YYYY-MM-DD): ", "Public page (URL): "]
+        "Agency name: Quiet PD",
+        "Optional: press Enter to leave one out.",
+        "City or county: ",
+        "State (two letters, e.g. FL): ",
+        f"{PROGRAM}: ",
+        "Announcement date (YYYY-MM-DD): ",
+        "Public page (URL): ",
+    ]
     engagement = cli.json("show", "--site", "quiet")["engagement"]
     assert {k: engagement[k] for k in ("city", "state", "program", "announced", "public_url")} == {
-        "city": None, "state": None, "program": "organizational-assessment", "announced": None, "public_url": None}
+        "city": None,
+        "state": None,
+        "program": "organizational-assessment",
+        "announced": None,
+        "public_url": None,
+    }
 
 
 def test_values_given_as_options_are_not_asked(cli, terminal):
-    result = cli("new-engagement", "--site", "given", "--city", "Doral", "--program", "critical-response",
-                 input="Given PD\nFL\n\n\nOne\n\n")
+    result = cli(
+        "new-engagement",
+        "--site",
+        "given",
+        "--city",
+        "Doral",
+        "--program",
+        "critical-response",
+        input="Given PD\nFL\n\n\nOne\n\n",
+    )
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[:5] == [
-        "Agency name: Given PD", "Optional: press Enter to leave one out.", "State (two letters, e.g. FL): FL",
-        "Announcement date (YYYY-MM-DD): ", "Public page (URL): "]
+        "Agency name: Given PD",
+        "Optional: press Enter to leave one out.",
+        "State (two letters, e.g. FL): FL",
+        "Announcement date (YYYY-MM-DD): ",
+        "Public page (URL): ",
+    ]
     engagement = cli.json("show", "--site", "given")["engagement"]
-    assert (engagement["city"], engagement["state"], engagement["program"]) == ("Doral", "FL", "critical-response")
+    assert (engagement["city"], engagement["state"], engagement["program"]) == (
+        "Doral",
+        "FL",
+        "critical-response",
+    )
 
 
 def test_a_complete_command_at_a_terminal_asks_nothing(cli, terminal):
-    result = cli("new-engagement", "--site", "whole", "--agency", "Whole PD", "--focus-area", "One", input="")
+    result = cli(
+        "new-engagement", "--site", "whole", "--agency", "Whole PD", "--focus-area", "One", input=""
+    )
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "Created whole: Whole PD (Organizational Assessment), phase assessment\n  1. One  [one]\n"
+    assert (
+        result.stdout
+        == "Created whole: Whole PD (Organizational Assessment), phase assessment\n  1. One  [one]\n"
+    )
 
 
 def test_without_a_terminal_nothing_is_asked(cli):
     result = cli("new-engagement", "--agency", "Lone PD", input="lone\n\n\n\n\n\nOne\n\n")
     assert result.exit_code == 2 and result.stdout == ""
-    assert result.stderr == ("error: missing --site and --focus-area (stdin is not a terminal, so reformctl "
-                             "cannot ask for them) (see `reformctl new-engagement --help`)\n")
+    assert result.stderr == (
+        "error: missing --site and --focus-area (stdin is not a terminal, so reformctl "
+        "cannot ask for them) (see `reformctl new-engagement --help`)\n"
+    )
     assert cli.json("engagements") == []

@@ -13,14 +13,23 @@ def run_probe(ci: str | None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "CI"}
     if ci is not None:
         env["CI"] = ci
-    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", PROBE],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", PROBE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_a_skip_fails_in_ci():
     result = run_probe("true")
     assert result.returncode == 1, result.stdout
-    assert "skipped in CI, where nothing may be skipped: the probe's tool is not installed" in result.stdout
+    assert (
+        "skipped in CI, where nothing may be skipped: the probe's tool is not installed"
+        in result.stdout
+    )
     assert "1 failed" in result.stdout
 
 

@@ -10,16 +10,40 @@ SITE = ("--site", "north-miami")
 
 
 def with_finding(cli) -> None:
-    cli.ok("log-finding", *SITE, "--focus-area", "1", "--date", "2024-06-03", "--title", "Dispatch lags",
-           "--body", "Response times lag.")
-    cli.ok("recommend", *SITE, "--finding", "1.1", "--date", "2024-06-03", "--text", "Staff the desk")
+    cli.ok(
+        "log-finding",
+        *SITE,
+        "--focus-area",
+        "1",
+        "--date",
+        "2024-06-03",
+        "--title",
+        "Dispatch lags",
+        "--body",
+        "Response times lag.",
+    )
+    cli.ok(
+        "recommend", *SITE, "--finding", "1.1", "--date", "2024-06-03", "--text", "Staff the desk"
+    )
 
 
 def test_protect_answers_and_lists_in_alphabetical_order_whatever_the_case(north_miami):
-    assert north_miami.json("protect", *SITE, "beta Person") == {"term": "beta Person", "added": True}
-    assert north_miami.json("protect", *SITE, "  Alpha  Person ") == {"term": "Alpha Person", "added": True}
-    assert north_miami.json("protect", *SITE, "Charlie Person") == {"term": "Charlie Person", "added": True}
-    assert north_miami.json("protect", *SITE, "BETA PERSON") == {"term": "BETA PERSON", "added": False}
+    assert north_miami.json("protect", *SITE, "beta Person") == {
+        "term": "beta Person",
+        "added": True,
+    }
+    assert north_miami.json("protect", *SITE, "  Alpha  Person ") == {
+        "term": "Alpha Person",
+        "added": True,
+    }
+    assert north_miami.json("protect", *SITE, "Charlie Person") == {
+        "term": "Charlie Person",
+        "added": True,
+    }
+    assert north_miami.json("protect", *SITE, "BETA PERSON") == {
+        "term": "BETA PERSON",
+        "added": False,
+    }
     assert north_miami.json("protect", *SITE) == ["Alpha Person", "beta Person", "Charlie Person"]
     assert north_miami.ok("protect", *SITE, "Delta Person").strip() == "protected"
     assert north_miami.ok("protect", *SITE, "delta-person").strip() == "already protected"
@@ -28,14 +52,18 @@ def test_protect_answers_and_lists_in_alphabetical_order_whatever_the_case(north
 def test_the_shortest_protected_name_is_three_characters(north_miami):
     assert north_miami.json("protect", *SITE, "Abe") == {"term": "Abe", "added": True}
     line = north_miami.fails("protect", *SITE, "Al")
-    assert line == ("error: protected term 'Al' is too short to match safely; give at least 3 characters")
+    assert line == (
+        "error: protected term 'Al' is too short to match safely; give at least 3 characters"
+    )
     # what counts is the name's letters: separators do not make it longer
     north_miami.fails("protect", *SITE, "A - l", says="protected term 'A - l' is too short")
     assert north_miami.json("protect", *SITE) == ["Abe"]
 
 
 def test_a_protected_name_cannot_hold_markers(north_miami):
-    north_miami.fails("protect", *SITE, "Jane [[Roe]]", says="protected term cannot hold [[ (at character 6)")
+    north_miami.fails(
+        "protect", *SITE, "Jane [[Roe]]", says="protected term cannot hold [[ (at character 6)"
+    )
 
 
 def test_protecting_is_in_the_audit_trail_without_the_name(north_miami):
@@ -43,7 +71,11 @@ def test_protecting_is_in_the_audit_trail_without_the_name(north_miami):
     events = [e for e in north_miami.json("history", *SITE) if e["action"] == "protect"]
     assert len(events) == 1
     [event] = events
-    assert event["record_type"] == "protected_term" and event["actor"] == "tester" and event["ref"] is None
+    assert (
+        event["record_type"] == "protected_term"
+        and event["actor"] == "tester"
+        and event["ref"] is None
+    )
     assert list(event["after"]) == ["id"]
     assert "Secret Person" not in str(event)
 
@@ -57,7 +89,10 @@ def test_a_note_is_recorded_on_its_record(north_miami):
     assert north_miami.ok("note", *SITE, "1.1", "Third.").strip() == "1.1: note added"
     notes = [e for e in north_miami.json("history", *SITE) if e["action"] == "note"]
     assert [(e["record_type"], e["ref"], e["actor"]) for e in notes] == [
-        ("finding", "1.1", "tester"), ("recommendation", "1.1.1", "tester"), ("finding", "1.1", "tester")]
+        ("finding", "1.1", "tester"),
+        ("recommendation", "1.1.1", "tester"),
+        ("finding", "1.1", "tester"),
+    ]
     assert notes[0]["after"] == {"note_id": added["id"]}
     internal = north_miami.ok("report", *SITE, "--internal", "--format", "json")
     assert "Confirm the 2023 figures." in internal and "Ask the union." in internal
@@ -70,6 +105,7 @@ def test_an_empty_or_too_long_note_is_refused(north_miami):
     north_miami.ok("note", *SITE, "1.1", "x" * 20_000)
     before = dump(north_miami.db)
     assert north_miami.fails("note", *SITE, "1.1", "x" * 20_001) == (
-        "error: note is 20001 characters long; keep it to 20000")
+        "error: note is 20001 characters long; keep it to 20000"
+    )
     assert dump(north_miami.db) == before
     north_miami.fails("note", *SITE, "1.1", "a [[b", says="note: unclosed [[ at character 3")

@@ -24,9 +24,19 @@ def test_public_db_holds_the_public_record(demo, tmp_path):
     report = json.loads(demo.ok("report", "--site", SITE, "--format", "json"))
     conn = sqlite3.connect(out)
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert tables == {"engagements", "focus_areas", "findings", "recommendations", "status_summary",
-                      "data_collection", "status_definitions"}
-    assert conn.execute("SELECT COUNT(*) FROM recommendations").fetchone()[0] == report["total_recommendations"]
+    assert tables == {
+        "engagements",
+        "focus_areas",
+        "findings",
+        "recommendations",
+        "status_summary",
+        "data_collection",
+        "status_definitions",
+    }
+    assert (
+        conn.execute("SELECT COUNT(*) FROM recommendations").fetchone()[0]
+        == report["total_recommendations"]
+    )
     assert conn.execute("SELECT COUNT(*) FROM findings").fetchone()[0] == report["total_findings"]
     assert done["counts"]["recommendations"] == report["total_recommendations"]
     meta = json.loads((tmp_path / "open" / "metadata.json").read_text())
@@ -37,19 +47,68 @@ def test_public_db_holds_the_public_record(demo, tmp_path):
 
 def test_nothing_internal_reaches_the_public_db(demo, tmp_path):
     demo.ok("team", "add", "--site", SITE, "Quentin Blackwood", "--role", "lead")
-    act = demo.json("activity", "--site", SITE, "--method", "interview", "--date", "2025-03-01",
-                    "--participants", "3", "--summary", "Interviewed Sgt. Wilhelmina Frost", "--team", "Quentin Blackwood")
+    act = demo.json(
+        "activity",
+        "--site",
+        SITE,
+        "--method",
+        "interview",
+        "--date",
+        "2025-03-01",
+        "--participants",
+        "3",
+        "--summary",
+        "Interviewed Sgt. Wilhelmina Frost",
+        "--team",
+        "Quentin Blackwood",
+    )
     demo.ok("cite", "--site", SITE, "1.1", act["id"])
-    secret = demo.json("log-finding", "--site", SITE, "--focus-area", "1", "--title", "Secret internal finding Zanzibar",
-                       "--internal")
-    demo.ok("recommend", "--site", SITE, "--finding", secret["number"], "--text", "Zanzibar recommendation")
-    public = demo.json("log-finding", "--site", SITE, "--focus-area", "2", "--title", "Public finding",
-                       "--body", "Visible text [[Complainant Rutherford Vane said so]] continues. Officer Ignatius Pell.")
+    secret = demo.json(
+        "log-finding",
+        "--site",
+        SITE,
+        "--focus-area",
+        "1",
+        "--title",
+        "Secret internal finding Zanzibar",
+        "--internal",
+    )
+    demo.ok(
+        "recommend",
+        "--site",
+        SITE,
+        "--finding",
+        secret["number"],
+        "--text",
+        "Zanzibar recommendation",
+    )
+    public = demo.json(
+        "log-finding",
+        "--site",
+        SITE,
+        "--focus-area",
+        "2",
+        "--title",
+        "Public finding",
+        "--body",
+        "Visible text [[Complainant Rutherford Vane said so]] continues. Officer Ignatius Pell.",
+    )
     demo.ok("submit", "--site", SITE, public["number"])
     demo.ok("--as", "reviewer", "review", "--site", SITE, public["number"], "--decision", "approve")
     demo.ok("note", "--site", SITE, "1.1", "Internal note about Theodora Quince")
     demo.ok("protect", "--site", SITE, "Ignatius Pell")
-    demo.ok("--as", "reviewer", "review", "--site", SITE, "1.2", "--decision", "withdraw", "--comment", "dup")
+    demo.ok(
+        "--as",
+        "reviewer",
+        "review",
+        "--site",
+        SITE,
+        "1.2",
+        "--decision",
+        "withdraw",
+        "--comment",
+        "dup",
+    )
     out = tmp_path / "all.db"
     demo.ok("export", "--public-db", out)
     text = everything(out)
@@ -57,8 +116,20 @@ def test_nothing_internal_reaches_the_public_db(demo, tmp_path):
     assert len(internal) == 3
     for f in internal:
         assert f["title"] not in text and (not f["body"] or f["body"][:60] not in text)
-    for needle in ("Zanzibar", "Rutherford Vane", "[[", "Quentin Blackwood", "Wilhelmina Frost", act["id"],
-                   "Marisol Tennant", "Kasprzak", "tester", "Theodora Quince", "Ignatius Pell", "reviewer"):
+    for needle in (
+        "Zanzibar",
+        "Rutherford Vane",
+        "[[",
+        "Quentin Blackwood",
+        "Wilhelmina Frost",
+        act["id"],
+        "Marisol Tennant",
+        "Kasprzak",
+        "tester",
+        "Theodora Quince",
+        "Ignatius Pell",
+        "reviewer",
+    ):
         assert needle not in text, needle
     assert "Visible text continues. Officer [withheld]." in text
     assert "1 interview" in text
@@ -66,7 +137,9 @@ def test_nothing_internal_reaches_the_public_db(demo, tmp_path):
 
 def test_export_refusals(demo, tmp_path):
     demo.fails("export", "--public-db", tmp_path / "nope" / "x.db", says="does not exist")
-    demo.fails("export", "--public-db", tmp_path / "x.db", "--site", "nowhere", says="no engagement")
+    demo.fails(
+        "export", "--public-db", tmp_path / "x.db", "--site", "nowhere", says="no engagement"
+    )
     demo.fails("export", code=2, says="exactly one")
     demo.fails("export", "--public-db", tmp_path, says="directory")
 
@@ -79,13 +152,19 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 NAME = st.text(alphabet=string.ascii_letters, min_size=3, max_size=8)
-METHOD = st.sampled_from(["interview", "focus-group", "listening-session", "site-visit", "observation"])
+METHOD = st.sampled_from(
+    ["interview", "focus-group", "listening-session", "site-visit", "observation"]
+)
 COUNTER = itertools.count(1)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(members=st.lists(NAME, min_size=1, max_size=3, unique=True),
-       activities=st.lists(st.tuples(METHOD, st.integers(0, 500)), min_size=1, max_size=6))
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    members=st.lists(NAME, min_size=1, max_size=3, unique=True),
+    activities=st.lists(st.tuples(METHOD, st.integers(0, 500)), min_size=1, max_size=6),
+)
 def test_field_work_never_goes_public(isolated, members, activities):
     from typer.testing import CliRunner
 
@@ -101,8 +180,11 @@ def test_field_work_never_goes_public(isolated, members, activities):
     store = open_store(isolated / "test.db")
     store.execute("PRAGMA synchronous = OFF")
     site = f"field-{n}"
-    e = create_engagement(store, EngagementSpec(site=site, agency="Field PD", focus_areas=["One"],
-                                                self_approval=True), "author")
+    e = create_engagement(
+        store,
+        EngagementSpec(site=site, agency="Field PD", focus_areas=["One"], self_approval=True),
+        "author",
+    )
     secrets = []
     for i, name in enumerate(members):
         member = f"QQ{name}{i}MEMBER"
@@ -116,8 +198,16 @@ def test_field_work_never_goes_public(isolated, members, activities):
     ids = []
     for j, (method, people) in enumerate(activities):
         summary = f"SUMMARY{n}x{j}SECRET"
-        done = log_activity(store, e, method, "2025-01-01", "author", participants=people, summary=summary,
-                            team=[f"QQ{members[0]}0MEMBER"])
+        done = log_activity(
+            store,
+            e,
+            method,
+            "2025-01-01",
+            "author",
+            participants=people,
+            summary=summary,
+            team=[f"QQ{members[0]}0MEMBER"],
+        )
         ids.append(done["id"])
         secrets += [summary, done["id"]]
     cite(store, e, finding, ids, "author")

@@ -38,8 +38,17 @@ A [safe link](https://example.org/policy) and a [script link](javascript:alert(1
 Raw <b>markup</b>, #read("/etc/passwd"), #import "x.typ": *, $x^2$, *stars*, _under_, <label>,
 @ref, a back\\\\slash, ] and [ and // not a comment, "quotes" and `#sys.inputs`.
 """
-TYPST_CODE = ('#read("/etc/passwd")', '#import "x.typ": *', "$x^2$", "<label>", "@ref", "back\\slash",
-              "] and [", "// not a comment", '"quotes"')
+TYPST_CODE = (
+    '#read("/etc/passwd")',
+    '#import "x.typ": *',
+    "$x^2$",
+    "<label>",
+    "@ref",
+    "back\\slash",
+    "] and [",
+    "// not a comment",
+    '"quotes"',
+)
 
 
 def reader(data: bytes):
@@ -81,8 +90,20 @@ def bookmarks(outline) -> list[str]:
 @pytest.fixture
 def site(cli):
     cli.ok("new-engagement", "--site", "md", "--agency", "Example PD", "--focus-area", "Area")
-    cli.ok("log-finding", "--site", "md", "--focus-area", "1", "--title", "Camera video", "--body", BODY)
-    cli.ok("log-finding", "--site", "md", "--focus-area", "1", "--title", "Second", "--body", "Plain.")
+    cli.ok(
+        "log-finding",
+        "--site",
+        "md",
+        "--focus-area",
+        "1",
+        "--title",
+        "Camera video",
+        "--body",
+        BODY,
+    )
+    cli.ok(
+        "log-finding", "--site", "md", "--focus-area", "1", "--title", "Second", "--body", "Plain."
+    )
     cli.ok("recommend", "--site", "md", "--finding", "1.1", "--text", "Adopt a *written* schedule.")
     approve(cli, "md", "1.1", "1.2", "1.1.1")
     return "md"
@@ -100,10 +121,19 @@ def test_markdown_is_structure_not_markup_characters(cli, site, tmp_path):
     for kind in ("/Table", "/TH", "/TD", "/L", "/LI", "/BlockQuote", "/Link", "/H1", "/H2", "/H3"):
         assert kind in kinds, kind
     text = flat_text(data)
-    for words in ("bold words", "first bullet", "1. first step", "2. second step", "A quoted officer said this.",
-                  "Unit Cameras", "Patrol 41", "A heading in the body", "code words"):
+    for words in (
+        "bold words",
+        "first bullet",
+        "1. first step",
+        "2. second step",
+        "A quoted officer said this.",
+        "Unit Cameras",
+        "Patrol 41",
+        "A heading in the body",
+        "code words",
+    ):
         assert words in text, words
-    assert "**" not in text, text[text.find("**") - 80:text.find("**") + 40]
+    assert "**" not in text, text[text.find("**") - 80 : text.find("**") + 40]
     assert "| Patrol |" not in text and "# A heading" not in text
     assert "Raw <b>markup</b>" in text  # raw HTML is text
 
@@ -124,14 +154,25 @@ def test_links_only_to_the_web_mail_and_the_report_itself(cli, site, tmp_path):
                 uris.append(str(action["/URI"]))
             elif annot.get_object().get("/Dest") is not None or action.get("/S") == "/GoTo":
                 internal += 1
-    assert "https://example.org/policy" in uris and not [u for u in uris if not u.startswith(("https:", "mailto:"))]
+    assert "https://example.org/policy" in uris and not [
+        u for u in uris if not u.startswith(("https:", "mailto:"))
+    ]
     assert internal >= 1  # "see Finding 1.2"
 
 
 def test_redaction_happens_before_layout(cli, tmp_path):
     cli.ok("new-engagement", "--site", "red", "--agency", "Example PD", "--focus-area", "Area")
-    cli.ok("log-finding", "--site", "red", "--focus-area", "1", "--title", "T",
-           "--body", "Keep **this [[secret** Roe]] text** here.")
+    cli.ok(
+        "log-finding",
+        "--site",
+        "red",
+        "--focus-area",
+        "1",
+        "--title",
+        "T",
+        "--body",
+        "Keep **this [[secret** Roe]] text** here.",
+    )
     approve(cli, "red", "1.1")
     text = flat_text(pdf(cli, "red", tmp_path))
     assert "secret" not in text and "Roe" not in text and "[[" not in text
@@ -145,23 +186,41 @@ def test_tagged_ua_titled_dated_and_the_same_bytes_every_time(demo, tmp_path):
     root = doc.trailer["/Root"]
     assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root and root["/Lang"] == "en"
     assert root["/ViewerPreferences"]["/DisplayDocTitle"]
-    assert doc.metadata.title == "Brightwater City Police Department (fictional demo): Organizational Assessment"
+    assert (
+        doc.metadata.title
+        == "Brightwater City Police Department (fictional demo): Organizational Assessment"
+    )
     assert doc.metadata["/CreationDate"].startswith("D:20260930")
     assert b"pdfuaid:part" in root["/Metadata"].get_object().get_data()  # PDF/UA-1 declared
     charts = [alt for kind, alt in structure(first) if kind == "/Figure"]
-    assert any(alt.startswith("Recommendations by status in each focus area. 1.") for alt in charts), charts
+    assert any(
+        alt.startswith("Recommendations by status in each focus area. 1.") for alt in charts
+    ), charts
 
 
 def test_assessment_contents_and_bookmarks(demo, tmp_path):
     data = pdf(demo, "brightwater-demo", tmp_path, "--kind", "assessment", "--as-of", "2026-09-30")
-    report = json.loads(demo.ok("report", "--site", "brightwater-demo", "--kind", "assessment", "--format", "json",
-                                "--as-of", "2026-09-30"))
+    report = json.loads(
+        demo.ok(
+            "report",
+            "--site",
+            "brightwater-demo",
+            "--kind",
+            "assessment",
+            "--format",
+            "json",
+            "--as-of",
+            "2026-09-30",
+        )
+    )
     doc = reader(data)
     marks = bookmarks(doc.outline)
     for area in report["focus_areas"]:
         assert f"Focus area {area['number']}: {area['title']}" in marks
         for finding in area["findings"]:
-            assert any(m.startswith(f"Finding {finding['number']}:") for m in marks), finding["number"]
+            assert any(m.startswith(f"Finding {finding['number']}:") for m in marks), finding[
+                "number"
+            ]
     assert "Status of recommendations" in marks
     # The contents (page 1) give each focus area's page, and that page starts its chapter.
     contents = " ".join(doc.pages[0].extract_text().split())
@@ -170,33 +229,91 @@ def test_assessment_contents_and_bookmarks(demo, tmp_path):
         page = int(re.search(re.escape(title) + r"[ .]*(\d+)", contents).group(1))
         assert title in " ".join(doc.pages[page - 1].extract_text().split())
     # A body's own headings are structure, not bookmarks.
-    assert not [m for m in marks if m not in contents and not m.startswith(("Finding", "Status", "Focus", "How",
-                                                                             "Changes", "Recommendations"))]
+    assert not [
+        m
+        for m in marks
+        if m not in contents
+        and not m.startswith(("Finding", "Status", "Focus", "How", "Changes", "Recommendations"))
+    ]
 
 
 def test_every_script_prints_with_a_font_that_has_it(cli, tmp_path):
-    cli.ok("new-engagement", "--site", "w", "--agency", "Police de Montréal", "--focus-area", "Area")
-    cli.ok("log-finding", "--site", "w", "--focus-area", "1", "--title", "Scripts", "--body",
-           "Café naïve 社区会议 地域 지역 مرحبا שלום 🙂")
+    cli.ok(
+        "new-engagement", "--site", "w", "--agency", "Police de Montréal", "--focus-area", "Area"
+    )
+    cli.ok(
+        "log-finding",
+        "--site",
+        "w",
+        "--focus-area",
+        "1",
+        "--title",
+        "Scripts",
+        "--body",
+        "Café naïve 社区会议 地域 지역 مرحبا שלום 🙂",
+    )
     approve(cli, "w", "1.1")
     data = pdf(cli, "w", tmp_path)
     fonts = set()
     for page in reader(data).pages:
         for font in (page.get("/Resources") or {}).get("/Font", {}).values():
             fonts.add(str(font.get_object().get("/BaseFont", font.get_object().get("/Subtype"))))
-    for family in ("NotoSans-", "CJK", "Arabic", "Hebrew", "/Type3"):  # the colour emoji are Type 3 glyphs
+    for family in (
+        "NotoSans-",
+        "CJK",
+        "Arabic",
+        "Hebrew",
+        "/Type3",
+    ):  # the colour emoji are Type 3 glyphs
         assert any(family in f for f in fonts), (family, fonts)
     text = flat_text(data)
     for word in ("Montréal", "Café naïve", "社区会议", "지역", "🙂"):
         assert word in text, word
 
 
-SNIPPETS = ["#", "#read(\"/etc/passwd\")", "#import", "$", "*", "_", "<x>", "@y", "\\", "]", "[", "//", "/*",
-            "\"", "'", "`", "~", "-", "--", "...", "= ", "+ ", "- ", "/ ", "1. ", "#{", "}", ";", ".len()",
-            "https://x.org", "\\u{41}", "#\"", "\n"]
-TEXT = st.lists(st.one_of(st.sampled_from(SNIPPETS),
-                          st.text(st.characters(codec="ascii", categories=("L", "N", "P", "S", "Zs")), max_size=8),
-                          st.sampled_from(["é", "ß", "ñ", "社", "—", "“", "…"])), max_size=12).map("".join)
+SNIPPETS = [
+    "#",
+    '#read("/etc/passwd")',
+    "#import",
+    "$",
+    "*",
+    "_",
+    "<x>",
+    "@y",
+    "\\",
+    "]",
+    "[",
+    "//",
+    "/*",
+    '"',
+    "'",
+    "`",
+    "~",
+    "-",
+    "--",
+    "...",
+    "= ",
+    "+ ",
+    "- ",
+    "/ ",
+    "1. ",
+    "#{",
+    "}",
+    ";",
+    ".len()",
+    "https://x.org",
+    "\\u{41}",
+    '#"',
+    "\n",
+]
+TEXT = st.lists(
+    st.one_of(
+        st.sampled_from(SNIPPETS),
+        st.text(st.characters(codec="ascii", categories=("L", "N", "P", "S", "Zs")), max_size=8),
+        st.sampled_from(["é", "ß", "ñ", "社", "—", "“", "…"]),
+    ),
+    max_size=12,
+).map("".join)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -206,15 +323,24 @@ def test_any_text_prints_as_typed(text):
     from reformctl.reports.typst_pdf import _as_of, compile_pdf
 
     # What follows a text in the markup is never read as part of it (a method call, an argument).
-    source = f"#set document(title: \"t\")\n#set text(lang: \"en\", font: \"Noto Sans\")\nSTART{lit(text)}.len()[END]\n"
+    source = f'#set document(title: "t")\n#set text(lang: "en", font: "Noto Sans")\nSTART{lit(text)}.len()[END]\n'
     printed = "".join(flat_text(compile_pdf(source, {}, _as_of("2026-01-01"))).split())
     assert printed == "START" + "".join(text.split()) + ".len()[END]"
 
 
-@pytest.mark.parametrize("target, linked", [
-    ("https://example.org/a", True), ("mailto:team@example.org", True), ("#finding-1.1", True),
-    ("javascript:alert(1)", False), ("file:///etc/passwd", False), ("data:text/html,x", False),
-    ("#finding-9.9", False), ("", False)])
+@pytest.mark.parametrize(
+    "target, linked",
+    [
+        ("https://example.org/a", True),
+        ("mailto:team@example.org", True),
+        ("#finding-1.1", True),
+        ("javascript:alert(1)", False),
+        ("file:///etc/passwd", False),
+        ("data:text/html,x", False),
+        ("#finding-9.9", False),
+        ("", False),
+    ],
+)
 def test_links_go_only_to_the_web_mail_and_labels_the_document_has(target, linked):
     from reformctl.reports.typst_markup import link
 
@@ -226,12 +352,16 @@ def test_empty_titles_and_headings_still_lay_out(demo):
     # PDF/UA-1 refuses a heading without text; an empty title or a lone "#" must not stop the PDF.
     from reformctl.reports.render import render
 
-    report = json.loads(demo.ok("report", "--site", "brightwater-demo", "--format", "json", "--as-of", "2026-09-30"))
+    report = json.loads(
+        demo.ok("report", "--site", "brightwater-demo", "--format", "json", "--as-of", "2026-09-30")
+    )
     report["engagement"].update(agency="", program_name="")
     report["focus_areas"][0]["title"] = ""
     finding = report["focus_areas"][0]["findings"][0]
     finding.update(title="", body="#\n\n##   \n\n[](https://example.org) | a |\n|---|\n| |")
-    report.update(kind="assessment", sections=[{"name": "executive-summary", "title": "", "body": "> "}])
+    report.update(
+        kind="assessment", sections=[{"name": "executive-summary", "title": "", "body": "> "}]
+    )
     assert "Finding 1.1:" in flat_text(render(report, "pdf"))
 
 
@@ -239,13 +369,33 @@ def test_invisible_and_undrawable_characters_never_stop_the_pdf(cli, tmp_path):
     # PDF/UA-1 refuses U+FEFF and a character no installed font draws (U+0378 is unassigned); the
     # store accepts both, and a record holding one must still print.
     cli.ok("new-engagement", "--site", "odd", "--agency", "Example PD", "--focus-area", "Area")
-    cli.ok("log-finding", "--site", "odd", "--focus-area", "1", "--title", "Zero\ufeffwidth", "--body", "B\ufeffody.")
+    cli.ok(
+        "log-finding",
+        "--site",
+        "odd",
+        "--focus-area",
+        "1",
+        "--title",
+        "Zero\ufeffwidth",
+        "--body",
+        "B\ufeffody.",
+    )
     approve(cli, "odd", "1.1")
     data = pdf(cli, "odd", tmp_path)
     root = reader(data).trailer["/Root"]
     assert "Zerowidth" in flat_text(data) and "Body." in flat_text(data)
     assert b"pdfuaid:part" in root["/Metadata"].get_object().get_data()  # still PDF/UA-1
-    cli.ok("log-finding", "--site", "odd", "--focus-area", "1", "--title", "Odd \u0378 sign", "--body", "Text.")
+    cli.ok(
+        "log-finding",
+        "--site",
+        "odd",
+        "--focus-area",
+        "1",
+        "--title",
+        "Odd \u0378 sign",
+        "--body",
+        "Text.",
+    )
     approve(cli, "odd", "1.2")
     data = pdf(cli, "odd", tmp_path)
     root = reader(data).trailer["/Root"]

@@ -9,9 +9,21 @@ SITE = ("--site", "north-miami")
 
 def test_starts_in_assessment_or_planning(cli, north_miami):
     assert cli.json("show", *SITE)["engagement"]["phase"] == "assessment"
-    cli.ok("new-engagement", "--site", "p", "--agency", "P PD", "--focus-area", "A", "--phase", "planning")
+    cli.ok(
+        "new-engagement",
+        "--site",
+        "p",
+        "--agency",
+        "P PD",
+        "--focus-area",
+        "A",
+        "--phase",
+        "planning",
+    )
     assert cli.json("show", "--site", "p")["engagement"]["phase"] == "planning"
-    cli.fails("log-finding", "--site", "p", "--focus-area", "1", "--title", "t", says="still in planning")
+    cli.fails(
+        "log-finding", "--site", "p", "--focus-area", "1", "--title", "t", says="still in planning"
+    )
     cli.ok("advance", "--site", "p", "assessment")
     cli.ok("log-finding", "--site", "p", "--focus-area", "1", "--title", "t")
 
@@ -20,7 +32,10 @@ def test_phases_only_move_forward(north_miami):
     north_miami.fails("advance", *SITE, "planning", says="only move forward")
     north_miami.fails("advance", *SITE, "assessment", says="only move forward")
     north_miami.fails("advance", *SITE, "finished", code=2, says="PHASE")
-    assert north_miami.ok("advance", *SITE, "implementation").strip() == "north-miami: assessment -> implementation"
+    assert (
+        north_miami.ok("advance", *SITE, "implementation").strip()
+        == "north-miami: assessment -> implementation"
+    )
 
 
 def test_closing_needs_a_final_release_and_nothing_in_review(north_miami, isolated):
@@ -73,11 +88,17 @@ def test_closed_refuses_publishing(closed, isolated):
 def test_reopen(closed, monkeypatch):
     closed.fails("reopen", *SITE, "--reason", " ", says="needs --reason")
     closed.ok("reopen", *SITE, "--reason", "Sustainability review requested.")
-    monkeypatch.setenv("REFORMCTL_TODAY", "2026-11-28")  # the final release froze everything up to today
+    monkeypatch.setenv(
+        "REFORMCTL_TODAY", "2026-11-28"
+    )  # the final release froze everything up to today
     closed.ok("set-status", *SITE, "1.1.1", "complete")
     history = closed.json("show", *SITE)["phase_history"]
-    assert history[-1] == {**history[-1], "phase": "implementation", "reason": "Sustainability review requested.",
-                           "action": "reopen"}
+    assert history[-1] == {
+        **history[-1],
+        "phase": "implementation",
+        "reason": "Sustainability review requested.",
+        "action": "reopen",
+    }
     closed.fails("reopen", *SITE, "--reason", "again", says="not closed")
 
 
@@ -98,7 +119,7 @@ def test_a_phase_changed_after_the_guard_stops_the_write(north_miami, isolated, 
     store = open_store(north_miami.db)
     try:
         engagement = get_engagement(store, "north-miami")  # this command's read: still open
-        north_miami.ok("advance", *SITE, "closed")           # another process closes it
+        north_miami.ok("advance", *SITE, "closed")  # another process closes it
         before = dump(north_miami.db)
         with pytest.raises(Refused, match="moved from assessment to closed"):
             set_status(store, engagement, "1.1.1", "complete", "tester")
@@ -106,7 +127,12 @@ def test_a_phase_changed_after_the_guard_stops_the_write(north_miami, isolated, 
         # Within one process, its own change of phase is not a race: reopen, then write (on a
         # later day: the final release froze everything up to today).
         monkeypatch.setenv("REFORMCTL_TODAY", "2026-11-28")
-        reopen(store, get_engagement(store, "north-miami"), "Sustainability review requested.", "tester")
+        reopen(
+            store,
+            get_engagement(store, "north-miami"),
+            "Sustainability review requested.",
+            "tester",
+        )
         set_status(store, get_engagement(store, "north-miami"), "1.1.1", "complete", "tester")
     finally:
         store.close()

@@ -20,8 +20,10 @@ def test_history_keeps_the_old_option_spelling(demo):
 
 def test_history_refuses_the_reference_given_both_ways(demo):
     line = demo.fails("history", *SITE, "1.1", "--ref", "1.2", code=2)
-    assert line == ("error: REF given twice, as an argument and as --ref; give it once, as the argument "
-                    "(see `reformctl history --help`)")
+    assert line == (
+        "error: REF given twice, as an argument and as --ref; give it once, as the argument "
+        "(see `reformctl history --help`)"
+    )
 
 
 def test_help_shows_the_argument_not_the_old_option(demo):
@@ -33,4 +35,7 @@ def test_help_shows_the_argument_not_the_old_option(demo):
 
 def test_history_names_an_unknown_reference_given_as_an_argument(demo):
     line = demo.fails("history", *SITE, "9.9")
-    assert line == "error: brightwater-demo has no finding 9.9; `reformctl findings --site brightwater-demo` lists them"
+    assert (
+        line
+        == "error: brightwater-demo has no finding 9.9; `reformctl findings --site brightwater-demo` lists them"
+    )

@@ -5,6 +5,7 @@ import pty
 import subprocess
 
 import pytest
+
 from test_console_script import NOT_INSTALLED, SCRIPT
 
 SITE = ("--site", "brightwater-demo")
@@ -13,8 +14,12 @@ SITE = ("--site", "brightwater-demo")
 def run_with_terminal_stderr(*args) -> tuple[int, str]:
     """Run the console script with stderr on a pseudo-terminal; return its exit code and what it showed."""
     leader, follower = pty.openpty()
-    proc = subprocess.Popen([SCRIPT, *map(str, args)], stdout=subprocess.DEVNULL, stderr=follower,
-                            env={**os.environ, "COLUMNS": "120", "TERM": "xterm"})
+    proc = subprocess.Popen(
+        [SCRIPT, *map(str, args)],
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+        env={**os.environ, "COLUMNS": "120", "TERM": "xterm"},
+    )
     os.close(follower)
     shown = b""
     while True:
@@ -31,7 +36,9 @@ def run_with_terminal_stderr(*args) -> tuple[int, str]:
 
 @pytest.mark.skipif(not SCRIPT.is_file(), reason=NOT_INSTALLED)
 def test_pdf_and_publish_show_their_stages_at_a_terminal(demo, isolated):
-    code, shown = run_with_terminal_stderr("report", *SITE, "--kind", "assessment", "--output", isolated / "a.pdf")
+    code, shown = run_with_terminal_stderr(
+        "report", *SITE, "--kind", "assessment", "--output", isolated / "a.pdf"
+    )
     assert code == 0, shown
     assert "Building the assessment report of brightwater-demo" in shown
     assert "Laying out the PDF report" in shown
@@ -48,4 +55,6 @@ def test_nothing_but_the_result_line_when_piped(demo, isolated):
     result = demo("report", *SITE, "--kind", "assessment", "--output", isolated / "a.docx")
     assert result.exit_code == 0, result.output
     assert "Laying out" not in result.stderr and "Building" not in result.stderr
-    assert result.stderr.strip().startswith("Wrote the public assessment docx report of brightwater-demo")
+    assert result.stderr.strip().startswith(
+        "Wrote the public assessment docx report of brightwater-demo"
+    )

@@ -18,14 +18,16 @@ from reformctl.store import open_store
 def test_percentages_add_up_to_100(counts):
     result = percentages(counts)
     assert sum(result) == (100 if sum(counts) else 0)
-    for count, percent in zip(counts, result):
+    for count, percent in zip(counts, result, strict=False):
         exact = count * 100 / sum(counts) if sum(counts) else 0
         assert abs(percent - exact) < 1
 
 
 # Ordinary text may hold single brackets ("[1]", "a[b", "c]d"), never a marker: no token starts
 # with "]" or ends with "[", so no two pieces can join into "[[" or "]]".
-PLAIN_TOKENS = st.sampled_from(["word", "Chief", "[1]", "a[b", "c]d", "(see [note])", "x", ".", ",", "\n", "é漢"])
+PLAIN_TOKENS = st.sampled_from(
+    ["word", "Chief", "[1]", "a[b", "c]d", "(see [note])", "x", ".", ",", "\n", "é漢"]
+)
 PLAIN = st.lists(PLAIN_TOKENS, min_size=1, max_size=6).map(" ".join)
 # Inside a span: anything but a marker ("[[" would open a nested span, which input refuses).
 SPAN_TEXT = st.text(alphabet="abcXYZ \n[", max_size=12).filter(lambda t: "[[" not in t)
@@ -61,20 +63,32 @@ def test_redaction_leaves_no_marked_text(field):
 DAYS = st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2026, 11, 27))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(updates=st.lists(st.tuples(st.sampled_from(list(STATUSES)), DAYS), max_size=8), data=st.data())
-def test_status_on_a_date_is_the_latest_update_on_or_before_it(tmp_path_factory, monkeypatch, updates, data):
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    updates=st.lists(st.tuples(st.sampled_from(list(STATUSES)), DAYS), max_size=8), data=st.data()
+)
+def test_status_on_a_date_is_the_latest_update_on_or_before_it(
+    tmp_path_factory, monkeypatch, updates, data
+):
     # Dates on the boundary are the hard cases: an update's own day, and the day before it.
-    edges = [e for _, d in updates for e in (d - dt.timedelta(days=1), d) if e >= dt.date(2024, 1, 1)]
+    edges = [
+        e for _, d in updates for e in (d - dt.timedelta(days=1), d) if e >= dt.date(2024, 1, 1)
+    ]
     probe = data.draw(st.sampled_from(edges) | DAYS if edges else DAYS, label="probe")
     monkeypatch.setenv("REFORMCTL_TODAY", "2026-11-27")
     store = open_store(tmp_path_factory.mktemp("p") / "s.db")
-    engagement = create_engagement(store, EngagementSpec(site="p", agency="P", focus_areas=["A"]), "t")
+    engagement = create_engagement(
+        store, EngagementSpec(site="p", agency="P", focus_areas=["A"]), "t"
+    )
     log_finding(store, engagement, "1", "F", "", "t", dated="2024-01-01")
     recommend(store, engagement, "1.1", "R", "t", dated="2024-01-01")
     for status, day in updates:
         set_status(store, engagement, "1.1.1", status, "t", as_of=day.isoformat())
-    history = [("not-started", dt.date(2024, 1, 1), -1)] + [(s, d, i) for i, (s, d) in enumerate(updates)]
+    history = [("not-started", dt.date(2024, 1, 1), -1)] + [
+        (s, d, i) for i, (s, d) in enumerate(updates)
+    ]
     eligible = [h for h in history if h[1] <= probe]
     expected = max(eligible, key=lambda h: (h[1], h[2]))[0]
     got = store.value(f"SELECT {status_at()} FROM recommendations r", {"as_of": probe.isoformat()})
@@ -82,8 +96,11 @@ def test_status_on_a_date_is_the_latest_update_on_or_before_it(tmp_path_factory,
     store.close()
 
 
-@given(text=st.text(alphabet=st.sampled_from("abcd- "), max_size=120) | st.text(alphabet=st.sampled_from("abc-é漢 \t")),
-       width=st.integers(min_value=1, max_value=40))
+@given(
+    text=st.text(alphabet=st.sampled_from("abcd- "), max_size=120)
+    | st.text(alphabet=st.sampled_from("abc-é漢 \t")),
+    width=st.integers(min_value=1, max_value=40),
+)
 def test_wrapped_text_is_a_greedy_fill_of_the_same_words(text, width):
     from reformctl.cli.output import _width, _wrap
 
@@ -95,10 +112,14 @@ def test_wrapped_text_is_a_greedy_fill_of_the_same_words(text, width):
         assert lines == [text]
         return
     assert all(line.startswith(indent) for line in lines)
-    pieces = [line[len(indent):] for line in lines]
-    assert "".join("".join(p.split()) for p in pieces) == "".join(body.split())  # nothing lost or added
+    pieces = [line[len(indent) :] for line in lines]
+    assert "".join("".join(p.split()) for p in pieces) == "".join(
+        body.split()
+    )  # nothing lost or added
     assert all(_width(p) <= room for p in pieces)
     if all(_width(word) <= room for word in body.split()):  # then lines break between words only,
         assert " ".join(pieces).split() == body.split()
-        for piece, following in zip(pieces, pieces[1:]):  # and each line takes all the words that fit
+        for piece, following in zip(
+            pieces, pieces[1:], strict=False
+        ):  # and each line takes all the words that fit
             assert _width(piece) + 1 + _width(following.split()[0]) > room

@@ -36,9 +36,29 @@ Raw <b>markup</b> and <script>alert(2)</script> and Ja&shy;ne Roe stay text.
 @pytest.fixture
 def site(cli):
     cli.ok("new-engagement", "--site", "md", "--agency", "Example PD", "--focus-area", "Area")
-    cli.ok("log-finding", "--site", "md", "--focus-area", "1", "--title", "Camera video", "--body", BODY)
-    cli.ok("log-finding", "--site", "md", "--focus-area", "1", "--title", "Second", "--body", "Plain.")
-    cli.ok("recommend", "--site", "md", "--finding", "1.1", "--text", "Adopt a **written** schedule:\n\n- retain\n- purge")
+    cli.ok(
+        "log-finding",
+        "--site",
+        "md",
+        "--focus-area",
+        "1",
+        "--title",
+        "Camera video",
+        "--body",
+        BODY,
+    )
+    cli.ok(
+        "log-finding", "--site", "md", "--focus-area", "1", "--title", "Second", "--body", "Plain."
+    )
+    cli.ok(
+        "recommend",
+        "--site",
+        "md",
+        "--finding",
+        "1.1",
+        "--text",
+        "Adopt a **written** schedule:\n\n- retain\n- purge",
+    )
     approve(cli, "md", "1.1", "1.2", "1.1.1")
     return "md"
 
@@ -94,11 +114,23 @@ def test_raw_html_script_links_images_and_entities_are_inert_in_html(cli, site):
     assert "Raw <b>markup</b> and <script>alert(2)</script>" in text  # shown as typed
     assert "[script link](javascript:alert(1))" in text  # a link to javascript: is its text
     assert "camera photo" in text and "x.png" not in html  # an image is its alt text, never fetched
-    assert "Ja&shy;ne Roe" in text and "\xad" not in text  # the entity is not an invisible character
+    assert (
+        "Ja&shy;ne Roe" in text and "\xad" not in text
+    )  # the entity is not an invisible character
 
 
 def test_a_cross_reference_to_no_such_record_is_not_a_link(cli, site):
-    cli.ok("log-finding", "--site", site, "--focus-area", "1", "--title", "Third", "--body", "Unlike Finding 9.9.")
+    cli.ok(
+        "log-finding",
+        "--site",
+        site,
+        "--focus-area",
+        "1",
+        "--title",
+        "Third",
+        "--body",
+        "Unlike Finding 9.9.",
+    )
     approve(cli, site, "1.3")
     html = cli.ok("report", "--site", site, "--format", "html")
     assert "#finding-9.9" not in html and "Unlike Finding 9.9." in html
@@ -107,8 +139,17 @@ def test_a_cross_reference_to_no_such_record_is_not_a_link(cli, site):
 def test_redaction_happens_before_markdown(cli):
     # The span crosses an emphasis marker: were Markdown first, the <strong> would split it in two.
     cli.ok("new-engagement", "--site", "red", "--agency", "Example PD", "--focus-area", "Area")
-    cli.ok("log-finding", "--site", "red", "--focus-area", "1", "--title", "T",
-           "--body", "Keep **this [[secret** Roe]] text** here.")
+    cli.ok(
+        "log-finding",
+        "--site",
+        "red",
+        "--focus-area",
+        "1",
+        "--title",
+        "T",
+        "--body",
+        "Keep **this [[secret** Roe]] text** here.",
+    )
     approve(cli, "red", "1.1")
     for fmt in ("html", "markdown"):
         out = cli.ok("report", "--site", "red", "--format", fmt)
@@ -132,8 +173,14 @@ def test_the_markdown_report_keeps_the_source_with_markup_inert(cli, site):
 def test_json_keeps_the_source(cli, site):
     report = cli.json("report", "--site", site)
     body = report["focus_areas"][0]["findings"][0]["body"]
-    for source in ("**bold words**", "# A heading", "| Patrol | 41 |", "<script>alert(2)</script>", "Ja&shy;ne",
-                   "[script link](javascript:alert(1))"):
+    for source in (
+        "**bold words**",
+        "# A heading",
+        "| Patrol | 41 |",
+        "<script>alert(2)</script>",
+        "Ja&shy;ne",
+        "[script link](javascript:alert(1))",
+    ):
         assert source in body, source
 
 
@@ -143,8 +190,16 @@ def test_each_construct_prints_in_the_pdf(cli, site, tmp_path):
     cli.ok("report", "--site", site, "--format", "pdf", "--output", out)
     reader = pypdf.PdfReader(io.BytesIO(out.read_bytes()))
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
-    for words in ("bold words", "A heading in the body", "second bullet", "second step",
-                  "A quoted officer said this.", "Patrol 41", "Raw <b>markup</b>", "camera photo"):
+    for words in (
+        "bold words",
+        "A heading in the body",
+        "second bullet",
+        "second step",
+        "A quoted officer said this.",
+        "Patrol 41",
+        "Raw <b>markup</b>",
+        "camera photo",
+    ):
         assert words in text, words
     uris, internal = [], 0
     for page in reader.pages:

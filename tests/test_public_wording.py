@@ -13,18 +13,60 @@ def public_finding(cli, number: str, *extra: str) -> dict:
 
 
 def test_an_edit_in_review_publishes_nothing_of_its_new_wording(north_miami):
-    north_miami.ok("log-finding", *SITE, "--focus-area", "technology", "--date", "2024-06-03",
-                   "--title", "Approved title", "--body", "Approved body.")
-    north_miami.ok("recommend", *SITE, "--finding", "3.1", "--date", "2024-06-03", "--text", "Approved text.",
-                   "--priority", "high", "--owner", "Records Unit", "--due", "2025-06-30")
+    north_miami.ok(
+        "log-finding",
+        *SITE,
+        "--focus-area",
+        "technology",
+        "--date",
+        "2024-06-03",
+        "--title",
+        "Approved title",
+        "--body",
+        "Approved body.",
+    )
+    north_miami.ok(
+        "recommend",
+        *SITE,
+        "--finding",
+        "3.1",
+        "--date",
+        "2024-06-03",
+        "--text",
+        "Approved text.",
+        "--priority",
+        "high",
+        "--owner",
+        "Records Unit",
+        "--due",
+        "2025-06-30",
+    )
     approve(north_miami, "north-miami", "3.1", "3.1.1")
-    north_miami.ok("edit", *SITE, "3.1", "--title", "UNREVIEWED title", "--body", "UNREVIEWED body.")
-    north_miami.ok("edit", *SITE, "3.1.1", "--text", "UNREVIEWED text.", "--priority", "low",
-                   "--owner", "UNREVIEWED owner", "--due", "2029-01-31")
+    north_miami.ok(
+        "edit", *SITE, "3.1", "--title", "UNREVIEWED title", "--body", "UNREVIEWED body."
+    )
+    north_miami.ok(
+        "edit",
+        *SITE,
+        "3.1.1",
+        "--text",
+        "UNREVIEWED text.",
+        "--priority",
+        "low",
+        "--owner",
+        "UNREVIEWED owner",
+        "--due",
+        "2029-01-31",
+    )
     finding = public_finding(north_miami, "3.1")
     assert (finding["title"], finding["body"]) == ("Approved title", "Approved body.")
     [rec] = finding["recommendations"]
-    assert (rec["text"], rec["priority"], rec["owner"], rec["due"]) == ("Approved text.", "high", "Records Unit", "2025-06-30")
+    assert (rec["text"], rec["priority"], rec["owner"], rec["due"]) == (
+        "Approved text.",
+        "high",
+        "Records Unit",
+        "2025-06-30",
+    )
     for fmt in ("markdown", "csv", "html"):
         out = north_miami.ok("report", *SITE, "--format", fmt)
         assert "Approved text." in out and "UNREVIEWED" not in out, fmt
@@ -40,8 +82,20 @@ def test_a_record_withdrawn_before_any_release_leaves_no_trace(north_miami):
     north_miami.ok("log-finding", *SITE, "--focus-area", "technology", "--title", "Kept")
     north_miami.ok("log-finding", *SITE, "--focus-area", "technology", "--title", "Taken back")
     approve(north_miami, "north-miami", "3.1", "3.2")
-    north_miami.ok("--as", "A. Reviewer", "review", *SITE, "3.2", "--decision", "withdraw", "--comment", "wrong")
+    north_miami.ok(
+        "--as",
+        "A. Reviewer",
+        "review",
+        *SITE,
+        "3.2",
+        "--decision",
+        "withdraw",
+        "--comment",
+        "wrong",
+    )
     report = north_miami.json("report", *SITE)
     assert [f["number"] for a in report["focus_areas"] for f in a["findings"]] == ["3.1"]
     markdown = north_miami.ok("report", *SITE, "--format", "markdown")
-    assert "Finding 3.1" in markdown and "Finding 3.2" not in markdown and "Taken back" not in markdown
+    assert (
+        "Finding 3.1" in markdown and "Finding 3.2" not in markdown and "Taken back" not in markdown
+    )

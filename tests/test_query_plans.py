@@ -12,13 +12,29 @@ import pytest
 
 import reformctl.store.db as db
 
-BIG_TABLES = ("findings", "recommendations", "status_updates", "events", "review_history", "approved_versions",
-              "release_items", "notes")
+BIG_TABLES = (
+    "findings",
+    "recommendations",
+    "status_updates",
+    "events",
+    "review_history",
+    "approved_versions",
+    "release_items",
+    "notes",
+)
 
 # Each one-site command: what a team member runs at the terminal, several times a day.
 HOT_COMMANDS = [
     ("log-finding", "--site", "brightwater-demo", "--focus-area", "2", "--title", "Traced finding"),
-    ("recommend", "--site", "brightwater-demo", "--finding", "2.1", "--text", "Traced recommendation."),
+    (
+        "recommend",
+        "--site",
+        "brightwater-demo",
+        "--finding",
+        "2.1",
+        "--text",
+        "Traced recommendation.",
+    ),
     ("set-status", "--site", "brightwater-demo", "2.1.1", "complete", "--note", "Traced."),
     ("findings", "--site", "brightwater-demo"),
     ("findings", "--site", "brightwater-demo", "--focus-area", "3"),
@@ -44,6 +60,7 @@ def traced(demo, monkeypatch):
             conn = connect(path)
             conn.set_trace_callback(statements.append)
             return conn
+
         return tracing
 
     # Writing commands connect by path, reading ones by a read-only file: URI.
@@ -57,7 +74,16 @@ def aliases(sql: str) -> dict[str, str]:
     found = {}
     for table, alias in re.findall(r"\b(?:FROM|JOIN)\s+(\w+)(?:\s+(?:AS\s+)?(\w+))?", sql, re.I):
         found[table] = table
-        if alias and alias.upper() not in ("WHERE", "JOIN", "ON", "ORDER", "GROUP", "LEFT", "INNER", "LIMIT"):
+        if alias and alias.upper() not in (
+            "WHERE",
+            "JOIN",
+            "ON",
+            "ORDER",
+            "GROUP",
+            "LEFT",
+            "INNER",
+            "LIMIT",
+        ):
             found[alias] = table
     return found
 
@@ -77,14 +103,20 @@ def full_scans(conn: sqlite3.Connection, sql: str) -> list[str]:
 def test_one_site_commands_use_indexes(traced, args):
     cli, statements = traced
     cli.ok(*args)
-    selects = [s for s in statements if s.lstrip().upper().startswith(("SELECT", "WITH", "INSERT", "UPDATE"))]
+    selects = [
+        s
+        for s in statements
+        if s.lstrip().upper().startswith(("SELECT", "WITH", "INSERT", "UPDATE"))
+    ]
     assert selects, "no statements were traced"
     conn = sqlite3.connect(cli.db)
     try:
         problems = {sql: bad for sql in selects if (bad := full_scans(conn, sql))}
     finally:
         conn.close()
-    assert not problems, "full table scans:\n" + "\n\n".join(f"{sql}\n  -> {bad}" for sql, bad in problems.items())
+    assert not problems, "full table scans:\n" + "\n\n".join(
+        f"{sql}\n  -> {bad}" for sql, bad in problems.items()
+    )
 
 
 def test_the_trace_sees_bound_values(traced):
@@ -111,7 +143,9 @@ def test_search_site_drives_from_the_index(traced):
     cli, statements = traced
     cli.ok("search", "camera", "--site", "brightwater-demo")
     sql = next(s for s in statements if "MATCH" in s)
-    assert sql.count("engagement_id : ") == 5  # findings, recommendations, notes, activities, sections
+    assert (
+        sql.count("engagement_id : ") == 5
+    )  # findings, recommendations, notes, activities, sections
     conn = sqlite3.connect(cli.db)
     try:
         plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql)]
@@ -119,7 +153,9 @@ def test_search_site_drives_from_the_index(traced):
         conn.close()
     scans = [i for i, step in enumerate(plan) if "VIRTUAL TABLE" in step]
     assert len(scans) == 5, plan
-    assert all(re.match(r"SEARCH \w+ USING INTEGER PRIMARY KEY \(rowid=\?\)", plan[i + 1]) for i in scans), plan
+    assert all(
+        re.match(r"SEARCH \w+ USING INTEGER PRIMARY KEY \(rowid=\?\)", plan[i + 1]) for i in scans
+    ), plan
     assert not any("engagement_id=?" in step for step in plan), plan
 
 
@@ -136,6 +172,9 @@ def test_the_dashboard_reads_only_covering_indexes(traced):
     finally:
         conn.close()
     assert "SCAN f USING COVERING INDEX findings_focus_area_review" in plan, plan
-    assert any(step.startswith("SEARCH r USING COVERING INDEX recommendations_finding_review") for step in plan), plan
+    assert any(
+        step.startswith("SEARCH r USING COVERING INDEX recommendations_finding_review")
+        for step in plan
+    ), plan
     assert any(step.startswith("SEARCH cs USING INTEGER PRIMARY KEY") for step in plan), plan
     assert not any("B-TREE" in step for step in plan), plan  # counted per focus area in index order

@@ -5,13 +5,24 @@ import pytest
 
 @pytest.fixture
 def finding(north_miami):
-    north_miami.ok("log-finding", "--site", "north-miami", "--focus-area", "3", "--title", "No video retention schedule",
-                   "--date", "2024-06-01")
+    north_miami.ok(
+        "log-finding",
+        "--site",
+        "north-miami",
+        "--focus-area",
+        "3",
+        "--title",
+        "No video retention schedule",
+        "--date",
+        "2024-06-01",
+    )
     return north_miami
 
 
 def rec(cli, finding="3.1", text="Adopt a retention schedule.", *extra):
-    return cli.ok("recommend", "--site", "north-miami", "--finding", finding, "--text", text, *extra).strip()
+    return cli.ok(
+        "recommend", "--site", "north-miami", "--finding", finding, "--text", text, *extra
+    ).strip()
 
 
 def test_numbered_under_their_finding(finding):
@@ -23,8 +34,21 @@ def test_numbered_under_their_finding(finding):
 
 
 def test_new_recommendation_is_not_started_today(finding):
-    made = finding.json("recommend", "--site", "north-miami", "--finding", "3.1", "--text", "Do it.",
-                        "--priority", "high", "--owner", "Records Unit", "--due", "2025-06-30")
+    made = finding.json(
+        "recommend",
+        "--site",
+        "north-miami",
+        "--finding",
+        "3.1",
+        "--text",
+        "Do it.",
+        "--priority",
+        "high",
+        "--owner",
+        "Records Unit",
+        "--due",
+        "2025-06-30",
+    )
     assert made["number"] == "3.1.1"
     assert (made["status"], made["status_as_of"]) == ("not-started", "2026-11-27")
     assert (made["priority"], made["owner"], made["due"]) == ("high", "Records Unit", "2025-06-30")
@@ -32,12 +56,23 @@ def test_new_recommendation_is_not_started_today(finding):
 
 def test_status_history_and_as_of(finding):
     rec(finding, "3.1", "Adopt a schedule.", "--date", "2024-06-01")
-    out = finding.ok("set-status", "--site", "north-miami", "3.1.1", "in-progress", "--as-of", "2024-09-26",
-                     "--note", "Draft policy reviewed.")
+    out = finding.ok(
+        "set-status",
+        "--site",
+        "north-miami",
+        "3.1.1",
+        "in-progress",
+        "--as-of",
+        "2024-09-26",
+        "--note",
+        "Draft policy reviewed.",
+    )
     assert out.strip() == "3.1.1: In Progress as of 2024-09-26 (was Not Started)"
     finding.ok("set-status", "--site", "north-miami", "3.1.1", "complete", "--as-of", "2025-03-31")
     # A late correction for an earlier quarter slots into the history by date.
-    finding.ok("set-status", "--site", "north-miami", "3.1.1", "not-started", "--as-of", "2024-12-31")
+    finding.ok(
+        "set-status", "--site", "north-miami", "3.1.1", "not-started", "--as-of", "2024-12-31"
+    )
 
     def status_on(day):
         shown = finding.json("show", "--site", "north-miami", "--as-of", day)
@@ -52,7 +87,9 @@ def test_status_history_and_as_of(finding):
 
 def test_same_day_updates_take_the_last_recorded(finding):
     rec(finding, "3.1", "x", "--date", "2024-06-01")
-    finding.ok("set-status", "--site", "north-miami", "3.1.1", "in-progress", "--as-of", "2024-09-26")
+    finding.ok(
+        "set-status", "--site", "north-miami", "3.1.1", "in-progress", "--as-of", "2024-09-26"
+    )
     finding.ok("set-status", "--site", "north-miami", "3.1.1", "complete", "--as-of", "2024-09-26")
     listed = finding.json("findings", "--site", "north-miami")
     assert listed[0]["recommendations"][0]["status"] == "complete"
@@ -90,7 +127,11 @@ def test_bad_recommendations(finding, args, code, says):
         (["3.1.1", "complete", "--as-of", "yesterday"], 1, "YYYY-MM-DD"),
         (["3.1.1", "complete", "--as-of", "2027-01-01"], 1, "in the future"),
         (["3.1.1", "complete", "--as-of", "2024-05-01"], 1, "before recommendation 3.1.1 was made"),
-        (["3.1.1", "complete", "--as-of", "2024-01-01"], 1, "before north-miami was announced (2024-03-28)"),
+        (
+            ["3.1.1", "complete", "--as-of", "2024-01-01"],
+            1,
+            "before north-miami was announced (2024-03-28)",
+        ),
     ],
 )
 def test_bad_status_updates(finding, args, code, says):

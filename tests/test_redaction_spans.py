@@ -16,11 +16,28 @@ def public_finding(cli, number: str) -> dict:
 
 
 def test_every_span_of_a_field_is_dropped_in_every_text_field(north_miami):
-    north_miami.ok("log-finding", *SITE, "--focus-area", "technology", "--date", "2024-06-03",
-                   "--title", "Cameras [[CANARY-T1]] are [[CANARY-T2]] unmanaged",
-                   "--body", "[[CANARY-B1]]Start. Middle [[CANARY-B2]] and more [[CANARY-B3]] end.[[CANARY-B4]]")
-    north_miami.ok("recommend", *SITE, "--finding", "3.1", "--date", "2024-06-03",
-                   "--text", "Adopt [[CANARY-R1]] a schedule [[CANARY-R2]] now [[CANARY-R3]]")
+    north_miami.ok(
+        "log-finding",
+        *SITE,
+        "--focus-area",
+        "technology",
+        "--date",
+        "2024-06-03",
+        "--title",
+        "Cameras [[CANARY-T1]] are [[CANARY-T2]] unmanaged",
+        "--body",
+        "[[CANARY-B1]]Start. Middle [[CANARY-B2]] and more [[CANARY-B3]] end.[[CANARY-B4]]",
+    )
+    north_miami.ok(
+        "recommend",
+        *SITE,
+        "--finding",
+        "3.1",
+        "--date",
+        "2024-06-03",
+        "--text",
+        "Adopt [[CANARY-R1]] a schedule [[CANARY-R2]] now [[CANARY-R3]]",
+    )
     approve(north_miami, "north-miami", "3.1", "3.1.1")
     finding = public_finding(north_miami, "3.1")
     # The exact public wording: each span gone, the text around every span kept.
@@ -29,15 +46,35 @@ def test_every_span_of_a_field_is_dropped_in_every_text_field(north_miami):
     assert [r["text"] for r in finding["recommendations"]] == ["Adopt a schedule now"]
     for fmt in ("markdown", "html", "csv"):
         out = north_miami.ok("report", *SITE, "--format", fmt)
-        assert "Cameras are unmanaged" in out, fmt  # the finding is there, so the absence below means something
+        assert "Cameras are unmanaged" in out, (
+            fmt
+        )  # the finding is there, so the absence below means something
         assert "CANARY" not in out, fmt
 
 
 def test_spans_in_the_csv_tracker_cells(north_miami):
-    north_miami.ok("log-finding", *SITE, "--focus-area", "technology", "--date", "2024-06-03",
-                   "--title", "Retention [[one]] policy [[two]] missing")
-    north_miami.ok("recommend", *SITE, "--finding", "3.1", "--date", "2024-06-03",
-                   "--text", "[[first]]Write it[[second]]")
+    north_miami.ok(
+        "log-finding",
+        *SITE,
+        "--focus-area",
+        "technology",
+        "--date",
+        "2024-06-03",
+        "--title",
+        "Retention [[one]] policy [[two]] missing",
+    )
+    north_miami.ok(
+        "recommend",
+        *SITE,
+        "--finding",
+        "3.1",
+        "--date",
+        "2024-06-03",
+        "--text",
+        "[[first]]Write it[[second]]",
+    )
     approve(north_miami, "north-miami", "3.1", "3.1.1")
     rows = list(csv.DictReader(io.StringIO(north_miami.ok("report", *SITE, "--format", "csv"))))
-    assert [(r["finding_title"], r["recommendation_text"]) for r in rows] == [("Retention policy missing", "Write it")]
+    assert [(r["finding_title"], r["recommendation_text"]) for r in rows] == [
+        ("Retention policy missing", "Write it")
+    ]

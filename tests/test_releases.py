@@ -11,10 +11,31 @@ SITE = ("--site", "north-miami")
 
 @pytest.fixture
 def ready(north_miami):
-    north_miami.ok("log-finding", *SITE, "--focus-area", "3", "--title", "No retention schedule", "--date", "2024-06-01")
-    north_miami.ok("recommend", *SITE, "--finding", "3.1", "--text", "Adopt one.", "--owner", "Records Unit",
-                   "--date", "2024-06-01")
-    north_miami.ok("recommend", *SITE, "--finding", "3.1", "--text", "Train staff.", "--date", "2024-06-01")
+    north_miami.ok(
+        "log-finding",
+        *SITE,
+        "--focus-area",
+        "3",
+        "--title",
+        "No retention schedule",
+        "--date",
+        "2024-06-01",
+    )
+    north_miami.ok(
+        "recommend",
+        *SITE,
+        "--finding",
+        "3.1",
+        "--text",
+        "Adopt one.",
+        "--owner",
+        "Records Unit",
+        "--date",
+        "2024-06-01",
+    )
+    north_miami.ok(
+        "recommend", *SITE, "--finding", "3.1", "--text", "Train staff.", "--date", "2024-06-01"
+    )
     approve(north_miami, "north-miami", "3.1", "3.1.1", "3.1.2")
     return north_miami
 
@@ -63,8 +84,15 @@ def test_publish_writes_every_format_with_a_manifest(ready, isolated):
     result = ready.json("publish", *SITE, "--output", out, "--as-of", "2026-11-01")
     assert result["release"] == 1
     manifest = json.loads((out / "manifest.json").read_text())
-    assert set(manifest["files"]) == {f"north-miami-release-1.{ext}" for ext in ("md", "html", "json", "csv", "pdf", "xlsx", "docx")}
-    assert (manifest["kind"], manifest["as_of"], manifest["published_by"]) == ("status-update", "2026-11-01", "tester")
+    assert set(manifest["files"]) == {
+        f"north-miami-release-1.{ext}"
+        for ext in ("md", "html", "json", "csv", "pdf", "xlsx", "docx")
+    }
+    assert (manifest["kind"], manifest["as_of"], manifest["published_by"]) == (
+        "status-update",
+        "2026-11-01",
+        "tester",
+    )
     import hashlib
 
     for name, digest in manifest["files"].items():
@@ -108,8 +136,24 @@ def test_publish_refuses_on_errors_unless_overridden(ready, isolated):
     ready.ok("--as", "R", "review", *SITE, "3.1", "--decision", "approve")
     ready.fails("publish", *SITE, "--output", isolated / "r", says="the check found 1 error")
     assert not (isolated / "r").exists()
-    ready.fails("publish", *SITE, "--output", isolated / "r", "--override-check", code=2, says="needs --reason")
-    result = ready.json("publish", *SITE, "--output", isolated / "r", "--override-check", "--reason", "Number is public.")
+    ready.fails(
+        "publish",
+        *SITE,
+        "--output",
+        isolated / "r",
+        "--override-check",
+        code=2,
+        says="needs --reason",
+    )
+    result = ready.json(
+        "publish",
+        *SITE,
+        "--output",
+        isolated / "r",
+        "--override-check",
+        "--reason",
+        "Number is public.",
+    )
     assert result["override_reason"] == "Number is public."
     assert ready.json("releases", *SITE)[0]["override_reason"] == "Number is public."
 
@@ -118,9 +162,15 @@ def test_publish_refusals(ready, isolated):
     (isolated / "full").mkdir()
     (isolated / "full" / "x").write_text("x")
     ready.fails("publish", *SITE, "--output", isolated / "full", says="not an empty folder")
-    ready.ok("publish", *SITE, "--output", isolated / "new" / "folders" / "r")  # parents are created
-    ready.fails("publish", *SITE, "--output", isolated / "r", "--kind", "annual", code=2, says="--kind")
-    ready.fails("publish", *SITE, "--output", isolated / "r", "--as-of", "2027-01-01", says="future")
+    ready.ok(
+        "publish", *SITE, "--output", isolated / "new" / "folders" / "r"
+    )  # parents are created
+    ready.fails(
+        "publish", *SITE, "--output", isolated / "r", "--kind", "annual", code=2, says="--kind"
+    )
+    ready.fails(
+        "publish", *SITE, "--output", isolated / "r", "--as-of", "2027-01-01", says="future"
+    )
     ready.fails("verify", isolated, says="no manifest.json")
 
 
@@ -128,7 +178,17 @@ def test_published_numbers_and_withdrawal_in_the_next_release(ready, isolated, m
     ready.ok("publish", *SITE, "--output", isolated / "r1")
     monkeypatch.setenv("REFORMCTL_TODAY", "2026-11-28")  # release 1 froze everything up to today
     ready.ok("set-status", *SITE, "3.1.1", "in-progress")
-    ready.ok("--as", "R", "review", *SITE, "3.1.2", "--decision", "withdraw", "--comment", "Merged into 3.1.1")
+    ready.ok(
+        "--as",
+        "R",
+        "review",
+        *SITE,
+        "3.1.2",
+        "--decision",
+        "withdraw",
+        "--comment",
+        "Merged into 3.1.1",
+    )
     ready.ok("log-finding", *SITE, "--focus-area", "1", "--title", "New")
     approve(ready, "north-miami", "1.1")
     ready.ok("publish", *SITE, "--output", isolated / "r2")
@@ -138,7 +198,9 @@ def test_published_numbers_and_withdrawal_in_the_next_release(ready, isolated, m
     assert second["total_recommendations"] == 1
     changes = ready.json("diff", *SITE, "1", "2")
     assert changes["new_findings"] == [{"number": "1.1", "title": "New"}]
-    assert changes["status_changes"] == [{"number": "3.1.1", "from": "not-started", "to": "in-progress"}]
+    assert changes["status_changes"] == [
+        {"number": "3.1.1", "from": "not-started", "to": "in-progress"}
+    ]
     assert changes["withdrawn"] == [{"number": "3.1.2", "kind": "recommendation"}]
     assert "3.1.2" in ready.ok("diff", *SITE, "1", "2")
     ready.fails("diff", *SITE, "1", "7", says="no release 7")

@@ -18,12 +18,14 @@ import re
 from pathlib import Path
 
 import pytest
+
 from histories import QUARTERS, load_histories
+from reformctl.reports.chart_text import text_width
 from test_browser import CHROMIUM, chromium
 
-from reformctl.reports.chart_text import text_width
-
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (.ci/run installs it with apt-get)")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="chromium is not installed (.ci/run installs it with apt-get)"
+)
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SITE = ("--site", "brightwater-demo")
@@ -32,7 +34,9 @@ SITE = ("--site", "brightwater-demo")
 def axe_source() -> str:
     spec = importlib.util.find_spec("axe_playwright_python")
     if spec is None or not spec.submodule_search_locations:
-        pytest.skip("axe-playwright-python is not installed (it is in the test extra: pip install -e '.[test]')")
+        pytest.skip(
+            "axe-playwright-python is not installed (it is in the test extra: pip install -e '.[test]')"
+        )
     return (Path(spec.submodule_search_locations[0]) / "axe.min.js").read_text(encoding="utf-8")
 
 
@@ -62,9 +66,16 @@ def probe(isolated: Path, page: str, width: int, script: str) -> dict:
     wrapper = isolated / f"probe-{width}.html"
     wrapper.write_text(
         f"<!DOCTYPE html><html><body style='margin:0'><iframe style='border:0;display:block' width='{width}' "
-        f"height='2000' srcdoc=\"{_html.escape(framed, quote=True)}\"></iframe></body></html>", encoding="utf-8")
-    dom = chromium(isolated, "--dump-dom", f"--window-size={max(width, 500)},2000", "--virtual-time-budget=30000",
-                   wrapper.as_uri()).stdout
+        f"height='2000' srcdoc=\"{_html.escape(framed, quote=True)}\"></iframe></body></html>",
+        encoding="utf-8",
+    )
+    dom = chromium(
+        isolated,
+        "--dump-dom",
+        f"--window-size={max(width, 500)},2000",
+        "--virtual-time-budget=30000",
+        wrapper.as_uri(),
+    ).stdout
     found = re.search(r'<pre id="probe">(.*?)</pre>', dom, re.S)
     assert found, dom[-500:]
     return json.loads(_html.unescape(found.group(1)))
@@ -84,14 +95,25 @@ def test_report_fits_the_screen_and_passes_axe(demo, isolated, kind, view, width
     # Every box that may scroll sideways can be reached with the keyboard and is named by its heading.
     scrollers = re.findall(r'<div class="scroll"[^>]*>', page)
     # (A Markdown table in a body has no heading of its own: its box is named by its columns.)
-    assert scrollers and all('tabindex="0"' in s and 'role="region"' in s for s in scrollers), scrollers
+    assert scrollers and all('tabindex="0"' in s and 'role="region"' in s for s in scrollers), (
+        scrollers
+    )
     named = [re.search(r'aria-labelledby="([^"]+)"', s) for s in scrollers]
     assert all(f'<h2 id="{n.group(1)}">' in page for n in named if n), named
-    assert all(re.search(r'aria-label="Table[^"]*"', s) for s, n in zip(scrollers, named) if not n), scrollers
-    labels = [n.group(1) if n else re.search(r'aria-label="([^"]*)"', s).group(1) for s, n in zip(scrollers, named)]
+    assert all(
+        re.search(r'aria-label="Table[^"]*"', s)
+        for s, n in zip(scrollers, named, strict=False)
+        if not n
+    ), scrollers
+    labels = [
+        n.group(1) if n else re.search(r'aria-label="([^"]*)"', s).group(1)
+        for s, n in zip(scrollers, named, strict=False)
+    ]
 
     axe = axe_source().replace("</script", "<\\/script")
-    m = probe(isolated, page, width, f"<script>{axe}</script>" + PROBE.replace("TAGS", json.dumps(TAGS)))
+    m = probe(
+        isolated, page, width, f"<script>{axe}</script>" + PROBE.replace("TAGS", json.dumps(TAGS))
+    )
     assert "error" not in m, m["error"]
     assert m["axe"].startswith("4.") and m["viewport"] == width
     assert m["scrollWidth"] <= m["viewport"], f"the page overflows sideways at {width}px: {m}"
@@ -124,13 +146,20 @@ def test_chart_text_is_no_wider_than_the_estimate_it_was_placed_by(cli, isolated
         page = cli.ok("report", "--site", f"q{n}", "--kind", "progress", "--format", "html")
         charts += re.findall(r'<svg [^>]*class="chart".*?</svg>', page, re.S)
     page = isolated / "charts.html"
-    page.write_text(f"<!DOCTYPE html><html lang='en'><body>{''.join(charts)}{MEASURE_TEXT}</body></html>",
-                    encoding="utf-8")
+    page.write_text(
+        f"<!DOCTYPE html><html lang='en'><body>{''.join(charts)}{MEASURE_TEXT}</body></html>",
+        encoding="utf-8",
+    )
     dom = chromium(isolated, "--dump-dom", "--window-size=1280,2000", page.as_uri()).stdout
     found = re.search(r'<pre id="probe">(.*?)</pre>', dom, re.S)
     assert found, dom[-500:]
     texts = json.loads(_html.unescape(found.group(1)))
-    assert len(texts) > 200 and {t["text"] for t in texts} >= {"Q1", "2020", "Nov 27", "Nov 27, 2026"}
+    assert len(texts) > 200 and {t["text"] for t in texts} >= {
+        "Q1",
+        "2020",
+        "Nov 27",
+        "Nov 27, 2026",
+    }
     for t in texts:
         estimate = text_width(t["text"], t["size"], t["weight"])
         assert 0 < t["width"] <= estimate, t

@@ -14,7 +14,8 @@ def corrupt_an_index(path):
     conn.execute("PRAGMA writable_schema = ON")
     changed = conn.execute(
         "UPDATE sqlite_master SET sql = 'CREATE INDEX findings_engagement ON findings (engagement_id, focus_area_id, title)' "
-        "WHERE name = 'findings_engagement'").rowcount
+        "WHERE name = 'findings_engagement'"
+    ).rowcount
     conn.commit()
     conn.close()
     assert changed == 1, "the store has no index findings_engagement to corrupt; update this test"
@@ -29,7 +30,9 @@ def test_a_backup_with_a_corrupted_index_is_not_restored(demo, tmp_path):
     assert conn.execute("SELECT COUNT(*) FROM findings").fetchone()[0] == 17
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok"
     conn.close()
-    demo.ok("log-finding", "--site", SITE, "--focus-area", "1", "--title", "Logged after the backup")
+    demo.ok(
+        "log-finding", "--site", SITE, "--focus-area", "1", "--title", "Logged after the backup"
+    )
     before = demo.json("findings", "--site", SITE)
     demo.fails("restore", copy, "--force", says="integrity check")
     assert demo.json("findings", "--site", SITE) == before

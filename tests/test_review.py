@@ -11,19 +11,48 @@ SITE = ("--site", "north-miami")
 
 @pytest.fixture
 def drafted(north_miami):
-    north_miami.ok("log-finding", *SITE, "--focus-area", "3", "--title", "No retention schedule", "--date", "2024-06-01")
-    north_miami.ok("recommend", *SITE, "--finding", "3.1", "--text", "Adopt one.", "--owner", "Records", "--date", "2024-06-01")
+    north_miami.ok(
+        "log-finding",
+        *SITE,
+        "--focus-area",
+        "3",
+        "--title",
+        "No retention schedule",
+        "--date",
+        "2024-06-01",
+    )
+    north_miami.ok(
+        "recommend",
+        *SITE,
+        "--finding",
+        "3.1",
+        "--text",
+        "Adopt one.",
+        "--owner",
+        "Records",
+        "--date",
+        "2024-06-01",
+    )
     return north_miami
 
 
 def states(cli, **filters):
-    return {f["number"]: f["review"] for f in cli.json("findings", *SITE, *[x for k, v in filters.items() for x in (f"--{k}", v)])}
+    return {
+        f["number"]: f["review"]
+        for f in cli.json(
+            "findings", *SITE, *[x for k, v in filters.items() for x in (f"--{k}", v)]
+        )
+    }
 
 
 def public_numbers(cli):
     data = json.loads(cli.ok("report", *SITE, "--format", "json"))
     return [f["number"] for a in data["focus_areas"] for f in a["findings"]], [
-        r["number"] for a in data["focus_areas"] for f in a["findings"] for r in f["recommendations"]]
+        r["number"]
+        for a in data["focus_areas"]
+        for f in a["findings"]
+        for r in f["recommendations"]
+    ]
 
 
 def test_draft_to_review_to_approved(drafted):
@@ -48,7 +77,16 @@ def test_four_eyes(drafted):
 
 
 def test_self_approval_from_creation(cli):
-    cli.ok("new-engagement", "--site", "solo", "--agency", "Solo PD", "--focus-area", "A", "--self-approval")
+    cli.ok(
+        "new-engagement",
+        "--site",
+        "solo",
+        "--agency",
+        "Solo PD",
+        "--focus-area",
+        "A",
+        "--self-approval",
+    )
     cli.ok("log-finding", "--site", "solo", "--focus-area", "1", "--title", "t")
     cli.ok("submit", "--site", "solo", "1.1")
     result = cli.json("review", "--site", "solo", "1.1", "--decision", "approve")
@@ -64,7 +102,16 @@ def test_self_approval_from_creation(cli):
 def test_an_editor_cannot_approve_either(drafted):
     drafted.ok("--as", "Editor", "edit", *SITE, "3.1", "--title", "Better title")
     drafted.ok("submit", *SITE, "3.1")
-    drafted.fails("--as", "Editor", "review", *SITE, "3.1", "--decision", "approve", says="cannot also approve")
+    drafted.fails(
+        "--as",
+        "Editor",
+        "review",
+        *SITE,
+        "3.1",
+        "--decision",
+        "approve",
+        says="cannot also approve",
+    )
 
 
 def test_actor_from_config_file(drafted, isolated, monkeypatch):
@@ -77,8 +124,12 @@ def test_actor_from_config_file(drafted, isolated, monkeypatch):
 
 def test_return_needs_a_comment_and_goes_back_to_draft(drafted):
     drafted.ok("submit", *SITE, "3.1")
-    drafted.fails("--as", "R", "review", *SITE, "3.1", "--decision", "return", says="needs --comment")
-    drafted.ok("--as", "R", "review", *SITE, "3.1", "--decision", "return", "--comment", "Cite the policy.")
+    drafted.fails(
+        "--as", "R", "review", *SITE, "3.1", "--decision", "return", says="needs --comment"
+    )
+    drafted.ok(
+        "--as", "R", "review", *SITE, "3.1", "--decision", "return", "--comment", "Cite the policy."
+    )
     assert states(drafted) == {"3.1": "draft"}
     last = drafted.json("history", *SITE, "--ref", "3.1")[-1]
     assert (last["actor"], last["after"]["comment"]) == ("R", "Cite the policy.")
@@ -105,7 +156,9 @@ def test_bad_decision_is_a_usage_error(drafted):
 def test_withdrawn_keeps_its_number(drafted):
     drafted.ok("review", *SITE, "3.1", "--decision", "withdraw", "--comment", "Duplicate of 1.1")
     assert states(drafted) == {"3.1": "withdrawn"}
-    assert drafted.ok("log-finding", *SITE, "--focus-area", "3", "--title", "Next").strip() == "3.2"  # 3.1 retired
+    assert (
+        drafted.ok("log-finding", *SITE, "--focus-area", "3", "--title", "Next").strip() == "3.2"
+    )  # 3.1 retired
     drafted.fails("submit", *SITE, "3.1", says="only a draft")
     drafted.fails("review", *SITE, "3.1", "--decision", "withdraw", says="already withdrawn")
     drafted.fails("edit", *SITE, "3.1", "--title", "x", says="withdrawn")
@@ -123,13 +176,17 @@ def test_editing_an_approved_record_sends_it_back_to_review(drafted):
 
 
 def test_edit_recommendation_fields(drafted):
-    result = drafted.json("edit", *SITE, "3.1.1", "--text", "Adopt and publish one.", "--priority", "high")
+    result = drafted.json(
+        "edit", *SITE, "3.1.1", "--text", "Adopt and publish one.", "--priority", "high"
+    )
     assert result["changed"] == ["priority", "text"]
     drafted.fails("edit", *SITE, "3.1.1", "--title", "x", says="has no title")
     drafted.fails("edit", *SITE, "3.1", "--text", "x", says="has no text")
     drafted.fails("edit", *SITE, "3.1", says="nothing to change")
     drafted.fails("edit", *SITE, "3.1.1", "--priority", "urgent", says="priority")
-    assert "nothing changed" in drafted.ok("edit", *SITE, "3.1.1", "--text", "Adopt and publish one.")
+    assert "nothing changed" in drafted.ok(
+        "edit", *SITE, "3.1.1", "--text", "Adopt and publish one."
+    )
 
 
 def test_notes_are_internal(drafted):
@@ -150,7 +207,9 @@ def test_internal_report_is_marked_in_every_format(drafted):
     drafted.ok("log-finding", *SITE, "--focus-area", "1", "--title", "Team only", "--internal")
     mark = "INTERNAL — NOT FOR RELEASE"
     md = drafted.ok("report", *SITE, "--internal")
-    assert md.startswith(f"**{mark}**") and md.rstrip().endswith(f"**{mark}**") and "Team only" in md
+    assert (
+        md.startswith(f"**{mark}**") and md.rstrip().endswith(f"**{mark}**") and "Team only" in md
+    )
     html = drafted.ok("report", *SITE, "--internal", "--format", "html")
     assert html.count(mark) >= 2 and "position: fixed" in html
     data = json.loads(drafted.ok("report", *SITE, "--internal", "--format", "json"))
@@ -170,6 +229,8 @@ def test_history_lists_every_change(drafted):
     assert ("finding", "3.1", "create") in actions and ("finding", "3.1", "review") in actions
     assert ("recommendation", "3.1.1", "status") in actions
     status = [e for e in events if e["action"] == "status"][-1]
-    assert status["before"]["status"] == "not-started" and status["after"]["status"] == "in-progress"
+    assert (
+        status["before"]["status"] == "not-started" and status["after"]["status"] == "in-progress"
+    )
     assert "submit" in drafted.ok("history", *SITE, "--ref", "3.1")
     drafted.fails("history", *SITE, "--ref", "9.9", says="no finding 9.9")

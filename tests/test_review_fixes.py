@@ -12,9 +12,15 @@ SITE = ("--site", "north-miami")
 
 @pytest.fixture
 def published(north_miami, isolated, monkeypatch):
-    north_miami.ok("log-finding", *SITE, "--focus-area", "3", "--title", "Old title", "--body", "Old body.")
-    north_miami.ok("recommend", *SITE, "--finding", "3.1", "--text", "Adopt one.", "--owner", "Records")
-    north_miami.ok("recommend", *SITE, "--finding", "3.1", "--text", "Train staff.", "--owner", "Training")
+    north_miami.ok(
+        "log-finding", *SITE, "--focus-area", "3", "--title", "Old title", "--body", "Old body."
+    )
+    north_miami.ok(
+        "recommend", *SITE, "--finding", "3.1", "--text", "Adopt one.", "--owner", "Records"
+    )
+    north_miami.ok(
+        "recommend", *SITE, "--finding", "3.1", "--text", "Train staff.", "--owner", "Training"
+    )
     approve(north_miami, "north-miami", "3.1", "3.1.1", "3.1.2")
     north_miami.ok("publish", *SITE, "--output", isolated / "r1")
     # Release 1 froze everything dated up to today; the work after it happens on a later day.
@@ -38,11 +44,19 @@ def test_an_edit_in_review_leaves_the_approved_wording_public(published, isolate
 
 
 def test_withdrawing_a_published_finding_keeps_every_number(published, isolated):
-    published.ok("--as", "R", "review", *SITE, "3.1", "--decision", "withdraw", "--comment", "Out of scope")
+    published.ok(
+        "--as", "R", "review", *SITE, "3.1", "--decision", "withdraw", "--comment", "Out of scope"
+    )
     published.ok("publish", *SITE, "--output", isolated / "r2")
     finding = release_json(isolated, 2)["focus_areas"][2]["findings"][0]
-    assert finding == {"number": "3.1", "withdrawn": True, "recommendations": [
-        {"number": "3.1.1", "withdrawn": True}, {"number": "3.1.2", "withdrawn": True}]}
+    assert finding == {
+        "number": "3.1",
+        "withdrawn": True,
+        "recommendations": [
+            {"number": "3.1.1", "withdrawn": True},
+            {"number": "3.1.2", "withdrawn": True},
+        ],
+    }
     md = (isolated / "r2" / "north-miami-release-2.md").read_text()
     assert "Finding 3.1: withdrawn" in md and "Recommendation 3.1.2:** _withdrawn_" in md
     assert "under development" in md  # nothing live in focus area 3, but the numbers stay
@@ -52,7 +66,10 @@ def test_withdrawing_a_published_finding_keeps_every_number(published, isolated)
     assert len(csv_rows) == 3 and all(",Withdrawn," in row for row in csv_rows[1:])
     changes = published.json("diff", *SITE, "1", "2")
     assert {(w["number"], w["kind"]) for w in changes["withdrawn"]} == {
-        ("3.1", "finding"), ("3.1.1", "recommendation"), ("3.1.2", "recommendation")}
+        ("3.1", "finding"),
+        ("3.1.1", "recommendation"),
+        ("3.1.2", "recommendation"),
+    }
     assert changes["no_longer_public"] == []
 
 
@@ -64,30 +81,61 @@ def test_four_eyes_ignores_case_and_spacing(north_miami):
     north_miami.ok("--as", "A. Analyst", "log-finding", *SITE, "--focus-area", "1", "--title", "t")
     north_miami.ok("submit", *SITE, "1.1")
     for name in ("a. analyst", "A.  Analyst", " A. ANALYST "):
-        north_miami.fails("--as", name, "review", *SITE, "1.1", "--decision", "approve", says="four eyes")
+        north_miami.fails(
+            "--as", name, "review", *SITE, "1.1", "--decision", "approve", says="four eyes"
+        )
 
 
 def test_past_reviews_can_be_entered(north_miami):
-    north_miami.ok("log-finding", *SITE, "--focus-area", "1", "--title", "Back then", "--date", "2025-02-01")
+    north_miami.ok(
+        "log-finding", *SITE, "--focus-area", "1", "--title", "Back then", "--date", "2025-02-01"
+    )
     north_miami.ok("recommend", *SITE, "--finding", "1.1", "--text", "r", "--date", "2025-02-01")
     north_miami.ok("set-status", *SITE, "1.1.1", "in-progress", "--as-of", "2025-05-01")
     for ref in ("1.1", "1.1.1"):
-        north_miami.ok("submit", *SITE, ref, "--date", "2025-02-15")  # a decision follows its submission
-        north_miami.ok("--as", "R", "review", *SITE, ref, "--decision", "approve", "--date", "2025-03-01")
+        north_miami.ok(
+            "submit", *SITE, ref, "--date", "2025-02-15"
+        )  # a decision follows its submission
+        north_miami.ok(
+            "--as", "R", "review", *SITE, ref, "--decision", "approve", "--date", "2025-03-01"
+        )
     data = json.loads(north_miami.ok("report", *SITE, "--format", "json", "--as-of", "2025-06-30"))
     assert data["total_findings"] == 1 and data["status_summary"][2]["count"] == 1
-    before = json.loads(north_miami.ok("report", *SITE, "--format", "json", "--as-of", "2025-02-15"))
+    before = json.loads(
+        north_miami.ok("report", *SITE, "--format", "json", "--as-of", "2025-02-15")
+    )
     assert before["total_findings"] == 0
-    north_miami.ok("log-finding", *SITE, "--focus-area", "1", "--title", "Later", "--date", "2025-04-01")
+    north_miami.ok(
+        "log-finding", *SITE, "--focus-area", "1", "--title", "Later", "--date", "2025-04-01"
+    )
     north_miami.ok("submit", *SITE, "1.2")
-    north_miami.fails("--as", "R", "review", *SITE, "1.2", "--decision", "approve", "--date", "2025-03-01",
-                      says="before finding 1.2 was made")
+    north_miami.fails(
+        "--as",
+        "R",
+        "review",
+        *SITE,
+        "1.2",
+        "--decision",
+        "approve",
+        "--date",
+        "2025-03-01",
+        says="before finding 1.2 was made",
+    )
 
 
 def test_protected_names_match_across_any_whitespace(north_miami):
     north_miami.ok("protect", *SITE, "Jane Roe")
-    north_miami.ok("log-finding", *SITE, "--focus-area", "1", "--title", "t", "--body-file", "-",
-                   input="Sgt. Jane\nRoe and JANE\u00a0ROE and jane\troe spoke.\n")
+    north_miami.ok(
+        "log-finding",
+        *SITE,
+        "--focus-area",
+        "1",
+        "--title",
+        "t",
+        "--body-file",
+        "-",
+        input="Sgt. Jane\nRoe and JANE\u00a0ROE and jane\troe spoke.\n",
+    )
     approve(north_miami, "north-miami", "1.1")
     text = north_miami.ok("report", *SITE, "--format", "json").lower()
     assert "roe" not in text
@@ -96,10 +144,28 @@ def test_protected_names_match_across_any_whitespace(north_miami):
 
 
 def test_a_similar_name_is_not_another_engagement(north_miami):
-    north_miami.ok("new-engagement", "--site", "miami", "--agency", "Miami Police Department", "--city", "Miami",
-                   "--focus-area", "X")
-    north_miami.ok("log-finding", *SITE, "--focus-area", "1", "--title", "The North Miami Police Department plan")
-    north_miami.ok("recommend", *SITE, "--finding", "1.1", "--text", "Update it.", "--owner", "Chief")
+    north_miami.ok(
+        "new-engagement",
+        "--site",
+        "miami",
+        "--agency",
+        "Miami Police Department",
+        "--city",
+        "Miami",
+        "--focus-area",
+        "X",
+    )
+    north_miami.ok(
+        "log-finding",
+        *SITE,
+        "--focus-area",
+        "1",
+        "--title",
+        "The North Miami Police Department plan",
+    )
+    north_miami.ok(
+        "recommend", *SITE, "--finding", "1.1", "--text", "Update it.", "--owner", "Chief"
+    )
     approve(north_miami, "north-miami", "1.1", "1.1.1")
     assert north_miami("check", *SITE).exit_code == 0
     north_miami.ok("edit", *SITE, "1.1", "--body", "Copied from the Miami Police Department page.")
@@ -111,27 +177,42 @@ def test_redaction_problems_are_checked(north_miami):
     north_miami.ok("log-finding", *SITE, "--focus-area", "1", "--title", "[[only secret]]")
     # An unclosed [[ is refused on input now (model/text.py); one that reached a store before
     # that still has to be flagged by check, so it is written here as an older version did.
-    north_miami.fails("recommend", *SITE, "--finding", "1.1", "--text", "Do X [[secret plan", says="unclosed [[")
-    north_miami.ok("recommend", *SITE, "--finding", "1.1", "--text", "Do X secret plan", "--owner", "U")
+    north_miami.fails(
+        "recommend", *SITE, "--finding", "1.1", "--text", "Do X [[secret plan", says="unclosed [["
+    )
+    north_miami.ok(
+        "recommend", *SITE, "--finding", "1.1", "--text", "Do X secret plan", "--owner", "U"
+    )
     import sqlite3
 
     with sqlite3.connect(north_miami.db) as conn:
         conn.execute("UPDATE recommendations SET text = 'Do X [[secret plan'")
     approve(north_miami, "north-miami", "1.1", "1.1.1")
-    codes = {(p["level"], p["code"], p["where"]) for p in json.loads(north_miami("check", *SITE, "--format", "json").stdout)["problems"]}
+    codes = {
+        (p["level"], p["code"], p["where"])
+        for p in json.loads(north_miami("check", *SITE, "--format", "json").stdout)["problems"]
+    }
     assert ("error", "empty-once-redacted", "finding 1.1") in codes
     # An unclosed [[ is a malformed marker: an error naming the field (it was a warning on the record).
     assert ("error", "malformed-marker", "recommendation 1.1.1 text") in codes
 
 
 def test_odd_input_never_tracebacks(north_miami, isolated):
-    north_miami.fails("log-finding", *SITE, "--focus-area", "²", "--title", "x", says="no focus area")
+    north_miami.fails(
+        "log-finding", *SITE, "--focus-area", "²", "--title", "x", says="no focus area"
+    )
     north_miami.fails("findings", *SITE, "--focus-area", "٣", says="no focus area")
-    north_miami.fails("log-finding", *SITE, "--focus-area", "1", "--title", "abc\u202edcba", says="U+202E")
+    north_miami.fails(
+        "log-finding", *SITE, "--focus-area", "1", "--title", "abc\u202edcba", says="U+202E"
+    )
     (isolated / "rel").mkdir()
-    (isolated / "rel" / "manifest.json").write_text('{"site": "north-miami", "release": 1, "files": ["a"]}')
+    (isolated / "rel" / "manifest.json").write_text(
+        '{"site": "north-miami", "release": 1, "files": ["a"]}'
+    )
     north_miami.fails("verify", isolated / "rel", says="not a reformctl release manifest")
-    (isolated / "rel" / "manifest.json").write_text('{"site": "north-miami", "release": 1, "files": {"../x": "0"}}')
+    (isolated / "rel" / "manifest.json").write_text(
+        '{"site": "north-miami", "release": 1, "files": {"../x": "0"}}'
+    )
     north_miami.fails("verify", isolated / "rel", says="not a reformctl release manifest")
     north_miami.fails("report", *SITE, "--as-of", "2099-01-01", says="in the future")
 
@@ -174,5 +255,13 @@ def test_published_numbers_cannot_change_even_in_sql(published, isolated):
 
 
 def test_slugs_keep_accented_letters(cli):
-    made = cli.json("new-engagement", "--site", "u", "--agency", "U PD", "--focus-area", "Überprüfung & Åccountability")
+    made = cli.json(
+        "new-engagement",
+        "--site",
+        "u",
+        "--agency",
+        "U PD",
+        "--focus-area",
+        "Überprüfung & Åccountability",
+    )
     assert made["focus_areas"][0]["slug"] == "uberprufung-accountability"

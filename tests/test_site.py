@@ -9,25 +9,31 @@ import sqlite3
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from conftest import approve
 from site_helpers import NORTH_MIAMI_PATH, Page, published, quick, tree  # noqa: F401 (fixtures)
 
-from conftest import approve
-
 ATOM = "{http://www.w3.org/2005/Atom}"
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
-       "base-uri 'none'; form-action 'none'")
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+    "base-uri 'none'; form-action 'none'"
+)
 
 
 def build(cli, folder, *extra) -> dict:
     return cli.json("site", "build", folder, *extra)
 
 
-def test_every_release_on_the_site_is_byte_identical_to_what_publish_wrote_and_verifies(published, isolated):
+def test_every_release_on_the_site_is_byte_identical_to_what_publish_wrote_and_verifies(
+    published, isolated
+):
     done = build(published, isolated / "site")
     assert done["engagements"] == 2 and done["unavailable"] == [] and done["written"]
     site = isolated / "site"
-    for published_folder, on_site in (("bw-1", "brightwater-demo/releases/1"), ("bw-2", "brightwater-demo/releases/2"),
-                                      ("nm-1", f"{NORTH_MIAMI_PATH}/releases/1")):
+    for published_folder, on_site in (
+        ("bw-1", "brightwater-demo/releases/1"),
+        ("bw-2", "brightwater-demo/releases/2"),
+        ("nm-1", f"{NORTH_MIAMI_PATH}/releases/1"),
+    ):
         assert tree(site / on_site) == tree(isolated / "releases" / published_folder)
         assert len(tree(site / on_site)) == 6  # five formats and the manifest
         checked = published.json("verify", site / on_site)
@@ -36,7 +42,9 @@ def test_every_release_on_the_site_is_byte_identical_to_what_publish_wrote_and_v
 
 def test_the_site_rebuilds_from_the_store_alone_byte_for_byte(published, isolated):
     build(published, isolated / "first")
-    shutil.rmtree(isolated / "releases")  # the published folders are gone; the store keeps the bytes
+    shutil.rmtree(
+        isolated / "releases"
+    )  # the published folders are gone; the store keeps the bytes
     moved = isolated / "elsewhere" / "copy.db"
     moved.parent.mkdir()
     shutil.copy(isolated / "test.db", moved)
@@ -45,14 +53,28 @@ def test_the_site_rebuilds_from_the_store_alone_byte_for_byte(published, isolate
     assert len(tree(isolated / "first")) > 25
 
 
-def test_a_finding_approved_after_the_last_release_stays_off_until_the_next_publish(published, isolated, monkeypatch):
+def test_a_finding_approved_after_the_last_release_stays_off_until_the_next_publish(
+    published, isolated, monkeypatch
+):
     monkeypatch.setenv("REFORMCTL_TODAY", "2026-12-15")  # the releases froze everything up to today
-    found = published.json("log-finding", "--site", "north-miami", "--focus-area", "1",
-                           "--title", "Zqxlater finding approved after the release", "--body", "Approved later.")
+    found = published.json(
+        "log-finding",
+        "--site",
+        "north-miami",
+        "--focus-area",
+        "1",
+        "--title",
+        "Zqxlater finding approved after the release",
+        "--body",
+        "Approved later.",
+    )
     approve(published, "north-miami", found["number"])
     build(published, isolated / "site")
-    assert not any("zqxlater" in p.read_bytes().decode("utf-8", "replace").lower()
-                   for p in (isolated / "site").rglob("*") if p.suffix in (".html", ".json", ".xml"))
+    assert not any(
+        "zqxlater" in p.read_bytes().decode("utf-8", "replace").lower()
+        for p in (isolated / "site").rglob("*")
+        if p.suffix in (".html", ".json", ".xml")
+    )
     published.ok("publish", "--site", "north-miami", "--output", isolated / "releases/nm-2")
     build(published, isolated / "site")
     page = (isolated / "site" / NORTH_MIAMI_PATH / "index.html").read_text("utf-8")
@@ -61,27 +83,49 @@ def test_a_finding_approved_after_the_last_release_stays_off_until_the_next_publ
     assert any("Zqxlater" in entry["text"] for entry in search)
 
 
-def test_a_rebuild_writes_only_what_changed_and_check_reports_it_without_writing(published, isolated):
+def test_a_rebuild_writes_only_what_changed_and_check_reports_it_without_writing(
+    published, isolated
+):
     site = isolated / "site"
     first = build(published, site)
     again = build(published, site)
-    assert again["written"] == [] and again["removed"] == [] and again["unchanged"] == first["files"]
+    assert (
+        again["written"] == [] and again["removed"] == [] and again["unchanged"] == first["files"]
+    )
     result = published("site", "build", site, "--check")
     assert result.exit_code == 0, result.stdout
     old_release = site / "brightwater-demo/releases/1/manifest.json"
     stamp = os.stat(old_release).st_mtime_ns
 
-    published.ok("publish", "--site", "brightwater-demo", "--kind", "progress", "--output", isolated / "releases/bw-3")
+    published.ok(
+        "publish",
+        "--site",
+        "brightwater-demo",
+        "--kind",
+        "progress",
+        "--output",
+        isolated / "releases/bw-3",
+    )
     before = tree(site)
     result = published("site", "build", site, "--check", "--format", "json")
     assert result.exit_code == 1
     pending = json.loads(result.stdout)
     assert tree(site) == before  # --check wrote nothing
-    new_release = {f"brightwater-demo/releases/3/{name}" for name in
-                   ["manifest.json", *(f"brightwater-demo-release-3.{e}" for e in ("md", "html", "json", "csv", "xlsx"))]}
+    new_release = {
+        f"brightwater-demo/releases/3/{name}"
+        for name in [
+            "manifest.json",
+            *(f"brightwater-demo-release-3.{e}" for e in ("md", "html", "json", "csv", "xlsx")),
+        ]
+    }
     # Release 3 is as of the same day as release 2, so the search index, open data and sitemap
     # (which carry its records and date, not its kind) stay as they are.
-    expected = new_release | {"index.html", "feed.xml", "brightwater-demo/index.html", "brightwater-demo/feed.xml"}
+    expected = new_release | {
+        "index.html",
+        "feed.xml",
+        "brightwater-demo/index.html",
+        "brightwater-demo/feed.xml",
+    }
     assert set(pending["written"]) == expected and pending["removed"] == []
     done = build(published, site)
     assert set(done["written"]) == expected
@@ -89,18 +133,24 @@ def test_a_rebuild_writes_only_what_changed_and_check_reports_it_without_writing
     assert published("site", "build", site, "--check").exit_code == 0
 
 
-def test_a_file_no_longer_part_of_the_site_is_removed_and_a_damaged_one_rewritten(published, isolated):
+def test_a_file_no_longer_part_of_the_site_is_removed_and_a_damaged_one_rewritten(
+    published, isolated
+):
     site = isolated / "site"
     build(published, site)
     (site / "stale.html").write_text("old", encoding="utf-8")
     damaged = site / "brightwater-demo/releases/1/brightwater-demo-release-1.csv"
     damaged.write_text("tampered", encoding="utf-8")
     done = build(published, site)
-    assert done["removed"] == ["stale.html"] and done["written"] == ["brightwater-demo/releases/1/brightwater-demo-release-1.csv"]
+    assert done["removed"] == ["stale.html"] and done["written"] == [
+        "brightwater-demo/releases/1/brightwater-demo-release-1.csv"
+    ]
     assert published.json("verify", damaged.parent)["ok"]
 
 
-def test_an_unchanged_index_card_is_read_back_from_the_last_index_only_while_intact(published, isolated, monkeypatch):
+def test_an_unchanged_index_card_is_read_back_from_the_last_index_only_while_intact(
+    published, isolated, monkeypatch
+):
     import jinja2
 
     site = isolated / "site"
@@ -114,7 +164,15 @@ def test_an_unchanged_index_card_is_read_back_from_the_last_index_only_while_int
         return render(self, *args, **kwargs)
 
     monkeypatch.setattr(jinja2.Template, "render", counting)
-    published.ok("publish", "--site", "brightwater-demo", "--kind", "progress", "--output", isolated / "releases/bw-3")
+    published.ok(
+        "publish",
+        "--site",
+        "brightwater-demo",
+        "--kind",
+        "progress",
+        "--output",
+        isolated / "releases/bw-3",
+    )
     assert "index.html" in build(published, site)["written"]
     assert rendered == ["brightwater-demo"]  # North Miami's card is taken from the last index.html
     build(published, isolated / "fresh")
@@ -122,8 +180,18 @@ def test_an_unchanged_index_card_is_read_back_from_the_last_index_only_while_int
 
     # A card whose bytes are not what the last build recorded is rendered again, not copied.
     index = site / "index.html"
-    index.write_bytes(index.read_bytes().replace(b"North Miami Police Department</a>", b"Tampered</a>"))
-    published.ok("publish", "--site", "brightwater-demo", "--kind", "progress", "--output", isolated / "releases/bw-4")
+    index.write_bytes(
+        index.read_bytes().replace(b"North Miami Police Department</a>", b"Tampered</a>")
+    )
+    published.ok(
+        "publish",
+        "--site",
+        "brightwater-demo",
+        "--kind",
+        "progress",
+        "--output",
+        isolated / "releases/bw-4",
+    )
     rendered.clear()
     build(published, site)
     assert sorted(rendered) == ["brightwater-demo", "north-miami"]
@@ -154,8 +222,13 @@ def test_the_atom_feeds_parse_as_xml_newest_first_with_one_entry_per_release(pub
         assert entry.find(f"{ATOM}category").get("term") == "status-update"
     own = ET.parse(site / "brightwater-demo/feed.xml").getroot()
     assert len(own.findall(f"{ATOM}entry")) == 2
-    assert ET.parse(site / "sitemap.xml").getroot().tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"
-    assert "Sitemap: https://reports.example.gov/cri/sitemap.xml" in (site / "robots.txt").read_text("utf-8")
+    assert (
+        ET.parse(site / "sitemap.xml").getroot().tag
+        == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"
+    )
+    assert "Sitemap: https://reports.example.gov/cri/sitemap.xml" in (
+        site / "robots.txt"
+    ).read_text("utf-8")
     index = Page((site / "index.html").read_text("utf-8"))
     assert ("link", {"rel": "canonical", "href": "https://reports.example.gov/cri/"}) in index.tags
 
@@ -163,7 +236,9 @@ def test_the_atom_feeds_parse_as_xml_newest_first_with_one_entry_per_release(pub
 def test_no_relative_link_or_anchor_on_the_site_is_broken(published, isolated):
     site = isolated / "site"
     build(published, site)
-    pages = {p: Page(p.read_text("utf-8")) for p in site.rglob("*.html") if "releases" not in p.parts}
+    pages = {
+        p: Page(p.read_text("utf-8")) for p in site.rglob("*.html") if "releases" not in p.parts
+    }
     ids = {p.resolve(): page.ids for p, page in pages.items()}
     checked = 0
     for path, page in pages.items():
@@ -184,15 +259,21 @@ def test_no_relative_link_or_anchor_on_the_site_is_broken(published, isolated):
 def test_pages_carry_the_csp_no_inline_script_style_or_handler_and_escape_text(published, isolated):
     legacy = sqlite3.connect(isolated / "test.db")
     with legacy:  # as an old store could hold it, whatever the doors accept today
-        legacy.execute("UPDATE engagements SET agency = ? WHERE site = 'north-miami'",
-                       ('North Miami <img src=x onerror="alert(1)"> PD',))
+        legacy.execute(
+            "UPDATE engagements SET agency = ? WHERE site = 'north-miami'",
+            ('North Miami <img src=x onerror="alert(1)"> PD',),
+        )
     published.ok("publish", "--site", "north-miami", "--output", isolated / "releases/nm-2")
     site = isolated / "site"
     build(published, site)
     for path in [site / "index.html", *site.glob("*/index.html")]:
         text = path.read_text("utf-8")
         page = Page(text)
-        metas = [a for t, a in page.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
+        metas = [
+            a
+            for t, a in page.tags
+            if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"
+        ]
         assert metas == [{"http-equiv": "Content-Security-Policy", "content": CSP}], path
         for tag, attributes in page.tags:
             assert not any(name.startswith("on") for name in attributes), (path, tag, attributes)
@@ -200,21 +281,38 @@ def test_pages_carry_the_csp_no_inline_script_style_or_handler_and_escape_text(p
             if tag == "script":
                 assert attributes.get("src"), path
         assert "<img" not in text
-    assert "North Miami &lt;img src=x onerror=&#34;alert(1)&#34;&gt; PD" in (site / "index.html").read_text("utf-8")
+    assert "North Miami &lt;img src=x onerror=&#34;alert(1)&#34;&gt; PD" in (
+        site / "index.html"
+    ).read_text("utf-8")
 
 
-def test_the_index_groups_by_program_and_phase_and_is_a_plain_list_without_javascript(published, isolated):
-    published.ok("publish", "--site", "brightwater-demo", "--kind", "final", "--output", isolated / "releases/bw-3")
+def test_the_index_groups_by_program_and_phase_and_is_a_plain_list_without_javascript(
+    published, isolated
+):
+    published.ok(
+        "publish",
+        "--site",
+        "brightwater-demo",
+        "--kind",
+        "final",
+        "--output",
+        isolated / "releases/bw-3",
+    )
     site = isolated / "site"
     build(published, site)
     page = Page((site / "index.html").read_text("utf-8"))
     form = next(a for t, a in page.tags if t == "form")
-    assert "hidden" in form and form["id"] == "filter"  # site.js shows it; without JS it stays hidden
+    assert (
+        "hidden" in form and form["id"] == "filter"
+    )  # site.js shows it; without JS it stays hidden
     cards = [a for t, a in page.tags if t == "li" and a.get("class") == "card"]
     assert [(c["data-phase"], c["data-state"]) for c in cards] == [("active", "FL"), ("closed", "")]
     assert not any("hidden" in c for c in cards)
-    assert {"p-organizational-assessment", "p-organizational-assessment-active",
-            "p-organizational-assessment-closed"} <= page.ids
+    assert {
+        "p-organizational-assessment",
+        "p-organizational-assessment-active",
+        "p-organizational-assessment-closed",
+    } <= page.ids
     assert ("script", {"src": "assets/site.js", "defer": None}) in page.tags
     text = (site / "brightwater-demo/index.html").read_text("utf-8")
     assert "None: the engagement is closed" in text
@@ -230,7 +328,10 @@ def test_an_engagement_page_has_its_report_focus_areas_next_update_and_archive(p
     demo = Page((site / "brightwater-demo/index.html").read_text("utf-8"))
     assert {"finding-1.1", "recommendation-1.1.1", "area-5", "archive-h"} <= demo.ids
     archive = [link for link in demo.links if link.startswith("releases/")]
-    assert "releases/1/brightwater-demo-release-1.xlsx" in archive and "releases/2/manifest.json" in archive
+    assert (
+        "releases/1/brightwater-demo-release-1.xlsx" in archive
+        and "releases/2/manifest.json" in archive
+    )
 
 
 def test_open_data_and_search_come_from_the_latest_releases(published, isolated):
@@ -238,19 +339,35 @@ def test_open_data_and_search_come_from_the_latest_releases(published, isolated)
     build(published, site)
     conn = sqlite3.connect(site / "open-data/public.db")
     sites = [row[0] for row in conn.execute("SELECT site FROM engagements ORDER BY site")]
-    recs = conn.execute("SELECT COUNT(*) FROM recommendations WHERE site = 'brightwater-demo'").fetchone()[0]
+    recs = conn.execute(
+        "SELECT COUNT(*) FROM recommendations WHERE site = 'brightwater-demo'"
+    ).fetchone()[0]
     conn.close()
     assert sites == ["brightwater-demo", "north-miami"]
-    latest = json.loads((isolated / "releases/bw-2/brightwater-demo-release-2.json").read_text("utf-8"))
-    assert recs == sum(len(f["recommendations"]) for a in latest["focus_areas"] for f in a["findings"])
+    latest = json.loads(
+        (isolated / "releases/bw-2/brightwater-demo-release-2.json").read_text("utf-8")
+    )
+    assert recs == sum(
+        len(f["recommendations"]) for a in latest["focus_areas"] for f in a["findings"]
+    )
     meta = json.loads((site / "open-data/metadata.json").read_text("utf-8"))
-    assert set(meta["databases"]["public"]["tables"]) >= {"engagements", "findings", "recommendations"}
+    assert set(meta["databases"]["public"]["tables"]) >= {
+        "engagements",
+        "findings",
+        "recommendations",
+    }
     search = json.loads((site / "search.json").read_text("utf-8"))
-    numbers = {e["number"] for e in search if e["site"] == "brightwater-demo" and e["type"] == "recommendation"}
+    numbers = {
+        e["number"]
+        for e in search
+        if e["site"] == "brightwater-demo" and e["type"] == "recommendation"
+    }
     assert numbers and "1.1.1" in numbers
 
 
-def test_site_build_refuses_a_folder_it_did_not_build_and_one_holding_the_store(published, isolated):
+def test_site_build_refuses_a_folder_it_did_not_build_and_one_holding_the_store(
+    published, isolated
+):
     other = isolated / "other"
     other.mkdir()
     (other / "notes.txt").write_text("mine", encoding="utf-8")
@@ -265,7 +382,9 @@ def test_a_store_without_releases_builds_an_empty_site(cli, isolated):
     cli.ok("demo")
     done = build(cli, isolated / "site")
     assert done["engagements"] == 0
-    assert "No engagement has published a release yet." in (isolated / "site/index.html").read_text("utf-8")
+    assert "No engagement has published a release yet." in (isolated / "site/index.html").read_text(
+        "utf-8"
+    )
 
 
 def test_published_bytes_are_kept_once_and_never_change(published, isolated):

@@ -17,9 +17,28 @@ HOSTILE = {
 
 
 def hostile_report(cli):
-    cli.ok("log-finding", *SITE, "--focus-area", "technology", "--date", "2024-06-03", "--title", HOSTILE["title"])
-    cli.ok("recommend", *SITE, "--finding", "3.1", "--date", "2024-06-03", "--text", HOSTILE["text"],
-           "--owner", HOSTILE["owner"])
+    cli.ok(
+        "log-finding",
+        *SITE,
+        "--focus-area",
+        "technology",
+        "--date",
+        "2024-06-03",
+        "--title",
+        HOSTILE["title"],
+    )
+    cli.ok(
+        "recommend",
+        *SITE,
+        "--finding",
+        "3.1",
+        "--date",
+        "2024-06-03",
+        "--text",
+        HOSTILE["text"],
+        "--owner",
+        HOSTILE["owner"],
+    )
     cli.ok("recommend", *SITE, "--finding", "3.1", "--date", "2024-06-03", "--text", "-2+3")
     approve(cli, "north-miami", "3.1", "3.1.1", "3.1.2")
 
@@ -39,7 +58,13 @@ def test_xlsx_cells_are_text_not_formulas(north_miami, tmp_path):
     hostile_report(north_miami)
     north_miami.ok("report", *SITE, "--format", "xlsx", "--output", tmp_path / "t.xlsx")
     book = openpyxl.load_workbook(tmp_path / "t.xlsx")
-    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    cells = [
+        c
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for c in row
+        if isinstance(c.value, str)
+    ]
     hostile = [c for c in cells if c.value in HOSTILE.values()]
     assert {c.value for c in hostile} == set(HOSTILE.values())
     assert {c.data_type for c in hostile} == {"s"}
@@ -48,9 +73,32 @@ def test_xlsx_cells_are_text_not_formulas(north_miami, tmp_path):
 
 def test_text_that_only_looks_like_a_sign_is_left_alone(north_miami):
     """A leading "- " (a bullet) or a lone "-" is no formula: no quote is added to it."""
-    north_miami.ok("log-finding", *SITE, "--focus-area", "technology", "--date", "2024-06-03", "--title", "- a bullet")
-    north_miami.ok("recommend", *SITE, "--finding", "3.1", "--date", "2024-06-03", "--text", "- first step",
-                   "--owner", "-")
+    north_miami.ok(
+        "log-finding",
+        *SITE,
+        "--focus-area",
+        "technology",
+        "--date",
+        "2024-06-03",
+        "--title",
+        "- a bullet",
+    )
+    north_miami.ok(
+        "recommend",
+        *SITE,
+        "--finding",
+        "3.1",
+        "--date",
+        "2024-06-03",
+        "--text",
+        "- first step",
+        "--owner",
+        "-",
+    )
     approve(north_miami, "north-miami", "3.1", "3.1.1")
     [row] = list(csv.DictReader(io.StringIO(north_miami.ok("report", *SITE, "--format", "csv"))))
-    assert (row["finding_title"], row["recommendation_text"], row["owner"]) == ("- a bullet", "- first step", "-")
+    assert (row["finding_title"], row["recommendation_text"], row["owner"]) == (
+        "- a bullet",
+        "- first step",
+        "-",
+    )

@@ -17,8 +17,15 @@ def test_schema_version_counts_the_migrations():
 def test_blank_store_is_migrated_with_every_table(tmp_path):
     store = open_store(tmp_path / "s.db")
     tables = {r["name"] for r in store.rows("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"engagements", "focus_areas", "findings", "recommendations", "status_updates", "events",
-            "_sqlite_migrations"} <= tables
+    assert {
+        "engagements",
+        "focus_areas",
+        "findings",
+        "recommendations",
+        "status_updates",
+        "events",
+        "_sqlite_migrations",
+    } <= tables
     applied = [r["name"] for r in store.rows("SELECT name FROM _sqlite_migrations ORDER BY id")]
     assert applied == [m.name for m in migrations._migrations]
     assert store.value("PRAGMA user_version") == SCHEMA_VERSION
@@ -53,8 +60,18 @@ def test_not_a_database(cli, isolated):
 
 
 def test_missing_folder_is_one_clear_line(cli):
-    cli.fails("--db", "no/such/folder/x.db", "new-engagement", "--site", "x", "--agency", "X",
-              "--focus-area", "A", says="does not exist")
+    cli.fails(
+        "--db",
+        "no/such/folder/x.db",
+        "new-engagement",
+        "--site",
+        "x",
+        "--agency",
+        "X",
+        "--focus-area",
+        "A",
+        says="does not exist",
+    )
 
 
 def test_records_cannot_be_deleted(north_miami, isolated):
@@ -70,7 +87,9 @@ def test_a_failed_write_leaves_nothing(tmp_path):
     store = open_store(tmp_path / "s.db")
     with pytest.raises(RuntimeError):
         with store.write():
-            store.execute("INSERT INTO events (at, actor, record_type, record_id, action) VALUES ('t', 'a', 'x', 'y', 'z')")
+            store.execute(
+                "INSERT INTO events (at, actor, record_type, record_id, action) VALUES ('t', 'a', 'x', 'y', 'z')"
+            )
             raise RuntimeError("boom")
     assert store.value("SELECT COUNT(*) FROM events") == 0
 
@@ -93,8 +112,12 @@ def test_a_store_from_before_field_work_is_upgraded_and_indexed(tmp_path):
     migrations.apply(Database(conn), stop_before="m004_field_work")
     conn.execute("PRAGMA user_version = 3")
     old = Store(conn, path)
-    e = create_engagement(old, EngagementSpec(site="old", agency="Old PD", focus_areas=["Training"]), "ann")
-    log_finding(old, e, "1", "Lesson plans are outdated", "The academy syllabus dates from 2009.", "ann")
+    e = create_engagement(
+        old, EngagementSpec(site="old", agency="Old PD", focus_areas=["Training"]), "ann"
+    )
+    log_finding(
+        old, e, "1", "Lesson plans are outdated", "The academy syllabus dates from 2009.", "ann"
+    )
     recommend(old, e, "1.1", "Rewrite the academy syllabus.", "ann")
     add_note(old, e, "1.1", "Ask about the syllabus budget", "ann")
     conn.close()

@@ -11,8 +11,17 @@ import pytest
 
 import reformctl.store.db as db
 
-WRITE = ("log-finding", "--site", "north-miami", "--focus-area", "1", "--title", "Written under pressure",
-         "--body", "A body long enough to need fresh pages in the store. " * 400)
+WRITE = (
+    "log-finding",
+    "--site",
+    "north-miami",
+    "--focus-area",
+    "1",
+    "--title",
+    "Written under pressure",
+    "--body",
+    "A body long enough to need fresh pages in the store. " * 400,
+)
 
 
 def test_read_only_store(north_miami, monkeypatch):
@@ -61,8 +70,12 @@ conn.execute("ROLLBACK" if sys.argv[2] == "rollback" else "COMMIT")
 
 
 def hold_lock(path, end="rollback"):
-    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(path), end], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(path), end],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout.readline().strip() == "locked"
     return proc
 

@@ -18,40 +18,68 @@ def refusal(fn, *args, **kwargs) -> str:
 
 def test_bounds():
     assert (T.MAX_NAME, T.MAX_TITLE, T.MAX_ACTOR, T.MAX_INT) == (200, 300, 100, 2**63 - 1)
-    assert T.BIDI_CONTROLS == {0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069}
+    assert T.BIDI_CONTROLS == {
+        0x202A,
+        0x202B,
+        0x202C,
+        0x202D,
+        0x202E,
+        0x2066,
+        0x2067,
+        0x2068,
+        0x2069,
+    }
 
 
 def test_require_text():
     assert T._require_text(None, "x") == ""
     assert T._require_text("a", "x") == "a"
     assert refusal(T._require_text, 7, "owner") == "owner must be text, not int 7"
-    assert refusal(T._require_text, ["y" * 400], "owner") == ("owner must be text, not list " + repr(["y" * 400]))[:300]
+    assert (
+        refusal(T._require_text, ["y" * 400], "owner")
+        == ("owner must be text, not list " + repr(["y" * 400]))[:300]
+    )
 
 
 def test_clean_title():
     assert T.clean_title("  A\n title\t here ") == "A title here"
     assert T.clean_title("x" * 300) == "x" * 300
     assert refusal(T.clean_title, "x" * 301) == "title is 301 characters long; keep it to 300"
-    assert refusal(T.clean_title, "x" * 11, "agency", 10) == "agency is 11 characters long; keep it to 10"
+    assert (
+        refusal(T.clean_title, "x" * 11, "agency", 10)
+        == "agency is 11 characters long; keep it to 10"
+    )
     assert refusal(T.clean_title, " \n ", "agency") == "agency must not be empty"
     assert refusal(T.clean_title, None) == "title must not be empty"
     assert T.clean_title("a [[b]] c") == "a [[b]] c"
-    assert refusal(T.clean_title, "a [[b", "title") == "title: unclosed [[ at character 3; close it with ]] or remove it"
-    assert refusal(T.clean_title, "a\x1bb") == "title contains a control character (U+001B) at character 2; remove it"
+    assert (
+        refusal(T.clean_title, "a [[b", "title")
+        == "title: unclosed [[ at character 3; close it with ]] or remove it"
+    )
+    assert (
+        refusal(T.clean_title, "a\x1bb")
+        == "title contains a control character (U+001B) at character 2; remove it"
+    )
 
 
 def test_clean_title_checks_the_raw_text():
     # positions count in the text as typed, before its whitespace is collapsed
-    assert refusal(T.clean_title, "  a\x7f") == "title contains a control character (U+007F) at character 4; remove it"
+    assert (
+        refusal(T.clean_title, "  a\x7f")
+        == "title contains a control character (U+007F) at character 4; remove it"
+    )
 
 
 def test_clean_name():
     assert T.clean_name(" Jane  Roe ", "owner") == "Jane Roe"
     assert T.clean_name("x" * 200, "owner") == "x" * 200
-    assert refusal(T.clean_name, "x" * 201, "owner") == "owner is 201 characters long; keep it to 200"
+    assert (
+        refusal(T.clean_name, "x" * 201, "owner") == "owner is 201 characters long; keep it to 200"
+    )
     assert refusal(T.clean_name, "ab [[c]]", "agency") == (
         "agency cannot hold [[ (at character 4): it is always public in full, so there is nothing to "
-        "redact; remove the brackets")
+        "redact; remove the brackets"
+    )
     assert refusal(T.clean_name, "a]]", "city").startswith("city cannot hold ]] (at character 2)")
 
 
@@ -60,8 +88,13 @@ def test_clean_optional():
     assert T.clean_optional(" \t", "owner") is None
     assert T.clean_optional(" a ", "owner") == "a"
     assert T.clean_optional("a [[b]]", "owner") == "a [[b]]"
-    assert refusal(T.clean_optional, "x" * 301, "owner") == "owner is 301 characters long; keep it to 300"
-    assert refusal(T.clean_optional, "x" * 6, "owner", 5) == "owner is 6 characters long; keep it to 5"
+    assert (
+        refusal(T.clean_optional, "x" * 301, "owner")
+        == "owner is 301 characters long; keep it to 300"
+    )
+    assert (
+        refusal(T.clean_optional, "x" * 6, "owner", 5) == "owner is 6 characters long; keep it to 5"
+    )
     assert refusal(T.clean_optional, "[[b]]", "owner", 50, False).startswith("owner cannot hold [[")
     assert refusal(T.clean_optional, 3, "owner") == "owner must be text, not int 3"
 
@@ -70,7 +103,10 @@ def test_clean_optional_name():
     assert T.clean_optional_name(None, "city") is None
     assert T.clean_optional_name(" a  b ", "city") == "a b"
     assert T.clean_optional_name("x" * 200, "city") == "x" * 200
-    assert refusal(T.clean_optional_name, "x" * 201, "city") == "city is 201 characters long; keep it to 200"
+    assert (
+        refusal(T.clean_optional_name, "x" * 201, "city")
+        == "city is 201 characters long; keep it to 200"
+    )
     assert refusal(T.clean_optional_name, "[[b]]", "city").startswith("city cannot hold [[")
 
 
@@ -78,21 +114,52 @@ def test_clean_body():
     assert T.clean_body("\r\n a\r\n\tb\rc \n") == "a\n\tb\nc"
     assert T.clean_body(None) == ""
     assert T.clean_body("x" * 200_000) == "x" * 200_000
-    assert refusal(T.clean_body, "x" * 200_001) == "body is 200001 characters long; keep it to 200000"
-    assert refusal(T.clean_body, " " + "x" * 5, "text", 4) == "text is 5 characters long; keep it to 4"
-    assert refusal(T.clean_body, "a\n\x00", "note") == "note contains a control character (U+0000) at line 2, column 1; remove it"
-    assert refusal(T.clean_body, "\n\nab [[c", "body") == "body: unclosed [[ at line 3, column 4; close it with ]] or remove it"
+    assert (
+        refusal(T.clean_body, "x" * 200_001) == "body is 200001 characters long; keep it to 200000"
+    )
+    assert (
+        refusal(T.clean_body, " " + "x" * 5, "text", 4) == "text is 5 characters long; keep it to 4"
+    )
+    assert (
+        refusal(T.clean_body, "a\n\x00", "note")
+        == "note contains a control character (U+0000) at line 2, column 1; remove it"
+    )
+    assert (
+        refusal(T.clean_body, "\n\nab [[c", "body")
+        == "body: unclosed [[ at line 3, column 4; close it with ]] or remove it"
+    )
     assert T.clean_body("a [[b]] c") == "a [[b]] c"
 
 
-@pytest.mark.parametrize("char", ["\x00", "\x08", "\x0b", "\x0c", "\x0e", "\x1f", "\x7f", "\x80", "\x9f",
-                                  "\ud800", "\udfff", "\u202a", "\u202e", "\u2066", "\u2069"])
+@pytest.mark.parametrize(
+    "char",
+    [
+        "\x00",
+        "\x08",
+        "\x0b",
+        "\x0c",
+        "\x0e",
+        "\x1f",
+        "\x7f",
+        "\x80",
+        "\x9f",
+        "\ud800",
+        "\udfff",
+        "\u202a",
+        "\u202e",
+        "\u2066",
+        "\u2069",
+    ],
+)
 def test_controls_refused(char):
     assert refusal(T.clean_body, "ab" + char, "note") == (
-        f"note contains a control character (U+{ord(char):04X}) at character 3; remove it")
+        f"note contains a control character (U+{ord(char):04X}) at character 3; remove it"
+    )
 
 
-@pytest.mark.parametrize("char", ["\t", "\n", "\r", " ", "\u00a0", "\u00a1", "\u2065", "\u2029", "\ue000"])
+@pytest.mark.parametrize(
+    "char", ["\t", "\n", "\r", " ", "\u00a0", "\u00a1", "\u2065", "\u2029", "\ue000"]
+)
 def test_not_controls(char):
     T.clean_body("ab" + char)
 
@@ -111,61 +178,99 @@ def test_marker_problems():
     assert T.marker_problems("") == []
     assert T.marker_problems("no markers [ ] here") == []
     assert T.marker_problems("a [[b]] c [[d]]") == []
-    assert T.marker_problems("[[a") == [(0, "unclosed [[ at character 1; close it with ]] or remove it")]
-    assert T.marker_problems("a]]") == [(1, "]] at character 2 closes nothing; remove it or add [[ before it")]
-    assert T.marker_problems("x[[ \n ]]") == [(1, "empty [[]] at line 1, column 2; put the withheld text inside it or remove it")]
+    assert T.marker_problems("[[a") == [
+        (0, "unclosed [[ at character 1; close it with ]] or remove it")
+    ]
+    assert T.marker_problems("a]]") == [
+        (1, "]] at character 2 closes nothing; remove it or add [[ before it")
+    ]
+    assert T.marker_problems("x[[ \n ]]") == [
+        (1, "empty [[]] at line 1, column 2; put the withheld text inside it or remove it")
+    ]
     assert T.marker_problems("[[a [[b]] c]]") == [
-        (4, "nested [[ at character 5 (inside the [[ at character 1); a redaction cannot hold another")]
+        (
+            4,
+            "nested [[ at character 5 (inside the [[ at character 1); a redaction cannot hold another",
+        )
+    ]
     # the nested span is not itself reported empty: only the outermost is checked
     assert T.marker_problems("[[a [[]] c]]") == [
-        (4, "nested [[ at character 5 (inside the [[ at character 1); a redaction cannot hold another")]
+        (
+            4,
+            "nested [[ at character 5 (inside the [[ at character 1); a redaction cannot hold another",
+        )
+    ]
     assert T.marker_problems("[[ [[a]]]]") == [
-        (3, "nested [[ at character 4 (inside the [[ at character 1); a redaction cannot hold another")]
+        (
+            3,
+            "nested [[ at character 4 (inside the [[ at character 1); a redaction cannot hold another",
+        )
+    ]
     assert T.marker_problems("]] [[") == [
         (0, "]] at character 1 closes nothing; remove it or add [[ before it"),
-        (3, "unclosed [[ at character 4; close it with ]] or remove it")]
+        (3, "unclosed [[ at character 4; close it with ]] or remove it"),
+    ]
     assert T.marker_problems("[[ a [[") == [
         (0, "unclosed [[ at character 1; close it with ]] or remove it"),
-        (5, "nested [[ at character 6 (inside the [[ at character 1); a redaction cannot hold another"),
-        (5, "unclosed [[ at character 6; close it with ]] or remove it")]
+        (
+            5,
+            "nested [[ at character 6 (inside the [[ at character 1); a redaction cannot hold another",
+        ),
+        (5, "unclosed [[ at character 6; close it with ]] or remove it"),
+    ]
 
 
 def test_check_markers():
     T.check_markers(None, "body")
     T.check_markers("[[fine]]", "body")
-    assert refusal(T.check_markers, "a]]", "body") == "body: ]] at character 2 closes nothing; remove it or add [[ before it"
+    assert (
+        refusal(T.check_markers, "a]]", "body")
+        == "body: ]] at character 2 closes nothing; remove it or add [[ before it"
+    )
     assert refusal(T.check_markers, "]] ]] [[", "body") == (
-        "body: ]] at character 1 closes nothing; remove it or add [[ before it (and 2 more)")
+        "body: ]] at character 1 closes nothing; remove it or add [[ before it (and 2 more)"
+    )
     assert refusal(T.check_markers, "]] ]]", "body").endswith("(and 1 more)")
 
 
 def test_clean_actor():
     assert T.clean_actor("  A.\u00a0Analyst ") == "A. Analyst"
     assert T.clean_actor("\uff21. Analyst") == "A. Analyst"  # NFKC: full-width letters are letters
-    assert T.clean_actor("\u0418\u0432\u0430\u043d") == "\u0418\u0432\u0430\u043d"  # Cyrillic alone is a name
+    assert (
+        T.clean_actor("\u0418\u0432\u0430\u043d") == "\u0418\u0432\u0430\u043d"
+    )  # Cyrillic alone is a name
     assert T.clean_actor("x" * 100) == "x" * 100
     assert refusal(T.clean_actor, "x" * 101) == "actor is 101 characters long; keep it to 100"
     assert refusal(T.clean_actor, None, "--as") == "--as must not be empty"
     assert refusal(T.clean_actor, "\u3000", "--as") == "--as must not be empty"
     assert refusal(T.clean_actor, 5, "--as") == "--as must be text, not int 5"
     assert refusal(T.clean_actor, "A\ud800", "REFORMCTL_USER") == (
-        "REFORMCTL_USER is not valid UTF-8 text; check the terminal's or the environment's encoding")
-    assert refusal(T.clean_actor, "\udfff") .endswith("environment's encoding")
+        "REFORMCTL_USER is not valid UTF-8 text; check the terminal's or the environment's encoding"
+    )
+    assert refusal(T.clean_actor, "\udfff").endswith("environment's encoding")
     assert refusal(T.clean_actor, "Ann\x07", "--as") == (
-        "--as contains a control character (U+0007) at character 4; a name must be what it looks like")
+        "--as contains a control character (U+0007) at character 4; a name must be what it looks like"
+    )
     assert refusal(T.clean_actor, "A\u200bnn") == (
-        "actor contains an invisible character (U+200B) at character 2; a name must be what it looks like")
+        "actor contains an invisible character (U+200B) at character 2; a name must be what it looks like"
+    )
     assert refusal(T.clean_actor, "Ann\u3164") == (
-        "actor contains an invisible character (U+3164) at character 4; a name must be what it looks like")
+        "actor contains an invisible character (U+3164) at character 4; a name must be what it looks like"
+    )
     assert refusal(T.clean_actor, "Ann\u2800") == (
-        "actor contains an invisible character (U+2800) at character 4; a name must be what it looks like")
+        "actor contains an invisible character (U+2800) at character 4; a name must be what it looks like"
+    )
     assert refusal(T.clean_actor, "[[Ann]]").startswith("actor cannot hold [[")
 
 
 def test_clean_actor_refuses_mixed_scripts():
-    assert refusal(T.clean_actor, "\u0410nn") == "actor mixes Latin with CYRILLIC letters; a name must be what it looks like"
+    assert (
+        refusal(T.clean_actor, "\u0410nn")
+        == "actor mixes Latin with CYRILLIC letters; a name must be what it looks like"
+    )
     assert refusal(T.clean_actor, "\u0391nn \u0410") == (
-        "actor mixes Latin with CYRILLIC and GREEK letters; a name must be what it looks like")
+        "actor mixes Latin with CYRILLIC and GREEK letters; a name must be what it looks like"
+    )
     assert T.clean_actor("\u0391\u03b8\u03b7\u03bd\u03ac") == "\u0391\u03b8\u03b7\u03bd\u03ac"
     assert T.clean_actor("\u00c9lodie 1") == "\u00c9lodie 1"  # accents are Latin
 
@@ -192,17 +297,24 @@ def test_clean_int():
     assert refusal(T.clean_int, True, "count") == "count must be a whole number, not True"
     assert refusal(T.clean_int, "3", "count") == "count must be a whole number, not '3'"
     assert refusal(T.clean_int, 1.5, "count") == "count must be a whole number, not 1.5"
-    assert refusal(T.clean_int, "x" * 300, "count") == f"count must be a whole number, not {'x' * 300!r}"[:200]
+    assert (
+        refusal(T.clean_int, "x" * 300, "count")
+        == f"count must be a whole number, not {'x' * 300!r}"[:200]
+    )
     assert refusal(T.clean_int, -1, "count") == "count must be 0 or more, not -1"
     assert refusal(T.clean_int, 4, "count", 5) == "count must be 5 or more, not 4"
-    assert refusal(T.clean_int, 2**63, "count") == "count must be at most 9,223,372,036,854,775,807, not 9223372036854775808"
+    assert (
+        refusal(T.clean_int, 2**63, "count")
+        == "count must be at most 9,223,372,036,854,775,807, not 9223372036854775808"
+    )
     assert refusal(T.clean_int, 2**63, "count", 0, 2**70) == (
-        "count must be at most 9,223,372,036,854,775,807, not 9223372036854775808")
+        "count must be at most 9,223,372,036,854,775,807, not 9223372036854775808"
+    )
     assert refusal(T.clean_int, 1001, "count", 0, 1000) == "count must be at most 1,000, not 1001"
 
 
 def test_shown():
-    assert T._shown(10**29) == str(10**29)            # 30 digits shown as they are
+    assert T._shown(10**29) == str(10**29)  # 30 digits shown as they are
     assert T._shown(-(10**29)) == str(-(10**29))
     assert T._shown(10**30) == "a 31-digit number"
     assert T._shown(-(10**30)) == "a 31-digit number"

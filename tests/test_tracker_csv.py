@@ -13,37 +13,91 @@ import pytest
 from reformctl.reports.tabular import COLUMNS, _cell, render_csv, tracker_rows
 
 
-@pytest.mark.parametrize("value, cell", [
-    ("=HYPERLINK(1)", "'=HYPERLINK(1)"), ("+1", "'+1"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
-    ("\rx", "'\rx"), ("-1+2", "'-1+2"), ("-x", "'-x"),
-    ("- a list item", "- a list item"), ("-", "-"), ("", ""), (None, ""), (3, "3"), ("a=b", "a=b"),
-    ("plain", "plain"), ("'quoted", "'quoted"),
-])
+@pytest.mark.parametrize(
+    "value, cell",
+    [
+        ("=HYPERLINK(1)", "'=HYPERLINK(1)"),
+        ("+1", "'+1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("-1+2", "'-1+2"),
+        ("-x", "'-x"),
+        ("- a list item", "- a list item"),
+        ("-", "-"),
+        ("", ""),
+        (None, ""),
+        (3, "3"),
+        ("a=b", "a=b"),
+        ("plain", "plain"),
+        ("'quoted", "'quoted"),
+    ],
+)
 def test_cell(value, cell):
     assert _cell(value) == cell
 
 
 def rec(number: str, **fields) -> dict:
-    return {"number": number, "text": f"Do {number}", "priority": "high", "owner": "=Owner", "due": "2025-01-31",
-            "status_label": "In progress", "status_as_of": "2024-06-30", "reason_label": None, **fields}
+    return {
+        "number": number,
+        "text": f"Do {number}",
+        "priority": "high",
+        "owner": "=Owner",
+        "due": "2025-01-31",
+        "status_label": "In progress",
+        "status_as_of": "2024-06-30",
+        "reason_label": None,
+        **fields,
+    }
 
 
 REPORT = {
     "focus_areas": [
-        {"number": "1", "title": "Technology", "findings": [
-            {"number": "1.1", "title": "Cameras", "recommendations": [
-                rec("1.1.1", reason_label="Funding", review="approved"),
-                rec("1.1.2", withdrawn=True)]},
-            {"number": "1.2", "title": "Gone", "withdrawn": True, "recommendations": [rec("1.2.1")]},
-        ]},
-        {"number": "2", "title": "Training", "findings": [
-            {"number": "2.1", "title": "Hours", "recommendations": [rec("2.1.1"), rec("2.1.2")]}]},
+        {
+            "number": "1",
+            "title": "Technology",
+            "findings": [
+                {
+                    "number": "1.1",
+                    "title": "Cameras",
+                    "recommendations": [
+                        rec("1.1.1", reason_label="Funding", review="approved"),
+                        rec("1.1.2", withdrawn=True),
+                    ],
+                },
+                {
+                    "number": "1.2",
+                    "title": "Gone",
+                    "withdrawn": True,
+                    "recommendations": [rec("1.2.1")],
+                },
+            ],
+        },
+        {
+            "number": "2",
+            "title": "Training",
+            "findings": [
+                {"number": "2.1", "title": "Hours", "recommendations": [rec("2.1.1"), rec("2.1.2")]}
+            ],
+        },
     ],
-    "changes": {"new_recommendations": [{"number": "2.1.1"}],
-                "status_changes": [{"number": "1.1.1", "from_label": "Not started", "to_label": "In progress"}]},
-    "final": {"recommendations": [
-        {"number": "1.1.1", "history": [{"as_of": "2024-01-31", "status_label": "Not started"},
-                                        {"as_of": "2024-06-30", "status_label": "In progress"}]}]},
+    "changes": {
+        "new_recommendations": [{"number": "2.1.1"}],
+        "status_changes": [
+            {"number": "1.1.1", "from_label": "Not started", "to_label": "In progress"}
+        ],
+    },
+    "final": {
+        "recommendations": [
+            {
+                "number": "1.1.1",
+                "history": [
+                    {"as_of": "2024-01-31", "status_label": "Not started"},
+                    {"as_of": "2024-06-30", "status_label": "In progress"},
+                ],
+            }
+        ]
+    },
 }
 
 
@@ -57,24 +111,55 @@ def test_every_cell_of_the_public_tracker():
     assert "\r" not in text
     got = rows(text)
     assert got[0] == {
-        "focus_area": "1", "focus_area_title": "Technology", "finding": "1.1", "finding_title": "Cameras",
-        "recommendation": "1.1.1", "recommendation_text": "Do 1.1.1", "priority": "high", "owner": "'=Owner",
-        "due": "2025-01-31", "status": "In progress", "status_as_of": "2024-06-30", "reason": "Funding",
+        "focus_area": "1",
+        "focus_area_title": "Technology",
+        "finding": "1.1",
+        "finding_title": "Cameras",
+        "recommendation": "1.1.1",
+        "recommendation_text": "Do 1.1.1",
+        "priority": "high",
+        "owner": "'=Owner",
+        "due": "2025-01-31",
+        "status": "In progress",
+        "status_as_of": "2024-06-30",
+        "reason": "Funding",
         "change_since_last_update": "Not started -> In progress",
-        "history": "2024-01-31 Not started; 2024-06-30 In progress"}
+        "history": "2024-01-31 Not started; 2024-06-30 In progress",
+    }
     withdrawn = {c: "" for c in COLUMNS}
-    assert got[1] == {**withdrawn, "focus_area": "1", "focus_area_title": "Technology", "finding": "1.1",
-                      "recommendation": "1.1.2", "status": "Withdrawn"}
-    assert got[2] == {**withdrawn, "focus_area": "1", "focus_area_title": "Technology", "finding": "1.2",
-                      "recommendation": "1.2.1", "status": "Withdrawn"}
-    assert got[3]["change_since_last_update"] == "new" and got[3]["reason"] == "" and got[3]["history"] == ""
+    assert got[1] == {
+        **withdrawn,
+        "focus_area": "1",
+        "focus_area_title": "Technology",
+        "finding": "1.1",
+        "recommendation": "1.1.2",
+        "status": "Withdrawn",
+    }
+    assert got[2] == {
+        **withdrawn,
+        "focus_area": "1",
+        "focus_area_title": "Technology",
+        "finding": "1.2",
+        "recommendation": "1.2.1",
+        "status": "Withdrawn",
+    }
+    assert (
+        got[3]["change_since_last_update"] == "new"
+        and got[3]["reason"] == ""
+        and got[3]["history"] == ""
+    )
     assert [r["recommendation"] for r in got] == ["1.1.1", "1.1.2", "1.2.1", "2.1.1", "2.1.2"]
     assert got[4]["change_since_last_update"] == ""
 
 
 def test_a_status_change_outranks_new():
-    report = {**REPORT, "changes": {"new_recommendations": [{"number": "1.1.1"}],
-                                    "status_changes": [{"number": "1.1.1", "from_label": "A", "to_label": "B"}]}}
+    report = {
+        **REPORT,
+        "changes": {
+            "new_recommendations": [{"number": "1.1.1"}],
+            "status_changes": [{"number": "1.1.1", "from_label": "A", "to_label": "B"}],
+        },
+    }
     assert rows(render_csv(report))[0]["change_since_last_update"] == "A -> B"
 
 

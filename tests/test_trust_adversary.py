@@ -12,8 +12,12 @@ from conftest import approve
 SITE = ("--site", "north-miami")
 
 
-@pytest.mark.parametrize("disguise", ["tester\u3164", "tester\u2800", "tes\u034fter", "t\u0435ster", "\u0442ester"])
-def test_a_blank_filler_or_a_look_alike_letter_does_not_make_another_reviewer(north_miami, disguise):
+@pytest.mark.parametrize(
+    "disguise", ["tester\u3164", "tester\u2800", "tes\u034fter", "t\u0435ster", "\u0442ester"]
+)
+def test_a_blank_filler_or_a_look_alike_letter_does_not_make_another_reviewer(
+    north_miami, disguise
+):
     north_miami.ok("log-finding", *SITE, "--focus-area", "technology", "--title", "Cameras")
     north_miami.ok("submit", *SITE, "3.1")
     result = north_miami("--as", disguise, "review", *SITE, "3.1", "--decision", "approve")
@@ -26,7 +30,9 @@ def test_names_are_withheld_across_dotted_capitals_accents_and_apostrophes(north
     for name in ("İlker Şahin", "Sean O'Brien"):
         north_miami.ok("protect", *SITE, name)
     body = "A: ILKER ŞAHIN B: ilker şahin C: Ilker Sahin D: Sean O\u2019Brien E: kept"
-    north_miami.ok("log-finding", *SITE, "--focus-area", "technology", "--title", "Cameras", "--body", body)
+    north_miami.ok(
+        "log-finding", *SITE, "--focus-area", "technology", "--title", "Cameras", "--body", body
+    )
     north_miami.ok("recommend", *SITE, "--finding", "3.1", "--text", "Act.", "--owner", "Unit")
     approve(north_miami, "north-miami", "3.1", "3.1.1")
     report = json.loads(north_miami.ok("report", *SITE, "--format", "json"))
@@ -36,8 +42,16 @@ def test_names_are_withheld_across_dotted_capitals_accents_and_apostrophes(north
 
 def test_markdown_never_turns_an_entity_into_a_character(north_miami):
     north_miami.ok("protect", *SITE, "Jane Roe")
-    north_miami.ok("log-finding", *SITE, "--focus-area", "technology", "--title", "Cameras",
-                   "--body", "Ja&shy;ne Roe and Jane&nbsp;Roe")
+    north_miami.ok(
+        "log-finding",
+        *SITE,
+        "--focus-area",
+        "technology",
+        "--title",
+        "Cameras",
+        "--body",
+        "Ja&shy;ne Roe and Jane&nbsp;Roe",
+    )
     north_miami.ok("recommend", *SITE, "--finding", "3.1", "--text", "Act.", "--owner", "Unit")
     approve(north_miami, "north-miami", "3.1", "3.1.1")
     markdown = north_miami.ok("report", *SITE, "--format", "markdown")
@@ -52,8 +66,20 @@ def test_a_foreign_sqlite_file_is_not_made_a_store(cli, isolated):
     conn.commit()
     conn.close()
     before = path.read_bytes()
-    for args in (("engagements",), ("new-engagement", "--site", "x-y", "--agency", "A", "--state", "FL",
-                                    "--focus-area", "One")):
+    for args in (
+        ("engagements",),
+        (
+            "new-engagement",
+            "--site",
+            "x-y",
+            "--agency",
+            "A",
+            "--state",
+            "FL",
+            "--focus-area",
+            "One",
+        ),
+    ):
         line = cli.fails("--db", path, *args, says="not a reformctl store")
         assert "mydata" in line
     assert path.read_bytes() == before

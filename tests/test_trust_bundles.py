@@ -157,8 +157,19 @@ def bundle(demo, tmp_path):
 def rich(demo, tmp_path):
     """The demo with every kind of record a bundle carries (a release takes a few seconds)."""
     demo.ok("team", "add", "--site", SITE, "Dana Reyes", "--role", "lead")
-    act = demo.json("activity", "--site", SITE, "--method", "interview", "--date", "2025-03-01",
-                    "--team", "Dana Reyes", "--participants", "4")
+    act = demo.json(
+        "activity",
+        "--site",
+        SITE,
+        "--method",
+        "interview",
+        "--date",
+        "2025-03-01",
+        "--team",
+        "Dana Reyes",
+        "--participants",
+        "4",
+    )
     demo.ok("cite", "--site", SITE, "1.1", act["id"])
     demo.ok("note", "--site", SITE, "1.1", "A note")
     demo.ok("publish", "--site", SITE, "--output", tmp_path / "release-1")
@@ -184,7 +195,9 @@ def mutate(bundle: Path, which: str, field: str, value) -> tuple[str, str]:
     else:
         record[field] = value
     path.write_text(json.dumps(record, sort_keys=True, indent=2) + "\n")
-    if which == "engagement.json" and field == "site":  # bundle.json repeats the site: keep them agreeing
+    if (
+        which == "engagement.json" and field == "site"
+    ):  # bundle.json repeats the site: keep them agreeing
         head = json.loads((bundle / "bundle.json").read_text())
         (bundle / "bundle.json").write_text(json.dumps({**head, "site": value}) + "\n")
     return name, original
@@ -199,11 +212,19 @@ def refusals(cli, bundle: Path, mutations, command) -> list[str]:
         before = dump(cli.db)
         result = cli(*command)
         lines = result.stderr.strip().splitlines()
-        ok = (result.exit_code == 1 and len(lines) == 1 and lines[0].startswith("error: ")
-              and name in lines[0] and f"field {field}" in lines[0] and "Traceback" not in result.output
-              and dump(cli.db) == before)
+        ok = (
+            result.exit_code == 1
+            and len(lines) == 1
+            and lines[0].startswith("error: ")
+            and name in lines[0]
+            and f"field {field}" in lines[0]
+            and "Traceback" not in result.output
+            and dump(cli.db) == before
+        )
         if not ok:
-            wrong.append(f"{name} {field}={value!r}: exit {result.exit_code}, stderr {result.stderr!r}")
+            wrong.append(
+                f"{name} {field}={value!r}: exit {result.exit_code}, stderr {result.stderr!r}"
+            )
         target(bundle, which)[0].write_text(original)
         (bundle / "bundle.json").write_text(head)
     return wrong
@@ -219,11 +240,18 @@ def test_the_list_is_long_enough():
 
 def test_import_refuses_every_hostile_value(demo, rich, tmp_path):
     demo.db = tmp_path / "fresh.db"
-    assert refusals(demo, rich, MUTATIONS + RICH, ["--db", demo.db, "import", "--bundle", rich]) == []
+    assert (
+        refusals(demo, rich, MUTATIONS + RICH, ["--db", demo.db, "import", "--bundle", rich]) == []
+    )
     assert not demo.db.exists()
     # The untouched bundle still loads: the refusals were the values', not the bundle's.
     counts = demo.json("--db", demo.db, "import", "--bundle", rich)["counts"]
-    assert (counts["findings"], counts["releases"], counts["activities"], counts["evidence"]) == (17, 1, 1, 1)
+    assert (counts["findings"], counts["releases"], counts["activities"], counts["evidence"]) == (
+        17,
+        1,
+        1,
+        1,
+    )
 
 
 def test_merge_refuses_every_hostile_value(demo, rich):
@@ -271,7 +299,9 @@ def test_merge_from_another_store_checks_its_values_too(demo, tmp_path):
     shutil.copy(demo.db, other)
     conn = sqlite3.connect(other)
     with conn:
-        conn.execute("UPDATE findings SET methods = 'notjson' WHERE rowid = (SELECT MIN(rowid) FROM findings)")
+        conn.execute(
+            "UPDATE findings SET methods = 'notjson' WHERE rowid = (SELECT MIN(rowid) FROM findings)"
+        )
     key = conn.execute("SELECT id FROM findings WHERE methods = 'notjson'").fetchone()[0]
     conn.close()
     demo.fails("merge", "--site", SITE, other, says=f"findings/{key}.json, field methods")

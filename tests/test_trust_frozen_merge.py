@@ -46,18 +46,31 @@ def approved(r) -> bool:
 
 # Each: how the bundle is back-dated (returns the file it names).
 BACKDATED = {
-    "new-status": lambda b: copy(b, "status_updates", lambda r: True, as_of="2024-06-25", status="complete"),
-    "new-approval": lambda b: copy(b, "review_history", approved, record_id=rec_id(b, "Audit it."),
-                                   on_date="2024-06-15"),
-    "new-approved-version": lambda b: copy(b, "approved_versions", lambda r: r["record_type"] == "recommendation",
-                                           record_id=rec_id(b, "Audit it."), text="Audit it.",
-                                           on_date="2024-06-15"),
+    "new-status": lambda b: copy(
+        b, "status_updates", lambda r: True, as_of="2024-06-25", status="complete"
+    ),
+    "new-approval": lambda b: copy(
+        b, "review_history", approved, record_id=rec_id(b, "Audit it."), on_date="2024-06-15"
+    ),
+    "new-approved-version": lambda b: copy(
+        b,
+        "approved_versions",
+        lambda r: r["record_type"] == "recommendation",
+        record_id=rec_id(b, "Audit it."),
+        text="Audit it.",
+        on_date="2024-06-15",
+    ),
     "new-activity": lambda b: copy(b, "activities", lambda r: True, dated="2024-05-20"),
-    "new-finding": lambda b: copy(b, "findings", lambda r: r["title"].startswith("A draft"),
-                                  number=9, dated="2024-06-01"),
+    "new-finding": lambda b: copy(
+        b, "findings", lambda r: r["title"].startswith("A draft"), number=9, dated="2024-06-01"
+    ),
     "new-release": lambda b: copy(b, "releases", lambda r: True, number=2, as_of="2024-06-15"),
-    "status-redated": lambda b: change(b, "status_updates", lambda r: r["as_of"] == "2024-06-20", as_of="2024-06-02"),
-    "status-changed": lambda b: change(b, "status_updates", lambda r: r["as_of"] == "2024-06-20", status="complete"),
+    "status-redated": lambda b: change(
+        b, "status_updates", lambda r: r["as_of"] == "2024-06-20", as_of="2024-06-02"
+    ),
+    "status-changed": lambda b: change(
+        b, "status_updates", lambda r: r["as_of"] == "2024-06-20", status="complete"
+    ),
     "approval-redated": lambda b: change(b, "review_history", approved, on_date="2024-06-11"),
 }
 
@@ -89,15 +102,26 @@ def test_taking_a_held_approval_keeps_its_date_and_is_refused_once_frozen(north_
     cli = north_miami
     bundle = isolated / "b"
     cli.ok("export", *SITE, "--bundle", bundle)
-    copy(bundle, "review_history", approved, record_id=rec_id(bundle, "Audit it."), on_date="2024-07-05")
+    copy(
+        bundle,
+        "review_history",
+        approved,
+        record_id=rec_id(bundle, "Audit it."),
+        on_date="2024-07-05",
+    )
     done = cli.json("merge", *SITE, bundle)
     assert [c["field"].split(":")[0] for c in done["conflicts"]] == ["review_history"]
     cli.ok("publish", *SITE, "--as-of", "2024-07-10", "--output", isolated / "r2")
-    second = json.loads((isolated / "r2" / "north-miami-release-2.json").read_text(encoding="utf-8"))
+    second = json.loads(
+        (isolated / "r2" / "north-miami-release-2.json").read_text(encoding="utf-8")
+    )
     report = json.loads(cli.ok("report", *SITE, "--format", "json", "--as-of", "2024-07-10"))
     assert report == {k: v for k, v in second.items() if k != "release"}
 
-    said = cli.fails("resolve", *SITE, "3.1.3", "--take", "theirs",
-                          says="release 2 (as of 2024-07-10)")
+    said = cli.fails(
+        "resolve", *SITE, "3.1.3", "--take", "theirs", says="release 2 (as of 2024-07-10)"
+    )
     assert "review_history/" in said and "2024-07-05" in said
-    assert json.loads(cli.ok("report", *SITE, "--format", "json", "--as-of", "2024-07-10")) == report
+    assert (
+        json.loads(cli.ok("report", *SITE, "--format", "json", "--as-of", "2024-07-10")) == report
+    )

@@ -31,8 +31,17 @@ def _sheets(isolated, data: bytes):
 
 
 def _page_marks(sheet) -> list[str]:
-    return [part.center.text for part in (sheet.oddHeader, sheet.oddFooter, sheet.evenHeader,
-                                          sheet.evenFooter, sheet.firstHeader, sheet.firstFooter)]
+    return [
+        part.center.text
+        for part in (
+            sheet.oddHeader,
+            sheet.oddFooter,
+            sheet.evenHeader,
+            sheet.evenFooter,
+            sheet.firstHeader,
+            sheet.firstFooter,
+        )
+    ]
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -73,7 +82,9 @@ def test_internal_pdf_is_marked_on_every_page(demo, isolated):
 
     (isolated / "r.pdf").write_bytes(_report(demo, isolated, "pdf", "--internal"))
     # Text extraction may break the marking across lines; it is the same words in the same order.
-    pages = [" ".join(page.extract_text().split()) for page in PdfReader(str(isolated / "r.pdf")).pages]
+    pages = [
+        " ".join(page.extract_text().split()) for page in PdfReader(str(isolated / "r.pdf")).pages
+    ]
     assert len(pages) > 2 and all(MARK in text for text in pages)
 
 

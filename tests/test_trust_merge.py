@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-
 SITE = "brightwater-demo"
 
 
@@ -17,7 +16,11 @@ def public_titles(cli, *extra) -> list[str]:
 
 
 def internal_finding(cli) -> dict:
-    found = [f for f in cli.json("findings", "--site", SITE) if f["internal"] and f["review"] == "approved"]
+    found = [
+        f
+        for f in cli.json("findings", "--site", SITE)
+        if f["internal"] and f["review"] == "approved"
+    ]
     assert found, "the demo has an approved internal finding"
     return found[0]
 
@@ -39,10 +42,13 @@ def test_an_internal_flip_in_a_bundle_arrives_as_a_conflict_and_is_dated(demo, t
 
     done = demo.json("merge", "--site", SITE, bundle)
     assert [(c["ref"], c["field"], c["ours"], c["theirs"]) for c in done["conflicts"]] == [
-        (secret["number"], "internal", 1, 0)]
+        (secret["number"], "internal", 1, 0)
+    ]
     assert done["updated"] == {}
     assert secret["title"] not in public_titles(demo)
-    assert [f["internal"] for f in demo.json("findings", "--site", SITE) if f["id"] == secret["id"]] == [True]
+    assert [
+        f["internal"] for f in demo.json("findings", "--site", SITE) if f["id"] == secret["id"]
+    ] == [True]
 
     # A person takes their value: public from today on, and still internal in every earlier report.
     demo.ok("resolve", "--site", SITE, secret["number"], "--field", "internal", "--take", "theirs")
@@ -59,29 +65,43 @@ PUBLICITY_EDITS = [
     ("recommendations", lambda r: r["review"] == "approved", "review", "draft"),
     ("engagement.json", None, "self_approval", 1),
     ("protected_terms", lambda r: True, "term", "Nobody In Particular"),
-    ("approved_versions", lambda r: r["record_type"] == "finding", "title", "Wording nobody approved"),
+    (
+        "approved_versions",
+        lambda r: r["record_type"] == "finding",
+        "title",
+        "Wording nobody approved",
+    ),
     ("approved_versions", lambda r: True, "on_date", "2025-01-16"),
     ("review_history", lambda r: r["review"] == "approved", "on_date", "2025-01-16"),
 ]
 
 
-@pytest.mark.parametrize("which, pick, field, value", PUBLICITY_EDITS, ids=[f"{e[0]}-{e[2]}" for e in PUBLICITY_EDITS])
+@pytest.mark.parametrize(
+    "which, pick, field, value", PUBLICITY_EDITS, ids=[f"{e[0]}-{e[2]}" for e in PUBLICITY_EDITS]
+)
 def test_every_publicity_field_arrives_as_a_conflict(demo, tmp_path, which, pick, field, value):
     bundle = tmp_path / "b"
     demo.ok("export", "--site", SITE, "--bundle", bundle)
     if which == "engagement.json":
         path = bundle / which
     else:
-        path = next(p for p in sorted((bundle / which).glob("*.json")) if pick(json.loads(p.read_text())))
+        path = next(
+            p for p in sorted((bundle / which).glob("*.json")) if pick(json.loads(p.read_text()))
+        )
     original = rewrite(path, **{field: value})
     assert original[field] != value
     report_before = demo.ok("report", "--site", SITE, "--format", "json")
 
     done = demo.json("merge", "--site", SITE, bundle)
-    assert [(c["field"], c["ours"], c["theirs"]) for c in done["conflicts"]] == [(field, original[field], value)]
+    assert [(c["field"], c["ours"], c["theirs"]) for c in done["conflicts"]] == [
+        (field, original[field], value)
+    ]
     assert done["updated"] == {}
     demo.ok("export", "--site", SITE, "--bundle", tmp_path / "after")
-    assert json.loads((tmp_path / "after" / path.relative_to(bundle)).read_text())[field] == original[field]
+    assert (
+        json.loads((tmp_path / "after" / path.relative_to(bundle)).read_text())[field]
+        == original[field]
+    )
     assert demo.ok("report", "--site", SITE, "--format", "json") == report_before
 
 
@@ -92,12 +112,26 @@ def test_a_recorded_decision_never_takes_a_publicity_change(demo, tmp_path):
     demo.ok("export", "--site", SITE, "--bundle", bundle)
     rewrite(bundle / "findings" / f"{secret['id']}.json", internal=0)
     stamp = "2026-11-20T10:00:00+00:00"
-    resolution = {"id": "0000aaaa-0000-4000-8000-000000000001", "engagement_id": secret_engagement(bundle),
-                  "record_type": "findings", "record_id": secret["id"], "field": "internal", "ours": "1",
-                  "theirs": "0", "base": "1", "source": "elsewhere", "created_at": stamp, "created_by": "mallory",
-                  "resolved_at": stamp, "resolved_by": "mallory", "resolution": "theirs"}
+    resolution = {
+        "id": "0000aaaa-0000-4000-8000-000000000001",
+        "engagement_id": secret_engagement(bundle),
+        "record_type": "findings",
+        "record_id": secret["id"],
+        "field": "internal",
+        "ours": "1",
+        "theirs": "0",
+        "base": "1",
+        "source": "elsewhere",
+        "created_at": stamp,
+        "created_by": "mallory",
+        "resolved_at": stamp,
+        "resolved_by": "mallory",
+        "resolution": "theirs",
+    }
     (bundle / "resolutions").mkdir()
-    (bundle / "resolutions" / f"{resolution['id']}.json").write_text(json.dumps(resolution, sort_keys=True, indent=2) + "\n")
+    (bundle / "resolutions" / f"{resolution['id']}.json").write_text(
+        json.dumps(resolution, sort_keys=True, indent=2) + "\n"
+    )
     done = demo.json("merge", "--site", SITE, bundle)
     assert [(c["field"], c["theirs"]) for c in done["conflicts"]] == [("internal", 0)]
     assert secret["title"] not in public_titles(demo)
@@ -117,7 +151,16 @@ def test_an_approved_record_from_the_other_side_arrives_in_review(demo, tmp_path
     shared = tmp_path / "shared"
     demo.ok("export", "--site", SITE, "--bundle", shared)
     demo.ok(*bob, "import", "--bundle", shared)
-    made = demo.json(*bob, "log-finding", "--site", SITE, "--focus-area", "1", "--title", "Bob's approved finding")
+    made = demo.json(
+        *bob,
+        "log-finding",
+        "--site",
+        SITE,
+        "--focus-area",
+        "1",
+        "--title",
+        "Bob's approved finding",
+    )
     approve_in(demo, tmp_path / "bob.db", made["number"])
     demo.ok(*bob, "export", "--site", SITE, "--bundle", tmp_path / "from-bob")
 
@@ -141,7 +184,9 @@ def test_a_held_approval_kept_out_stays_out(demo, tmp_path):
     bob = ["--db", tmp_path / "bob.db", "--as", "bob"]
     demo.ok("export", "--site", SITE, "--bundle", tmp_path / "shared")
     demo.ok(*bob, "import", "--bundle", tmp_path / "shared")
-    made = demo.json(*bob, "log-finding", "--site", SITE, "--focus-area", "1", "--title", "Kept out")
+    made = demo.json(
+        *bob, "log-finding", "--site", SITE, "--focus-area", "1", "--title", "Kept out"
+    )
     approve_in(demo, tmp_path / "bob.db", made["number"])
     demo.ok(*bob, "export", "--site", SITE, "--bundle", tmp_path / "from-bob")
     demo.json("merge", "--site", SITE, tmp_path / "from-bob")

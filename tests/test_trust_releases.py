@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from conftest import approve, dump
-
 from reformctl.reports.releases import MANIFEST_FIELDS
 from reformctl.store.paths import STAGING_PREFIX
 
@@ -23,15 +22,36 @@ CANARY = "CANARY-7Q"
 
 @pytest.fixture
 def ready(north_miami):
-    north_miami.ok("log-finding", *SITE, "--focus-area", "3", "--title", "No retention schedule", "--date", "2024-06-01")
-    north_miami.ok("recommend", *SITE, "--finding", "3.1", "--text", "Adopt one.", "--owner", "Records Unit",
-                   "--date", "2024-06-01")
+    north_miami.ok(
+        "log-finding",
+        *SITE,
+        "--focus-area",
+        "3",
+        "--title",
+        "No retention schedule",
+        "--date",
+        "2024-06-01",
+    )
+    north_miami.ok(
+        "recommend",
+        *SITE,
+        "--finding",
+        "3.1",
+        "--text",
+        "Adopt one.",
+        "--owner",
+        "Records Unit",
+        "--date",
+        "2024-06-01",
+    )
     approve(north_miami, "north-miami", "3.1", "3.1.1")
     return north_miami
 
 
 def one_error_line(result, code=(1,)) -> str:
-    assert result.exit_code in code, f"exit {result.exit_code}: {result.stderr} {result.exception!r}"
+    assert result.exit_code in code, (
+        f"exit {result.exit_code}: {result.stderr} {result.exception!r}"
+    )
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
     assert "Traceback" not in result.stderr + result.stdout
@@ -53,13 +73,24 @@ def test_the_manifest_holds_only_allowed_fields_with_every_string_scrubbed(ready
     ready.ok("protect", *SITE, "Officer Example")
     # Past any input validation (an older store, a merge): the manifest must still be scrubbed.
     conn = sqlite3.connect(ready.db)
-    conn.execute("UPDATE engagements SET agency = ? WHERE site = 'north-miami'",
-                 (f"North Miami [[{CANARY} informant]] Police Department, officer  example unit",))
+    conn.execute(
+        "UPDATE engagements SET agency = ? WHERE site = 'north-miami'",
+        (f"North Miami [[{CANARY} informant]] Police Department, officer  example unit",),
+    )
     conn.commit()
     conn.close()
     out = isolated / "rel"
-    ready.ok("--as", "Officer Example", "publish", *SITE, "--output", out,
-             "--override-check", "--reason", "Approved by counsel on 2026-11-20.")
+    ready.ok(
+        "--as",
+        "Officer Example",
+        "publish",
+        *SITE,
+        "--output",
+        out,
+        "--override-check",
+        "--reason",
+        "Approved by counsel on 2026-11-20.",
+    )
     text = (out / "manifest.json").read_text()
     manifest = json.loads(text)
     assert set(manifest) == set(MANIFEST_FIELDS)
@@ -70,14 +101,27 @@ def test_the_manifest_holds_only_allowed_fields_with_every_string_scrubbed(ready
     assert "OK" in ready.ok("verify", out)
 
 
-@pytest.mark.parametrize("reason, says", [
-    ("Officer Example cleared the text.", "protected name 'Officer Example'"),
-    (f"Counsel said yes [[{CANARY}]].", "[[...]]"),
-])
-def test_a_reason_that_would_leak_is_refused_before_anything_is_written(ready, isolated, reason, says):
+@pytest.mark.parametrize(
+    "reason, says",
+    [
+        ("Officer Example cleared the text.", "protected name 'Officer Example'"),
+        (f"Counsel said yes [[{CANARY}]].", "[[...]]"),
+    ],
+)
+def test_a_reason_that_would_leak_is_refused_before_anything_is_written(
+    ready, isolated, reason, says
+):
     ready.ok("protect", *SITE, "Officer Example")
-    line = ready.fails("publish", *SITE, "--output", isolated / "rel", "--override-check", "--reason", reason,
-                       says=says)
+    line = ready.fails(
+        "publish",
+        *SITE,
+        "--output",
+        isolated / "rel",
+        "--override-check",
+        "--reason",
+        reason,
+        says=says,
+    )
     assert "manifest" in line and not (isolated / "rel").exists()
     assert [p.name for p in isolated.iterdir() if p.name.startswith(".")] == []
 
@@ -123,7 +167,9 @@ def test_a_release_from_before_the_hash_says_the_check_could_not_be_made(ready, 
     out = isolated / "rel"
     ready.ok("publish", *SITE, "--output", out)
     conn = sqlite3.connect(ready.db)
-    conn.execute("DROP TRIGGER release_manifests_no_delete")  # as a store upgraded from schema 8 has no row
+    conn.execute(
+        "DROP TRIGGER release_manifests_no_delete"
+    )  # as a store upgraded from schema 8 has no row
     conn.execute("DELETE FROM release_manifests")
     conn.commit()
     conn.close()
@@ -135,7 +181,9 @@ def test_a_release_from_before_the_hash_says_the_check_could_not_be_made(ready, 
     assert "not checked: manifest.json as a whole" in ready("verify", out).stderr
 
 
-def test_verify_without_a_store_checks_the_files_and_says_what_it_could_not(ready, isolated, monkeypatch):
+def test_verify_without_a_store_checks_the_files_and_says_what_it_could_not(
+    ready, isolated, monkeypatch
+):
     out = isolated / "rel"
     ready.ok("publish", *SITE, "--output", out)
     monkeypatch.setenv("REFORMCTL_DB", str(isolated / "elsewhere" / "none.db"))
@@ -218,9 +266,20 @@ def test_a_hard_link_to_the_store_is_the_store(ready, isolated):
 # ---- 4. a read-only store can be read ---------------------------------------------------------------
 
 READING = [
-    ["engagements"], ["show", *SITE], ["findings", *SITE], ["status"], ["status-history", *SITE, "3.1.1"],
-    ["search", "retention"], ["team", *SITE], ["activities", *SITE], ["conflicts", *SITE], ["check", *SITE],
-    ["releases", *SITE], ["report", *SITE], ["history", *SITE, "--ref", "3.1"], ["export", "--public-db", "open.db"],
+    ["engagements"],
+    ["show", *SITE],
+    ["findings", *SITE],
+    ["status"],
+    ["status-history", *SITE, "3.1.1"],
+    ["search", "retention"],
+    ["team", *SITE],
+    ["activities", *SITE],
+    ["conflicts", *SITE],
+    ["check", *SITE],
+    ["releases", *SITE],
+    ["report", *SITE],
+    ["history", *SITE, "--ref", "3.1"],
+    ["export", "--public-db", "open.db"],
 ]
 
 
@@ -229,7 +288,9 @@ def test_reading_commands_open_the_store_read_only(ready, monkeypatch, args):
     import reformctl.store.db as db
 
     opened = []
-    monkeypatch.setattr(db, "_connect", lambda path: opened.append(("rw", str(path))))  # would fail: None
+    monkeypatch.setattr(
+        db, "_connect", lambda path: opened.append(("rw", str(path)))
+    )  # would fail: None
     real = db._connect_uri
     monkeypatch.setattr(db, "_connect_uri", lambda uri: opened.append(("uri", uri)) or real(uri))
     result = ready(*args)
@@ -247,21 +308,49 @@ def test_a_read_only_store_refuses_writes_in_one_line(ready, monkeypatch):
 def _read_only_mount_works(folder: Path) -> bool:
     if shutil.which("unshare") is None or shutil.which("mount") is None:
         return False
-    probe = subprocess.run(["unshare", "-m", "sh", "-c", 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" "$0" '
-                            '&& ! touch "$0/probe" 2>/dev/null', str(folder)], capture_output=True)
+    probe = subprocess.run(
+        [
+            "unshare",
+            "-m",
+            "sh",
+            "-c",
+            'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" "$0" '
+            '&& ! touch "$0/probe" 2>/dev/null',
+            str(folder),
+        ],
+        capture_output=True,
+    )
     return probe.returncode == 0 and not (folder / "probe").exists()
 
 
 def in_read_only_folder(folder: Path, *args: str) -> subprocess.CompletedProcess:
     """Run reformctl with FOLDER mounted read-only (a real read-only mount: it stops root too)."""
     script = 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" "$0" && exec "$@"'
-    return subprocess.run(["unshare", "-m", "sh", "-c", script, str(folder), sys.executable, "-m", "reformctl",
-                           *args], capture_output=True, text=True, env=os.environ.copy(), timeout=120)
+    return subprocess.run(
+        [
+            "unshare",
+            "-m",
+            "sh",
+            "-c",
+            script,
+            str(folder),
+            sys.executable,
+            "-m",
+            "reformctl",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=120,
+    )
 
 
 def test_a_store_in_a_read_only_mount_can_be_read(ready, isolated, tmp_path_factory):
     folder = tmp_path_factory.mktemp("readonly")
-    shutil.copyfile(ready.db, folder / "store.db")  # no -wal or -shm beside it: SQLite cannot make them
+    shutil.copyfile(
+        ready.db, folder / "store.db"
+    )  # no -wal or -shm beside it: SQLite cannot make them
     if not _read_only_mount_works(folder):
         pytest.skip("no way to mount a folder read-only here (needs unshare and mount, as root)")
     before = (folder / "store.db").read_bytes()
@@ -273,7 +362,9 @@ def test_a_store_in_a_read_only_mount_can_be_read(ready, isolated, tmp_path_fact
     assert report.returncode == 0, report.stderr
     assert json.loads(report.stdout)["total_findings"] == 1
     assert in_read_only_folder(folder, *db, "check", *SITE).returncode == 0
-    wrote = in_read_only_folder(folder, *db, "log-finding", *SITE, "--focus-area", "1", "--title", "T")
+    wrote = in_read_only_folder(
+        folder, *db, "log-finding", *SITE, "--focus-area", "1", "--title", "T"
+    )
     assert wrote.returncode == 1 and len(wrote.stderr.strip().splitlines()) == 1
     assert "Traceback" not in wrote.stderr
     assert (folder / "store.db").read_bytes() == before
@@ -316,13 +407,22 @@ def test_publish_removes_stale_staging_folders_of_dead_processes_only(ready, iso
     finally:
         alive.kill()
         alive.wait()
-    assert sorted(p.name for p in isolated.iterdir() if p.name.startswith(".")) == sorted([busy.name, unrelated.name])
+    assert sorted(p.name for p in isolated.iterdir() if p.name.startswith(".")) == sorted(
+        [busy.name, unrelated.name]
+    )
 
 
 # ---- 6. errors name the user's path, never a temporary ----------------------------------------------
 
 FILE_WRITERS = {
-    "report": lambda t: ["report", *SITE, "--format", "markdown", "--output", t],  # target.x names no format
+    "report": lambda t: [
+        "report",
+        *SITE,
+        "--format",
+        "markdown",
+        "--output",
+        t,
+    ],  # target.x names no format
     "status-svg": lambda t: ["status", "--svg", t],
     "backup": lambda t: ["backup", t],
     "publish": lambda t: ["publish", *SITE, "--output", t],
@@ -333,7 +433,9 @@ FILE_WRITERS = {
 
 @pytest.mark.parametrize("writer", sorted(FILE_WRITERS))
 def test_a_failing_rename_is_told_with_the_users_path(ready, isolated, monkeypatch, writer):
-    def fail(src, dst, *a, **k):  # what renaming a temporary onto a folder or a full disk looks like
+    def fail(
+        src, dst, *a, **k
+    ):  # what renaming a temporary onto a folder or a full disk looks like
         raise IsADirectoryError(21, "Is a directory", str(src))
 
     monkeypatch.setattr(os, "replace", fail)
@@ -346,26 +448,42 @@ def test_a_failing_rename_is_told_with_the_users_path(ready, isolated, monkeypat
 
 def test_report_onto_a_folder_names_the_folder(ready, isolated):
     (isolated / "outdir").mkdir()
-    line = ready.fails("report", *SITE, "--format", "markdown", "--output", isolated / "outdir",
-                       says=str(isolated / "outdir"))
+    line = ready.fails(
+        "report",
+        *SITE,
+        "--format",
+        "markdown",
+        "--output",
+        isolated / "outdir",
+        says=str(isolated / "outdir"),
+    )
     assert ".outdir." not in line
-    assert list((isolated / "outdir").iterdir()) == [] and [p for p in isolated.iterdir() if p.name.startswith(".")] == []
+    assert (
+        list((isolated / "outdir").iterdir()) == []
+        and [p for p in isolated.iterdir() if p.name.startswith(".")] == []
+    )
 
 
 def test_restoring_the_store_from_itself_is_refused(ready, isolated):
     os.symlink(ready.db, isolated / "looks-like-a-backup.db")
-    ready.fails("restore", isolated / "looks-like-a-backup.db", "--force", says="is the store itself")
+    ready.fails(
+        "restore", isolated / "looks-like-a-backup.db", "--force", says="is the store itself"
+    )
     sound(ready.db)
 
 
-def test_a_public_db_that_sqlite_cannot_write_is_told_with_the_users_path(ready, isolated, monkeypatch):
+def test_a_public_db_that_sqlite_cannot_write_is_told_with_the_users_path(
+    ready, isolated, monkeypatch
+):
     import reformctl.reports.open_data as open_data
 
     def fail(path, rows):
         raise sqlite3.OperationalError("database or disk is full")
 
     monkeypatch.setattr(open_data, "_write_db", fail)
-    line = ready.fails("export", "--public-db", isolated / "open.db", says=f"cannot write {isolated / 'open.db'}")
+    line = ready.fails(
+        "export", "--public-db", isolated / "open.db", says=f"cannot write {isolated / 'open.db'}"
+    )
     assert "store" not in line
 
 
@@ -373,7 +491,11 @@ def test_a_store_whose_path_holds_uri_characters_opens_read_only(cli, isolated, 
     odd = isolated / "a?b#c%20d"
     odd.mkdir()
     monkeypatch.setenv("REFORMCTL_DB", str(odd / "store?.db"))
-    cli.ok("new-engagement", "--from", Path(__file__).parent.parent / "examples" / "north-miami.toml")
+    cli.ok(
+        "new-engagement", "--from", Path(__file__).parent.parent / "examples" / "north-miami.toml"
+    )
     assert [e["site"] for e in cli.json("engagements")] == ["north-miami"]
     assert sorted(p.name for p in odd.iterdir() if p.suffix == ".db") == ["store?.db"]
-    assert not (isolated / "a").exists()  # unescaped, SQLite would read (and make) a store named 'a'
+    assert not (
+        isolated / "a"
+    ).exists()  # unescaped, SQLite would read (and make) a store named 'a'

@@ -13,8 +13,17 @@ FIXTURES = ROOT / "tests" / "fixtures"
 def counts(path):
     conn = sqlite3.connect(path)
     try:
-        return {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
-                for t in ("engagements", "focus_areas", "findings", "recommendations", "status_updates", "events")}
+        return {
+            t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+            for t in (
+                "engagements",
+                "focus_areas",
+                "findings",
+                "recommendations",
+                "status_updates",
+                "events",
+            )
+        }
     finally:
         conn.close()
 
@@ -35,7 +44,11 @@ def test_schema_1_store_upgrades(cli, isolated):
     assert {f["review"] for f in listed} == {"draft"}
     shown = cli.json("--db", path, "show", "--site", "brightwater-demo", "--as-of", "2026-09-30")
     assert {r["status"]: r["count"] for r in shown["status_summary"]} == {
-        "complete": 14, "partially-complete": 4, "in-progress": 16, "not-started": 6}
+        "complete": 14,
+        "partially-complete": 4,
+        "in-progress": 16,
+        "not-started": 6,
+    }
 
 
 def test_schema_2_store_upgrades_and_publishes_the_same_report(cli, isolated, monkeypatch):
@@ -47,7 +60,9 @@ def test_schema_2_store_upgrades_and_publishes_the_same_report(cli, isolated, mo
     shutil.copy(FIXTURES / "schema-2.db", path)
     before = counts(path)
     monkeypatch.setenv("REFORMCTL_TODAY", "2026-10-01")
-    report = json.loads(cli.ok("--db", path, "report", "--site", "brightwater-demo", "--format", "json"))
+    report = json.loads(
+        cli.ok("--db", path, "report", "--site", "brightwater-demo", "--format", "json")
+    )
     expected = json.loads((FIXTURES / "schema-2-brightwater-report.json").read_text())
     report.pop("generator"), expected.pop("generator")
     # Field work came later (m004): a store without activities reports none, and nothing else changes.
@@ -55,7 +70,15 @@ def test_schema_2_store_upgrades_and_publishes_the_same_report(cli, isolated, mo
     # Narrative sections came later still (m011): a status update prints none.
     assert report.pop("sections") == []
     # The fixture holds the schema-1 JSON shape; schema 2 only added keys (see the README).
-    for key in ("kind", "kind_label", "focus_area_summary", "timeline", "changes", "progress", "final"):
+    for key in (
+        "kind",
+        "kind_label",
+        "focus_area_summary",
+        "timeline",
+        "changes",
+        "progress",
+        "final",
+    ):
         report.pop(key)
     for area in report["focus_areas"]:
         for finding in area["findings"]:
@@ -63,5 +86,10 @@ def test_schema_2_store_upgrades_and_publishes_the_same_report(cli, isolated, mo
                 rec.pop("reason", None), rec.pop("reason_label", None)
     assert (report.pop("schema_version"), expected.pop("schema_version")) == (2, 1)
     assert report == expected
-    assert {k: v for k, v in counts(path).items() if k != "events"} == {k: v for k, v in before.items() if k != "events"}
-    assert cli.json("--db", path, "show", "--site", "north-miami")["engagement"]["agency"] == "North Miami Police Department"
+    assert {k: v for k, v in counts(path).items() if k != "events"} == {
+        k: v for k, v in before.items() if k != "events"
+    }
+    assert (
+        cli.json("--db", path, "show", "--site", "north-miami")["engagement"]["agency"]
+        == "North Miami Police Department"
+    )

@@ -22,7 +22,14 @@ from reformctl.reports.public import redact
 from reformctl.store.schema_version import SCHEMA_VERSION
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures").glob("schema-*.db"))
-RECORD_TABLES = ("engagements", "focus_areas", "findings", "recommendations", "status_updates", "events")
+RECORD_TABLES = (
+    "engagements",
+    "focus_areas",
+    "findings",
+    "recommendations",
+    "status_updates",
+    "events",
+)
 
 
 def rows_by_id(db: Path, table: str) -> dict:
@@ -35,15 +42,23 @@ def rows_by_id(db: Path, table: str) -> dict:
 
 
 def engagement(report: dict) -> dict:
-    return {k: report["engagement"][k] for k in ("site", "agency", "city", "state", "program", "announced")}
+    return {
+        k: report["engagement"][k]
+        for k in ("site", "agency", "city", "state", "program", "announced")
+    }
 
 
 def records(report: dict, clean=lambda text: text) -> dict:
     """Finding number -> (focus area, title, body, recommendations), leaving out fields a later version may add."""
     return {
-        f["number"]: (a["title"], clean(f["title"]), clean(f["body"]),
-                      [(r["number"], clean(r["text"]), r["status"]) for r in f["recommendations"]])
-        for a in report["focus_areas"] for f in a["findings"]
+        f["number"]: (
+            a["title"],
+            clean(f["title"]),
+            clean(f["body"]),
+            [(r["number"], clean(r["text"]), r["status"]) for r in f["recommendations"]],
+        )
+        for a in report["focus_areas"]
+        for f in a["findings"]
     }
 
 
@@ -58,16 +73,29 @@ def test_an_older_store_upgrades_with_nothing_lost(cli, tmp_path, fixture):
     shutil.copyfile(fixture, store)
     before = {t: rows_by_id(fixture, t) for t in RECORD_TABLES if t in expected["counts"]}
 
-    report = json.loads(cli.ok("--db", store, "report", "--site", "brightwater-demo", "--internal", "--format", "json"))
+    report = json.loads(
+        cli.ok(
+            "--db", store, "report", "--site", "brightwater-demo", "--internal", "--format", "json"
+        )
+    )
 
     conn = sqlite3.connect(store)
     try:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        fts = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE % USING FTS5%'")]
+        fts = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE % USING FTS5%'"
+            )
+        ]
         # An FTS5 index's shadow tables hold b-tree segments, not records: rebuilding an index (m007)
         # merges them into fewer rows. What counts is that each index matches its table exactly.
-        shadow = {f"{name}_{part}" for name in fts for part in ("data", "idx", "docsize", "config", "content")}
+        shadow = {
+            f"{name}_{part}"
+            for name in fts
+            for part in ("data", "idx", "docsize", "config", "content")
+        }
         for name in fts:
             conn.execute(f"INSERT INTO [{name}] ([{name}], rank) VALUES ('integrity-check', 1)")
         for table, count in expected["counts"].items():
@@ -77,11 +105,20 @@ def test_an_older_store_upgrades_with_nothing_lost(cli, tmp_path, fixture):
         conn.close()
     for table, rows in before.items():
         after = rows_by_id(store, table)
-        for key, row in rows.items():  # every record and every value it had (new columns may be added)
+        for (
+            key,
+            row,
+        ) in rows.items():  # every record and every value it had (new columns may be added)
             assert key in after, f"{table} {key} was lost"
             assert {k: after[key][k] for k in row} == row, f"{table} {key} changed"
     assert engagement(report) == engagement(expected["report"])
-    now, then = records(report, redact), records(expected["report"])  # the public report drops [[...]] spans
+    now, then = (
+        records(report, redact),
+        records(expected["report"]),
+    )  # the public report drops [[...]] spans
     assert then and {number: now.get(number) for number in then} == then
     if expected["counts"]["engagements"] > 1:  # fixtures from schema 2 on also hold North Miami
-        assert cli.json("--db", store, "show", "--site", "north-miami")["engagement"]["site"] == "north-miami"
+        assert (
+            cli.json("--db", store, "show", "--site", "north-miami")["engagement"]["site"]
+            == "north-miami"
+        )

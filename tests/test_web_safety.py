@@ -14,8 +14,13 @@ from pathlib import Path
 
 import pytest
 
-PAYLOADS = [line for line in (Path(__file__).parent / "data" / "xss_payloads.txt").read_text(
-    encoding="utf-8").splitlines() if line.strip()]
+PAYLOADS = [
+    line
+    for line in (Path(__file__).parent / "data" / "xss_payloads.txt")
+    .read_text(encoding="utf-8")
+    .splitlines()
+    if line.strip()
+]
 
 
 class Elements(HTMLParser):
@@ -34,7 +39,9 @@ class Elements(HTMLParser):
     def check(self, tag, name, value):
         assert not name.startswith("on"), f"event handler {name} on <{tag}>"
         squashed = re.sub(r"[\s\x00-\x1f]", "", value or "").lower()
-        assert "javascript:" not in squashed and "vbscript:" not in squashed, f"{name}={value!r} on <{tag}>"
+        assert "javascript:" not in squashed and "vbscript:" not in squashed, (
+            f"{name}={value!r} on <{tag}>"
+        )
         if name in ("href", "src", "action", "formaction", "xlink:href"):
             assert squashed.startswith(("#", "https://", "http://")), f"{name}={value!r} on <{tag}>"
 
@@ -46,8 +53,11 @@ def elements(html: str) -> list[tuple[str, tuple]]:
     parser = Elements()
     parser.feed(html)
     parser.close()
-    return [tag for i, tag in enumerate(parser.tags)
-            if not (tag[0] == "text" and i and parser.tags[i - 1] == tag)]
+    return [
+        tag
+        for i, tag in enumerate(parser.tags)
+        if not (tag[0] == "text" and i and parser.tags[i - 1] == tag)
+    ]
 
 
 def toml_string(value: str) -> str:
@@ -105,13 +115,35 @@ def test_no_payload_in_any_text_field_becomes_markup(cli, tmp_path):
 
 @pytest.mark.parametrize("payload", [p for p in PAYLOADS if "script" in p.lower()][:15])
 def test_a_script_payload_as_public_url_is_refused(cli, payload):
-    cli.fails("new-engagement", "--site", "url-test", "--agency", "Agency", "--focus-area", "One",
-              "--public-url", payload, says="is not a web address")
+    cli.fails(
+        "new-engagement",
+        "--site",
+        "url-test",
+        "--agency",
+        "Agency",
+        "--focus-area",
+        "One",
+        "--public-url",
+        payload,
+        says="is not a web address",
+    )
 
 
-@pytest.mark.parametrize("url", ["https://example.org/crt?a=1&b=%3Cx%3E", "http://example.org/#top"])
+@pytest.mark.parametrize(
+    "url", ["https://example.org/crt?a=1&b=%3Cx%3E", "http://example.org/#top"]
+)
 def test_a_web_address_as_public_url_is_linked_as_given(cli, url):
-    cli.ok("new-engagement", "--site", "url-test", "--agency", "Agency", "--focus-area", "One", "--public-url", url)
+    cli.ok(
+        "new-engagement",
+        "--site",
+        "url-test",
+        "--agency",
+        "Agency",
+        "--focus-area",
+        "One",
+        "--public-url",
+        url,
+    )
     html = cli.ok("report", "--site", "url-test", "--format", "html")
     hrefs = [dict(attrs).get("href") for tag, attrs in Linked.of(html) if tag == "a"]
     assert url in hrefs
@@ -133,8 +165,15 @@ class Linked(HTMLParser):
         self.found.append((tag, attrs))
 
 
-@pytest.mark.parametrize("markup", ["<script>x</script>", "<img src=x onerror=alert(1)>",
-                                    "<a href=' JaVa\tScRiPt:alert(1)'>x</a>", "<iframe src=data:text/html,x>"])
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<script>x</script>",
+        "<img src=x onerror=alert(1)>",
+        "<a href=' JaVa\tScRiPt:alert(1)'>x</a>",
+        "<iframe src=data:text/html,x>",
+    ],
+)
 def test_the_parser_check_catches_injected_markup(markup):
     with pytest.raises(AssertionError):
         elements(markup)

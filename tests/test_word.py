@@ -20,9 +20,23 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 @pytest.fixture
 def site(cli):
     cli.ok("new-engagement", "--site", "md", "--agency", "Example PD", "--focus-area", "Area")
-    cli.ok("log-finding", "--site", "md", "--focus-area", "1", "--title", "Camera video", "--body", BODY)
-    cli.ok("log-finding", "--site", "md", "--focus-area", "1", "--title", "Second", "--body", "Plain.")
-    cli.ok("recommend", "--site", "md", "--finding", "1.1", "--text", "Adopt a **written** schedule.")
+    cli.ok(
+        "log-finding",
+        "--site",
+        "md",
+        "--focus-area",
+        "1",
+        "--title",
+        "Camera video",
+        "--body",
+        BODY,
+    )
+    cli.ok(
+        "log-finding", "--site", "md", "--focus-area", "1", "--title", "Second", "--body", "Plain."
+    )
+    cli.ok(
+        "recommend", "--site", "md", "--finding", "1.1", "--text", "Adopt a **written** schedule."
+    )
     approve(cli, "md", "1.1", "1.2", "1.1.1")
     return "md"
 
@@ -60,8 +74,12 @@ def test_markdown_becomes_word_styles_and_runs(cli, site, tmp_path):
     rels = part(data, "word/_rels/document.xml.rels")
     assert 'Target="https://example.org/policy"' in rels and "mailto:team@example.org" in rels
     assert "javascript" not in rels and "example.org/x.png" not in rels  # no script link, no image
-    assert 'w:anchor="finding_1_2"' in xml and 'w:anchor="recommendation_1_1_1"' in xml  # cross-references
-    assert 'w:name="finding_1_2"' in xml and 'w:name="recommendation_1_1_1"' in xml  # their bookmarks
+    assert (
+        'w:anchor="finding_1_2"' in xml and 'w:anchor="recommendation_1_1_1"' in xml
+    )  # cross-references
+    assert (
+        'w:name="finding_1_2"' in xml and 'w:name="recommendation_1_1_1"' in xml
+    )  # their bookmarks
     assert "Raw &lt;b&gt;markup&lt;/b&gt;" in xml and "<w:b/>markup" not in xml  # raw HTML is text
 
 
@@ -69,14 +87,19 @@ def test_toc_field_page_numbers_header_row_and_properties(cli, site, tmp_path):
     data = word(cli, site, tmp_path)
     xml = part(data, "word/document.xml")
     assert 'TOC \\o "1-2" \\h \\z \\u' in xml
-    footers = "".join(part(data, n) for n in zipfile.ZipFile(io.BytesIO(data)).namelist() if "footer" in n)
+    footers = "".join(
+        part(data, n) for n in zipfile.ZipFile(io.BytesIO(data)).namelist() if "footer" in n
+    )
     assert " PAGE " in footers and " NUMPAGES " in footers
     assert '<w:tblHeader w:val="true"/>' in xml
     assert "<w:updateFields" in part(data, "word/settings.xml")
     props = docx.Document(io.BytesIO(data)).core_properties
     assert props.title == "Example PD: Status update"
     assert props.subject.startswith("Collaborative Reform Initiative")
-    assert props.created.date().isoformat() == json.loads(cli.ok("report", "--site", site, "--format", "json"))["as_of"]
+    assert (
+        props.created.date().isoformat()
+        == json.loads(cli.ok("report", "--site", site, "--format", "json"))["as_of"]
+    )
 
 
 def test_the_same_report_gives_the_same_bytes(cli, site, tmp_path):
@@ -85,8 +108,17 @@ def test_the_same_report_gives_the_same_bytes(cli, site, tmp_path):
 
 def test_redacted_text_never_reaches_word(cli, tmp_path):
     cli.ok("new-engagement", "--site", "red", "--agency", "Example PD", "--focus-area", "Area")
-    cli.ok("log-finding", "--site", "red", "--focus-area", "1", "--title", "T",
-           "--body", "Keep **this [[secret** Roe]] text** here.")
+    cli.ok(
+        "log-finding",
+        "--site",
+        "red",
+        "--focus-area",
+        "1",
+        "--title",
+        "T",
+        "--body",
+        "Keep **this [[secret** Roe]] text** here.",
+    )
     approve(cli, "red", "1.1")
     xml = part(word(cli, "red", tmp_path), "word/document.xml")
     assert "secret" not in xml and "Roe" not in xml and "here." in xml
@@ -102,31 +134,61 @@ def test_publish_writes_and_verifies_the_word_file(demo, tmp_path):
     assert json.loads(demo("verify", tmp_path / "rel", "--format", "json").stdout)["ok"] is False
 
 
-@pytest.mark.parametrize("suffix, check", [
-    (".md", lambda b: b.startswith(b"# Example PD")),
-    (".html", lambda b: b.startswith(b"<!DOCTYPE html>")),
-    (".json", lambda b: json.loads(b)["engagement"]["site"] == "md"),
-    (".csv", lambda b: b.splitlines()[0].startswith(b"site,") or b",recommendation," in b.splitlines()[0]),
-    (".xlsx", lambda b: zipfile.ZipFile(io.BytesIO(b)).getinfo("xl/workbook.xml") is not None),
-    (".pdf", lambda b: b.startswith(b"%PDF")),
-    (".docx", lambda b: zipfile.ZipFile(io.BytesIO(b)).getinfo("word/document.xml") is not None),
-])
+@pytest.mark.parametrize(
+    "suffix, check",
+    [
+        (".md", lambda b: b.startswith(b"# Example PD")),
+        (".html", lambda b: b.startswith(b"<!DOCTYPE html>")),
+        (".json", lambda b: json.loads(b)["engagement"]["site"] == "md"),
+        (
+            ".csv",
+            lambda b: (
+                b.splitlines()[0].startswith(b"site,") or b",recommendation," in b.splitlines()[0]
+            ),
+        ),
+        (".xlsx", lambda b: zipfile.ZipFile(io.BytesIO(b)).getinfo("xl/workbook.xml") is not None),
+        (".pdf", lambda b: b.startswith(b"%PDF")),
+        (
+            ".docx",
+            lambda b: zipfile.ZipFile(io.BytesIO(b)).getinfo("word/document.xml") is not None,
+        ),
+    ],
+)
 def test_output_without_format_takes_the_extension(cli, site, tmp_path, suffix, check):
     out = tmp_path / f"report{suffix}"
     result = cli("report", "--site", site, "--output", out)
     assert result.exit_code == 0, result.stderr
     assert check(out.read_bytes())
-    assert suffix.lstrip(".").replace("md", "markdown") in result.stderr  # "Wrote the public ... pdf report"
+    assert (
+        suffix.lstrip(".").replace("md", "markdown") in result.stderr
+    )  # "Wrote the public ... pdf report"
 
 
 def test_an_extension_contradicting_format_is_refused(cli, site, tmp_path):
-    cli.fails("report", "--site", site, "--format", "markdown", "--output", tmp_path / "x.pdf", code=2,
-              says="names a pdf file but --format is markdown")
+    cli.fails(
+        "report",
+        "--site",
+        site,
+        "--format",
+        "markdown",
+        "--output",
+        tmp_path / "x.pdf",
+        code=2,
+        says="names a pdf file but --format is markdown",
+    )
     assert not (tmp_path / "x.pdf").exists()
 
 
 def test_an_unknown_extension_is_refused(cli, site, tmp_path):
-    cli.fails("report", "--site", site, "--output", tmp_path / "x.txt", code=2, says="'.txt', which names no report format")
+    cli.fails(
+        "report",
+        "--site",
+        site,
+        "--output",
+        tmp_path / "x.txt",
+        code=2,
+        says="'.txt', which names no report format",
+    )
     cli.fails("report", "--site", site, "--output", tmp_path / "noext", code=2, says="no extension")
     # With --format given, any name will do.
     cli.ok("report", "--site", site, "--format", "json", "--output", tmp_path / "x.txt")
@@ -135,9 +197,12 @@ def test_an_unknown_extension_is_refused(cli, site, tmp_path):
 
 def test_a_custom_html_template_gets_the_report_keys_escaped(cli, site, tmp_path):
     template = tmp_path / "mine.html.j2"
-    template.write_text("<h1>{{ engagement.agency }}</h1><p>{{ as_of }}</p>"
-                        "{% for a in focus_areas %}{% for f in a.findings %}<section>{{ f.title }}{{ f.body | md(2) }}"
-                        "</section>{% endfor %}{% endfor %}<p>{{ '<b>x</b>' }}</p>", encoding="utf-8")
+    template.write_text(
+        "<h1>{{ engagement.agency }}</h1><p>{{ as_of }}</p>"
+        "{% for a in focus_areas %}{% for f in a.findings %}<section>{{ f.title }}{{ f.body | md(2) }}"
+        "</section>{% endfor %}{% endfor %}<p>{{ '<b>x</b>' }}</p>",
+        encoding="utf-8",
+    )
     html = cli.ok("report", "--site", site, "--format", "html", "--template", template)
     assert html.startswith("<h1>Example PD</h1><p>2026-11-27</p>")
     assert "<strong>bold words</strong>" in html and "<h3>A heading in the body</h3>" in html
@@ -147,15 +212,20 @@ def test_a_custom_html_template_gets_the_report_keys_escaped(cli, site, tmp_path
     assert pdf.read_bytes().startswith(b"%PDF")
 
 
-@pytest.mark.parametrize("text, says", [
-    ("line one\n{{ engagement.agency }\n", "mine.html.j2, line 2"),  # syntax
-    ("one\ntwo\n{{ no_such_key.x }}\n", "mine.html.j2, line 3"),  # not a key of the report
-    ("{{ engagement.__class__.__mro__ }}", "mine.html.j2"),  # the sandbox refuses
-])
+@pytest.mark.parametrize(
+    "text, says",
+    [
+        ("line one\n{{ engagement.agency }\n", "mine.html.j2, line 2"),  # syntax
+        ("one\ntwo\n{{ no_such_key.x }}\n", "mine.html.j2, line 3"),  # not a key of the report
+        ("{{ engagement.__class__.__mro__ }}", "mine.html.j2"),  # the sandbox refuses
+    ],
+)
 def test_a_failing_template_is_one_line_naming_it_and_the_line(cli, site, tmp_path, text, says):
     template = tmp_path / "mine.html.j2"
     template.write_text(text, encoding="utf-8")
-    line = cli.fails("report", "--site", site, "--format", "html", "--template", template, says=says)
+    line = cli.fails(
+        "report", "--site", site, "--format", "html", "--template", template, says=says
+    )
     assert line.startswith("error: template ")
 
 
@@ -181,7 +251,15 @@ def test_template_export_writes_the_defaults_that_render(cli, site, tmp_path):
     names = sorted(p.name for p in (tmp_path / "t").iterdir())
     assert names == ["custom-report.docx", "custom-report.html.j2", "report-pdf.css", "report.css"]
     assert str(tmp_path / "t" / "custom-report.html.j2") in out
-    html = cli.ok("report", "--site", site, "--format", "html", "--template", tmp_path / "t" / "custom-report.html.j2")
+    html = cli.ok(
+        "report",
+        "--site",
+        site,
+        "--format",
+        "html",
+        "--template",
+        tmp_path / "t" / "custom-report.html.j2",
+    )
     assert 'id="finding-1.1"' in html and "<strong>bold words</strong>" in html
     word(cli, site, tmp_path, "--template", tmp_path / "t" / "custom-report.docx")
     cli.fails("template", "export", tmp_path / "t", says="already exists")
@@ -191,8 +269,17 @@ def test_each_numbered_list_counts_from_one(cli, tmp_path):
     # Word continues one numbering across every List Number paragraph unless a list has its own
     # numbering instance restarting at 1: each Markdown list gets one, its later items follow it.
     cli.ok("new-engagement", "--site", "nl", "--agency", "Example PD", "--focus-area", "Area")
-    cli.ok("log-finding", "--site", "nl", "--focus-area", "1", "--title", "Lists",
-           "--body", "1. alpha\n2. beta\n\nBetween the lists.\n\n1. gamma\n2. delta\n")
+    cli.ok(
+        "log-finding",
+        "--site",
+        "nl",
+        "--focus-area",
+        "1",
+        "--title",
+        "Lists",
+        "--body",
+        "1. alpha\n2. beta\n\nBetween the lists.\n\n1. gamma\n2. delta\n",
+    )
     approve(cli, "nl", "1.1")
     data = word(cli, "nl", tmp_path)
     doc = docx.Document(io.BytesIO(data))
@@ -202,7 +289,9 @@ def test_each_numbered_list_counts_from_one(cli, tmp_path):
     ids = [items["alpha"].numId.val, items["gamma"].numId.val]
     assert ids[0] != ids[1]
     numbering = doc.part.numbering_part.element
-    style_abstract = numbering.num_having_numId(doc.styles["List Number"].element.pPr.numPr.numId.val).abstractNumId.val
+    style_abstract = numbering.num_having_numId(
+        doc.styles["List Number"].element.pPr.numPr.numId.val
+    ).abstractNumId.val
     for num_id in ids:
         num = numbering.num_having_numId(num_id)
         assert num.abstractNumId.val == style_abstract

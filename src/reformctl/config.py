@@ -37,7 +37,9 @@ def load_toml(path: Path) -> dict:
     except UnicodeDecodeError:  # a ValueError too: before the digits' limit below
         raise Invalid(f"{path}: not valid TOML: the file is not UTF-8 text") from None
     except ValueError:  # Python's own limit on the digits of a number (4,300)
-        raise Invalid(f"{path}: a number in it has too many digits; numbers are at most 64 bits") from None
+        raise Invalid(
+            f"{path}: a number in it has too many digits; numbers are at most 64 bits"
+        ) from None
 
 
 _KEY = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=\s*(.*?)\s*$")
@@ -91,7 +93,9 @@ def locate_db(flag: str | None, cwd: Path, app_dir: Path) -> Location:
         value = load_toml(config).get("db")
         if value is not None:
             if not isinstance(value, str) or not value.strip():
-                raise Invalid(f"{config}: key 'db' must be a path string, e.g. db = \"assessments.db\"")
+                raise Invalid(
+                    f"{config}: key 'db' must be a path string, e.g. db = \"assessments.db\""
+                )
             path = Path(value).expanduser()
             if not path.is_absolute():
                 path = config.parent / path  # relative to the file that names it
@@ -108,7 +112,9 @@ def named_site(cwd: Path, app_dir: Path) -> tuple[str, str] | None:
         value = load_toml(config).get("site")
         if value is not None:
             if not isinstance(value, str) or not value.strip():
-                raise Invalid(f"{config}: key 'site' must be a site slug, e.g. site = \"north-miami\"")
+                raise Invalid(
+                    f"{config}: key 'site' must be a site slug, e.g. site = \"north-miami\""
+                )
             return value.strip(), f"site in {config}"
     return None
 

@@ -24,7 +24,9 @@ def parse_date(value: str, what: str = "date") -> str:
             raise ValueError
         day = _dt.date.fromisoformat(text)
     except ValueError:
-        raise Invalid(f"{what} {value!r} is not a real date; use YYYY-MM-DD, e.g. 2024-03-28") from None
+        raise Invalid(
+            f"{what} {value!r} is not a real date; use YYYY-MM-DD, e.g. 2024-03-28"
+        ) from None
     if not MIN_YEAR <= day.year <= MAX_YEAR:
         raise Invalid(f"{what} {text} is out of range; years run from {MIN_YEAR} to {MAX_YEAR}")
     return day.isoformat()

@@ -24,7 +24,9 @@ class StoreError(ReformError):
 class RowErrors(Invalid):
     """Several problems in an input file, each at a row and column; nothing was written."""
 
-    def __init__(self, source: str, errors: list[tuple[int | tuple[str, int] | None, str | None, str]]):
+    def __init__(
+        self, source: str, errors: list[tuple[int | tuple[str, int] | None, str | None, str]]
+    ):
         self.source = source
         self.errors = errors
         first = errors[0] if errors else (None, None, "no errors")
@@ -48,5 +50,7 @@ class RowErrors(Invalid):
         shown = [f"{self.where(e)}{e[2]}" for e in self.errors[:limit]]
         if len(self.errors) > limit:
             shown.append(f"{self.source}: ... and {len(self.errors) - limit} more errors")
-        shown.append(f"{self.source}: {len(self.errors)} error{'s' if len(self.errors) != 1 else ''}; nothing was imported")
+        shown.append(
+            f"{self.source}: {len(self.errors)} error{'s' if len(self.errors) != 1 else ''}; nothing was imported"
+        )
         return shown

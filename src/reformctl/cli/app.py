@@ -112,14 +112,25 @@ def root(
     ctx: typer.Context,
     db: Annotated[
         Optional[str],
-        typer.Option("--db", metavar="PATH", help="The store to use (else REFORMCTL_DB, reformctl.toml, or the user config directory)."),
+        typer.Option(
+            "--db",
+            metavar="PATH",
+            help="The store to use (else REFORMCTL_DB, reformctl.toml, or the user config directory).",
+        ),
     ] = None,
     as_: Annotated[
         Optional[str],
-        typer.Option("--as", metavar="NAME", help="Who is acting, for the audit trail (else REFORMCTL_USER, author in reformctl.toml, or the login name)."),
+        typer.Option(
+            "--as",
+            metavar="NAME",
+            help="Who is acting, for the audit trail (else REFORMCTL_USER, author in reformctl.toml, or the login name).",
+        ),
     ] = None,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
     ] = False,
 ) -> None:
     """Global options go before the command, e.g. `reformctl --db team.db show --site north-miami`."""

@@ -8,13 +8,15 @@ from typing import Annotated
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.output import Format, print_json
 from reformctl.cli.options import FormatOption
+from reformctl.cli.output import Format, print_json
 
 
 def backup(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(metavar="PATH", help="Where to write the copy (a new file).")],
+    path: Annotated[
+        Path, typer.Argument(metavar="PATH", help="Where to write the copy (a new file).")
+    ],
     force: Annotated[bool, typer.Option("--force", help="Replace PATH if it exists.")] = False,
     fmt: FormatOption = Format.text,
 ) -> None:
@@ -36,8 +38,13 @@ def backup(
 
 def restore(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(metavar="PATH", help="A backup written by `reformctl backup`.")],
-    force: Annotated[bool, typer.Option("--force", help="Replace the existing store (it is lost unless backed up).")] = False,
+    path: Annotated[
+        Path, typer.Argument(metavar="PATH", help="A backup written by `reformctl backup`.")
+    ],
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace the existing store (it is lost unless backed up)."),
+    ] = False,
     fmt: FormatOption = Format.text,
 ) -> None:
     """Replace the store with a checked backup.

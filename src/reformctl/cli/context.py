@@ -42,10 +42,27 @@ def location(ctx: typer.Context) -> Location:
 # Commands that only read the store: they open it read-only (SQLite's mode=ro), so they work on a
 # store in a read-only folder or mount, and cannot change it whatever they do. Named here, in the
 # one place the CLI opens the store, so that a command module cannot forget it.
-READING_COMMANDS = frozenset({
-    "engagements", "show", "findings", "dashboard", "status", "status-history", "history", "search", "team",
-    "activities", "conflicts", "check", "releases", "verify", "diff", "report", "backup",
-})
+READING_COMMANDS = frozenset(
+    {
+        "engagements",
+        "show",
+        "findings",
+        "dashboard",
+        "status",
+        "status-history",
+        "history",
+        "search",
+        "team",
+        "activities",
+        "conflicts",
+        "check",
+        "releases",
+        "verify",
+        "diff",
+        "report",
+        "backup",
+    }
+)
 
 
 def command_name(ctx: typer.Context) -> str:
@@ -63,8 +80,10 @@ def store(ctx: typer.Context, create: bool = False, readonly: bool | None = None
     Reading commands (READING_COMMANDS, or readonly=True) open it read-only."""
     where = location(ctx)
     if not create and not where.path.exists():
-        raise StoreError(f"no store at {where.path} (chosen by {where.source}); create an engagement first "
-                         "with `reformctl new-engagement`, or check `reformctl where`")
+        raise StoreError(
+            f"no store at {where.path} (chosen by {where.source}); create an engagement first "
+            "with `reformctl new-engagement`, or check `reformctl where`"
+        )
     if readonly is None:
         readonly = not create and command_name(ctx) in READING_COMMANDS
     if where.source.startswith("default") and not readonly:
@@ -95,17 +114,24 @@ def choose_site(ctx: typer.Context) -> SiteChoice:
     if named:
         return SiteChoice(*named)
     if not location(ctx).path.exists():
-        return SiteChoice(None, "there is no store yet; create an engagement with `reformctl new-engagement`")
+        return SiteChoice(
+            None, "there is no store yet; create an engagement with `reformctl new-engagement`"
+        )
     from reformctl.model.sites import site_slugs
 
     sites = site_slugs(store(ctx, readonly=True), limit=21)
     if len(sites) == 1:
         return SiteChoice(sites[0], "the only engagement in the store")
     if not sites:
-        return SiteChoice(None, "the store holds no engagement yet; create one with `reformctl new-engagement`")
+        return SiteChoice(
+            None, "the store holds no engagement yet; create one with `reformctl new-engagement`"
+        )
     known = ", ".join(sites[:20]) + (", ..." if len(sites) > 20 else "")
-    return SiteChoice(None, f"the store holds several engagements ({known}); give --site SLUG, "
-                            f"or name one in {SITE_VAR} or site = \"...\" in reformctl.toml")
+    return SiteChoice(
+        None,
+        f"the store holds several engagements ({known}); give --site SLUG, "
+        f'or name one in {SITE_VAR} or site = "..." in reformctl.toml',
+    )
 
 
 def default_site(ctx: typer.Context) -> str:

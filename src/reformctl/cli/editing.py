@@ -31,10 +31,14 @@ def _check_editor(editor: str, variable: str | None) -> None:
     if shutil.which(program):
         return
     if variable is None:
-        raise CliError("no editor: $EDITOR is not set and vi was not found; set EDITOR "
-                       "(e.g. export EDITOR=nano), or use --body or --body-file")
-    raise CliError(f"the editor in ${variable} ({program!r}) was not found; set ${variable} to an "
-                   "installed editor, or use --body or --body-file")
+        raise CliError(
+            "no editor: $EDITOR is not set and vi was not found; set EDITOR "
+            "(e.g. export EDITOR=nano), or use --body or --body-file"
+        )
+    raise CliError(
+        f"the editor in ${variable} ({program!r}) was not found; set ${variable} to an "
+        "installed editor, or use --body or --body-file"
+    )
 
 
 def edit_text(initial: str = "", hint: str = "") -> str:
@@ -44,7 +48,9 @@ def edit_text(initial: str = "", hint: str = "") -> str:
     import subprocess
     import tempfile
 
-    variable = next((name for name in ("VISUAL", "EDITOR") if os.environ.get(name, "").strip()), None)
+    variable = next(
+        (name for name in ("VISUAL", "EDITOR") if os.environ.get(name, "").strip()), None
+    )
     editor = os.environ[variable] if variable else "vi"
     if not prompts.interactive():
         raise CliUsageError("--edit needs a terminal; use --body or --body-file instead")
@@ -57,7 +63,9 @@ def edit_text(initial: str = "", hint: str = "") -> str:
     try:
         result = subprocess.run([*shlex.split(editor), name])
         if result.returncode != 0:
-            raise CliError(f"the editor ({editor}) exited with status {result.returncode}; nothing was saved")
+            raise CliError(
+                f"the editor ({editor}) exited with status {result.returncode}; nothing was saved"
+            )
         text = Path(name).read_text(encoding="utf-8")
     finally:
         os.unlink(name)
@@ -68,9 +76,15 @@ def edit_text(initial: str = "", hint: str = "") -> str:
 
 
 def one_body(body: str | None, body_file: Path | None, edit: bool, hint: str) -> str | None:
-    given = [name for name, value in (("--body", body), ("--body-file", body_file), ("--edit", edit)) if value]
+    given = [
+        name
+        for name, value in (("--body", body), ("--body-file", body_file), ("--edit", edit))
+        if value
+    ]
     if len(given) > 1:
-        raise CliUsageError(f"give only one of --body, --body-file and --edit (got {' and '.join(given)})")
+        raise CliUsageError(
+            f"give only one of --body, --body-file and --edit (got {' and '.join(given)})"
+        )
     if body_file is not None:
         return read_text_file(body_file)
     if edit:

@@ -11,8 +11,8 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context, prompts
-from reformctl.cli.output import WRAP, Format, columns, counted, print_json
 from reformctl.cli.options import FormatOption, SiteOption
+from reformctl.cli.output import WRAP, Format, columns, counted, print_json
 from reformctl.config import key_lines, load_toml
 from reformctl.errors import ReformError
 from reformctl.model.engagements import (
@@ -43,18 +43,57 @@ class StartPhase(str, Enum):
 
 def new_engagement(
     ctx: typer.Context,
-    site: Annotated[Optional[str], typer.Option(help="Short unique slug: lowercase letters, digits, hyphens (north-miami).")] = None,
+    site: Annotated[
+        Optional[str],
+        typer.Option(help="Short unique slug: lowercase letters, digits, hyphens (north-miami)."),
+    ] = None,
     agency: Annotated[Optional[str], typer.Option(help="The agency's name, as announced.")] = None,
     city: Annotated[Optional[str], typer.Option(help="City or county.")] = None,
-    state: Annotated[Optional[str], typer.Option(metavar="XX", help="Two-letter state or territory code (FL).")] = None,
-    program: Annotated[Optional[Program], typer.Option(help="Which Collaborative Reform program.")] = None,
-    announced: Annotated[Optional[str], typer.Option(metavar="YYYY-MM-DD", help="Date of the public announcement.")] = None,
-    public_url: Annotated[Optional[str], typer.Option(metavar="URL", help="Address of the public engagement page.")] = None,
-    focus_area: Annotated[Optional[list[str]], typer.Option("--focus-area", metavar="TITLE", help="A focus area; repeat for each, in announced order.")] = None,
-    phase: Annotated[Optional[StartPhase], typer.Option(help="Start in planning instead of assessment.")] = None,
-    self_approval: Annotated[Optional[bool], typer.Option("--self-approval/--four-eyes", help="Whether authors may approve their own records.")] = None,
-    alias: Annotated[Optional[list[str]], typer.Option("--alias", metavar="NAME", help="Another name writers use for the agency (its initials, 'DHPD'); repeat for each. `check` flags it in other engagements' public text.")] = None,
-    from_: Annotated[Optional[Path], typer.Option("--from", metavar="FILE.toml", help="Read the fields from a TOML file (options given as well override it).")] = None,
+    state: Annotated[
+        Optional[str], typer.Option(metavar="XX", help="Two-letter state or territory code (FL).")
+    ] = None,
+    program: Annotated[
+        Optional[Program], typer.Option(help="Which Collaborative Reform program.")
+    ] = None,
+    announced: Annotated[
+        Optional[str], typer.Option(metavar="YYYY-MM-DD", help="Date of the public announcement.")
+    ] = None,
+    public_url: Annotated[
+        Optional[str], typer.Option(metavar="URL", help="Address of the public engagement page.")
+    ] = None,
+    focus_area: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--focus-area",
+            metavar="TITLE",
+            help="A focus area; repeat for each, in announced order.",
+        ),
+    ] = None,
+    phase: Annotated[
+        Optional[StartPhase], typer.Option(help="Start in planning instead of assessment.")
+    ] = None,
+    self_approval: Annotated[
+        Optional[bool],
+        typer.Option(
+            "--self-approval/--four-eyes", help="Whether authors may approve their own records."
+        ),
+    ] = None,
+    alias: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--alias",
+            metavar="NAME",
+            help="Another name writers use for the agency (its initials, 'DHPD'); repeat for each. `check` flags it in other engagements' public text.",
+        ),
+    ] = None,
+    from_: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--from",
+            metavar="FILE.toml",
+            help="Read the fields from a TOML file (options given as well override it).",
+        ),
+    ] = None,
     fmt: FormatOption = Format.text,
 ) -> None:
     """Create an engagement with its focus areas.
@@ -68,14 +107,24 @@ def new_engagement(
         data = load_toml(from_)
         source = str(from_)
     overrides = {
-        "site": site, "agency": agency, "city": city, "state": state,
-        "program": program.value if program else None, "announced": announced,
-        "public_url": public_url, "focus_areas": focus_area or None,
-        "phase": phase.value if phase else None, "self_approval": self_approval,
-        "aliases": [*data.get("aliases", []), *alias] if alias and isinstance(data.get("aliases", []), list) else None,
+        "site": site,
+        "agency": agency,
+        "city": city,
+        "state": state,
+        "program": program.value if program else None,
+        "announced": announced,
+        "public_url": public_url,
+        "focus_areas": focus_area or None,
+        "phase": phase.value if phase else None,
+        "self_approval": self_approval,
+        "aliases": [*data.get("aliases", []), *alias]
+        if alias and isinstance(data.get("aliases", []), list)
+        else None,
     }
     data.update({k: v for k, v in overrides.items() if v is not None})
-    if from_ is None or prompts.interactive():  # a file read without a terminal reports its own missing keys
+    if (
+        from_ is None or prompts.interactive()
+    ):  # a file read without a terminal reports its own missing keys
         _ask_for_missing(data)
     source = str(from_) if from_ is not None else "options"
     who = context.actor(ctx)
@@ -86,7 +135,9 @@ def new_engagement(
         engagement = result["engagement"]
     else:
         # Validate before opening the store, so a refused command creates nothing at all.
-        spec = spec_from_mapping(data, source, key_lines(from_)) if from_ is not None else _spec(data)
+        spec = (
+            spec_from_mapping(data, source, key_lines(from_)) if from_ is not None else _spec(data)
+        )
         store = context.store(ctx, create=True)
         engagement = create_engagement(store, spec, who)
         result = {"engagement": engagement, "findings": 0, "recommendations": 0}
@@ -94,18 +145,26 @@ def new_engagement(
     if fmt is Format.json:
         print_json({**overview, "loaded": {k: v for k, v in result.items() if k != "engagement"}})
         return
-    typer.echo(f"Created {engagement['site']}: {engagement['agency']} ({PROGRAMS[engagement['program']]}), phase {engagement['phase']}")
+    typer.echo(
+        f"Created {engagement['site']}: {engagement['agency']} ({PROGRAMS[engagement['program']]}), phase {engagement['phase']}"
+    )
     for area in overview["focus_areas"]:
         typer.echo(f"  {area['number']}. {area['title']}  [{area['slug']}]")
     if result.get("findings"):
-        typer.echo(f"Loaded {result['findings']} findings and {result['recommendations']} recommendations.")
+        typer.echo(
+            f"Loaded {result['findings']} findings and {result['recommendations']} recommendations."
+        )
 
 
 # Asked for at a terminal after the agency, each may be left empty: (key, prompt, check).
 OPTIONAL_PROMPTS = (
     ("city", "City or county", lambda v: clean_optional_name(v, "city")),
     ("state", "State (two letters, e.g. FL)", clean_state),
-    ("program", f"Program ({', '.join(PROGRAMS)}; empty for organizational-assessment)", clean_program),
+    (
+        "program",
+        f"Program ({', '.join(PROGRAMS)}; empty for organizational-assessment)",
+        clean_program,
+    ),
     ("announced", "Announcement date (YYYY-MM-DD)", clean_announced),
     ("public_url", "Public page (URL)", clean_public_url),
 )
@@ -114,7 +173,11 @@ OPTIONAL_PROMPTS = (
 def _ask_for_missing(data: dict) -> None:
     """Without a terminal, refuse naming every missing required value; at one, ask for them and,
     while asking, for each optional value not given (an empty answer leaves it out)."""
-    required = {"--site": data.get("site"), "--agency": data.get("agency"), "--focus-area": data.get("focus_areas")}
+    required = {
+        "--site": data.get("site"),
+        "--agency": data.get("agency"),
+        "--focus-area": data.get("focus_areas"),
+    }
     prompts.refuse_missing(required)
     if all(value not in (None, "", []) for value in required.values()):
         return  # a complete command is never held up by questions
@@ -127,20 +190,29 @@ def _ask_for_missing(data: dict) -> None:
         answer = prompts.ask(label, check)
         if answer is not None:
             data[key] = answer
-    data["focus_areas"] = prompts.require_list(data.get("focus_areas") or [], "--focus-area", "Focus areas")
+    data["focus_areas"] = prompts.require_list(
+        data.get("focus_areas") or [], "--focus-area", "Focus areas"
+    )
 
 
 def _spec(data: dict) -> EngagementSpec:
     from reformctl.model.engagements import normalise_spec
 
-    return normalise_spec(EngagementSpec(
-        site=data["site"], agency=data["agency"], focus_areas=list(data["focus_areas"]),
-        city=data.get("city"), state=data.get("state"),
-        program=data.get("program") or "organizational-assessment",
-        announced=data.get("announced"), public_url=data.get("public_url"),
-        phase=data.get("phase") or "assessment", self_approval=bool(data.get("self_approval")),
-        aliases=list(data.get("aliases") or []),
-    ))
+    return normalise_spec(
+        EngagementSpec(
+            site=data["site"],
+            agency=data["agency"],
+            focus_areas=list(data["focus_areas"]),
+            city=data.get("city"),
+            state=data.get("state"),
+            program=data.get("program") or "organizational-assessment",
+            announced=data.get("announced"),
+            public_url=data.get("public_url"),
+            phase=data.get("phase") or "assessment",
+            self_approval=bool(data.get("self_approval")),
+            aliases=list(data.get("aliases") or []),
+        )
+    )
 
 
 def engagements(
@@ -156,17 +228,35 @@ def engagements(
         print_json(rows)
         return
     if not rows:
-        typer.echo("No engagements yet. Create one with `reformctl new-engagement --from FILE.toml`.")
+        typer.echo(
+            "No engagements yet. Create one with `reformctl new-engagement --from FILE.toml`."
+        )
         return
-    sys.stdout.write(columns(None, ["Site", ("Agency", "left", WRAP), "Phase", ("Findings", "right"), ("Recs", "right")],
-                             [[r["site"], r["agency"] + (f" ({r['state']})" if r["state"] else ""), r["phase"],
-                               r["findings"], r["recommendations"]] for r in rows]))
+    sys.stdout.write(
+        columns(
+            None,
+            ["Site", ("Agency", "left", WRAP), "Phase", ("Findings", "right"), ("Recs", "right")],
+            [
+                [
+                    r["site"],
+                    r["agency"] + (f" ({r['state']})" if r["state"] else ""),
+                    r["phase"],
+                    r["findings"],
+                    r["recommendations"],
+                ]
+                for r in rows
+            ],
+        )
+    )
 
 
 def show(
     ctx: typer.Context,
     site: SiteOption,
-    as_of: Annotated[Optional[str], typer.Option(metavar="YYYY-MM-DD", help="Show statuses as they stood on this date.")] = None,
+    as_of: Annotated[
+        Optional[str],
+        typer.Option(metavar="YYYY-MM-DD", help="Show statuses as they stood on this date."),
+    ] = None,
     fmt: FormatOption = Format.text,
 ) -> None:
     """Show an engagement: focus areas and status counts.
@@ -185,23 +275,55 @@ def show(
     e = overview["engagement"]
     rule = "self-approval allowed" if e["self_approval"] else "four eyes"
     lines = [f"{e['agency']}  ({e['site']})"]
-    facts = [("Program", PROGRAMS[e["program"]]), ("Location", ", ".join(p for p in (e["city"], e["state"]) if p)),
-             ("Announced", e["announced"]), ("Phase", e["phase"]), ("Review", rule), ("Public page", e["public_url"]),
-             ("As of", overview["as_of"])]
+    facts = [
+        ("Program", PROGRAMS[e["program"]]),
+        ("Location", ", ".join(p for p in (e["city"], e["state"]) if p)),
+        ("Announced", e["announced"]),
+        ("Phase", e["phase"]),
+        ("Review", rule),
+        ("Public page", e["public_url"]),
+        ("As of", overview["as_of"]),
+    ]
     lines += [f"  {label}: {value}" for label, value in facts if value]
-    out = [line.rstrip() for line in columns(None, ["Facts"], [[line] for line in lines]).splitlines()[2:]]
+    out = [
+        line.rstrip()
+        for line in columns(None, ["Facts"], [[line] for line in lines]).splitlines()[2:]
+    ]
     out.append("")
-    out.append(columns("Phase history", ["When (UTC)", "Who", "Phase", ("Reason", "left", WRAP)],
-                       [[h["at"][:19].replace("T", " "), h["actor"], h["phase"], h["reason"] or ""]
-                        for h in overview["phase_history"]]))
-    out.append(columns("Focus areas", [("No.", "right"), ("Title", "left", WRAP), ("Findings", "right"),
-                                       ("Recommendations", "right")],
-                       [[a["number"], a["title"], a["findings"], a["recommendations"]] for a in overview["focus_areas"]]))
+    out.append(
+        columns(
+            "Phase history",
+            ["When (UTC)", "Who", "Phase", ("Reason", "left", WRAP)],
+            [
+                [h["at"][:19].replace("T", " "), h["actor"], h["phase"], h["reason"] or ""]
+                for h in overview["phase_history"]
+            ],
+        )
+    )
+    out.append(
+        columns(
+            "Focus areas",
+            [
+                ("No.", "right"),
+                ("Title", "left", WRAP),
+                ("Findings", "right"),
+                ("Recommendations", "right"),
+            ],
+            [
+                [a["number"], a["title"], a["findings"], a["recommendations"]]
+                for a in overview["focus_areas"]
+            ],
+        )
+    )
     summary = overview["status_summary"]
     total = sum(row["count"] for row in summary)
     rows = [[row["label"], row["count"], f"{row['percent']}%"] for row in summary]
     rows.append(["Total", total, "100%" if total else "0%"])
-    out.append(columns("Status of recommendations", ["Status", ("Count", "right"), ("Percent", "right")], rows))
+    out.append(
+        columns(
+            "Status of recommendations", ["Status", ("Count", "right"), ("Percent", "right")], rows
+        )
+    )
     sys.stdout.write("\n".join(out))
 
 
@@ -245,13 +367,27 @@ def demo(
     with resources.as_file(source) as path:
         data = load_toml(path)
     # The demo arrives reviewed (approved by a fictional reviewer) and in its implementation phase.
-    result = load_engagement(context.store(ctx, create=True), data, "demo engagement", context.actor(ctx),
-                             approved_by="Demo Reviewer", phase="implementation")
+    result = load_engagement(
+        context.store(ctx, create=True),
+        data,
+        "demo engagement",
+        context.actor(ctx),
+        approved_by="Demo Reviewer",
+        phase="implementation",
+    )
     if fmt is Format.json:
-        print_json({"site": result["engagement"]["site"], "findings": result["findings"],
-                    "recommendations": result["recommendations"], "status_updates": result["status_updates"]})
+        print_json(
+            {
+                "site": result["engagement"]["site"],
+                "findings": result["findings"],
+                "recommendations": result["recommendations"],
+                "status_updates": result["status_updates"],
+            }
+        )
         return
     # The demo's agency name already says it is fictional.
-    typer.echo(f"Loaded {result['engagement']['site']} ({result['engagement']['agency']}): "
-               f"{counted(result['findings'], 'finding')}, {counted(result['recommendations'], 'recommendation')}, "
-               f"{counted(result['status_updates'], 'status update')}.")
+    typer.echo(
+        f"Loaded {result['engagement']['site']} ({result['engagement']['agency']}): "
+        f"{counted(result['findings'], 'finding')}, {counted(result['recommendations'], 'recommendation')}, "
+        f"{counted(result['status_updates'], 'status update')}."
+    )

@@ -53,7 +53,9 @@ def _translate(exc: BaseException) -> click_exceptions.ClickException | None:
     if isinstance(exc, OverflowError):
         # The model bounds the numbers it knows (model/text.py clean_int); this catches any other
         # whole number given on the command line that SQLite cannot hold (beyond 64 bits).
-        return CliError("a number given is too large; numbers are at most 64 bits (9223372036854775807)")
+        return CliError(
+            "a number given is too large; numbers are at most 64 bits (9223372036854775807)"
+        )
     if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
         return CliError(f"{exc.strerror or exc}{where}")
@@ -64,8 +66,10 @@ def _refuse_undecodable(args) -> None:
     """Bytes that are not UTF-8 reach argv as lone surrogates, which SQLite cannot store."""
     for position, arg in enumerate(args or [], start=1):
         if isinstance(arg, str) and any(0xD800 <= ord(c) <= 0xDFFF for c in arg):
-            raise CliError(f"argument {position} ({ascii(arg[:40])}) is not valid UTF-8 text; "
-                           "check the terminal's encoding")
+            raise CliError(
+                f"argument {position} ({ascii(arg[:40])}) is not valid UTF-8 text; "
+                "check the terminal's encoding"
+            )
 
 
 class ReformGroup(TyperGroup):
@@ -78,8 +82,11 @@ class ReformGroup(TyperGroup):
     def format_commands(self, ctx, formatter) -> None:
         # Help stays plain Click (rich_markup_mode=None keeps Rich out of start-up and errors on one
         # line), so the panels Typer would draw with Rich are drawn here as plain sections.
-        shown = [(name, cmd) for name in self.list_commands(ctx)
-                 if (cmd := self.get_command(ctx, name)) is not None and not cmd.hidden]
+        shown = [
+            (name, cmd)
+            for name in self.list_commands(ctx)
+            if (cmd := self.get_command(ctx, name)) is not None and not cmd.hidden
+        ]
         if not shown:
             return
         limit = formatter.width - 6 - max(len(name) for name, _ in shown)

@@ -10,16 +10,40 @@ import typer
 
 from reformctl.cli import context
 from reformctl.cli.errors import CliUsageError
-from reformctl.cli.output import Format, counted, print_json
 from reformctl.cli.options import FormatOption
+from reformctl.cli.output import Format, counted, print_json
 
 
 def export(
     ctx: typer.Context,
-    public_db: Annotated[Optional[Path], typer.Option("--public-db", metavar="PATH", help="Write the public record as a SQLite database (with metadata.json for Datasette beside it).")] = None,
-    bundle: Annotated[Optional[Path], typer.Option("--bundle", metavar="DIR", help="Write the engagement as a directory of small text files, for git (needs --site).")] = None,
-    site: Annotated[Optional[str], typer.Option("--site", help="Only this engagement (default: all, for --public-db).")] = None,
-    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="Public status as it stood on this date (--public-db; default today).")] = None,
+    public_db: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--public-db",
+            metavar="PATH",
+            help="Write the public record as a SQLite database (with metadata.json for Datasette beside it).",
+        ),
+    ] = None,
+    bundle: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--bundle",
+            metavar="DIR",
+            help="Write the engagement as a directory of small text files, for git (needs --site).",
+        ),
+    ] = None,
+    site: Annotated[
+        Optional[str],
+        typer.Option("--site", help="Only this engagement (default: all, for --public-db)."),
+    ] = None,
+    as_of: Annotated[
+        Optional[str],
+        typer.Option(
+            "--as-of",
+            metavar="YYYY-MM-DD",
+            help="Public status as it stood on this date (--public-db; default today).",
+        ),
+    ] = None,
     fmt: FormatOption = Format.text,
 ) -> None:
     """Export open data or an engagement bundle.
@@ -32,7 +56,9 @@ def export(
         raise CliUsageError("give exactly one of --public-db PATH and --bundle DIR")
     if bundle is not None and not site:
         raise CliUsageError("--bundle needs --site SLUG: a bundle holds one engagement")
-    store = context.store(ctx, readonly=bundle is None)  # open data only reads; a bundle records what it shared
+    store = context.store(
+        ctx, readonly=bundle is None
+    )  # open data only reads; a bundle records what it shared
     if public_db is not None:
         from reformctl.model.frozen import report_date
         from reformctl.reports.open_data import export_public_db
@@ -42,8 +68,11 @@ def export(
             print_json(done)
             return
         counts = done["counts"]
-        typer.echo(f"Wrote {done['path']} ({counts['findings']} findings, {counts['recommendations']} "
-                   f"recommendations as of {done['as_of']}) and {done['metadata']}", err=True)
+        typer.echo(
+            f"Wrote {done['path']} ({counts['findings']} findings, {counts['recommendations']} "
+            f"recommendations as of {done['as_of']}) and {done['metadata']}",
+            err=True,
+        )
         typer.echo(f"Browse it with: datasette {done['path']} -m {done['metadata']}", err=True)
         return
     from reformctl.model.bundle_files import export_bundle
@@ -63,11 +92,35 @@ PROGRESS_FROM = 5_000  # rows: below this an import is over before a bar would h
 
 def import_(
     ctx: typer.Context,
-    file: Annotated[Optional[Path], typer.Argument(metavar="FILE", help="A .csv or .xlsx spreadsheet (columns in the README).")] = None,
-    site: Annotated[Optional[str], typer.Option("--site", help="The engagement to import the spreadsheet into.")] = None,
-    bundle: Annotated[Optional[Path], typer.Option("--bundle", metavar="DIR", help="Load an engagement bundle written by `export --bundle`.")] = None,
-    approved_by: Annotated[Optional[str], typer.Option("--approved-by", metavar="NAME", help="New records arrive approved by this reviewer (for an already-reviewed tracker); default: drafts.")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check everything and say what would be written, but write nothing.")] = False,
+    file: Annotated[
+        Optional[Path],
+        typer.Argument(metavar="FILE", help="A .csv or .xlsx spreadsheet (columns in the README)."),
+    ] = None,
+    site: Annotated[
+        Optional[str], typer.Option("--site", help="The engagement to import the spreadsheet into.")
+    ] = None,
+    bundle: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--bundle",
+            metavar="DIR",
+            help="Load an engagement bundle written by `export --bundle`.",
+        ),
+    ] = None,
+    approved_by: Annotated[
+        Optional[str],
+        typer.Option(
+            "--approved-by",
+            metavar="NAME",
+            help="New records arrive approved by this reviewer (for an already-reviewed tracker); default: drafts.",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="Check everything and say what would be written, but write nothing."
+        ),
+    ] = False,
     fmt: FormatOption = Format.text,
 ) -> None:
     """Import records from a spreadsheet, or load a bundle.
@@ -88,14 +141,19 @@ def import_(
                 from reformctl.store import open_store
 
                 read_bundle(open_store(":memory:"), bundle)
-            return import_bundle(context.store(ctx, create=True), bundle, context.actor(ctx), dry_run=dry_run)
+            return import_bundle(
+                context.store(ctx, create=True), bundle, context.actor(ctx), dry_run=dry_run
+            )
 
         done = _rows_or_exit(load)
         if fmt is Format.json:
             print_json(done)
         else:
             verb = "Would load" if dry_run else "Loaded"
-            typer.echo(f"{verb} {done['site']} from {bundle}: " + ", ".join(f"{n} {k}" for k, n in done["counts"].items()))
+            typer.echo(
+                f"{verb} {done['site']} from {bundle}: "
+                + ", ".join(f"{n} {k}" for k, n in done["counts"].items())
+            )
         return
     if not site:
         raise CliUsageError("importing a spreadsheet needs --site SLUG")
@@ -109,13 +167,18 @@ def import_(
     store = context.store(ctx)
     engagement = get_engagement(store, site)
     with _progress(rows) as advance:
+
         def run():
             if dry_run:
-                return plan_import(store, engagement, sheets, context.actor(ctx), str(file), advance,
-                                   approved_by)
-            with store.write():  # checked and written under one lock: no one can take a number in between
-                plan = plan_import(store, engagement, sheets, context.actor(ctx), str(file), advance,
-                                   approved_by)
+                return plan_import(
+                    store, engagement, sheets, context.actor(ctx), str(file), advance, approved_by
+                )
+            with (
+                store.write()
+            ):  # checked and written under one lock: no one can take a number in between
+                plan = plan_import(
+                    store, engagement, sheets, context.actor(ctx), str(file), advance, approved_by
+                )
                 if advance is not None:
                     advance.writing()
                 apply_plan(store, plan)
@@ -127,15 +190,19 @@ def import_(
         print_json({"dry_run": dry_run, "rows": rows, **counts, "superseded": superseded})
         return
     verb = "Would import" if dry_run else "Imported"
-    typer.echo(f"{verb} {counted(counts['findings'], 'finding')}, "
-               f"{counted(counts['recommendations'], 'recommendation')} and "
-               f"{counted(counts['status_updates'], 'status update')} from {counted(rows, 'row')} of {file} "
-               f"({counted(counts['unchanged'], 'row')} unchanged)")
+    typer.echo(
+        f"{verb} {counted(counts['findings'], 'finding')}, "
+        f"{counted(counts['recommendations'], 'recommendation')} and "
+        f"{counted(counts['status_updates'], 'status update')} from {counted(rows, 'row')} of {file} "
+        f"({counted(counts['unchanged'], 'row')} unchanged)"
+    )
     for row in superseded:
         where = f"sheet {row['sheet']}, row {row['row']}" if row["sheet"] else f"row {row['row']}"
         later = row["superseded_by"]
-        typer.echo(f"note: {file}, {where}: a later update of {row['number']} ({STATUSES[later['status']]} "
-                   f"as of {later['as_of']}) remains the current status")
+        typer.echo(
+            f"note: {file}, {where}: a later update of {row['number']} ({STATUSES[later['status']]} "
+            f"as of {later['as_of']}) remains the current status"
+        )
 
 
 def _rows_or_exit(fn):

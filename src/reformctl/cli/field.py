@@ -8,13 +8,15 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.output import Format, print_json, print_table
 from reformctl.cli.options import FindingArgument, FormatOption, SiteOption
+from reformctl.cli.output import Format, print_json, print_table
 from reformctl.model.engagements import get_engagement
 from reformctl.model.vocab import ACTIVITY_METHODS, ROLES
 
 Role = Enum("Role", {r.replace("-", "_"): r for r in ROLES}, type=str)
-ActivityMethod = Enum("ActivityMethod", {m.replace("-", "_"): m for m in ACTIVITY_METHODS}, type=str)
+ActivityMethod = Enum(
+    "ActivityMethod", {m.replace("-", "_"): m for m in ACTIVITY_METHODS}, type=str
+)
 
 
 team_app = typer.Typer(
@@ -29,7 +31,13 @@ team_app = typer.Typer(
 @team_app.callback()
 def team(
     ctx: typer.Context,
-    site: Annotated[Optional[str], typer.Option("--site", help="The engagement whose team to list (may be left out: see `reformctl where`).")] = None,
+    site: Annotated[
+        Optional[str],
+        typer.Option(
+            "--site",
+            help="The engagement whose team to list (may be left out: see `reformctl where`).",
+        ),
+    ] = None,
     fmt: FormatOption = Format.text,
 ) -> None:
     """List an engagement's team; `team add` adds to it.
@@ -47,10 +55,15 @@ def team(
         print_json([{k: v for k, v in r.items() if k != "id"} for r in rows])
         return
     if not rows:
-        typer.echo(f"No team yet. Add someone with `reformctl team add --site {site} NAME --role lead`.")
+        typer.echo(
+            f"No team yet. Add someone with `reformctl team add --site {site} NAME --role lead`."
+        )
         return
-    print_table(None, ["Name", "Role", "Expertise", ("Activities", "right")],
-                [[r["name"], ROLES[r["role"]], r["expertise"], r["activities"]] for r in rows])
+    print_table(
+        None,
+        ["Name", "Role", "Expertise", ("Activities", "right")],
+        [[r["name"], ROLES[r["role"]], r["expertise"], r["activities"]] for r in rows],
+    )
 
 
 @team_app.command("add")
@@ -59,7 +72,12 @@ def team_add(
     site: SiteOption,
     name: Annotated[str, typer.Argument(metavar="NAME", help="The team member's name.")],
     role: Annotated[Role, typer.Option("--role", help="Their role on the team.")],
-    expertise: Annotated[Optional[str], typer.Option("--expertise", metavar="TEXT", help="What they bring, e.g. 'use of force; training'.")] = None,
+    expertise: Annotated[
+        Optional[str],
+        typer.Option(
+            "--expertise", metavar="TEXT", help="What they bring, e.g. 'use of force; training'."
+        ),
+    ] = None,
     fmt: FormatOption = Format.text,
 ) -> None:
     """Add a member to an engagement's assessment team.
@@ -69,7 +87,9 @@ def team_add(
     from reformctl.model.field import add_member
 
     store = context.store(ctx)
-    member = add_member(store, get_engagement(store, site), name, role.value, context.actor(ctx), expertise)
+    member = add_member(
+        store, get_engagement(store, site), name, role.value, context.actor(ctx), expertise
+    )
     if fmt is Format.json:
         print_json({k: member[k] for k in ("id", "name", "role", "expertise")})
     else:
@@ -79,11 +99,24 @@ def team_add(
 def activity(
     ctx: typer.Context,
     site: SiteOption,
-    method: Annotated[ActivityMethod, typer.Option("--method", help="What kind of data collection it was.")],
+    method: Annotated[
+        ActivityMethod, typer.Option("--method", help="What kind of data collection it was.")
+    ],
     date: Annotated[str, typer.Option("--date", metavar="YYYY-MM-DD", help="When it took place.")],
-    participants: Annotated[Optional[int], typer.Option("--participants", metavar="N", help="How many people took part (internal).")] = None,
-    summary: Annotated[Optional[str], typer.Option("--summary", metavar="TEXT", help="What was done and learned (internal).")] = None,
-    team: Annotated[Optional[list[str]], typer.Option("--team", metavar="NAME", help="A team member who took part; repeat for several.")] = None,
+    participants: Annotated[
+        Optional[int],
+        typer.Option("--participants", metavar="N", help="How many people took part (internal)."),
+    ] = None,
+    summary: Annotated[
+        Optional[str],
+        typer.Option("--summary", metavar="TEXT", help="What was done and learned (internal)."),
+    ] = None,
+    team: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--team", metavar="NAME", help="A team member who took part; repeat for several."
+        ),
+    ] = None,
     fmt: FormatOption = Format.text,
 ) -> None:
     """Log a data-collection activity and print its id.
@@ -95,10 +128,20 @@ def activity(
     from reformctl.model.field import log_activity
 
     store = context.store(ctx)
-    done = log_activity(store, get_engagement(store, site), method.value, date, context.actor(ctx),
-                        participants=participants, summary=summary, team=team or [])
+    done = log_activity(
+        store,
+        get_engagement(store, site),
+        method.value,
+        date,
+        context.actor(ctx),
+        participants=participants,
+        summary=summary,
+        team=team or [],
+    )
     if fmt is Format.json:
-        print_json({k: done[k] for k in ("id", "method", "dated", "participants", "summary", "team")})
+        print_json(
+            {k: done[k] for k in ("id", "method", "dated", "participants", "summary", "team")}
+        )
     else:
         typer.echo(done["id"][:8])
 
@@ -122,18 +165,38 @@ def activities(
         print_json(rows)
         return
     if not rows:
-        typer.echo(f"No activities yet. Log one with `reformctl activity --site {site} --method interview --date YYYY-MM-DD`.")
+        typer.echo(
+            f"No activities yet. Log one with `reformctl activity --site {site} --method interview --date YYYY-MM-DD`."
+        )
         return
-    print_table(None, ["Id", "Date", "Method", ("People", "right"), "Team", "Summary", ("Cited", "right")],
-                [[r["id"][:8], r["dated"], r["method"], r["participants"], ", ".join(r["team"]),
-                  r["summary"], r["cited_by"]] for r in rows])
+    print_table(
+        None,
+        ["Id", "Date", "Method", ("People", "right"), "Team", "Summary", ("Cited", "right")],
+        [
+            [
+                r["id"][:8],
+                r["dated"],
+                r["method"],
+                r["participants"],
+                ", ".join(r["team"]),
+                r["summary"],
+                r["cited_by"],
+            ]
+            for r in rows
+        ],
+    )
 
 
 def cite(
     ctx: typer.Context,
     site: SiteOption,
     finding: FindingArgument,
-    activity_ids: Annotated[list[str], typer.Argument(metavar="ACTIVITY_ID...", help="Activities it rests on (ids or unique prefixes).")],
+    activity_ids: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="ACTIVITY_ID...", help="Activities it rests on (ids or unique prefixes)."
+        ),
+    ],
     fmt: FormatOption = Format.text,
 ) -> None:
     """Cite activities as the evidence behind a finding.
@@ -142,7 +205,8 @@ def cite(
 
     Example: reformctl cite --site north-miami 3.1 1f3a9c2e 7b0d44a1
     """
-    from reformctl.model.field import cite as add, evidence_of
+    from reformctl.model.field import cite as add
+    from reformctl.model.field import evidence_of
     from reformctl.model.findings import resolve_finding
 
     store = context.store(ctx)
@@ -153,5 +217,7 @@ def cite(
     if fmt is Format.json:
         print_json({"finding": found["ref"], "evidence": evidence})
     else:
-        typer.echo(f"Finding {found['ref']} cites {len(evidence)} "
-                   f"{'activity' if len(evidence) == 1 else 'activities'}")
+        typer.echo(
+            f"Finding {found['ref']} cites {len(evidence)} "
+            f"{'activity' if len(evidence) == 1 else 'activities'}"
+        )

@@ -10,10 +10,18 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.output import WRAP, Format, columns, print_json
 from reformctl.cli.options import FormatOption, RecArgument, SiteOption
+from reformctl.cli.output import WRAP, Format, columns, print_json
 from reformctl.model.sites import get_engagement
-from reformctl.model.vocab import METHODS, PARTIALLY_COMPLETE_MEANING, REASONS, STATUSES, choices, reason_key, status_key
+from reformctl.model.vocab import (
+    METHODS,
+    PARTIALLY_COMPLETE_MEANING,
+    REASONS,
+    STATUSES,
+    choices,
+    reason_key,
+    status_key,
+)
 
 Method = Enum("Method", {m.replace("-", "_"): m for m in METHODS}, type=str)
 
@@ -24,14 +32,18 @@ Method = Enum("Method", {m.replace("-", "_"): m for m in METHODS}, type=str)
 def _status(value: str) -> str:
     key = status_key(value)
     if key is None:
-        raise typer.BadParameter(f"{value!r} is not a status; choose one of {choices(STATUSES)} (or its label)")
+        raise typer.BadParameter(
+            f"{value!r} is not a status; choose one of {choices(STATUSES)} (or its label)"
+        )
     return key
 
 
 def _reason(value: str) -> str:
     key = reason_key(value)
     if key is None:
-        raise typer.BadParameter(f"{value!r} is not a reason; choose one of {choices(REASONS)} (or its label)")
+        raise typer.BadParameter(
+            f"{value!r} is not a reason; choose one of {choices(REASONS)} (or its label)"
+        )
     return key
 
 
@@ -56,21 +68,52 @@ class Priority(str, Enum):
     low = "low"
 
 
-DateOption = Annotated[Optional[str], typer.Option("--date", metavar="YYYY-MM-DD", help="When it was made, for entering past work (default today).")]
+DateOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="When it was made, for entering past work (default today).",
+    ),
+]
 
 
 def log_finding(
     ctx: typer.Context,
     site: SiteOption,
-    focus_area: Annotated[str, typer.Option("--focus-area", metavar="FA", help="Focus area: its number (3), slug (technology) or a unique title prefix (tech).")],
+    focus_area: Annotated[
+        str,
+        typer.Option(
+            "--focus-area",
+            metavar="FA",
+            help="Focus area: its number (3), slug (technology) or a unique title prefix (tech).",
+        ),
+    ],
     title: Annotated[str, typer.Option(help="One-line title of the finding.")],
-    body: Annotated[Optional[str], typer.Option(help="What the team found and the evidence behind it.")] = None,
-    body_file: Annotated[Optional[Path], typer.Option(metavar="PATH", help="Read the body from a file ('-' for stdin).")] = None,
+    body: Annotated[
+        Optional[str], typer.Option(help="What the team found and the evidence behind it.")
+    ] = None,
+    body_file: Annotated[
+        Optional[Path],
+        typer.Option(metavar="PATH", help="Read the body from a file ('-' for stdin)."),
+    ] = None,
     edit: Annotated[bool, typer.Option("--edit", help="Write the body in $EDITOR.")] = False,
-    method: Annotated[Optional[list[Method]], typer.Option("--method", help="How it was found; repeat for several.")] = None,
-    internal: Annotated[bool, typer.Option("--internal", help="Team-only: never appears in any report.")] = False,
+    method: Annotated[
+        Optional[list[Method]],
+        typer.Option("--method", help="How it was found; repeat for several."),
+    ] = None,
+    internal: Annotated[
+        bool, typer.Option("--internal", help="Team-only: never appears in any report.")
+    ] = False,
     date: DateOption = None,
-    evidence: Annotated[Optional[list[str]], typer.Option("--evidence", metavar="ACTIVITY_ID", help="An activity the finding rests on (internal); repeat for several.")] = None,
+    evidence: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--evidence",
+            metavar="ACTIVITY_ID",
+            help="An activity the finding rests on (internal); repeat for several.",
+        ),
+    ] = None,
     fmt: FormatOption = Format.text,
 ) -> None:
     """Log a finding under a focus area; print its number.
@@ -86,16 +129,34 @@ def log_finding(
     store = context.store(ctx)
     engagement = get_engagement(store, site)
     with store.write():  # the finding and its evidence land together, or neither does
-        finding = log(store, engagement, focus_area, title, text, context.actor(ctx),
-                      methods=[m.value for m in method or []], internal=internal, dated=date)
+        finding = log(
+            store,
+            engagement,
+            focus_area,
+            title,
+            text,
+            context.actor(ctx),
+            methods=[m.value for m in method or []],
+            internal=internal,
+            dated=date,
+        )
         if evidence:
             from reformctl.model.field import cite
 
             cite(store, engagement, finding, evidence, context.actor(ctx))
     if fmt is Format.json:
-        print_json({"number": finding["ref"], "id": finding["id"], "focus_area": finding["focus_area"],
-                    "focus_area_title": finding["focus_area_title"], "title": finding["title"],
-                    "internal": bool(finding["internal"]), "methods": finding["methods"], "dated": finding["dated"]})
+        print_json(
+            {
+                "number": finding["ref"],
+                "id": finding["id"],
+                "focus_area": finding["focus_area"],
+                "focus_area_title": finding["focus_area_title"],
+                "title": finding["title"],
+                "internal": bool(finding["internal"]),
+                "methods": finding["methods"],
+                "dated": finding["dated"],
+            }
+        )
     else:
         typer.echo(finding["ref"])
 
@@ -103,9 +164,21 @@ def log_finding(
 def findings(
     ctx: typer.Context,
     site: SiteOption,
-    focus_area: Annotated[Optional[str], typer.Option("--focus-area", metavar="FA", help="Only this focus area.")] = None,
-    status: Annotated[Optional[str], typer.Option("--status", metavar="STATUS", parser=_status_or_review, help="Only recommendations with this implementation status (the Status column): not-started, in-progress, partially-complete or complete, or a label.")] = None,
-    review: Annotated[Optional[ReviewState], typer.Option("--review", help="Only findings in this review state.")] = None,
+    focus_area: Annotated[
+        Optional[str], typer.Option("--focus-area", metavar="FA", help="Only this focus area.")
+    ] = None,
+    status: Annotated[
+        Optional[str],
+        typer.Option(
+            "--status",
+            metavar="STATUS",
+            parser=_status_or_review,
+            help="Only recommendations with this implementation status (the Status column): not-started, in-progress, partially-complete or complete, or a label.",
+        ),
+    ] = None,
+    review: Annotated[
+        Optional[ReviewState], typer.Option("--review", help="Only findings in this review state.")
+    ] = None,
     fmt: FormatOption = Format.text,
 ) -> None:
     """List findings with their recommendations and status.
@@ -119,34 +192,67 @@ def findings(
 
     if status in REVIEW_STATES:  # --status once meant the review state: the values do not overlap
         review, status = ReviewState(status), None
-        print(f"note: --status {review.value} is a review state; say --review {review.value}", file=sys.stderr)
+        print(
+            f"note: --status {review.value} is a review state; say --review {review.value}",
+            file=sys.stderr,
+        )
     store = context.store(ctx)
-    rows = findings_with_recommendations(store, get_engagement(store, site), focus_area,
-                                         review.value if review else None, status)
+    rows = findings_with_recommendations(
+        store, get_engagement(store, site), focus_area, review.value if review else None, status
+    )
     if fmt is Format.json:
         print_json(rows)
         return
     if not rows:
         filtered = focus_area or status or review
-        typer.echo("No findings match." if filtered else "No findings yet. Log one with `reformctl log-finding`.")
+        typer.echo(
+            "No findings match."
+            if filtered
+            else "No findings yet. Log one with `reformctl log-finding`."
+        )
         return
     lines = []
     for f in rows:
         flags = ", ".join(x for x in ("internal" if f["internal"] else "", f["review"]) if x)
         lines.append([f["number"], f["title"], flags, ", ".join(f["methods"]), ""])
         for r in f["recommendations"]:
-            lines.append(["  " + r["number"], "  " + r["text"], r["review"], r["owner"] or "", r["status_label"]])
-    sys.stdout.write(columns(None, ["No.", ("Finding / recommendation", "left", WRAP), "State",
-                                    ("Methods / owner", "left", WRAP), "Status"], lines))
+            lines.append(
+                [
+                    "  " + r["number"],
+                    "  " + r["text"],
+                    r["review"],
+                    r["owner"] or "",
+                    r["status_label"],
+                ]
+            )
+    sys.stdout.write(
+        columns(
+            None,
+            [
+                "No.",
+                ("Finding / recommendation", "left", WRAP),
+                "State",
+                ("Methods / owner", "left", WRAP),
+                "Status",
+            ],
+            lines,
+        )
+    )
 
 
 def recommend(
     ctx: typer.Context,
     site: SiteOption,
-    finding: Annotated[str, typer.Option("--finding", metavar="N.N", help="The finding it answers, e.g. 3.1.")],
+    finding: Annotated[
+        str, typer.Option("--finding", metavar="N.N", help="The finding it answers, e.g. 3.1.")
+    ],
     text: Annotated[str, typer.Option(help="What the agency should do.")],
-    priority: Annotated[Optional[Priority], typer.Option(help="Priority for the agency's tracker.")] = None,
-    owner: Annotated[Optional[str], typer.Option(metavar="UNIT", help="The responsible unit.")] = None,
+    priority: Annotated[
+        Optional[Priority], typer.Option(help="Priority for the agency's tracker.")
+    ] = None,
+    owner: Annotated[
+        Optional[str], typer.Option(metavar="UNIT", help="The responsible unit.")
+    ] = None,
     due: Annotated[Optional[str], typer.Option(metavar="YYYY-MM-DD", help="Target date.")] = None,
     date: DateOption = None,
     fmt: FormatOption = Format.text,
@@ -160,12 +266,31 @@ def recommend(
     from reformctl.model.recommendations import recommend as add
 
     store = context.store(ctx)
-    rec = add(store, get_engagement(store, site), finding, text, context.actor(ctx),
-              priority=priority.value if priority else None, owner=owner, due=due, dated=date)
+    rec = add(
+        store,
+        get_engagement(store, site),
+        finding,
+        text,
+        context.actor(ctx),
+        priority=priority.value if priority else None,
+        owner=owner,
+        due=due,
+        dated=date,
+    )
     if fmt is Format.json:
-        print_json({"number": rec["ref"], "id": rec["id"], "finding": rec["finding"], "text": rec["text"],
-                    "priority": rec["priority"], "owner": rec["owner"], "due": rec["due"],
-                    "status": rec["status"], "status_as_of": rec["status_as_of"]})
+        print_json(
+            {
+                "number": rec["ref"],
+                "id": rec["id"],
+                "finding": rec["finding"],
+                "text": rec["text"],
+                "priority": rec["priority"],
+                "owner": rec["owner"],
+                "due": rec["due"],
+                "status": rec["status"],
+                "status_as_of": rec["status_as_of"],
+            }
+        )
     else:
         typer.echo(rec["ref"])
 
@@ -174,11 +299,37 @@ def set_status(
     ctx: typer.Context,
     site: SiteOption,
     rec: RecArgument,
-    status: Annotated[str, typer.Argument(metavar="STATUS", parser=_status, help="not-started, in-progress, partially-complete or complete (a label such as 'Partially Complete', in any case, also works).")],
-    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="The date the status holds from (default today).")] = None,
-    note: Annotated[Optional[str], typer.Option(help="What the team reviewed or why it changed.")] = None,
-    reason: Annotated[Optional[str], typer.Option(metavar="REASON", parser=_reason, help=f"Why there is no progress, only with not-started or partially-complete: {', '.join(REASONS)} (or a label such as 'Resources not available').")] = None,
-    evidence: Annotated[Optional[str], typer.Option(metavar="TEXT", help="What the team reviewed to decide (policies, data, observations).")] = None,
+    status: Annotated[
+        str,
+        typer.Argument(
+            metavar="STATUS",
+            parser=_status,
+            help="not-started, in-progress, partially-complete or complete (a label such as 'Partially Complete', in any case, also works).",
+        ),
+    ],
+    as_of: Annotated[
+        Optional[str],
+        typer.Option(
+            "--as-of", metavar="YYYY-MM-DD", help="The date the status holds from (default today)."
+        ),
+    ] = None,
+    note: Annotated[
+        Optional[str], typer.Option(help="What the team reviewed or why it changed.")
+    ] = None,
+    reason: Annotated[
+        Optional[str],
+        typer.Option(
+            metavar="REASON",
+            parser=_reason,
+            help=f"Why there is no progress, only with not-started or partially-complete: {', '.join(REASONS)} (or a label such as 'Resources not available').",
+        ),
+    ] = None,
+    evidence: Annotated[
+        Optional[str],
+        typer.Option(
+            metavar="TEXT", help="What the team reviewed to decide (policies, data, observations)."
+        ),
+    ] = None,
     fmt: FormatOption = Format.text,
 ) -> None:
     """Record a recommendation's implementation status.
@@ -190,20 +341,43 @@ def set_status(
     from reformctl.model.statuses import set_status as record
 
     store = context.store(ctx)
-    update = record(store, get_engagement(store, site), rec, status, context.actor(ctx),
-                    as_of=as_of, note=note, reason=reason, evidence=evidence)
+    update = record(
+        store,
+        get_engagement(store, site),
+        rec,
+        status,
+        context.actor(ctx),
+        as_of=as_of,
+        note=note,
+        reason=reason,
+        evidence=evidence,
+    )
     if fmt is Format.json:
-        print_json({"number": update["ref"], "status": update["status"], "as_of": update["as_of"],
-                    "previous": update["previous"], "note": update["note"], "reason": update["reason"],
-                    "evidence": update["evidence"],
-                    "meaning": PARTIALLY_COMPLETE_MEANING if update["status"] == "partially-complete" else None,
-                    "superseded_by": update["superseded_by"]})
+        print_json(
+            {
+                "number": update["ref"],
+                "status": update["status"],
+                "as_of": update["as_of"],
+                "previous": update["previous"],
+                "note": update["note"],
+                "reason": update["reason"],
+                "evidence": update["evidence"],
+                "meaning": PARTIALLY_COMPLETE_MEANING
+                if update["status"] == "partially-complete"
+                else None,
+                "superseded_by": update["superseded_by"],
+            }
+        )
         return
     was = f" (was {STATUSES[update['previous']]})" if update["previous"] else ""
     because = f"; reason: {REASONS[update['reason']]}" if update["reason"] else ""
-    typer.echo(f"{update['ref']}: {STATUSES[update['status']]} as of {update['as_of']}{was}{because}")
+    typer.echo(
+        f"{update['ref']}: {STATUSES[update['status']]} as of {update['as_of']}{was}{because}"
+    )
     if update["status"] == "partially-complete":
         typer.echo(PARTIALLY_COMPLETE_MEANING)
     if later := update["superseded_by"]:
-        typer.echo(f"note: a later update ({STATUSES[later['status']]} as of {later['as_of']}) "
-                   "remains the current status")
+        typer.echo(
+            f"note: a later update ({STATUSES[later['status']]} as of {later['as_of']}) "
+            "remains the current status"
+        )

@@ -51,12 +51,21 @@ class LazyGroup(ReformGroup):
             command = typer.main.get_group(target)
             command.name, command.rich_help_panel, command.hidden = name, entry.panel, entry.hidden
             return command
-        info = CommandInfo(name=name, callback=target, rich_help_panel=entry.panel, hidden=entry.hidden)
-        return typer.main.get_command_from_info(info, pretty_exceptions_short=True, rich_markup_mode=None)
+        info = CommandInfo(
+            name=name, callback=target, rich_help_panel=entry.panel, hidden=entry.hidden
+        )
+        return typer.main.get_command_from_info(
+            info, pretty_exceptions_short=True, rich_markup_mode=None
+        )
 
     def resolve_command(self, ctx, args):
         name = args[0] if args else ""
-        if name and not name.startswith("-") and self.get_command(ctx, name) is None and not ctx.resilient_parsing:
+        if (
+            name
+            and not name.startswith("-")
+            and self.get_command(ctx, name) is None
+            and not ctx.resilient_parsing
+        ):
             visible = [n for n, entry in self.table.items() if not entry.hidden]
             close = get_close_matches(name, visible)
             hint = f" Did you mean {', '.join(repr(m) for m in close)}?" if close else ""

@@ -10,11 +10,10 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.output import WRAP, Format, columns, console, counted, print_json, print_table
 from reformctl.cli.options import FormatOption, RecArgument, SiteOption
+from reformctl.cli.output import WRAP, Format, columns, console, counted, print_json, print_table
 from reformctl.model.engagements import get_engagement
 from reformctl.model.vocab import REASONS, STATUSES
-
 
 
 def status_history(
@@ -38,19 +37,48 @@ def status_history(
         return
     # Plain columns, not a Rich table: a Rich table cut the last columns off at 80 columns, which
     # read as "no evidence recorded". Long text wraps; piped, each update stays on one line.
-    sys.stdout.write(columns(
-        f"Recommendation {data['number']}",
-        ["As of", ("Status", "left", WRAP), ("Reason", "left", WRAP), ("Note", "left", WRAP),
-         ("Evidence", "left", WRAP), ("Recorded by", "left", WRAP)],
-        [[u["as_of"], u["status_label"], u["reason_label"], u["note"], u["evidence"], u["recorded_by"]]
-         for u in data["history"]]))
+    sys.stdout.write(
+        columns(
+            f"Recommendation {data['number']}",
+            [
+                "As of",
+                ("Status", "left", WRAP),
+                ("Reason", "left", WRAP),
+                ("Note", "left", WRAP),
+                ("Evidence", "left", WRAP),
+                ("Recorded by", "left", WRAP),
+            ],
+            [
+                [
+                    u["as_of"],
+                    u["status_label"],
+                    u["reason_label"],
+                    u["note"],
+                    u["evidence"],
+                    u["recorded_by"],
+                ]
+                for u in data["history"]
+            ],
+        )
+    )
 
 
 def bulk_status(
     ctx: typer.Context,
     site: SiteOption,
-    file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="Header recommendation,status,as_of,note,reason (evidence optional); '-' for stdin.")],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row and show what would change; write nothing.")] = False,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE.csv",
+            help="Header recommendation,status,as_of,note,reason (evidence optional); '-' for stdin.",
+        ),
+    ],
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="Check every row and show what would change; write nothing."
+        ),
+    ] = False,
     fmt: FormatOption = Format.text,
 ) -> None:
     """Apply a quarter's status review from a CSV file.
@@ -63,7 +91,8 @@ def bulk_status(
     Example: reformctl bulk-status --site brightwater-demo review-2026-q4.csv --dry-run
     """
     from reformctl.cli.errors import CliError
-    from reformctl.model.bulk import InvalidRows, bulk_status as apply, read_rows
+    from reformctl.model.bulk import InvalidRows, read_rows
+    from reformctl.model.bulk import bulk_status as apply
 
     # File-level errors name the file first, as import's do: "review.csv: no such file".
     if str(file) == "-":
@@ -90,28 +119,54 @@ def bulk_status(
         raise typer.Exit(1) from None
     changed = [a for a in applied if not a["unchanged"]]
     if fmt is Format.json:
-        print_json({"dry_run": dry_run, "applied": 0 if dry_run else len(changed),
-                    "unchanged": len(applied) - len(changed), "rows": applied})
+        print_json(
+            {
+                "dry_run": dry_run,
+                "applied": 0 if dry_run else len(changed),
+                "unchanged": len(applied) - len(changed),
+                "rows": applied,
+            }
+        )
         return
     verb = "Would apply" if dry_run else "Applied"
-    print_table(f"{verb} {counted(len(changed), 'status update')} to {site}",
-                [("Row", "right"), "Recommendation", "Was", "Now", "As of", "Reason"],
-                [[a["row"], a["number"], STATUSES.get(a["previous"] or "", ""), STATUSES[a["status"]],
-                  a["as_of"], REASONS.get(a["reason"] or "", "")] for a in changed])
+    print_table(
+        f"{verb} {counted(len(changed), 'status update')} to {site}",
+        [("Row", "right"), "Recommendation", "Was", "Now", "As of", "Reason"],
+        [
+            [
+                a["row"],
+                a["number"],
+                STATUSES.get(a["previous"] or "", ""),
+                STATUSES[a["status"]],
+                a["as_of"],
+                REASONS.get(a["reason"] or "", ""),
+            ]
+            for a in changed
+        ],
+    )
     for a in applied:
         if a["unchanged"]:
-            typer.echo(f"note: row {a['row']}: {a['number']} is already {STATUSES[a['status']]} as of "
-                       f"{a['as_of']} in its history; unchanged")
+            typer.echo(
+                f"note: row {a['row']}: {a['number']} is already {STATUSES[a['status']]} as of "
+                f"{a['as_of']} in its history; unchanged"
+            )
         elif later := a["superseded_by"]:
-            typer.echo(f"note: row {a['row']}: a later update of {a['number']} ({STATUSES[later['status']]} "
-                       f"as of {later['as_of']}) remains the current status")
+            typer.echo(
+                f"note: row {a['row']}: a later update of {a['number']} ({STATUSES[later['status']]} "
+                f"as of {later['as_of']}) remains the current status"
+            )
     if dry_run:
         typer.echo("Dry run: nothing was written.")
 
 
 # Shading that reads without colour: darker for further along.
 BAR_CHARS = {"complete": "█", "partially-complete": "▓", "in-progress": "▒", "not-started": "░"}
-BAR_STYLES = {"complete": "green", "partially-complete": "yellow", "in-progress": "cyan", "not-started": "bright_black"}
+BAR_STYLES = {
+    "complete": "green",
+    "partially-complete": "yellow",
+    "in-progress": "cyan",
+    "not-started": "bright_black",
+}
 BAR_WIDTH = 24
 
 
@@ -120,7 +175,11 @@ def _bar_segments(area: dict) -> list[tuple[str, int]]:
     present = [r for r in area["statuses"] if r["count"]]
     used, segments = 0, []
     for i, row in enumerate(present):
-        width = max(1, BAR_WIDTH - used) if i == len(present) - 1 else max(1, round(BAR_WIDTH * row["count"] / area["total"]))
+        width = (
+            max(1, BAR_WIDTH - used)
+            if i == len(present) - 1
+            else max(1, round(BAR_WIDTH * row["count"] / area["total"]))
+        )
         used += width
         segments.append((row["status"], width))
     return segments
@@ -139,10 +198,27 @@ def _bar(area: dict):
 
 def dashboard(
     ctx: typer.Context,
-    site: Annotated[Optional[str], typer.Option("--site", help="Only this engagement (default: every engagement).")] = None,
+    site: Annotated[
+        Optional[str],
+        typer.Option("--site", help="Only this engagement (default: every engagement)."),
+    ] = None,
     fmt: FormatOption = Format.text,
-    svg: Annotated[Optional[Path], typer.Option("--svg", metavar="PATH", help="Also save the dashboard as an SVG picture (100 columns wide).")] = None,
-    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="Counts as they stood on this date (default today).")] = None,
+    svg: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--svg",
+            metavar="PATH",
+            help="Also save the dashboard as an SVG picture (100 columns wide).",
+        ),
+    ] = None,
+    as_of: Annotated[
+        Optional[str],
+        typer.Option(
+            "--as-of",
+            metavar="YYYY-MM-DD",
+            help="Counts as they stood on this date (default today).",
+        ),
+    ] = None,
 ) -> None:
     """Show implementation across engagements.
 
@@ -156,15 +232,21 @@ def dashboard(
     from reformctl.model.frozen import report_date
 
     store = context.store(ctx)
-    as_of = report_date(store, site, as_of)  # with --site, it also finds the engagement (or says it is unknown)
+    as_of = report_date(
+        store, site, as_of
+    )  # with --site, it also finds the engagement (or says it is unknown)
     rows = implementation(store, site, as_of)
     if fmt is Format.json:
         print_json(rows)
         return
     if not rows:
-        typer.echo("No engagements yet. Create one with `reformctl new-engagement --from FILE.toml`.")
+        typer.echo(
+            "No engagements yet. Create one with `reformctl new-engagement --from FILE.toml`."
+        )
         return
-    if svg is not None:  # first, so that a path that cannot be written stops before anything is printed
+    if (
+        svg is not None
+    ):  # first, so that a path that cannot be written stops before anything is printed
         from rich.console import Console
 
         from reformctl.cli.reports import write_atomically
@@ -175,7 +257,9 @@ def dashboard(
     if sys.stdout.isatty():
         render_dashboard(console(), rows)
     else:
-        sys.stdout.write(plain_dashboard(rows))  # piped: the same lines, without Rich's cost or colour
+        sys.stdout.write(
+            plain_dashboard(rows)
+        )  # piped: the same lines, without Rich's cost or colour
     if svg is not None:
         typer.echo(f"Saved the dashboard to {svg}", err=True)
 
@@ -188,19 +272,26 @@ def _bar_text(area: dict) -> str:
 
 def plain_dashboard(rows: list[dict], title_width: int = 44) -> str:
     """The dashboard as plain text lines, for pipes and files."""
-    lines = [f"Implementation status as of {rows[0]['as_of']}",
-             "█ Complete ▓ Partially Complete ▒ In Progress ░ Not Started; counts C/PC/IP/NS"]
+    lines = [
+        f"Implementation status as of {rows[0]['as_of']}",
+        "█ Complete ▓ Partially Complete ▒ In Progress ░ Not Started; counts C/PC/IP/NS",
+    ]
     for engagement in rows:
         update = engagement["next_update"] or "not set"
         if engagement["update_overdue"]:
             update += " (overdue)"
-        lines += ["", f"{engagement['site']}  {engagement['agency']}  phase: {engagement['phase']}  next update: {update}"]
+        lines += [
+            "",
+            f"{engagement['site']}  {engagement['agency']}  phase: {engagement['phase']}  next update: {update}",
+        ]
         for area in engagement["focus_areas"]:
             title = f"{area['number']}. {area['title']}"
             if len(title) > title_width:
                 title = title[: title_width - 1] + "…"
             counts = "/".join(str(r["count"]) for r in area["statuses"])
-            lines.append(f"  {title.ljust(title_width)} {_bar_text(area)} {counts}  ({area['total']})")
+            lines.append(
+                f"  {title.ljust(title_width)} {_bar_text(area)} {counts}  ({area['total']})"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -213,7 +304,12 @@ def render_dashboard(out, rows: list[dict]) -> None:
 
     title_width = max(16, min(44, out.width - BAR_WIDTH - 20))
     out.print(Text(f"Implementation status as of {rows[0]['as_of']}", style="bold"))
-    out.print(Text("█ Complete ▓ Partially Complete ▒ In Progress ░ Not Started; counts C/PC/IP/NS", style="dim"))
+    out.print(
+        Text(
+            "█ Complete ▓ Partially Complete ▒ In Progress ░ Not Started; counts C/PC/IP/NS",
+            style="dim",
+        )
+    )
     for engagement in rows:
         head = Text("\n")
         head.append(engagement["site"], style="bold")
@@ -221,7 +317,10 @@ def render_dashboard(out, rows: list[dict]) -> None:
         head.append(f"phase: {engagement['phase']}", style="magenta")
         head.append("  next update: ")
         if engagement["next_update"]:
-            head.append(engagement["next_update"], style="bold red" if engagement["update_overdue"] else "bold")
+            head.append(
+                engagement["next_update"],
+                style="bold red" if engagement["update_overdue"] else "bold",
+            )
             if engagement["update_overdue"]:
                 head.append(" (overdue)", style="bold red")
         else:
@@ -233,14 +332,23 @@ def render_dashboard(out, rows: list[dict]) -> None:
                 title = title[: title_width - 1] + "…"
             line = Text("  " + title.ljust(title_width) + " ")
             line.append_text(_bar(area))
-            line.append(" " + "/".join(str(r["count"]) for r in area["statuses"]) + f"  ({area['total']})")
+            line.append(
+                " " + "/".join(str(r["count"]) for r in area["statuses"]) + f"  ({area['total']})"
+            )
             out.print(line, no_wrap=True, overflow="ellipsis")
 
 
 def schedule(
     ctx: typer.Context,
     site: SiteOption,
-    next_update: Annotated[str, typer.Option("--next-update", metavar="YYYY-MM-DD", help="Date of the next scheduled public status update.")],
+    next_update: Annotated[
+        str,
+        typer.Option(
+            "--next-update",
+            metavar="YYYY-MM-DD",
+            help="Date of the next scheduled public status update.",
+        ),
+    ],
     fmt: FormatOption = Format.text,
 ) -> None:
     """Set the date of the next scheduled status update.

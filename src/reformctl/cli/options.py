@@ -79,10 +79,18 @@ def _default_site() -> str | None:
 
 # The engagement a command acts on. Left out, it is chosen once for every command by
 # context.choose_site: REFORMCTL_SITE, site in reformctl.toml, or the store's only engagement.
-SiteOption = Annotated[str, typer.Option(
-    "--site", metavar="SLUG", default_factory=_default_site, show_default=False, autocompletion=complete_site,
-    help="The engagement's site slug; may be left out when the store holds one engagement or "
-         "REFORMCTL_SITE or site in reformctl.toml names one (see `reformctl where`).")]
+SiteOption = Annotated[
+    str,
+    typer.Option(
+        "--site",
+        metavar="SLUG",
+        default_factory=_default_site,
+        show_default=False,
+        autocompletion=complete_site,
+        help="The engagement's site slug; may be left out when the store holds one engagement or "
+        "REFORMCTL_SITE or site in reformctl.toml names one (see `reformctl where`).",
+    ),
+]
 
 
 def _format(value: str | Format) -> Format:
@@ -93,33 +101,66 @@ def _format(value: str | Format) -> Format:
     try:
         return Format(value)
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not one of {', '.join(repr(f.value) for f in Format)}.") from None
+        raise typer.BadParameter(
+            f"{value!r} is not one of {', '.join(repr(f.value) for f in Format)}."
+        ) from None
 
 
 # text for people, json for programs; `table`, the listings' old name for text, still works.
-FormatOption = Annotated[Format, typer.Option(
-    "--format", parser=_format, metavar="[text|json]", help="Output format: text or json.")]
+FormatOption = Annotated[
+    Format,
+    typer.Option(
+        "--format", parser=_format, metavar="[text|json]", help="Output format: text or json."
+    ),
+]
 
 
-RefArgument = Annotated[str, typer.Argument(
-    metavar="REF", autocompletion=complete_ref,
-    help="A finding (3.1), a recommendation (3.1.2) or a section's NAME (methodology).")]
-RecArgument = Annotated[str, typer.Argument(
-    metavar="REC", autocompletion=complete_rec, help="The recommendation, e.g. 3.1.2.")]
-FindingArgument = Annotated[str, typer.Argument(
-    metavar="FINDING", autocompletion=complete_finding, help="The finding, e.g. 3.1.")]
+RefArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="REF",
+        autocompletion=complete_ref,
+        help="A finding (3.1), a recommendation (3.1.2) or a section's NAME (methodology).",
+    ),
+]
+RecArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="REC", autocompletion=complete_rec, help="The recommendation, e.g. 3.1.2."
+    ),
+]
+FindingArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="FINDING", autocompletion=complete_finding, help="The finding, e.g. 3.1."
+    ),
+]
 
 
 # `history` once took its reference as --ref; scripts still use it, so it is accepted, hidden from help.
-RefFilterArgument = Annotated[Optional[str], typer.Argument(
-    metavar="REF", autocompletion=complete_ref,
-    help="Only this finding (3.1), recommendation (3.1.2) or section (methodology).")]
-OldRefOption = Annotated[Optional[str], typer.Option(
-    "--ref", hidden=True, autocompletion=complete_ref, help="The former spelling of REF.")]
+RefFilterArgument = Annotated[
+    Optional[str],
+    typer.Argument(
+        metavar="REF",
+        autocompletion=complete_ref,
+        help="Only this finding (3.1), recommendation (3.1.2) or section (methodology).",
+    ),
+]
+OldRefOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--ref", hidden=True, autocompletion=complete_ref, help="The former spelling of REF."
+    ),
+]
 
 
-def given_once(ctx: typer.Context, positional: str | None, old: str | None, name: str, option: str) -> str | None:
+def given_once(
+    ctx: typer.Context, positional: str | None, old: str | None, name: str, option: str
+) -> str | None:
     """The value given as the argument NAME or by its old OPTION spelling; both is a usage error."""
     if positional is not None and old is not None:
-        raise CliUsageError(f"{name} given twice, as an argument and as {option}; give it once, as the argument", ctx)
+        raise CliUsageError(
+            f"{name} given twice, as an argument and as {option}; give it once, as the argument",
+            ctx,
+        )
     return positional if positional is not None else old

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import re
 import sys
-from enum import Enum
 from contextlib import contextmanager
+from enum import Enum
 from itertools import zip_longest
 from typing import Any, Iterable
 
@@ -50,19 +50,25 @@ def table(title: str | None, columns: Iterable[str | tuple], rows: Iterable[Iter
     rows = [["" if cell is None else str(cell) for cell in row] for row in rows]
     for i, column in enumerate(columns):
         spec = column if isinstance(column, tuple) else (column,)
-        name, justify, wrap = (*spec, "left", None, None)[:3] if len(spec) == 1 else (*spec, None)[:3]
+        name, justify, wrap = (
+            (*spec, "left", None, None)[:3] if len(spec) == 1 else (*spec, None)[:3]
+        )
         if wrap == WRAP:
             grid.add_column(name, justify=justify, overflow="fold", min_width=12, ratio=1)
         else:
             # Short values (numbers, dates, slugs) keep their width while long text gives way.
             longest = max((len(row[i]) for row in rows), default=0)
-            grid.add_column(name, justify=justify, overflow="fold", min_width=min(max(longest, 3), 20))
+            grid.add_column(
+                name, justify=justify, overflow="fold", min_width=min(max(longest, 3), 20)
+            )
     for row in rows:
         grid.add_row(*[Text(cell) for cell in row])
     return grid
 
 
-def print_table(title: str | None, columns_: Iterable[str | tuple], rows: Iterable[Iterable[Any]]) -> None:
+def print_table(
+    title: str | None, columns_: Iterable[str | tuple], rows: Iterable[Iterable[Any]]
+) -> None:
     """A Rich table on a terminal; piped, plain columns, so that no column is ever dropped or cut
     to fit a width that nobody is looking at."""
     rows = list(rows)
@@ -85,8 +91,9 @@ _CONTROLS = {code: "\ufffd" for code in (*range(0, 32), *range(127, 160))}
 def _cell(value: Any, keep: str = "") -> str:
     text = "" if value is None else str(value)
     if not text.isprintable():
-        text = " ".join(text.split()).translate({k: v for k, v in _CONTROLS.items() if chr(k) not in keep}
-                                                 if keep else _CONTROLS)
+        text = " ".join(text.split()).translate(
+            {k: v for k, v in _CONTROLS.items() if chr(k) not in keep} if keep else _CONTROLS
+        )
     return text
 
 
@@ -96,7 +103,10 @@ def _width(text: str) -> int:
         return len(text)
     import unicodedata
 
-    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        for c in text
+    )
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -115,11 +125,15 @@ def _wrap(text: str, width: int) -> list[str]:
     if measure is len and words and max(map(len, words)) <= width:
         # The same greedy fill as the loop below, done by the regex engine: each line is the
         # longest run of whole words, single-spaced, that fits.
-        return [indent + line for line in re.findall(rf"(\S.{{0,{width - 1}}})(?: |$)", " ".join(words))]
+        return [
+            indent + line for line in re.findall(rf"(\S.{{0,{width - 1}}})(?: |$)", " ".join(words))
+        ]
     lines, line, used = [], "", 0
     for word in words:
         size = measure(word)
-        while size > width:  # a word longer than the column: break at a hyphen if one fits, else anywhere
+        while (
+            size > width
+        ):  # a word longer than the column: break at a hyphen if one fits, else anywhere
             head, taken = "", 0
             for char in word:
                 w = measure(char)
@@ -157,8 +171,12 @@ def _terminal_width() -> int | None:
     return None
 
 
-def columns(title: str | None, headers: Iterable[str | tuple], rows: Iterable[Iterable[Any]],
-            marks: tuple[str, str] | None = None) -> str:
+def columns(
+    title: str | None,
+    headers: Iterable[str | tuple],
+    rows: Iterable[Iterable[Any]],
+    marks: tuple[str, str] | None = None,
+) -> str:
     """Rows as plain aligned columns, ready to print; headers as for table().
 
     The interactive listings (findings, show, engagements) use this rather than a
@@ -178,30 +196,47 @@ def columns(title: str | None, headers: Iterable[str | tuple], rows: Iterable[It
     spec = []
     for header in headers:
         parts = header if isinstance(header, tuple) else (header,)
-        spec.append((parts[0], parts[1] if len(parts) > 1 else "left", len(parts) > 2 and parts[2] == WRAP))
+        spec.append(
+            (parts[0], parts[1] if len(parts) > 1 else "left", len(parts) > 2 and parts[2] == WRAP)
+        )
     cells = [[_cell(v, start + end) for v in row] for row in rows]
-    widths = [max([_width(name)] + [visible(row[i]) for row in cells]) for i, (name, _, _) in enumerate(spec)]
+    widths = [
+        max([_width(name)] + [visible(row[i]) for row in cells])
+        for i, (name, _, _) in enumerate(spec)
+    ]
     terminal = _terminal_width()
     wrapping = [i for i, (_, _, wrap) in enumerate(spec) if wrap]
     if terminal and wrapping and sum(widths) + 2 * (len(spec) - 1) > terminal:
-        room = terminal - sum(w for i, w in enumerate(widths) if i not in wrapping) - 2 * (len(spec) - 1)
+        room = (
+            terminal
+            - sum(w for i, w in enumerate(widths) if i not in wrapping)
+            - 2 * (len(spec) - 1)
+        )
         # Share the room equally, giving what a narrow column does not need to the others.
         for n, i in enumerate(sorted(wrapping, key=lambda i: widths[i])):
             share = max(12, room // (len(wrapping) - n))
             widths[i] = min(widths[i], share)
             room -= widths[i]
 
-    layout = [(width, justify == "right", wrap) for width, (_, justify, wrap) in zip(widths, spec)]
+    layout = [
+        (width, justify == "right", wrap)
+        for width, (_, justify, wrap) in zip(widths, spec, strict=False)
+    ]
 
     # Rows of ASCII text, nearly all of them, are padded by one str.format call.
     template = "  ".join(f"{{:{'>' if right else '<'}{width}}}" for width, right, _ in layout)
 
     def line(values) -> str:
         parts = []
-        for value, (width, right, _) in zip(values, layout):
-            pad = " " * (width - (visible(value) if marks else len(value) if value.isascii() else _width(value)))
+        for value, (width, right, _) in zip(values, layout, strict=False):
+            pad = " " * (
+                width
+                - (visible(value) if marks else len(value) if value.isascii() else _width(value))
+            )
             if marks:
-                if value.count(start) > value.count(end):  # a highlight cut by wrapping ends with its line
+                if value.count(start) > value.count(
+                    end
+                ):  # a highlight cut by wrapping ends with its line
                     value += end
                 value = value.replace(start, shown[0]).replace(end, shown[1])
             parts.append(pad + value if right else value + pad)
@@ -209,9 +244,14 @@ def columns(title: str | None, headers: Iterable[str | tuple], rows: Iterable[It
 
     out = [title] if title else []
     for values in [[name for name, _, _ in spec], ["-" * w for w in widths], *cells]:
-        wrapped = [_wrap(value, width) if wrap else [value] for value, (width, _, wrap) in zip(values, layout)]
+        wrapped = [
+            _wrap(value, width) if wrap else [value]
+            for value, (width, _, wrap) in zip(values, layout, strict=False)
+        ]
         if not marks and "".join(values).isascii():  # then so is every piece of it
-            out.extend(template.format(*parts).rstrip() for parts in zip_longest(*wrapped, fillvalue=""))
+            out.extend(
+                template.format(*parts).rstrip() for parts in zip_longest(*wrapped, fillvalue="")
+            )
         else:
             out.extend(line(parts) for parts in zip_longest(*wrapped, fillvalue=""))
     return "\n".join(out) + "\n"
@@ -228,7 +268,12 @@ def working(first: str):
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=Console(stderr=True), transient=True) as bar:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
         task = bar.add_task(first, total=None)
         yield lambda stage: bar.update(task, description=stage)

@@ -21,12 +21,15 @@ def require(value, option: str, label: str):
         return value
     if interactive():
         return typer.prompt(label)
-    raise CliUsageError(f"missing {option} (stdin is not a terminal, so reformctl cannot ask for it)")
+    raise CliUsageError(
+        f"missing {option} (stdin is not a terminal, so reformctl cannot ask for it)"
+    )
 
 
 def ask(label: str, check: Callable[[str], object]) -> str | None:
     """Ask on a terminal for an optional value: an empty answer leaves it out, one that CHECK
     refuses is asked for again with the reason."""
+
     def answer(text: str) -> str | None:
         if not text.strip():
             return None
@@ -43,7 +46,9 @@ def require_list(values: list[str], option: str, label: str) -> list[str]:
     if values:
         return values
     if not interactive():
-        raise CliUsageError(f"missing {option}: give it once for each, in order (stdin is not a terminal, so reformctl cannot ask)")
+        raise CliUsageError(
+            f"missing {option}: give it once for each, in order (stdin is not a terminal, so reformctl cannot ask)"
+        )
     typer.echo(f"{label}: one per line, in the order announced; an empty line ends the list.")
     collected: list[str] = []
     while True:
@@ -61,4 +66,6 @@ def refuse_missing(values: dict[str, object]) -> None:
     missing = [option for option, value in values.items() if value in (None, "", [])]
     if missing and not interactive():
         names = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} and {missing[-1]}"
-        raise CliUsageError(f"missing {names} (stdin is not a terminal, so reformctl cannot ask for them)")
+        raise CliUsageError(
+            f"missing {names} (stdin is not a terminal, so reformctl cannot ask for them)"
+        )

@@ -11,10 +11,17 @@ import typer
 
 from reformctl.cli import context
 from reformctl.cli.errors import CliUsageError
-from reformctl.cli.output import WRAP, Format, counted, print_json, print_table
 from reformctl.cli.options import FormatOption, SiteOption
+from reformctl.cli.output import WRAP, Format, counted, print_json, print_table
 
-AsOfOption = Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="Check or publish the record as it stood on this date (default today).")]
+AsOfOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="Check or publish the record as it stood on this date (default today).",
+    ),
+]
 
 
 class Kind(str, Enum):
@@ -28,7 +35,14 @@ def check(
     ctx: typer.Context,
     site: SiteOption,
     as_of: AsOfOption = None,
-    allow: Annotated[Optional[list[str]], typer.Option("--allow", metavar="TERM", help="Record TERM as allowed in this engagement's public text although it reads as another engagement's initials or alias; repeat for each.")] = None,
+    allow: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--allow",
+            metavar="TERM",
+            help="Record TERM as allowed in this engagement's public text although it reads as another engagement's initials or alias; repeat for each.",
+        ),
+    ] = None,
     fmt: FormatOption = Format.text,
 ) -> None:
     """Check what would be published: errors and warnings.
@@ -42,7 +56,9 @@ def check(
     from reformctl.model.frozen import report_date
     from reformctl.reports.releases import check_release
 
-    store = context.store(ctx, readonly=not allow)  # --allow records its terms; a plain check only reads
+    store = context.store(
+        ctx, readonly=not allow
+    )  # --allow records its terms; a plain check only reads
     if allow:
         from reformctl.model.check_terms import add_check_terms
         from reformctl.model.guards import require_open
@@ -59,9 +75,14 @@ def check(
     if fmt is Format.json:
         print_json(result)
     elif result["problems"]:
-        print_table(None, ["Level", "Where", ("Problem", "left", WRAP)],
-                    [[p["level"], p["where"], p["message"]] for p in result["problems"]])
-        typer.echo(f"{counted(result['errors'], 'error')}, {counted(result['warnings'], 'warning')}")
+        print_table(
+            None,
+            ["Level", "Where", ("Problem", "left", WRAP)],
+            [[p["level"], p["where"], p["message"]] for p in result["problems"]],
+        )
+        typer.echo(
+            f"{counted(result['errors'], 'error')}, {counted(result['warnings'], 'warning')}"
+        )
     else:
         typer.echo(f"{site}: no problems in what would be published as of {result['as_of']}")
     if result["errors"]:
@@ -71,11 +92,21 @@ def check(
 def publish(
     ctx: typer.Context,
     site: SiteOption,
-    output: Annotated[Path, typer.Option("--output", metavar="DIR", help="A new (or empty) folder for the release.")],
-    kind: Annotated[Kind, typer.Option("--kind", help="Which kind of report this release is.")] = Kind.status_update,
+    output: Annotated[
+        Path,
+        typer.Option("--output", metavar="DIR", help="A new (or empty) folder for the release."),
+    ],
+    kind: Annotated[
+        Kind, typer.Option("--kind", help="Which kind of report this release is.")
+    ] = Kind.status_update,
     as_of: AsOfOption = None,
-    override_check: Annotated[bool, typer.Option("--override-check", help="Publish despite check errors (needs --reason).")] = False,
-    reason: Annotated[Optional[str], typer.Option(help="Why the check is overridden; recorded with the release.")] = None,
+    override_check: Annotated[
+        bool,
+        typer.Option("--override-check", help="Publish despite check errors (needs --reason)."),
+    ] = False,
+    reason: Annotated[
+        Optional[str], typer.Option(help="Why the check is overridden; recorded with the release.")
+    ] = None,
     fmt: FormatOption = Format.text,
 ) -> None:
     """Publish a frozen release of the public report.
@@ -99,17 +130,29 @@ def publish(
 
     with store.write(), working(f"Checking what {site} would publish") as stage:
         require_release_in_order(store, get_engagement(store, site), day)
-        result = do_publish(store, site, output, context.actor(ctx), kind.value, day, reason if override_check else None,
-                            progress=stage)
+        result = do_publish(
+            store,
+            site,
+            output,
+            context.actor(ctx),
+            kind.value,
+            day,
+            reason if override_check else None,
+            progress=stage,
+        )
     if fmt is Format.json:
         print_json(result)
         return
-    typer.echo(f"Published release {result['release']} of {site} ({result['kind']}, as of {result['as_of']}) "
-               f"to {result['output']}:")
+    typer.echo(
+        f"Published release {result['release']} of {site} ({result['kind']}, as of {result['as_of']}) "
+        f"to {result['output']}:"
+    )
     for name, digest in result["files"].items():
         typer.echo(f"  {name}  sha256:{digest[:16]}...")
     if result["override_reason"]:
-        typer.echo(f"  check overridden ({result['check']['errors']} errors): {result['override_reason']}")
+        typer.echo(
+            f"  check overridden ({result['check']['errors']} errors): {result['override_reason']}"
+        )
 
 
 def releases(ctx: typer.Context, site: SiteOption, fmt: FormatOption = Format.text) -> None:
@@ -123,16 +166,41 @@ def releases(ctx: typer.Context, site: SiteOption, fmt: FormatOption = Format.te
     if fmt is Format.json:
         print_json(rows)
     elif not rows:
-        typer.echo(f"No releases of {site} yet. Publish one with `reformctl publish --site {site} --output DIR`.")
+        typer.echo(
+            f"No releases of {site} yet. Publish one with `reformctl publish --site {site} --output DIR`."
+        )
     else:
-        print_table(None, [("No.", "right"), "Kind", "As of", "Published (UTC)", "By", ("Files", "right"), ("Override", "left", WRAP)],
-                    [[r["number"], r["kind"], r["as_of"], r["published_at"][:19].replace("T", " "),
-                      r["published_by"], len(r["files"]), r["override_reason"] or ""] for r in rows])
+        print_table(
+            None,
+            [
+                ("No.", "right"),
+                "Kind",
+                "As of",
+                "Published (UTC)",
+                "By",
+                ("Files", "right"),
+                ("Override", "left", WRAP),
+            ],
+            [
+                [
+                    r["number"],
+                    r["kind"],
+                    r["as_of"],
+                    r["published_at"][:19].replace("T", " "),
+                    r["published_by"],
+                    len(r["files"]),
+                    r["override_reason"] or "",
+                ]
+                for r in rows
+            ],
+        )
 
 
 def verify(
     ctx: typer.Context,
-    folder: Annotated[Path, typer.Argument(metavar="DIR", help="A release folder written by publish.")],
+    folder: Annotated[
+        Path, typer.Argument(metavar="DIR", help="A release folder written by publish.")
+    ],
     fmt: FormatOption = Format.text,
 ) -> None:
     """Verify a release folder against its manifest.
@@ -151,7 +219,9 @@ def verify(
     if fmt is Format.json:
         print_json(result)
     elif result["ok"]:
-        typer.echo(f"OK: release {result['release']} of {result['site']}, {len(result['files'])} files match")
+        typer.echo(
+            f"OK: release {result['release']} of {result['site']}, {len(result['files'])} files match"
+        )
     else:
         for problem in result["problems"]:
             print(f"error: {problem['file']}: {problem['problem']}", file=sys.stderr)
@@ -183,9 +253,15 @@ def diff(
         print_json(result)
         return
     rows = [["new finding", f["number"], f["title"]] for f in result["new_findings"]]
-    rows += [["new recommendation", r["number"], f"{r['text'][:60]} ({STATUSES[r['status']]})"] for r in result["new_recommendations"]]
+    rows += [
+        ["new recommendation", r["number"], f"{r['text'][:60]} ({STATUSES[r['status']]})"]
+        for r in result["new_recommendations"]
+    ]
     rows += [["new section", s["name"], s["title"] or ""] for s in result["new_sections"]]
-    rows += [["status", c["number"], f"{STATUSES[c['from']]} -> {STATUSES[c['to']]}"] for c in result["status_changes"]]
+    rows += [
+        ["status", c["number"], f"{STATUSES[c['from']]} -> {STATUSES[c['to']]}"]
+        for c in result["status_changes"]
+    ]
     rows += [["withdrawn", w["number"], w["kind"]] for w in result["withdrawn"]]
     rows += [["reworded", w["number"], w["kind"]] for w in result["reworded"]]
     rows += [["no longer public", w["number"], w["kind"]] for w in result["no_longer_public"]]

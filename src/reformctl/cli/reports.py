@@ -41,12 +41,49 @@ def write_atomically(path: Path, content: str | bytes, store_path: Path | str | 
 def report(
     ctx: typer.Context,
     site: SiteOption,
-    fmt: Annotated[Optional[ReportFormat], typer.Option("--format", help="Output format (default: the --output file's extension, else markdown; pdf, xlsx and docx need --output).")] = None,
-    kind: Annotated[ReportKind, typer.Option("--kind", help="status-update (the public page), progress (about 6 and 12 months), final, or assessment (the assessment report with its narrative sections).")] = ReportKind.status_update,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="PATH", help="Write to this file instead of stdout.")] = None,
-    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="Report every status as it stood on this date (default today).")] = None,
-    internal: Annotated[bool, typer.Option("--internal", help="The team's working view: every record, review states, notes; marked INTERNAL - NOT FOR RELEASE.")] = False,
-    template: Annotated[Optional[Path], typer.Option("--template", metavar="PATH", help="Your own template: Jinja2 HTML for html and pdf, a .docx for docx (`reformctl template export` writes the defaults).")] = None,
+    fmt: Annotated[
+        Optional[ReportFormat],
+        typer.Option(
+            "--format",
+            help="Output format (default: the --output file's extension, else markdown; pdf, xlsx and docx need --output).",
+        ),
+    ] = None,
+    kind: Annotated[
+        ReportKind,
+        typer.Option(
+            "--kind",
+            help="status-update (the public page), progress (about 6 and 12 months), final, or assessment (the assessment report with its narrative sections).",
+        ),
+    ] = ReportKind.status_update,
+    output: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--output", "-o", metavar="PATH", help="Write to this file instead of stdout."
+        ),
+    ] = None,
+    as_of: Annotated[
+        Optional[str],
+        typer.Option(
+            "--as-of",
+            metavar="YYYY-MM-DD",
+            help="Report every status as it stood on this date (default today).",
+        ),
+    ] = None,
+    internal: Annotated[
+        bool,
+        typer.Option(
+            "--internal",
+            help="The team's working view: every record, review states, notes; marked INTERNAL - NOT FOR RELEASE.",
+        ),
+    ] = False,
+    template: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--template",
+            metavar="PATH",
+            help="Your own template: Jinja2 HTML for html and pdf, a .docx for docx (`reformctl template export` writes the defaults).",
+        ),
+    ] = None,
 ) -> None:
     """Export the public report in a format of your choice.
 
@@ -73,7 +110,9 @@ def report(
     from reformctl.cli.output import working
 
     with working(f"Building the {kind.value} report of {site}") as stage:
-        data = build_report(store, site, report_date(store, site, as_of), kind.value, internal=internal)
+        data = build_report(
+            store, site, report_date(store, site, as_of), kind.value, internal=internal
+        )
         stage(f"Laying out the {fmt.value.upper() if fmt.value in BINARY else fmt.value} report")
         if template is not None:
             from reformctl.reports.custom import render_with_template
@@ -84,8 +123,10 @@ def report(
     if output is not None:
         write_atomically(output, text, store.path)
         which = "internal" if internal else "public"
-        typer.echo(f"Wrote the {which} {kind.value} {fmt.value} report of {site} as of {data['as_of']} to {output}",
-                   err=True)
+        typer.echo(
+            f"Wrote the {which} {kind.value} {fmt.value} report of {site} as of {data['as_of']} to {output}",
+            err=True,
+        )
     elif fmt is ReportFormat.markdown and sys.stdout.isatty():
         from rich.console import Console
         from rich.markdown import Markdown
@@ -95,7 +136,10 @@ def report(
         sys.stdout.write(text)
 
 
-template_app = typer.Typer(help="The report templates a team starts its own from.\n\nExample: reformctl template export --kind assessment my-templates", no_args_is_help=True)
+template_app = typer.Typer(
+    help="The report templates a team starts its own from.\n\nExample: reformctl template export --kind assessment my-templates",
+    no_args_is_help=True,
+)
 
 
 class TemplateKind(str, Enum):
@@ -107,8 +151,16 @@ class TemplateKind(str, Enum):
 
 @template_app.command("export")
 def template_export(
-    folder: Annotated[Path, typer.Argument(metavar="DIR", help="A new or empty folder to write the templates into.")],
-    kind: Annotated[TemplateKind, typer.Option("--kind", help="The report kind the templates are for (one template serves every kind).")] = TemplateKind.assessment,
+    folder: Annotated[
+        Path,
+        typer.Argument(metavar="DIR", help="A new or empty folder to write the templates into."),
+    ],
+    kind: Annotated[
+        TemplateKind,
+        typer.Option(
+            "--kind", help="The report kind the templates are for (one template serves every kind)."
+        ),
+    ] = TemplateKind.assessment,
 ) -> None:
     """Write the default report templates into DIR.
 

@@ -12,11 +12,17 @@ import typer
 from reformctl.cli import context
 from reformctl.cli.editing import edit_text, read_text_file
 from reformctl.cli.errors import CliUsageError
+from reformctl.cli.options import (
+    FormatOption,
+    OldRefOption,
+    RefArgument,
+    RefFilterArgument,
+    SiteOption,
+    given_once,
+)
 from reformctl.cli.output import WRAP, Format, print_json, print_table
-from reformctl.cli.options import FormatOption, OldRefOption, RefArgument, RefFilterArgument, SiteOption, given_once
 from reformctl.model.engagements import get_engagement
 from reformctl.model.vocab import PHASES
-
 
 
 class Decision(str, Enum):
@@ -37,7 +43,14 @@ def submit(
     ctx: typer.Context,
     site: SiteOption,
     ref: RefArgument,
-    date: Annotated[Optional[str], typer.Option("--date", metavar="YYYY-MM-DD", help="When it was submitted, for entering past reviews (default today).")] = None,
+    date: Annotated[
+        Optional[str],
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            help="When it was submitted, for entering past reviews (default today).",
+        ),
+    ] = None,
     fmt: FormatOption = Format.text,
 ) -> None:
     """Submit a draft record for review.
@@ -50,16 +63,29 @@ def submit(
 
     store, engagement = _engagement(ctx, site)
     result = do_submit(store, engagement, ref, context.actor(ctx), date)
-    print_json(result) if fmt is Format.json else typer.echo(f"{result['number']}: draft -> in-review")
+    print_json(result) if fmt is Format.json else typer.echo(
+        f"{result['number']}: draft -> in-review"
+    )
 
 
 def review(
     ctx: typer.Context,
     site: SiteOption,
     ref: RefArgument,
-    decision: Annotated[Decision, typer.Option("--decision", help="approve, return (to draft) or withdraw.")],
-    comment: Annotated[Optional[str], typer.Option(help="Why; required when returning a record to draft.")] = None,
-    date: Annotated[Optional[str], typer.Option("--date", metavar="YYYY-MM-DD", help="When the decision was made, for entering past reviews (default today).")] = None,
+    decision: Annotated[
+        Decision, typer.Option("--decision", help="approve, return (to draft) or withdraw.")
+    ],
+    comment: Annotated[
+        Optional[str], typer.Option(help="Why; required when returning a record to draft.")
+    ] = None,
+    date: Annotated[
+        Optional[str],
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            help="When the decision was made, for entering past reviews (default today).",
+        ),
+    ] = None,
     fmt: FormatOption = Format.text,
 ) -> None:
     """Approve, return or withdraw a record in review.
@@ -84,12 +110,23 @@ def edit(
     ref: RefArgument,
     title: Annotated[Optional[str], typer.Option(help="New title (findings, sections).")] = None,
     body: Annotated[Optional[str], typer.Option(help="New body (findings, sections).")] = None,
-    body_file: Annotated[Optional[Path], typer.Option(metavar="PATH", help="Read the new body from a file ('-' for stdin).")] = None,
+    body_file: Annotated[
+        Optional[Path],
+        typer.Option(metavar="PATH", help="Read the new body from a file ('-' for stdin)."),
+    ] = None,
     text: Annotated[Optional[str], typer.Option(help="New text (recommendations).")] = None,
-    priority: Annotated[Optional[str], typer.Option(help="New priority (recommendations): high, medium or low.")] = None,
-    owner: Annotated[Optional[str], typer.Option(metavar="UNIT", help="New responsible unit (recommendations).")] = None,
-    due: Annotated[Optional[str], typer.Option(metavar="YYYY-MM-DD", help="New target date (recommendations).")] = None,
-    edit_: Annotated[bool, typer.Option("--edit", help="Edit the body (or text) in $EDITOR.")] = False,
+    priority: Annotated[
+        Optional[str], typer.Option(help="New priority (recommendations): high, medium or low.")
+    ] = None,
+    owner: Annotated[
+        Optional[str], typer.Option(metavar="UNIT", help="New responsible unit (recommendations).")
+    ] = None,
+    due: Annotated[
+        Optional[str], typer.Option(metavar="YYYY-MM-DD", help="New target date (recommendations).")
+    ] = None,
+    edit_: Annotated[
+        bool, typer.Option("--edit", help="Edit the body (or text) in $EDITOR.")
+    ] = False,
     fmt: FormatOption = Format.text,
 ) -> None:
     """Change a finding, recommendation or section.
@@ -114,7 +151,14 @@ def edit(
             body = edited
         else:
             text = edited
-    changes = {"title": title, "body": body, "text": text, "priority": priority, "owner": owner, "due": due}
+    changes = {
+        "title": title,
+        "body": body,
+        "text": text,
+        "priority": priority,
+        "owner": owner,
+        "due": due,
+    }
     result = edit_record(store, engagement, ref, changes, context.actor(ctx))
     if fmt is Format.json:
         print_json(result)
@@ -130,7 +174,9 @@ def note(
     ctx: typer.Context,
     site: SiteOption,
     ref: RefArgument,
-    text: Annotated[str, typer.Argument(metavar="TEXT", help="The note; internal, never published.")],
+    text: Annotated[
+        str, typer.Argument(metavar="TEXT", help="The note; internal, never published.")
+    ],
     fmt: FormatOption = Format.text,
 ) -> None:
     """Add an internal note to a record.
@@ -149,7 +195,12 @@ def note(
 def protect(
     ctx: typer.Context,
     site: SiteOption,
-    term: Annotated[Optional[str], typer.Argument(metavar="TERM", help="A name that must never appear publicly; omit to list them.")] = None,
+    term: Annotated[
+        Optional[str],
+        typer.Argument(
+            metavar="TERM", help="A name that must never appear publicly; omit to list them."
+        ),
+    ] = None,
     fmt: FormatOption = Format.text,
 ) -> None:
     """Protect a name from every public output.
@@ -179,7 +230,10 @@ def protect(
 def advance(
     ctx: typer.Context,
     site: SiteOption,
-    phase: Annotated[Phase, typer.Argument(metavar="PHASE", help="planning, assessment, implementation or closed.")],
+    phase: Annotated[
+        Phase,
+        typer.Argument(metavar="PHASE", help="planning, assessment, implementation or closed."),
+    ],
     fmt: FormatOption = Format.text,
 ) -> None:
     """Move an engagement to its next phase.
@@ -192,7 +246,9 @@ def advance(
 
     store, engagement = _engagement(ctx, site)
     result = do_advance(store, engagement, phase.value, context.actor(ctx))
-    print_json(result) if fmt is Format.json else typer.echo(f"{site}: {result['previous']} -> {result['phase']}")
+    print_json(result) if fmt is Format.json else typer.echo(
+        f"{site}: {result['previous']} -> {result['phase']}"
+    )
 
 
 def reopen(
@@ -217,8 +273,21 @@ def reopen(
 def configure(
     ctx: typer.Context,
     site: SiteOption,
-    self_approval: Annotated[Optional[bool], typer.Option("--self-approval/--four-eyes", help="Allow authors to approve their own records, or not.")] = None,
-    alias: Annotated[Optional[list[str]], typer.Option("--alias", metavar="NAME", help="Add another name writers use for the agency (its initials, 'NMPD'); repeat for each.")] = None,
+    self_approval: Annotated[
+        Optional[bool],
+        typer.Option(
+            "--self-approval/--four-eyes",
+            help="Allow authors to approve their own records, or not.",
+        ),
+    ] = None,
+    alias: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--alias",
+            metavar="NAME",
+            help="Add another name writers use for the agency (its initials, 'NMPD'); repeat for each.",
+        ),
+    ] = None,
     fmt: FormatOption = Format.text,
 ) -> None:
     """Change the review rule or add agency aliases.
@@ -248,7 +317,11 @@ def configure(
         print_json(result)
         return
     if "self_approval" in result:
-        rule = "self-approval allowed" if result["self_approval"] else "four eyes (authors cannot approve their own records)"
+        rule = (
+            "self-approval allowed"
+            if result["self_approval"]
+            else "four eyes (authors cannot approve their own records)"
+        )
         typer.echo(f"{site}: {rule}")
     if alias:
         typer.echo(f"{site}: aliases {', '.join(result['aliases'])}")
@@ -275,18 +348,34 @@ def history(
     if fmt is Format.json:
         print_json(rows)
         return
-    print_table(None, [("#", "right"), "When (UTC)", "Who", "Record", "Action", ("Change", "left", WRAP)],
-                [[r["id"], r["at"][:16].replace("T", " "), r["actor"],
-                  f"{r['record_type'].replace('recommendation', 'rec.')} {r['ref'] or ''}",
-                  r["action"], _summary(r)] for r in rows])
+    print_table(
+        None,
+        [("#", "right"), "When (UTC)", "Who", "Record", "Action", ("Change", "left", WRAP)],
+        [
+            [
+                r["id"],
+                r["at"][:16].replace("T", " "),
+                r["actor"],
+                f"{r['record_type'].replace('recommendation', 'rec.')} {r['ref'] or ''}",
+                r["action"],
+                _summary(r),
+            ]
+            for r in rows
+        ],
+    )
 
 
 def _summary(row: dict) -> str:
     before, after = row["before"] or {}, row["after"] or {}
     if row["action"] == "create":
         return ""
-    keys = [k for k in after if k not in ("id", "recommendation_id", "recorded_at", "recorded_by")
-            and after.get(k) is not None and before.get(k) != after[k]]
+    keys = [
+        k
+        for k in after
+        if k not in ("id", "recommendation_id", "recorded_at", "recorded_by")
+        and after.get(k) is not None
+        and before.get(k) != after[k]
+    ]
     parts = []
     for key in keys:
         value = str(after[key])

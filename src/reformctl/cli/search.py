@@ -14,9 +14,16 @@ from reformctl.cli.output import WRAP, Format, columns, print_json
 
 def search(
     ctx: typer.Context,
-    query: Annotated[str, typer.Argument(metavar="QUERY", help='Words to find; FTS5 syntax: "a phrase", OR, NOT, prefix*.')],
+    query: Annotated[
+        str,
+        typer.Argument(
+            metavar="QUERY", help='Words to find; FTS5 syntax: "a phrase", OR, NOT, prefix*.'
+        ),
+    ],
     site: Annotated[Optional[str], typer.Option("--site", help="Only this engagement.")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="At most this many results.")] = 50,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=1000, help="At most this many results.")
+    ] = 50,
     fmt: FormatOption = Format.text,
 ) -> None:
     """Search every engagement's records, best match first.
@@ -26,14 +33,24 @@ def search(
 
     Example: reformctl search --site north-miami '"body-worn camera" OR retention'
     """
+    from reformctl.model.search import plain
+    from reformctl.model.search import search as find
     from reformctl.model.sites import get_engagement
-    from reformctl.model.search import plain, search as find
 
     store = context.store(ctx)
     rows = find(store, query, get_engagement(store, site) if site else None, limit=limit)
     if fmt is Format.json:
-        print_json([{**row, "title": plain(row["title"]), "text": plain(row["text"]),
-                     "rank": round(row["rank"], 4)} for row in rows])
+        print_json(
+            [
+                {
+                    **row,
+                    "title": plain(row["title"]),
+                    "text": plain(row["text"]),
+                    "rank": round(row["rank"], 4),
+                }
+                for row in rows
+            ]
+        )
         return
     if not rows:
         typer.echo(f"Nothing matches {query!r}.")
@@ -42,6 +59,14 @@ def search(
 
     # Plain columns, not a Rich table: Rich is ~60 ms of a command that should feel instant.
     matches = [" — ".join(part for part in (row["title"], row["text"]) if part) for row in rows]
-    sys.stdout.write(columns(None, ["Site", "Kind", "Ref", ("Match", "left", WRAP)],
-                             [[row["site"], row["kind"], row["ref"], match] for row, match in zip(rows, matches)],
-                             marks=(START, END)))
+    sys.stdout.write(
+        columns(
+            None,
+            ["Site", "Kind", "Ref", ("Match", "left", WRAP)],
+            [
+                [row["site"], row["kind"], row["ref"], match]
+                for row, match in zip(rows, matches, strict=False)
+            ],
+            marks=(START, END),
+        )
+    )

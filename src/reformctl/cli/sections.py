@@ -8,21 +8,46 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.output import WRAP, Format, columns, print_json
 from reformctl.cli.options import FormatOption, SiteOption, complete_section
+from reformctl.cli.output import WRAP, Format, columns, print_json
 from reformctl.model.sites import get_engagement
-
 
 
 def section(
     ctx: typer.Context,
     site: SiteOption,
-    name: Annotated[str, typer.Argument(metavar="NAME", autocompletion=complete_section, help="executive-summary, introduction, methodology, background, acknowledgments, conclusion, focus-area-N or appendix-SLUG.")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAME",
+            autocompletion=complete_section,
+            help="executive-summary, introduction, methodology, background, acknowledgments, conclusion, focus-area-N or appendix-SLUG.",
+        ),
+    ],
     body: Annotated[Optional[str], typer.Option(help="The section's text (CommonMark).")] = None,
-    body_file: Annotated[Optional[Path], typer.Option(metavar="PATH", help="Read the text from a file ('-' for stdin).")] = None,
-    edit: Annotated[bool, typer.Option("--edit", help="Write the text in $EDITOR (the current text, for a section that exists).")] = False,
-    title: Annotated[Optional[str], typer.Option(help="Its heading (default: 'Methodology', 'Focus area 2: <its title>' ...).")] = None,
-    date: Annotated[Optional[str], typer.Option("--date", metavar="YYYY-MM-DD", help="When a new section was written, for entering past work (default today).")] = None,
+    body_file: Annotated[
+        Optional[Path],
+        typer.Option(metavar="PATH", help="Read the text from a file ('-' for stdin)."),
+    ] = None,
+    edit: Annotated[
+        bool,
+        typer.Option(
+            "--edit",
+            help="Write the text in $EDITOR (the current text, for a section that exists).",
+        ),
+    ] = False,
+    title: Annotated[
+        Optional[str],
+        typer.Option(help="Its heading (default: 'Methodology', 'Focus area 2: <its title>' ...)."),
+    ] = None,
+    date: Annotated[
+        Optional[str],
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            help="When a new section was written, for entering past work (default today).",
+        ),
+    ] = None,
     fmt: FormatOption = Format.text,
 ) -> None:
     """Write or change a narrative section of the report.
@@ -46,8 +71,12 @@ def section(
     else:
         text = one_body(body, body_file, False, "")
         if text is None and title is None:
-            raise CliUsageError("give the section's text with --body, --body-file or --edit (or a new --title)")
-    result = write_section(store, engagement, name, text, context.actor(ctx), title=title, dated=date)
+            raise CliUsageError(
+                "give the section's text with --body, --body-file or --edit (or a new --title)"
+            )
+    result = write_section(
+        store, engagement, name, text, context.actor(ctx), title=title, dated=date
+    )
     if fmt is Format.json:
         print_json(result)
     elif result.get("created"):
@@ -78,8 +107,23 @@ def sections(
         print_json(rows)
         return
     if not rows:
-        typer.echo(f"No sections yet. Write one with `reformctl section --site {site} NAME --body-file FILE`.")
+        typer.echo(
+            f"No sections yet. Write one with `reformctl section --site {site} NAME --body-file FILE`."
+        )
         return
-    typer.echo(columns(None, ["Name", ("Title", "left", WRAP), "Review", "Approved once", "Dated"],
-                       [[r["name"], r["title"], r["review"], "yes" if r["ever_approved"] else "no", r["dated"]]
-                        for r in rows]))
+    typer.echo(
+        columns(
+            None,
+            ["Name", ("Title", "left", WRAP), "Review", "Approved once", "Dated"],
+            [
+                [
+                    r["name"],
+                    r["title"],
+                    r["review"],
+                    "yes" if r["ever_approved"] else "no",
+                    r["dated"],
+                ]
+                for r in rows
+            ],
+        )
+    )

@@ -11,16 +11,37 @@ from reformctl.cli import context
 from reformctl.cli.options import FormatOption
 from reformctl.cli.output import Format, print_json
 
-site_app = typer.Typer(help="The public website built from published releases.\n\n"
-                       "Example: reformctl site build report/site", no_args_is_help=True)
+site_app = typer.Typer(
+    help="The public website built from published releases.\n\n"
+    "Example: reformctl site build report/site",
+    no_args_is_help=True,
+)
 
 
 @site_app.command("build")
 def build(
     ctx: typer.Context,
-    folder: Annotated[Path, typer.Argument(metavar="DIR", help="The site's folder: new, empty, or a site built before.")],
-    base_url: Annotated[Optional[str], typer.Option("--base-url", metavar="URL", help="The address the site is served from, for canonical links, feeds and the sitemap (default http://localhost:8000/, where `python -m http.server -d DIR` serves it).")] = None,
-    check: Annotated[bool, typer.Option("--check", help="Report what a build would write or remove, write nothing; exit 1 when something would change.")] = False,
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            metavar="DIR", help="The site's folder: new, empty, or a site built before."
+        ),
+    ],
+    base_url: Annotated[
+        Optional[str],
+        typer.Option(
+            "--base-url",
+            metavar="URL",
+            help="The address the site is served from, for canonical links, feeds and the sitemap (default http://localhost:8000/, where `python -m http.server -d DIR` serves it).",
+        ),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Report what a build would write or remove, write nothing; exit 1 when something would change.",
+        ),
+    ] = False,
     fmt: FormatOption = Format.text,
 ) -> None:
     """Build the public website from published releases only.
@@ -48,12 +69,18 @@ def _say(result: dict) -> None:
             typer.echo(f"would write {rel}")
         for rel in result["removed"]:
             typer.echo(f"would remove {rel}")
-    typer.echo(f"{result['folder']}: {result['engagements']} engagements, {result['files']} files; "
-               f"{verb[0]} {len(result['written'])}, {verb[1]} {len(result['removed'])}, "
-               f"{result['unchanged']} unchanged")
+    typer.echo(
+        f"{result['folder']}: {result['engagements']} engagements, {result['files']} files; "
+        f"{verb[0]} {len(result['written'])}, {verb[1]} {len(result['removed'])}, "
+        f"{result['unchanged']} unchanged"
+    )
     for what in result["unavailable"]:
-        typer.echo(f"warning: {what}: its files are not in the store nor in the folder it was published to; "
-                   "it is listed without them", err=True)
+        typer.echo(
+            f"warning: {what}: its files are not in the store nor in the folder it was published to; "
+            "it is listed without them",
+            err=True,
+        )
     if not result["check"]:
-        typer.echo(f"Open it with: python -m http.server -d {result['folder']}  (then {result['base_url']})")
-
+        typer.echo(
+            f"Open it with: python -m http.server -d {result['folder']}  (then {result['base_url']})"
+        )

@@ -10,8 +10,8 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.output import Format, counted, print_json, print_table
 from reformctl.cli.options import FormatOption, SiteOption
+from reformctl.cli.output import Format, counted, print_json, print_table
 from reformctl.model.engagements import get_engagement
 
 
@@ -28,7 +28,12 @@ def _show(value) -> str:
 def merge(
     ctx: typer.Context,
     site: SiteOption,
-    source: Annotated[Path, typer.Argument(metavar="SOURCE", help="A bundle directory (e.g. from git) or another store file.")],
+    source: Annotated[
+        Path,
+        typer.Argument(
+            metavar="SOURCE", help="A bundle directory (e.g. from git) or another store file."
+        ),
+    ],
     fmt: FormatOption = Format.text,
 ) -> None:
     """Bring a colleague's offline work into the store.
@@ -44,18 +49,32 @@ def merge(
     if fmt is Format.json:
         print_json(done)
         return
-    added = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in done["added"].items()) or "nothing new"
-    updated = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in done["updated"].items()) or "nothing"
+    added = (
+        ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in done["added"].items()) or "nothing new"
+    )
+    updated = (
+        ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in done["updated"].items()) or "nothing"
+    )
     typer.echo(f"Merged {source} into {site}: added {added}; took their changes to {updated}.")
     for r in done["renumbered"]:
-        typer.echo(f"Renumbered {r['kind']} {r['from']} -> {r['to']} (both sides took {r['from']} offline)")
+        typer.echo(
+            f"Renumbered {r['kind']} {r['from']} -> {r['to']} (both sides took {r['from']} offline)"
+        )
     if done["git_conflicts"]:
-        typer.echo(f"{counted(len(done['git_conflicts']), 'file')} had git conflict markers; their side was compared field by field.")
+        typer.echo(
+            f"{counted(len(done['git_conflicts']), 'file')} had git conflict markers; their side was compared field by field."
+        )
     if done["conflicts"]:
-        typer.echo(f"{counted(len(done['conflicts']), 'conflict')} left for you (our value kept until resolved):")
+        typer.echo(
+            f"{counted(len(done['conflicts']), 'conflict')} left for you (our value kept until resolved):"
+        )
         for c in done["conflicts"]:
-            typer.echo(f"  {c['record_type']} {c['ref']} {c['field']}: ours {_show(c['ours'])} | theirs {_show(c['theirs'])}")
-        typer.echo(f"Settle each with `reformctl resolve --site {site} RECORD --field FIELD --take ours|theirs`.")
+            typer.echo(
+                f"  {c['record_type']} {c['ref']} {c['field']}: ours {_show(c['ours'])} | theirs {_show(c['theirs'])}"
+            )
+        typer.echo(
+            f"Settle each with `reformctl resolve --site {site} RECORD --field FIELD --take ours|theirs`."
+        )
 
 
 def conflicts(
@@ -79,17 +98,42 @@ def conflicts(
     if not rows:
         typer.echo("No open merge conflicts.")
         return
-    print_table(None, ["Record", "Kind", "Field", "Ours", "Theirs", "Base"],
-                [[r["ref"], r["record_type"], r["field"], _show(r["ours"]), _show(r["theirs"]),
-                  _show(r["base"])] for r in rows])
+    print_table(
+        None,
+        ["Record", "Kind", "Field", "Ours", "Theirs", "Base"],
+        [
+            [
+                r["ref"],
+                r["record_type"],
+                r["field"],
+                _show(r["ours"]),
+                _show(r["theirs"]),
+                _show(r["base"]),
+            ]
+            for r in rows
+        ],
+    )
 
 
 def resolve(
     ctx: typer.Context,
     site: SiteOption,
-    record: Annotated[str, typer.Argument(metavar="RECORD", help="The record: a number (3.1, 3.1.2) or an id (or its first 8 characters).")],
+    record: Annotated[
+        str,
+        typer.Argument(
+            metavar="RECORD",
+            help="The record: a number (3.1, 3.1.2) or an id (or its first 8 characters).",
+        ),
+    ],
     take: Annotated[Side, typer.Option("--take", help="Keep our value or take theirs.")],
-    field: Annotated[Optional[str], typer.Option("--field", metavar="F", help="Only this field (default: every open conflict of the record).")] = None,
+    field: Annotated[
+        Optional[str],
+        typer.Option(
+            "--field",
+            metavar="F",
+            help="Only this field (default: every open conflict of the record).",
+        ),
+    ] = None,
     fmt: FormatOption = Format.text,
 ) -> None:
     """Settle a merge conflict: keep ours or take theirs.

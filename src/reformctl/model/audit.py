@@ -15,8 +15,10 @@ def history(store: Store, engagement: dict, ref: str | None = None) -> list[dict
         _, record = resolve_record(store, engagement, ref)
         where += " AND record_id = ?"
         params.append(record["id"])
-    rows = store.rows(f"SELECT id, at, actor, record_type, ref, action, before, after FROM events WHERE {where} ORDER BY id",
-                      params)
+    rows = store.rows(
+        f"SELECT id, at, actor, record_type, ref, action, before, after FROM events WHERE {where} ORDER BY id",
+        params,
+    )
     for row in rows:
         row["before"] = json.loads(row["before"]) if row["before"] else None
         row["after"] = json.loads(row["after"]) if row["after"] else None

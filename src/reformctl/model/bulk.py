@@ -33,12 +33,20 @@ def read_rows(text: str, source: str) -> list[tuple[int, dict]]:
     reader = csv.DictReader(io.StringIO(text))
     header = [name.strip() for name in reader.fieldnames or []]
     if not header:
-        raise Invalid(f"{source}: the file is empty; its first row must be the header {','.join(REQUIRED_COLUMNS)}")
+        raise Invalid(
+            f"{source}: the file is empty; its first row must be the header {','.join(REQUIRED_COLUMNS)}"
+        )
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     unknown = [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
     if missing or unknown:
-        what = f"lacks column(s) {', '.join(missing)}" if missing else f"has unknown column(s) {', '.join(unknown)}"
-        raise Invalid(f"{source}: {what}; the header must be {','.join(REQUIRED_COLUMNS)} (evidence optional)")
+        what = (
+            f"lacks column(s) {', '.join(missing)}"
+            if missing
+            else f"has unknown column(s) {', '.join(unknown)}"
+        )
+        raise Invalid(
+            f"{source}: {what}; the header must be {','.join(REQUIRED_COLUMNS)} (evidence optional)"
+        )
     reader.fieldnames = header
     rows = []
     for row in reader:
@@ -68,15 +76,24 @@ def _recorded(store: Store, engagement: dict, cells: dict) -> dict | None:
     require_open(engagement)
     rec = resolve_recommendation(store, engagement, cells["recommendation"])
     if rec["review"] == "withdrawn" or not store.value(
-            "SELECT 1 FROM status_updates WHERE recommendation_id = ? AND status = ? AND as_of = ?",
-            (rec["id"], status, as_of)):
+        "SELECT 1 FROM status_updates WHERE recommendation_id = ? AND status = ? AND as_of = ?",
+        (rec["id"], status, as_of),
+    ):
         return None
-    return {"number": rec["ref"], "status": status, "as_of": as_of, "previous": status, "reason": None,
-            "superseded_by": None, "unchanged": True}
+    return {
+        "number": rec["ref"],
+        "status": status,
+        "as_of": as_of,
+        "previous": status,
+        "reason": None,
+        "superseded_by": None,
+        "unchanged": True,
+    }
 
 
-def bulk_status(store: Store, engagement: dict, rows: list[tuple[int, dict]], actor: str,
-                dry_run: bool = False) -> list[dict]:
+def bulk_status(
+    store: Store, engagement: dict, rows: list[tuple[int, dict]], actor: str, dry_run: bool = False
+) -> list[dict]:
     """Apply every row, or none: raises InvalidRows listing each bad row (all rows are checked).
 
     A row whose status and date a recommendation's history already holds is unchanged (not written)."""
@@ -94,25 +111,43 @@ def bulk_status(store: Store, engagement: dict, rows: list[tuple[int, dict]], ac
                     if not cells.get("recommendation"):
                         raise Invalid("'recommendation' is empty; give its number, e.g. 3.1.2")
                     if not cells.get("status"):
-                        raise Invalid("'status' is empty; use not-started, in-progress, partially-complete or complete")
+                        raise Invalid(
+                            "'status' is empty; use not-started, in-progress, partially-complete or complete"
+                        )
                     if not cells.get("as_of"):
-                        raise Invalid("'as_of' is empty; give the date the status holds from, e.g. 2026-09-30")
+                        raise Invalid(
+                            "'as_of' is empty; give the date the status holds from, e.g. 2026-09-30"
+                        )
                     if same := _recorded(store, engagement, cells):
                         applied.append({"row": number, **same})
                         continue
                     update = set_status(
-                        store, engagement, cells["recommendation"], cells["status"], actor,
-                        as_of=cells["as_of"], note=cells.get("note") or None,
-                        reason=cells.get("reason") or None, evidence=cells.get("evidence") or None,
+                        store,
+                        engagement,
+                        cells["recommendation"],
+                        cells["status"],
+                        actor,
+                        as_of=cells["as_of"],
+                        note=cells.get("note") or None,
+                        reason=cells.get("reason") or None,
+                        evidence=cells.get("evidence") or None,
                         from_file=True,
                     )
                 except ReformError as exc:
                     problems.append(f"row {number}: {exc}")
                     continue
-                applied.append({"row": number, "number": update["ref"], "status": update["status"],
-                                "as_of": update["as_of"], "previous": update["previous"],
-                                "reason": update["reason"], "superseded_by": update["superseded_by"],
-                                "unchanged": False})
+                applied.append(
+                    {
+                        "row": number,
+                        "number": update["ref"],
+                        "status": update["status"],
+                        "as_of": update["as_of"],
+                        "previous": update["previous"],
+                        "reason": update["reason"],
+                        "superseded_by": update["superseded_by"],
+                        "unchanged": False,
+                    }
+                )
             if problems:
                 raise InvalidRows(problems)
             if dry_run:

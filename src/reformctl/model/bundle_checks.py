@@ -21,9 +21,24 @@ from reformctl.errors import Invalid
 from reformctl.model.engagements import validate_site
 from reformctl.model.ids import is_id
 from reformctl.model.review import REVIEW_STATES
-from reformctl.model.text import MAX_NAME, clean_actor, clean_body, clean_name, clean_section_name, clean_title
+from reformctl.model.text import (
+    MAX_NAME,
+    clean_actor,
+    clean_body,
+    clean_name,
+    clean_section_name,
+    clean_title,
+)
 from reformctl.model.vocab import (
-    ACTIVITY_METHODS, METHODS, PHASES, PRIORITIES, PROGRAMS, REASONS, ROLES, STATES, STATUSES,
+    ACTIVITY_METHODS,
+    METHODS,
+    PHASES,
+    PRIORITIES,
+    PROGRAMS,
+    REASONS,
+    ROLES,
+    STATES,
+    STATUSES,
 )
 
 RECORD_TYPES = ("finding", "recommendation")
@@ -31,11 +46,13 @@ RECORD_TYPES = ("finding", "recommendation")
 REVIEWED_TYPES = RECORD_TYPES + ("section",)
 # The report kinds a release may be (reports/kinds.py KINDS; a test keeps the two equal).
 RELEASE_KINDS = ("status-update", "progress", "final", "assessment")
-MAX_NUMBER = 999_999          # focus areas, findings, recommendations, releases
+MAX_NUMBER = 999_999  # focus areas, findings, recommendations, releases
 MAX_PARTICIPANTS = 10_000_000
-MAX_JSON = 20_000_000         # a release's snapshot: the whole report it published
+MAX_JSON = 20_000_000  # a release's snapshot: the whole report it published
 YEARS = (1900, 2200)
-FIELD_NAME = re.compile(r"[a-z_]{1,40}(?::[0-9a-f-]{32,36})?")  # a column, or kind:id of a held record
+FIELD_NAME = re.compile(
+    r"[a-z_]{1,40}(?::[0-9a-f-]{32,36})?"
+)  # a column, or kind:id of a held record
 REF = re.compile(r"[0-9]{1,6}(?:\.[0-9]{1,6}){1,2}")
 
 Rule = Callable[[object], None]
@@ -56,6 +73,7 @@ def number(low: int = 1, high: int = MAX_NUMBER, optional: bool = False) -> Rule
             return
         if type(value) is not int or not low <= value <= high:  # not True, not 2.0
             _fail(f"must be a whole number from {low} to {high}, got {_shown(value)}")
+
     return rule
 
 
@@ -70,6 +88,7 @@ def one_of(allowed, optional: bool = False) -> Rule:
             return
         if not isinstance(value, str) or value not in allowed:
             _fail(f"{_shown(value)} is unknown; expected one of {', '.join(allowed)}")
+
     return rule
 
 
@@ -90,11 +109,13 @@ def date(optional: bool = False) -> Rule:
         if not isinstance(value, str):
             _fail(f"{_shown(value)} is not a date; use YYYY-MM-DD")
         _year_bound(_dt.date.fromisoformat(parse_date(value, "date")))
+
     return rule
 
 
 def moment(optional: bool = False) -> Rule:
     """A timestamp of the audit kind (created_at, recorded_at): ISO date and time."""
+
     def rule(value):
         if value is None and optional:
             return
@@ -105,6 +126,7 @@ def moment(optional: bool = False) -> Rule:
         except ValueError:
             _fail(f"{_shown(value)} is not an ISO date and time")
         _year_bound(stamp.date())
+
     return rule
 
 
@@ -112,18 +134,22 @@ def _as_stored(value: str, cleaned: str) -> None:
     """Text arrives exactly as the validators would have stored it: a line break or a character
     they fold away (NEL, U+2028, runs of spaces) must not reach the store by the side door."""
     if cleaned != value:
-        _fail(f"{_shown(value)} is not as reformctl stores text (line breaks, outer or repeated spaces); "
-              f"write {_shown(cleaned)}")
+        _fail(
+            f"{_shown(value)} is not as reformctl stores text (line breaks, outer or repeated spaces); "
+            f"write {_shown(cleaned)}"
+        )
 
 
 def _text(clean, what: str, limit: int, optional: bool) -> Rule:
     """A text rule through one of model/text.py's validators; the value must be as it stores it."""
+
     def rule(value):
         if value is None and optional:
             return
         if not isinstance(value, str):
             _fail(f"must be text, got {_shown(value)}")
         _as_stored(value, clean(value, what, limit))
+
     return rule
 
 
@@ -153,7 +179,9 @@ def body(limit: int = 200_000, optional: bool = False) -> Rule:
 
 def site(value) -> None:
     if not isinstance(value, str) or validate_site(value) != value:
-        _fail(f"{_shown(value)} is not a site slug; use lowercase letters, digits and single hyphens")
+        _fail(
+            f"{_shown(value)} is not a site slug; use lowercase letters, digits and single hyphens"
+        )
 
 
 def url(value) -> None:
@@ -171,7 +199,7 @@ def methods(value) -> None:
     except ValueError:
         parsed = None
     if not isinstance(parsed, list):
-        _fail(f"must be a JSON list of methods such as [\"interview\"], got {_shown(value)}")
+        _fail(f'must be a JSON list of methods such as ["interview"], got {_shown(value)}')
     for item in parsed:
         if not isinstance(item, str) or item not in METHODS:
             _fail(f"{_shown(item)} is not a method; expected some of {', '.join(METHODS)}")
@@ -189,6 +217,7 @@ def json_text(kind: type | None = None, limit: int = MAX_JSON, optional: bool = 
             _fail(f"must be JSON text of at most {limit} characters, got {_shown(value)}")
         if kind is not None and not isinstance(parsed, kind):
             _fail(f"must be a JSON {kind.__name__}, got {_shown(value)}")
+
     return rule
 
 
@@ -221,7 +250,11 @@ def field_name(value) -> None:
 
 
 def team(value) -> None:
-    if not isinstance(value, list) or len(value) > 1_000 or len(set(map(json.dumps, value))) != len(value):
+    if (
+        not isinstance(value, list)
+        or len(value) > 1_000
+        or len(set(map(json.dumps, value))) != len(value)
+    ):
         _fail(f"must be a list of distinct team member ids, got {_shown(value)}")
     for member in value:
         an_id(member)
@@ -259,62 +292,189 @@ def section_body(value) -> None:
 ACTOR = actor
 STAMP = moment()
 RECORD = {"created_at": STAMP, "created_by": ACTOR}
-BUNDLE_KINDS = ("focus_areas", "team_members", "activities", "findings", "evidence", "recommendations", "sections",
-                "status_updates", "review_history", "approved_versions", "internal_history", "notes", "protected_terms", "releases")
+BUNDLE_KINDS = (
+    "focus_areas",
+    "team_members",
+    "activities",
+    "findings",
+    "evidence",
+    "recommendations",
+    "sections",
+    "status_updates",
+    "review_history",
+    "approved_versions",
+    "internal_history",
+    "notes",
+    "protected_terms",
+    "releases",
+)
 
 # Per kind of record: the rule of each column. A column a later migration adds and that is not
 # listed here still gets the generic rule below, so no value goes unchecked.
 RULES: dict[str, dict[str, Rule]] = {
     "engagement": {
-        "id": an_id, "site": site, "agency": name(), "city": name(optional=True),
-        "state": one_of(sorted(STATES), optional=True), "program": one_of(tuple(PROGRAMS)),
-        "announced": date(optional=True), "public_url": url, "phase": one_of(PHASES),
-        "self_approval": flag, "next_update": date(optional=True), **RECORD,
+        "id": an_id,
+        "site": site,
+        "agency": name(),
+        "city": name(optional=True),
+        "state": one_of(sorted(STATES), optional=True),
+        "program": one_of(tuple(PROGRAMS)),
+        "announced": date(optional=True),
+        "public_url": url,
+        "phase": one_of(PHASES),
+        "self_approval": flag,
+        "next_update": date(optional=True),
+        **RECORD,
     },
-    "focus_areas": {"id": an_id, "engagement_id": an_id, "number": number(), "title": name(),
-                    "slug": site},
-    "team_members": {"id": an_id, "engagement_id": an_id, "name": name(), "role": one_of(tuple(ROLES)),
-                     "expertise": line(optional=True), **RECORD},
-    "activities": {"id": an_id, "engagement_id": an_id, "method": one_of(tuple(ACTIVITY_METHODS)),
-                   "dated": date(), "participants": number(0, MAX_PARTICIPANTS, optional=True),
-                   "summary": body(20_000), "team": team, **RECORD},
-    "findings": {"id": an_id, "engagement_id": an_id, "focus_area_id": an_id, "number": number(),
-                 "title": line(), "body": body(), "methods": methods, "internal": flag,
-                 "review": one_of(REVIEW_STATES), "dated": date(), **RECORD},
+    "focus_areas": {
+        "id": an_id,
+        "engagement_id": an_id,
+        "number": number(),
+        "title": name(),
+        "slug": site,
+    },
+    "team_members": {
+        "id": an_id,
+        "engagement_id": an_id,
+        "name": name(),
+        "role": one_of(tuple(ROLES)),
+        "expertise": line(optional=True),
+        **RECORD,
+    },
+    "activities": {
+        "id": an_id,
+        "engagement_id": an_id,
+        "method": one_of(tuple(ACTIVITY_METHODS)),
+        "dated": date(),
+        "participants": number(0, MAX_PARTICIPANTS, optional=True),
+        "summary": body(20_000),
+        "team": team,
+        **RECORD,
+    },
+    "findings": {
+        "id": an_id,
+        "engagement_id": an_id,
+        "focus_area_id": an_id,
+        "number": number(),
+        "title": line(),
+        "body": body(),
+        "methods": methods,
+        "internal": flag,
+        "review": one_of(REVIEW_STATES),
+        "dated": date(),
+        **RECORD,
+    },
     "evidence": {"finding_id": an_id, "activity_id": an_id, **RECORD},
-    "recommendations": {"id": an_id, "engagement_id": an_id, "finding_id": an_id, "number": number(),
-                        "text": body(5_000), "priority": one_of(PRIORITIES, optional=True),
-                        "owner": name(optional=True), "due": date(optional=True), "internal": flag,
-                        "review": one_of(REVIEW_STATES), "dated": date(), **RECORD},
-    "status_updates": {"id": an_id, "recommendation_id": an_id, "status": one_of(tuple(STATUSES)),
-                       "as_of": date(), "note": body(5_000, optional=True),
-                       "reason": one_of(tuple(REASONS), optional=True), "evidence": body(5_000, optional=True),
-                       "recorded_at": STAMP, "recorded_by": ACTOR},
-    "sections": {"id": an_id, "engagement_id": an_id, "name": section_name, "title": line(), "body": section_body,
-                 "review": one_of(REVIEW_STATES), "dated": date(), **RECORD},
-    "review_history": {"id": an_id, "engagement_id": an_id, "record_type": one_of(REVIEWED_TYPES),
-                       "record_id": an_id, "review": one_of(REVIEW_STATES), "on_date": date(), "at": STAMP,
-                       "actor": ACTOR, "comment": body(5_000, optional=True)},
-    "approved_versions": {"id": an_id, "engagement_id": an_id, "record_type": one_of(REVIEWED_TYPES),
-                          "record_id": an_id, "on_date": date(), "at": STAMP, "actor": ACTOR,
-                          "title": line(optional=True), "body": body(optional=True),
-                          "text": body(5_000, optional=True), "priority": one_of(PRIORITIES, optional=True),
-                          "owner": name(optional=True), "due": date(optional=True)},
-    "internal_history": {"id": history_key, "record_type": one_of(RECORD_TYPES), "record_id": an_id,
-                         "was": flag, "internal": flag, "on_date": date(), "at": STAMP, "actor": ACTOR},
-    "notes": {"id": an_id, "engagement_id": an_id, "record_type": one_of(("engagement",) + REVIEWED_TYPES),
-              "record_id": an_id, "text": body(20_000), **RECORD},
+    "recommendations": {
+        "id": an_id,
+        "engagement_id": an_id,
+        "finding_id": an_id,
+        "number": number(),
+        "text": body(5_000),
+        "priority": one_of(PRIORITIES, optional=True),
+        "owner": name(optional=True),
+        "due": date(optional=True),
+        "internal": flag,
+        "review": one_of(REVIEW_STATES),
+        "dated": date(),
+        **RECORD,
+    },
+    "status_updates": {
+        "id": an_id,
+        "recommendation_id": an_id,
+        "status": one_of(tuple(STATUSES)),
+        "as_of": date(),
+        "note": body(5_000, optional=True),
+        "reason": one_of(tuple(REASONS), optional=True),
+        "evidence": body(5_000, optional=True),
+        "recorded_at": STAMP,
+        "recorded_by": ACTOR,
+    },
+    "sections": {
+        "id": an_id,
+        "engagement_id": an_id,
+        "name": section_name,
+        "title": line(),
+        "body": section_body,
+        "review": one_of(REVIEW_STATES),
+        "dated": date(),
+        **RECORD,
+    },
+    "review_history": {
+        "id": an_id,
+        "engagement_id": an_id,
+        "record_type": one_of(REVIEWED_TYPES),
+        "record_id": an_id,
+        "review": one_of(REVIEW_STATES),
+        "on_date": date(),
+        "at": STAMP,
+        "actor": ACTOR,
+        "comment": body(5_000, optional=True),
+    },
+    "approved_versions": {
+        "id": an_id,
+        "engagement_id": an_id,
+        "record_type": one_of(REVIEWED_TYPES),
+        "record_id": an_id,
+        "on_date": date(),
+        "at": STAMP,
+        "actor": ACTOR,
+        "title": line(optional=True),
+        "body": body(optional=True),
+        "text": body(5_000, optional=True),
+        "priority": one_of(PRIORITIES, optional=True),
+        "owner": name(optional=True),
+        "due": date(optional=True),
+    },
+    "internal_history": {
+        "id": history_key,
+        "record_type": one_of(RECORD_TYPES),
+        "record_id": an_id,
+        "was": flag,
+        "internal": flag,
+        "on_date": date(),
+        "at": STAMP,
+        "actor": ACTOR,
+    },
+    "notes": {
+        "id": an_id,
+        "engagement_id": an_id,
+        "record_type": one_of(("engagement",) + REVIEWED_TYPES),
+        "record_id": an_id,
+        "text": body(20_000),
+        **RECORD,
+    },
     "protected_terms": {"id": an_id, "engagement_id": an_id, "term": name(), **RECORD},
-    "releases": {"id": an_id, "engagement_id": an_id, "number": number(), "kind": one_of(RELEASE_KINDS),
-                 "as_of": date(), "published_at": STAMP, "published_by": ACTOR, "output_dir": line(4_096),
-                 "files": files, "snapshot": json_text(dict), "override_reason": body(2_000, optional=True),
-                 "items": items},
+    "releases": {
+        "id": an_id,
+        "engagement_id": an_id,
+        "number": number(),
+        "kind": one_of(RELEASE_KINDS),
+        "as_of": date(),
+        "published_at": STAMP,
+        "published_by": ACTOR,
+        "output_dir": line(4_096),
+        "files": files,
+        "snapshot": json_text(dict),
+        "override_reason": body(2_000, optional=True),
+        "items": items,
+    },
     # Settled conflicts: a bundle never carries an open one (resolve would act on its field name).
-    "resolutions": {"id": an_id, "engagement_id": an_id, "record_type": one_of(("engagement",) + BUNDLE_KINDS),
-        "record_id": record_key, "field": field_name, "ours": json_text(limit=1_000_000, optional=True),
-        "theirs": json_text(limit=1_000_000, optional=True), "base": json_text(limit=1_000_000, optional=True),
-        "source": line(4_096), **RECORD, "resolved_at": STAMP, "resolved_by": ACTOR,
-        "resolution": one_of(("ours", "theirs"))},
+    "resolutions": {
+        "id": an_id,
+        "engagement_id": an_id,
+        "record_type": one_of(("engagement",) + BUNDLE_KINDS),
+        "record_id": record_key,
+        "field": field_name,
+        "ours": json_text(limit=1_000_000, optional=True),
+        "theirs": json_text(limit=1_000_000, optional=True),
+        "base": json_text(limit=1_000_000, optional=True),
+        "source": line(4_096),
+        **RECORD,
+        "resolved_at": STAMP,
+        "resolved_by": ACTOR,
+        "resolution": one_of(("ours", "theirs")),
+    },
 }
 
 
@@ -340,7 +500,9 @@ def record_problems(kind: str, record: dict, where: str) -> list[tuple[str, str,
     return problems
 
 
-def records_problems(engagement: dict, kinds: dict[str, dict[str, dict]]) -> list[tuple[str, str, str]]:
+def records_problems(
+    engagement: dict, kinds: dict[str, dict[str, dict]]
+) -> list[tuple[str, str, str]]:
     """Every bad value in an engagement's records, each named by its bundle file and field."""
     problems = record_problems("engagement", engagement, "engagement.json")
     for kind, records in kinds.items():

@@ -19,13 +19,23 @@ from pathlib import Path
 
 from reformctl.errors import Invalid, Refused, RowErrors
 from reformctl.model.bundle import (
-    FORMAT, KINDS, VERSION, Records, check_records, columns, dumps, insert_records,
-    kept_out, record_key, set_bases, shared, store_records,
+    FORMAT,
+    KINDS,
+    VERSION,
+    Records,
+    check_records,
+    columns,
+    dumps,
+    insert_records,
+    kept_out,
+    record_key,
+    set_bases,
+    shared,
+    store_records,
 )
 from reformctl.model.bundle_checks import record_problems
 from reformctl.model.engagements import get_engagement
 from reformctl.store import Store
-
 
 MAX_FILE_BYTES = 25_000_000  # a release's snapshot is the biggest record; read nothing bigger
 
@@ -35,8 +45,14 @@ MAX_FILE_BYTES = 25_000_000  # a release's snapshot is the biggest record; read 
 
 def _record_files(records: Records) -> dict[str, str]:
     files = {
-        "bundle.json": dumps({"format": FORMAT, "version": VERSION, "site": records.engagement["site"],
-                              "engagement_id": records.engagement["id"]}),
+        "bundle.json": dumps(
+            {
+                "format": FORMAT,
+                "version": VERSION,
+                "site": records.engagement["site"],
+                "engagement_id": records.engagement["id"],
+            }
+        ),
         "engagement.json": dumps(records.engagement),
     }
     for kind in KINDS:
@@ -45,8 +61,12 @@ def _record_files(records: Records) -> dict[str, str]:
     return files
 
 
-def write_bundle(records: Records, target: Path, known: dict[str, tuple[str | None, str | None]] | None = None,
-                 kept: frozenset[str] = frozenset()) -> int:
+def write_bundle(
+    records: Records,
+    target: Path,
+    known: dict[str, tuple[str | None, str | None]] | None = None,
+    kept: frozenset[str] = frozenset(),
+) -> int:
     """Write RECORDS under TARGET, refusing to overwrite work this store has not merged.
     KEPT: records a person chose not to take from the other side; their files may stay."""
     target = Path(target)
@@ -71,11 +91,17 @@ def _refuse_links(target: Path, files: dict[str, str]) -> None:
     wherever it points: refuse instead of writing through it."""
     for relative in sorted({r.split("/")[0] for r in files} | set(files)):
         if (target / relative).is_symlink():
-            raise Refused(f"{target / relative} is a link; a bundle is written only as plain folders and files")
+            raise Refused(
+                f"{target / relative} is a link; a bundle is written only as plain folders and files"
+            )
 
 
-def _refuse_unmerged(target: Path, files: dict[str, str], known: dict[str, tuple[str | None, str | None]],
-                     kept: frozenset[str] = frozenset()) -> None:
+def _refuse_unmerged(
+    target: Path,
+    files: dict[str, str],
+    known: dict[str, tuple[str | None, str | None]],
+    kept: frozenset[str] = frozenset(),
+) -> None:
     """A file in the way that holds something this store never saw (a colleague's record pulled
     in by git and not yet merged) would be lost by overwriting it: refuse instead. A file is
     safe to overwrite when it holds what the store has now, or what it last agreed or exported."""
@@ -98,7 +124,9 @@ def _refuse_unmerged(target: Path, files: dict[str, str], known: dict[str, tuple
         sides = _split_git_conflict(existing)
         versions = [sides[1]] if sides is not None else [existing]
         key = "engagement" if relative == "engagement.json" else path.stem
-        seen = [json.loads(t) for t in known.get(key, (None, None)) if t is not None] + [json.loads(files[relative])]
+        seen = [json.loads(t) for t in known.get(key, (None, None)) if t is not None] + [
+            json.loads(files[relative])
+        ]
         try:
             if any(json.loads(v) not in seen for v in versions):
                 problems.append(f"{relative} holds changes this store has not merged")
@@ -106,8 +134,10 @@ def _refuse_unmerged(target: Path, files: dict[str, str], known: dict[str, tuple
             problems.append(f"{relative} is not a whole JSON record")
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise Refused(f"{target} holds work this store has not merged: {problems[0]}{more}; bring it in first "
-                      f"with `reformctl merge --site SLUG {target}`, or export to an empty directory")
+        raise Refused(
+            f"{target} holds work this store has not merged: {problems[0]}{more}; bring it in first "
+            f"with `reformctl merge --site SLUG {target}`, or export to an empty directory"
+        )
 
 
 # ---- reading and checking --------------------------------------------------------------
@@ -132,7 +162,10 @@ class BundleErrors(RowErrors):
         self.args = (f"{self.where(first)}{first[2]}{more}; nothing was changed",)
 
     def lines(self, limit: int = 50) -> list[str]:
-        return [line.replace("nothing was imported", "nothing was changed") for line in super().lines(limit)]
+        return [
+            line.replace("nothing was imported", "nothing was changed")
+            for line in super().lines(limit)
+        ]
 
 
 def _split_git_conflict(text: str) -> tuple[str, str] | None:
@@ -161,11 +194,19 @@ def _split_git_conflict(text: str) -> tuple[str, str] | None:
 
 def _load(path: Path, relative: str, errs: list, allow_conflicts: bool):
     """The record in PATH, or (ours, theirs) when git left conflict markers; None after an error."""
-    if path.is_symlink() or not path.is_file():  # git keeps links: one to /dev/zero or ~/.ssh is no record
+    if (
+        path.is_symlink() or not path.is_file()
+    ):  # git keeps links: one to /dev/zero or ~/.ssh is no record
         errs.append((relative, None, "is a link or not a regular file; a bundle holds plain files"))
         return None
     if path.stat().st_size > MAX_FILE_BYTES:
-        errs.append((relative, None, f"is larger than {MAX_FILE_BYTES // 1_000_000} MB; no record is that big"))
+        errs.append(
+            (
+                relative,
+                None,
+                f"is larger than {MAX_FILE_BYTES // 1_000_000} MB; no record is that big",
+            )
+        )
         return None
     try:
         text = path.read_text(encoding="utf-8")
@@ -175,8 +216,14 @@ def _load(path: Path, relative: str, errs: list, allow_conflicts: bool):
     sides = _split_git_conflict(text)
     if sides is not None:
         if not allow_conflicts:
-            errs.append((relative, None, "has git conflict markers; bring it in with `reformctl merge`, "
-                                         "which turns them into conflicts to resolve"))
+            errs.append(
+                (
+                    relative,
+                    None,
+                    "has git conflict markers; bring it in with `reformctl merge`, "
+                    "which turns them into conflicts to resolve",
+                )
+            )
             return None
         parsed = []
         for side in sides:
@@ -186,7 +233,13 @@ def _load(path: Path, relative: str, errs: list, allow_conflicts: bool):
                 errs.append((relative, None, "nested too deeply to be a reformctl record"))
                 return None
             except json.JSONDecodeError as exc:
-                errs.append((relative, None, f"git conflict markers around something that is not a whole record ({exc})"))
+                errs.append(
+                    (
+                        relative,
+                        None,
+                        f"git conflict markers around something that is not a whole record ({exc})",
+                    )
+                )
                 return None
         return tuple(parsed)
     try:
@@ -195,7 +248,13 @@ def _load(path: Path, relative: str, errs: list, allow_conflicts: bool):
         errs.append((relative, None, "nested too deeply to be a reformctl record"))
         return None
     except json.JSONDecodeError as exc:
-        errs.append((relative, None, f"not valid JSON ({exc.msg} at line {exc.lineno}); is the file truncated?"))
+        errs.append(
+            (
+                relative,
+                None,
+                f"not valid JSON ({exc.msg} at line {exc.lineno}); is the file truncated?",
+            )
+        )
         return None
     if not isinstance(record, dict):
         errs.append((relative, None, "must hold one JSON object"))
@@ -203,7 +262,7 @@ def _load(path: Path, relative: str, errs: list, allow_conflicts: bool):
     return record
 
 
-def read_bundle(store: Store, source: Path, allow_conflicts: bool = False) -> Records:
+def read_bundle(store: Store, source: Path, allow_conflicts: bool = False) -> Records:  # noqa: C901 (to split, issue 12)
     """Read and check a bundle directory; raises BundleErrors listing every problem."""
     source = Path(source)
     label = str(source)
@@ -212,27 +271,40 @@ def read_bundle(store: Store, source: Path, allow_conflicts: bool = False) -> Re
     errs: list = []
     marker = source / "bundle.json"
     if not marker.is_file():
-        raise Invalid(f"{source} is not a reformctl bundle (no bundle.json); write one with "
-                      "`reformctl export --site SLUG --bundle DIR`")
+        raise Invalid(
+            f"{source} is not a reformctl bundle (no bundle.json); write one with "
+            "`reformctl export --site SLUG --bundle DIR`"
+        )
     head = _load(marker, "bundle.json", errs, False)
     if errs:
         raise BundleErrors(label, errs)
     if head.get("format") != FORMAT or head.get("version") != VERSION:
         raise BundleErrors(label, [("bundle.json", "format", f"not a version {VERSION} {FORMAT}")])
-    engagement = _load(source / "engagement.json", "engagement.json", errs, False) if (
-        source / "engagement.json").is_file() else None
+    engagement = (
+        _load(source / "engagement.json", "engagement.json", errs, False)
+        if (source / "engagement.json").is_file()
+        else None
+    )
     if engagement is None:
         errs.append(("engagement.json", None, "missing or unreadable"))
         raise BundleErrors(label, errs)
     if _check_fields(engagement, columns(store, "engagements"), "engagement.json", errs):
         errs.extend(record_problems("engagement", engagement, "engagement.json"))
-    if engagement.get("id") != head.get("engagement_id") or engagement.get("site") != head.get("site"):
+    if engagement.get("id") != head.get("engagement_id") or engagement.get("site") != head.get(
+        "site"
+    ):
         errs.append(("engagement.json", "id", "does not match bundle.json"))
     records = Records(engagement=engagement)
     known_dirs = {k.name for k in KINDS}
     for child in sorted(source.iterdir()):
         if child.is_dir() and child.name not in known_dirs and not child.name.startswith("."):
-            errs.append((child.name + "/", None, f"unknown kind of record; a bundle holds {', '.join(sorted(known_dirs))}"))
+            errs.append(
+                (
+                    child.name + "/",
+                    None,
+                    f"unknown kind of record; a bundle holds {', '.join(sorted(known_dirs))}",
+                )
+            )
     for kind in KINDS:
         expected = columns(store, kind.table)
         found: dict[str, dict] = {}
@@ -249,7 +321,9 @@ def read_bundle(store: Store, source: Path, allow_conflicts: bool = False) -> Re
                 ours, theirs = loaded
                 records.git_conflicts[(kind.name, path.stem)] = (ours, theirs)
                 loaded = theirs
-            if not _check_fields(loaded, expected + ([kind.folded] if kind.folded else []), relative, errs):
+            if not _check_fields(
+                loaded, expected + ([kind.folded] if kind.folded else []), relative, errs
+            ):
                 continue
             # Each value first, so a bad one is named by its own field (model/bundle_checks.py).
             problems = record_problems(kind.name, loaded, relative)
@@ -288,7 +362,9 @@ def export_bundle(store: Store, site: str, target: Path) -> dict:
     engagement = get_engagement(store, site)
     with store.write():
         records = store_records(store, engagement)
-        written = write_bundle(records, target, shared(store, engagement["id"]), kept_out(store, engagement["id"]))
+        written = write_bundle(
+            records, target, shared(store, engagement["id"]), kept_out(store, engagement["id"])
+        )
         set_bases(store, records, exported=True, agreed=False)
     return {"site": site, "path": str(target), "files": written, "counts": records.count()}
 
@@ -298,10 +374,14 @@ def import_bundle(store: Store, source: Path, actor: str, dry_run: bool = False)
     with store.write():
         records = read_bundle(store, source)
         e = records.engagement
-        clash = store.row("SELECT site FROM engagements WHERE id = ? OR site = ?", (e["id"], e["site"]))
+        clash = store.row(
+            "SELECT site FROM engagements WHERE id = ? OR site = ?", (e["id"], e["site"])
+        )
         if clash is not None:
-            raise Refused(f"the store already has {clash['site']}; bring a colleague's bundle in with "
-                          f"`reformctl merge --site {clash['site']} {source}`")
+            raise Refused(
+                f"the store already has {clash['site']}; bring a colleague's bundle in with "
+                f"`reformctl merge --site {clash['site']} {source}`"
+            )
         if not dry_run:
             insert_records(store, records, actor)
             set_bases(store, records, exported=True)

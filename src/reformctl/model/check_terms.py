@@ -23,11 +23,15 @@ def clean_term(term: str, kind: str) -> str:
     """A term as it will be matched: one public line, no [[...]], at least two letters or digits."""
     term = clean_name(term, KINDS[kind], MAX_TERM)
     if sum(c.isalnum() for c in term) < 2:
-        raise Invalid(f"{KINDS[kind]} {term!r} is too short to match safely; give at least two letters")
+        raise Invalid(
+            f"{KINDS[kind]} {term!r} is too short to match safely; give at least two letters"
+        )
     return term
 
 
-def add_check_terms(store: Store, engagement: dict, kind: str, terms: list[str], actor: str) -> list[str]:
+def add_check_terms(
+    store: Store, engagement: dict, kind: str, terms: list[str], actor: str
+) -> list[str]:
     """Record TERMS of KIND for ENGAGEMENT (in the caller's transaction, or one of its own); returns
     the terms that were new."""
     cleaned = [clean_term(t, kind) for t in terms]  # all checked before anything is written
@@ -38,24 +42,44 @@ def add_check_terms(store: Store, engagement: dict, kind: str, terms: list[str],
             if term.casefold() in have:
                 continue
             have.add(term.casefold())
-            row = {"id": new_id(), "engagement_id": engagement["id"], "kind": kind, "term": term,
-                   "created_at": now(), "created_by": actor}
+            row = {
+                "id": new_id(),
+                "engagement_id": engagement["id"],
+                "kind": kind,
+                "term": term,
+                "created_at": now(),
+                "created_by": actor,
+            }
             store.insert("check_terms", row)
-            record_event(store, actor=actor, engagement_id=engagement["id"], record_type="check_term",
-                         record_id=row["id"], ref=engagement["site"], action=kind, after={"term": term})
+            record_event(
+                store,
+                actor=actor,
+                engagement_id=engagement["id"],
+                record_type="check_term",
+                record_id=row["id"],
+                ref=engagement["site"],
+                action=kind,
+                after={"term": term},
+            )
             added.append(term)
     return added
 
 
 def check_terms(store: Store, engagement_id: str, kind: str) -> list[str]:
-    return [r["term"] for r in store.rows(
-        "SELECT term FROM check_terms WHERE engagement_id = ? AND kind = ? ORDER BY created_at, term",
-        (engagement_id, kind))]
+    return [
+        r["term"]
+        for r in store.rows(
+            "SELECT term FROM check_terms WHERE engagement_id = ? AND kind = ? ORDER BY created_at, term",
+            (engagement_id, kind),
+        )
+    ]
 
 
 def aliases_by_engagement(store: Store) -> dict[str, list[str]]:
     """Every engagement's aliases, by engagement id."""
     out: dict[str, list[str]] = {}
-    for row in store.rows("SELECT engagement_id, term FROM check_terms WHERE kind = 'alias' ORDER BY created_at"):
+    for row in store.rows(
+        "SELECT engagement_id, term FROM check_terms WHERE kind = 'alias' ORDER BY created_at"
+    ):
         out.setdefault(row["engagement_id"], []).append(row["term"])
     return out

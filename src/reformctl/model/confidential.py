@@ -22,34 +22,71 @@ def add_note(store: Store, engagement: dict, ref: str, text: str, actor: str) ->
         raise Invalid("a note must not be empty")
     with store.write():
         kind, record = resolve_record(store, engagement, ref)
-        note = {"id": new_id(), "engagement_id": engagement["id"], "record_type": kind,
-                "record_id": record["id"], "text": text, "created_at": now(), "created_by": actor}
+        note = {
+            "id": new_id(),
+            "engagement_id": engagement["id"],
+            "record_type": kind,
+            "record_id": record["id"],
+            "text": text,
+            "created_at": now(),
+            "created_by": actor,
+        }
         store.insert("notes", note)
-        record_event(store, actor=actor, engagement_id=engagement["id"], record_type=kind,
-                     record_id=record["id"], ref=record["ref"], action="note", after={"note_id": note["id"]})
+        record_event(
+            store,
+            actor=actor,
+            engagement_id=engagement["id"],
+            record_type=kind,
+            record_id=record["id"],
+            ref=record["ref"],
+            action="note",
+            after={"note_id": note["id"]},
+        )
     return {"number": record["ref"], "kind": kind, "id": note["id"]}
 
 
 def protect(store: Store, engagement: dict, term: str, actor: str) -> dict:
     require_open(engagement)
-    term = clean_name(term, "protected term")  # [[...]] in a name to withhold would be matched literally
+    term = clean_name(
+        term, "protected term"
+    )  # [[...]] in a name to withhold would be matched literally
     key = name_key(term)
     if len(key) < MIN_TERM:
-        raise Invalid(f"protected term {term!r} is too short to match safely; give at least {MIN_TERM} characters")
+        raise Invalid(
+            f"protected term {term!r} is too short to match safely; give at least {MIN_TERM} characters"
+        )
     with store.write():
         # The same name however written ('JANE\u00adROE', 'jane roe'): one term matches them all.
         if any(name_key(t) == key for t in protected_terms(store, engagement["id"])):
             return {"term": term, "added": False}
-        row = {"id": new_id(), "engagement_id": engagement["id"], "term": term, "created_at": now(),
-               "created_by": actor}
+        row = {
+            "id": new_id(),
+            "engagement_id": engagement["id"],
+            "term": term,
+            "created_at": now(),
+            "created_by": actor,
+        }
         store.insert("protected_terms", row)
         # The audit trail says that a name was protected, by whom and when, but not which name:
         # the trail itself is shown by `history`, and the name must stay where it is needed only.
-        record_event(store, actor=actor, engagement_id=engagement["id"], record_type="protected_term",
-                     record_id=row["id"], ref=None, action="protect", after={"id": row["id"]})
+        record_event(
+            store,
+            actor=actor,
+            engagement_id=engagement["id"],
+            record_type="protected_term",
+            record_id=row["id"],
+            ref=None,
+            action="protect",
+            after={"id": row["id"]},
+        )
     return {"term": term, "added": True}
 
 
 def protected_terms(store: Store, engagement_id: str) -> list[str]:
-    return [r["term"] for r in store.rows(
-        "SELECT term FROM protected_terms WHERE engagement_id = ? ORDER BY term COLLATE NOCASE", (engagement_id,))]
+    return [
+        r["term"]
+        for r in store.rows(
+            "SELECT term FROM protected_terms WHERE engagement_id = ? ORDER BY term COLLATE NOCASE",
+            (engagement_id,),
+        )
+    ]

@@ -20,11 +20,26 @@ def schedule_next_update(store: Store, engagement: dict, when: str, actor: str) 
     if when < today():
         raise Invalid(f"--next-update {when} is in the past; today is {today()}")
     with store.write():
-        store.execute("UPDATE engagements SET next_update = ? WHERE id = ?", (when, engagement["id"]))
-        record_event(store, actor=actor, engagement_id=engagement["id"], record_type="engagement",
-                     record_id=engagement["id"], ref=engagement["site"], action="schedule",
-                     before={"next_update": engagement["next_update"]}, after={"next_update": when})
-    return {"site": engagement["site"], "next_update": when, "previous": engagement["next_update"], "at": now()}
+        store.execute(
+            "UPDATE engagements SET next_update = ? WHERE id = ?", (when, engagement["id"])
+        )
+        record_event(
+            store,
+            actor=actor,
+            engagement_id=engagement["id"],
+            record_type="engagement",
+            record_id=engagement["id"],
+            ref=engagement["site"],
+            action="schedule",
+            before={"next_update": engagement["next_update"]},
+            after={"next_update": when},
+        )
+    return {
+        "site": engagement["site"],
+        "next_update": when,
+        "previous": engagement["next_update"],
+        "at": now(),
+    }
 
 
 def dashboard(store: Store, site: str | None = None, as_of: str | None = None) -> list[dict]:
@@ -57,20 +72,39 @@ def dashboard(store: Store, site: str | None = None, as_of: str | None = None) -
             GROUP BY fid""",
         params,
     )
-    by_area = {fid: {"complete": complete or 0, "partially-complete": partly or 0, "in-progress": going or 0,
-                     "not-started": total - (complete or 0) - (partly or 0) - (going or 0)}
-               for fid, total, complete, partly, going in counts}
+    by_area = {
+        fid: {
+            "complete": complete or 0,
+            "partially-complete": partly or 0,
+            "in-progress": going or 0,
+            "not-started": total - (complete or 0) - (partly or 0) - (going or 0),
+        }
+        for fid, total, complete, partly, going in counts
+    }
     out: dict[str, dict] = {}
     for row in areas:
-        engagement = out.setdefault(row["eid"], {
-            "site": row["site"], "agency": row["agency"], "phase": row["phase"],
-            "next_update": row["next_update"],
-            "update_overdue": bool(row["next_update"] and row["next_update"] < as_of),
-            "as_of": as_of, "focus_areas": [], "total": 0,
-        })
+        engagement = out.setdefault(
+            row["eid"],
+            {
+                "site": row["site"],
+                "agency": row["agency"],
+                "phase": row["phase"],
+                "next_update": row["next_update"],
+                "update_overdue": bool(row["next_update"] and row["next_update"] < as_of),
+                "as_of": as_of,
+                "focus_areas": [],
+                "total": 0,
+            },
+        )
         tally = by_area.get(row["fid"], {})
         total = sum(tally.values())
         engagement["total"] += total
-        engagement["focus_areas"].append({"number": row["number"], "title": row["title"], "total": total,
-                                          "statuses": summarise_counts(tally)})
+        engagement["focus_areas"].append(
+            {
+                "number": row["number"],
+                "title": row["title"],
+                "total": total,
+                "statuses": summarise_counts(tally),
+            }
+        )
     return list(out.values())

@@ -3,6 +3,7 @@ record sends it back to review (it leaves the public record until it is approved
 
 from __future__ import annotations
 
+from reformctl.dates import parse_date
 from reformctl.errors import Invalid, Refused
 from reformctl.model.events import record_event
 from reformctl.model.guards import require_open
@@ -10,19 +11,23 @@ from reformctl.model.records import TABLES, resolve_record
 from reformctl.model.review import set_review
 from reformctl.model.text import MAX_TEXT, clean_body, clean_optional_name, clean_title
 from reformctl.model.vocab import PRIORITIES, choices
-from reformctl.dates import parse_date
 from reformctl.store import Store
 
 # What each kind of record lets an edit change.
-EDITABLE = {"finding": ("title", "body"), "recommendation": ("text", "priority", "owner", "due"),
-            "section": ("title", "body")}
+EDITABLE = {
+    "finding": ("title", "body"),
+    "recommendation": ("text", "priority", "owner", "due"),
+    "section": ("title", "body"),
+}
 
 
 def edit_record(store: Store, engagement: dict, ref: str, changes: dict, actor: str) -> dict:
     require_open(engagement)
     changes = {k: v for k, v in changes.items() if v is not None}
     if not changes:
-        raise Invalid("nothing to change; give --title, --body, --text, --priority, --owner, --due or --edit")
+        raise Invalid(
+            "nothing to change; give --title, --body, --text, --priority, --owner, --due or --edit"
+        )
     with store.write():
         kind, record = resolve_record(store, engagement, ref)
         allowed = EDITABLE[kind]
@@ -34,18 +39,48 @@ def edit_record(store: Store, engagement: dict, ref: str, changes: dict, actor: 
         cleaned = {key: _clean(kind, key, value) for key, value in changes.items()}
         cleaned = {k: v for k, v in cleaned.items() if v != record[k]}
         if not cleaned:
-            return {"number": record["ref"], "kind": kind, "changed": [], "review": record["review"]}
+            return {
+                "number": record["ref"],
+                "kind": kind,
+                "changed": [],
+                "review": record["review"],
+            }
         assignments = ", ".join(f"{key} = ?" for key in cleaned)
-        store.execute(f"UPDATE {TABLES[kind]} SET {assignments} WHERE id = ?", (*cleaned.values(), record["id"]))
-        record_event(store, actor=actor, engagement_id=engagement["id"], record_type=kind, record_id=record["id"],
-                     ref=record["ref"], action="edit", before={k: record[k] for k in cleaned}, after=cleaned)
+        store.execute(
+            f"UPDATE {TABLES[kind]} SET {assignments} WHERE id = ?",
+            (*cleaned.values(), record["id"]),
+        )
+        record_event(
+            store,
+            actor=actor,
+            engagement_id=engagement["id"],
+            record_type=kind,
+            record_id=record["id"],
+            ref=record["ref"],
+            action="edit",
+            before={k: record[k] for k in cleaned},
+            after=cleaned,
+        )
         review = record["review"]
         if review == "approved":
-            set_review(store, engagement, kind, record, "in-review", actor,
-                       comment="edited after approval", action="review")
+            set_review(
+                store,
+                engagement,
+                kind,
+                record,
+                "in-review",
+                actor,
+                comment="edited after approval",
+                action="review",
+            )
             review = "in-review"
-    return {"number": record["ref"], "kind": kind, "changed": sorted(cleaned), "review": review,
-            "previous_review": record["review"]}
+    return {
+        "number": record["ref"],
+        "kind": kind,
+        "changed": sorted(cleaned),
+        "review": review,
+        "previous_review": record["review"],
+    }
 
 
 def _clean(kind: str, key: str, value: str):

@@ -10,6 +10,7 @@ from reformctl.dates import now, parse_date, today
 from reformctl.errors import Invalid
 from reformctl.model.events import record_event
 from reformctl.model.ids import new_id
+
 # The lookups live in model.sites (commands that only read load just that); re-exported here.
 from reformctl.model.sites import focus_areas, get_engagement, list_engagements, resolve_focus_area  # noqa: F401
 from reformctl.model.text import MAX_URL, clean_name, clean_optional_name
@@ -42,13 +43,24 @@ class EngagementSpec:
     public_url: str | None = None
     phase: str = "assessment"
     self_approval: bool = False
-    aliases: list[str] = field(default_factory=list)  # other names a writer uses for the agency (check)
+    aliases: list[str] = field(
+        default_factory=list
+    )  # other names a writer uses for the agency (check)
     extra: dict = field(default_factory=dict)
 
 
 SPEC_KEYS = (
-    "site", "agency", "city", "state", "program", "announced", "public_url", "focus_areas",
-    "phase", "self_approval", "aliases",
+    "site",
+    "agency",
+    "city",
+    "state",
+    "program",
+    "announced",
+    "public_url",
+    "focus_areas",
+    "phase",
+    "self_approval",
+    "aliases",
 )
 
 
@@ -70,7 +82,9 @@ def clean_state(value: str | None) -> str | None:
         return None
     state = str(value).strip().upper()
     if state not in STATES:
-        raise Invalid(f"state {value!r} is not a US state or territory code; use two letters, e.g. FL or MI")
+        raise Invalid(
+            f"state {value!r} is not a US state or territory code; use two letters, e.g. FL or MI"
+        )
     return state
 
 
@@ -91,7 +105,9 @@ def clean_public_url(value: str | None) -> str | None:
     if not re.match(r"^https?://", public_url):
         public_url = "https://" + public_url
     if not re.match(r"^https?://[^\s/<>\"']+\.[^\s/<>\"']+(/[^\s<>\"']*)?$", public_url):
-        raise Invalid(f"public URL {value!r} is not a web address; e.g. https://cops.usdoj.gov/page")
+        raise Invalid(
+            f"public URL {value!r} is not a web address; e.g. https://cops.usdoj.gov/page"
+        )
     return public_url
 
 
@@ -109,26 +125,40 @@ def normalise_spec(spec: EngagementSpec) -> EngagementSpec:
         raise Invalid(f"a new engagement starts in planning or assessment, not {spec.phase!r}")
     titles = [clean_name(t, "focus area title") for t in spec.focus_areas]
     if not titles:
-        raise Invalid("an engagement needs at least one focus area; give --focus-area TITLE for each, in announced order")
+        raise Invalid(
+            "an engagement needs at least one focus area; give --focus-area TITLE for each, in announced order"
+        )
     seen: dict[str, str] = {}
     for title in titles:
         slug = slugify(title)
         if not slug:
             raise Invalid(f"focus area {title!r} needs at least one letter or digit")
         if slug in seen:
-            raise Invalid(f"focus area {title!r} repeats {seen[slug]!r}; each focus area must be distinct")
+            raise Invalid(
+                f"focus area {title!r} repeats {seen[slug]!r}; each focus area must be distinct"
+            )
         seen[slug] = title
     from reformctl.model.check_terms import clean_term
 
     aliases = [clean_term(a, "alias") for a in spec.aliases]
     return EngagementSpec(
-        site=site, agency=agency, focus_areas=titles, city=city, state=state, program=program,
-        announced=announced, public_url=public_url, phase=spec.phase, self_approval=bool(spec.self_approval),
+        site=site,
+        agency=agency,
+        focus_areas=titles,
+        city=city,
+        state=state,
+        program=program,
+        announced=announced,
+        public_url=public_url,
+        phase=spec.phase,
+        self_approval=bool(spec.self_approval),
         aliases=aliases,
     )
 
 
-def spec_from_mapping(data: dict, source: str, lines: dict[str, int] | None = None) -> EngagementSpec:
+def spec_from_mapping(  # noqa: C901 (to split, issue 12)
+    data: dict, source: str, lines: dict[str, int] | None = None
+) -> EngagementSpec:
     """Read an engagement from a parsed TOML mapping, naming the key that is wrong (and its line,
     when LINES gives the line of each key)."""
     unknown = sorted(set(data) - set(SPEC_KEYS) - {"findings", "protected"})
@@ -141,15 +171,21 @@ def spec_from_mapping(data: dict, source: str, lines: dict[str, int] | None = No
         value = data[key]
         if key == "focus_areas":
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise Invalid(f"{source}: key 'focus_areas' must be a list of titles, e.g. focus_areas = [\"Technology\"]")
+                raise Invalid(
+                    f"{source}: key 'focus_areas' must be a list of titles, e.g. focus_areas = [\"Technology\"]"
+                )
         elif key == "aliases":
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise Invalid(f"{source}: key 'aliases' must be a list of names, e.g. aliases = [\"NMPD\"]")
+                raise Invalid(
+                    f"{source}: key 'aliases' must be a list of names, e.g. aliases = [\"NMPD\"]"
+                )
         elif key == "announced":
             if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
                 value = value.isoformat()
             elif not isinstance(value, str):
-                raise Invalid(f"{source}: key 'announced' must be a date, e.g. announced = 2024-03-28")
+                raise Invalid(
+                    f"{source}: key 'announced' must be a date, e.g. announced = 2024-03-28"
+                )
         elif key == "self_approval":
             if not isinstance(value, bool):
                 raise Invalid(f"{source}: key 'self_approval' must be true or false")
@@ -164,8 +200,10 @@ def spec_from_mapping(data: dict, source: str, lines: dict[str, int] | None = No
             parse_date(values["announced"])
         except Invalid:
             line = f", line {lines['announced']}" if lines and "announced" in lines else ""
-            raise Invalid(f"{source}: announced: {values['announced']} is not a date{line}; "
-                          "use YYYY-MM-DD, e.g. 2024-03-28") from None
+            raise Invalid(
+                f"{source}: announced: {values['announced']} is not a date{line}; "
+                "use YYYY-MM-DD, e.g. 2024-03-28"
+            ) from None
     try:
         return normalise_spec(EngagementSpec(**values))
     except Invalid as exc:
@@ -177,23 +215,54 @@ def create_engagement(store: Store, spec: EngagementSpec, actor: str) -> dict:
     spec = normalise_spec(spec)
     with store.write():
         if store.value("SELECT 1 FROM engagements WHERE site = ?", (spec.site,)):
-            raise Invalid(f"site {spec.site!r} already exists; choose another slug or see `reformctl show --site {spec.site}`")
+            raise Invalid(
+                f"site {spec.site!r} already exists; choose another slug or see `reformctl show --site {spec.site}`"
+            )
         engagement = {
-            "id": new_id(), "site": spec.site, "agency": spec.agency, "city": spec.city,
-            "state": spec.state, "program": spec.program, "announced": spec.announced,
-            "public_url": spec.public_url, "phase": spec.phase,
-            "self_approval": int(spec.self_approval), "next_update": None,
-            "created_at": now(), "created_by": actor,
+            "id": new_id(),
+            "site": spec.site,
+            "agency": spec.agency,
+            "city": spec.city,
+            "state": spec.state,
+            "program": spec.program,
+            "announced": spec.announced,
+            "public_url": spec.public_url,
+            "phase": spec.phase,
+            "self_approval": int(spec.self_approval),
+            "next_update": None,
+            "created_at": now(),
+            "created_by": actor,
         }
         store.insert("engagements", engagement)
-        record_event(store, actor=actor, engagement_id=engagement["id"], record_type="engagement",
-                     record_id=engagement["id"], ref=spec.site, action="create", after=engagement)
+        record_event(
+            store,
+            actor=actor,
+            engagement_id=engagement["id"],
+            record_type="engagement",
+            record_id=engagement["id"],
+            ref=spec.site,
+            action="create",
+            after=engagement,
+        )
         for number, title in enumerate(spec.focus_areas, start=1):
-            area = {"id": new_id(), "engagement_id": engagement["id"], "number": number,
-                    "title": title, "slug": slugify(title)}
+            area = {
+                "id": new_id(),
+                "engagement_id": engagement["id"],
+                "number": number,
+                "title": title,
+                "slug": slugify(title),
+            }
             store.insert("focus_areas", area)
-            record_event(store, actor=actor, engagement_id=engagement["id"], record_type="focus_area",
-                         record_id=area["id"], ref=str(number), action="create", after=area)
+            record_event(
+                store,
+                actor=actor,
+                engagement_id=engagement["id"],
+                record_type="focus_area",
+                record_id=area["id"],
+                ref=str(number),
+                action="create",
+                after=area,
+            )
         if spec.aliases:
             from reformctl.model.check_terms import add_check_terms
 
@@ -219,5 +288,10 @@ def engagement_overview(store: Store, site: str, as_of: str | None = None) -> di
     summary = status_summary(store, engagement["id"], as_of)
     from reformctl.model.phases import phase_history
 
-    return {"engagement": engagement, "as_of": as_of, "focus_areas": areas, "status_summary": summary,
-            "phase_history": phase_history(store, engagement)}
+    return {
+        "engagement": engagement,
+        "as_of": as_of,
+        "focus_areas": areas,
+        "status_summary": summary,
+        "phase_history": phase_history(store, engagement),
+    }

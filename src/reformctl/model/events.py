@@ -37,10 +37,29 @@ def record_event(
     )
 
 
-def record_review(store: Store, *, engagement_id: str, kind: str, record_id: str, review: str, actor: str,
-                  comment: str | None = None, on_date: str | None = None) -> None:
+def record_review(
+    store: Store,
+    *,
+    engagement_id: str,
+    kind: str,
+    record_id: str,
+    review: str,
+    actor: str,
+    comment: str | None = None,
+    on_date: str | None = None,
+) -> None:
     """Append to a record's dated review history (what was approved when)."""
-    store.insert("review_history", {
-        "id": new_id(), "engagement_id": engagement_id, "record_type": kind, "record_id": record_id,
-        "review": review, "on_date": on_date or today(), "at": now(), "actor": actor, "comment": comment,
-    })
+    store.insert(
+        "review_history",
+        {
+            "id": new_id(),
+            "engagement_id": engagement_id,
+            "record_type": kind,
+            "record_id": record_id,
+            "review": review,
+            "on_date": on_date or today(),
+            "at": now(),
+            "actor": actor,
+            "comment": comment,
+        },
+    )

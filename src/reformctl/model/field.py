@@ -10,7 +10,14 @@ from reformctl.model.events import record_event
 from reformctl.model.frozen import entry_date, require_unfrozen
 from reformctl.model.guards import require_open
 from reformctl.model.ids import new_id
-from reformctl.model.text import MAX_COUNT, MAX_NOTE, clean_body, clean_int, clean_name, clean_optional
+from reformctl.model.text import (
+    MAX_COUNT,
+    MAX_NOTE,
+    clean_body,
+    clean_int,
+    clean_name,
+    clean_optional,
+)
 from reformctl.model.vocab import ACTIVITY_METHODS, ROLES, choices
 from reformctl.store import Store
 
@@ -18,8 +25,9 @@ MIN_ID_PREFIX = 4
 MAX_PARTICIPANTS = 1_000_000  # a city's listening sessions, not a 64-bit overflow
 
 
-def add_member(store: Store, engagement: dict, name: str, role: str, actor: str,
-               expertise: str | None = None) -> dict:
+def add_member(
+    store: Store, engagement: dict, name: str, role: str, actor: str, expertise: str | None = None
+) -> dict:
     """Add a person to the engagement's team; names are unique within an engagement."""
     require_open(engagement)
     name = clean_name(name, "team member name")
@@ -27,14 +35,31 @@ def add_member(store: Store, engagement: dict, name: str, role: str, actor: str,
         raise Invalid(f"role {role!r} is unknown; choose one of {choices(ROLES)}")
     expertise = clean_optional(expertise, "expertise")
     with store.write():
-        if store.value("SELECT 1 FROM team_members WHERE engagement_id = ? AND name = ?",
-                       (engagement["id"], name)):
+        if store.value(
+            "SELECT 1 FROM team_members WHERE engagement_id = ? AND name = ?",
+            (engagement["id"], name),
+        ):
             raise Invalid(f"{name!r} is already on the {engagement['site']} team")
-        member = {"id": new_id(), "engagement_id": engagement["id"], "name": name, "role": role,
-                  "expertise": expertise, "created_at": now(), "created_by": actor}
+        member = {
+            "id": new_id(),
+            "engagement_id": engagement["id"],
+            "name": name,
+            "role": role,
+            "expertise": expertise,
+            "created_at": now(),
+            "created_by": actor,
+        }
         store.insert("team_members", member)
-        record_event(store, actor=actor, engagement_id=engagement["id"], record_type="team_member",
-                     record_id=member["id"], ref=name, action="create", after=member)
+        record_event(
+            store,
+            actor=actor,
+            engagement_id=engagement["id"],
+            record_type="team_member",
+            record_id=member["id"],
+            ref=name,
+            action="create",
+            after=member,
+        )
     return member
 
 
@@ -48,23 +73,36 @@ def list_members(store: Store, engagement: dict) -> list[dict]:
 
 
 def _members_by_name(store: Store, engagement: dict, names: list[str]) -> list[dict]:
-    known = {m["name"]: m for m in store.rows(
-        "SELECT id, name FROM team_members WHERE engagement_id = ?", (engagement["id"],))}
+    known = {
+        m["name"]: m
+        for m in store.rows(
+            "SELECT id, name FROM team_members WHERE engagement_id = ?", (engagement["id"],)
+        )
+    }
     found = []
     for name in names:
         cleaned = " ".join(name.split())
         if cleaned not in known:
             hint = f"; the team is: {choices(sorted(known))}" if known else ""
-            raise NotFound(f"{cleaned!r} is not on the {engagement['site']} team (add them with "
-                           f"`reformctl team add --site {engagement['site']} NAME --role ROLE`){hint}")
+            raise NotFound(
+                f"{cleaned!r} is not on the {engagement['site']} team (add them with "
+                f"`reformctl team add --site {engagement['site']} NAME --role ROLE`){hint}"
+            )
         if known[cleaned] not in found:
             found.append(known[cleaned])
     return found
 
 
-def log_activity(store: Store, engagement: dict, method: str, dated: str, actor: str,
-                 participants: int | None = None, summary: str | None = None,
-                 team: list[str] | None = None) -> dict:
+def log_activity(
+    store: Store,
+    engagement: dict,
+    method: str,
+    dated: str,
+    actor: str,
+    participants: int | None = None,
+    summary: str | None = None,
+    team: list[str] | None = None,
+) -> dict:
     """Log one data-collection activity (a site visit, an interview, a focus group, ...)."""
     require_open(engagement)
     if method not in ACTIVITY_METHODS:
@@ -79,15 +117,31 @@ def log_activity(store: Store, engagement: dict, method: str, dated: str, actor:
         # Public reports count activities up to their date, so a release freezes them too.
         require_unfrozen(store, engagement, dated, f"log a {method} activity", "activity")
         members = _members_by_name(store, engagement, team or [])
-        activity = {"id": new_id(), "engagement_id": engagement["id"], "method": method, "dated": dated,
-                    "participants": participants, "summary": summary, "created_at": now(),
-                    "created_by": actor}
+        activity = {
+            "id": new_id(),
+            "engagement_id": engagement["id"],
+            "method": method,
+            "dated": dated,
+            "participants": participants,
+            "summary": summary,
+            "created_at": now(),
+            "created_by": actor,
+        }
         store.insert("activities", activity)
-        store.conn.executemany("INSERT INTO activity_team (activity_id, member_id) VALUES (?, ?)",
-                               [(activity["id"], m["id"]) for m in members])
-        record_event(store, actor=actor, engagement_id=engagement["id"], record_type="activity",
-                     record_id=activity["id"], ref=activity["id"][:8], action="create",
-                     after={**activity, "team": [m["name"] for m in members]})
+        store.conn.executemany(
+            "INSERT INTO activity_team (activity_id, member_id) VALUES (?, ?)",
+            [(activity["id"], m["id"]) for m in members],
+        )
+        record_event(
+            store,
+            actor=actor,
+            engagement_id=engagement["id"],
+            record_type="activity",
+            record_id=activity["id"],
+            ref=activity["id"][:8],
+            action="create",
+            after={**activity, "team": [m["name"] for m in members]},
+        )
     return {**activity, "team": [m["name"] for m in members]}
 
 
@@ -111,40 +165,61 @@ def resolve_activity(store: Store, engagement: dict, ref: str) -> dict:
     """An activity by its id or a unique prefix of it (as `reformctl activities` shows: 8 characters)."""
     text = (ref or "").strip().lower()
     if len(text) < MIN_ID_PREFIX:
-        raise Invalid(f"activity id {ref!r} is too short; give at least {MIN_ID_PREFIX} characters of it")
+        raise Invalid(
+            f"activity id {ref!r} is too short; give at least {MIN_ID_PREFIX} characters of it"
+        )
     matches = store.rows(
         "SELECT * FROM activities WHERE engagement_id = ? AND id >= ? AND id < ? LIMIT 2",
         (engagement["id"], text, text + "\uffff"),
     )
     if not matches:
-        raise NotFound(f"{engagement['site']} has no activity {ref!r}; "
-                       f"`reformctl activities --site {engagement['site']}` lists them")
+        raise NotFound(
+            f"{engagement['site']} has no activity {ref!r}; "
+            f"`reformctl activities --site {engagement['site']}` lists them"
+        )
     if len(matches) > 1:
         raise Invalid(f"activity id {ref!r} is ambiguous; give more of it")
     return matches[0]
 
 
-def cite(store: Store, engagement: dict, finding: dict, activity_refs: list[str], actor: str) -> list[dict]:
+def cite(
+    store: Store, engagement: dict, finding: dict, activity_refs: list[str], actor: str
+) -> list[dict]:
     """Record that FINDING rests on these activities; citing one twice is harmless."""
     if not activity_refs:
         raise Invalid("give at least one activity id to cite")
     with store.write():
         activities = [resolve_activity(store, engagement, ref) for ref in activity_refs]
-        already = {r["activity_id"] for r in store.rows(
-            "SELECT activity_id FROM finding_evidence WHERE finding_id = ?", (finding["id"],))}
+        already = {
+            r["activity_id"]
+            for r in store.rows(
+                "SELECT activity_id FROM finding_evidence WHERE finding_id = ?", (finding["id"],)
+            )
+        }
         added = []
         for activity in activities:
             if activity["id"] in already:
                 continue
             already.add(activity["id"])
-            link = {"finding_id": finding["id"], "activity_id": activity["id"], "created_at": now(),
-                    "created_by": actor}
+            link = {
+                "finding_id": finding["id"],
+                "activity_id": activity["id"],
+                "created_at": now(),
+                "created_by": actor,
+            }
             store.insert("finding_evidence", link)
             added.append(activity)
         if added:
-            record_event(store, actor=actor, engagement_id=engagement["id"], record_type="finding",
-                         record_id=finding["id"], ref=finding["ref"], action="cite",
-                         after={"activities": [a["id"] for a in added]})
+            record_event(
+                store,
+                actor=actor,
+                engagement_id=engagement["id"],
+                record_type="finding",
+                record_id=finding["id"],
+                ref=finding["ref"],
+                action="cite",
+                after={"activities": [a["id"] for a in added]},
+            )
     return activities
 
 

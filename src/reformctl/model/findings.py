@@ -46,25 +46,56 @@ def log_finding(
     dated = entry_date(engagement, dated, "finding date")
     with store.write():
         area = resolve_focus_area(store, engagement, focus_area)
-        require_unfrozen(store, engagement, dated, f"log a finding in focus area {area['number']}", "finding")
+        require_unfrozen(
+            store, engagement, dated, f"log a finding in focus area {area['number']}", "finding"
+        )
         # Under BEGIN IMMEDIATE, so concurrent writers cannot take the same number.
         number = store.value(
-            "SELECT COALESCE(MAX(number), 0) + 1 FROM findings WHERE focus_area_id = ?", (area["id"],)
+            "SELECT COALESCE(MAX(number), 0) + 1 FROM findings WHERE focus_area_id = ?",
+            (area["id"],),
         )
         finding = {
-            "id": new_id(), "engagement_id": engagement["id"], "focus_area_id": area["id"],
-            "number": number, "title": title, "body": body, "methods": json.dumps(methods),
-            "internal": int(bool(internal)), "review": "draft", "dated": dated,
-            "created_at": now(), "created_by": actor,
+            "id": new_id(),
+            "engagement_id": engagement["id"],
+            "focus_area_id": area["id"],
+            "number": number,
+            "title": title,
+            "body": body,
+            "methods": json.dumps(methods),
+            "internal": int(bool(internal)),
+            "review": "draft",
+            "dated": dated,
+            "created_at": now(),
+            "created_by": actor,
         }
         store.insert("findings", finding)
         ref = finding_ref(area["number"], number)
-        record_event(store, actor=actor, engagement_id=engagement["id"], record_type="finding",
-                     record_id=finding["id"], ref=ref, action="create", after=finding)
-        record_review(store, engagement_id=engagement["id"], kind="finding", record_id=finding["id"],
-                      review="draft", actor=actor, on_date=dated)
-    return {**finding, "ref": ref, "focus_area": area["number"], "focus_area_title": area["title"],
-            "methods": methods}
+        record_event(
+            store,
+            actor=actor,
+            engagement_id=engagement["id"],
+            record_type="finding",
+            record_id=finding["id"],
+            ref=ref,
+            action="create",
+            after=finding,
+        )
+        record_review(
+            store,
+            engagement_id=engagement["id"],
+            kind="finding",
+            record_id=finding["id"],
+            review="draft",
+            actor=actor,
+            on_date=dated,
+        )
+    return {
+        **finding,
+        "ref": ref,
+        "focus_area": area["number"],
+        "focus_area_title": area["title"],
+        "methods": methods,
+    }
 
 
 def resolve_finding(store: Store, engagement: dict, ref: str) -> dict:
@@ -76,7 +107,9 @@ def resolve_finding(store: Store, engagement: dict, ref: str) -> dict:
         (engagement["id"], area_number, number),
     )
     if found is None:
-        raise NotFound(f"{engagement['site']} has no finding {ref}; `reformctl findings --site {engagement['site']}` lists them")
+        raise NotFound(
+            f"{engagement['site']} has no finding {ref}; `reformctl findings --site {engagement['site']}` lists them"
+        )
     found["ref"] = finding_ref(area_number, number)
     found["methods"] = json.loads(found["methods"])
     return found

@@ -19,7 +19,9 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-_VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}  # the RFC 4122 variant bits over a hex digit
+_VARIANT = {
+    c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"
+}  # the RFC 4122 variant bits over a hex digit
 _random = ""  # random hex digits, drawn 4,096 ids at a time: one system call, not one per id
 _taken = 0
 
@@ -29,7 +31,9 @@ def _forget_random() -> None:
     _random, _taken = "", 0
 
 
-os.register_at_fork(after_in_child=_forget_random)  # a forked child must not reuse its parent's draw
+os.register_at_fork(
+    after_in_child=_forget_random
+)  # a forked child must not reuse its parent's draw
 
 
 def ordered_id() -> str:
@@ -45,7 +49,7 @@ def ordered_id() -> str:
     global _random, _taken
     if _taken >= len(_random):
         _random, _taken = os.urandom(10 * 4096).hex(), 0
-    rand = _random[_taken:_taken + 20]
+    rand = _random[_taken : _taken + 20]
     _taken += 20
     ms = f"{time.time_ns() // 1_000_000:012x}"
     return f"{ms[:8]}-{ms[8:]}-7{rand[1:4]}-{_VARIANT[rand[4]]}{rand[5:8]}-{rand[8:]}"

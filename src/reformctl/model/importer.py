@@ -22,11 +22,16 @@ from reformctl.dates import now, parse_date, today
 from reformctl.errors import Invalid, RowErrors
 from reformctl.model.guards import require_findings_allowed
 from reformctl.model.ids import ordered_id
-from reformctl.model.refs import parse_finding_ref, parse_rec_ref, finding_ref
+from reformctl.model.refs import finding_ref, parse_finding_ref, parse_rec_ref
 from reformctl.model.sheets import Sheet
 from reformctl.model.statuses import check_reason, status_at
 from reformctl.model.text import (
-    MAX_TEXT, clean_actor, clean_body, clean_optional_name, clean_title, same_actor,
+    MAX_TEXT,
+    clean_actor,
+    clean_body,
+    clean_optional_name,
+    clean_title,
+    same_actor,
 )
 from reformctl.model.vocab import PRIORITIES, STATUSES, choices, status_key
 from reformctl.store import Store
@@ -69,6 +74,7 @@ class Plan:
     before being (status, as_of) or None for a new recommendation's first status. (Flat tuples:
     a kind and a tuple inside another took 7 MB more for a 50,000-row file.)
     """
+
     engagement_id: str = ""
     actor: str = ""
     approved_by: str | None = None
@@ -84,15 +90,26 @@ class Plan:
     superseded: list[tuple] = field(default_factory=list)
 
     def counts(self) -> dict:
-        return {"findings": len(self.findings), "recommendations": self.recommendations,
-                "status_updates": self.status_updates, "unchanged": self.unchanged}
+        return {
+            "findings": len(self.findings),
+            "recommendations": self.recommendations,
+            "status_updates": self.status_updates,
+            "unchanged": self.unchanged,
+        }
 
     def superseded_rows(self) -> list[dict]:
         """Each back-dated row, as set-status and bulk-status report one (`superseded_by`)."""
-        return [{"sheet": row[0] if isinstance(row, tuple) else None,
-                 "row": row[1] if isinstance(row, tuple) else row, "number": ref, "status": status,
-                 "as_of": as_of, "superseded_by": {"status": later, "as_of": later_as_of}}
-                for row, ref, status, as_of, later, later_as_of in self.superseded]
+        return [
+            {
+                "sheet": row[0] if isinstance(row, tuple) else None,
+                "row": row[1] if isinstance(row, tuple) else row,
+                "number": ref,
+                "status": status,
+                "as_of": as_of,
+                "superseded_by": {"status": later, "as_of": later_as_of},
+            }
+            for row, ref, status, as_of, later, later_as_of in self.superseded
+        ]
 
 
 _REC, _STATUS = "recommendation", "status"
@@ -112,7 +129,9 @@ class _Rows:
 
     def add(self, row: int | tuple[str, int] | None, column: str | None, message: str) -> None:
         if column:
-            column = self.labels.get(row[0] if isinstance(row, tuple) else None, {}).get(column, column)
+            column = self.labels.get(row[0] if isinstance(row, tuple) else None, {}).get(
+                column, column
+            )
         self.errors.append((row, column, message))
 
     def check(self, row: int, column: str, fn, *args):
@@ -169,20 +188,33 @@ def _columns(errs: _Rows, sheet: Sheet, place) -> dict[str, int]:
     seen: dict[str, int] = {}
     for i, name in enumerate(sheet.header):
         if name not in COLUMNS:
-            errs.add(place(sheet.header_row), name or f"#{i + 1}", f"unknown column {name!r}; the columns are {choices(COLUMNS)}")
+            errs.add(
+                place(sheet.header_row),
+                name or f"#{i + 1}",
+                f"unknown column {name!r}; the columns are {choices(COLUMNS)}",
+            )
         elif name in seen:
             errs.add(place(sheet.header_row), name, "the column appears twice")
         else:
             seen[name] = i
     for name in REQUIRED:
         if name not in seen:
-            errs.add(place(sheet.header_row), name, f"missing column {name!r}; the first row must name the columns ({choices(COLUMNS)})")
+            errs.add(
+                place(sheet.header_row),
+                name,
+                f"missing column {name!r}; the first row must name the columns ({choices(COLUMNS)})",
+            )
     return seen
 
 
-def plan_import(
-    store: Store, engagement: dict, sheets: list[Sheet], actor: str,
-    source: str, progress: Callable[[int], None] | None = None, approved_by: str | None = None,
+def plan_import(  # noqa: C901 (to split, issue 12)
+    store: Store,
+    engagement: dict,
+    sheets: list[Sheet],
+    actor: str,
+    source: str,
+    progress: Callable[[int], None] | None = None,
+    approved_by: str | None = None,
 ) -> Plan:
     """Check every row and work out what to write; raises RowErrors listing every problem.
 
@@ -196,8 +228,10 @@ def plan_import(
             raise Invalid("--approved-by needs the reviewer's name")
         approved_by = clean_actor(approved_by, "reviewer")
         if same_actor(approved_by, actor) and not engagement["self_approval"]:
-            raise Invalid(f"{actor} is importing these records and cannot also approve them (four eyes); "
-                          "name another reviewer with --approved-by, or import them as drafts")
+            raise Invalid(
+                f"{actor} is importing these records and cannot also approve them (four eyes); "
+                "name another reviewer with --approved-by, or import them as drafts"
+            )
     tables = []
     for sheet in sheets:
         place = _placer(sheet.name)
@@ -206,16 +240,28 @@ def plan_import(
         raise RowErrors(source, errs.errors)
 
     eid = engagement["id"]
-    areas = {r["number"]: r for r in store.rows("SELECT id, number FROM focus_areas WHERE engagement_id = ?", (eid,))}
-    findings = {(r["area"], r["number"]): r for r in store.rows(
-        """SELECT f.id, fa.number AS area, f.number, f.dated, f.review FROM findings f
-           JOIN focus_areas fa ON fa.id = f.focus_area_id WHERE f.engagement_id = ?""", (eid,))}
-    recs = {(r["area"], r["fnum"], r["number"]): r for r in store.rows(
-        f"""SELECT r.id, fa.number AS area, f.number AS fnum, r.number, r.dated, r.review,
-                   {status_at('status')} AS status, {status_at('as_of')} AS status_as_of
+    areas = {
+        r["number"]: r
+        for r in store.rows("SELECT id, number FROM focus_areas WHERE engagement_id = ?", (eid,))
+    }
+    findings = {
+        (r["area"], r["number"]): r
+        for r in store.rows(
+            """SELECT f.id, fa.number AS area, f.number, f.dated, f.review FROM findings f
+           JOIN focus_areas fa ON fa.id = f.focus_area_id WHERE f.engagement_id = ?""",
+            (eid,),
+        )
+    }
+    recs = {
+        (r["area"], r["fnum"], r["number"]): r
+        for r in store.rows(
+            f"""SELECT r.id, fa.number AS area, f.number AS fnum, r.number, r.dated, r.review,
+                   {status_at("status")} AS status, {status_at("as_of")} AS status_as_of
             FROM recommendations r JOIN findings f ON f.id = r.finding_id
             JOIN focus_areas fa ON fa.id = f.focus_area_id WHERE r.engagement_id = :eid""",
-        {"eid": eid, "as_of": "9999-12-31"})}
+            {"eid": eid, "as_of": "9999-12-31"},
+        )
+    }
 
     day0 = today()
     new_findings: dict[tuple[int, int], dict] = {}  # key -> {row, title, body, date, as_ofs}
@@ -225,41 +271,70 @@ def plan_import(
     # as dicts took 30 MB.
     parsed: list[tuple] = []
     done = 0
-    numbered = ((sheet, place, seen_columns, place(n), cells) for sheet, place, seen_columns in tables
-                for n, cells in sheet.rows)
-    for done, (sheet, place, seen_columns, number, cells) in enumerate(numbered, start=1):
+    numbered = (
+        (sheet, place, seen_columns, place(n), cells)
+        for sheet, place, seen_columns in tables
+        for n, cells in sheet.rows
+    )
+    for done, (sheet, _place, seen_columns, number, cells) in enumerate(numbered, start=1):
         if progress and done % ROW_CHUNK == 0:
             progress(ROW_CHUNK)
         width = len(sheet.header)
         if len(cells) < width:
-            errs.add(number, None, f"has {len(cells)} cells but the header names {width} columns; is the file truncated?")
+            errs.add(
+                number,
+                None,
+                f"has {len(cells)} cells but the header names {width} columns; is the file truncated?",
+            )
             continue
         if any(cells[width:]):
-            errs.add(number, None, f"has {len(cells)} cells but the header names only {width} columns")
+            errs.add(
+                number, None, f"has {len(cells)} cells but the header names only {width} columns"
+            )
             continue
         get = {name: cells[i] for name, i in seen_columns.items()}
         count_before = len(errs.errors)
-        fkey = errs.check(number, "finding", parse_finding_ref, get["finding"]) if get["finding"] else None
+        fkey = (
+            errs.check(number, "finding", parse_finding_ref, get["finding"])
+            if get["finding"]
+            else None
+        )
         if not get["finding"]:
             errs.add(number, "finding", "is empty; every row names its finding, e.g. 2.1")
         if fkey is None:
             continue
         area = _AREA.fullmatch(get.get("focus_area") or "")
         if get.get("focus_area") and (area is None or area.group(1) != str(fkey[0])):
-            errs.add(number, "focus_area", f"{get['focus_area']!r} does not match finding {finding_ref(*fkey)}")
+            errs.add(
+                number,
+                "focus_area",
+                f"{get['focus_area']!r} does not match finding {finding_ref(*fkey)}",
+            )
         if fkey[0] not in areas:
-            errs.add(number, "finding", f"focus area {fkey[0]} does not exist in {engagement['site']} "
-                                        f"(it has {len(areas)})")
+            errs.add(
+                number,
+                "finding",
+                f"focus area {fkey[0]} does not exist in {engagement['site']} "
+                f"(it has {len(areas)})",
+            )
             continue
         row = {"row": number, "finding": fkey}
         if get.get("recommendation"):
             rkey = errs.check(number, "recommendation", parse_rec_ref, get["recommendation"])
             if rkey is not None:
                 if rkey[:2] != fkey:
-                    errs.add(number, "recommendation", f"{get['recommendation']} is not under finding {finding_ref(*fkey)}")
+                    errs.add(
+                        number,
+                        "recommendation",
+                        f"{get['recommendation']} is not under finding {finding_ref(*fkey)}",
+                    )
                 elif rkey in rec_rows:
-                    errs.add(number, "recommendation", f"{get['recommendation']} repeats {_at(rec_rows[rkey])}; "
-                                                       "give each recommendation once")
+                    errs.add(
+                        number,
+                        "recommendation",
+                        f"{get['recommendation']} repeats {_at(rec_rows[rkey])}; "
+                        "give each recommendation once",
+                    )
                 else:
                     rec_rows[rkey] = number
                     row["rec"] = rkey
@@ -269,20 +344,31 @@ def plan_import(
             if rkey in recs and "withdrawn" in (recs[rkey]["review"], findings[fkey]["review"]):
                 get["status"] = ""
             elif rkey is not None:
-                errs.add(number, "status", f"{get['recommendation']} is not withdrawn in {engagement['site']}, and "
-                                           "an import cannot withdraw it; withdraw it with `reformctl review "
-                                           "--decision withdraw`, or give its status")
+                errs.add(
+                    number,
+                    "status",
+                    f"{get['recommendation']} is not withdrawn in {engagement['site']}, and "
+                    "an import cannot withdraw it; withdraw it with `reformctl review "
+                    "--decision withdraw`, or give its status",
+                )
                 get["status"] = ""
         if get.get("status"):
             row["status"] = errs.same(number, "status", _status, get["status"])
             if not get.get("recommendation"):
                 errs.add(number, "status", "a status needs a recommendation on the same row")
         if get.get("status_as_of"):
-            row["as_of"] = errs.same(number, "status_as_of", _date, get["status_as_of"], "status_as_of", day0)
+            row["as_of"] = errs.same(
+                number, "status_as_of", _date, get["status_as_of"], "status_as_of", day0
+            )
         if get.get("note"):
-            row["note"] = errs.check(number, "note", clean_body, get["note"], "note", MAX_TEXT) or None
+            row["note"] = (
+                errs.check(number, "note", clean_body, get["note"], "note", MAX_TEXT) or None
+            )
         if get.get("evidence"):
-            row["evidence"] = errs.check(number, "evidence", clean_body, get["evidence"], "evidence", MAX_TEXT) or None
+            row["evidence"] = (
+                errs.check(number, "evidence", clean_body, get["evidence"], "evidence", MAX_TEXT)
+                or None
+            )
         if get.get("reason"):
             if not get.get("status"):
                 errs.add(number, "reason", "a reason goes with a status on the same row")
@@ -292,43 +378,107 @@ def plan_import(
             entry = new_findings.get(fkey)
             title = get.get("finding_title", "")
             if entry is None:
-                entry = new_findings[fkey] = {"row": number, "title": None, "body": "", "date": None, "as_ofs": []}
+                entry = new_findings[fkey] = {
+                    "row": number,
+                    "title": None,
+                    "body": "",
+                    "date": None,
+                    "as_ofs": [],
+                }
             if title:
-                cleaned = entry["title"] if title == entry.get("raw") else errs.check(
-                    number, "finding_title", clean_title, title, "finding_title")
+                cleaned = (
+                    entry["title"]
+                    if title == entry.get("raw")
+                    else errs.check(number, "finding_title", clean_title, title, "finding_title")
+                )
                 entry["raw"] = title
                 if cleaned and entry["title"] and cleaned != entry["title"]:
-                    errs.add(number, "finding_title", f"differs from {_at(entry['row'])} for the same finding {finding_ref(*fkey)}")
+                    errs.add(
+                        number,
+                        "finding_title",
+                        f"differs from {_at(entry['row'])} for the same finding {finding_ref(*fkey)}",
+                    )
                 entry["title"] = entry["title"] or cleaned
             if get.get("finding_body"):
-                entry["body"] = errs.check(number, "finding_body", clean_body, get["finding_body"], "finding_body") or ""
+                entry["body"] = (
+                    errs.check(
+                        number, "finding_body", clean_body, get["finding_body"], "finding_body"
+                    )
+                    or ""
+                )
             if get.get("finding_date"):
-                entry["date"] = errs.same(number, "finding_date", _date, get["finding_date"], "finding_date", day0)
+                entry["date"] = errs.same(
+                    number, "finding_date", _date, get["finding_date"], "finding_date", day0
+                )
             if row.get("as_of"):
                 entry["as_ofs"].append(row["as_of"])
         if row.get("rec") and row["rec"] not in recs:
             if not get.get("recommendation_text"):
-                errs.add(number, "recommendation_text", f"is empty, and {get['recommendation']} is a new recommendation")
+                errs.add(
+                    number,
+                    "recommendation_text",
+                    f"is empty, and {get['recommendation']} is a new recommendation",
+                )
             else:
-                row["text"] = errs.check(number, "recommendation_text", clean_body, get["recommendation_text"],
-                                         "recommendation_text", MAX_TEXT)
+                row["text"] = errs.check(
+                    number,
+                    "recommendation_text",
+                    clean_body,
+                    get["recommendation_text"],
+                    "recommendation_text",
+                    MAX_TEXT,
+                )
             if get.get("priority"):
                 row["priority"] = errs.same(number, "priority", _priority, get["priority"])
             if get.get("owner"):
-                row["owner"] = errs.same(number, "owner", clean_optional_name, get["owner"], "owner")
+                row["owner"] = errs.same(
+                    number, "owner", clean_optional_name, get["owner"], "owner"
+                )
             if get.get("due"):
                 row["due"] = errs.same(number, "due", parse_date, get["due"], "due")
             if get.get("recommendation_date"):
-                row["dated"] = errs.same(number, "recommendation_date", _date, get["recommendation_date"],
-                                         "recommendation_date", day0)
+                row["dated"] = errs.same(
+                    number,
+                    "recommendation_date",
+                    _date,
+                    get["recommendation_date"],
+                    "recommendation_date",
+                    day0,
+                )
         if len(errs.errors) == count_before and row.get("rec") is not None:
-            parsed.append((number, fkey, row["rec"], *map(row.get, ("status", "as_of", "note", "reason", "evidence",
-                                                                   "text", "priority", "owner", "due", "dated"))))
+            parsed.append(
+                (
+                    number,
+                    fkey,
+                    row["rec"],
+                    *map(
+                        row.get,
+                        (
+                            "status",
+                            "as_of",
+                            "note",
+                            "reason",
+                            "evidence",
+                            "text",
+                            "priority",
+                            "owner",
+                            "due",
+                            "dated",
+                        ),
+                    ),
+                )
+            )
     if not done:
         raise RowErrors(source, [(None, None, "no data rows after the header")])
     for fkey, entry in new_findings.items():
-        if not entry["title"] and not entry.get("raw"):  # a title given but refused has its own error
-            errs.add(entry["row"], "finding_title", f"is empty, and {finding_ref(*fkey)} is a new finding")
+        if not entry["title"] and not entry.get(
+            "raw"
+        ):  # a title given but refused has its own error
+            errs.add(
+                entry["row"],
+                "finding_title",
+                f"is empty, and {finding_ref(*fkey)} is a new finding",
+            )
     if errs.errors:
         raise RowErrors(source, errs.errors)
 
@@ -340,13 +490,37 @@ def plan_import(
         dated = entry["date"] or min(entry["as_ofs"] + [day])
         if frozen(dated):
             errs.add(entry["row"], "finding_date", frozen(dated))
-        finding = (ordered_id(), areas[fkey[0]]["id"], fkey[1], entry["title"], entry["body"], dated, finding_ref(*fkey))
+        finding = (
+            ordered_id(),
+            areas[fkey[0]]["id"],
+            fkey[1],
+            entry["title"],
+            entry["body"],
+            dated,
+            finding_ref(*fkey),
+        )
         plan.findings.append(finding)
         created[fkey] = (finding[0], dated)
     recorded = _recorded(store, recs, parsed, day)
     parsed.reverse()
-    while parsed:  # each row let go of as its records are planned: the rows and the plan are never both whole
-        number, fkey, rkey, status, as_of, note, reason, evidence, text, priority, owner, due, dated = parsed.pop()
+    while (
+        parsed
+    ):  # each row let go of as its records are planned: the rows and the plan are never both whole
+        (
+            number,
+            fkey,
+            rkey,
+            status,
+            as_of,
+            note,
+            reason,
+            evidence,
+            text,
+            priority,
+            owner,
+            due,
+            dated,
+        ) = parsed.pop()
         parent = findings.get(fkey)
         parent_id, parent_dated = (parent["id"], parent["dated"]) if parent else created[fkey]
         ref = f"{rkey[0]}.{rkey[1]}.{rkey[2]}"
@@ -354,17 +528,29 @@ def plan_import(
         if existing is None:
             dated = dated or parent_dated
             if dated < parent_dated:
-                errs.add(number, "recommendation_date", f"{dated} is before its finding ({parent_dated})")
+                errs.add(
+                    number, "recommendation_date", f"{dated} is before its finding ({parent_dated})"
+                )
                 continue
             if frozen(dated):
                 errs.add(number, "recommendation_date", frozen(dated))
                 continue
             rec_id = ordered_id()
-            plan.steps.append((_REC, rec_id, parent_id, rkey[2], text, priority, owner, due, dated, ref))
+            plan.steps.append(
+                (_REC, rec_id, parent_id, rkey[2], text, priority, owner, due, dated, ref)
+            )
             plan.recommendations += 1
-            plan.steps.append((_STATUS, ordered_id(), rec_id, "not-started", dated, None, None, None, ref, None))
+            plan.steps.append(
+                (_STATUS, ordered_id(), rec_id, "not-started", dated, None, None, None, ref, None)
+            )
             plan.status_updates += 1
-            current = {"id": rec_id, "dated": dated, "status": "not-started", "status_as_of": dated, "review": "draft"}
+            current = {
+                "id": rec_id,
+                "dated": dated,
+                "status": "not-started",
+                "status_as_of": dated,
+                "review": "draft",
+            }
         else:
             current = existing
         if not status:
@@ -373,10 +559,18 @@ def plan_import(
             continue
         as_of = as_of or day
         if current["review"] == "withdrawn":
-            errs.add(number, "status", f"recommendation {ref} is withdrawn; its status can no longer change")
+            errs.add(
+                number,
+                "status",
+                f"recommendation {ref} is withdrawn; its status can no longer change",
+            )
             continue
         if as_of < current["dated"]:
-            errs.add(number, "status_as_of", f"{as_of} is before recommendation {ref} was made ({current['dated']})")
+            errs.add(
+                number,
+                "status_as_of",
+                f"{as_of} is before recommendation {ref} was made ({current['dated']})",
+            )
             continue
         if current["status"] == status and current["status_as_of"] == as_of:
             plan.unchanged += existing is not None
@@ -389,11 +583,25 @@ def plan_import(
         if frozen(as_of):
             errs.add(number, "status_as_of", frozen(as_of))
             continue
-        plan.steps.append((_STATUS, ordered_id(), current["id"], status, as_of, note, reason, evidence, ref,
-                           (current["status"], current["status_as_of"])))
+        plan.steps.append(
+            (
+                _STATUS,
+                ordered_id(),
+                current["id"],
+                status,
+                as_of,
+                note,
+                reason,
+                evidence,
+                ref,
+                (current["status"], current["status_as_of"]),
+            )
+        )
         plan.status_updates += 1
         if existing is not None and as_of < (existing["status_as_of"] or ""):
-            plan.superseded.append((number, ref, status, as_of, existing["status"], existing["status_as_of"]))
+            plan.superseded.append(
+                (number, ref, status, as_of, existing["status"], existing["status_as_of"])
+            )
     if errs.errors:
         raise RowErrors(source, errs.errors)
     return plan
@@ -403,13 +611,21 @@ def _recorded(store: Store, recs: dict, parsed: list[tuple], day: str) -> set[tu
     """(recommendation id, status, as_of) of the updates already in the history of each existing
     recommendation that a row dates on or before its current status: only such a row can repeat
     one. (A row dated later is new; a file of new records or current statuses queries nothing.)"""
-    ids = [rec["id"] for _, _, rkey, status, as_of, *_ in parsed
-           if status and (rec := recs.get(rkey)) is not None and (as_of or day) <= (rec["status_as_of"] or "")
-           and (status, as_of or day) != (rec["status"], rec["status_as_of"])]
+    ids = [
+        rec["id"]
+        for _, _, rkey, status, as_of, *_ in parsed
+        if status
+        and (rec := recs.get(rkey)) is not None
+        and (as_of or day) <= (rec["status_as_of"] or "")
+        and (status, as_of or day) != (rec["status"], rec["status_as_of"])
+    ]
     if not ids:
         return set()
-    rows = store.execute("SELECT recommendation_id, status, as_of FROM status_updates "
-                         "WHERE recommendation_id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
+    rows = store.execute(
+        "SELECT recommendation_id, status, as_of FROM status_updates "
+        "WHERE recommendation_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(ids),),
+    )
     return {tuple(row) for row in rows}
 
 
@@ -423,8 +639,10 @@ def _frozen_rule(store: Store, engagement: dict) -> Callable[[str], str | None]:
     def wrong(day: str) -> str | None:
         if freeze is None or day > freeze["as_of"]:
             return None
-        return (f"{day}: release {freeze['number']} (as of {freeze['as_of']}) froze everything dated up to then; "
-                f"date it after {freeze['as_of']}")
+        return (
+            f"{day}: release {freeze['number']} (as of {freeze['as_of']}) froze everything dated up to then; "
+            f"date it after {freeze['as_of']}"
+        )
 
     return wrong
 
@@ -455,24 +673,30 @@ def _j(value) -> str:
 # ids, dates and statuses are always strings.
 def _finding_json(f: tuple, stamp: str, actor: str, eid: str) -> str:
     id_, area, number, title, body, dated, _ = f
-    return (f'{{"body": {_j(body)}, "created_at": {stamp}, "created_by": {actor}, "dated": {_string(dated)}, '
-            f'"engagement_id": {eid}, "focus_area_id": {_string(area)}, "id": {_string(id_)}, "internal": 0, '
-            f'"methods": "[]", "number": {number}, "review": "draft", "title": {_j(title)}}}')
+    return (
+        f'{{"body": {_j(body)}, "created_at": {stamp}, "created_by": {actor}, "dated": {_string(dated)}, '
+        f'"engagement_id": {eid}, "focus_area_id": {_string(area)}, "id": {_string(id_)}, "internal": 0, '
+        f'"methods": "[]", "number": {number}, "review": "draft", "title": {_j(title)}}}'
+    )
 
 
 def _rec_json(r: tuple, stamp: str, actor: str, eid: str) -> str:
     _, id_, finding_id, number, text, priority, owner, due, dated, _ = r
-    return (f'{{"created_at": {stamp}, "created_by": {actor}, "dated": {_string(dated)}, "due": {_j(due)}, '
-            f'"engagement_id": {eid}, "finding_id": {_string(finding_id)}, "id": {_string(id_)}, "internal": 0, '
-            f'"number": {number}, "owner": {_j(owner)}, "priority": {_j(priority)}, "review": "draft", '
-            f'"text": {_j(text)}}}')
+    return (
+        f'{{"created_at": {stamp}, "created_by": {actor}, "dated": {_string(dated)}, "due": {_j(due)}, '
+        f'"engagement_id": {eid}, "finding_id": {_string(finding_id)}, "id": {_string(id_)}, "internal": 0, '
+        f'"number": {number}, "owner": {_j(owner)}, "priority": {_j(priority)}, "review": "draft", '
+        f'"text": {_j(text)}}}'
+    )
 
 
 def _status_json(u: tuple, stamp: str, actor: str) -> str:
     _, id_, rec_id, status, as_of, note, reason, evidence, _, _ = u
-    return (f'{{"as_of": {_string(as_of)}, "evidence": {_j(evidence)}, "id": {_string(id_)}, "note": {_j(note)}, '
-            f'"reason": {_j(reason)}, "recommendation_id": {_string(rec_id)}, "recorded_at": {stamp}, '
-            f'"recorded_by": {actor}, "status": {_string(status)}}}')
+    return (
+        f'{{"as_of": {_string(as_of)}, "evidence": {_j(evidence)}, "id": {_string(id_)}, "note": {_j(note)}, '
+        f'"reason": {_j(reason)}, "recommendation_id": {_string(rec_id)}, "recorded_at": {stamp}, '
+        f'"recorded_by": {actor}, "status": {_string(status)}}}'
+    )
 
 
 def _records(plan: Plan):
@@ -497,8 +721,21 @@ def _review_history(plan: Plan):
 def _approved_versions(plan: Plan):
     """The approved wording is what the public sees (reports/public.py)."""
     for kind, id_, _, dated, title, body, text, priority, owner, due in _records(plan):
-        yield (ordered_id(), plan.engagement_id, kind, id_, dated, plan.stamp, plan.approved_by,
-               title, body, text, priority, owner, due)
+        yield (
+            ordered_id(),
+            plan.engagement_id,
+            kind,
+            id_,
+            dated,
+            plan.stamp,
+            plan.approved_by,
+            title,
+            body,
+            text,
+            priority,
+            owner,
+            due,
+        )
 
 
 def _events(plan: Plan):
@@ -507,10 +744,28 @@ def _events(plan: Plan):
 
     def reviews(kind, id_, ref):
         if reviewer:
-            yield (stamp, actor, eid, kind, id_, ref, "submit", '{"review": "draft"}',
-                   '{"comment": null, "review": "in-review"}')
-            yield (stamp, reviewer, eid, kind, id_, ref, "review", '{"review": "in-review"}',
-                   '{"comment": null, "review": "approved"}')
+            yield (
+                stamp,
+                actor,
+                eid,
+                kind,
+                id_,
+                ref,
+                "submit",
+                '{"review": "draft"}',
+                '{"comment": null, "review": "in-review"}',
+            )
+            yield (
+                stamp,
+                reviewer,
+                eid,
+                kind,
+                id_,
+                ref,
+                "review",
+                '{"review": "in-review"}',
+                '{"comment": null, "review": "approved"}',
+            )
 
     coded = _string(stamp), _string(actor), _string(eid)
     for f in plan.findings:
@@ -518,17 +773,42 @@ def _events(plan: Plan):
         yield from reviews("finding", f[0], f[6])
     for step in plan.steps:
         if step[0] is _REC:
-            yield stamp, actor, eid, "recommendation", step[1], step[9], "create", None, _rec_json(step, *coded)
+            yield (
+                stamp,
+                actor,
+                eid,
+                "recommendation",
+                step[1],
+                step[9],
+                "create",
+                None,
+                _rec_json(step, *coded),
+            )
             yield from reviews("recommendation", step[1], step[9])
         else:
-            before = None if step[9] is None else f'{{"as_of": {_j(step[9][1])}, "status": {_j(step[9][0])}}}'
-            yield stamp, actor, eid, "recommendation", step[2], step[8], "status", before, _status_json(step, *coded[:2])
+            before = (
+                None
+                if step[9] is None
+                else f'{{"as_of": {_j(step[9][1])}, "status": {_j(step[9][0])}}}'
+            )
+            yield (
+                stamp,
+                actor,
+                eid,
+                "recommendation",
+                step[2],
+                step[8],
+                "status",
+                before,
+                _status_json(step, *coded[:2]),
+            )
 
 
 def _insert(store: Store, table: str, columns: str, rows) -> None:
     # executemany takes the generator row by row: the import never holds its rows twice.
-    store.conn.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(columns.split(',')))})",
-                           rows)
+    store.conn.executemany(
+        f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(columns.split(',')))})", rows
+    )
 
 
 def apply_plan(store: Store, plan: Plan) -> None:
@@ -539,20 +819,55 @@ def apply_plan(store: Store, plan: Plan) -> None:
         from reformctl.store.fts import indexed_in_bulk
 
         with indexed_in_bulk(store, "findings"), indexed_in_bulk(store, "recommendations"):
-            _insert(store, "findings", "id, engagement_id, focus_area_id, number, title, body, methods, internal, "
-                                       "review, dated, created_at, created_by",
-                    ((f[0], eid, f[1], f[2], f[3], f[4], "[]", 0, review, f[5], stamp, actor) for f in plan.findings))
-            _insert(store, "recommendations", "id, engagement_id, finding_id, number, text, priority, owner, due, "
-                                              "internal, review, dated, created_at, created_by",
-                    ((r[1], eid, r[2], r[3], r[4], r[5], r[6], r[7], 0, review, r[8], stamp, actor)
-                     for r in plan.steps if r[0] is _REC))
-        _insert(store, "status_updates", "id, recommendation_id, status, as_of, note, reason, evidence, recorded_at, "
-                                         "recorded_by",
-                ((u[1], u[2], u[3], u[4], u[5], u[6], u[7], stamp, actor) for u in plan.steps if u[0] is _STATUS))
-        _insert(store, "review_history", "id, engagement_id, record_type, record_id, review, on_date, at, actor, "
-                                         "comment", _review_history(plan))
+            _insert(
+                store,
+                "findings",
+                "id, engagement_id, focus_area_id, number, title, body, methods, internal, "
+                "review, dated, created_at, created_by",
+                (
+                    (f[0], eid, f[1], f[2], f[3], f[4], "[]", 0, review, f[5], stamp, actor)
+                    for f in plan.findings
+                ),
+            )
+            _insert(
+                store,
+                "recommendations",
+                "id, engagement_id, finding_id, number, text, priority, owner, due, "
+                "internal, review, dated, created_at, created_by",
+                (
+                    (r[1], eid, r[2], r[3], r[4], r[5], r[6], r[7], 0, review, r[8], stamp, actor)
+                    for r in plan.steps
+                    if r[0] is _REC
+                ),
+            )
+        _insert(
+            store,
+            "status_updates",
+            "id, recommendation_id, status, as_of, note, reason, evidence, recorded_at, "
+            "recorded_by",
+            (
+                (u[1], u[2], u[3], u[4], u[5], u[6], u[7], stamp, actor)
+                for u in plan.steps
+                if u[0] is _STATUS
+            ),
+        )
+        _insert(
+            store,
+            "review_history",
+            "id, engagement_id, record_type, record_id, review, on_date, at, actor, comment",
+            _review_history(plan),
+        )
         if plan.approved_by:
-            _insert(store, "approved_versions", "id, engagement_id, record_type, record_id, on_date, at, actor, "
-                                                "title, body, text, priority, owner, due", _approved_versions(plan))
-        _insert(store, "events", "at, actor, engagement_id, record_type, record_id, ref, action, before, after",
-                _events(plan))
+            _insert(
+                store,
+                "approved_versions",
+                "id, engagement_id, record_type, record_id, on_date, at, actor, "
+                "title, body, text, priority, owner, due",
+                _approved_versions(plan),
+            )
+        _insert(
+            store,
+            "events",
+            "at, actor, engagement_id, record_type, record_id, ref, action, before, after",
+            _events(plan),
+        )

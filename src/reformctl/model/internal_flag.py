@@ -19,12 +19,16 @@ def internal_at(alias: str) -> str:
                         AND ih.on_date > :as_of ORDER BY ih.on_date, ih.id LIMIT 1), {alias}.internal)"""
 
 
-def note_internal_change(store: Store, table: str, record_id: str, was, internal, actor: str) -> None:
+def note_internal_change(
+    store: Store, table: str, record_id: str, was, internal, actor: str
+) -> None:
     """Date a change of the flag (call inside the write that makes it)."""
     if table in TABLES and was != internal:
         store.execute(
             "INSERT INTO internal_history (record_type, record_id, was, internal, on_date, at, actor) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)", (TABLES[table], record_id, was, internal, today(), now(), actor))
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (TABLES[table], record_id, was, internal, today(), now(), actor),
+        )
 
 
 def flag_changes(store: Store, engagement_id: str) -> dict[str, list[tuple[str, int]]]:
@@ -32,10 +36,12 @@ def flag_changes(store: Store, engagement_id: str) -> dict[str, list[tuple[str, 
     for code that needs the flag on many days at once (internal_on), rather than one query a day."""
     out: dict[str, list[tuple[str, int]]] = {}
     for record_id, on_date, was in store.execute(
-            """SELECT ih.record_id, ih.on_date, ih.was FROM internal_history ih
+        """SELECT ih.record_id, ih.on_date, ih.was FROM internal_history ih
                WHERE ih.record_id IN (SELECT id FROM findings WHERE engagement_id = :eid
                                       UNION ALL SELECT id FROM recommendations WHERE engagement_id = :eid)
-               ORDER BY ih.record_id, ih.on_date, ih.id""", {"eid": engagement_id}):
+               ORDER BY ih.record_id, ih.on_date, ih.id""",
+        {"eid": engagement_id},
+    ):
         out.setdefault(record_id, []).append((on_date, was))
     return out
 

@@ -13,7 +13,10 @@ from reformctl.store import Store
 
 
 def findings_with_recommendations(
-    store: Store, engagement: dict, focus_area: str | None = None, review: str | None = None,
+    store: Store,
+    engagement: dict,
+    focus_area: str | None = None,
+    review: str | None = None,
     status: str | None = None,
 ) -> list[dict]:
     """Findings with their recommendations. REVIEW keeps findings in that review state; STATUS keeps
@@ -36,7 +39,7 @@ def findings_with_recommendations(
     )
     recs = store.rows(
         f"""SELECT r.id, r.finding_id, r.number, r.text, r.priority, r.owner, r.due, r.review, r.dated,
-                   r.created_by, {status_at('status')} AS status, {status_at('as_of')} AS status_as_of
+                   r.created_by, {status_at("status")} AS status, {status_at("as_of")} AS status_as_of
             FROM recommendations r JOIN findings f ON f.id = r.finding_id
             WHERE {clause} ORDER BY r.finding_id, r.number""",
         params,
@@ -47,7 +50,9 @@ def findings_with_recommendations(
     evidence: dict[str, list[str]] = {}  # the team's view: which activities each finding rests on
     for row in store.rows(
         f"""SELECT e.finding_id, e.activity_id FROM finding_evidence e JOIN findings f ON f.id = e.finding_id
-            WHERE {clause} ORDER BY e.activity_id""", params):
+            WHERE {clause} ORDER BY e.activity_id""",
+        params,
+    ):
         evidence.setdefault(row["finding_id"], []).append(row["activity_id"])
     out = []
     for f in findings:
@@ -55,13 +60,26 @@ def findings_with_recommendations(
         children = []
         for rec in by_finding.get(f["id"], []):
             current = rec["status"] or "not-started"
-            children.append({**rec, "number": rec_ref(f["focus_area"], f["number"], rec["number"]),
-                             "status": current, "status_label": STATUSES[current]})
+            children.append(
+                {
+                    **rec,
+                    "number": rec_ref(f["focus_area"], f["number"], rec["number"]),
+                    "status": current,
+                    "status_label": STATUSES[current],
+                }
+            )
         if status is not None:
             children = [c for c in children if c["status"] == status]
             if not children:
                 continue
-        out.append({**f, "number": number, "methods": json.loads(f["methods"]),
-                    "internal": bool(f["internal"]), "evidence": evidence.get(f["id"], []),
-                    "recommendations": children})
+        out.append(
+            {
+                **f,
+                "number": number,
+                "methods": json.loads(f["methods"]),
+                "internal": bool(f["internal"]),
+                "evidence": evidence.get(f["id"], []),
+                "recommendations": children,
+            }
+        )
     return out

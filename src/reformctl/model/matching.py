@@ -18,15 +18,33 @@ from functools import lru_cache
 
 # Characters a reader does not see that are not in category Cf (Default_Ignorable_Code_Point):
 # the combining grapheme joiner, Hangul fillers, Khmer inherent vowels and variation selectors.
-_IGNORABLE = frozenset([0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0, *range(0xFE00, 0xFE10),
-                        *range(0xE0100, 0xE01F0)])
+_IGNORABLE = frozenset(
+    [
+        0x034F,
+        0x115F,
+        0x1160,
+        0x17B4,
+        0x17B5,
+        0x3164,
+        0xFFA0,
+        *range(0xFE00, 0xFE10),
+        *range(0xE0100, 0xE01F0),
+    ]
+)
 SEPARATOR = " "
 # Apostrophes of every kind as one; Cyrillic and Greek letters that are drawn like Latin ones as
 # those (after casefolding).
-_LOOKALIKES = {**dict.fromkeys("\u2019\u2018\u02bc\u2032\u0060\u00b4\uff07", "'"),
-               **dict(zip("\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0458\u0455\u0501\u051b\u051d\u04bb\u04cf",
-                          "aeopcyxijsdqwhl")),
-               **dict(zip("\u03b1\u03bf\u03c1\u03bd\u03b9\u03ba\u03c4\u03c5", "aopvikty"))}
+_LOOKALIKES = {
+    **dict.fromkeys("\u2019\u2018\u02bc\u2032\u0060\u00b4\uff07", "'"),
+    **dict(
+        zip(
+            "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0458\u0455\u0501\u051b\u051d\u04bb\u04cf",
+            "aeopcyxijsdqwhl",
+            strict=False,
+        )
+    ),
+    **dict(zip("\u03b1\u03bf\u03c1\u03bd\u03b9\u03ba\u03c4\u03c5", "aopvikty", strict=False)),
+}
 # Plain ASCII letters, digits and punctuation (not '-'), single spaces between them, normalise to
 # themselves, lowercased; other runs of ASCII whitespace and hyphens to one space: runs of either are handled at C speed, the rest one
 # character at a time.
@@ -97,7 +115,9 @@ def fold(text: str) -> Folded:
         else:
             piece, is_plain = (SEPARATOR if token else _fold(text[i])), False
         if piece == SEPARATOR and after_separator:
-            ends[-1] = end  # a run of separators, invisible characters between them too, is one space
+            ends[-1] = (
+                end  # a run of separators, invisible characters between them too, is one space
+            )
         elif piece:
             pieces.append(piece)
             at.append(size)
@@ -124,7 +144,9 @@ def term_regex(terms: list[str], whole_words: bool = False) -> re.Pattern | None
     """A pattern over normalised text matching any of TERMS; between two words of a term, a
     separator or nothing (a soft hyphen or zero-width space between them leaves nothing)."""
     parts = []
-    for words in sorted((normalise(t).split(SEPARATOR) for t in terms), key=lambda w: -len("".join(w))):
+    for words in sorted(
+        (normalise(t).split(SEPARATOR) for t in terms), key=lambda w: -len("".join(w))
+    ):
         words = [w for w in words if w]
         if words:
             parts.append(" ?".join(re.escape(w) for w in words))
@@ -134,13 +156,18 @@ def term_regex(terms: list[str], whole_words: bool = False) -> re.Pattern | None
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)" if whole_words else body)
 
 
-def find_spans(folded: Folded, pattern: re.Pattern | None, masked: str | None = None) -> list[tuple[int, int]]:
+def find_spans(
+    folded: Folded, pattern: re.Pattern | None, masked: str | None = None
+) -> list[tuple[int, int]]:
     """The spans of the original text where PATTERN matches its normalised form (or MASKED, a
     same-length copy of it with some characters blanked out)."""
     if pattern is None:
         return []
-    return [folded.span(m.start(), m.end()) for m in pattern.finditer(masked if masked is not None else folded.norm)
-            if m.end() > m.start()]
+    return [
+        folded.span(m.start(), m.end())
+        for m in pattern.finditer(masked if masked is not None else folded.norm)
+        if m.end() > m.start()
+    ]
 
 
 def replace_spans(text: str, spans: list[tuple[int, int]], replacement: str) -> str:
@@ -158,8 +185,12 @@ def replace_spans(text: str, spans: list[tuple[int, int]], replacement: str) -> 
 
 def visible(span: str) -> str:
     """SPAN as a reviewer can read it: invisible and space-like characters spelled as \\uXXXX."""
-    return "".join(c if c == " " or (c.isprintable() and not c.isspace() and not is_invisible(c))
-                   else f"\\u{ord(c):04x}" for c in span)
+    return "".join(
+        c
+        if c == " " or (c.isprintable() and not c.isspace() and not is_invisible(c))
+        else f"\\u{ord(c):04x}"
+        for c in span
+    )
 
 
 def marker_depths(text: str):

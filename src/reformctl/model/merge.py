@@ -20,7 +20,16 @@ from pathlib import Path
 
 from reformctl.dates import now
 from reformctl.errors import Invalid, NotFound, Refused
-from reformctl.model.bundle import BY_NAME, KINDS, Records, bases, insert_kind, record_key, set_bases, store_records
+from reformctl.model.bundle import (
+    BY_NAME,
+    KINDS,
+    Records,
+    bases,
+    insert_kind,
+    record_key,
+    set_bases,
+    store_records,
+)
 from reformctl.model.bundle_checks import records_problems
 from reformctl.model.bundle_files import BundleErrors, read_bundle
 from reformctl.model.events import record_event
@@ -42,7 +51,8 @@ def open_conflicts(store: Store, engagement_id: str) -> list[dict]:
     return store.rows(
         """SELECT id, record_type, record_id, field, ours, theirs, base, source, created_at
            FROM merge_conflicts WHERE engagement_id = ? AND resolved_at IS NULL ORDER BY created_at, record_id, field""",
-        (engagement_id,))
+        (engagement_id,),
+    )
 
 
 def _source_records(store: Store, engagement: dict, source: Path) -> Records:
@@ -56,11 +66,15 @@ def _source_records(store: Store, engagement: dict, source: Path) -> Records:
         conn.row_factory = sqlite3.Row
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.Error as exc:
-        raise Invalid(f"{source} is neither a bundle directory nor a reformctl store ({exc})") from None
+        raise Invalid(
+            f"{source} is neither a bundle directory nor a reformctl store ({exc})"
+        ) from None
     try:
         if version != SCHEMA_VERSION:
-            raise Invalid(f"{source} is a store of schema {version}, this reformctl's is {SCHEMA_VERSION}; "
-                          f"open it once with this reformctl (`reformctl --db {source} engagements`) to upgrade it")
+            raise Invalid(
+                f"{source} is a store of schema {version}, this reformctl's is {SCHEMA_VERSION}; "
+                f"open it once with this reformctl (`reformctl --db {source} engagements`) to upgrade it"
+            )
         other = _Store(conn, source)
         theirs = other.row("SELECT * FROM engagements WHERE id = ?", (engagement["id"],))
         if theirs is None:
@@ -101,12 +115,16 @@ def merge(store: Store, engagement: dict, source: Path, actor: str) -> dict:
     with store.write():
         pending = open_conflicts(store, engagement["id"])
         if pending:
-            raise Refused(f"{engagement['site']} has {len(pending)} unresolved merge conflict(s); settle them first "
-                          f"(`reformctl conflicts --site {engagement['site']}`, then `reformctl resolve`)")
+            raise Refused(
+                f"{engagement['site']} has {len(pending)} unresolved merge conflict(s); settle them first "
+                f"(`reformctl conflicts --site {engagement['site']}`, then `reformctl resolve`)"
+            )
         theirs = _source_records(store, engagement, source)
         if theirs.engagement["id"] != engagement["id"]:
-            raise Refused(f"{label} holds {theirs.engagement['site']} (id {theirs.engagement['id'][:8]}), not this "
-                          f"store's {engagement['site']} (id {engagement['id'][:8]}); records are matched by id")
+            raise Refused(
+                f"{label} holds {theirs.engagement['site']} (id {theirs.engagement['id'][:8]}), not this "
+                f"store's {engagement['site']} (id {engagement['id'][:8]}); records are matched by id"
+            )
         ours = store_records(store, engagement)
         base = {k: json.loads(v) for k, v in bases(store, engagement["id"]).items()}
         stamp = now()
@@ -121,34 +139,78 @@ def merge(store: Store, engagement: dict, source: Path, actor: str) -> dict:
         numbered = [(kind, key, fields) for kind, key, fields, _ in updates if "number" in fields]
         for i, (kind, key, _fields) in enumerate(numbered):
             try:
-                store.execute(f"UPDATE {EDITABLE[kind]} SET number = ? WHERE id = ?", (-(i + 1), key))
-            except sqlite3.IntegrityError as exc:  # the store's own guard: a published number never changes
-                raise Refused(f"{label}: {kind} {key[:8]} would change a published number ({exc}); "
-                              "nothing was merged") from None
+                store.execute(
+                    f"UPDATE {EDITABLE[kind]} SET number = ? WHERE id = ?", (-(i + 1), key)
+                )
+            except (
+                sqlite3.IntegrityError
+            ) as exc:  # the store's own guard: a published number never changes
+                raise Refused(
+                    f"{label}: {kind} {key[:8]} would change a published number ({exc}); "
+                    "nothing was merged"
+                ) from None
         for kind, key, fields, before in updates:
             try:
                 _update(store, kind, key, fields, actor)
             except sqlite3.IntegrityError as exc:
-                raise Refused(f"{label}: {kind} {key} cannot take their change ({exc}); nothing was merged") from None
-            record_event(store, actor=actor, engagement_id=engagement["id"], record_type=kind, record_id=key,
-                         action="merge", before={n: before.get(n) for n in fields}, after=fields)
+                raise Refused(
+                    f"{label}: {kind} {key} cannot take their change ({exc}); nothing was merged"
+                ) from None
+            record_event(
+                store,
+                actor=actor,
+                engagement_id=engagement["id"],
+                record_type=kind,
+                record_id=key,
+                action="merge",
+                before={n: before.get(n) for n in fields},
+                after=fields,
+            )
         for kind in KINDS:
             rows = added.get(kind.name, [])
             insert_kind(store, kind, rows)
             for row in rows:
-                record_event(store, actor=actor, engagement_id=engagement["id"], record_type=kind.name,
-                             record_id=record_key(kind, row), action="merge-add", after=row)
+                record_event(
+                    store,
+                    actor=actor,
+                    engagement_id=engagement["id"],
+                    record_type=kind.name,
+                    record_id=record_key(kind, row),
+                    action="merge-add",
+                    after=row,
+                )
         for c in conflicts:
-            store.insert("merge_conflicts", {
-                "id": new_id(), "engagement_id": engagement["id"], "record_type": c["record_type"],
-                "record_id": c["record_id"], "field": c["field"], "ours": json.dumps(c["ours"]),
-                "theirs": json.dumps(c["theirs"]), "base": json.dumps(c["base"]), "source": label,
-                "created_at": stamp, "created_by": actor, "resolved_at": None, "resolved_by": None,
-                "resolution": None})
+            store.insert(
+                "merge_conflicts",
+                {
+                    "id": new_id(),
+                    "engagement_id": engagement["id"],
+                    "record_type": c["record_type"],
+                    "record_id": c["record_id"],
+                    "field": c["field"],
+                    "ours": json.dumps(c["ours"]),
+                    "theirs": json.dumps(c["theirs"]),
+                    "base": json.dumps(c["base"]),
+                    "source": label,
+                    "created_at": stamp,
+                    "created_by": actor,
+                    "resolved_at": None,
+                    "resolved_by": None,
+                    "resolution": None,
+                },
+            )
         for r in renumbered:
-            record_event(store, actor=actor, engagement_id=engagement["id"], record_type=r["kind"],
-                         record_id=r["id"], ref=r["to"], action="renumber", before={"number": r["from"]},
-                         after={"number": r["to"]})
+            record_event(
+                store,
+                actor=actor,
+                engagement_id=engagement["id"],
+                record_type=r["kind"],
+                record_id=r["id"],
+                ref=r["to"],
+                action="renumber",
+                before={"number": r["from"]},
+                after={"number": r["to"]},
+            )
         # What we have now seen of their side is the base of the next merge; what is held for a
         # person is not agreed, so it stays out of the base and comes up again until decided.
         set_bases(store, _without(theirs, held))
@@ -156,7 +218,8 @@ def merge(store: Store, engagement: dict, source: Path, actor: str) -> dict:
     for c in conflicts:
         c["ref"] = refs.get(c["record_id"], c["record_id"][:8])
     return {
-        "site": engagement["site"], "source": label,
+        "site": engagement["site"],
+        "source": label,
         "added": {k: len(v) for k, v in added.items() if v},
         "updated": _count(updates),
         "renumbered": renumbered,
@@ -167,7 +230,7 @@ def merge(store: Store, engagement: dict, source: Path, actor: str) -> dict:
 
 def _compare(ours: Records, theirs: Records, base: dict, decided: dict):
     """Field by field, three ways: (updates, conflicts, added records by kind, held (kind, key)s)."""
-    updates: list[tuple[str, str, dict, dict]] = []   # kind, key, taken fields, our record
+    updates: list[tuple[str, str, dict, dict]] = []  # kind, key, taken fields, our record
     conflicts: list[dict] = []
     added: dict[str, list[dict]] = {}
     held: set[tuple[str, str]] = set()
@@ -198,12 +261,23 @@ def _compare(ours: Records, theirs: Records, base: dict, decided: dict):
             clash[folded] = (mine[folded], take.pop(folded), None)
         if take:
             updates.append((kind, key, take, mine))
-        conflicts += [{"record_type": kind, "record_id": key, "field": name, "ours": o, "theirs": t, "base": b}
-                      for name, (o, t, b) in clash.items()]
+        conflicts += [
+            {
+                "record_type": kind,
+                "record_id": key,
+                "field": name,
+                "ours": o,
+                "theirs": t,
+                "base": b,
+            }
+            for name, (o, t, b) in clash.items()
+        ]
     return updates, conflicts, added, held
 
 
-def _refuse_frozen(store: Store, engagement: dict, ours: Records, theirs: Records, base: dict, label: str) -> None:
+def _refuse_frozen(
+    store: Store, engagement: dict, ours: Records, theirs: Records, base: dict, label: str
+) -> None:
     """Every change the other side made (a new row, held or not; a field taken or left in conflict)
     to what a report dated on or before our latest release shows, refused with the file named: it
     would change what that release published (model/frozen.py). A conflict would only offer a
@@ -233,8 +307,10 @@ def _travels(kind: str, record: dict, ours: Records) -> bool:
 
 
 def _without(records: Records, held: set[tuple[str, str]]) -> Records:
-    kinds = {name: {key: r for key, r in found.items() if (name, key) not in held}
-             for name, found in records.kinds.items()}
+    kinds = {
+        name: {key: r for key, r in found.items() if (name, key) not in held}
+        for name, found in records.kinds.items()
+    }
     return Records(engagement=records.engagement, kinds=kinds)
 
 
@@ -242,7 +318,11 @@ def _update(store: Store, kind: str, key: str, fields: dict, actor: str) -> None
     """Set FIELDS of one record: the one place a merge or a resolve changes a record, so a change
     of the internal flag is dated here (model/internal_flag.py) whichever of them makes it."""
     table = EDITABLE[kind]
-    was = store.row(f"SELECT internal FROM {table} WHERE id = ?", (key,)) if "internal" in fields else None
+    was = (
+        store.row(f"SELECT internal FROM {table} WHERE id = ?", (key,))
+        if "internal" in fields
+        else None
+    )
     sets = ", ".join(f"{name} = ?" for name in fields)
     store.execute(f"UPDATE {table} SET {sets} WHERE id = ?", (*fields.values(), key))
     if was is not None:
@@ -286,14 +366,20 @@ def _count(updates) -> dict:
 
 
 def _published(ours: Records, theirs: Records) -> set[str]:
-    return {item["record_id"] for side in (ours, theirs) for release in side.kinds.get("releases", {}).values()
-            for item in release["items"]}
+    return {
+        item["record_id"]
+        for side in (ours, theirs)
+        for release in side.kinds.get("releases", {}).values()
+        for item in release["items"]
+    }
 
 
-def _renumber(ours: Records, theirs: Records, updates: list, added: dict) -> list[dict]:
+def _renumber(ours: Records, theirs: Records, updates: list, added: dict) -> list[dict]:  # noqa: C901 (to split, issue 12)
     """Give every finding and recommendation a free number; incoming drafts move, published ones never."""
     published = _published(ours, theirs)
-    area_numbers = {a["id"]: a["number"] for side in (ours, theirs) for a in side.kinds["focus_areas"].values()}
+    area_numbers = {
+        a["id"]: a["number"] for side in (ours, theirs) for a in side.kinds["focus_areas"].values()
+    }
     taken = {(kind, key): fields for kind, key, fields, _ in updates}
     report = []
     finals: dict[str, dict] = {}
@@ -310,15 +396,21 @@ def _renumber(ours: Records, theirs: Records, updates: list, added: dict) -> lis
         top: dict[str, int] = {}
         for record in final.values():
             top[record[parent]] = max(top.get(record[parent], 0), record["number"])
-        for (group_parent, number), members in sorted(groups.items(), key=lambda g: (g[0][0], g[0][1])):
+        for (group_parent, number), members in sorted(
+            groups.items(), key=lambda g: (g[0][0], g[0][1])
+        ):
             if len(members) < 2:
                 continue
             pinned = [m for m in members if m["id"] in published]
             if len(pinned) > 1:
-                raise Refused(f"two published {kind} share number {number} offline "
-                              f"({', '.join(m['id'][:8] for m in pinned)}); publish from one store at a time")
+                raise Refused(
+                    f"two published {kind} share number {number} offline "
+                    f"({', '.join(m['id'][:8] for m in pinned)}); publish from one store at a time"
+                )
             keep = pinned[0] if pinned else next((m for m in members if not m["_new"]), members[0])
-            movers = sorted((m for m in members if m is not keep), key=lambda m: (m["created_at"], m["id"]))
+            movers = sorted(
+                (m for m in members if m is not keep), key=lambda m: (m["created_at"], m["id"])
+            )
             for mover in movers:
                 top[group_parent] += 1
                 old, new = mover["number"], top[group_parent]
@@ -332,29 +424,46 @@ def _renumber(ours: Records, theirs: Records, updates: list, added: dict) -> lis
                     if not fields:
                         updates.append((kind, mover["id"], fields, ours.kinds[kind][mover["id"]]))
                     fields["number"] = new
-                report.append({"kind": kind[:-1], "id": mover["id"], "from": old, "to": new,
-                               "_parent": group_parent})
+                report.append(
+                    {
+                        "kind": kind[:-1],
+                        "id": mover["id"],
+                        "from": old,
+                        "to": new,
+                        "_parent": group_parent,
+                    }
+                )
     for entry in report:
         if entry["kind"] == "finding":
             area = area_numbers.get(entry.pop("_parent"))
             entry["from"], entry["to"] = f"{area}.{entry['from']}", f"{area}.{entry['to']}"
         else:
             finding = finals["findings"].get(entry.pop("_parent"))
-            prefix = f"{area_numbers.get(finding['focus_area_id'])}.{finding['number']}" if finding else "?"
+            prefix = (
+                f"{area_numbers.get(finding['focus_area_id'])}.{finding['number']}"
+                if finding
+                else "?"
+            )
             entry["from"], entry["to"] = f"{prefix}.{entry['from']}", f"{prefix}.{entry['to']}"
     return report
 
 
 def _refuse_clashes(ours: Records, added: dict) -> None:
     """Names and numbers that cannot be renumbered quietly: say so and merge nothing."""
-    checks = [("team_members", "name", "team member"), ("focus_areas", "number", "focus area"),
-              ("releases", "number", "release"), ("sections", "name", "section")]
+    checks = [
+        ("team_members", "name", "team member"),
+        ("focus_areas", "number", "focus area"),
+        ("releases", "number", "release"),
+        ("sections", "name", "section"),
+    ]
     for kind, column, what in checks:
         have = {r[column] for r in ours.kinds[kind].values()}
         for record in added.get(kind, []):
             if record[column] in have:
-                raise Refused(f"both sides added {what} {record[column]!r} offline as different records; "
-                              "nothing was merged (add it in one store only, then export and merge again)")
+                raise Refused(
+                    f"both sides added {what} {record[column]!r} offline as different records; "
+                    "nothing was merged (add it in one store only, then export and merge again)"
+                )
 
 
 def _refs(store: Store, engagement_id: str) -> dict[str, str]:
@@ -366,7 +475,9 @@ def _refs(store: Store, engagement_id: str) -> dict[str, str]:
            JOIN findings f ON f.id = r.finding_id JOIN focus_areas fa ON fa.id = f.focus_area_id
            WHERE r.engagement_id = :e
            UNION ALL
-           SELECT s.id, s.name FROM sections s WHERE s.engagement_id = :e""", {"e": engagement_id})
+           SELECT s.id, s.name FROM sections s WHERE s.engagement_id = :e""",
+        {"e": engagement_id},
+    )
     return {r["id"]: r["ref"] for r in rows}
 
 
@@ -374,14 +485,24 @@ def list_conflicts(store: Store, engagement: dict) -> list[dict]:
     refs = _refs(store, engagement["id"])
     out = []
     for c in open_conflicts(store, engagement["id"]):
-        out.append({"record_type": c["record_type"], "record_id": c["record_id"],
-                    "ref": refs.get(c["record_id"], c["record_id"][:8]), "field": c["field"],
-                    "ours": json.loads(c["ours"]), "theirs": json.loads(c["theirs"]),
-                    "base": json.loads(c["base"]), "source": c["source"]})
+        out.append(
+            {
+                "record_type": c["record_type"],
+                "record_id": c["record_id"],
+                "ref": refs.get(c["record_id"], c["record_id"][:8]),
+                "field": c["field"],
+                "ours": json.loads(c["ours"]),
+                "theirs": json.loads(c["theirs"]),
+                "base": json.loads(c["base"]),
+                "source": c["source"],
+            }
+        )
     return out
 
 
-def resolve(store: Store, engagement: dict, record: str, take: str, actor: str, field: str | None = None) -> list[dict]:
+def resolve(
+    store: Store, engagement: dict, record: str, take: str, actor: str, field: str | None = None
+) -> list[dict]:
     """Settle the open conflicts of RECORD (an id, an 8-character prefix, or a number such as 3.1.2)."""
     if take not in ("ours", "theirs"):
         raise Invalid(f"--take must be ours or theirs, not {take!r}")
@@ -389,11 +510,18 @@ def resolve(store: Store, engagement: dict, record: str, take: str, actor: str, 
         pending = open_conflicts(store, engagement["id"])
         refs = _refs(store, engagement["id"])
         text = (record or "").strip()
-        chosen = [c for c in pending if c["record_id"] == text or refs.get(c["record_id"]) == text
-                  or (len(text) >= 4 and c["record_id"].startswith(text))]
+        chosen = [
+            c
+            for c in pending
+            if c["record_id"] == text
+            or refs.get(c["record_id"]) == text
+            or (len(text) >= 4 and c["record_id"].startswith(text))
+        ]
         if not chosen:
-            raise NotFound(f"{engagement['site']} has no open merge conflict on {record!r}; "
-                           f"`reformctl conflicts --site {engagement['site']}` lists them")
+            raise NotFound(
+                f"{engagement['site']} has no open merge conflict on {record!r}; "
+                f"`reformctl conflicts --site {engagement['site']}` lists them"
+            )
         if len({c["record_id"] for c in chosen}) > 1:
             raise Invalid(f"{record!r} matches conflicts on several records; give more of the id")
         if field is not None:
@@ -405,20 +533,32 @@ def resolve(store: Store, engagement: dict, record: str, take: str, actor: str, 
             _take_theirs(store, engagement, record, kind, key, chosen, actor)
         stamp = now()
         for c in chosen:
-            store.execute("UPDATE merge_conflicts SET resolved_at = ?, resolved_by = ?, resolution = ? WHERE id = ?",
-                          (stamp, actor, take, c["id"]))
-        record_event(store, actor=actor, engagement_id=engagement["id"], record_type=kind, record_id=key,
-                     ref=refs.get(key), action="resolve",
-                     before={c["field"]: json.loads(c["ours"]) for c in chosen},
-                     after={c["field"]: json.loads(c[take]) for c in chosen})
+            store.execute(
+                "UPDATE merge_conflicts SET resolved_at = ?, resolved_by = ?, resolution = ? WHERE id = ?",
+                (stamp, actor, take, c["id"]),
+            )
+        record_event(
+            store,
+            actor=actor,
+            engagement_id=engagement["id"],
+            record_type=kind,
+            record_id=key,
+            ref=refs.get(key),
+            action="resolve",
+            before={c["field"]: json.loads(c["ours"]) for c in chosen},
+            after={c["field"]: json.loads(c[take]) for c in chosen},
+        )
     return [{"field": c["field"], "took": take, "value": json.loads(c[take])} for c in chosen]
 
 
-def _take_theirs(store: Store, engagement: dict, record: str, kind: str, key: str, chosen: list[dict],
-                 actor: str) -> None:
+def _take_theirs(
+    store: Store, engagement: dict, record: str, kind: str, key: str, chosen: list[dict], actor: str
+) -> None:
     """Their values for the chosen conflicts: fields set, and records a merge held back added."""
     if kind in ("activities", "releases") and any(c["field"] in ("team", "items") for c in chosen):
-        raise Refused(f"the {chosen[0]['field']} of a {kind[:-1]} is fixed when it is made; keep ours")
+        raise Refused(
+            f"the {chosen[0]['field']} of a {kind[:-1]} is fixed when it is made; keep ours"
+        )
     values = {c["field"]: json.loads(c["theirs"]) for c in chosen if held_kind(c["field"]) is None}
     # Their value keeps their date: the frozen past holds here as in the merge (model/frozen.py).
     freeze = frozen_before(store, engagement)
@@ -437,10 +577,19 @@ def _take_theirs(store: Store, engagement: dict, record: str, kind: str, key: st
             if name is not None:
                 row = json.loads(c["theirs"])
                 insert_kind(store, BY_NAME[name], [row])
-                record_event(store, actor=actor, engagement_id=engagement["id"], record_type=name,
-                             record_id=row["id"], action="merge-add", after=row)
+                record_event(
+                    store,
+                    actor=actor,
+                    engagement_id=engagement["id"],
+                    record_type=name,
+                    record_id=row["id"],
+                    action="merge-add",
+                    after=row,
+                )
     except sqlite3.IntegrityError as exc:
-        raise Refused(f"cannot take their {', '.join(c['field'] for c in chosen)} for {record}: {exc}") from None
+        raise Refused(
+            f"cannot take their {', '.join(c['field'] for c in chosen)} for {record}: {exc}"
+        ) from None
 
 
 __all__ = ["merge", "resolve", "list_conflicts", "open_conflicts"]

@@ -18,7 +18,15 @@ EVERY_FIELD = "*"
 PUBLICITY = {
     # The engagement's public identity and the focus areas' titles are printed in every report,
     # past ones included (they carry no date): a person decides on a change from elsewhere.
-    "engagement": {"self_approval", "agency", "city", "state", "public_url", "program", "announced"},
+    "engagement": {
+        "self_approval",
+        "agency",
+        "city",
+        "state",
+        "public_url",
+        "program",
+        "announced",
+    },
     "focus_areas": {"title", "number"},
     "findings": {"internal", "review"},
     "recommendations": {"internal", "review"},
@@ -40,7 +48,9 @@ def _canon(value) -> str:
 def decides_publicity(kind: str, name: str, ours, theirs) -> bool:
     fields = PUBLICITY.get(kind, set())
     if name == "review" and kind in REVIEWED:
-        return ours in GATED_REVIEWS or theirs in GATED_REVIEWS  # submitting or returning publishes nothing
+        return (
+            ours in GATED_REVIEWS or theirs in GATED_REVIEWS
+        )  # submitting or returning publishes nothing
     return EVERY_FIELD in fields or name in fields
 
 
@@ -54,23 +64,42 @@ def gate_changes(kind: str, mine: dict, take: dict, clash: dict, base: dict | No
 def _kept_before(decided: dict, record_id: str, field: str, theirs) -> bool:
     """Someone already chose to keep ours (nothing) over exactly this record."""
     pair = {_canon(None), _canon(theirs)}
-    return any(values == pair and chosen == _canon(None) for values, chosen in decided.get((record_id, field), []))
+    return any(
+        values == pair and chosen == _canon(None)
+        for values, chosen in decided.get((record_id, field), [])
+    )
 
 
-def gate_added(kind: str, key: str, record: dict, base: dict, decided: dict) -> tuple[dict | None, dict | None]:
+def gate_added(
+    kind: str, key: str, record: dict, base: dict, decided: dict
+) -> tuple[dict | None, dict | None]:
     """A record new from the other side: (what to add, or None to hold it; the conflict, if any)."""
     if kind in REVIEWED and record["review"] in GATED_REVIEWS:
-        conflict = {"record_type": kind, "record_id": key, "field": "review",
-                    "ours": "in-review", "theirs": record["review"], "base": None}
+        conflict = {
+            "record_type": kind,
+            "record_id": key,
+            "field": "review",
+            "ours": "in-review",
+            "theirs": record["review"],
+            "base": None,
+        }
         return {**record, "review": "in-review"}, conflict
-    held = kind == "approved_versions" or (kind == "review_history" and record["review"] in GATED_REVIEWS)
+    held = kind == "approved_versions" or (
+        kind == "review_history" and record["review"] in GATED_REVIEWS
+    )
     if not held or key in base:  # already agreed between the two sides
         return record, None
     parent, field = record["record_id"], f"{kind}:{key}"
     if _kept_before(decided, parent, field, record):
         return None, None
-    return None, {"record_type": PARENT[record["record_type"]], "record_id": parent, "field": field,
-                  "ours": None, "theirs": record, "base": None}
+    return None, {
+        "record_type": PARENT[record["record_type"]],
+        "record_id": parent,
+        "field": field,
+        "ours": None,
+        "theirs": record,
+        "base": None,
+    }
 
 
 def held_kind(field: str) -> str | None:

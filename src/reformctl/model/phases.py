@@ -17,27 +17,42 @@ def advance(store: Store, engagement: dict, phase: str, actor: str) -> dict:
         raise Invalid(f"phase {phase!r} is unknown; choose one of {choices(PHASES)}")
     current = engagement["phase"]
     if current == "closed":
-        raise Refused(f"{engagement['site']} is closed; reopen it with `reformctl reopen --site {engagement['site']} --reason TEXT`")
+        raise Refused(
+            f"{engagement['site']} is closed; reopen it with `reformctl reopen --site {engagement['site']} --reason TEXT`"
+        )
     if PHASES.index(phase) <= PHASES.index(current):
-        raise Refused(f"{engagement['site']} is already in {current}; phases only move forward "
-                      f"({' -> '.join(PHASES)})")
+        raise Refused(
+            f"{engagement['site']} is already in {current}; phases only move forward "
+            f"({' -> '.join(PHASES)})"
+        )
     with store.write():
         if phase == "closed":
             in_review = store.value(
                 """SELECT (SELECT COUNT(*) FROM findings WHERE engagement_id = :e AND review = 'in-review')
                         + (SELECT COUNT(*) FROM recommendations WHERE engagement_id = :e AND review = 'in-review')""",
-                {"e": engagement["id"]})
+                {"e": engagement["id"]},
+            )
             if in_review:
-                raise Refused(f"{engagement['site']} still has {in_review} record(s) in review; approve, return "
-                              "or withdraw them before closing")
-            reopened = store.value("SELECT MAX(id) FROM events WHERE engagement_id = ? AND action = 'reopen'",
-                                   (engagement["id"],)) or 0
+                raise Refused(
+                    f"{engagement['site']} still has {in_review} record(s) in review; approve, return "
+                    "or withdraw them before closing"
+                )
+            reopened = (
+                store.value(
+                    "SELECT MAX(id) FROM events WHERE engagement_id = ? AND action = 'reopen'",
+                    (engagement["id"],),
+                )
+                or 0
+            )
             if not store.value(
                 """SELECT 1 FROM releases rel JOIN events ev ON ev.record_id = rel.id AND ev.action = 'publish'
                    WHERE rel.engagement_id = ? AND rel.kind = 'final' AND ev.id > ?""",
-                (engagement["id"], reopened)):
-                raise Refused(f"{engagement['site']} has no published final report (since it was last reopened); publish one with "
-                              f"`reformctl publish --site {engagement['site']} --kind final --output DIR`")
+                (engagement["id"], reopened),
+            ):
+                raise Refused(
+                    f"{engagement['site']} has no published final report (since it was last reopened); publish one with "
+                    f"`reformctl publish --site {engagement['site']} --kind final --output DIR`"
+                )
         _move(store, engagement, phase, actor, "phase")
     return {"site": engagement["site"], "phase": phase, "previous": current}
 
@@ -50,35 +65,69 @@ def reopen(store: Store, engagement: dict, reason: str, actor: str) -> dict:
         raise Refused(f"{engagement['site']} is not closed (it is in {engagement['phase']})")
     with store.write():
         _move(store, engagement, "implementation", actor, "reopen", reason)
-    return {"site": engagement["site"], "phase": "implementation", "previous": "closed", "reason": reason}
+    return {
+        "site": engagement["site"],
+        "phase": "implementation",
+        "previous": "closed",
+        "reason": reason,
+    }
 
 
-def _move(store: Store, engagement: dict, phase: str, actor: str, action: str, reason: str | None = None) -> None:
+def _move(
+    store: Store, engagement: dict, phase: str, actor: str, action: str, reason: str | None = None
+) -> None:
     store.execute("UPDATE engagements SET phase = ? WHERE id = ?", (phase, engagement["id"]))
-    record_event(store, actor=actor, engagement_id=engagement["id"], record_type="engagement",
-                 record_id=engagement["id"], ref=engagement["site"], action=action,
-                 before={"phase": engagement["phase"]}, after={"phase": phase, "reason": reason})
+    record_event(
+        store,
+        actor=actor,
+        engagement_id=engagement["id"],
+        record_type="engagement",
+        record_id=engagement["id"],
+        ref=engagement["site"],
+        action=action,
+        before={"phase": engagement["phase"]},
+        after={"phase": phase, "reason": reason},
+    )
 
 
 def phase_history(store: Store, engagement: dict) -> list[dict]:
     rows = store.rows(
         """SELECT at, actor, action, before, after FROM events
            WHERE engagement_id = ? AND record_type = 'engagement' AND action IN ('create', 'phase', 'reopen')
-           ORDER BY id""", (engagement["id"],))
+           ORDER BY id""",
+        (engagement["id"],),
+    )
     history = []
     for row in rows:
         after = json.loads(row["after"] or "{}")
-        history.append({"at": row["at"], "actor": row["actor"], "action": row["action"],
-                        "phase": after.get("phase"), "reason": after.get("reason")})
+        history.append(
+            {
+                "at": row["at"],
+                "actor": row["actor"],
+                "action": row["action"],
+                "phase": after.get("phase"),
+                "reason": after.get("reason"),
+            }
+        )
     return history
 
 
 def set_self_approval(store: Store, engagement: dict, allowed: bool, actor: str) -> dict:
     require_open(engagement)
     with store.write():
-        store.execute("UPDATE engagements SET self_approval = ? WHERE id = ?", (int(allowed), engagement["id"]))
-        record_event(store, actor=actor, engagement_id=engagement["id"], record_type="engagement",
-                     record_id=engagement["id"], ref=engagement["site"], action="configure",
-                     before={"self_approval": bool(engagement["self_approval"])}, after={"self_approval": allowed})
+        store.execute(
+            "UPDATE engagements SET self_approval = ? WHERE id = ?",
+            (int(allowed), engagement["id"]),
+        )
+        record_event(
+            store,
+            actor=actor,
+            engagement_id=engagement["id"],
+            record_type="engagement",
+            record_id=engagement["id"],
+            ref=engagement["site"],
+            action="configure",
+            before={"self_approval": bool(engagement["self_approval"])},
+            after={"self_approval": allowed},
+        )
     return {"site": engagement["site"], "self_approval": allowed}
-

@@ -42,33 +42,91 @@ def recommend(
     with store.write():
         parent = resolve_finding(store, engagement, finding)
         if parent["review"] == "withdrawn":
-            raise Refused(f"finding {parent['ref']} is withdrawn; recommendations go under a live finding")
+            raise Refused(
+                f"finding {parent['ref']} is withdrawn; recommendations go under a live finding"
+            )
         if dated < parent["dated"]:
-            raise Invalid(f"recommendation date {dated} is before its finding {parent['ref']} ({parent['dated']})")
+            raise Invalid(
+                f"recommendation date {dated} is before its finding {parent['ref']} ({parent['dated']})"
+            )
         # Its first status (Not Started) is dated the same day, so the same freeze applies.
-        require_unfrozen(store, engagement, dated, f"add a recommendation to {parent['ref']}", "recommendation",
-                         [parent["id"]])
+        require_unfrozen(
+            store,
+            engagement,
+            dated,
+            f"add a recommendation to {parent['ref']}",
+            "recommendation",
+            [parent["id"]],
+        )
         number = store.value(
-            "SELECT COALESCE(MAX(number), 0) + 1 FROM recommendations WHERE finding_id = ?", (parent["id"],)
+            "SELECT COALESCE(MAX(number), 0) + 1 FROM recommendations WHERE finding_id = ?",
+            (parent["id"],),
         )
         rec = {
-            "id": new_id(), "engagement_id": engagement["id"], "finding_id": parent["id"],
-            "number": number, "text": text, "priority": priority, "owner": owner, "due": due,
-            "internal": int(bool(internal)), "review": "draft", "dated": dated,
-            "created_at": now(), "created_by": actor,
+            "id": new_id(),
+            "engagement_id": engagement["id"],
+            "finding_id": parent["id"],
+            "number": number,
+            "text": text,
+            "priority": priority,
+            "owner": owner,
+            "due": due,
+            "internal": int(bool(internal)),
+            "review": "draft",
+            "dated": dated,
+            "created_at": now(),
+            "created_by": actor,
         }
         store.insert("recommendations", rec)
         ref = rec_ref(parent["focus_area"], parent["number"], number)
-        record_event(store, actor=actor, engagement_id=engagement["id"], record_type="recommendation",
-                     record_id=rec["id"], ref=ref, action="create", after=rec)
-        record_review(store, engagement_id=engagement["id"], kind="recommendation", record_id=rec["id"],
-                      review="draft", actor=actor, on_date=dated)
-        first = {"id": new_id(), "recommendation_id": rec["id"], "status": "not-started", "as_of": dated,
-                 "note": None, "reason": None, "evidence": None, "recorded_at": now(), "recorded_by": actor}
+        record_event(
+            store,
+            actor=actor,
+            engagement_id=engagement["id"],
+            record_type="recommendation",
+            record_id=rec["id"],
+            ref=ref,
+            action="create",
+            after=rec,
+        )
+        record_review(
+            store,
+            engagement_id=engagement["id"],
+            kind="recommendation",
+            record_id=rec["id"],
+            review="draft",
+            actor=actor,
+            on_date=dated,
+        )
+        first = {
+            "id": new_id(),
+            "recommendation_id": rec["id"],
+            "status": "not-started",
+            "as_of": dated,
+            "note": None,
+            "reason": None,
+            "evidence": None,
+            "recorded_at": now(),
+            "recorded_by": actor,
+        }
         store.insert("status_updates", first)
-        record_event(store, actor=actor, engagement_id=engagement["id"], record_type="recommendation",
-                     record_id=rec["id"], ref=ref, action="status", after=first)
-    return {**rec, "ref": ref, "finding": parent["ref"], "status": "not-started", "status_as_of": dated}
+        record_event(
+            store,
+            actor=actor,
+            engagement_id=engagement["id"],
+            record_type="recommendation",
+            record_id=rec["id"],
+            ref=ref,
+            action="status",
+            after=first,
+        )
+    return {
+        **rec,
+        "ref": ref,
+        "finding": parent["ref"],
+        "status": "not-started",
+        "status_as_of": dated,
+    }
 
 
 def resolve_recommendation(store: Store, engagement: dict, ref: str) -> dict:

@@ -10,8 +10,11 @@ from reformctl.store import Store
 
 TABLES = {"finding": "findings", "recommendation": "recommendations", "section": "sections"}
 # The fields of each kind that an approval copies into approved_versions (what the public sees).
-APPROVED_FIELDS = {"finding": ("title", "body"), "recommendation": ("text", "priority", "owner", "due"),
-                   "section": ("title", "body")}
+APPROVED_FIELDS = {
+    "finding": ("title", "body"),
+    "recommendation": ("text", "priority", "owner", "due"),
+    "section": ("title", "body"),
+}
 
 
 def resolve_record(store: Store, engagement: dict, ref: str) -> tuple[str, dict]:
@@ -24,4 +27,6 @@ def resolve_record(store: Store, engagement: dict, ref: str) -> tuple[str, dict]
         return "finding", resolve_finding(store, engagement, text)
     if dots == 2:
         return "recommendation", resolve_recommendation(store, engagement, text)
-    raise Invalid(f"{ref!r} is neither a finding (3.1), a recommendation (3.1.2) nor a section (methodology)")
+    raise Invalid(
+        f"{ref!r} is neither a finding (3.1), a recommendation (3.1.2) nor a section (methodology)"
+    )

@@ -22,7 +22,9 @@ def parse_finding_ref(ref: str) -> tuple[int, int]:
 def parse_rec_ref(ref: str) -> tuple[int, int, int]:
     match = re.match(REC_RE, (ref or "").strip())
     if not match:
-        raise Invalid(f"{ref!r} is not a recommendation number; use focus area, finding and recommendation, e.g. 3.1.2")
+        raise Invalid(
+            f"{ref!r} is not a recommendation number; use focus area, finding and recommendation, e.g. 3.1.2"
+        )
     return int(match[1]), int(match[2]), int(match[3])
 
 

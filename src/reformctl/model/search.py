@@ -64,8 +64,13 @@ _SOURCES = {
 
 # The indexed text columns of each source: the user's query is confined to them, so that
 # words never match the engagement_id column.
-_COLUMNS = {"finding": "title body", "recommendation": "text owner", "section": "title body", "note": "text",
-            "activity": "summary"}
+_COLUMNS = {
+    "finding": "title body",
+    "recommendation": "text owner",
+    "section": "title body",
+    "note": "text",
+    "activity": "summary",
+}
 
 
 def _balanced(query: str) -> bool:
@@ -84,7 +89,7 @@ def _balanced(query: str) -> bool:
 def _invalid(query: str, message: str) -> Invalid:
     return Invalid(
         f"search query {query!r} is not valid search syntax ({message}); "
-        'put words in double quotes to search for them as they are, e.g. \'"use of force"\''
+        "put words in double quotes to search for them as they are, e.g. '\"use of force\"'"
     )
 
 
@@ -97,14 +102,27 @@ def search(store: Store, query: str, engagement: dict | None = None, limit: int 
         raise _invalid(query, "unbalanced parentheses")
     # With --site the engagement goes into the MATCH too, so FTS5 ranks only that engagement's
     # matches; the join's e.id test stays as the exact check.
-    scope = 'engagement_id : "{}" AND '.format(engagement["id"].replace('"', '""')) if engagement else ""
+    scope = (
+        'engagement_id : "{}" AND '.format(engagement["id"].replace('"', '""'))
+        if engagement
+        else ""
+    )
     site = "AND e.id = :eid" if engagement else ""
     # Each source's best LIMIT first (by the same order as the whole), so that a common word
     # nationally does not carry every match into the final sort.
-    sql = " UNION ALL ".join(f"SELECT * FROM ({part.format(site=site, n=SNIPPET_TOKENS)} ORDER BY rank, ref LIMIT :limit)"
-                             for part in _SOURCES.values())
-    params = {"s": START, "e": END, "eid": engagement["id"] if engagement else None, "limit": limit,
-              **{f"q_{kind}": f"{scope}({{{columns}}} : ({query}))" for kind, columns in _COLUMNS.items()}}
+    sql = " UNION ALL ".join(
+        f"SELECT * FROM ({part.format(site=site, n=SNIPPET_TOKENS)} ORDER BY rank, ref LIMIT :limit)"
+        for part in _SOURCES.values()
+    )
+    params = {
+        "s": START,
+        "e": END,
+        "eid": engagement["id"] if engagement else None,
+        "limit": limit,
+        **{
+            f"q_{kind}": f"{scope}({{{columns}}} : ({query}))" for kind, columns in _COLUMNS.items()
+        },
+    }
     try:
         return store.rows(f"{sql} ORDER BY rank, kind, ref LIMIT :limit", params)
     except sqlite3.OperationalError as exc:

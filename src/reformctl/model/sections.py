@@ -39,13 +39,22 @@ def clean_section_body(value: str | None) -> str:
 
 
 def _area(store: Store, engagement: dict, number: int) -> dict:
-    area = store.row("SELECT number, title FROM focus_areas WHERE engagement_id = ? AND number = ?",
-                     (engagement["id"], number))
+    area = store.row(
+        "SELECT number, title FROM focus_areas WHERE engagement_id = ? AND number = ?",
+        (engagement["id"], number),
+    )
     if area is None:
-        numbers = ", ".join(str(r["number"]) for r in store.rows(
-            "SELECT number FROM focus_areas WHERE engagement_id = ? ORDER BY number", (engagement["id"],)))
-        raise NotFound(f"{engagement['site']} has no focus area {number}, so no section focus-area-{number}; "
-                       f"its focus areas are numbered {numbers or 'nothing yet'}")
+        numbers = ", ".join(
+            str(r["number"])
+            for r in store.rows(
+                "SELECT number FROM focus_areas WHERE engagement_id = ? ORDER BY number",
+                (engagement["id"],),
+            )
+        )
+        raise NotFound(
+            f"{engagement['site']} has no focus area {number}, so no section focus-area-{number}; "
+            f"its focus areas are numbered {numbers or 'nothing yet'}"
+        )
     return area
 
 
@@ -59,7 +68,9 @@ def default_title(name: str, area: dict | None) -> str:
 
 
 def find_section(store: Store, engagement: dict, name: str) -> dict | None:
-    row = store.row("SELECT * FROM sections WHERE engagement_id = ? AND name = ?", (engagement["id"], name))
+    row = store.row(
+        "SELECT * FROM sections WHERE engagement_id = ? AND name = ?", (engagement["id"], name)
+    )
     if row is not None:
         row["ref"] = row["name"]
     return row
@@ -70,14 +81,23 @@ def resolve_section(store: Store, engagement: dict, name: str) -> dict:
     name, _ = clean_section_name(name)
     found = find_section(store, engagement, name)
     if found is None:
-        raise NotFound(f"{engagement['site']} has no section {name}; write it with "
-                       f"`reformctl section --site {engagement['site']} {name} --body-file FILE`, "
-                       f"or list them with `reformctl sections --site {engagement['site']}`")
+        raise NotFound(
+            f"{engagement['site']} has no section {name}; write it with "
+            f"`reformctl section --site {engagement['site']} {name} --body-file FILE`, "
+            f"or list them with `reformctl sections --site {engagement['site']}`"
+        )
     return found
 
 
-def write_section(store: Store, engagement: dict, name: str, body: str | None, actor: str,
-                  title: str | None = None, dated: str | None = None) -> dict:
+def write_section(
+    store: Store,
+    engagement: dict,
+    name: str,
+    body: str | None,
+    actor: str,
+    title: str | None = None,
+    dated: str | None = None,
+) -> dict:
     """Create section NAME, or change its title and body (an approved one goes back to review)."""
     require_open(engagement)
     name, area_number = clean_section_name(name)
@@ -87,8 +107,10 @@ def write_section(store: Store, engagement: dict, name: str, body: str | None, a
         existing = find_section(store, engagement, name)
         if existing is not None:
             if dated is not None:
-                raise Invalid(f"section {name} exists since {existing['dated']}; a date is given only for a "
-                              "new section (a change is dated when it is made)")
+                raise Invalid(
+                    f"section {name} exists since {existing['dated']}; a date is given only for a "
+                    "new section (a change is dated when it is made)"
+                )
             from reformctl.model.edits import edit_record
 
             result = edit_record(store, engagement, name, {"title": title, "body": body}, actor)
@@ -99,17 +121,45 @@ def write_section(store: Store, engagement: dict, name: str, body: str | None, a
         day = entry_date(engagement, dated, "section date")
         require_unfrozen(store, engagement, day, f"write section {name}", "section")
         section = {
-            "id": new_id(), "engagement_id": engagement["id"], "name": name,
-            "title": title or default_title(name, area), "body": body, "review": "draft", "dated": day,
-            "created_at": now(), "created_by": actor,
+            "id": new_id(),
+            "engagement_id": engagement["id"],
+            "name": name,
+            "title": title or default_title(name, area),
+            "body": body,
+            "review": "draft",
+            "dated": day,
+            "created_at": now(),
+            "created_by": actor,
         }
         store.insert("sections", section)
-        record_event(store, actor=actor, engagement_id=engagement["id"], record_type="section",
-                     record_id=section["id"], ref=name, action="create", after=section)
-        record_review(store, engagement_id=engagement["id"], kind="section", record_id=section["id"],
-                      review="draft", actor=actor, on_date=day)
-    return {"number": name, "kind": "section", "created": True, "changed": ["title", "body"],
-            "review": "draft", "title": section["title"], "dated": day}
+        record_event(
+            store,
+            actor=actor,
+            engagement_id=engagement["id"],
+            record_type="section",
+            record_id=section["id"],
+            ref=name,
+            action="create",
+            after=section,
+        )
+        record_review(
+            store,
+            engagement_id=engagement["id"],
+            kind="section",
+            record_id=section["id"],
+            review="draft",
+            actor=actor,
+            on_date=day,
+        )
+    return {
+        "number": name,
+        "kind": "section",
+        "created": True,
+        "changed": ["title", "body"],
+        "review": "draft",
+        "title": section["title"],
+        "dated": day,
+    }
 
 
 def list_sections(store: Store, engagement: dict) -> list[dict]:
@@ -118,7 +168,9 @@ def list_sections(store: Store, engagement: dict) -> list[dict]:
     rows = store.rows(
         """SELECT s.name, s.title, s.review, s.dated, s.created_by, length(s.body) AS characters,
                   EXISTS (SELECT 1 FROM approved_versions v WHERE v.record_id = s.id) AS ever_approved
-           FROM sections s WHERE s.engagement_id = ?""", (engagement["id"],))
+           FROM sections s WHERE s.engagement_id = ?""",
+        (engagement["id"],),
+    )
     for row in rows:
         row["ever_approved"] = bool(row["ever_approved"])
     return sorted(rows, key=lambda r: print_order(r["name"]))

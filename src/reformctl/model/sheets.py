@@ -66,9 +66,14 @@ def _csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
                 for row in reader:
                     yield reader.line_num, row
             except csv.Error as exc:
-                raise RowErrors(str(path), [(reader.line_num, None, f"not valid CSV ({exc}); is the file truncated?")]) from None
+                raise RowErrors(
+                    str(path),
+                    [(reader.line_num, None, f"not valid CSV ({exc}); is the file truncated?")],
+                ) from None
     except UnicodeDecodeError:
-        raise Invalid(f"{path}: not UTF-8 text; save the spreadsheet as CSV UTF-8, or as .xlsx") from None
+        raise Invalid(
+            f"{path}: not UTF-8 text; save the spreadsheet as CSV UTF-8, or as .xlsx"
+        ) from None
 
 
 def _csv_cells(row: list[str]) -> list[str]:
@@ -115,7 +120,11 @@ def _csv_table(path: Path) -> "Sheet | None":
                 header, header_row = _header(cells), number
         elif any(c.strip() for c in row):
             count += 1
-    return None if header is None else Sheet(None, header[0], _CsvRows(path, count), header[1], header_row)
+    return (
+        None
+        if header is None
+        else Sheet(None, header[0], _CsvRows(path, count), header[1], header_row)
+    )
 
 
 Rows = list[tuple[int, list[str]]]
@@ -139,11 +148,15 @@ MAX_CELLS = 1_000_000
 MAX_UNPACKED = 200 * 1024 * 1024  # bytes: every part of the archive together
 MAX_RATIO = 100  # unpacked : packed, for a part over RATIO_FROM bytes (XML packs about 10:1)
 RATIO_FROM = 1024 * 1024
-_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?\"")
+_DIMENSION = re.compile(
+    rb"<(?:\w+:)?dimension\s+ref=\"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?\""
+)
 
 
 def _bound() -> str:
-    return f"an import reads at most {MAX_CELLS:,} cells and {MAX_UNPACKED / 2**20:,.0f} MB unpacked"
+    return (
+        f"an import reads at most {MAX_CELLS:,} cells and {MAX_UNPACKED / 2**20:,.0f} MB unpacked"
+    )
 
 
 def _column_number(letters: bytes) -> int:
@@ -189,22 +202,45 @@ def _check_archive(path: Path) -> None:
             parts = archive.infolist()
             unpacked = sum(part.file_size for part in parts)
             if unpacked > MAX_UNPACKED:
-                raise Invalid(f"{path}: the workbook unpacks to {unpacked / 2**20:,.0f} MB; {_bound()}; "
-                              "split it, or save it as CSV")
+                raise Invalid(
+                    f"{path}: the workbook unpacks to {unpacked / 2**20:,.0f} MB; {_bound()}; "
+                    "split it, or save it as CSV"
+                )
             for part in parts:
-                if part.file_size > RATIO_FROM and part.file_size > MAX_RATIO * max(part.compress_size, 1):
-                    raise Invalid(f"{path}: {part.filename} unpacks {part.file_size // max(part.compress_size, 1):,} "
-                                  f"times its packed size (at most {MAX_RATIO}); not a workbook an import reads")
-            declared = sum(_declared_cells(archive, part) for part in parts
-                           if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"))
-            strings = sum(_shared_strings(archive, part) for part in parts
-                          if part.filename.lower().endswith("sharedstrings.xml"))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, NotImplementedError) as exc:
-        raise Invalid(f"{path}: not a readable .xlsx workbook ({exc or type(exc).__name__}); "
-                      "is the file truncated?") from None
+                if part.file_size > RATIO_FROM and part.file_size > MAX_RATIO * max(
+                    part.compress_size, 1
+                ):
+                    raise Invalid(
+                        f"{path}: {part.filename} unpacks {part.file_size // max(part.compress_size, 1):,} "
+                        f"times its packed size (at most {MAX_RATIO}); not a workbook an import reads"
+                    )
+            declared = sum(
+                _declared_cells(archive, part)
+                for part in parts
+                if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml")
+            )
+            strings = sum(
+                _shared_strings(archive, part)
+                for part in parts
+                if part.filename.lower().endswith("sharedstrings.xml")
+            )
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        NotImplementedError,
+    ) as exc:
+        raise Invalid(
+            f"{path}: not a readable .xlsx workbook ({exc or type(exc).__name__}); "
+            "is the file truncated?"
+        ) from None
     for count, what in ((declared, "declares"), (strings, "holds the text of")):
         if count > MAX_CELLS:
-            raise Invalid(f"{path}: the workbook {what} {count:,} cells; {_bound()}; split it, or save it as CSV")
+            raise Invalid(
+                f"{path}: the workbook {what} {count:,} cells; {_bound()}; split it, or save it as CSV"
+            )
 
 
 class _Cells:
@@ -218,8 +254,10 @@ class _Cells:
     def take(self, n: int) -> None:
         self.left -= n
         if self.left < 0:
-            raise Invalid(f"{self.path}: the workbook holds more than {self.limit:,} cells; {_bound()}; "
-                          "split it, or save it as CSV")
+            raise Invalid(
+                f"{self.path}: the workbook holds more than {self.limit:,} cells; {_bound()}; "
+                "split it, or save it as CSV"
+            )
 
 
 def _read_worksheet(sheet, cells: _Cells) -> Rows:
@@ -235,7 +273,9 @@ def _tracker_header(rows: Rows) -> bool:
     for _, cells in rows:
         names = [c.strip().lower() for c in cells if c.strip()]
         if names and not _marking(cells):
-            return all(n in COLUMN_OF_LABEL for n in names) and any(COLUMN_OF_LABEL[n] != n for n in names)
+            return all(n in COLUMN_OF_LABEL for n in names) and any(
+                COLUMN_OF_LABEL[n] != n for n in names
+            )
     return False
 
 
@@ -247,7 +287,9 @@ def _xlsx_tables(path: Path) -> list[tuple[str | None, Rows]]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise Invalid(f"{path}: not a readable .xlsx workbook ({exc or type(exc).__name__}); is the file truncated?") from None
+        raise Invalid(
+            f"{path}: not a readable .xlsx workbook ({exc or type(exc).__name__}); is the file truncated?"
+        ) from None
     try:
         sheets = book.worksheets
         if not sheets:
@@ -258,9 +300,13 @@ def _xlsx_tables(path: Path) -> list[tuple[str | None, Rows]]:
             return [(None, first)]
         tables = [(sheets[0].title, first)]
         tables += [(sheet.title, _read_worksheet(sheet, cells)) for sheet in sheets[1:]]
-        return [(name, rows) for name, rows in tables if name.strip().lower() != SUMMARY_SHEET.lower()]
+        return [
+            (name, rows) for name, rows in tables if name.strip().lower() != SUMMARY_SHEET.lower()
+        ]
     except (zipfile.BadZipFile, KeyError, ValueError, EOFError) as exc:
-        raise Invalid(f"{path}: the workbook is damaged ({exc or type(exc).__name__}); is the file truncated?") from None
+        raise Invalid(
+            f"{path}: the workbook is damaged ({exc or type(exc).__name__}); is the file truncated?"
+        ) from None
     finally:
         book.close()
 
@@ -303,7 +349,9 @@ def read_sheets(path: Path) -> list[Sheet]:
     if suffix == ".csv":
         sheets = [s for s in (_csv_table(path),) if s is not None]
     elif suffix in (".xlsx", ".xlsm"):
-        sheets = [s for s in (_table(name, rows) for name, rows in _xlsx_tables(path)) if s is not None]
+        sheets = [
+            s for s in (_table(name, rows) for name, rows in _xlsx_tables(path)) if s is not None
+        ]
     else:
         raise Invalid(f"{path}: give a .csv or .xlsx file")
     if not sheets:

@@ -27,16 +27,28 @@ def list_engagements(store: Store) -> list[dict]:
 
 def site_slugs(store: Store, limit: int = 1000) -> list[str]:
     """The engagements' site slugs, in order, at most LIMIT of them."""
-    return [r["site"] for r in store.rows("SELECT site FROM engagements ORDER BY site LIMIT ?", (limit,))]
+    return [
+        r["site"]
+        for r in store.rows("SELECT site FROM engagements ORDER BY site LIMIT ?", (limit,))
+    ]
 
 
 def get_engagement(store: Store, site: str) -> dict:
     found = store.row("SELECT * FROM engagements WHERE site = ?", (site,))
     if found is None:
-        sites = [r["site"] for r in store.rows("SELECT site FROM engagements ORDER BY site LIMIT 20")]
-        hint = f"; known sites: {choices(sites)}" if sites else "; create one with `reformctl new-engagement`"
+        sites = [
+            r["site"] for r in store.rows("SELECT site FROM engagements ORDER BY site LIMIT 20")
+        ]
+        hint = (
+            f"; known sites: {choices(sites)}"
+            if sites
+            else "; create one with `reformctl new-engagement`"
+        )
         raise NotFound(f"no engagement with site {site!r}{hint}")
-    store.phases_read[found["id"]] = (found["site"], found["phase"])  # checked again under the write lock
+    store.phases_read[found["id"]] = (
+        found["site"],
+        found["phase"],
+    )  # checked again under the write lock
     return found
 
 
@@ -55,7 +67,9 @@ def resolve_focus_area(store: Store, engagement: dict, ref: str) -> dict:
         for area in areas:
             if area["number"] == int(text):
                 return area
-        raise NotFound(f"{engagement['site']} has no focus area {text}; its focus areas are: {listing}")
+        raise NotFound(
+            f"{engagement['site']} has no focus area {text}; its focus areas are: {listing}"
+        )
     for area in areas:
         if area["slug"] == text.lower():
             return area
@@ -65,7 +79,9 @@ def resolve_focus_area(store: Store, engagement: dict, ref: str) -> dict:
     if len(matches) > 1:
         names = "; ".join(f"{a['number']} {a['title']}" for a in matches)
         raise Invalid(f"focus area {ref!r} is ambiguous: it matches {names}; give its number")
-    raise NotFound(f"{engagement['site']} has no focus area {ref!r}; its focus areas are: {listing}")
+    raise NotFound(
+        f"{engagement['site']} has no focus area {ref!r}; its focus areas are: {listing}"
+    )
 
 
 def record_refs(store: Store, site: str) -> dict[str, list[str]]:
@@ -76,11 +92,20 @@ def record_refs(store: Store, site: str) -> dict[str, list[str]]:
     params = {"eid": found["id"]}
     findings = store.rows(
         """SELECT fa.number || '.' || f.number AS ref FROM findings f JOIN focus_areas fa ON fa.id = f.focus_area_id
-           WHERE f.engagement_id = :eid ORDER BY fa.number, f.number""", params)
+           WHERE f.engagement_id = :eid ORDER BY fa.number, f.number""",
+        params,
+    )
     recs = store.rows(
         """SELECT fa.number || '.' || f.number || '.' || r.number AS ref FROM recommendations r
            JOIN findings f ON f.id = r.finding_id JOIN focus_areas fa ON fa.id = f.focus_area_id
-           WHERE r.engagement_id = :eid ORDER BY fa.number, f.number, r.number""", params)
-    sections = store.rows("SELECT name AS ref FROM sections WHERE engagement_id = :eid ORDER BY name", params)
-    return {"findings": [r["ref"] for r in findings], "recommendations": [r["ref"] for r in recs],
-            "sections": [r["ref"] for r in sections]}
+           WHERE r.engagement_id = :eid ORDER BY fa.number, f.number, r.number""",
+        params,
+    )
+    sections = store.rows(
+        "SELECT name AS ref FROM sections WHERE engagement_id = :eid ORDER BY name", params
+    )
+    return {
+        "findings": [r["ref"] for r in findings],
+        "recommendations": [r["ref"] for r in recs],
+        "sections": [r["ref"] for r in sections],
+    }

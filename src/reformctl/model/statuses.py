@@ -11,7 +11,14 @@ from reformctl.model.guards import require_open
 from reformctl.model.ids import new_id
 from reformctl.model.status_query import status_at
 from reformctl.model.text import MAX_TEXT, clean_body
-from reformctl.model.vocab import REASON_STATUSES, REASONS, STATUSES, choices, reason_key, status_key
+from reformctl.model.vocab import (
+    REASON_STATUSES,
+    REASONS,
+    STATUSES,
+    choices,
+    reason_key,
+    status_key,
+)
 from reformctl.store import Store
 
 
@@ -46,16 +53,28 @@ def set_status(
     with store.write():
         rec = resolve_recommendation(store, engagement, ref)
         if rec["review"] == "withdrawn":
-            raise Invalid(f"recommendation {rec['ref']} is withdrawn; its status can no longer change")
+            raise Invalid(
+                f"recommendation {rec['ref']} is withdrawn; its status can no longer change"
+            )
         if as_of < rec["dated"]:
             raise Invalid(
                 f"the status date {as_of} is before recommendation {rec['ref']} was made ({rec['dated']}); "
                 f"use a date on or after {rec['dated']}"
             )
-        require_unfrozen(store, engagement, as_of, f"set {rec['ref']} to {status}", "status", [rec["id"]])
-        update = {"id": new_id(), "recommendation_id": rec["id"], "status": status, "as_of": as_of,
-                  "note": note, "reason": reason, "evidence": evidence, "recorded_at": now(),
-                  "recorded_by": actor}
+        require_unfrozen(
+            store, engagement, as_of, f"set {rec['ref']} to {status}", "status", [rec["id"]]
+        )
+        update = {
+            "id": new_id(),
+            "recommendation_id": rec["id"],
+            "status": status,
+            "as_of": as_of,
+            "note": note,
+            "reason": reason,
+            "evidence": evidence,
+            "recorded_at": now(),
+            "recorded_by": actor,
+        }
         before = store.row(
             f"SELECT {status_at('status')} AS status, {status_at('as_of')} AS as_of FROM recommendations r WHERE r.id = :id",
             {"id": rec["id"], "as_of": as_of},
@@ -68,10 +87,23 @@ def set_status(
             (rec["id"], as_of),
         )
         store.insert("status_updates", update)
-        record_event(store, actor=actor, engagement_id=engagement["id"], record_type="recommendation",
-                     record_id=rec["id"], ref=rec["ref"], action="status", before=before, after=update)
-    return {**update, "ref": rec["ref"], "previous": before["status"] if before else None,
-            "superseded_by": dict(later) if later else None}
+        record_event(
+            store,
+            actor=actor,
+            engagement_id=engagement["id"],
+            record_type="recommendation",
+            record_id=rec["id"],
+            ref=rec["ref"],
+            action="status",
+            before=before,
+            after=update,
+        )
+    return {
+        **update,
+        "ref": rec["ref"],
+        "previous": before["status"] if before else None,
+        "superseded_by": dict(later) if later else None,
+    }
 
 
 def check_reason(status: str, reason: str | None, from_file: bool = False) -> str | None:
@@ -103,9 +135,18 @@ def status_history(store: Store, engagement: dict, ref: str) -> dict:
         (rec["id"],),
     )
     return {
-        "number": rec["ref"], "text": rec["text"], "review": rec["review"], "dated": rec["dated"],
-        "history": [{**u, "status_label": STATUSES[u["status"]],
-                     "reason_label": REASONS.get(u["reason"]) if u["reason"] else None} for u in updates],
+        "number": rec["ref"],
+        "text": rec["text"],
+        "review": rec["review"],
+        "dated": rec["dated"],
+        "history": [
+            {
+                **u,
+                "status_label": STATUSES[u["status"]],
+                "reason_label": REASONS.get(u["reason"]) if u["reason"] else None,
+            }
+            for u in updates
+        ],
     }
 
 
@@ -136,7 +177,9 @@ def summarise_counts(tally: dict[str, int]) -> list[dict]:
     counts = [tally.get(key, 0) for key in STATUSES]
     return [
         {"status": key, "label": label, "count": count, "percent": percent}
-        for (key, label), count, percent in zip(STATUSES.items(), counts, percentages(counts))
+        for (key, label), count, percent in zip(
+            STATUSES.items(), counts, percentages(counts), strict=False
+        )
     ]
 
 

@@ -16,17 +16,17 @@ from reformctl.model.matching import is_invisible, normalise
 from reformctl.model.vocab import SECTIONS
 
 # Bounds, in characters, for every kind of field (the README lists them).
-MAX_NAME = 200         # agency, city, focus-area titles, team member names, protected terms, owner
-MAX_TITLE = 300        # finding titles, expertise
-MAX_ACTOR = 100        # --as, REFORMCTL_USER, author in reformctl.toml, --approved-by
-MAX_URL = 2_000        # public_url
-MAX_REASON = 2_000     # reopen and override reasons
-MAX_TEXT = 5_000       # recommendation text, status notes and evidence, review comments
-MAX_NOTE = 20_000      # internal notes, activity summaries
-MAX_BODY = 200_000     # finding bodies
+MAX_NAME = 200  # agency, city, focus-area titles, team member names, protected terms, owner
+MAX_TITLE = 300  # finding titles, expertise
+MAX_ACTOR = 100  # --as, REFORMCTL_USER, author in reformctl.toml, --approved-by
+MAX_URL = 2_000  # public_url
+MAX_REASON = 2_000  # reopen and override reasons
+MAX_TEXT = 5_000  # recommendation text, status notes and evidence, review comments
+MAX_NOTE = 20_000  # internal notes, activity summaries
+MAX_BODY = 200_000  # finding bodies
 MAX_COUNT = 1_000_000  # counts such as an activity's participants
 MAX_FOCUS_AREA = 999_999  # focus-area, finding and recommendation numbers (refs are up to 6 digits)
-MAX_INT = 2**63 - 1    # the largest whole number SQLite stores
+MAX_INT = 2**63 - 1  # the largest whole number SQLite stores
 
 # Right-to-left overrides and isolates can make published text read differently from what was
 # approved ("Trojan Source"); nobody needs them in a report.
@@ -35,8 +35,11 @@ BIDI_CONTROLS = frozenset([0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x206
 # One regex scan instead of a loop over characters: bulk imports check hundreds of thousands of cells.
 # C0 but tab, line feed and carriage return (folded to spaces or line breaks before the check),
 # DEL, C1, lone surrogates (undecodable bytes) and the bidi controls.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff"
-                      + "".join(chr(c) for c in sorted(BIDI_CONTROLS)) + "]")
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff"
+    + "".join(chr(c) for c in sorted(BIDI_CONTROLS))
+    + "]"
+)
 _MARKER = re.compile(r"\[\[|\]\]")
 
 
@@ -48,7 +51,9 @@ def _require_text(value, what: str) -> str:
     return value
 
 
-def clean_title(value: str | None, what: str = "title", limit: int = MAX_TITLE, markers: bool = True) -> str:
+def clean_title(
+    value: str | None, what: str = "title", limit: int = MAX_TITLE, markers: bool = True
+) -> str:
     """A required one-line field: whitespace runs (line breaks too) become one space.
 
     MARKERS=False is for fields that are always public in full and must never hold [[...]]."""
@@ -71,7 +76,9 @@ def clean_name(value: str | None, what: str, limit: int = MAX_NAME) -> str:
     return clean_title(value, what, limit, markers=False)
 
 
-def clean_optional(value: str | None, what: str, limit: int = MAX_TITLE, markers: bool = True) -> str | None:
+def clean_optional(
+    value: str | None, what: str, limit: int = MAX_TITLE, markers: bool = True
+) -> str | None:
     """As clean_title, for a field that may be left empty (None)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -96,15 +103,19 @@ def clean_body(value: str | None, what: str = "body", limit: int = MAX_BODY) -> 
 def _no_controls(text: str, what: str) -> None:
     found = _CONTROL.search(text)
     if found:
-        raise Invalid(f"{what} contains a control character (U+{ord(found.group()):04X}) at "
-                      f"{position(text, found.start())}; remove it")
+        raise Invalid(
+            f"{what} contains a control character (U+{ord(found.group()):04X}) at "
+            f"{position(text, found.start())}; remove it"
+        )
 
 
 def _no_markers(text: str, what: str) -> None:
     found = _MARKER.search(text)
     if found:
-        raise Invalid(f"{what} cannot hold {found.group()} (at {position(text, found.start())}): it is always "
-                      "public in full, so there is nothing to redact; remove the brackets")
+        raise Invalid(
+            f"{what} cannot hold {found.group()} (at {position(text, found.start())}): it is always "
+            "public in full, so there is nothing to redact; remove the brackets"
+        )
 
 
 def position(text: str, offset: int) -> str:
@@ -128,18 +139,32 @@ def marker_problems(text: str | None) -> list[tuple[int, str]]:
         at = match.start()
         if match.group() == "[[":
             if opened:
-                problems.append((at, f"nested [[ at {position(text, at)} (inside the [[ at "
-                                     f"{position(text, opened[-1])}); a redaction cannot hold another"))
+                problems.append(
+                    (
+                        at,
+                        f"nested [[ at {position(text, at)} (inside the [[ at "
+                        f"{position(text, opened[-1])}); a redaction cannot hold another",
+                    )
+                )
             opened.append(at)
         elif not opened:
-            problems.append((at, f"]] at {position(text, at)} closes nothing; remove it or add [[ before it"))
+            problems.append(
+                (at, f"]] at {position(text, at)} closes nothing; remove it or add [[ before it")
+            )
         else:
             start = opened.pop()
-            if not opened and not text[start + 2:at].strip():
-                problems.append((start, f"empty [[]] at {position(text, start)}; put the withheld text "
-                                        "inside it or remove it"))
+            if not opened and not text[start + 2 : at].strip():
+                problems.append(
+                    (
+                        start,
+                        f"empty [[]] at {position(text, start)}; put the withheld text "
+                        "inside it or remove it",
+                    )
+                )
     for start in opened:
-        problems.append((start, f"unclosed [[ at {position(text, start)}; close it with ]] or remove it"))
+        problems.append(
+            (start, f"unclosed [[ at {position(text, start)}; close it with ]] or remove it")
+        )
     return sorted(problems)
 
 
@@ -158,17 +183,23 @@ def clean_actor(value: str | None, what: str = "actor") -> str:
     """A person acting (--as, REFORMCTL_USER, reviewer names): NFKC, one line, no invisible characters."""
     raw = _require_text(value, what)
     if any(0xD800 <= ord(c) <= 0xDFFF for c in raw):
-        raise Invalid(f"{what} is not valid UTF-8 text; check the terminal's or the environment's encoding")
+        raise Invalid(
+            f"{what} is not valid UTF-8 text; check the terminal's or the environment's encoding"
+        )
     for i, char in enumerate(raw):
         category = unicodedata.category(char)
         if category in ("Cc", "Cf") or is_invisible(char) or char == "\u2800":
             kind = "a control" if category == "Cc" else "an invisible"
-            raise Invalid(f"{what} contains {kind} character (U+{ord(char):04X}) at character {i + 1}; "
-                          "a name must be what it looks like")
+            raise Invalid(
+                f"{what} contains {kind} character (U+{ord(char):04X}) at character {i + 1}; "
+                "a name must be what it looks like"
+            )
     scripts = _letter_scripts(raw)
     if "LATIN" in scripts and scripts & {"CYRILLIC", "GREEK"}:
-        raise Invalid(f"{what} mixes Latin with {' and '.join(sorted(scripts - {'LATIN'}))} letters; "
-                      "a name must be what it looks like")
+        raise Invalid(
+            f"{what} mixes Latin with {' and '.join(sorted(scripts - {'LATIN'}))} letters; "
+            "a name must be what it looks like"
+        )
     name = " ".join(unicodedata.normalize("NFKC", raw).split())
     if not name:
         raise Invalid(f"{what} must not be empty")
@@ -208,9 +239,11 @@ def clean_section_name(value: str | None, what: str = "section name") -> tuple[s
     match = _SECTION_NAME.fullmatch(name)
     if match is None or len(name) > MAX_SECTION_NAME:
         shown = name if len(name) <= 60 else name[:57] + "..."
-        raise Invalid(f"{what} {shown!r} is not a section; use one of {', '.join(SECTIONS)}, "
-                      f"focus-area-N (N a focus area's number) or appendix-SLUG (lowercase words and hyphens, "
-                      f"up to {MAX_SECTION_NAME} characters in all)")
+        raise Invalid(
+            f"{what} {shown!r} is not a section; use one of {', '.join(SECTIONS)}, "
+            f"focus-area-N (N a focus area's number) or appendix-SLUG (lowercase words and hyphens, "
+            f"up to {MAX_SECTION_NAME} characters in all)"
+        )
     return name, int(match[1]) if match[1] else None
 
 
@@ -227,5 +260,7 @@ def clean_int(value, what: str, low: int = 0, high: int = MAX_INT) -> int:
 
 
 def _shown(number: int) -> str:
-    digits = len(str(abs(number))) if abs(number) < 10**4000 else 4000  # str() refuses past 4,300 digits
+    digits = (
+        len(str(abs(number))) if abs(number) < 10**4000 else 4000
+    )  # str() refuses past 4,300 digits
     return str(number) if digits <= 30 else f"a {digits}-digit number"

@@ -52,8 +52,12 @@ def _spelling(value: str) -> str:
 
 # A status or reason as people and spreadsheets write it: its key ("partially-complete") or its
 # label ("Partially Complete"), in any case. One table each, for set-status, bulk-status and import.
-_STATUS_SPELLINGS = {_spelling(label): key for key, label in STATUSES.items()} | {key: key for key in STATUSES}
-_REASON_SPELLINGS = {_spelling(label): key for key, label in REASONS.items()} | {key: key for key in REASONS}
+_STATUS_SPELLINGS = {_spelling(label): key for key, label in STATUSES.items()} | {
+    key: key for key in STATUSES
+}
+_REASON_SPELLINGS = {_spelling(label): key for key, label in REASONS.items()} | {
+    key: key for key in REASONS
+}
 
 
 def status_key(value: str) -> str | None:
@@ -139,4 +143,3 @@ STATES = frozenset(
 
 def choices(values) -> str:
     return ", ".join(values)
-

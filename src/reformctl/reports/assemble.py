@@ -11,8 +11,15 @@ import json
 from reformctl import __version__
 from reformctl.model.refs import finding_ref, rec_ref
 from reformctl.model.statuses import summarise
-from reformctl.model.vocab import (ACTIVITY_METHODS, INTERNAL_MARK, PROGRAMS, REASONS, STATUS_DEFINITIONS, STATUSES,
-                                   count_phrase)
+from reformctl.model.vocab import (
+    ACTIVITY_METHODS,
+    INTERNAL_MARK,
+    PROGRAMS,
+    REASONS,
+    STATUS_DEFINITIONS,
+    STATUSES,
+    count_phrase,
+)
 from reformctl.store import Store
 
 SCHEMA_VERSION = 2
@@ -20,11 +27,20 @@ SCHEMA_VERSION = 2
 _INTERNAL_KEYS = ("review", "internal", "notes", "created_by")
 
 
-def assemble(store: Store, engagement: dict, engagement_id: str, as_of: str, findings: list[dict],
-             recs: list[dict], internal: bool = False) -> dict:
+def assemble(
+    store: Store,
+    engagement: dict,
+    engagement_id: str,
+    as_of: str,
+    findings: list[dict],
+    recs: list[dict],
+    internal: bool = False,
+) -> dict:
     engagement = {**engagement, "program_name": PROGRAMS[engagement["program"]]}
-    areas = store.rows("SELECT id, number, title, slug FROM focus_areas WHERE engagement_id = ? ORDER BY number",
-                       (engagement_id,))
+    areas = store.rows(
+        "SELECT id, number, title, slug FROM focus_areas WHERE engagement_id = ? ORDER BY number",
+        (engagement_id,),
+    )
     recs_by_finding: dict[str, list[dict]] = {}
     for rec in sorted(recs, key=lambda r: r["number"]):
         recs_by_finding.setdefault(rec["_finding"], []).append(rec)
@@ -42,9 +58,19 @@ def assemble(store: Store, engagement: dict, engagement_id: str, as_of: str, fin
             if withdrawn and not internal:
                 # Published once, so its number stays on the page, marked withdrawn, with nothing else;
                 # so do the numbers of its published recommendations.
-                out_findings.append({"number": number, "withdrawn": True, "recommendations": [
-                    {"number": rec_ref(area["number"], finding["number"], rec["number"]), "withdrawn": True}
-                    for rec in recs_by_finding.get(finding["_id"], [])]})
+                out_findings.append(
+                    {
+                        "number": number,
+                        "withdrawn": True,
+                        "recommendations": [
+                            {
+                                "number": rec_ref(area["number"], finding["number"], rec["number"]),
+                                "withdrawn": True,
+                            }
+                            for rec in recs_by_finding.get(finding["_id"], [])
+                        ],
+                    }
+                )
                 continue
             out_recs = []
             for rec in recs_by_finding.get(finding["_id"], []):
@@ -56,34 +82,58 @@ def assemble(store: Store, engagement: dict, engagement_id: str, as_of: str, fin
                 if rec["_review"] != "withdrawn" and not withdrawn:
                     counted.append(status)
                 entry = {
-                    "number": rec_number, "text": rec["text"], "priority": rec["priority"],
-                    "owner": rec["owner"], "due": rec["due"], "status": status,
-                    "status_label": STATUSES[status], "status_as_of": rec["status_as_of"],
+                    "number": rec_number,
+                    "text": rec["text"],
+                    "priority": rec["priority"],
+                    "owner": rec["owner"],
+                    "due": rec["due"],
+                    "status": status,
+                    "status_label": STATUSES[status],
+                    "status_as_of": rec["status_as_of"],
                     # The reason category is public; the note and evidence behind it are not.
                     "reason": rec.get("status_reason"),
                     "reason_label": REASONS.get(rec.get("status_reason") or ""),
                 }
                 entry.update({k: rec[k] for k in _INTERNAL_KEYS if k in rec})
                 out_recs.append(entry)
-            entry = {"number": number, "title": finding["title"], "body": finding["body"],
-                     "methods": json.loads(finding["methods"]), "recommendations": out_recs}
+            entry = {
+                "number": number,
+                "title": finding["title"],
+                "body": finding["body"],
+                "methods": json.loads(finding["methods"]),
+                "recommendations": out_recs,
+            }
             entry.update({k: finding[k] for k in _INTERNAL_KEYS if k in finding})
             out_findings.append(entry)
-        live = [f for f in out_findings if not f.get("withdrawn") and f.get("review") != "withdrawn"]
-        out_areas.append({"number": area["number"], "title": area["title"], "slug": area["slug"],
-                          "under_development": not live, "findings": out_findings})
+        live = [
+            f for f in out_findings if not f.get("withdrawn") and f.get("review") != "withdrawn"
+        ]
+        out_areas.append(
+            {
+                "number": area["number"],
+                "title": area["title"],
+                "slug": area["slug"],
+                "under_development": not live,
+                "findings": out_findings,
+            }
+        )
     report = {
         "schema_version": SCHEMA_VERSION,
         "generator": f"reformctl {__version__}",
         "engagement": engagement,
         "as_of": as_of,
         "status_definitions": [
-            {"status": key, "label": label, "definition": STATUS_DEFINITIONS[key]} for key, label in STATUSES.items()
+            {"status": key, "label": label, "definition": STATUS_DEFINITIONS[key]}
+            for key, label in STATUSES.items()
         ],
         "status_summary": summarise(counted),
         "total_recommendations": len(counted),
-        "total_findings": sum(1 for a in out_areas for f in a["findings"]
-                              if not f.get("withdrawn") and f.get("review") != "withdrawn"),
+        "total_findings": sum(
+            1
+            for a in out_areas
+            for f in a["findings"]
+            if not f.get("withdrawn") and f.get("review") != "withdrawn"
+        ),
         "focus_areas": out_areas,
     }
     activities = activity_counts(store, engagement_id, as_of)
@@ -99,8 +149,15 @@ def assemble(store: Store, engagement: dict, engagement_id: str, as_of: str, fin
 def activity_counts(store: Store, engagement_id: str, as_of: str) -> list[dict]:
     """How many activities of each method took place up to AS_OF: the only public trace of field
     work (no dates, participants, summaries, team or evidence), in the vocabulary's order."""
-    counts = {row["method"]: row["n"] for row in store.rows(
-        "SELECT method, COUNT(*) AS n FROM activities WHERE engagement_id = ? AND dated <= ? GROUP BY method",
-        (engagement_id, as_of))}
-    return [{"method": method, "count": counts[method], "text": count_phrase(method, counts[method])}
-            for method in ACTIVITY_METHODS if counts.get(method)]
+    counts = {
+        row["method"]: row["n"]
+        for row in store.rows(
+            "SELECT method, COUNT(*) AS n FROM activities WHERE engagement_id = ? AND dated <= ? GROUP BY method",
+            (engagement_id, as_of),
+        )
+    }
+    return [
+        {"method": method, "count": counts[method], "text": count_phrase(method, counts[method])}
+        for method in ACTIVITY_METHODS
+        if counts.get(method)
+    ]

@@ -17,8 +17,14 @@ _NARROW = dict.fromkeys("ijlI.,' ", 0.35)
 _SEMI = dict.fromkeys("frt-/:;|!()[]", 0.45)
 _WIDE = dict.fromkeys("mwMW%@#", 1.0)
 _DIGITS = dict.fromkeys("0123456789", 0.65)
-_WIDTHS = {**dict.fromkeys("abcdeghknopqsuvxyz", 0.64), **dict.fromkeys("ABCDEFGHJKLNOPQRSTUVXYZ&?", 0.8),
-           **_DIGITS, **_NARROW, **_SEMI, **_WIDE}
+_WIDTHS = {
+    **dict.fromkeys("abcdeghknopqsuvxyz", 0.64),
+    **dict.fromkeys("ABCDEFGHJKLNOPQRSTUVXYZ&?", 0.8),
+    **_DIGITS,
+    **_NARROW,
+    **_SEMI,
+    **_WIDE,
+}
 _OTHER = 1.0  # CJK ideographs are one em; nothing else is wider
 BOLD = 1.15  # DejaVu Sans Bold is up to 15% wider than the regular weight (its lower case most)
 ASCENT, DESCENT = 0.8, 0.25  # of the font size, above and below the baseline
@@ -39,13 +45,18 @@ class Box:
 
     def intersects(self, other: "Box", gap: float = 0.0) -> bool:
         """True when the boxes overlap or come closer than GAP."""
-        return not (self.right + gap <= other.left or other.right + gap <= self.left
-                    or self.bottom + gap <= other.top or other.bottom + gap <= self.top)
+        return not (
+            self.right + gap <= other.left
+            or other.right + gap <= self.left
+            or self.bottom + gap <= other.top
+            or other.bottom + gap <= self.top
+        )
 
 
 @dataclass(frozen=True)
 class Label:
     """One <text> element: where its anchor is, and what it says in which size and weight."""
+
     x: float
     y: float  # the baseline
     text: str
@@ -64,12 +75,26 @@ class Label:
         box = self.box()
         shift = max(0.0, low - box.left) if box.left < low else min(0.0, high - box.right)
         # Rounded inwards to the 0.1 the SVG is written with, so the written label stays inside too.
-        x = math.ceil((self.x + shift) * 10) / 10 if shift > 0 else math.floor((self.x + shift) * 10) / 10
-        return Label(x if shift else self.x, self.y, self.text, self.size, self.anchor, self.weight, self.colour)
+        x = (
+            math.ceil((self.x + shift) * 10) / 10
+            if shift > 0
+            else math.floor((self.x + shift) * 10) / 10
+        )
+        return Label(
+            x if shift else self.x,
+            self.y,
+            self.text,
+            self.size,
+            self.anchor,
+            self.weight,
+            self.colour,
+        )
 
     def svg(self) -> str:
-        return (f'<text x="{self.x:.1f}" y="{self.y:.1f}" font-size="{self.size}" text-anchor="{self.anchor}" '
-                f'fill="{self.colour}" font-weight="{self.weight}">{escape(self.text)}</text>')
+        return (
+            f'<text x="{self.x:.1f}" y="{self.y:.1f}" font-size="{self.size}" text-anchor="{self.anchor}" '
+            f'fill="{self.colour}" font-weight="{self.weight}">{escape(self.text)}</text>'
+        )
 
 
 def place(candidates: list[Label], taken: list[Box], gap: float = 3.0) -> list[Label]:
@@ -91,7 +116,14 @@ def wrap(text: str, size: int, width: float, weight: str = "normal") -> list[str
             lines[-1] = f"{lines[-1]} {word}"
             continue
         while text_width(word, size, weight) > width:
-            cut = next((i for i in range(len(word) - 1, 0, -1) if text_width(word[:i], size, weight) <= width), 1)
+            cut = next(
+                (
+                    i
+                    for i in range(len(word) - 1, 0, -1)
+                    if text_width(word[:i], size, weight) <= width
+                ),
+                1,
+            )
             lines.append(word[:cut])
             word = word[cut:]
         lines.append(word)

@@ -50,8 +50,10 @@ def _count(label: Label, status: str) -> str:
     if status != "partially-complete":
         return label.svg()
     box = label.box()
-    return (f'<rect x="{box.left - 2:.1f}" y="{box.top - 1:.1f}" width="{box.right - box.left + 4:.1f}" '
-            f'height="{box.bottom - box.top + 2:.1f}" rx="2" fill="{HATCH_BASE}"/>{label.svg()}')
+    return (
+        f'<rect x="{box.left - 2:.1f}" y="{box.top - 1:.1f}" width="{box.right - box.left + 4:.1f}" '
+        f'height="{box.bottom - box.top + 2:.1f}" rx="2" fill="{HATCH_BASE}"/>{label.svg()}'
+    )
 
 
 def _legend(prefix: str) -> tuple[str, float, list[Box]]:
@@ -61,8 +63,10 @@ def _legend(prefix: str) -> tuple[str, float, list[Box]]:
         item = 19 + text_width(name, 12)
         if x and x + item > WIDTH:
             x, y = 0.0, y + 20
-        parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="14" height="14" fill="{_fill(status, prefix)}" '
-                     f'stroke="#555" stroke-width="0.75"/>')
+        parts.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="14" height="14" fill="{_fill(status, prefix)}" '
+            f'stroke="#555" stroke-width="0.75"/>'
+        )
         label = Label(x + 19, y + 12, name, size=12, anchor="start")
         parts.append(label.svg())
         boxes += [Box(x, y, x + 14, y + 14), label.box()]
@@ -77,7 +81,7 @@ def _svg(prefix: str, height: float, title: str, body: str, desc: str = "") -> s
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id={quoteattr(prefix)} role="img" '
         f'viewBox="0 0 {WIDTH} {height:.0f}" width="100%" preserveAspectRatio="xMinYMin meet" '
         f'aria-labelledby="{prefix}-title"{described} {FONT}><title id="{prefix}-title">{escape(title)}</title>'
-        f'{description}{_defs(prefix)}{body}</svg>'
+        f"{description}{_defs(prefix)}{body}</svg>"
     )
 
 
@@ -99,30 +103,52 @@ def focus_area_bars(areas: list[dict], prefix: str = "areas") -> str:
         bar_y = y + 3
         y = bar_y + bar_h + 10
         if not area["total"]:
-            body.append(f'<rect x="0" y="{bar_y}" width="{WIDTH}" height="{bar_h}" fill="#ffffff" '
-                        f'stroke="#999" stroke-dasharray="4 3"/>')
-            body.append(Label(8, bar_y + 15, "Under development: no recommendations yet", size=12,
-                              anchor="start", colour="#444").svg())
+            body.append(
+                f'<rect x="0" y="{bar_y}" width="{WIDTH}" height="{bar_h}" fill="#ffffff" '
+                f'stroke="#999" stroke-dasharray="4 3"/>'
+            )
+            body.append(
+                Label(
+                    8,
+                    bar_y + 15,
+                    "Under development: no recommendations yet",
+                    size=12,
+                    anchor="start",
+                    colour="#444",
+                ).svg()
+            )
             continue
         x = 0.0
         for row in area["statuses"]:
             if not row["count"]:
                 continue
             w = WIDTH * row["count"] / area["total"]
-            body.append(f'<rect x="{x:.2f}" y="{bar_y}" width="{w:.2f}" height="{bar_h}" '
-                        f'fill="{_fill(row["status"], prefix)}" stroke="#444" stroke-width="0.75">'
-                        f'<title>{escape(row["label"])}: {row["count"]} ({row["percent"]}%)</title></rect>')
-            count = Label(x + w / 2, bar_y + 15.5, str(row["count"]), size=12, weight="700",
-                          colour=FILLS[row["status"]][1])
+            body.append(
+                f'<rect x="{x:.2f}" y="{bar_y}" width="{w:.2f}" height="{bar_h}" '
+                f'fill="{_fill(row["status"], prefix)}" stroke="#444" stroke-width="0.75">'
+                f"<title>{escape(row['label'])}: {row['count']} ({row['percent']}%)</title></rect>"
+            )
+            count = Label(
+                x + w / 2,
+                bar_y + 15.5,
+                str(row["count"]),
+                size=12,
+                weight="700",
+                colour=FILLS[row["status"]][1],
+            )
             if text_width(count.text, 12, "700") + 8 <= w:
                 body.append(_count(count, row["status"]))
             x += w
-    desc = "; ".join(f"{a['number']}. {a['title']}: " + (_counts_text(a["statuses"]) if a["total"]
-                     else "no recommendations yet") for a in areas)
+    desc = "; ".join(
+        f"{a['number']}. {a['title']}: "
+        + (_counts_text(a["statuses"]) if a["total"] else "no recommendations yet")
+        for a in areas
+    )
     return _svg(prefix, y + 4, "Recommendations by status in each focus area", "".join(body), desc)
 
 
 # ---------------------------------------------------------------- status over time
+
 
 @dataclass
 class _Column:
@@ -143,14 +169,15 @@ def _scale(peak: int) -> tuple[int, int]:
     """The axis's top and step: a round step (1, 2, 5, 10, 20, 50, ...) giving at most 8 intervals."""
     for exponent in range(12):
         for mantissa in (1, 2, 5):
-            step = mantissa * 10 ** exponent
+            step = mantissa * 10**exponent
             if math.ceil(max(peak, 1) / step) <= 8:
                 return math.ceil(max(peak, 1) / step) * step, step
     raise ValueError(f"no scale for {peak}")
 
 
-def _columns(points: list[dict], left: float, base: float, plot_h: float, scale_top: int,
-             prefix: str) -> list[_Column]:
+def _columns(
+    points: list[dict], left: float, base: float, plot_h: float, scale_top: int, prefix: str
+) -> list[_Column]:
     slot = (WIDTH - left) / len(points)
     col_w = min(slot * 0.7, 56)
     columns = []
@@ -163,11 +190,15 @@ def _columns(points: list[dict], left: float, base: float, plot_h: float, scale_
                 continue
             h = plot_h * row["count"] / scale_top
             y -= h
-            column.svg.append(f'<rect x="{x:.2f}" y="{y:.2f}" width="{col_w:.2f}" height="{h:.2f}" '
-                              f'fill="{_fill(row["status"], prefix)}" stroke="#444" stroke-width="0.75">'
-                              f'<title>{escape(long_date(point["date"]))}: {escape(row["label"])} '
-                              f'{row["count"]}</title></rect>')
-            count = Label(cx, y + h / 2 + 4, str(row["count"]), weight="700", colour=FILLS[row["status"]][1])
+            column.svg.append(
+                f'<rect x="{x:.2f}" y="{y:.2f}" width="{col_w:.2f}" height="{h:.2f}" '
+                f'fill="{_fill(row["status"], prefix)}" stroke="#444" stroke-width="0.75">'
+                f"<title>{escape(long_date(point['date']))}: {escape(row['label'])} "
+                f"{row['count']}</title></rect>"
+            )
+            count = Label(
+                cx, y + h / 2 + 4, str(row["count"]), weight="700", colour=FILLS[row["status"]][1]
+            )
             if h >= 15 and text_width(count.text, 11, "700") + 6 <= col_w:
                 column.svg.append(_count(count, row["status"]))
                 column.counts.append(count)
@@ -185,7 +216,9 @@ def _totals(points: list[dict], columns: list[_Column], taken: list[Box]) -> lis
     for i in [len(points) - 1, *range(len(points) - 1)]:
         label = Label(columns[i].cx, 0, str(points[i]["total"]), weight="700").within(0, WIDTH)
         span = label.box()
-        above = min(c.top for c in columns if c.box.left - 1 < span.right and span.left < c.box.right + 1)
+        above = min(
+            c.top for c in columns if c.box.left - 1 < span.right and span.left < c.box.right + 1
+        )
         label = Label(label.x, above - 4, label.text, weight="700")
         box = label.box()
         if not any(box.intersects(b, 3.0) for b in taken):
@@ -194,8 +227,9 @@ def _totals(points: list[dict], columns: list[_Column], taken: list[Box]) -> lis
     return placed
 
 
-def _x_axis(points: list[dict], columns: list[_Column], base: float,
-            taken: list[Box]) -> tuple[list[Label], list[Label], list[str]]:
+def _x_axis(
+    points: list[dict], columns: list[_Column], base: float, taken: list[Box]
+) -> tuple[list[Label], list[Label], list[str]]:
     """Under the columns: the report's date under its own column; each quarter as Q1..Q4 where
     they fit (up to about 22 quarters); and each year under its quarters, a row below."""
     last = len(points) - 1
@@ -205,20 +239,32 @@ def _x_axis(points: list[dict], columns: list[_Column], base: float,
     days = [_dt.date.fromisoformat(p["date"]) for p in points[:last]]
     labels: list[Label] = []
     if slot >= text_width("Q4", 11) + 4:
-        quarters = [Label(columns[i].cx, row1, f"Q{(day.month - 1) // 3 + 1}") for i, day in enumerate(days)]
+        quarters = [
+            Label(columns[i].cx, row1, f"Q{(day.month - 1) // 3 + 1}") for i, day in enumerate(days)
+        ]
         labels += place(quarters, taken)
     years: dict[int, list[int]] = {}
     for i, day in enumerate(days):
         years.setdefault(day.year, []).append(i)
     # Whole years first, so a year with one quarter at either end gives way to them.
     by_size = sorted(years.items(), key=lambda item: -len(item[1]))
-    labels += place([Label(sum(columns[i].cx for i in idx) / len(idx), row2, str(year), colour="#333")
-                     .within(columns[0].cx - slot / 2, WIDTH) for year, idx in by_size], taken)
+    labels += place(
+        [
+            Label(
+                sum(columns[i].cx for i in idx) / len(idx), row2, str(year), colour="#333"
+            ).within(columns[0].cx - slot / 2, WIDTH)
+            for year, idx in by_size
+        ],
+        taken,
+    )
     # A rule between years, and one setting the report's date apart from the quarters.
     rules = [columns[idx[0]].cx - slot / 2 for idx in list(years.values())[1:]]
     rules += [columns[last].cx - slot / 2] if last else []
-    lines = [f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{base:.1f}" y2="{row2 + 3:.1f}" stroke="#8a8f96" '
-             f'stroke-width="0.75"/>' for x in rules]
+    lines = [
+        f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{base:.1f}" y2="{row2 + 3:.1f}" stroke="#8a8f96" '
+        f'stroke-width="0.75"/>'
+        for x in rules
+    ]
     return as_of, labels, lines
 
 
@@ -228,8 +274,10 @@ def _as_of(iso: str, cx: float, row1: float, row2: float, slot: float) -> list[L
     day = _dt.date.fromisoformat(iso)
     if text_width(short_date(iso), 11) + 4 <= slot:
         return [Label(cx, row1, short_date(iso))]
-    return [Label(cx, row1, f"{_MONTHS[day.month - 1]} {day.day}").within(0, WIDTH),
-            Label(cx, row2, str(day.year)).within(0, WIDTH)]
+    return [
+        Label(cx, row1, f"{_MONTHS[day.month - 1]} {day.day}").within(0, WIDTH),
+        Label(cx, row2, str(day.year)).within(0, WIDTH),
+    ]
 
 
 def _group(name: str, labels: list[Label]) -> str:
@@ -238,8 +286,12 @@ def _group(name: str, labels: list[Label]) -> str:
 
 def _description(points: list[dict]) -> str:
     *quarters, last = points
-    parts = [f"{long_date(p['date'])}: {p['total']} ({_counts_text(p['statuses'])})" for p in quarters]
-    parts.append(f"{long_date(last['date'])}, the report's date: {last['total']} ({_counts_text(last['statuses'])})")
+    parts = [
+        f"{long_date(p['date'])}: {p['total']} ({_counts_text(p['statuses'])})" for p in quarters
+    ]
+    parts.append(
+        f"{long_date(last['date'])}, the report's date: {last['total']} ({_counts_text(last['statuses'])})"
+    )
     return "Recommendations by status at each quarter end. " + "; ".join(parts) + "."
 
 
@@ -254,7 +306,9 @@ def status_over_time(points: list[dict], prefix: str = "timeline") -> str:
     body = [legend]
     for tick in range(0, scale_top + 1, step):
         y = base - plot_h * tick / scale_top
-        body.append(f'<line x1="{left}" x2="{WIDTH}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ccc" stroke-width="0.75"/>')
+        body.append(
+            f'<line x1="{left}" x2="{WIDTH}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ccc" stroke-width="0.75"/>'
+        )
         tick_label = Label(left - 6, y + 4, str(tick), anchor="end", colour="#444")
         body.append(tick_label.svg())
         taken.append(tick_label.box())
@@ -267,8 +321,14 @@ def status_over_time(points: list[dict], prefix: str = "timeline") -> str:
     # Grouped by what they say, so a reader of the SVG (and the tests) can tell them apart.
     body += rules + [_group("quarters", axis), _group("as-of", as_of), _group("totals", totals)]
     y = base + 50
-    for line in wrap("Recommendations by status at each quarter end and on the report's date; "
-                     "totals above the columns", 11, WIDTH):
+    for line in wrap(
+        "Recommendations by status at each quarter end and on the report's date; "
+        "totals above the columns",
+        11,
+        WIDTH,
+    ):
         body.append(Label(0, y, line, anchor="start", colour="#444").svg())
         y += 14
-    return _svg(prefix, y - 6, "Status of recommendations over time", "".join(body), _description(points))
+    return _svg(
+        prefix, y - 6, "Status of recommendations over time", "".join(body), _description(points)
+    )

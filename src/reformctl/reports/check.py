@@ -11,7 +11,13 @@ from reformctl.model.internal_flag import internal_at
 from reformctl.model.matching import find_spans, fold, name_key, term_regex, visible
 from reformctl.model.statuses import status_at
 from reformctl.model.text import marker_problems
-from reformctl.reports.check_claims import count_claims, counts_of, date_claims, percent_claims, sentence_at
+from reformctl.reports.check_claims import (
+    count_claims,
+    counts_of,
+    date_claims,
+    percent_claims,
+    sentence_at,
+)
 from reformctl.reports.check_initials import foreign_terms, initials_problems, own_terms
 from reformctl.reports.public import build_public_report, is_code, redact
 from reformctl.reports.reader_view import disguised_names
@@ -24,8 +30,12 @@ PHONE_RE = re.compile(r"(?<![\d-])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\
 # The record a list's items are, in the report's shape, and the key that names one, for saying
 # where a string stands. A list of records added to the public report gets its line here (for
 # narrative sections: "sections": ("section", "name")), and every rule of check reads its text.
-RECORD_LABELS = {"focus_areas": ("focus area", "number"), "findings": ("finding", "number"),
-                 "recommendations": ("recommendation", "number"), "sections": ("section", "name")}
+RECORD_LABELS = {
+    "focus_areas": ("focus area", "number"),
+    "findings": ("finding", "number"),
+    "recommendations": ("recommendation", "number"),
+    "sections": ("section", "name"),
+}
 # Made from another field of the same record when published (a focus area's slug from its title):
 # a problem there is reported once, on that field.
 DERIVED_KEYS = frozenset(["slug"])
@@ -63,20 +73,32 @@ def _problem(level: str, code: str, where: str, message: str, **detail) -> dict:
     return {"level": level, "code": code, "where": where, "message": message, **detail}
 
 
-def _span_problem(level: str, code: str, record: str, field: str, span: str, says: str, message: str) -> dict:
+def _span_problem(
+    level: str, code: str, record: str, field: str, span: str, says: str, message: str
+) -> dict:
     """A problem at a span of one public text: the record, field, span as written and what the record says."""
-    return _problem(level, code, f"{record} {field}", message, record=record, field=field, span=span, says=says)
+    return _problem(
+        level, code, f"{record} {field}", message, record=record, field=field, span=span, says=says
+    )
 
 
-def _prose_problems(store: Store, engagement: dict, report: dict, texts: list[tuple[str, str, str]]) -> list[dict]:
+def _prose_problems(
+    store: Store, engagement: dict, report: dict, texts: list[tuple[str, str, str]]
+) -> list[dict]:
     """What the public prose claims that the record contradicts: another engagement's initials,
     counts, percentages and the announcement date, in what would be published of each text."""
     from reformctl.model.check_terms import aliases_by_engagement, check_terms
 
     aliases = aliases_by_engagement(store)
-    own = own_terms(engagement["agency"], engagement["city"], aliases.get(engagement["id"], []),
-                    check_terms(store, engagement["id"], "allow"))
-    others = store.rows("SELECT id, site, agency FROM engagements WHERE id != ? ORDER BY site", (engagement["id"],))
+    own = own_terms(
+        engagement["agency"],
+        engagement["city"],
+        aliases.get(engagement["id"], []),
+        check_terms(store, engagement["id"], "allow"),
+    )
+    others = store.rows(
+        "SELECT id, site, agency FROM engagements WHERE id != ? ORDER BY site", (engagement["id"],)
+    )
     foreign = foreign_terms(others, aliases, own)
     counts, as_of = counts_of(report), report["as_of"]
     problems = []
@@ -85,16 +107,37 @@ def _prose_problems(store: Store, engagement: dict, report: dict, texts: list[tu
         for term, (start, end) in initials_problems(text, foreign):
             span = visible(text[start:end])
             says = f"{term.term!r} is {term.how}, another engagement ({term.site})"
-            problems.append(_span_problem(
-                "error", "other-initials", record, field, span, says,
-                f"{record} {field}: {span!r}: {says}; a template copy mistake? If it belongs here, "
-                f"`reformctl check --site {engagement['site']} --allow {term.term}`"))
-        for claim in count_claims(text, counts, as_of) + percent_claims(text) + date_claims(text, engagement["announced"]):
-            span = " ".join(text[claim.span[0]:claim.span[1]].split())
+            problems.append(
+                _span_problem(
+                    "error",
+                    "other-initials",
+                    record,
+                    field,
+                    span,
+                    says,
+                    f"{record} {field}: {span!r}: {says}; a template copy mistake? If it belongs here, "
+                    f"`reformctl check --site {engagement['site']} --allow {term.term}`",
+                )
+            )
+        for claim in (
+            count_claims(text, counts, as_of)
+            + percent_claims(text)
+            + date_claims(text, engagement["announced"])
+        ):
+            span = " ".join(text[claim.span[0] : claim.span[1]].split())
             # A count is named with its sentence ('six focus areas' alone does not say which claim).
-            context = f" in \"{sentence_at(text, *claim.span)}\"" if claim.code == "count" else ""
-            problems.append(_span_problem(claim.level, claim.code, record, field, span, claim.says,
-                                          f"{record} {field}: {span!r}{context}: {claim.says}"))
+            context = f' in "{sentence_at(text, *claim.span)}"' if claim.code == "count" else ""
+            problems.append(
+                _span_problem(
+                    claim.level,
+                    claim.code,
+                    record,
+                    field,
+                    span,
+                    claim.says,
+                    f"{record} {field}: {span!r}{context}: {claim.says}",
+                )
+            )
     return problems
 
 
@@ -110,8 +153,12 @@ def _foreign_names(store: Store, engagement: dict) -> list[tuple[str, str, str, 
     normalised text; a name this engagement shares ('Miami' in 'North Miami') is left out."""
     own = {name_key(engagement.get(k) or "") for k in ("site", "agency", "city")}
     foreign = []
-    for other in store.rows("SELECT site, agency, city FROM engagements WHERE id != ?", (engagement["id"],)):
-        seen = set(own)  # a site slug that reads as the city ('dearborn-heights') is named once, as the city
+    for other in store.rows(
+        "SELECT site, agency, city FROM engagements WHERE id != ?", (engagement["id"],)
+    ):
+        seen = set(
+            own
+        )  # a site slug that reads as the city ('dearborn-heights') is named once, as the city
         for key in ("agency", "city", "site"):
             value = other[key]
             if value and len(name_key(value)) >= 3 and name_key(value) not in seen:
@@ -120,37 +167,63 @@ def _foreign_names(store: Store, engagement: dict) -> list[tuple[str, str, str, 
     return foreign
 
 
-def _text_problems(where: str, raw: str, terms: list[tuple[str, object]], foreign: list, own_pattern) -> list[dict]:
+def _text_problems(
+    where: str, raw: str, terms: list[tuple[str, object]], foreign: list, own_pattern
+) -> list[dict]:
     """What is wrong with one public string: malformed markers in it as stored, and, in what
     would be published of it, protected names, contact details and other engagements' names."""
-    problems = [_problem("error", "malformed-marker", where, f"{where}: {message}")
-                for _, message in marker_problems(raw)]
+    problems = [
+        _problem("error", "malformed-marker", where, f"{where}: {message}")
+        for _, message in marker_problems(raw)
+    ]
     text = redact(raw)
     folded = fold(text)
     for term, pattern in terms:
         spans = find_spans(folded, pattern)
         if spans:
-            problems.append(_problem("error", "protected-name", where,
-                                     f"{where}: protected name {term!r} appears as {_spans_phrase(text, spans)}"))
+            problems.append(
+                _problem(
+                    "error",
+                    "protected-name",
+                    where,
+                    f"{where}: protected name {term!r} appears as {_spans_phrase(text, spans)}",
+                )
+            )
         elif disguised := disguised_names(text, pattern):
             first = text.split("\n")[disguised[0][0]].strip()
-            problems.append(_problem("error", "protected-name", where,
-                                     f"{where}: protected name {term!r} shows once the Markdown is rendered, in "
-                                     f"{visible(first[:80])!r}; write it plainly, or leave it out"))
+            problems.append(
+                _problem(
+                    "error",
+                    "protected-name",
+                    where,
+                    f"{where}: protected name {term!r} shows once the Markdown is rendered, in "
+                    f"{visible(first[:80])!r}; write it plainly, or leave it out",
+                )
+            )
     for match in EMAIL_RE.findall(text):
         problems.append(_problem("error", "email", where, f"{where}: e-mail address {match!r}"))
     for match in PHONE_RE.findall(text):
-        problems.append(_problem("error", "phone", where, f"{where}: phone number {match.strip()!r}"))
+        problems.append(
+            _problem("error", "phone", where, f"{where}: phone number {match.strip()!r}")
+        )
     if where.startswith("engagement "):
         return problems  # the engagement's own identity, checked when it was created
     # "Miami" inside this engagement's own "North Miami" is not another site's name.
-    masked = own_pattern.sub(lambda m: " " * len(m.group()), folded.norm) if own_pattern else folded.norm
+    masked = (
+        own_pattern.sub(lambda m: " " * len(m.group()), folded.norm) if own_pattern else folded.norm
+    )
     for other_site, key, value, pattern in foreign:
         spans = find_spans(folded, pattern, masked)
         if spans:
-            problems.append(_problem("error", "other-engagement", where,
-                                     f"{where} names {value!r} as {_spans_phrase(text, spans)}, the {key} of "
-                                     f"another engagement ({other_site}); a template copy mistake?"))
+            problems.append(
+                _problem(
+                    "error",
+                    "other-engagement",
+                    where,
+                    f"{where} names {value!r} as {_spans_phrase(text, spans)}, the {key} of "
+                    f"another engagement ({other_site}); a template copy mistake?",
+                )
+            )
     return problems
 
 
@@ -159,7 +232,9 @@ def check(store: Store, site: str, as_of: str | None = None) -> dict:
     as_of = as_of or today()
     report = build_public_report(store, site, as_of, scrub=False)
     terms = [(term, term_regex([term])) for term in protected_terms(store, engagement["id"])]
-    own_pattern = term_regex([v for v in (engagement["agency"], engagement["city"], engagement["site"]) if v])
+    own_pattern = term_regex(
+        [v for v in (engagement["agency"], engagement["city"], engagement["site"]) if v]
+    )
     foreign = _foreign_names(store, engagement)
     problems: list[dict] = []
     texts = list(public_texts(report))
@@ -170,43 +245,95 @@ def check(store: Store, site: str, as_of: str | None = None) -> dict:
     params = {"eid": engagement["id"], "as_of": as_of}
     for row in store.rows(
         f"""SELECT r.id, fa.number AS a, f.number AS f, r.number AS n, r.owner, r.text,
-                   {status_at('status')} AS status
+                   {status_at("status")} AS status
             FROM recommendations r JOIN findings f ON f.id = r.finding_id JOIN focus_areas fa ON fa.id = f.focus_area_id
-            WHERE r.engagement_id = :eid AND r.dated <= :as_of AND r.review = 'approved'""", params):
+            WHERE r.engagement_id = :eid AND r.dated <= :as_of AND r.review = 'approved'""",
+        params,
+    ):
         ref = f"{row['a']}.{row['f']}.{row['n']}"
         if row["status"] is None:
-            problems.append(_problem("error", "no-status", f"recommendation {ref}",
-                                     f"approved recommendation {ref} has no status as of {as_of}"))
+            problems.append(
+                _problem(
+                    "error",
+                    "no-status",
+                    f"recommendation {ref}",
+                    f"approved recommendation {ref} has no status as of {as_of}",
+                )
+            )
         if not row["owner"]:
-            problems.append(_problem("warning", "no-owner", f"recommendation {ref}",
-                                     f"recommendation {ref} has no owner (--owner UNIT)"))
+            problems.append(
+                _problem(
+                    "warning",
+                    "no-owner",
+                    f"recommendation {ref}",
+                    f"recommendation {ref} has no owner (--owner UNIT)",
+                )
+            )
         if not redact(row["text"]):
-            problems.append(_problem("error", "empty-once-redacted", f"recommendation {ref}",
-                                     f"recommendation {ref} has no public text once [[...]] is removed"))
+            problems.append(
+                _problem(
+                    "error",
+                    "empty-once-redacted",
+                    f"recommendation {ref}",
+                    f"recommendation {ref} has no public text once [[...]] is removed",
+                )
+            )
     for row in store.rows(
         f"""SELECT fa.number AS a, f.number AS f, f.title, f.body,
                    (SELECT COUNT(*) FROM recommendations r WHERE r.finding_id = f.id AND r.review = 'approved') AS recs
             FROM findings f JOIN focus_areas fa ON fa.id = f.focus_area_id
-            WHERE f.engagement_id = :eid AND f.dated <= :as_of AND f.review = 'approved' AND {internal_at('f')} = 0""", params):
+            WHERE f.engagement_id = :eid AND f.dated <= :as_of AND f.review = 'approved' AND {internal_at("f")} = 0""",
+        params,
+    ):
         ref = f"{row['a']}.{row['f']}"
         if not row["recs"]:
-            problems.append(_problem("warning", "no-recommendation", f"finding {ref}",
-                                     f"approved finding {ref} has no approved recommendation"))
+            problems.append(
+                _problem(
+                    "warning",
+                    "no-recommendation",
+                    f"finding {ref}",
+                    f"approved finding {ref} has no approved recommendation",
+                )
+            )
         if not redact(row["title"]):
-            problems.append(_problem("error", "empty-once-redacted", f"finding {ref}",
-                                     f"finding {ref} has no public title once [[...]] is removed"))
+            problems.append(
+                _problem(
+                    "error",
+                    "empty-once-redacted",
+                    f"finding {ref}",
+                    f"finding {ref} has no public title once [[...]] is removed",
+                )
+            )
     for row in store.rows(
         """SELECT name, title, body FROM sections
-           WHERE engagement_id = :eid AND dated <= :as_of AND review = 'approved'""", params):
+           WHERE engagement_id = :eid AND dated <= :as_of AND review = 'approved'""",
+        params,
+    ):
         if not redact(row["body"]) or not redact(row["title"]):
-            problems.append(_problem("error", "empty-once-redacted", f"section {row['name']}",
-                                     f"section {row['name']} has no public title or text once [[...]] is removed"))
+            problems.append(
+                _problem(
+                    "error",
+                    "empty-once-redacted",
+                    f"section {row['name']}",
+                    f"section {row['name']} has no public title or text once [[...]] is removed",
+                )
+            )
     for area in report["focus_areas"]:
         if area["under_development"]:
-            problems.append(_problem("warning", "under-development", f"focus area {area['number']}",
-                                     f"focus area {area['number']} ({area['title']}) has nothing approved; "
-                                     "it will show as under development"))
+            problems.append(
+                _problem(
+                    "warning",
+                    "under-development",
+                    f"focus area {area['number']}",
+                    f"focus area {area['number']} ({area['title']}) has nothing approved; "
+                    "it will show as under development",
+                )
+            )
     errors = sum(1 for p in problems if p["level"] == "error")
-    return {"site": site, "as_of": as_of, "errors": errors, "warnings": len(problems) - errors,
-            "problems": sorted(problems, key=lambda p: (p["level"] != "error", p["where"]))}
-
+    return {
+        "site": site,
+        "as_of": as_of,
+        "errors": errors,
+        "warnings": len(problems) - errors,
+        "problems": sorted(problems, key=lambda p: (p["level"] != "error", p["where"])),
+    }

@@ -16,16 +16,29 @@ from reformctl.model.matching import find_spans, fold, name_key, term_regex
 from reformctl.model.vocab import STATES
 
 # Agency-type endings and the letters writers abbreviate them to.
-SUFFIXES = (("police department", "PD"), ("sheriff's office", "SO"), ("sheriffs office", "SO"),
-            ("sheriff's department", "SD"), ("sheriff's dept", "SD"), ("police dept", "PD"),
-            ("department of public safety", "DPS"), ("police bureau", "PB"), ("police service", "PS"))
+SUFFIXES = (
+    ("police department", "PD"),
+    ("sheriff's office", "SO"),
+    ("sheriffs office", "SO"),
+    ("sheriff's department", "SD"),
+    ("sheriff's dept", "SD"),
+    ("police dept", "PD"),
+    ("department of public safety", "DPS"),
+    ("police bureau", "PB"),
+    ("police service", "PS"),
+)
 SMALL_WORDS = frozenset(["of", "the", "and", "&", "for"])
 PLACE_WORDS = frozenset(["city", "county", "town", "township", "village", "borough", "parish"])
 # Initialisms everyone shares: federal bodies and programs, common police units and systems, and
 # the states' postal codes (a 'North Miami' without 'PD' is 'NM', New Mexico's code). Never flagged.
-COMMON = frozenset("""DOJ COPS CRI TAC OA TA FBI ATF DEA DHS ICE CBP BJA BJS NIJ OJP OJJDP OVW CRS USAO US USA
+COMMON = (
+    frozenset(
+        """DOJ COPS CRI TAC OA TA FBI ATF DEA DHS ICE CBP BJA BJS NIJ OJP OJJDP OVW CRS USAO US USA
     IACP PERF NOBLE FOP POST CALEA CIT CAD RMS BWC EAP FTO SWAT SRO HR IT GIS NIBRS UCR ECW LEO LE PD SO SD DPS
-    FY QA PIO MOU ADA EEO EEOC DOT EMS EMT FAQ PDF URL ID AM PM""".split()) | STATES
+    FY QA PIO MOU ADA EEO EEOC DOT EMS EMT FAQ PDF URL ID AM PM""".split()
+    )
+    | STATES
+)
 INITIALISM = re.compile(r"[A-Z](?:\.?[A-Z])+\.?\Z")
 
 
@@ -35,7 +48,9 @@ class ForeignTerm:
     term: str  # as derived or recorded
     how: str  # 'the initials of AGENCY' or 'an alias of AGENCY'
     pattern: re.Pattern
-    folded: bool  # matched over normalised text (an alias that is a name) or over the text as written
+    folded: (
+        bool  # matched over normalised text (an alias that is a name) or over the text as written
+    )
 
 
 def initialisms(agency: str) -> set[str]:
@@ -87,7 +102,9 @@ def _key(term: str) -> str:
     return name_key(term).replace(".", "").upper()
 
 
-def foreign_terms(others: list[dict], aliases: dict[str, list[str]], own: set[str]) -> list[ForeignTerm]:
+def foreign_terms(
+    others: list[dict], aliases: dict[str, list[str]], own: set[str]
+) -> list[ForeignTerm]:
     """Every other engagement's initialisms and aliases, except those this engagement shares
     (OWN) and the common ones."""
     terms: list[ForeignTerm] = []
@@ -102,7 +119,9 @@ def foreign_terms(others: list[dict], aliases: dict[str, list[str]], own: set[st
                 continue
             seen.add(key)
             if _is_initialism(term):
-                terms.append(ForeignTerm(other["site"], term, how, _initialism_pattern(term), False))
+                terms.append(
+                    ForeignTerm(other["site"], term, how, _initialism_pattern(term), False)
+                )
             else:
                 pattern = term_regex([term], whole_words=True)
                 if pattern is not None:
@@ -110,7 +129,9 @@ def foreign_terms(others: list[dict], aliases: dict[str, list[str]], own: set[st
     return terms
 
 
-def initials_problems(text: str, terms: list[ForeignTerm]) -> list[tuple[ForeignTerm, tuple[int, int]]]:
+def initials_problems(
+    text: str, terms: list[ForeignTerm]
+) -> list[tuple[ForeignTerm, tuple[int, int]]]:
     """Where TEXT uses another engagement's initials or alias: (term, first span as written)."""
     found = []
     folded = None

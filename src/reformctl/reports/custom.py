@@ -24,8 +24,10 @@ DEFAULT_TEMPLATES = ("custom-report.html.j2", "report.css", "report-pdf.css")
 
 # What a template may include from its folder.
 INCLUDABLE = (".j2", ".jinja", ".html", ".htm", ".css", ".svg")
-ESCAPING_OFF = ("turns escaping off (|safe, {% filter safe %} or {% autoescape %}); print a text as it is "
-                "(escaped) or through |md")
+ESCAPING_OFF = (
+    "turns escaping off (|safe, {% filter safe %} or {% autoescape %}); print a text as it is "
+    "(escaped) or through |md"
+)
 
 
 def _escaping_sandbox():
@@ -46,7 +48,13 @@ def _escaping_sandbox():
 
 
 def _environment(folder: Path, report: dict, main: str):
-    from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined, TemplateNotFound
+    from jinja2 import (
+        ChoiceLoader,
+        FileSystemLoader,
+        PackageLoader,
+        StrictUndefined,
+        TemplateNotFound,
+    )
     from markupsafe import Markup
 
     from reformctl.reports.dates import long_date
@@ -62,8 +70,14 @@ def _environment(folder: Path, report: dict, main: str):
             return super().get_source(environment, name)
 
     env = _escaping_sandbox()(
-        loader=ChoiceLoader([TemplatesOnly(str(folder)), PackageLoader("reformctl", "reports/templates")]),
-        autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        loader=ChoiceLoader(
+            [TemplatesOnly(str(folder)), PackageLoader("reformctl", "reports/templates")]
+        ),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     known = anchors(report)
     env.filters["md"] = lambda text, shift=2: Markup(to_html(text, shift, known))
     env.filters["long_date"] = long_date
@@ -110,15 +124,19 @@ def render_template_html(report: dict, template: Path) -> str:
         where = f"{template}, line {line}" if line else str(template)
         message = " ".join(str(getattr(exc, "message", None) or exc).split())
         if isinstance(exc, TemplateNotFound):
-            message = (f"cannot include {exc.name}: a template includes {', '.join(INCLUDABLE)} files from its "
-                       "own folder, and the package's report.css and report-pdf.css")
+            message = (
+                f"cannot include {exc.name}: a template includes {', '.join(INCLUDABLE)} files from its "
+                "own folder, and the package's report.css and report-pdf.css"
+            )
         raise Invalid(f"template {where}: {message}") from None
     except UnicodeDecodeError:
         raise Invalid(f"template {template} is not UTF-8 text") from None
 
 
 # Package parts that run code or carry other files: never needed for styles, header and page setup.
-_ACTIVE_PARTS = re.compile(r"(?:^|/)(?:vbaProject|vbaData|activeX|embeddings|oleObject)", re.IGNORECASE)
+_ACTIVE_PARTS = re.compile(
+    r"(?:^|/)(?:vbaProject|vbaData|activeX|embeddings|oleObject)", re.IGNORECASE
+)
 _KEPT_TEXT = re.compile(r"word/(?:header|footer|footnotes|endnotes|comments)[^/]*\.xml\Z")
 MAX_TEMPLATE_BYTES = 50_000_000  # unpacked; python-docx reads every part into memory
 
@@ -134,23 +152,35 @@ def check_word_template(template: Path) -> None:
         with zipfile.ZipFile(template) as package:
             infos = package.infolist()
             if sum(i.file_size for i in infos) > MAX_TEMPLATE_BYTES:
-                raise Invalid(f"template {template} unpacks to more than {MAX_TEMPLATE_BYTES:,} bytes")
+                raise Invalid(
+                    f"template {template} unpacks to more than {MAX_TEMPLATE_BYTES:,} bytes"
+                )
             for info in infos:
                 if _ACTIVE_PARTS.search(info.filename):
-                    raise Invalid(f"template {template} holds {info.filename} (a macro project or embedded "
-                                  "object); save the template as a plain .docx without it")
+                    raise Invalid(
+                        f"template {template} holds {info.filename} (a macro project or embedded "
+                        "object); save the template as a plain .docx without it"
+                    )
                 data = package.read(info)
                 if info.filename.endswith(".rels"):
                     for rel in ElementTree.fromstring(data):
                         if rel.get("TargetMode") == "External":
-                            raise Invalid(f"template {template} links to {rel.get('Target')} outside the file "
-                                          f"({rel.get('Type', '').rsplit('/', 1)[-1]}), which Word would fetch "
-                                          "when the report opens; remove the link from the template")
-                elif _KEPT_TEXT.match(info.filename) and MARKER_IN_XML.search(re.sub(rb"<[^>]+>", b"", data)):
-                    raise Invalid(f"template {template} has [[ or ]] in {info.filename}, which the report "
-                                  "keeps as written; remove it from the template")
+                            raise Invalid(
+                                f"template {template} links to {rel.get('Target')} outside the file "
+                                f"({rel.get('Type', '').rsplit('/', 1)[-1]}), which Word would fetch "
+                                "when the report opens; remove the link from the template"
+                            )
+                elif _KEPT_TEXT.match(info.filename) and MARKER_IN_XML.search(
+                    re.sub(rb"<[^>]+>", b"", data)
+                ):
+                    raise Invalid(
+                        f"template {template} has [[ or ]] in {info.filename}, which the report "
+                        "keeps as written; remove it from the template"
+                    )
     except (zipfile.BadZipFile, ElementTree.ParseError, OSError) as exc:
-        raise Invalid(f"template {template} is not a Word document ({type(exc).__name__})") from None
+        raise Invalid(
+            f"template {template} is not a Word document ({type(exc).__name__})"
+        ) from None
 
 
 MARKER_IN_XML = re.compile(rb"\[\[|\]\]")
@@ -163,18 +193,28 @@ def render_with_template(report: dict, fmt: str, template: Path) -> str | bytes:
         raise Invalid(f"template {template} does not exist or is not a file")
     if fmt == "docx":
         if template.suffix.lower() not in (".docx", ".dotx"):
-            raise Invalid(f"template {template} is not a .docx file; --format docx takes a Word template")
+            raise Invalid(
+                f"template {template} is not a .docx file; --format docx takes a Word template"
+            )
         from reformctl.reports.docx import render_docx
 
         check_word_template(template)
         try:
             return render_docx(report, str(template))
-        except (KeyError, ValueError, OSError) as exc:  # python-docx on a file that is no Word package
-            raise Invalid(f"template {template} is not a Word document ({type(exc).__name__})") from None
+        except (
+            KeyError,
+            ValueError,
+            OSError,
+        ) as exc:  # python-docx on a file that is no Word package
+            raise Invalid(
+                f"template {template} is not a Word document ({type(exc).__name__})"
+            ) from None
     if fmt not in ("html", "pdf"):
         raise Invalid(f"--template applies to html, pdf and docx, not {fmt}")
     if template.suffix.lower() in (".docx", ".dotx"):
-        raise Invalid(f"template {template} is a Word file; --format {fmt} takes a Jinja2 HTML template")
+        raise Invalid(
+            f"template {template} is a Word file; --format {fmt} takes a Jinja2 HTML template"
+        )
     html = render_template_html(report, template)
     if report.get("classification"):
         html = mark_internal(html, report["classification"])
@@ -194,7 +234,9 @@ def export_defaults(folder: Path) -> list[Path]:
     written = []
     source = files("reformctl") / "reports" / "templates"
     for name in (*DEFAULT_TEMPLATES, "custom-report.docx"):  # all checked before any is written
-        if os.path.lexists(folder / name):  # a link too, even one to nothing yet (a store's -journal)
+        if os.path.lexists(
+            folder / name
+        ):  # a link too, even one to nothing yet (a store's -journal)
             raise Invalid(f"{folder / name} already exists; export into a new or empty folder")
     import io
 
@@ -208,7 +250,8 @@ def export_defaults(folder: Path) -> list[Path]:
             with open(folder / name, "xb") as out:  # O_EXCL: never through a link planted since
                 out.write(data)
         except FileExistsError:
-            raise Invalid(f"{folder / name} already exists; export into a new or empty folder") from None
+            raise Invalid(
+                f"{folder / name} already exists; export into a new or empty folder"
+            ) from None
         written.append(folder / name)
     return written
-

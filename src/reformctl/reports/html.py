@@ -47,11 +47,18 @@ def render_html(report: dict, medium: str = "screen") -> str:
 
     # The charts are built by charts.py, which escapes every text it places: safe to inline.
     charts = {
-        "areas": Markup(focus_area_bars(report["focus_area_summary"])) if report.get("focus_area_summary") else "",
+        "areas": Markup(focus_area_bars(report["focus_area_summary"]))
+        if report.get("focus_area_summary")
+        else "",
         "timeline": Markup(status_over_time(report["timeline"])) if report.get("timeline") else "",
     }
-    return environment().get_template("report.html.j2").render(
-        r=report, charts=charts, stylesheet=Markup(stylesheet(medium)), md=prose_filter(report))
+    return (
+        environment()
+        .get_template("report.html.j2")
+        .render(
+            r=report, charts=charts, stylesheet=Markup(stylesheet(medium)), md=prose_filter(report)
+        )
+    )
 
 
 def prose_filter(report: dict):

@@ -19,14 +19,14 @@ def build_internal_report(store: Store, site: str, as_of: str | None = None) -> 
     params = {"eid": engagement_row["id"], "as_of": as_of}
     findings = store.rows(  # the flag as it stood on as_of (model/internal_flag.py), like public.py
         f"""SELECT f.id AS _id, f.focus_area_id AS _area, f.review AS _review, f.number, f.title, f.body,
-                  f.methods, f.review, {internal_at('f')} AS internal, f.created_by
+                  f.methods, f.review, {internal_at("f")} AS internal, f.created_by
            FROM findings f WHERE f.engagement_id = :eid AND f.dated <= :as_of""",
         params,
     )
     recs = store.rows(
         f"""SELECT r.id AS _id, r.finding_id AS _finding, r.review AS _review, r.number, r.text, r.priority,
-                   r.owner, r.due, r.review, {internal_at('r')} AS internal, r.created_by,
-                   {status_at('status')} AS status, {status_at('as_of')} AS status_as_of
+                   r.owner, r.due, r.review, {internal_at("r")} AS internal, r.created_by,
+                   {status_at("status")} AS status, {status_at("as_of")} AS status_as_of
             FROM recommendations r JOIN findings f ON f.id = r.finding_id
             WHERE r.engagement_id = :eid AND r.dated <= :as_of""",
         params,

@@ -15,9 +15,8 @@ without such a release compares with the previous quarter end (status updates ar
 
 from __future__ import annotations
 
-from bisect import bisect_right
-
 import json
+from bisect import bisect_right
 from typing import Callable
 
 from reformctl.model.confidential import protected_terms
@@ -57,9 +56,17 @@ def _live(record: dict) -> bool:
 def _recommendations(report: dict) -> list[dict]:
     """The recommendations a report counts: not withdrawn, under a finding that is not withdrawn."""
     return [
-        {**rec, "focus_area": area["number"], "focus_area_title": area["title"], "finding": finding["number"]}
-        for area in report["focus_areas"] for finding in area["findings"] if _live(finding)
-        for rec in finding.get("recommendations", []) if _live(rec)
+        {
+            **rec,
+            "focus_area": area["number"],
+            "focus_area_title": area["title"],
+            "finding": finding["number"],
+        }
+        for area in report["focus_areas"]
+        for finding in area["findings"]
+        if _live(finding)
+        for rec in finding.get("recommendations", [])
+        if _live(rec)
     ]
 
 
@@ -70,26 +77,54 @@ def changes_between(before: dict, after: dict) -> dict:
     for rec in _recommendations(after):
         was = old.get(rec["number"])
         if was is None:
-            new_recs.append({"number": rec["number"], "text": rec["text"], "status": rec["status"],
-                             "status_label": rec["status_label"]})
+            new_recs.append(
+                {
+                    "number": rec["number"],
+                    "text": rec["text"],
+                    "status": rec["status"],
+                    "status_label": rec["status_label"],
+                }
+            )
         elif was["status"] != rec["status"]:
-            moved.append({"number": rec["number"], "text": rec["text"],
-                          "from": was["status"], "from_label": STATUSES[was["status"]],
-                          "to": rec["status"], "to_label": rec["status_label"], "as_of": rec["status_as_of"]})
+            moved.append(
+                {
+                    "number": rec["number"],
+                    "text": rec["text"],
+                    "from": was["status"],
+                    "from_label": STATUSES[was["status"]],
+                    "to": rec["status"],
+                    "to_label": rec["status_label"],
+                    "as_of": rec["status_as_of"],
+                }
+            )
     return {"since": before["as_of"], "new_recommendations": new_recs, "status_changes": moved}
 
 
 def area_summaries(report: dict) -> list[dict]:
     out = []
     for area in report["focus_areas"]:
-        statuses = [rec["status"] for f in area["findings"] if _live(f)
-                    for rec in f.get("recommendations", []) if _live(rec)]
-        out.append({"number": area["number"], "title": area["title"], "total": len(statuses),
-                    "under_development": area["under_development"], "statuses": summarise(statuses)})
+        statuses = [
+            rec["status"]
+            for f in area["findings"]
+            if _live(f)
+            for rec in f.get("recommendations", [])
+            if _live(rec)
+        ]
+        out.append(
+            {
+                "number": area["number"],
+                "title": area["title"],
+                "total": len(statuses),
+                "under_development": area["under_development"],
+                "statuses": summarise(statuses),
+            }
+        )
     return out
 
 
-def status_histories(store: Store, engagement_id: str, as_of: str, numbers: set[str]) -> dict[str, list[dict]]:
+def status_histories(
+    store: Store, engagement_id: str, as_of: str, numbers: set[str]
+) -> dict[str, list[dict]]:
     """The dated status updates up to AS_OF of the recommendations numbered NUMBERS, in one query.
 
     Only the status, its date and its reason category are read: notes and evidence stay private."""
@@ -105,25 +140,37 @@ def status_histories(store: Store, engagement_id: str, as_of: str, numbers: set[
     for row in rows:
         number = rec_ref(row["area"], row["finding"], row["rec"])
         if number in numbers:
-            out.setdefault(number, []).append({
-                "as_of": row["as_of"], "status": row["status"], "status_label": STATUSES[row["status"]],
-                "reason": row["reason"], "reason_label": REASONS.get(row["reason"] or "")})
+            out.setdefault(number, []).append(
+                {
+                    "as_of": row["as_of"],
+                    "status": row["status"],
+                    "status_label": STATUSES[row["status"]],
+                    "reason": row["reason"],
+                    "reason_label": REASONS.get(row["reason"] or ""),
+                }
+            )
     return out
 
 
-def timeline(store: Store, engagement_id: str, report: dict, histories: dict[str, list[dict]],
-             internal: bool) -> list[dict]:
+def timeline(
+    store: Store, engagement_id: str, report: dict, histories: dict[str, list[dict]], internal: bool
+) -> list[dict]:
     """Status counts at each quarter end from the first recommendation to the report's date,
     each point counting what the report would have counted on that day."""
     starts = [updates[0]["as_of"] for updates in histories.values() if updates]
     if not starts:
         return []
     days = quarter_ends(min(starts), report["as_of"])
-    earlier = statuses_on_days(store, engagement_id, [d for d in days if d != report["as_of"]], internal)
+    earlier = statuses_on_days(
+        store, engagement_id, [d for d in days if d != report["as_of"]], internal
+    )
     points = []
     for day in days:
-        statuses = ([rec["status"] for rec in _recommendations(report)] if day == report["as_of"]
-                    else earlier[day])
+        statuses = (
+            [rec["status"] for rec in _recommendations(report)]
+            if day == report["as_of"]
+            else earlier[day]
+        )
         points.append({"date": day, "total": len(statuses), "statuses": summarise(statuses)})
     return points
 
@@ -145,7 +192,9 @@ def _histories(rows) -> dict[str, tuple[list[str], list[str]]]:
     return out
 
 
-def statuses_on_days(store: Store, engagement_id: str, days: list[str], internal: bool) -> dict[str, list[str]]:
+def statuses_on_days(
+    store: Store, engagement_id: str, days: list[str], internal: bool
+) -> dict[str, list[str]]:
     """For each day, the statuses the report of that day counts, from four queries in all rather
     than one report a day: the same rules as public.py (approved by then, not withdrawn, not
     internal) or, for the internal view, every record not withdrawn."""
@@ -154,23 +203,34 @@ def statuses_on_days(store: Store, engagement_id: str, days: list[str], internal
     recs = store.execute(
         """SELECT r.id, r.dated, f.id, f.dated, r.internal, f.internal, r.review = 'withdrawn' OR f.review = 'withdrawn'
            FROM recommendations r JOIN findings f ON f.id = r.finding_id WHERE r.engagement_id = ?""",
-        (engagement_id,)).fetchall()
-    statuses = _histories(store.execute(
-        """SELECT su.recommendation_id, su.as_of, su.status FROM status_updates su
+        (engagement_id,),
+    ).fetchall()
+    statuses = _histories(
+        store.execute(
+            """SELECT su.recommendation_id, su.as_of, su.status FROM status_updates su
            JOIN recommendations r ON r.id = su.recommendation_id WHERE r.engagement_id = ?
-           ORDER BY su.recommendation_id, su.as_of, su.rowid""", (engagement_id,)))
+           ORDER BY su.recommendation_id, su.as_of, su.rowid""",
+            (engagement_id,),
+        )
+    )
     # From the engagement's records into the histories by record id: both tables are indexed by
     # record, and a national store holds every engagement's history.
     records = """SELECT id FROM findings WHERE engagement_id = :eid
                  UNION ALL SELECT id FROM recommendations WHERE engagement_id = :eid"""
-    reviews = _histories(store.execute(
-        f"""SELECT rh.record_id, rh.on_date, rh.review FROM review_history rh
+    reviews = _histories(
+        store.execute(
+            f"""SELECT rh.record_id, rh.on_date, rh.review FROM review_history rh
             WHERE rh.record_id IN ({records}) ORDER BY rh.record_id, rh.on_date, rh.rowid""",
-        {"eid": engagement_id}))
-    approved = dict(store.execute(
-        f"""SELECT v.record_id, MIN(v.on_date) FROM approved_versions v
+            {"eid": engagement_id},
+        )
+    )
+    approved = dict(
+        store.execute(
+            f"""SELECT v.record_id, MIN(v.on_date) FROM approved_versions v
             WHERE v.record_id IN ({records}) GROUP BY v.record_id""",
-        {"eid": engagement_id}).fetchall())
+            {"eid": engagement_id},
+        ).fetchall()
+    )
     flags = flag_changes(store, engagement_id)
     out: dict[str, list[str]] = {day: [] for day in days}
     for rec_id, rec_dated, finding_id, finding_dated, rec_flag, finding_flag, withdrawn_now in recs:
@@ -183,17 +243,22 @@ def statuses_on_days(store: Store, engagement_id: str, days: list[str], internal
             if rec_dated > day or finding_dated > day:
                 continue
             # The flag as it stood that day (model/internal_flag.py), as public.py reads it.
-            if not internal and (internal_on(flags.get(rec_id), rec_flag, day)
-                                 or internal_on(flags.get(finding_id), finding_flag, day)
-                                 or approved[rec_id] > day or approved[finding_id] > day
-                                 or _at(reviews.get(rec_id), day) == "withdrawn"
-                                 or _at(reviews.get(finding_id), day) == "withdrawn"):
+            if not internal and (
+                internal_on(flags.get(rec_id), rec_flag, day)
+                or internal_on(flags.get(finding_id), finding_flag, day)
+                or approved[rec_id] > day
+                or approved[finding_id] > day
+                or _at(reviews.get(rec_id), day) == "withdrawn"
+                or _at(reviews.get(finding_id), day) == "withdrawn"
+            ):
                 continue
             out[day].append(_at(status_history, day, "not-started"))
     return out
 
 
-def last_release(store: Store, engagement_id: str, as_of: str, kind: str | None = None) -> dict | None:
+def last_release(
+    store: Store, engagement_id: str, as_of: str, kind: str | None = None
+) -> dict | None:
     sql = "SELECT number, kind, as_of, snapshot FROM releases WHERE engagement_id = ? AND as_of < ?"
     params: list = [engagement_id, as_of]
     if kind:
@@ -202,8 +267,14 @@ def last_release(store: Store, engagement_id: str, as_of: str, kind: str | None 
     return store.row(sql + " ORDER BY as_of DESC, number DESC LIMIT 1", params)
 
 
-def _compare_with(store: Store, engagement_id: str, as_of: str, build: Callable[[str], dict], internal: bool,
-                  kind: str | None = None) -> tuple[dict, str]:
+def _compare_with(
+    store: Store,
+    engagement_id: str,
+    as_of: str,
+    build: Callable[[str], dict],
+    internal: bool,
+    kind: str | None = None,
+) -> tuple[dict, str]:
     """The earlier report to compare with, and a phrase saying which it is."""
     release = last_release(store, engagement_id, as_of, kind)
     if release is None:
@@ -214,8 +285,13 @@ def _compare_with(store: Store, engagement_id: str, as_of: str, build: Callable[
     return json.loads(release["snapshot"]), basis
 
 
-def build_report(store: Store, site: str, as_of: str | None = None, kind: str = "status-update",
-                 internal: bool = False) -> dict:
+def build_report(
+    store: Store,
+    site: str,
+    as_of: str | None = None,
+    kind: str = "status-update",
+    internal: bool = False,
+) -> dict:
     """The report of KIND as plain data: public, or the team's internal view with INTERNAL."""
     if kind not in KINDS:
         raise ValueError(f"unknown report kind {kind!r}")
@@ -244,24 +320,44 @@ def build_report(store: Store, site: str, as_of: str | None = None, kind: str = 
     report["progress"] = None
     report["final"] = None
     if kind in ("progress", "final"):
-        previous, previous_basis = _compare_with(store, engagement_id, as_of, build, internal, "progress")
-        start = min((updates[0]["as_of"] for updates in histories.values() if updates), default=None)
+        previous, previous_basis = _compare_with(
+            store, engagement_id, as_of, build, internal, "progress"
+        )
+        start = min(
+            (updates[0]["as_of"] for updates in histories.values() if updates), default=None
+        )
         report["progress"] = {
             "period": {"start": start, "end": as_of, "previous_report": previous["as_of"]},
             "moved": {**changes_between(previous, report), "basis": previous_basis},
             "no_progress": [
-                {"number": r["number"], "text": r["text"], "focus_area": r["focus_area"], "status": r["status"],
-                 "status_label": r["status_label"], "status_as_of": r["status_as_of"],
-                 "reason": r.get("reason"), "reason_label": r.get("reason_label")}
-                for r in recs if r["status"] in NO_PROGRESS
+                {
+                    "number": r["number"],
+                    "text": r["text"],
+                    "focus_area": r["focus_area"],
+                    "status": r["status"],
+                    "status_label": r["status_label"],
+                    "status_as_of": r["status_as_of"],
+                    "reason": r.get("reason"),
+                    "reason_label": r.get("reason_label"),
+                }
+                for r in recs
+                if r["status"] in NO_PROGRESS
             ],
             "partially_complete_meaning": PARTIALLY_COMPLETE_MEANING,
         }
     sections_for_kind(report, kind)
     if kind == "assessment":  # the appendix that lists every recommendation
         report["all_recommendations"] = [
-            {"number": r["number"], "text": r["text"], "owner": r["owner"], "priority": r["priority"],
-             "finding": r["finding"], "focus_area": r["focus_area"]} for r in recs]
+            {
+                "number": r["number"],
+                "text": r["text"],
+                "owner": r["owner"],
+                "priority": r["priority"],
+                "finding": r["finding"],
+                "focus_area": r["focus_area"],
+            }
+            for r in recs
+        ]
     if kind == "final":
         total = len(recs)
         complete = sum(1 for r in recs if r["status"] == "complete")
@@ -273,14 +369,21 @@ def build_report(store: Store, site: str, as_of: str | None = None, kind: str = 
                 "percent_complete": round(complete * 100 / total) if total else 0,
             },
             "recommendations": [
-                {"number": r["number"], "text": r["text"], "final_status": r["status"],
-                 "final_status_label": r["status_label"], "reason_label": r.get("reason_label"),
-                 "history": histories.get(r["number"], [])}
+                {
+                    "number": r["number"],
+                    "text": r["text"],
+                    "final_status": r["status"],
+                    "final_status_label": r["status_label"],
+                    "reason_label": r.get("reason_label"),
+                    "history": histories.get(r["number"], []),
+                }
                 for r in recs
             ],
             "sustaining": list(SUSTAINING),
             "open_recommendations": [r["number"] for r in recs if r["status"] != "complete"],
         }
-    if not internal:  # every string added here comes from scrubbed reports; scrub again all the same
+    if (
+        not internal
+    ):  # every string added here comes from scrubbed reports; scrub again all the same
         report = scrub_public(report, protected_terms(store, engagement_id))
     return report

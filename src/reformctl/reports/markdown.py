@@ -30,11 +30,15 @@ def esc_block(text: str | None) -> str:
 # A link or reference definition whose destination is not http(s), mailto or a page anchor.
 _UNSAFE_LINK = re.compile(r"\](\(\s*<?)(?!\s*(?:https?:|mailto:|#))", re.IGNORECASE)
 # Anywhere on a line, not only at its start: a definition inside a quote or a list item counts too.
-_UNSAFE_DEFINITION = re.compile(r"()\[(?=[^\]]*\]:\s*<?(?!\s*(?:https?:|mailto:|#)))", re.IGNORECASE)
+_UNSAFE_DEFINITION = re.compile(
+    r"()\[(?=[^\]]*\]:\s*<?(?!\s*(?:https?:|mailto:|#)))", re.IGNORECASE
+)
 # An ATX heading, also inside a quote or a list item; a setext underline ('===' or '---' under a
 # line of text), which cannot be moved down a level, is escaped so the line above reads as text.
-_HEADING = re.compile(r"^((?:[ \t]{0,3}(?:>[ \t]?|(?:[-+*]|\d{1,9}[.)])[ \t]+))*[ \t]{0,3})(#{1,6})(?=[ \t]|$)",
-                      re.MULTILINE)
+_HEADING = re.compile(
+    r"^((?:[ \t]{0,3}(?:>[ \t]?|(?:[-+*]|\d{1,9}[.)])[ \t]+))*[ \t]{0,3})(#{1,6})(?=[ \t]|$)",
+    re.MULTILINE,
+)
 _SETEXT = re.compile(r"(?<=\S)([ \t]*\n[ \t]{0,3})([=-])(?=\2*[ \t]*(?:\n|\Z))")
 
 
@@ -53,7 +57,9 @@ def source_block(text: str | None, below: int = 3) -> str:
 
 def _indented(text: str) -> str:
     """TEXT's lines after the first indented two spaces: continuation of a list item."""
-    return "\n".join(line if i == 0 or not line else "  " + line for i, line in enumerate(text.split("\n")))
+    return "\n".join(
+        line if i == 0 or not line else "  " + line for i, line in enumerate(text.split("\n"))
+    )
 
 
 def _state(record: dict) -> str:
@@ -65,8 +71,10 @@ def _state(record: dict) -> str:
 
 
 def _notes(record: dict) -> list[str]:
-    return [f"> **Note** ({esc(n['created_by'])}, {n['created_at'][:10]}): {esc(' '.join(n['text'].split()))}"
-            for n in record.get("notes", [])]
+    return [
+        f"> **Note** ({esc(n['created_by'])}, {n['created_at'][:10]}): {esc(' '.join(n['text'].split()))}"
+        for n in record.get("notes", [])
+    ]
 
 
 def _sections(report: dict, names: tuple[str, ...]) -> list[str]:
@@ -80,7 +88,7 @@ def _sections(report: dict, names: tuple[str, ...]) -> list[str]:
     return out
 
 
-def render_markdown(report: dict) -> str:
+def render_markdown(report: dict) -> str:  # noqa: C901 (to split, issue 12)
     if report.get("kind") == "assessment":  # a document of its own shape
         from reformctl.reports.markdown_assessment import render_assessment_markdown
 
@@ -89,9 +97,19 @@ def render_markdown(report: dict) -> str:
     kind = f" · {report['kind_label']}" if report.get("kind_label") else ""
     mark = report.get("classification")
     out: list[str] = [f"**{mark}**", ""] if mark else []
-    out += [f"# {esc(e['agency'])}", "", f"**Collaborative Reform Initiative: {esc(e['program_name'])}{kind}**", ""]
-    facts = [("Agency", e["agency"]), ("Location", location(e)), ("Program", e["program_name"]),
-             ("Announced", long_date(e["announced"])), ("Updated as of", long_date(report["as_of"]))]
+    out += [
+        f"# {esc(e['agency'])}",
+        "",
+        f"**Collaborative Reform Initiative: {esc(e['program_name'])}{kind}**",
+        "",
+    ]
+    facts = [
+        ("Agency", e["agency"]),
+        ("Location", location(e)),
+        ("Program", e["program_name"]),
+        ("Announced", long_date(e["announced"])),
+        ("Updated as of", long_date(report["as_of"])),
+    ]
     for label, value in facts:
         if value:
             out.append(f"- **{label}:** {esc(value)}")
@@ -100,7 +118,13 @@ def render_markdown(report: dict) -> str:
     out += _sections(report, ("executive-summary",))
     out += ["", "## Focus areas", ""]
     out += [f"{a['number']}. {esc(a['title'])}" for a in report["focus_areas"]]
-    out += ["", "## Status of recommendations", "", "| Status | Count | Percent |", "| --- | ---: | ---: |"]
+    out += [
+        "",
+        "## Status of recommendations",
+        "",
+        "| Status | Count | Percent |",
+        "| --- | ---: | ---: |",
+    ]
     for row in report["status_summary"]:
         out.append(f"| {row['label']} | {row['count']} | {row['percent']}% |")
     total = report["total_recommendations"]
@@ -109,8 +133,12 @@ def render_markdown(report: dict) -> str:
     for d in report["status_definitions"]:
         out.append(f"- **{d['label']}:** {esc(d['definition'])}")
     if report["data_collection"]:
-        out += ["", "## How the team collected information", "",
-                f"The assessment team's work so far: {esc(report['data_collection_text'])}."]
+        out += [
+            "",
+            "## How the team collected information",
+            "",
+            f"The assessment team's work so far: {esc(report['data_collection_text'])}.",
+        ]
     out += kind_sections(report)
     for area in report["focus_areas"]:
         out += ["", f"## Focus area {area['number']}: {esc(area['title'])}", ""]
@@ -118,16 +146,30 @@ def render_markdown(report: dict) -> str:
             out += ["_Findings and recommendations for this focus area are under development._", ""]
         for finding in area["findings"]:
             if finding.get("withdrawn"):
-                out += [f"### Finding {finding['number']}: withdrawn", "", "_This finding has been withdrawn._", ""]
-                out += [f"- **Recommendation {rec['number']}:** _withdrawn_" for rec in finding["recommendations"]]
+                out += [
+                    f"### Finding {finding['number']}: withdrawn",
+                    "",
+                    "_This finding has been withdrawn._",
+                    "",
+                ]
+                out += [
+                    f"- **Recommendation {rec['number']}:** _withdrawn_"
+                    for rec in finding["recommendations"]
+                ]
                 continue
-            out += [f"### Finding {finding['number']}: {esc(finding['title'])}{_state(finding)}", ""]
+            out += [
+                f"### Finding {finding['number']}: {esc(finding['title'])}{_state(finding)}",
+                "",
+            ]
             if _notes(finding):
                 out += _notes(finding) + [""]
             if finding["body"]:
                 out += [source_block(finding["body"]), ""]
             if finding["methods"]:
-                out += ["_Methods: " + esc(", ".join(METHODS[m] for m in finding["methods"])) + "_", ""]
+                out += [
+                    "_Methods: " + esc(", ".join(METHODS[m] for m in finding["methods"])) + "_",
+                    "",
+                ]
             for rec in finding["recommendations"]:
                 if rec.get("withdrawn"):
                     out.append(f"- **Recommendation {rec['number']}:** _withdrawn_")
@@ -141,15 +183,27 @@ def render_markdown(report: dict) -> str:
                     details.append(f"reason: {esc(rec['reason_label'])}")
                 text = source_block(rec["text"].strip())
                 # One line: the status follows after a line break; more (a list, paragraphs): a paragraph.
-                out += ([f"- **Recommendation {rec['number']}:** {_indented(text)}", ""] if "\n" in text
-                        else [f"- **Recommendation {rec['number']}:** {text}  "])
+                out += (
+                    [f"- **Recommendation {rec['number']}:** {_indented(text)}", ""]
+                    if "\n" in text
+                    else [f"- **Recommendation {rec['number']}:** {text}  "]
+                )
                 out.append(f"  Status: {'; '.join(details)}{_state(rec)}")
                 out += ["  " + line for line in _notes(rec)]
             if not finding["recommendations"]:
                 out.append("_Recommendations for this finding are under development._")
             out.append("")
-    out += _sections(report, tuple(s["name"] for s in report.get("sections", []) if s["name"] != "executive-summary"))
-    out += ["", "---", "", f"_Prepared with {esc(report['generator'])}; status as of {long_date(report['as_of'])}._", ""]
+    out += _sections(
+        report,
+        tuple(s["name"] for s in report.get("sections", []) if s["name"] != "executive-summary"),
+    )
+    out += [
+        "",
+        "---",
+        "",
+        f"_Prepared with {esc(report['generator'])}; status as of {long_date(report['as_of'])}._",
+        "",
+    ]
     if mark:
         out += [f"**{mark}**", ""]
     return "\n".join(out)
@@ -160,8 +214,10 @@ def _changes(changes: dict) -> list[str]:
     for c in changes["new_recommendations"]:
         out.append(f"- New: Recommendation {c['number']} ({c['status_label']})")
     for c in changes["status_changes"]:
-        out.append(f"- Recommendation {c['number']}: {c['from_label']} → **{c['to_label']}** "
-                   f"(as of {long_date(c['as_of'])})")
+        out.append(
+            f"- Recommendation {c['number']}: {c['from_label']} → **{c['to_label']}** "
+            f"(as of {long_date(c['as_of'])})"
+        )
     return out or ["_No new recommendations and no status changes._"]
 
 
@@ -169,49 +225,98 @@ def kind_sections(report: dict) -> list[str]:
     """The per-focus-area summary, the changes, and the progress and final sections."""
     out: list[str] = []
     if report.get("focus_area_summary"):
-        out += ["", "## Status by focus area", "",
-                "| Focus area | " + " | ".join(STATUSES.values()) + " | Total |",
-                "| --- |" + " ---: |" * (len(STATUSES) + 1)]
+        out += [
+            "",
+            "## Status by focus area",
+            "",
+            "| Focus area | " + " | ".join(STATUSES.values()) + " | Total |",
+            "| --- |" + " ---: |" * (len(STATUSES) + 1),
+        ]
         for a in report["focus_area_summary"]:
             cells = [f"{row['count']} ({row['percent']}%)" for row in a["statuses"]]
-            out.append(f"| {a['number']}. {esc(a['title'])} | " + " | ".join(cells) + f" | {a['total']} |")
+            out.append(
+                f"| {a['number']}. {esc(a['title'])} | " + " | ".join(cells) + f" | {a['total']} |"
+            )
     if report.get("timeline"):
-        out += ["", "## Status over time", "", "| Quarter end | " + " | ".join(STATUSES.values()) + " | Total |",
-                "| --- |" + " ---: |" * (len(STATUSES) + 1)]
+        out += [
+            "",
+            "## Status over time",
+            "",
+            "| Quarter end | " + " | ".join(STATUSES.values()) + " | Total |",
+            "| --- |" + " ---: |" * (len(STATUSES) + 1),
+        ]
         for p in report["timeline"]:
-            out.append(f"| {p['date']} | " + " | ".join(str(row["count"]) for row in p["statuses"]) + f" | {p['total']} |")
+            out.append(
+                f"| {p['date']} | "
+                + " | ".join(str(row["count"]) for row in p["statuses"])
+                + f" | {p['total']} |"
+            )
     if report.get("changes"):
         c = report["changes"]
-        out += ["", f"## Changes since {long_date(c['since'])}", "", f"_Compared with the report as of {long_date(c['since'])} ({c['basis']})._", ""]
+        out += [
+            "",
+            f"## Changes since {long_date(c['since'])}",
+            "",
+            f"_Compared with the report as of {long_date(c['since'])} ({c['basis']})._",
+            "",
+        ]
         out += _changes(c)
     progress = report.get("progress")
     if progress:
         period = progress["period"]
-        out += ["", "## Implementation period", "",
-                f"This progress report covers implementation from {long_date(period['start']) or 'the first recommendation'} "
-                f"to {long_date(period['end'])}; the previous progress report was as of {long_date(period['previous_report'])}.",
-                "", "## What moved since the previous progress report", ""]
+        out += [
+            "",
+            "## Implementation period",
+            "",
+            f"This progress report covers implementation from {long_date(period['start']) or 'the first recommendation'} "
+            f"to {long_date(period['end'])}; the previous progress report was as of {long_date(period['previous_report'])}.",
+            "",
+            "## What moved since the previous progress report",
+            "",
+        ]
         out += _changes(progress["moved"])
-        out += ["", "## Recommendations with no progress", "", f"_{esc(progress['partially_complete_meaning'])}_", ""]
+        out += [
+            "",
+            "## Recommendations with no progress",
+            "",
+            f"_{esc(progress['partially_complete_meaning'])}_",
+            "",
+        ]
         if progress["no_progress"]:
             out += ["| Recommendation | Status | Reason |", "| --- | --- | --- |"]
-            out += [f"| {n['number']} | {n['status_label']} | {esc(n['reason_label'] or 'Not given')} |" for n in progress["no_progress"]]
+            out += [
+                f"| {n['number']} | {n['status_label']} | {esc(n['reason_label'] or 'Not given')} |"
+                for n in progress["no_progress"]
+            ]
         else:
             out.append("_Every recommendation has made progress._")
     final = report.get("final")
     if final:
         t = final["totals"]
-        out += ["", "## Totals for the engagement", "", f"- **Findings:** {t['findings']}",
-                f"- **Recommendations:** {t['recommendations']}",
-                f"- **Complete:** {t['complete']} ({t['percent_complete']}%)",
-                "", "## Final status of each recommendation", ""]
+        out += [
+            "",
+            "## Totals for the engagement",
+            "",
+            f"- **Findings:** {t['findings']}",
+            f"- **Recommendations:** {t['recommendations']}",
+            f"- **Complete:** {t['complete']} ({t['percent_complete']}%)",
+            "",
+            "## Final status of each recommendation",
+            "",
+        ]
         for rec in final["recommendations"]:
-            steps = " → ".join(f"{u['status_label']} ({long_date(u['as_of'])})" for u in rec["history"])
+            steps = " → ".join(
+                f"{u['status_label']} ({long_date(u['as_of'])})" for u in rec["history"]
+            )
             reason = f" ({esc(rec['reason_label'])})" if rec["reason_label"] else ""
             out.append(f"- **{rec['number']}: {rec['final_status_label']}**{reason}. {steps}")
         out += ["", "## Sustaining the changes", ""]
         for para in final["sustaining"]:
             out += [esc(para), ""]
         if final["open_recommendations"]:
-            out.append("Recommendations to follow after the engagement closes: " + ", ".join(final["open_recommendations"]) + ".")
+            out.append(
+                "Recommendations to follow after the engagement closes: "
+                + ", ".join(final["open_recommendations"])
+                + "."
+            )
     return out

@@ -38,8 +38,14 @@ def _recommendation(rec: dict) -> list[str]:
     details = [f"priority {rec['priority']}"] if rec.get("priority") else []
     if rec.get("owner"):
         details.append(f"responsible: {esc(rec['owner'])}")
-    line = f"- **Recommendation {rec['number']}:** {esc(' '.join(rec['text'].split()))}{_state(rec)}"
-    return [line] + ([f"  _{'; '.join(details)}_"] if details else []) + ["  " + n for n in _notes(rec)]
+    line = (
+        f"- **Recommendation {rec['number']}:** {esc(' '.join(rec['text'].split()))}{_state(rec)}"
+    )
+    return (
+        [line]
+        + ([f"  _{'; '.join(details)}_"] if details else [])
+        + ["  " + n for n in _notes(rec)]
+    )
 
 
 def _chapter(area: dict) -> list[str]:
@@ -54,7 +60,12 @@ def _chapter(area: dict) -> list[str]:
         out += ["_Findings and recommendations for this focus area are under development._", ""]
     for finding in area["findings"]:
         if finding.get("withdrawn"):
-            out += [f"### Finding {finding['number']}: withdrawn", "", "_This finding has been withdrawn._", ""]
+            out += [
+                f"### Finding {finding['number']}: withdrawn",
+                "",
+                "_This finding has been withdrawn._",
+                "",
+            ]
             continue
         out += [f"### Finding {finding['number']}: {esc(finding['title'])}{_state(finding)}", ""]
         if _notes(finding):
@@ -69,14 +80,20 @@ def _chapter(area: dict) -> list[str]:
     return out
 
 
-def _contents(report: dict, front: list[dict], back: list[dict], conclusion: dict | None) -> list[str]:
+def _contents(
+    report: dict, front: list[dict], back: list[dict], conclusion: dict | None
+) -> list[str]:
     titles = [s["title"] for s in front]
     if not any(s["name"] == "methodology" for s in front) and report.get("data_collection"):
         titles.append("How the team collected information")
     titles += [f"Focus area {a['number']}: {a['title']}" for a in report["focus_areas"]]
     titles += [conclusion["title"]] if conclusion else []
     titles += ["Appendix: list of recommendations"] + [s["title"] for s in back]
-    return ["## Contents", ""] + [f"{i}. {esc(title)}" for i, title in enumerate(titles, start=1)] + [""]
+    return (
+        ["## Contents", ""]
+        + [f"{i}. {esc(title)}" for i, title in enumerate(titles, start=1)]
+        + [""]
+    )
 
 
 def render_assessment_markdown(report: dict) -> str:
@@ -87,10 +104,18 @@ def render_assessment_markdown(report: dict) -> str:
     conclusion = next((s for s in sections if s["name"] == "conclusion"), None)
     back = [s for s in sections if s["name"].startswith("appendix-")]
     out: list[str] = [f"**{mark}**", ""] if mark else []
-    out += [f"# {esc(e['agency'])}", "", f"**Collaborative Reform Initiative: {esc(e['program_name'])} · "
-            f"{report['kind_label']}**", ""]
-    for label, value in (("Agency", e["agency"]), ("Program", e["program_name"]),
-                         ("Announced", long_date(e["announced"])), ("As of", long_date(report["as_of"]))):
+    out += [
+        f"# {esc(e['agency'])}",
+        "",
+        f"**Collaborative Reform Initiative: {esc(e['program_name'])} · {report['kind_label']}**",
+        "",
+    ]
+    for label, value in (
+        ("Agency", e["agency"]),
+        ("Program", e["program_name"]),
+        ("Announced", long_date(e["announced"])),
+        ("As of", long_date(report["as_of"])),
+    ):
         if value:
             out.append(f"- **{label}:** {esc(value)}")
     out.append("")
@@ -109,14 +134,22 @@ def render_assessment_markdown(report: dict) -> str:
     recs = report.get("all_recommendations") or []
     if recs:
         out += ["| Recommendation | Text | Responsible | Priority |", "| --- | --- | --- | --- |"]
-        out += [f"| {r['number']} | {esc(' '.join(r['text'].split()))} | {esc(r['owner'] or '')} | "
-                f"{r['priority'] or ''} |" for r in recs]
+        out += [
+            f"| {r['number']} | {esc(' '.join(r['text'].split()))} | {esc(r['owner'] or '')} | "
+            f"{r['priority'] or ''} |"
+            for r in recs
+        ]
     else:
         out.append("_No recommendations yet._")
     out.append("")
     for section in back:
         out += section_lines(section)
-    out += ["---", "", f"_Prepared with {esc(report['generator'])}; as of {long_date(report['as_of'])}._", ""]
+    out += [
+        "---",
+        "",
+        f"_Prepared with {esc(report['generator'])}; as of {long_date(report['as_of'])}._",
+        "",
+    ]
     if mark:
         out += [f"**{mark}**", ""]
     return "\n".join(out)

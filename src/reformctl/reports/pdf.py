@@ -58,7 +58,9 @@ def _weasyprint():
     try:
         weasyprint = _import_weasyprint()
     except ImportError:
-        raise MissingPdfSupport("PDF output needs WeasyPrint; install it with `pip install weasyprint`") from None
+        raise MissingPdfSupport(
+            "PDF output needs WeasyPrint; install it with `pip install weasyprint`"
+        ) from None
     except OSError as exc:  # WeasyPrint loads Pango with ctypes when it is imported
         detail = str(exc).split(":")[0]
         raise MissingPdfSupport(

@@ -20,7 +20,9 @@ from functools import lru_cache
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 # "Finding 2.3", "finding 2.3", "Recommendation 2.3.1", "Recommendations 1.2.1": a record's OA number.
-CROSS_REFERENCE = re.compile(r"\b(Finding|Recommendation)s?\s+(\d+\.\d+(?:\.\d+)?)\b", re.IGNORECASE)
+CROSS_REFERENCE = re.compile(
+    r"\b(Finding|Recommendation)s?\s+(\d+\.\d+(?:\.\d+)?)\b", re.IGNORECASE
+)
 
 
 def anchor(number: str) -> str:
@@ -78,7 +80,7 @@ def _cross_references(state) -> None:
                 if known is not None and target not in known:
                     continue
                 if match.start() > position:
-                    out.append(_text(Token, token.content[position:match.start()]))
+                    out.append(_text(Token, token.content[position : match.start()]))
                 link = Token("link_open", "a", 1)
                 link.attrs = {"href": "#" + target}
                 out += [link, _text(Token, match.group(0)), Token("link_close", "a", -1)]
@@ -127,15 +129,17 @@ def to_html(text: str | None, shift: int = 3, known: frozenset[str] | None = Non
     # scrolls must be reachable with the keyboard and named (WCAG 2.1.1, 4.1.2): by its columns.
     parts = html.split("<table")
     out = [parts[0]]
-    for name, part in zip(names, parts[1:]):
-        out.append(f'<div class="scroll" role="region" tabindex="0" aria-label="{escapeHtml(name)}"><table{part}')
+    for name, part in zip(names, parts[1:], strict=False):
+        out.append(
+            f'<div class="scroll" role="region" tabindex="0" aria-label="{escapeHtml(name)}"><table{part}'
+        )
     return "".join(out).replace("</table>", "</table></div>")
 
 
 def _table_name(toks: list, start: int) -> str:
     """'Table: Measure, 2024': a Markdown table named by its header cells' text."""
     cells = []
-    for token in toks[start + 1:]:
+    for token in toks[start + 1 :]:
         if token.type == "thead_close" or token.type == "table_close":
             break
         if token.type == "inline":

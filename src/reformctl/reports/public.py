@@ -24,7 +24,14 @@ from reformctl.reports.reader_view import withhold_disguised
 from reformctl.reports.sections import attach_sections
 from reformctl.store import Store
 
-__all__ = ["SCHEMA_VERSION", "build_public_report", "redact", "scrub_public", "withhold", "public_where"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "build_public_report",
+    "redact",
+    "scrub_public",
+    "withhold",
+    "public_where",
+]
 
 ENGAGEMENT_FIELDS = ("site", "agency", "city", "state", "program", "announced", "public_url")
 FINDING_FIELDS = ("f.number", "f.methods", "av.title", "av.body")
@@ -34,9 +41,34 @@ SECTION_FIELDS = ("s.name", "av.title", "av.body")
 WITHHELD = "[withheld]"
 # Keys whose values are codes, numbers, dates or the site's own slug, never free text: the
 # renderers look them up in the vocabulary, so they are not scrubbed. Every other string is.
-CODE_KEYS = frozenset(["site", "state", "program", "number", "status", "from", "to", "final_status", "reason",
-                       "priority", "methods", "method", "as_of", "status_as_of", "announced", "due", "since",
-                       "date", "start", "end", "previous_report", "kind", "schema_version", "open_recommendations"])
+CODE_KEYS = frozenset(
+    [
+        "site",
+        "state",
+        "program",
+        "number",
+        "status",
+        "from",
+        "to",
+        "final_status",
+        "reason",
+        "priority",
+        "methods",
+        "method",
+        "as_of",
+        "status_as_of",
+        "announced",
+        "due",
+        "since",
+        "date",
+        "start",
+        "end",
+        "previous_report",
+        "kind",
+        "schema_version",
+        "open_recommendations",
+    ]
+)
 _CODE = re.compile(r"[A-Za-z0-9._:+-]*\Z")
 
 
@@ -67,8 +99,10 @@ def approved_version(alias: str) -> str:
 def public_where(alias: str) -> str:
     """Approved once as of :as_of and not withdrawn since, or withdrawn after having been published
     (then only its number shows, marked withdrawn)."""
-    return (f"({approved_version(alias)} IS NOT NULL AND "
-            f"(COALESCE({review_at(alias)}, '') != 'withdrawn' OR {published_before(alias)}))")
+    return (
+        f"({approved_version(alias)} IS NOT NULL AND "
+        f"(COALESCE({review_at(alias)}, '') != 'withdrawn' OR {published_before(alias)}))"
+    )
 
 
 _RUN_OF_SPACES = re.compile(r"[ \t]{2,}")
@@ -80,7 +114,9 @@ def redact(text: str) -> str:
     outermost [[ ]] shows; a [[ never closed withholds the rest of the text; a stray ]] is dropped."""
     cleaned = text or ""
     while "[[" in cleaned or "]]" in cleaned:  # joining what is left can make a new ']]': go again
-        cleaned = "".join(cleaned[start:end] for start, end, depth in marker_depths(cleaned) if not depth)
+        cleaned = "".join(
+            cleaned[start:end] for start, end, depth in marker_depths(cleaned) if not depth
+        )
     # Each scan only where a substring test says it can match: a long Markdown body seldom has
     # either, and the scans were half of building an assessment report at San Francisco's size.
     if "  " in cleaned or "\t" in cleaned:
@@ -107,7 +143,9 @@ def withhold(value, terms: list[str]):
 
 def _withhold_text(text: str, pattern: re.Pattern) -> str:
     # The source as written, then as a reader of the rendered Markdown sees it (reader_view.py).
-    return withhold_disguised(replace_spans(text, find_spans(fold(text), pattern), WITHHELD), pattern, WITHHELD)
+    return withhold_disguised(
+        replace_spans(text, find_spans(fold(text), pattern), WITHHELD), pattern, WITHHELD
+    )
 
 
 def scrub_public(value, terms: list[str]):
@@ -133,7 +171,9 @@ def map_public_strings(value, fn: Callable[[str], str], key: str | None = None):
     return value
 
 
-def build_public_report(store: Store, site: str, as_of: str | None = None, scrub: bool = True) -> dict:
+def build_public_report(
+    store: Store, site: str, as_of: str | None = None, scrub: bool = True
+) -> dict:
     """The public report of SITE as it stood on AS_OF (default today), as plain data.
 
     scrub=False leaves every string as stored ([[...]] markers and protected names in), for
@@ -144,33 +184,37 @@ def build_public_report(store: Store, site: str, as_of: str | None = None, scrub
     params = {"eid": engagement_row["id"], "as_of": as_of}
     engagement = {key: engagement_row[key] for key in ENGAGEMENT_FIELDS}
     findings = store.rows(
-        f"""SELECT f.id AS _id, f.focus_area_id AS _area, {review_at('f')} AS _review, {', '.join(FINDING_FIELDS)}
-            FROM findings f JOIN approved_versions av ON av.id = {approved_version('f')}
-            WHERE f.engagement_id = :eid AND f.dated <= :as_of AND {internal_at('f')} = 0 AND {public_where('f')}""",
+        f"""SELECT f.id AS _id, f.focus_area_id AS _area, {review_at("f")} AS _review, {", ".join(FINDING_FIELDS)}
+            FROM findings f JOIN approved_versions av ON av.id = {approved_version("f")}
+            WHERE f.engagement_id = :eid AND f.dated <= :as_of AND {internal_at("f")} = 0 AND {public_where("f")}""",
         params,
     )
     recs = store.rows(
-        f"""SELECT r.finding_id AS _finding, {review_at('r')} AS _review, {', '.join(REC_FIELDS)},
-                   {_status_at('status')} AS status, {_status_at('as_of')} AS status_as_of,
-                   {_status_at('reason')} AS status_reason
+        f"""SELECT r.finding_id AS _finding, {review_at("r")} AS _review, {", ".join(REC_FIELDS)},
+                   {_status_at("status")} AS status, {_status_at("as_of")} AS status_as_of,
+                   {_status_at("reason")} AS status_reason
             FROM recommendations r JOIN findings f ON f.id = r.finding_id
-            JOIN approved_versions av ON av.id = {approved_version('r')}
-            WHERE r.engagement_id = :eid AND r.dated <= :as_of AND {internal_at('r')} = 0 AND {internal_at('f')} = 0
-              AND {public_where('f')} AND {public_where('r')}""",
+            JOIN approved_versions av ON av.id = {approved_version("r")}
+            WHERE r.engagement_id = :eid AND r.dated <= :as_of AND {internal_at("r")} = 0 AND {internal_at("f")} = 0
+              AND {public_where("f")} AND {public_where("r")}""",
         params,
     )
     # A withdrawn section simply leaves the report: it has no number to keep on the page.
     sections = store.rows(
-        f"""SELECT {', '.join(SECTION_FIELDS)} FROM sections s JOIN approved_versions av ON av.id = {approved_version('s')}
-            WHERE s.engagement_id = :eid AND s.dated <= :as_of AND COALESCE({review_at('s')}, '') != 'withdrawn'""",
+        f"""SELECT {", ".join(SECTION_FIELDS)} FROM sections s JOIN approved_versions av ON av.id = {approved_version("s")}
+            WHERE s.engagement_id = :eid AND s.dated <= :as_of AND COALESCE({review_at("s")}, '') != 'withdrawn'""",
         params,
     )
-    report = attach_sections(assemble(store, engagement, engagement_row["id"], as_of, findings, recs), sections)
+    report = attach_sections(
+        assemble(store, engagement, engagement_row["id"], as_of, findings, recs), sections
+    )
     if not scrub:
         return report
     report = scrub_public(report, protected_terms(store, engagement_row["id"]))
     for area in report["focus_areas"]:
-        area["slug"] = slugify(area["title"])  # the stored slug was made from the title before redaction
+        area["slug"] = slugify(
+            area["title"]
+        )  # the stored slug was made from the title before redaction
     return report
 
 

@@ -38,8 +38,15 @@ def _blocks(text: str) -> list[tuple[tuple[int, int], str]]:
                 parts.append(" ")
             elif child.type == "image":
                 parts.append("".join(c.content for c in child.children or []))
-            if child.type in ("link_open", "image"):  # where it points, and its tooltip (entities decoded)
-                targets.append(unquote(str(child.attrs.get("href", child.attrs.get("src", "")))).replace("+", " "))
+            if child.type in (
+                "link_open",
+                "image",
+            ):  # where it points, and its tooltip (entities decoded)
+                targets.append(
+                    unquote(str(child.attrs.get("href", child.attrs.get("src", "")))).replace(
+                        "+", " "
+                    )
+                )
                 targets.append(str(child.attrs.get("title", "")))
         read = " ".join(["".join(parts), *targets]).replace("_", " ")
         out.append((tuple(token.map) if token.map else (0, lines), read))
@@ -55,7 +62,9 @@ def disguised_names(text: str, pattern: re.Pattern | None) -> list[tuple[int, in
 
 def withhold_disguised(text: str, pattern: re.Pattern | None, replacement: str) -> str:
     """TEXT with every block whose reading shows a match of PATTERN replaced by REPLACEMENT."""
-    for _ in range(3):  # a withheld block could only join its neighbours into a new reading: go again
+    for _ in range(
+        3
+    ):  # a withheld block could only join its neighbours into a new reading: go again
         found = disguised_names(text, pattern)
         if not found:
             return text

@@ -11,10 +11,10 @@ from typing import Callable
 
 from reformctl.dates import now, past_date
 from reformctl.errors import Invalid, NotFound, Refused
+from reformctl.model.confidential import protected_terms
 from reformctl.model.engagements import get_engagement
 from reformctl.model.events import record_event
 from reformctl.model.guards import require_open
-from reformctl.model.confidential import protected_terms
 from reformctl.model.ids import new_id
 from reformctl.model.internal_flag import internal_at
 from reformctl.model.sections import print_order
@@ -25,13 +25,28 @@ from reformctl.reports.kinds import build_report
 from reformctl.reports.public import public_where, scrub_public, withhold
 from reformctl.reports.render import EXTENSIONS, PUBLISHED_FORMATS, render
 from reformctl.store import Store
-from reformctl.store.paths import make_staging, refuse_store_target, remove_stale_staging, user_path_errors
+from reformctl.store.paths import (
+    make_staging,
+    refuse_store_target,
+    remove_stale_staging,
+    user_path_errors,
+)
 
 KINDS = ("status-update", "progress", "final", "assessment")
 
 
-MANIFEST_FIELDS = ("site", "agency", "release", "kind", "as_of", "published_at", "published_by", "files", "check",
-                   "override_reason")
+MANIFEST_FIELDS = (
+    "site",
+    "agency",
+    "release",
+    "kind",
+    "as_of",
+    "published_at",
+    "published_by",
+    "files",
+    "check",
+    "override_reason",
+)
 MAX_RELEASE = 2**63 - 1  # SQLite's INTEGER
 
 
@@ -56,23 +71,43 @@ def manifest_problems(store: Store, engagement: dict, strings: dict[str, str | N
         where = f"manifest {label}"
         for term in terms:
             if text and withhold(text, [term]) != text:
-                problems.append({"level": "error", "code": "protected-name", "where": where,
-                                 "message": f"protected name {term!r} appears in the {where}"})
+                problems.append(
+                    {
+                        "level": "error",
+                        "code": "protected-name",
+                        "where": where,
+                        "message": f"protected name {term!r} appears in the {where}",
+                    }
+                )
         if text and ("[[" in text or "]]" in text):
-            problems.append({"level": "error", "code": "redaction-in-manifest", "where": where,
-                             "message": f"the {where} holds a [[...]] marker; manifest.json is public, "
-                                        "so say it without the confidential part"})
+            problems.append(
+                {
+                    "level": "error",
+                    "code": "redaction-in-manifest",
+                    "where": where,
+                    "message": f"the {where} holds a [[...]] marker; manifest.json is public, "
+                    "so say it without the confidential part",
+                }
+            )
     return problems
 
 
 def check_release(store: Store, site: str, as_of: str, actor: str | None) -> dict:
     """The pre-publication check, and the check of what publishing as ACTOR would put in the manifest."""
     result = check(store, site, as_of)
-    extra = manifest_problems(store, get_engagement(store, site), {"published_by": actor}) if actor else []
+    extra = (
+        manifest_problems(store, get_engagement(store, site), {"published_by": actor})
+        if actor
+        else []
+    )
     errors = sum(1 for p in extra if p["level"] == "error")
     problems = sorted(result["problems"] + extra, key=lambda p: (p["level"] != "error", p["where"]))
-    return {**result, "errors": result["errors"] + errors, "warnings": result["warnings"] + len(extra) - errors,
-            "problems": problems}
+    return {
+        **result,
+        "errors": result["errors"] + errors,
+        "warnings": result["warnings"] + len(extra) - errors,
+        "problems": problems,
+    }
 
 
 def _check_reason(store: Store, engagement: dict, reason: str | None) -> str | None:
@@ -89,12 +124,21 @@ def _check_reason(store: Store, engagement: dict, reason: str | None) -> str | N
 def _check_output(store: Store, output: Path) -> None:
     refuse_store_target(output, store.path)
     if output.exists() and (not output.is_dir() or any(output.iterdir())):
-        raise Refused(f"{output} already exists and is not an empty folder; publish into a new folder")
+        raise Refused(
+            f"{output} already exists and is not an empty folder; publish into a new folder"
+        )
 
 
-def publish(store: Store, site: str, output: Path, actor: str, kind: str = "status-update",
-            as_of: str | None = None, override_reason: str | None = None,
-            progress: Callable[[str], None] | None = None) -> dict:
+def publish(
+    store: Store,
+    site: str,
+    output: Path,
+    actor: str,
+    kind: str = "status-update",
+    as_of: str | None = None,
+    override_reason: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict:
     """Publish a release of SITE into the new folder OUTPUT; PROGRESS, when given, hears each stage."""
     progress = progress or (lambda stage: None)
     engagement = get_engagement(store, site)
@@ -111,11 +155,15 @@ def publish(store: Store, site: str, output: Path, actor: str, kind: str = "stat
     with store.write():
         result = check_release(store, site, as_of, actor)
         if result["errors"] and override_reason is None:
-            raise Refused(f"the check found {result['errors']} error(s) in what would be published; fix them "
-                          f"(`reformctl check --site {site} --as-of {as_of}`) or publish with --override-check --reason TEXT")
+            raise Refused(
+                f"the check found {result['errors']} error(s) in what would be published; fix them "
+                f"(`reformctl check --site {site} --as-of {as_of}`) or publish with --override-check --reason TEXT"
+            )
         report = build_report(store, site, as_of, kind)
-        number = store.value("SELECT COALESCE(MAX(number), 0) + 1 FROM releases WHERE engagement_id = ?",
-                             (engagement["id"],))
+        number = store.value(
+            "SELECT COALESCE(MAX(number), 0) + 1 FROM releases WHERE engagement_id = ?",
+            (engagement["id"],),
+        )
         report["release"] = {"number": number, "kind": kind}
         with user_path_errors(output):
             output.parent.mkdir(parents=True, exist_ok=True)
@@ -124,11 +172,19 @@ def publish(store: Store, site: str, output: Path, actor: str, kind: str = "stat
         try:
             with user_path_errors(output):
                 files, contents = _write_formats(report, site, number, staging, progress)
-            release = {"id": new_id(), "engagement_id": engagement["id"], "number": number, "kind": kind,
-                       "as_of": as_of, "published_at": now(), "published_by": actor,
-                       "output_dir": str(output.resolve()), "files": json.dumps(files, sort_keys=True),
-                       "snapshot": json.dumps(report, sort_keys=True, ensure_ascii=False),
-                       "override_reason": override_reason}
+            release = {
+                "id": new_id(),
+                "engagement_id": engagement["id"],
+                "number": number,
+                "kind": kind,
+                "as_of": as_of,
+                "published_at": now(),
+                "published_by": actor,
+                "output_dir": str(output.resolve()),
+                "files": json.dumps(files, sort_keys=True),
+                "snapshot": json.dumps(report, sort_keys=True, ensure_ascii=False),
+                "override_reason": override_reason,
+            }
             manifest = _manifest(store, engagement, release, files, result)
             with user_path_errors(output):
                 (staging / MANIFEST).write_bytes(manifest)
@@ -137,17 +193,27 @@ def publish(store: Store, site: str, output: Path, actor: str, kind: str = "stat
             with user_path_errors(output):
                 if output.exists():
                     output.rmdir()  # empty, checked above
-                os.replace(staging, output)  # the folder appears whole; the store commits right after
+                os.replace(
+                    staging, output
+                )  # the folder appears whole; the store commits right after
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-    return {"site": site, "release": number, "kind": kind, "as_of": as_of, "output": str(output),
-            "files": files, "check": {"errors": result["errors"], "warnings": result["warnings"]},
-            "override_reason": override_reason}
+    return {
+        "site": site,
+        "release": number,
+        "kind": kind,
+        "as_of": as_of,
+        "output": str(output),
+        "files": files,
+        "check": {"errors": result["errors"], "warnings": result["warnings"]},
+        "override_reason": override_reason,
+    }
 
 
-def _write_formats(report: dict, site: str, number: int, staging: Path,
-                   progress: Callable[[str], None]) -> tuple[dict[str, str], list[bytes]]:
+def _write_formats(
+    report: dict, site: str, number: int, staging: Path, progress: Callable[[str], None]
+) -> tuple[dict[str, str], list[bytes]]:
     from concurrent.futures import ThreadPoolExecutor
 
     files: dict[str, str] = {}
@@ -165,7 +231,9 @@ def _write_formats(report: dict, site: str, number: int, staging: Path,
     return files, contents
 
 
-def _keep(staging: Path, name: str, content: str | bytes, files: dict[str, str], contents: list[bytes]) -> None:
+def _keep(
+    staging: Path, name: str, content: str | bytes, files: dict[str, str], contents: list[bytes]
+) -> None:
     data = content.encode("utf-8") if isinstance(content, str) else content
     (staging / name).write_bytes(data)
     files[name] = sha256(data)
@@ -174,17 +242,24 @@ def _keep(staging: Path, name: str, content: str | bytes, files: dict[str, str],
 
 def keep_published(store: Store, contents: list[bytes]) -> None:
     """The published bytes, content-addressed, so the public site can be rebuilt from the store alone."""
-    store.conn.executemany("INSERT OR IGNORE INTO published_files (sha256, data) VALUES (?, ?)",
-                      [(sha256(data), data) for data in contents])
+    store.conn.executemany(
+        "INSERT OR IGNORE INTO published_files (sha256, data) VALUES (?, ?)",
+        [(sha256(data), data) for data in contents],
+    )
 
 
 def _manifest(store: Store, engagement: dict, release: dict, files: dict, result: dict) -> bytes:
     """manifest.json's bytes: only the fields named in MANIFEST_FIELDS, every string scrubbed as the
     report is (the manifest is as public as the report beside it)."""
     values = {
-        "site": engagement["site"], "agency": engagement["agency"], "release": release["number"],
-        "kind": release["kind"], "as_of": release["as_of"], "published_at": release["published_at"],
-        "published_by": release["published_by"], "files": files,
+        "site": engagement["site"],
+        "agency": engagement["agency"],
+        "release": release["number"],
+        "kind": release["kind"],
+        "as_of": release["as_of"],
+        "published_at": release["published_at"],
+        "published_by": release["published_by"],
+        "files": files,
         "check": {"errors": result["errors"], "warnings": result["warnings"]},
         "override_reason": release["override_reason"],
     }
@@ -203,21 +278,35 @@ def _record(store: Store, engagement: dict, release: dict, manifest: bytes, file
         f"""INSERT INTO release_items (release_id, record_type, record_id, ref)
             SELECT :rid, 'finding', f.id, fa.number || '.' || f.number
             FROM findings f JOIN focus_areas fa ON fa.id = f.focus_area_id
-            WHERE f.engagement_id = :eid AND f.dated <= :as_of AND {internal_at('f')} = 0 AND {public_where('f')}""",
-        params)
+            WHERE f.engagement_id = :eid AND f.dated <= :as_of AND {internal_at("f")} = 0 AND {public_where("f")}""",
+        params,
+    )
     store.execute(
         f"""INSERT INTO release_items (release_id, record_type, record_id, ref)
             SELECT :rid, 'recommendation', r.id, fa.number || '.' || f.number || '.' || r.number
             FROM recommendations r JOIN findings f ON f.id = r.finding_id
             JOIN focus_areas fa ON fa.id = f.focus_area_id
-            WHERE r.engagement_id = :eid AND r.dated <= :as_of AND {internal_at('r')} = 0 AND {internal_at('f')} = 0
-              AND {public_where('f')} AND {public_where('r')}""",
-        params)
+            WHERE r.engagement_id = :eid AND r.dated <= :as_of AND {internal_at("r")} = 0 AND {internal_at("f")} = 0
+              AND {public_where("f")} AND {public_where("r")}""",
+        params,
+    )
     number = release["number"]
-    record_event(store, actor=release["published_by"], engagement_id=engagement["id"], record_type="release",
-                 record_id=release["id"], ref=str(number), action="publish",
-                 after={"number": number, "kind": release["kind"], "as_of": release["as_of"], "files": files,
-                        "override_reason": release["override_reason"]})
+    record_event(
+        store,
+        actor=release["published_by"],
+        engagement_id=engagement["id"],
+        record_type="release",
+        record_id=release["id"],
+        ref=str(number),
+        action="publish",
+        after={
+            "number": number,
+            "kind": release["kind"],
+            "as_of": release["as_of"],
+            "files": files,
+            "override_reason": release["override_reason"],
+        },
+    )
 
 
 def list_releases(store: Store, site: str) -> list[dict]:
@@ -225,7 +314,9 @@ def list_releases(store: Store, site: str) -> list[dict]:
     engagement = get_engagement(store, site)
     rows = store.rows(
         """SELECT number, kind, as_of, published_at, published_by, output_dir, files, override_reason
-           FROM releases WHERE engagement_id = ? ORDER BY number""", (engagement["id"],))
+           FROM releases WHERE engagement_id = ? ORDER BY number""",
+        (engagement["id"],),
+    )
     for row in rows:
         row["files"] = json.loads(row["files"])
     return rows
@@ -234,14 +325,19 @@ def list_releases(store: Store, site: str) -> list[dict]:
 def _read_manifest(folder: Path) -> tuple[dict, bytes]:
     manifest_path = folder / MANIFEST
     if not manifest_path.is_file():
-        raise NotFound(f"{folder} has no {MANIFEST}; is it a folder written by `reformctl publish`?")
+        raise NotFound(
+            f"{folder} has no {MANIFEST}; is it a folder written by `reformctl publish`?"
+        )
     raw = manifest_path.read_bytes()
     try:
         manifest = json.loads(raw.decode("utf-8"))
         files, site = manifest["files"], manifest["site"]
         release_number(manifest["release"])
-        if not (isinstance(files, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in files.items())
-                and isinstance(site, str)):
+        if not (
+            isinstance(files, dict)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in files.items())
+            and isinstance(site, str)
+        ):
             raise TypeError
         if any("/" in name or "\\" in name or name in ("", ".", "..") for name in files):
             raise ValueError  # names are plain file names inside the release folder
@@ -270,28 +366,46 @@ def _record_problems(store: Store, manifest: dict, raw: bytes, unchecked: list[s
     recorded = store.row(
         """SELECT rel.id, rel.files, rel.kind, rel.as_of, rel.published_at, rel.published_by, rel.override_reason
            FROM releases rel JOIN engagements e ON e.id = rel.engagement_id
-           WHERE e.site = ? AND rel.number = ?""", (site, number))
+           WHERE e.site = ? AND rel.number = ?""",
+        (site, number),
+    )
     if recorded is None:
         return [{"file": MANIFEST, "problem": f"the store has no release {number} of {site}"}]
     problems = []
     # Names and the reason are scrubbed in a manifest with a kept hash, so only older ones compare them.
     compared = ["kind", "as_of", "published_at"]
-    kept = store.value("SELECT sha256 FROM release_manifests WHERE release_id = ?", (recorded["id"],))
+    kept = store.value(
+        "SELECT sha256 FROM release_manifests WHERE release_id = ?", (recorded["id"],)
+    )
     if kept is not None:
         if sha256(raw) != kept:
-            problems.append({"file": MANIFEST, "problem": "differs from the manifest published with this release "
-                                                          "(its SHA-256 is not the one the store recorded)"})
+            problems.append(
+                {
+                    "file": MANIFEST,
+                    "problem": "differs from the manifest published with this release "
+                    "(its SHA-256 is not the one the store recorded)",
+                }
+            )
     else:
-        unchecked.append(f"{MANIFEST} as a whole: release {number} was published before reformctl kept each "
-                         "manifest's hash, so only its files, kind, dates, names and reason were compared")
+        unchecked.append(
+            f"{MANIFEST} as a whole: release {number} was published before reformctl kept each "
+            "manifest's hash, so only its files, kind, dates, names and reason were compared"
+        )
         compared += ["published_by", "override_reason"]
     for key in compared:
         if manifest.get(key) != recorded[key]:
-            problems.append({"file": MANIFEST, "problem": f"its {key} differs from the store's record of this release"})
+            problems.append(
+                {
+                    "file": MANIFEST,
+                    "problem": f"its {key} differs from the store's record of this release",
+                }
+            )
     stored = json.loads(recorded["files"])
     for name in sorted(set(stored) | set(files)):
         if stored.get(name) != files.get(name):
-            problems.append({"file": name, "problem": "differs from the store's record of this release"})
+            problems.append(
+                {"file": name, "problem": "differs from the store's record of this release"}
+            )
     return problems
 
 
@@ -303,12 +417,20 @@ def verify(store: Store | None, folder: Path, store_missing: str = "no store was
     problems = _file_problems(folder, manifest["files"])
     unchecked: list[str] = []
     if store is None:
-        unchecked.append(f"{MANIFEST} against the store's record of the release ({store_missing}): "
-                         "an edited manifest with matching file hashes would not be noticed")
+        unchecked.append(
+            f"{MANIFEST} against the store's record of the release ({store_missing}): "
+            "an edited manifest with matching file hashes would not be noticed"
+        )
     else:
         problems += _record_problems(store, manifest, raw, unchecked)
-    return {"site": manifest["site"], "release": manifest["release"], "ok": not problems, "problems": problems,
-            "unchecked": unchecked, "files": sorted(manifest["files"])}
+    return {
+        "site": manifest["site"],
+        "release": manifest["release"],
+        "ok": not problems,
+        "problems": problems,
+        "unchecked": unchecked,
+        "files": sorted(manifest["files"]),
+    }
 
 
 def _index(snapshot: dict) -> tuple[dict, dict]:
@@ -332,9 +454,14 @@ def _sections(snapshot: dict) -> dict[str, dict]:
 
 def _section_changes(before: dict, after: dict) -> tuple[list, list, list]:
     sa, sb = _sections(before), _sections(after)
-    added = [{"name": n, "title": sb[n].get("title")} for n in sorted(set(sb) - set(sa), key=print_order)]
-    reworded = [{"number": n, "kind": "section"} for n in sorted(set(sa) & set(sb), key=print_order)
-                if (sa[n].get("title"), sa[n].get("body")) != (sb[n].get("title"), sb[n].get("body"))]
+    added = [
+        {"name": n, "title": sb[n].get("title")} for n in sorted(set(sb) - set(sa), key=print_order)
+    ]
+    reworded = [
+        {"number": n, "kind": "section"}
+        for n in sorted(set(sa) & set(sb), key=print_order)
+        if (sa[n].get("title"), sa[n].get("body")) != (sb[n].get("title"), sb[n].get("body"))
+    ]
     dropped = [{"number": n, "kind": "section"} for n in sorted(set(sa) - set(sb), key=print_order)]
     return added, reworded, dropped
 
@@ -343,20 +470,31 @@ def _key(number: str) -> tuple[int, ...]:
     return tuple(int(part) for part in number.split("."))
 
 
-def diff(store: Store, site: str, a: int, b: int) -> dict:
+def diff(store: Store, site: str, a: int, b: int) -> dict:  # noqa: C901 (to split, issue 12)
     engagement = get_engagement(store, site)
     snapshots = {}
     for number in (release_number(a), release_number(b)):
-        row = store.row("SELECT snapshot, as_of FROM releases WHERE engagement_id = ? AND number = ?",
-                        (engagement["id"], number))
+        row = store.row(
+            "SELECT snapshot, as_of FROM releases WHERE engagement_id = ? AND number = ?",
+            (engagement["id"], number),
+        )
         if row is None:
-            raise NotFound(f"{site} has no release {number}; `reformctl releases --site {site}` lists them")
+            raise NotFound(
+                f"{site} has no release {number}; `reformctl releases --site {site}` lists them"
+            )
         snapshots[number] = json.loads(row["snapshot"])
     fa, ra = _index(snapshots[a])
     fb, rb = _index(snapshots[b])
     new_sections, reworded_sections, dropped_sections = _section_changes(snapshots[a], snapshots[b])
-    changes = {"new_findings": [], "new_recommendations": [], "new_sections": new_sections, "status_changes": [],
-               "withdrawn": [], "reworded": [], "no_longer_public": []}
+    changes = {
+        "new_findings": [],
+        "new_recommendations": [],
+        "new_sections": new_sections,
+        "status_changes": [],
+        "withdrawn": [],
+        "reworded": [],
+        "no_longer_public": [],
+    }
     for number in sorted(fb, key=_key):
         was, now_ = fa.get(number), fb[number]
         if now_.get("withdrawn"):
@@ -372,10 +510,14 @@ def diff(store: Store, site: str, a: int, b: int) -> dict:
             if was is not None and not was.get("withdrawn"):
                 changes["withdrawn"].append({"number": number, "kind": "recommendation"})
         elif was is None:
-            changes["new_recommendations"].append({"number": number, "text": now_["text"], "status": now_["status"]})
+            changes["new_recommendations"].append(
+                {"number": number, "text": now_["text"], "status": now_["status"]}
+            )
         else:
             if was.get("status") != now_.get("status"):
-                changes["status_changes"].append({"number": number, "from": was.get("status"), "to": now_["status"]})
+                changes["status_changes"].append(
+                    {"number": number, "from": was.get("status"), "to": now_["status"]}
+                )
             if was.get("text") != now_.get("text"):
                 changes["reworded"].append({"number": number, "kind": "recommendation"})
     # Published before but absent now. Approved wording stays public through later edits and
@@ -387,5 +529,9 @@ def diff(store: Store, site: str, a: int, b: int) -> dict:
     # Sections differ between kinds too (an assessment prints them all, a status update none).
     changes["reworded"] += reworded_sections
     changes["no_longer_public"] += dropped_sections
-    return {"site": site, "from": {"release": a, "as_of": snapshots[a]["as_of"]},
-            "to": {"release": b, "as_of": snapshots[b]["as_of"]}, **changes}
+    return {
+        "site": site,
+        "from": {"release": a, "as_of": snapshots[a]["as_of"]},
+        "to": {"release": b, "as_of": snapshots[b]["as_of"]},
+        **changes,
+    }

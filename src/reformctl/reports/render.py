@@ -9,10 +9,20 @@ FORMATS = ("markdown", "html", "json", "csv", "pdf", "xlsx", "docx")
 BINARY = ("pdf", "xlsx", "docx")
 # What `publish` writes into a release folder: every public format.
 PUBLISHED_FORMATS = FORMATS
-EXTENSIONS = {"markdown": "md", "html": "html", "json": "json", "csv": "csv", "pdf": "pdf", "xlsx": "xlsx",
-              "docx": "docx"}
+EXTENSIONS = {
+    "markdown": "md",
+    "html": "html",
+    "json": "json",
+    "csv": "csv",
+    "pdf": "pdf",
+    "xlsx": "xlsx",
+    "docx": "docx",
+}
 # The format a file's extension names (`report --output FILE` without --format).
-FORMAT_OF_EXTENSION = {f".{ext}": fmt for fmt, ext in EXTENSIONS.items()} | {".markdown": "markdown", ".htm": "html"}
+FORMAT_OF_EXTENSION = {f".{ext}": fmt for fmt, ext in EXTENSIONS.items()} | {
+    ".markdown": "markdown",
+    ".htm": "html",
+}
 
 
 def format_for_output(path: str, fmt: str | None) -> str:
@@ -22,14 +32,18 @@ def format_for_output(path: str, fmt: str | None) -> str:
     named = FORMAT_OF_EXTENSION.get(suffix)
     if fmt is not None:
         if suffix and named is not None and named != fmt:
-            raise ValueError(f"--output {path} names a {named} file but --format is {fmt}; "
-                             f"give a .{EXTENSIONS[fmt]} file or --format {named}")
+            raise ValueError(
+                f"--output {path} names a {named} file but --format is {fmt}; "
+                f"give a .{EXTENSIONS[fmt]} file or --format {named}"
+            )
         return fmt
     if named is None:
         known = " ".join(sorted(FORMAT_OF_EXTENSION))
         what = f"extension {suffix!r}" if suffix else "no extension"
-        raise ValueError(f"--output {path} has {what}, which names no report format; "
-                         f"use one of {known}, or give --format")
+        raise ValueError(
+            f"--output {path} has {what}, which names no report format; "
+            f"use one of {known}, or give --format"
+        )
     return named
 
 

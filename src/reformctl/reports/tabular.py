@@ -6,9 +6,20 @@ import csv
 import io
 
 COLUMNS = (
-    "focus_area", "focus_area_title", "finding", "finding_title", "recommendation",
-    "recommendation_text", "priority", "owner", "due", "status", "status_as_of", "reason",
-    "change_since_last_update", "history",
+    "focus_area",
+    "focus_area_title",
+    "finding",
+    "finding_title",
+    "recommendation",
+    "recommendation_text",
+    "priority",
+    "owner",
+    "due",
+    "status",
+    "status_as_of",
+    "reason",
+    "change_since_last_update",
+    "history",
 )
 
 _FORMULA_STARTS = ("=", "+", "@", "\t", "\r")
@@ -25,14 +36,18 @@ def _cell(value) -> str:
 def _changes(report: dict) -> dict[str, str]:
     changes = report.get("changes") or {"new_recommendations": [], "status_changes": []}
     out = {c["number"]: "new" for c in changes["new_recommendations"]}
-    out.update({c["number"]: f"{c['from_label']} -> {c['to_label']}" for c in changes["status_changes"]})
+    out.update(
+        {c["number"]: f"{c['from_label']} -> {c['to_label']}" for c in changes["status_changes"]}
+    )
     return out
 
 
 def _histories(report: dict) -> dict[str, str]:
     final = report.get("final") or {"recommendations": []}
-    return {rec["number"]: "; ".join(f"{u['as_of']} {u['status_label']}" for u in rec["history"])
-            for rec in final["recommendations"]}
+    return {
+        rec["number"]: "; ".join(f"{u['as_of']} {u['status_label']}" for u in rec["history"])
+        for rec in final["recommendations"]
+    }
 
 
 def tracker_rows(report: dict):
@@ -41,15 +56,26 @@ def tracker_rows(report: dict):
         for finding in area["findings"]:
             for rec in finding["recommendations"]:
                 if rec.get("withdrawn") or finding.get("withdrawn"):
-                    yield {"focus_area": area["number"], "focus_area_title": area["title"],
-                           "finding": finding["number"], "recommendation": rec["number"], "status": "Withdrawn"}
+                    yield {
+                        "focus_area": area["number"],
+                        "focus_area_title": area["title"],
+                        "finding": finding["number"],
+                        "recommendation": rec["number"],
+                        "status": "Withdrawn",
+                    }
                     continue
                 yield {
-                    "focus_area": area["number"], "focus_area_title": area["title"],
-                    "finding": finding["number"], "finding_title": finding["title"],
-                    "recommendation": rec["number"], "recommendation_text": rec["text"],
-                    "priority": rec["priority"], "owner": rec["owner"], "due": rec["due"],
-                    "status": rec["status_label"], "status_as_of": rec["status_as_of"],
+                    "focus_area": area["number"],
+                    "focus_area_title": area["title"],
+                    "finding": finding["number"],
+                    "finding_title": finding["title"],
+                    "recommendation": rec["number"],
+                    "recommendation_text": rec["text"],
+                    "priority": rec["priority"],
+                    "owner": rec["owner"],
+                    "due": rec["due"],
+                    "status": rec["status_label"],
+                    "status_as_of": rec["status_as_of"],
                     "reason": rec.get("reason_label") or "",
                     "change_since_last_update": changes.get(rec["number"], ""),
                     "history": histories.get(rec["number"], ""),

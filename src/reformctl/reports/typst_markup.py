@@ -53,10 +53,21 @@ def link(target: str, content: str, known: frozenset[str] | set[str]) -> str:
 
 # Block tokens whose markup never depends on the token: closing brackets, item and cell openings.
 _FIXED = {
-    "paragraph_close": "\n\n", "heading_close": "]\n\n", "blockquote_open": "#quote(block: true)[",
-    "blockquote_close": "]\n\n", "bullet_list_close": ")\n\n", "ordered_list_close": ")\n\n",
-    "list_item_open": "[", "th_open": "[", "td_open": "[", "list_item_close": "], ", "th_close": "], ",
-    "td_close": "], ", "thead_open": "table.header(", "thead_close": "), ", "table_close": ")\n\n",
+    "paragraph_close": "\n\n",
+    "heading_close": "]\n\n",
+    "blockquote_open": "#quote(block: true)[",
+    "blockquote_close": "]\n\n",
+    "bullet_list_close": ")\n\n",
+    "ordered_list_close": ")\n\n",
+    "list_item_open": "[",
+    "th_open": "[",
+    "td_open": "[",
+    "list_item_close": "], ",
+    "th_close": "], ",
+    "td_close": "], ",
+    "thead_open": "table.header(",
+    "thead_close": "), ",
+    "table_close": ")\n\n",
     "hr": "#line(length: 100%)\n\n",
 }
 
@@ -86,7 +97,9 @@ class Prose:
         if kind == "inline":
             return self.inline(tok)
         if kind == "heading_open":
-            if not toks[i + 1].content.strip():  # PDF/UA-1 refuses a heading with no text: "#" alone
+            if not toks[
+                i + 1
+            ].content.strip():  # PDF/UA-1 refuses a heading with no text: "#" alone
                 return "#["
             level = min(int(tok.tag[1]) + base, 6)
             return f"#heading(level: {level}, outlined: false, bookmarked: false)["
@@ -147,7 +160,7 @@ def string_keeping_lines(text: str) -> str:
 def _tight(toks: list, i: int) -> str:
     """'true' when the list's paragraphs are hidden (a tight Markdown list)."""
     level = toks[i].level
-    for tok in toks[i + 1:]:
+    for tok in toks[i + 1 :]:
         if tok.type == "paragraph_open" and tok.level == level + 2:
             return "true" if tok.hidden else "false"
         if tok.level == level and tok.type.endswith("_close"):
@@ -158,7 +171,7 @@ def _tight(toks: list, i: int) -> str:
 def _columns(toks: list, i: int) -> int:
     """How many columns the table opening at toks[i] has: the cells of its first row."""
     count = 0
-    for tok in toks[i + 1:]:
+    for tok in toks[i + 1 :]:
         if tok.type in ("th_open", "td_open"):
             count += 1
         elif tok.type == "tr_close":

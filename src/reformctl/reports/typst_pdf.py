@@ -28,8 +28,14 @@ from reformctl.reports.typst_markup import lit, string
 # The Noto families (.ci/system-packages installs them), then DejaVu (which has some Arabic and
 # Hebrew, but not the Noto families' shaping for them); Typst falls back to
 # any font it has for a character none of these covers.
-FONTS = ("Noto Sans", "Noto Sans CJK SC", "Noto Sans Arabic", "Noto Sans Hebrew", "Noto Color Emoji",
-         "DejaVu Sans")
+FONTS = (
+    "Noto Sans",
+    "Noto Sans CJK SC",
+    "Noto Sans Arabic",
+    "Noto Sans Hebrew",
+    "Noto Color Emoji",
+    "DejaVu Sans",
+)
 FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts")
 GREY = 'rgb("#555d66")'
 
@@ -57,12 +63,19 @@ def compile_pdf(source: str, inputs: dict[str, str], stamp: datetime) -> bytes:
     try:
         import typst
     except ImportError:
-        raise MissingPdfSupport("PDF output needs typst; install it with `pip install typst`") from None
+        raise MissingPdfSupport(
+            "PDF output needs typst; install it with `pip install typst`"
+        ) from None
     folders = [f for f in FONT_FOLDERS if os.path.isdir(f)]
     # An empty root: Typst reads files only below its root, and there is nothing there to read.
     with tempfile.TemporaryDirectory(prefix="reformctl-typst-") as root:
-        options = dict(root=root, font_paths=folders, ignore_system_fonts=bool(folders), sys_inputs=inputs,
-                       timestamp=stamp)
+        options = dict(
+            root=root,
+            font_paths=folders,
+            ignore_system_fonts=bool(folders),
+            sys_inputs=inputs,
+            timestamp=stamp,
+        )
         try:
             return typst.compile(source.encode("utf-8"), pdf_standards="ua-1", **options)
         except typst.TypstError as exc:
@@ -91,32 +104,41 @@ def _preamble(report: dict) -> str:
     """Metadata, fonts, the page with its running header and footer, and the heading styles."""
     e = report["engagement"]
     small = f"#set text(size: 8.5pt, fill: {GREY})"
-    marking = (f"#align(center, text(weight: \"bold\", fill: black)[{lit(report['classification'])}])"
-               if report.get("classification") else "")
-    header = (f"[{small}\n{marking}#grid(columns: (1fr, auto), [{lit(e['agency'])}], "
-              f"[{lit(report.get('kind_label') or '')}])]")
-    footer = (f"[{small}\n#grid(columns: (1fr, auto), [{lit('Status as of ' + long_date(report['as_of']))}], "
-              "context [Page #counter(page).display() of #counter(page).final().first()])]")
+    marking = (
+        f'#align(center, text(weight: "bold", fill: black)[{lit(report["classification"])}])'
+        if report.get("classification")
+        else ""
+    )
+    header = (
+        f"[{small}\n{marking}#grid(columns: (1fr, auto), [{lit(e['agency'])}], "
+        f"[{lit(report.get('kind_label') or '')}])]"
+    )
+    footer = (
+        f"[{small}\n#grid(columns: (1fr, auto), [{lit('Status as of ' + long_date(report['as_of']))}], "
+        "context [Page #counter(page).display() of #counter(page).final().first()])]"
+    )
     fonts = "(" + ", ".join(string(f) for f in FONTS) + ",)"
-    return "\n".join([
-        f"#set document(title: {string(title(report))}, author: {string(report.get('generator') or '')}, "
-        f"keywords: (\"Collaborative Reform Initiative\",), date: datetime(year: {report['as_of'][:4]}, "
-        f"month: {int(report['as_of'][5:7])}, day: {int(report['as_of'][8:10])}))",
-        f"#set text(lang: \"en\", font: {fonts}, size: 10pt)",
-        "#set par(leading: 0.55em, spacing: 0.8em)",
-        f"#set page(paper: \"us-letter\", margin: (x: 1.8cm, y: 2.2cm), header: {header}, footer: {footer})",
-        "#show heading.where(level: 1): set text(size: 14pt)",
-        "#show heading.where(level: 1): it => block(below: 0.6em, above: 1.4em, stroke: (bottom: 1.5pt + rgb(\"#12355b\")), inset: (bottom: 3pt), width: 100%, it)",
-        "#show heading.where(level: 2): set text(size: 11.5pt)",
-        "#show heading: set block(sticky: true)",
-        "#show heading.where(level: 3): set text(size: 10.5pt)",
-        "#show heading.where(level: 4): set text(size: 10pt)",
-        "#show link: set text(fill: rgb(\"#0a4a8a\"))",
-        "#set table(stroke: 0.5pt + rgb(\"#c4c9cf\"), inset: 4pt)",
-        "#show table: set text(size: 9pt)",
-        "#show quote.where(block: true): it => block(inset: (left: 8pt), stroke: (left: 2pt + rgb(\"#c4c9cf\")), it.body)",
-        "",
-    ])
+    return "\n".join(
+        [
+            f"#set document(title: {string(title(report))}, author: {string(report.get('generator') or '')}, "
+            f'keywords: ("Collaborative Reform Initiative",), date: datetime(year: {report["as_of"][:4]}, '
+            f"month: {int(report['as_of'][5:7])}, day: {int(report['as_of'][8:10])}))",
+            f'#set text(lang: "en", font: {fonts}, size: 10pt)',
+            "#set par(leading: 0.55em, spacing: 0.8em)",
+            f'#set page(paper: "us-letter", margin: (x: 1.8cm, y: 2.2cm), header: {header}, footer: {footer})',
+            "#show heading.where(level: 1): set text(size: 14pt)",
+            '#show heading.where(level: 1): it => block(below: 0.6em, above: 1.4em, stroke: (bottom: 1.5pt + rgb("#12355b")), inset: (bottom: 3pt), width: 100%, it)',
+            "#show heading.where(level: 2): set text(size: 11.5pt)",
+            "#show heading: set block(sticky: true)",
+            "#show heading.where(level: 3): set text(size: 10.5pt)",
+            "#show heading.where(level: 4): set text(size: 10pt)",
+            '#show link: set text(fill: rgb("#0a4a8a"))',
+            '#set table(stroke: 0.5pt + rgb("#c4c9cf"), inset: 4pt)',
+            "#show table: set text(size: 9pt)",
+            '#show quote.where(block: true): it => block(inset: (left: 8pt), stroke: (left: 2pt + rgb("#c4c9cf")), it.body)',
+            "",
+        ]
+    )
 
 
 def chart_alt(svg: str) -> str:

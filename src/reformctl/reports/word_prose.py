@@ -25,13 +25,14 @@ from docx.text.paragraph import Paragraph
 
 from reformctl.reports.prose import tokens
 
-
 LINK_COLOUR = RGBColor(0x0A, 0x4A, 0x8A)
 NS = nsdecls("w", "r")
 _BREAKS = re.compile(r"([\t\r\n])")  # each its own element in a run: w:tab, w:br
 HEADER_ROW = '<w:trPr><w:tblHeader w:val="true"/></w:trPr>'
-TABLE_LOOK = ('<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" '
-              'w:noVBand="1" w:val="04A0"/>')
+TABLE_LOOK = (
+    '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" '
+    'w:noVBand="1" w:val="04A0"/>'
+)
 
 
 def bookmark_name(anchor: str) -> str:
@@ -41,6 +42,7 @@ def bookmark_name(anchor: str) -> str:
 
 def add_field(paragraph, instruction: str, placeholder: str = "") -> None:
     """A field (PAGE, NUMPAGES, TOC ...) that Word computes; PLACEHOLDER shows until it does."""
+
     def fld(kind):
         element = OxmlElement("w:fldChar")
         element.set(qn("w:fldCharType"), kind)
@@ -72,13 +74,19 @@ def add_bookmark(paragraph, name: str, bookmark_id: int) -> None:
     paragraph._p.append(end)
 
 
-def run_xml(text: str, bold: bool = False, italic: bool = False, link: bool = False,
-            font: str | None = None, size: float | None = None) -> str:
+def run_xml(
+    text: str,
+    bold: bool = False,
+    italic: bool = False,
+    link: bool = False,
+    font: str | None = None,
+    size: float | None = None,
+) -> str:
     """One w:r as python-docx writes it: properties in the schema's order, a tab as w:tab, a line
     break as w:br, and xml:space="preserve" on a w:t that starts or ends with white space."""
     props = []
     if font:
-        props.append(f'<w:rFonts w:ascii={quoteattr(font)} w:hAnsi={quoteattr(font)}/>')
+        props.append(f"<w:rFonts w:ascii={quoteattr(font)} w:hAnsi={quoteattr(font)}/>")
     if bold:
         props.append("<w:b/>")
     if italic:
@@ -111,7 +119,9 @@ class Writer:
         self._body = doc.element.body
         self._end = self._body.find(qn("w:sectPr"))  # the body's last child: blocks go before it
         self._width = doc._block_width  # a table's columns share it, as python-docx shares it
-        self._numbering = None  # (numbering element, List Number's abstract id, numIds in use), once
+        self._numbering = (
+            None  # (numbering element, List Number's abstract id, numIds in use), once
+        )
 
     def style(self, name: str, fallback: str = "Normal") -> str | None:
         """The style id of NAME (None: Normal). python-docx looks a style up by name through the
@@ -139,11 +149,21 @@ class Writer:
             self._body.append(element)
         return element
 
-    def para(self, style: str = "Normal", text: str = "", fallback: str = "Normal", runs=(),
-             size: float | None = None, num_id: int | None = None) -> Paragraph:
+    def para(
+        self,
+        style: str = "Normal",
+        text: str = "",
+        fallback: str = "Normal",
+        runs=(),
+        size: float | None = None,
+        num_id: int | None = None,
+    ) -> Paragraph:
         """A paragraph in STYLE (by name) holding TEXT, or RUNS ((text, bold) pairs), at SIZE points."""
         style_id = self.style(style, fallback)
-        return Paragraph(self._append(self._p_xml(style_id, self._runs_xml(text, runs, size), num_id)), self.doc._body)
+        return Paragraph(
+            self._append(self._p_xml(style_id, self._runs_xml(text, runs, size), num_id)),
+            self.doc._body,
+        )
 
     def add_runs(self, para: Paragraph, runs, size: float | None = None) -> None:
         """RUNS ((text, bold) pairs) at the end of PARA."""
@@ -156,7 +176,7 @@ class Writer:
 
     @staticmethod
     def _p_xml(style_id: str | None, content: str, num_id: int | None = None) -> str:
-        props = f'<w:pStyle w:val={quoteattr(style_id)}/>' if style_id else ""
+        props = f"<w:pStyle w:val={quoteattr(style_id)}/>" if style_id else ""
         if num_id is not None:
             props += f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'
         props = f"<w:pPr>{props}</w:pPr>" if props else ""
@@ -166,8 +186,13 @@ class Writer:
         """A table of texts with a repeating header row in the document's table style."""
         # The header cells' empty first run is python-docx's (cell.text = "" then a bold run),
         # kept so that the document is the one it wrote.
-        self._table([[f"<w:r/>{run_xml(str(text), bold=True)}" for text in header],
-                     *[[run_xml(str(text)) for text in values[:len(header)]] for values in rows]], len(header))
+        self._table(
+            [
+                [f"<w:r/>{run_xml(str(text), bold=True)}" for text in header],
+                *[[run_xml(str(text)) for text in values[: len(header)]] for values in rows],
+            ],
+            len(header),
+        )
 
     def _table(self, rows: list[list[str]], width: int) -> None:
         """A table WIDTH columns wide of ROWS, each a list of its cells' runs, the first row the
@@ -175,9 +200,13 @@ class Writer:
         twips = Emu(self._width // width).twips
         style_id = self._table_style()
         cell = f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{twips}"/></w:tcPr><w:p>'
-        out = [f"<w:tbl {NS}><w:tblPr>", f"<w:tblStyle w:val={quoteattr(style_id)}/>" if style_id else "",
-               f'<w:tblW w:type="auto" w:w="0"/>{TABLE_LOOK}</w:tblPr><w:tblGrid>',
-               f'<w:gridCol w:w="{twips}"/>' * width, "</w:tblGrid>"]
+        out = [
+            f"<w:tbl {NS}><w:tblPr>",
+            f"<w:tblStyle w:val={quoteattr(style_id)}/>" if style_id else "",
+            f'<w:tblW w:type="auto" w:w="0"/>{TABLE_LOOK}</w:tblPr><w:tblGrid>',
+            f'<w:gridCol w:w="{twips}"/>' * width,
+            "</w:tblGrid>",
+        ]
         for number, cells in enumerate(rows):
             out.append("<w:tr>" + (HEADER_ROW if number == 0 else ""))
             out.extend(f"{cell}{runs}</w:p></w:tc>" for runs in cells)
@@ -196,7 +225,9 @@ class Writer:
             tok = toks[i]
             kind = tok.type
             if kind in ("bullet_list_open", "ordered_list_open"):
-                lists.append(["List Bullet" if kind == "bullet_list_open" else "List Number", False])
+                lists.append(
+                    ["List Bullet" if kind == "bullet_list_open" else "List Number", False]
+                )
             elif kind in ("bullet_list_close", "ordered_list_close"):
                 lists.pop()
             elif kind == "blockquote_open":
@@ -205,24 +236,35 @@ class Writer:
                 quote -= 1
             elif kind == "heading_open":
                 level = min(int(tok.tag[1]) + heading_base - 1, 3)
-                self._append(self._p_xml(self.style(f"Heading {level}"), self._inline_xml(toks[i + 1])))
+                self._append(
+                    self._p_xml(self.style(f"Heading {level}"), self._inline_xml(toks[i + 1]))
+                )
                 i += 2
             elif kind == "paragraph_open":
                 first_in_item = bool(lists) and toks[i - 1].type == "list_item_open"
-                style, fallback = (self._block_style(lists, quote) if first_in_item or not lists
-                                   else ("List Continue", "Normal"))  # an item's second paragraph
+                style, fallback = (
+                    self._block_style(lists, quote)
+                    if first_in_item or not lists
+                    else ("List Continue", "Normal")
+                )  # an item's second paragraph
                 num_id = None
                 if first_in_item and lists[-1][0] == "List Number" and not lists[-1][1]:
                     num_id = self._restart_numbering()
                     lists[-1][1] = True
-                self._append(self._p_xml(self.style(style, fallback), self._inline_xml(toks[i + 1]), num_id))
+                self._append(
+                    self._p_xml(self.style(style, fallback), self._inline_xml(toks[i + 1]), num_id)
+                )
                 i += 2
             elif kind == "table_open":
                 i = self._markdown_table(toks, i)
             elif kind in ("fence", "code_block"):
                 style, fallback = self._block_style(lists, quote)
-                self._append(self._p_xml(self.style(style, fallback),
-                                         run_xml(tok.content.rstrip("\n"), font="Courier New")))
+                self._append(
+                    self._p_xml(
+                        self.style(style, fallback),
+                        run_xml(tok.content.rstrip("\n"), font="Courier New"),
+                    )
+                )
             i += 1
 
     def _block_style(self, lists, quote) -> tuple[str, str]:
@@ -252,8 +294,10 @@ class Writer:
             return None  # a template whose list style has no numbering: Word's own behaviour
         num_id = next(n for n in range(1, len(used) + 2) if n not in used)  # python-docx's choice
         used.add(num_id)
-        num = parse_xml(f'<w:num {NS} w:numId="{num_id}"><w:abstractNumId w:val="{abstract}"/>'
-                        f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>')
+        num = parse_xml(
+            f'<w:num {NS} w:numId="{num_id}"><w:abstractNumId w:val="{abstract}"/>'
+            f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
+        )
         cleanup = numbering.find(qn("w:numIdMacAtCleanup"))
         if cleanup is not None:
             cleanup.addprevious(num)
@@ -286,7 +330,11 @@ class Writer:
             else:
                 if kind in ("softbreak", "hardbreak"):
                     text = "\n" if kind == "hardbreak" else " "
-                elif kind in ("text", "code_inline", "image"):  # an image: its alt text, nothing fetched
+                elif kind in (
+                    "text",
+                    "code_inline",
+                    "image",
+                ):  # an image: its alt text, nothing fetched
                     text = child.content
                 else:
                     continue
@@ -316,8 +364,13 @@ class Writer:
             i += 1
         if not rows:
             return i
-        self._table([[self._inline_xml(inline, bold_all=number == 0) for inline in cells]
-                     for number, cells in enumerate(rows)], max(len(r) for r in rows))
+        self._table(
+            [
+                [self._inline_xml(inline, bold_all=number == 0) for inline in cells]
+                for number, cells in enumerate(rows)
+            ],
+            max(len(r) for r in rows),
+        )
         self._append(self._p_xml(None, ""))  # Word joins two adjacent tables into one
         return i
 

@@ -7,7 +7,8 @@ import io
 import re
 import zipfile
 
-from reformctl.model.tracker_layout import COLUMNS, LABELS as HEADER, SUMMARY_SHEET
+from reformctl.model.tracker_layout import COLUMNS, SUMMARY_SHEET
+from reformctl.model.tracker_layout import LABELS as HEADER
 
 WIDTHS = (28, 9, 50, 15, 60, 9, 24, 11, 18, 11, 28)  # one a column of tracker_layout.COLUMNS
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
@@ -26,7 +27,8 @@ def _sheet_title(number: int, title: str, used: set[str]) -> str:
 def _put(sheet, row: int, col: int, value):
     cell = sheet.cell(row=row, column=col, value=value)
     if isinstance(value, str):
-        cell.data_type = "s"  # text stays text: a cell starting with '=' must never run as a formula
+        # Text stays text: a cell starting with '=' must never run as a formula.
+        cell.data_type = "s"
     return cell
 
 
@@ -42,7 +44,10 @@ def _fixed_zip(data: bytes, stamp: str) -> bytes:
     """Rewrite the archive with fixed timestamps so that the same report gives the same bytes
     (openpyxl stamps the save time into docProps/core.xml; the report's as-of date goes there)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
@@ -60,8 +65,14 @@ def _mark(sheet, mark: str | None, bold) -> int:
     if not mark:
         return 0
     _put(sheet, 1, 1, mark).font = bold
-    for part in (sheet.oddHeader.center, sheet.oddFooter.center, sheet.evenHeader.center,
-                 sheet.evenFooter.center, sheet.firstHeader.center, sheet.firstFooter.center):
+    for part in (
+        sheet.oddHeader.center,
+        sheet.oddFooter.center,
+        sheet.evenHeader.center,
+        sheet.evenFooter.center,
+        sheet.firstHeader.center,
+        sheet.firstFooter.center,
+    ):
         part.text = mark
         part.font = "-,Bold"
     return 1
@@ -69,9 +80,14 @@ def _mark(sheet, mark: str | None, bold) -> int:
 
 def _summary(sheet, report: dict, bold, top: int) -> None:
     e = report["engagement"]
-    facts = [("Agency", e["agency"]), ("Program", e["program_name"]), ("Report", report.get("kind_label", "")),
-             ("Status as of", report["as_of"]), ("Findings", report["total_findings"]),
-             ("Recommendations", report["total_recommendations"])]
+    facts = [
+        ("Agency", e["agency"]),
+        ("Program", e["program_name"]),
+        ("Report", report.get("kind_label", "")),
+        ("Status as of", report["as_of"]),
+        ("Findings", report["total_findings"]),
+        ("Recommendations", report["total_recommendations"]),
+    ]
     for i, (label, value) in enumerate(facts, start=top + 1):
         _put(sheet, i, 1, label).font = bold
         _put(sheet, i, 2, value)
@@ -108,16 +124,25 @@ def _area(sheet, area: dict, bold, wrap, top: int) -> None:
     for finding in area["findings"]:
         for rec in finding.get("recommendations", []):
             r += 1
-            values = {"focus_area": f"{area['number']}. {area['title']}", "finding": finding["number"],
-                      "recommendation": rec["number"]}
+            values = {
+                "focus_area": f"{area['number']}. {area['title']}",
+                "finding": finding["number"],
+                "recommendation": rec["number"],
+            }
             if rec.get("withdrawn") or finding.get("withdrawn"):
                 # Published once and withdrawn since: the number stays, with nothing else.
                 values["status"] = "Withdrawn"
             else:
-                values.update(finding_title=finding["title"], recommendation_text=rec["text"],
-                              priority=rec["priority"], owner=rec["owner"], due=rec["due"],
-                              status=rec["status_label"], status_as_of=rec["status_as_of"],
-                              reason=rec.get("reason_label"))
+                values.update(
+                    finding_title=finding["title"],
+                    recommendation_text=rec["text"],
+                    priority=rec["priority"],
+                    owner=rec["owner"],
+                    due=rec["due"],
+                    status=rec["status_label"],
+                    status_as_of=rec["status_as_of"],
+                    reason=rec.get("reason_label"),
+                )
             for col, (_, column) in enumerate(COLUMNS, start=1):
                 _put(sheet, r, col, values.get(column) or "").alignment = wrap
     for col, width in enumerate(WIDTHS, start=1):

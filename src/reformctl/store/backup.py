@@ -11,8 +11,15 @@ from reformctl.store.db import BUSY_TIMEOUT_MS, explain_sqlite_error
 from reformctl.store.paths import refuse_store_target, user_path_errors
 from reformctl.store.schema_version import SCHEMA_VERSION
 
-REQUIRED_TABLES = {"_sqlite_migrations", "engagements", "focus_areas", "findings", "recommendations",
-                   "status_updates", "events"}
+REQUIRED_TABLES = {
+    "_sqlite_migrations",
+    "engagements",
+    "focus_areas",
+    "findings",
+    "recommendations",
+    "status_updates",
+    "events",
+}
 
 
 def _copy(source: sqlite3.Connection, target: Path) -> None:
@@ -37,17 +44,26 @@ def _copy(source: sqlite3.Connection, target: Path) -> None:
         raise
 
 
-def backup(store_conn: sqlite3.Connection, target: Path, force: bool = False, *,
-           store_path: Path | str | None) -> dict:
+def backup(
+    store_conn: sqlite3.Connection,
+    target: Path,
+    force: bool = False,
+    *,
+    store_path: Path | str | None,
+) -> dict:
     """Write a consistent copy of the open store (at STORE_PATH) to TARGET."""
     target = Path(target)
     refuse_store_target(target, store_path)
     if target.is_dir():
-        raise Invalid(f"{target} is a directory; give a file name, e.g. {target / 'reformctl-backup.db'}")
+        raise Invalid(
+            f"{target} is a directory; give a file name, e.g. {target / 'reformctl-backup.db'}"
+        )
     if not target.parent.exists():
         raise Invalid(f"cannot write {target}: folder {target.parent} does not exist")
     if target.exists() and not force:
-        raise Refused(f"{target} already exists; choose another name, or give --force to replace it")
+        raise Refused(
+            f"{target} already exists; choose another name, or give --force to replace it"
+        )
     try:
         with user_path_errors(target):
             _copy(store_conn, target)
@@ -68,17 +84,27 @@ def check_backup(path: Path) -> dict:
     try:
         problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
         if problems != ["ok"]:
-            raise Invalid(f"{path} fails SQLite's integrity check ({problems[0]}); it was not restored")
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            raise Invalid(
+                f"{path} fails SQLite's integrity check ({problems[0]}); it was not restored"
+            )
+        tables = {
+            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if not REQUIRED_TABLES <= tables or version < 1:
-            raise Invalid(f"{path} is a SQLite database but not a reformctl store; it was not restored")
+            raise Invalid(
+                f"{path} is a SQLite database but not a reformctl store; it was not restored"
+            )
         if version > SCHEMA_VERSION:
-            raise Invalid(f"{path} was written by a newer reformctl (schema {version}, this one knows "
-                          f"{SCHEMA_VERSION}); upgrade reformctl to restore it")
+            raise Invalid(
+                f"{path} was written by a newer reformctl (schema {version}, this one knows "
+                f"{SCHEMA_VERSION}); upgrade reformctl to restore it"
+            )
         sites = [row[0] for row in conn.execute("SELECT site FROM engagements ORDER BY site")]
     except sqlite3.DatabaseError as exc:
-        raise Invalid(f"{path} is not a reformctl store, or it is damaged ({exc}); it was not restored") from None
+        raise Invalid(
+            f"{path} is not a reformctl store, or it is damaged ({exc}); it was not restored"
+        ) from None
     finally:
         conn.close()
     return {"schema": version, "sites": sites}
@@ -91,7 +117,9 @@ def restore(source: Path, target: Path, force: bool = False) -> dict:
         raise Refused(f"{source} is the store itself, not a backup of it; nothing was restored")
     found = check_backup(source)
     if target.exists() and target.stat().st_size > 0 and not force:
-        raise Refused(f"a store already exists at {target}; give --force to replace it with {source}")
+        raise Refused(
+            f"a store already exists at {target}; give --force to replace it with {source}"
+        )
     if not target.parent.exists():
         raise Invalid(f"cannot restore to {target}: folder {target.parent} does not exist")
     if target.exists():

@@ -23,22 +23,34 @@ def busy_timeout_ms() -> int:
     try:
         return max(0, int(value))
     except ValueError:
-        raise StoreError(f"{BUSY_TIMEOUT_VAR}={value!r} is not a number of milliseconds, e.g. 5000") from None
+        raise StoreError(
+            f"{BUSY_TIMEOUT_VAR}={value!r} is not a number of milliseconds, e.g. 5000"
+        ) from None
 
 
 def explain_sqlite_error(exc: sqlite3.Error, path: Path | str) -> StoreError:
     """Turn SQLite's terse errors into one line a user can act on."""
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
-        return StoreError(f"the store {path} is locked by another process; try again when it has finished")
+        return StoreError(
+            f"the store {path} is locked by another process; try again when it has finished"
+        )
     if "readonly" in text or "read-only" in text:
-        return StoreError(f"the store {path} is read-only; nothing was written (check the file's permissions)")
+        return StoreError(
+            f"the store {path} is read-only; nothing was written (check the file's permissions)"
+        )
     if "disk is full" in text or "database or disk is full" in text:
-        return StoreError(f"the disk holding {path} is full; nothing was written (free some space and retry)")
+        return StoreError(
+            f"the disk holding {path} is full; nothing was written (free some space and retry)"
+        )
     if "not a database" in text or "malformed" in text:
-        return StoreError(f"{path} is not a reformctl store, or it is damaged (restore it from a backup)")
+        return StoreError(
+            f"{path} is not a reformctl store, or it is damaged (restore it from a backup)"
+        )
     if "unable to open" in text:
-        return StoreError(f"cannot open the store {path}; check that its folder exists and is writable")
+        return StoreError(
+            f"cannot open the store {path}; check that its folder exists and is writable"
+        )
     return StoreError(f"the store {path} could not be used: {exc}")
 
 
@@ -72,7 +84,9 @@ class Store:
     def insert(self, table: str, record: dict) -> None:
         columns = ", ".join(record)
         marks = ", ".join("?" for _ in record)
-        self.conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(record.values()))
+        self.conn.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(record.values())
+        )
 
     @contextmanager
     def write(self) -> Iterator["Store"]:
@@ -85,7 +99,9 @@ class Store:
             yield self
             return
         if self.readonly:
-            raise StoreError(f"the store {self.path} was opened for reading only; nothing was written")
+            raise StoreError(
+                f"the store {self.path} was opened for reading only; nothing was written"
+            )
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
@@ -108,16 +124,22 @@ class Store:
     def _current_phases(self) -> dict[str, tuple[str, str]]:
         ids = list(self.phases_read)
         marks = ", ".join("?" for _ in ids)
-        return {row[0]: (row[1], row[2]) for row in self.conn.execute(
-            f"SELECT id, site, phase FROM engagements WHERE id IN ({marks})", ids)}
+        return {
+            row[0]: (row[1], row[2])
+            for row in self.conn.execute(
+                f"SELECT id, site, phase FROM engagements WHERE id IN ({marks})", ids
+            )
+        }
 
     def _check_phases(self) -> None:
         if not self.phases_read:
             return
         for eid, (site, phase) in self._current_phases().items():
             if phase != self.phases_read[eid][1]:
-                raise Refused(f"{site} moved from {self.phases_read[eid][1]} to {phase} while this command was "
-                              "starting; nothing was written; run the command again")
+                raise Refused(
+                    f"{site} moved from {self.phases_read[eid][1]} to {phase} while this command was "
+                    "starting; nothing was written; run the command again"
+                )
 
     def _read_phases(self) -> None:
         if self.phases_read:
@@ -128,11 +150,15 @@ class Store:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    return _configure(sqlite3.connect(str(path), timeout=busy_timeout_ms() / 1000, isolation_level=None))
+    return _configure(
+        sqlite3.connect(str(path), timeout=busy_timeout_ms() / 1000, isolation_level=None)
+    )
 
 
 def _connect_uri(uri: str) -> sqlite3.Connection:
-    return _configure(sqlite3.connect(uri, timeout=busy_timeout_ms() / 1000, isolation_level=None, uri=True))
+    return _configure(
+        sqlite3.connect(uri, timeout=busy_timeout_ms() / 1000, isolation_level=None, uri=True)
+    )
 
 
 def _configure(conn: sqlite3.Connection) -> sqlite3.Connection:
@@ -165,19 +191,27 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
             raise
     wal = Path(f"{path}-wal")
     if wal.exists() and wal.stat().st_size > 0:
-        raise StoreError(f"the store {path} is in a read-only folder with unsaved changes in {wal}; "
-                         "open it once where it can be written, or copy the folder")
+        raise StoreError(
+            f"the store {path} is in a read-only folder with unsaved changes in {wal}; "
+            "open it once where it can be written, or copy the folder"
+        )
     return _connect_uri(uri + "?immutable=1")
 
 
 def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
     """A database of schema 0 that holds tables is someone else's: never migrate into it."""
-    tables = [row[0] for row in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name LIMIT 4")]
+    tables = [
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name LIMIT 4"
+        )
+    ]
     if tables:
         conn.close()
-        raise StoreError(f"{path} is an SQLite database but not a reformctl store (it holds {', '.join(tables[:3])}"
-                         f"{', ...' if len(tables) > 3 else ''}); nothing was changed; give the path of a reformctl store")
+        raise StoreError(
+            f"{path} is an SQLite database but not a reformctl store (it holds {', '.join(tables[:3])}"
+            f"{', ...' if len(tables) > 3 else ''}); nothing was changed; give the path of a reformctl store"
+        )
 
 
 def open_store(path: Path | str, *, create: bool = True, readonly: bool = False) -> Store:
@@ -185,7 +219,9 @@ def open_store(path: Path | str, *, create: bool = True, readonly: bool = False)
     store for reading only, never migrating it (NeedsUpgrade if it is of an older schema)."""
     path = Path(path)
     if path.is_dir():
-        raise StoreError(f"{path} is a directory; give the path of a store file, e.g. {path / 'reformctl.db'}")
+        raise StoreError(
+            f"{path} is a directory; give the path of a store file, e.g. {path / 'reformctl.db'}"
+        )
     if not path.exists():
         if not create or readonly:
             raise StoreError(f"no store at {path}")
@@ -205,8 +241,10 @@ def open_store(path: Path | str, *, create: bool = True, readonly: bool = False)
         if readonly:
             if version < SCHEMA_VERSION:
                 conn.close()
-                raise NeedsUpgrade(f"the store {path} needs an upgrade (schema {version} to {SCHEMA_VERSION}), "
-                                   "which cannot be made while it is read-only; open it once where it can be written")
+                raise NeedsUpgrade(
+                    f"the store {path} needs an upgrade (schema {version} to {SCHEMA_VERSION}), "
+                    "which cannot be made while it is read-only; open it once where it can be written"
+                )
             return Store(conn, path, readonly=True)
         if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
             conn.execute("PRAGMA journal_mode = WAL")

@@ -7,7 +7,6 @@ from typing import Iterator
 
 from reformctl.store.db import Store
 
-
 # Rows indexed by one statement. As it indexes, FTS5 merges its older segments, and every page
 # of them that one statement changes is kept in its statement journal, in memory (store/db.py:
 # temp_store): 50,000 recommendations in one statement, on a store that already held three such
@@ -27,7 +26,9 @@ def indexed_in_bulk(store: Store, table: str) -> Iterator[None]:
     if not store.conn.in_transaction:
         raise RuntimeError("indexed_in_bulk needs the caller's transaction")
     trigger = f"{table}_ai"
-    sql = store.value("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (trigger,))
+    sql = store.value(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (trigger,)
+    )
     if sql is None:
         yield
         return
@@ -37,6 +38,9 @@ def indexed_in_bulk(store: Store, table: str) -> Iterator[None]:
     yield
     end = store.value(f"SELECT COALESCE(MAX(rowid), 0) FROM {table}")
     for start in range(last, end, BULK_CHUNK):
-        store.execute(f"INSERT INTO {table}_fts (rowid, {columns}) SELECT rowid, {columns} FROM {table} "
-                      "WHERE rowid > ? AND rowid <= ?", (start, start + BULK_CHUNK))
+        store.execute(
+            f"INSERT INTO {table}_fts (rowid, {columns}) SELECT rowid, {columns} FROM {table} "
+            "WHERE rowid > ? AND rowid <= ?",
+            (start, start + BULK_CHUNK),
+        )
     store.execute(sql)

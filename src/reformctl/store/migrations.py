@@ -153,7 +153,6 @@ def m001_core(db: Database) -> None:
     )
 
 
-
 @migrations()
 def m002_review_and_releases(db: Database) -> None:
     """Review history, internal notes, protected names and frozen public releases."""
@@ -336,8 +335,13 @@ def m004_field_work(db: Database) -> None:
 @migrations()
 def m005_search(db: Database) -> None:
     """Full-text search (FTS5) over findings, recommendations, notes and activities, kept in step by triggers."""
-    _run(db, _fts("findings", ["title", "body"]) + _fts("recommendations", ["text", "owner"])
-         + _fts("notes", ["text"]) + _fts("activities", ["summary"]))
+    _run(
+        db,
+        _fts("findings", ["title", "body"])
+        + _fts("recommendations", ["text", "owner"])
+        + _fts("notes", ["text"])
+        + _fts("activities", ["summary"]),
+    )
 
 
 @migrations()
@@ -378,8 +382,12 @@ def m006_sync(db: Database) -> None:
     )
 
 
-_INDEXED = {"findings": ["title", "body"], "recommendations": ["text", "owner"], "notes": ["text"],
-            "activities": ["summary"]}
+_INDEXED = {
+    "findings": ["title", "body"],
+    "recommendations": ["text", "owner"],
+    "notes": ["text"],
+    "activities": ["summary"],
+}
 
 
 @migrations()
@@ -392,7 +400,9 @@ def m007_search_by_engagement(db: Database) -> None:
     for table, columns in _INDEXED.items():
         statements += [f"DROP TRIGGER {table}_{suffix}" for suffix in ("ai", "ad", "au")]
         statements.append(f"DROP TABLE {table}_fts")
-        statements += _fts(table, [*columns, "engagement_id"])  # creates, fills from the table, re-adds triggers
+        statements += _fts(
+            table, [*columns, "engagement_id"]
+        )  # creates, fills from the table, re-adds triggers
     _run(db, statements)
 
 
@@ -550,4 +560,3 @@ def migrate(conn: sqlite3.Connection) -> None:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
-

@@ -24,7 +24,9 @@ STAGING_PREFIX = ".reformctl-staging-"
 
 def _same_file(a: str, b: str) -> bool:
     try:
-        return os.path.samefile(a, b)  # hard links and bind mounts: the same inode under another name
+        return os.path.samefile(
+            a, b
+        )  # hard links and bind mounts: the same inode under another name
     except OSError:
         return False
 
@@ -41,8 +43,10 @@ def refuse_store_target(target: Path | str, store_path: Path | str | None) -> No
     for suffix in STORE_SIDECARS:
         if wanted == store + suffix or _same_file(wanted, store + suffix):
             which = str(store_path) if not suffix else f"the {suffix} file of {store_path}"
-            raise Refused(f"cannot write {target}: that is the store itself ({which}); "
-                          "nothing was written; choose another path")
+            raise Refused(
+                f"cannot write {target}: that is the store itself ({which}); "
+                "nothing was written; choose another path"
+            )
 
 
 @contextmanager
@@ -69,13 +73,17 @@ def write_atomically(path: Path, content: str | bytes, store_path: Path | str | 
         raise Invalid(f"cannot write {path}: it is a folder; give a file name")
     data = content.encode("utf-8") if isinstance(content, str) else content
     with user_path_errors(path):
-        handle = tempfile.NamedTemporaryFile("wb", dir=folder, prefix=f".{path.name}.", delete=False)
+        handle = tempfile.NamedTemporaryFile(
+            "wb", dir=folder, prefix=f".{path.name}.", delete=False
+        )
         try:
             with handle:
                 handle.write(data)
             umask = os.umask(0)
             os.umask(umask)
-            os.chmod(handle.name, 0o666 & ~umask)  # temporary files are 0600; a report is for sharing
+            os.chmod(
+                handle.name, 0o666 & ~umask
+            )  # temporary files are 0600; a report is for sharing
             os.replace(handle.name, path)
         except BaseException:
             if os.path.exists(handle.name):
@@ -105,7 +113,7 @@ def remove_stale_staging(folder: Path) -> list[str]:
     for child in children:
         if not child.name.startswith(STAGING_PREFIX) or not child.is_dir() or child.is_symlink():
             continue
-        pid = child.name[len(STAGING_PREFIX):].split("-", 1)[0]
+        pid = child.name[len(STAGING_PREFIX) :].split("-", 1)[0]
         if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
             shutil.rmtree(child, ignore_errors=True)
             removed.append(child.name)

@@ -43,8 +43,9 @@ _HISTORIES = {
 }
 
 
-def sections_statements(db: Database, no_delete: Callable[[str], str],
-                        fts: Callable[[str, list[str]], list[str]]) -> list[str]:
+def sections_statements(
+    db: Database, no_delete: Callable[[str], str], fts: Callable[[str, list[str]], list[str]]
+) -> list[str]:
     """m011's statements in order: the sections table, its index, then the two rebuilt histories."""
     statements = [
         """CREATE TABLE sections (
@@ -66,12 +67,16 @@ def sections_statements(db: Database, no_delete: Callable[[str], str],
         *fts("sections", ["title", "body", "engagement_id"]),
     ]
     after = {
-        "review_history": ["CREATE INDEX review_history_record ON review_history (record_id, on_date)",
-                           no_delete("review_history")],
-        "approved_versions": ["CREATE INDEX approved_versions_record ON approved_versions (record_id, on_date)",
-                              no_delete("approved_versions"),
-                              "CREATE TRIGGER approved_versions_frozen BEFORE UPDATE ON approved_versions "
-                              "BEGIN SELECT RAISE(ABORT, 'an approved version never changes'); END"],
+        "review_history": [
+            "CREATE INDEX review_history_record ON review_history (record_id, on_date)",
+            no_delete("review_history"),
+        ],
+        "approved_versions": [
+            "CREATE INDEX approved_versions_record ON approved_versions (record_id, on_date)",
+            no_delete("approved_versions"),
+            "CREATE TRIGGER approved_versions_frozen BEFORE UPDATE ON approved_versions "
+            "BEGIN SELECT RAISE(ABORT, 'an approved version never changes'); END",
+        ],
     }
     for table, create in _HISTORIES.items():
         columns = ", ".join(row[1] for row in db.execute(f"PRAGMA table_info({table})").fetchall())

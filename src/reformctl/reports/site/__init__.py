@@ -21,7 +21,11 @@ DEFAULT_BASE_URL = "http://localhost:8000/"
 def base_url(value: str | None) -> str:
     """VALUE as the site's address ending in '/', or one clear error."""
     value = (value or DEFAULT_BASE_URL).strip()
-    if not (value.startswith(("https://", "http://")) and len(value) > 8 and not any(c in value for c in " <>\"'`")):
+    if not (
+        value.startswith(("https://", "http://"))
+        and len(value) > 8
+        and not any(c in value for c in " <>\"'`")
+    ):
         raise Invalid(f"base URL {value!r} is not a web address; e.g. https://reports.example.gov/")
     return value if value.endswith("/") else value + "/"
 
@@ -37,7 +41,8 @@ def _release_files(store: Store, item: dict, release: dict, kept: set[str]) -> d
     for name, digest in sorted(wanted.items()):
         if digest in kept:
             planned[f"{folder}/{name}"] = output.Stored(
-                digest, lambda d=digest: data.published_bytes(store, d, None))
+                digest, lambda d=digest: data.published_bytes(store, d, None)
+            )
             continue
         found = data.published_bytes(store, digest, Path(release["output_dir"]) / name)
         if found is None:
@@ -51,11 +56,15 @@ def _page_key(version: str, base: str, item: dict, available: dict[int, bool]) -
     holds its kind, dates and every file's SHA-256 (the JSON of the frozen report among them),
     so its hash stands for the whole release."""
     inputs = [version, base, item["path"], str(item["closed"]), str(item["next_update"])]
-    inputs += [f"{r['number']}:{r['manifest_sha']}:{available[r['number']]}" for r in item["releases"]]
+    inputs += [
+        f"{r['number']}:{r['manifest_sha']}:{available[r['number']]}" for r in item["releases"]
+    ]
     return sha256("\n".join(inputs).encode("utf-8"))
 
 
-def plan(store: Store, base: str, previous: output.Previous, cards: dict) -> tuple[dict, list[str], int]:
+def plan(
+    store: Store, base: str, previous: output.Previous, cards: dict
+) -> tuple[dict, list[str], int]:
     """Every file of the site (relative path -> bytes, Stored or Rendered), the releases left
     without files, and how many engagements it shows. CARDS receives the index's cards, if it
     is rendered."""
@@ -63,7 +72,10 @@ def plan(store: Store, base: str, previous: output.Previous, cards: dict) -> tup
     kept = {row[0] for row in store.execute("SELECT sha256 FROM published_files")}
     env = pages.Lazy(pages.environment)
     version = pages.templates_version()
-    files: dict = {"assets/site.css": pages.asset("site.css"), "assets/site.js": pages.asset("site.js")}
+    files: dict = {
+        "assets/site.css": pages.asset("site.css"),
+        "assets/site.js": pages.asset("site.js"),
+    }
     unavailable, keys = [], []
     for item in items:
         pages.decorate(item)
@@ -78,7 +90,11 @@ def plan(store: Store, base: str, previous: output.Previous, cards: dict) -> tup
         item["key"] = key = _page_key(version, base, item, available)
         keys.append(key)
         files.update(_engagement_files(store, env, base, item, available))
-    files.update(_whole_site(store, env, base, items, sha256("\n".join(keys).encode("utf-8")), previous, cards))
+    files.update(
+        _whole_site(
+            store, env, base, items, sha256("\n".join(keys).encode("utf-8")), previous, cards
+        )
+    )
     return files, unavailable, len(items)
 
 
@@ -86,21 +102,43 @@ def _engagement_files(store: Store, env, base: str, item: dict, available: dict)
     path, key = item["path"], item["key"]
     return {
         f"{path}/index.html": output.Rendered(
-            key, lambda: pages.engagement_page(env, base, item, data.report(store, item), available)),
-        f"{path}/feed.xml": output.Rendered(key, lambda: feeds.atom(
-            base, f"{path}/feed.xml", f"{item['engagement']['agency']}: releases", f"{path}/",
-            [(item, r) for r in item["releases"]])),
-        f"{path}/search.json": output.Rendered(key, lambda: feeds.search_part(item, data.report(store, item))),
-        f"{path}/data.json": output.Rendered(key, lambda: feeds.data_part(data.report(store, item))),
+            key, lambda: pages.engagement_page(env, base, item, data.report(store, item), available)
+        ),
+        f"{path}/feed.xml": output.Rendered(
+            key,
+            lambda: feeds.atom(
+                base,
+                f"{path}/feed.xml",
+                f"{item['engagement']['agency']}: releases",
+                f"{path}/",
+                [(item, r) for r in item["releases"]],
+            ),
+        ),
+        f"{path}/search.json": output.Rendered(
+            key, lambda: feeds.search_part(item, data.report(store, item))
+        ),
+        f"{path}/data.json": output.Rendered(
+            key, lambda: feeds.data_part(data.report(store, item))
+        ),
     }
 
 
-def _whole_site(store: Store, env, base: str, items: list[dict], key: str, previous: output.Previous,
-                cards: dict) -> dict:
+def _whole_site(
+    store: Store,
+    env,
+    base: str,
+    items: list[dict],
+    key: str,
+    previous: output.Previous,
+    cards: dict,
+) -> dict:
     """The files made from every engagement, made again only when some engagement's page is, and
     then from each engagement's parts (read back from the site when that engagement is unchanged)."""
+
     def parts(name: str, make) -> list[bytes]:
-        return [previous.read(f"{item['path']}/{name}", item["key"]) or make(item) for item in items]
+        return [
+            previous.read(f"{item['path']}/{name}", item["key"]) or make(item) for item in items
+        ]
 
     made: dict[str, bytes] = {}
 
@@ -112,16 +150,34 @@ def _whole_site(store: Store, env, base: str, items: list[dict], key: str, previ
         return made[name]
 
     return {
-        "index.html": output.Rendered(key, lambda: pages.index_page(
-            env, base, items, lambda item: previous.card(item["site"], item["key"]), cards)),
-        "feed.xml": output.Rendered(key, lambda: feeds.atom(base, "feed.xml", feeds.TITLE, "",
-                                                            [(item, r) for item in items for r in item["releases"]])),
+        "index.html": output.Rendered(
+            key,
+            lambda: pages.index_page(
+                env, base, items, lambda item: previous.card(item["site"], item["key"]), cards
+            ),
+        ),
+        "feed.xml": output.Rendered(
+            key,
+            lambda: feeds.atom(
+                base,
+                "feed.xml",
+                feeds.TITLE,
+                "",
+                [(item, r) for item in items for r in item["releases"]],
+            ),
+        ),
         "sitemap.xml": output.Rendered(key, lambda: feeds.sitemap(base, items)),
         "robots.txt": feeds.robots(base),
-        "search.json": output.Rendered(key, lambda: feeds.search_index(
-            parts("search.json", lambda item: feeds.search_part(item, data.report(store, item))))),
+        "search.json": output.Rendered(
+            key,
+            lambda: feeds.search_index(
+                parts("search.json", lambda item: feeds.search_part(item, data.report(store, item)))
+            ),
+        ),
         "open-data/public.db": output.Rendered(key, lambda: open_data_file("open-data/public.db")),
-        "open-data/metadata.json": output.Rendered(key, lambda: open_data_file("open-data/metadata.json")),
+        "open-data/metadata.json": output.Rendered(
+            key, lambda: open_data_file("open-data/metadata.json")
+        ),
     }
 
 
@@ -133,5 +189,13 @@ def build_site(store: Store, out: Path, base: str | None = None, check: bool = F
     previous, cards = output.Previous(out), {}
     files, unavailable, engagements = plan(store, base, previous, cards)
     done = output.apply(out, files, check, previous, cards)
-    return {"folder": str(out), "base_url": base, "check": check, "engagements": engagements, "files": len(files),
-            **done, "unavailable": unavailable, "changed": bool(done["written"] or done["removed"])}
+    return {
+        "folder": str(out),
+        "base_url": base,
+        "check": check,
+        "engagements": engagements,
+        "files": len(files),
+        **done,
+        "unavailable": unavailable,
+        "changed": bool(done["written"] or done["removed"]),
+    }

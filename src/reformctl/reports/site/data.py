@@ -17,13 +17,32 @@ from reformctl.reports.digests import sha256
 from reformctl.store import Store
 
 # Names at the site's root that an engagement's page may not take.
-RESERVED = {"assets", "open-data", "index.html", "feed.xml", "sitemap.xml", "robots.txt", "search.json"}
+RESERVED = {
+    "assets",
+    "open-data",
+    "index.html",
+    "feed.xml",
+    "sitemap.xml",
+    "robots.txt",
+    "search.json",
+}
 PATH_SEGMENT = re.compile(r"^[a-z0-9][a-z0-9-]{0,199}$")
-FORMAT_LABELS = {"html": "HTML", "pdf": "PDF", "docx": "Word", "json": "JSON", "csv": "CSV", "xlsx": "XLSX",
-                 "md": "Markdown"}
+FORMAT_LABELS = {
+    "html": "HTML",
+    "pdf": "PDF",
+    "docx": "Word",
+    "json": "JSON",
+    "csv": "CSV",
+    "xlsx": "XLSX",
+    "md": "Markdown",
+}
 FORMAT_ORDER = ("html", "pdf", "docx", "json", "csv", "xlsx", "md")
-KIND_LABELS = {"status-update": "Status update", "progress": "Progress report", "final": "Final report",
-               "assessment": "Assessment report"}
+KIND_LABELS = {
+    "status-update": "Status update",
+    "progress": "Progress report",
+    "final": "Final report",
+    "assessment": "Assessment report",
+}
 
 
 def public_path(engagement: dict) -> str | None:
@@ -38,13 +57,28 @@ def public_path(engagement: dict) -> str | None:
 def _release(row: dict, path: str) -> dict:
     files = json.loads(row["files"])
     by_ext = {name.rsplit(".", 1)[-1]: name for name in files}
-    links = [{"format": FORMAT_LABELS.get(ext, ext.upper()), "name": by_ext[ext]}
-             for ext in FORMAT_ORDER if ext in by_ext]
-    links += [{"format": ext.upper(), "name": by_ext[ext]} for ext in sorted(set(by_ext) - set(FORMAT_ORDER))]
-    return {"number": row["number"], "kind": row["kind"], "kind_label": KIND_LABELS.get(row["kind"], row["kind"]),
-            "as_of": row["as_of"], "published_at": row["published_at"], "files": files, "links": links,
-            "manifest_sha": row["manifest_sha"], "output_dir": row["output_dir"],
-            "folder": f"{path}/releases/{row['number']}", "html": by_ext.get("html")}
+    links = [
+        {"format": FORMAT_LABELS.get(ext, ext.upper()), "name": by_ext[ext]}
+        for ext in FORMAT_ORDER
+        if ext in by_ext
+    ]
+    links += [
+        {"format": ext.upper(), "name": by_ext[ext]}
+        for ext in sorted(set(by_ext) - set(FORMAT_ORDER))
+    ]
+    return {
+        "number": row["number"],
+        "kind": row["kind"],
+        "kind_label": KIND_LABELS.get(row["kind"], row["kind"]),
+        "as_of": row["as_of"],
+        "published_at": row["published_at"],
+        "files": files,
+        "links": links,
+        "manifest_sha": row["manifest_sha"],
+        "output_dir": row["output_dir"],
+        "folder": f"{path}/releases/{row['number']}",
+        "html": by_ext.get("html"),
+    }
 
 
 def _latest(store: Store) -> dict[str, dict]:
@@ -55,14 +89,17 @@ def _latest(store: Store) -> dict[str, dict]:
                   json_extract(r.snapshot, '$.status_summary') AS summary,
                   json_extract(r.snapshot, '$.total_recommendations') AS total
            FROM releases r JOIN engagements e ON e.id = r.engagement_id
-           WHERE r.number = (SELECT MAX(number) FROM releases WHERE engagement_id = e.id)""")
+           WHERE r.number = (SELECT MAX(number) FROM releases WHERE engagement_id = e.id)"""
+    )
     return {row["site"]: row for row in rows}
 
 
 def report(store: Store, item: dict) -> dict:
     """ITEM's latest frozen report, loaded once."""
     if "report" not in item:
-        item["report"] = json.loads(store.value("SELECT snapshot FROM releases WHERE id = ?", (item["rid"],)))
+        item["report"] = json.loads(
+            store.value("SELECT snapshot FROM releases WHERE id = ?", (item["rid"],))
+        )
     return item["report"]
 
 
@@ -74,7 +111,8 @@ def engagements(store: Store) -> list[dict]:
                   r.files, r.output_dir, m.sha256 AS manifest_sha
            FROM releases r JOIN engagements e ON e.id = r.engagement_id
            LEFT JOIN release_manifests m ON m.release_id = r.id
-           ORDER BY e.site, r.number""")
+           ORDER BY e.site, r.number"""
+    )
     grouped: dict[str, list[dict]] = {}
     for row in rows:
         grouped.setdefault(row["site"], []).append(row)
@@ -83,11 +121,19 @@ def engagements(store: Store) -> list[dict]:
     for site, found in grouped.items():
         last, summary = found[-1], latest[site]
         engagement = json.loads(summary["engagement"])
-        out.append({"site": site, "rid": summary["rid"], "engagement": engagement,
-                    "summary": json.loads(summary["summary"]), "total": summary["total"],
-                    "closed": last["phase"] == "closed" or last["kind"] == "final",
-                    "next_update": last["next_update"] if last["phase"] != "closed" else None,
-                    "wanted": public_path(engagement), "found": found})
+        out.append(
+            {
+                "site": site,
+                "rid": summary["rid"],
+                "engagement": engagement,
+                "summary": json.loads(summary["summary"]),
+                "total": summary["total"],
+                "closed": last["phase"] == "closed" or last["kind"] == "final",
+                "next_update": last["next_update"] if last["phase"] != "closed" else None,
+                "wanted": public_path(engagement),
+                "found": found,
+            }
+        )
     _place(out)
     return out
 
@@ -101,7 +147,13 @@ def _place(out: list[dict]) -> None:
     for item in out:
         wanted = item.pop("wanted")
         unique = wanted and taken[wanted] == 1 and (wanted == item["site"] or wanted not in sites)
-        item["path"] = wanted if unique else item["site"] if item["site"] not in RESERVED else f"site-{item['site']}"
+        item["path"] = (
+            wanted
+            if unique
+            else item["site"]
+            if item["site"] not in RESERVED
+            else f"site-{item['site']}"
+        )
         item["releases"] = [_release(row, item["path"]) for row in item.pop("found")]
         item["latest"] = item["releases"][-1]
 

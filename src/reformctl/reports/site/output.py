@@ -19,12 +19,13 @@ GENERATOR = "reformctl site build"
 # wrote, so that a rebuild renders again only the pages whose inputs changed.
 STATE = ".reformctl-site.json"
 # How an index card (templates/card.html.j2) begins and ends, to find it in the last index.html.
-CARD_START, CARD_END = '<li class="card" ', '</div>\n\n</li>'
+CARD_START, CARD_END = '<li class="card" ', "</div>\n\n</li>"
 
 
 @dataclass
 class Stored:
     """A published file, fetched from the store only when the site's copy differs from it."""
+
     digest: str
     fetch: Callable[[], bytes | None]
 
@@ -32,6 +33,7 @@ class Stored:
 @dataclass
 class Rendered:
     """A page rendered by MAKE from inputs whose hash is KEY, rendered only when KEY is new."""
+
     key: str
     make: Callable[[], bytes]
 
@@ -47,7 +49,9 @@ def check_folder(out: Path, store_path: Path) -> None:
     if out.is_dir() and any(out.iterdir()):
         index = out / "index.html"
         if not (index.is_file() and GENERATOR.encode() in index.read_bytes()[:4000]):
-            raise Refused(f"{out} is not empty and holds no site built by reformctl; give a new or empty folder")
+            raise Refused(
+                f"{out} is not empty and holds no site built by reformctl; give a new or empty folder"
+            )
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -95,7 +99,7 @@ class Previous:
         for chunk in text.split(CARD_START)[1:]:
             end = chunk.find(CARD_END)
             if end >= 0:
-                card = CARD_START + chunk[:end + len(CARD_END)]
+                card = CARD_START + chunk[: end + len(CARD_END)]
                 found[sha256(card.encode("utf-8"))] = card
         return found
 
@@ -185,7 +189,9 @@ class _Site:
         return data
 
 
-def apply(out: Path, plan: dict, check: bool, previous: Previous, cards: dict | None = None) -> dict:
+def apply(
+    out: Path, plan: dict, check: bool, previous: Previous, cards: dict | None = None
+) -> dict:
     """Bring OUT in line with PLAN (relative path -> bytes, Stored or Rendered): what was (or would
     be) written or removed. PREVIOUS is what the last build recorded; CARDS what this one records
     of the index's cards."""
@@ -206,7 +212,9 @@ def apply(out: Path, plan: dict, check: bool, previous: Previous, cards: dict | 
             _write(out / rel, content)
             if rel in site.after:
                 site.after[rel] = [*site.after[rel][:2], *_stat(site.path(rel))]
-    removed = sorted(rel for rel in site.files if rel not in plan and rel not in missing and rel != STATE)
+    removed = sorted(
+        rel for rel in site.files if rel not in plan and rel not in missing and rel != STATE
+    )
     if not check:
         for rel in removed:
             os.unlink(site.path(rel))
@@ -219,6 +227,6 @@ def apply(out: Path, plan: dict, check: bool, previous: Previous, cards: dict | 
 
 def _prune(out: Path) -> None:
     """Remove folders left empty, deepest first."""
-    for folder, dirs, names in os.walk(out, topdown=False):
+    for folder, _dirs, names in os.walk(out, topdown=False):
         if folder != str(out) and not names and not any(os.scandir(folder)):
             os.rmdir(folder)

@@ -6,11 +6,17 @@ from __future__ import annotations
 from reformctl.reports.site.output import GENERATOR
 
 # Only the site's own files: no inline script or style, no other origin.
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
-       "base-uri 'none'; form-action 'none'")
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+    "base-uri 'none'; form-action 'none'"
+)
 SITE_TITLE = "Collaborative Reform Initiative: engagements and public reports"
-COLOURS = {"complete": "#00a91c", "partially-complete": "#5c4fd1", "in-progress": "#e5a000",
-           "not-started": "#d83933"}
+COLOURS = {
+    "complete": "#00a91c",
+    "partially-complete": "#5c4fd1",
+    "in-progress": "#e5a000",
+    "not-started": "#d83933",
+}
 PHASES = (("active", "Active"), ("closed", "Closed"))
 
 
@@ -34,8 +40,13 @@ def environment():
     # Our own templates, as for the HTML report (html.py): autoescaping on for every template, and
     # no |safe filter, so no text from a release reaches a page unescaped. (custom.py's sandbox
     # guards templates a user writes; it would make a national index several times slower.)
-    env = Environment(loader=PackageLoader("reformctl", "reports/site/templates"), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=PackageLoader("reformctl", "reports/site/templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["long_date"] = long_date
     del env.filters["safe"]
     env.globals.update(csp=CSP, generator=GENERATOR, site_title=SITE_TITLE, colours=COLOURS)
@@ -49,8 +60,9 @@ def decorate(item: dict) -> None:
     e = item["engagement"]
     item["location"] = location(e)
     item["summary"] = [{**row, "share": row["percent"]} for row in item["summary"]]
-    item["text"] = " ".join(str(part) for part in (e["agency"], e.get("city"), e.get("state"), item["site"])
-                            if part).lower()
+    item["text"] = " ".join(
+        str(part) for part in (e["agency"], e.get("city"), e.get("state"), item["site"]) if part
+    ).lower()
 
 
 def index_page(env, base: str, items: list[dict], kept=None, cards: dict | None = None) -> bytes:
@@ -63,7 +75,9 @@ def index_page(env, base: str, items: list[dict], kept=None, cards: dict | None 
     card_template = env.get_template("card.html.j2")
 
     def card(item: dict, phase: str) -> Markup:
-        html = (kept(item) if kept else None) or card_template.render(item=item, phase={"key": phase})
+        html = (kept(item) if kept else None) or card_template.render(
+            item=item, phase={"key": phase}
+        )
         if cards is not None:
             cards[item["site"]] = [item.get("key"), sha256(html.encode("utf-8"))]
         # Rendered by our own autoescaping template, so already escaped: printed as it is.
@@ -74,28 +88,49 @@ def index_page(env, base: str, items: list[dict], kept=None, cards: dict | None 
         mine = [i for i in items if i["engagement"]["program"] == key]
         phases = []
         for phase, name in PHASES:
-            found = sorted((i for i in mine if i["closed"] == (phase == "closed")),
-                           key=lambda i: (i["engagement"]["agency"].lower(), i["site"]))
+            found = sorted(
+                (i for i in mine if i["closed"] == (phase == "closed")),
+                key=lambda i: (i["engagement"]["agency"].lower(), i["site"]),
+            )
             if found:
-                phases.append({"key": phase, "name": name, "cards": [card(i, phase) for i in found]})
-        programs.append({"key": key, "name": mine[0]["engagement"]["program_name"], "phases": phases})
+                phases.append(
+                    {"key": phase, "name": name, "cards": [card(i, phase) for i in found]}
+                )
+        programs.append(
+            {"key": key, "name": mine[0]["engagement"]["program_name"], "phases": phases}
+        )
     states = sorted({i["engagement"]["state"] for i in items if i["engagement"].get("state")})
     html = env.get_template("index.html.j2").render(
-        root="", canonical=base, feed="feed.xml", feed_title="Every release (Atom)", programs=programs,
-        states=states, count=len(items))
+        root="",
+        canonical=base,
+        feed="feed.xml",
+        feed_title="Every release (Atom)",
+        programs=programs,
+        states=states,
+        count=len(items),
+    )
     return html.encode("utf-8")
 
 
 def engagement_page(env, base: str, item: dict, report: dict, available: dict[int, bool]) -> bytes:
-    releases = [{**r, "folder_rel": f"releases/{r['number']}", "available": available[r["number"]]}
-                for r in reversed(item["releases"])]
+    releases = [
+        {**r, "folder_rel": f"releases/{r['number']}", "available": available[r["number"]]}
+        for r in reversed(item["releases"])
+    ]
     latest = releases[0]
     if not latest["available"]:
         latest = {**latest, "html": None}
     html = env.get_template("engagement.html.j2").render(
-        root="../", canonical=f"{base}{item['path']}/", feed=f"{item['path']}/feed.xml",
-        feed_title=f"{item['engagement']['agency']}: releases (Atom)", item=item, e=item["engagement"],
-        report=report, latest=latest, releases=releases)
+        root="../",
+        canonical=f"{base}{item['path']}/",
+        feed=f"{item['path']}/feed.xml",
+        feed_title=f"{item['engagement']['agency']}: releases (Atom)",
+        item=item,
+        e=item["engagement"],
+        report=report,
+        latest=latest,
+        releases=releases,
+    )
     return html.encode("utf-8")
 
 
