@@ -131,7 +131,7 @@ MUTANTS = [
     Mutant(
         "no four eyes on approval",
         "model/review.py",
-        '_four_eyes(store, engagement, kind, record, actor, "approve")',
+        'require_four_eyes(store, engagement, kind, record, actor, "approve")',
         "pass",
         ("tests/test_review.py::test_four_eyes",),
     ),

@@ -197,3 +197,27 @@ def test_a_held_approval_kept_out_stays_out(demo, tmp_path):
     # Exporting over their bundle leaves the approval we did not take where it is, and refuses nothing.
     demo.ok("export", "--site", SITE, "--bundle", tmp_path / "from-bob")
     assert "Kept out" not in public_titles(demo)
+
+
+def test_taking_an_approval_from_elsewhere_is_a_review_decision_with_four_eyes(demo, tmp_path):
+    """An author who approves their own finding in a copy (self-approval set there) cannot bring the
+    approval home by resolving the conflict themselves: taking it is approving it."""
+    alice = ["--as", "alice"]
+    made = demo.json(
+        *alice, "log-finding", *("--site", SITE, "--focus-area", "1"), "--title", "Own"
+    )
+    demo.ok(*alice, "submit", "--site", SITE, made["number"])
+    demo.ok("export", "--site", SITE, "--bundle", tmp_path / "shared")
+    copy = ["--db", tmp_path / "copy.db", "--as", "alice"]
+    demo.ok(*copy, "import", "--bundle", tmp_path / "shared")
+    demo.ok(*copy, "configure", "--site", SITE, "--self-approval")
+    demo.ok(*copy, "review", "--site", SITE, made["number"], "--decision", "approve")
+    demo.ok(*copy, "export", "--site", SITE, "--bundle", tmp_path / "from-copy")
+    done = demo.json("merge", "--site", SITE, tmp_path / "from-copy")
+    assert made["number"] in {c["ref"] for c in done["conflicts"]}
+
+    take = ("resolve", "--site", SITE, made["number"], "--take", "theirs")
+    demo.fails(*alice, *take, says="alice wrote finding")
+    assert "Own" not in public_titles(demo)
+    demo.ok("--as", "bob", *take)
+    assert "Own" in public_titles(demo)

@@ -37,7 +37,8 @@ from reformctl.model.frozen import frozen_before, require_unfrozen_incoming
 from reformctl.model.guards import require_open
 from reformctl.model.ids import new_id
 from reformctl.model.internal_flag import note_internal_change
-from reformctl.model.merge_gate import PARENT, gate_added, gate_changes, held_kind
+from reformctl.model.merge_gate import GATED_REVIEWS, PARENT, gate_added, gate_changes, held_kind
+from reformctl.model.review import require_four_eyes
 from reformctl.store import Store
 from reformctl.store.db import Store as _Store
 from reformctl.store.schema_version import SCHEMA_VERSION
@@ -551,6 +552,24 @@ def resolve(
     return [{"field": c["field"], "took": take, "value": json.loads(c[take])} for c in chosen]
 
 
+def _takes_a_review_decision(chosen: list[dict]) -> bool:
+    """Their approval, withdrawal, approved wording or review history: taking it is deciding."""
+    return any(
+        held_kind(c["field"]) in ("approved_versions", "review_history")
+        or (c["field"] == "review" and json.loads(c["theirs"]) in GATED_REVIEWS)
+        for c in chosen
+    )
+
+
+def _require_second_person(store: Store, engagement: dict, table: str, key: str, actor: str):
+    """Taking another store's review decision is making it here: the same four eyes apply."""
+    kind = {t: k for k, t in PARENT.items()}[table]
+    record = store.row(f"SELECT * FROM {table} WHERE id = ?", (key,))
+    ref = _refs(store, engagement["id"]).get(key) or record.get("name") or key[:8]
+    verb = "take the other side's review decision on"
+    require_four_eyes(store, engagement, kind, {**record, "ref": ref}, actor, verb)
+
+
 def _take_theirs(
     store: Store, engagement: dict, record: str, kind: str, key: str, chosen: list[dict], actor: str
 ) -> None:
@@ -559,6 +578,8 @@ def _take_theirs(
         raise Refused(
             f"the {chosen[0]['field']} of a {kind[:-1]} is fixed when it is made; keep ours"
         )
+    if kind in PARENT.values() and _takes_a_review_decision(chosen):
+        _require_second_person(store, engagement, kind, key, actor)
     values = {c["field"]: json.loads(c["theirs"]) for c in chosen if held_kind(c["field"]) is None}
     # Their value keeps their date: the frozen past holds here as in the merge (model/frozen.py).
     freeze = frozen_before(store, engagement)

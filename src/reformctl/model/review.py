@@ -86,9 +86,10 @@ def authors(store: Store, record: dict) -> set[str]:
     return {record["created_by"], *editors}
 
 
-def _four_eyes(
+def require_four_eyes(
     store: Store, engagement: dict, kind: str, record: dict, actor: str, verb: str
 ) -> None:
+    """Refuse ACTOR deciding on a record they wrote, unless the engagement allows self-approval."""
     if engagement["self_approval"]:
         return
     if any(same_person(actor, author) for author in authors(store, record)):
@@ -179,7 +180,7 @@ def review(
                     f"{kind} {record['ref']} is {state}; only a record in review can be approved "
                     f"(submit it first with `reformctl submit --site {engagement['site']} {record['ref']}`)"
                 )
-            _four_eyes(store, engagement, kind, record, actor, "approve")
+            require_four_eyes(store, engagement, kind, record, actor, "approve")
             target = "approved"
         elif decision == "return":
             if state != "in-review":
@@ -196,7 +197,7 @@ def review(
                 "SELECT 1 FROM approved_versions WHERE record_id = ?", (record["id"],)
             ):
                 # Taking back something approved is a review decision like approving it.
-                _four_eyes(store, engagement, kind, record, actor, "withdraw")
+                require_four_eyes(store, engagement, kind, record, actor, "withdraw")
             target = "withdrawn"
         # After the state and four-eyes rules: who may decide is the first thing to hear.
         _require_dated_in_order(store, engagement, decision, kind, record, on_date, "decision")
