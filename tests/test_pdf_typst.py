@@ -426,3 +426,12 @@ def test_typst_gets_only_the_fonts_of_the_scripts_the_text_uses(tmp_path):
     # A script with no group of its own (Thai): every installed font, for Typst to find one.
     folders, files = given("ภาษาไทย")
     assert folders == [f for f in FONT_FOLDERS if os.path.isdir(f)] and files == []
+
+
+def test_a_tight_list_item_is_its_text_and_a_loose_one_a_paragraph():
+    from reformctl.reports.typst_markup import Prose
+
+    tight = Prose(frozenset()).markdown("- first\n- second\n", 0)
+    loose = Prose(frozenset()).markdown("- first\n\n- second\n", 0)
+    assert '[#"first";], ' in tight and "\n\n]" not in tight
+    assert '[#"first";\n\n], ' in loose

@@ -92,6 +92,9 @@ class Prose:
 
     def _block(self, toks: list, i: int, tok, base: int) -> str:
         kind = tok.type
+        if kind == "paragraph_close" and tok.hidden:
+            # A tight list's item is its text (as in the HTML, no <p>): no paragraph of its own.
+            return ""
         if kind in _FIXED:
             return _FIXED[kind]
         if kind == "inline":
