@@ -65,10 +65,11 @@ def build(db: Path) -> None:
     print(f"load the engagement: {time.perf_counter() - start:.1f} s")
 
 
-def argv(name: str, folder: Path) -> list[str]:
+def argv(name: str, folder: Path, run: int) -> list[str]:
     common = ["--site", "sf-scale", "--kind", "assessment", "--as-of", "2018-09-30"]
-    if name == "publish":
-        release = ["--output", str(folder / "release"), "--override-check", "--reason", "benchmark"]
+    if name == "publish":  # each into a folder of its own: publish refuses one that has files
+        out = str(folder / f"release-{run}")
+        release = ["--output", out, "--override-check", "--reason", "benchmark"]
         return ["publish", *common, *release]
     return ["report", *common, "--output", str(folder / f"assessment.{name}")]
 
@@ -107,9 +108,9 @@ def main() -> None:
         env = {**os.environ, "REFORMCTL_DB": str(db)}
         load_before = os.getloadavg()[0]
         runs: dict[str, list] = {name: [] for name in names}
-        for _ in range(options.repeat):
+        for run in range(options.repeat):
             for name in names:
-                runs[name].append(timed(argv(name, Path(folder)), env))
+                runs[name].append(timed(argv(name, Path(folder), run), env))
         load_after = os.getloadavg()[0]
         pages = ""
         if "pdf" in names:
