@@ -65,6 +65,23 @@ def build(db: Path) -> None:
     print(f"load the engagement: {time.perf_counter() - start:.1f} s")
 
 
+def compile_bytecode(env: dict) -> None:
+    """Time reformctl as an installed copy runs: `pip install` compiles its bytecode, and a shell
+    that sets PYTHONDONTWRITEBYTECODE (some sandboxes do) would otherwise make every run compile
+    the report modules from source (as benchmarks/run.py does too)."""
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import compileall, pathlib, reformctl; "
+            "compileall.compile_dir(pathlib.Path(reformctl.__file__).parent, quiet=1)",
+        ],
+        check=True,
+        env=env,
+    )
+
+
 def argv(name: str, folder: Path, run: int) -> list[str]:
     common = ["--site", "sf-scale", "--kind", "assessment", "--as-of", "2018-09-30"]
     if name == "publish":  # each into a folder of its own: publish refuses one that has files
@@ -106,6 +123,7 @@ def main() -> None:
         db = Path(folder) / "publication.db"
         build(db)
         env = {**os.environ, "REFORMCTL_DB": str(db)}
+        compile_bytecode(env)
         load_before = os.getloadavg()[0]
         runs: dict[str, list] = {name: [] for name in names}
         for run in range(options.repeat):
