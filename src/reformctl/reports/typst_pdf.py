@@ -8,7 +8,8 @@ compiled in memory to a tagged PDF/UA-1 document.
 - Nothing is read from disk: the document and the charts are passed in memory, and the compiler's
   root is an empty temporary folder, so not even a text that got through as markup could read a file.
 - The same report gives the same bytes: the creation date is the report's as-of date, and the
-  fonts are the same folders every time (not whatever the user's desktop has installed).
+  fonts come from the same folders every time (not whatever the user's desktop has installed),
+  chosen by the scripts the text uses.
 """
 
 from __future__ import annotations
