@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 
 import pytest
@@ -401,3 +402,36 @@ def test_invisible_and_undrawable_characters_never_stop_the_pdf(cli, tmp_path):
     root = reader(data).trailer["/Root"]
     assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root  # tagged, without the claim
     assert "Odd" in flat_text(data) and "sign" in flat_text(data)
+
+
+@pytest.mark.skipif(
+    not os.path.isdir("/usr/share/fonts/opentype/noto"), reason="the Noto CJK fonts"
+)
+def test_typst_gets_only_the_fonts_of_the_scripts_the_text_uses(tmp_path):
+    from reformctl.reports.typst_pdf import FONT_FOLDERS, font_folders
+
+    def given(text: str) -> tuple[list[str], list[str]]:
+        chosen = tmp_path / str(len(list(tmp_path.iterdir())))
+        chosen.mkdir()
+        return font_folders(text, str(chosen)), sorted(p.name for p in chosen.iterdir())
+
+    folders, files = given("Police de Montréal: « Café » – 50 € → done")
+    assert folders[0].startswith(str(tmp_path)) and "NotoSans-Regular.ttf" in files
+    assert not any("CJK" in f or "Arabic" in f or "Emoji" in f for f in files)
+    _, files = given("社区会议 and مرحبا and 🙂")
+    assert {"NotoSansCJK-Regular.ttc", "NotoSansArabic-Regular.ttf", "NotoColorEmoji.ttf"} <= set(
+        files
+    )
+    assert "NotoSansHebrew-Regular.ttf" not in files
+    # A script with no group of its own (Thai): every installed font, for Typst to find one.
+    folders, files = given("ภาษาไทย")
+    assert folders == [f for f in FONT_FOLDERS if os.path.isdir(f)] and files == []
+
+
+def test_a_tight_list_item_is_its_text_and_a_loose_one_a_paragraph():
+    from reformctl.reports.typst_markup import Prose
+
+    tight = Prose(frozenset()).markdown("- first\n- second\n", 0)
+    loose = Prose(frozenset()).markdown("- first\n\n- second\n", 0)
+    assert '[#"first";], ' in tight and "\n\n]" not in tight
+    assert '[#"first";\n\n], ' in loose

@@ -92,6 +92,9 @@ class Prose:
 
     def _block(self, toks: list, i: int, tok, base: int) -> str:
         kind = tok.type
+        if kind == "paragraph_close" and tok.hidden:
+            # A tight list's item is its text (as in the HTML, no <p>): no paragraph of its own.
+            return ""
         if kind in _FIXED:
             return _FIXED[kind]
         if kind == "inline":
@@ -109,7 +112,9 @@ class Prose:
             start = int(tok.attrs.get("start", 1) or 1)
             return f"#enum(tight: {_tight(toks, i)}, start: {start}, "
         if kind == "table_open":
-            return f"#table(columns: {_columns(toks, i)}, align: left, "
+            # Equal shares of the line, as a table inserted in Word has: automatic widths would
+            # lay out every cell twice (once to measure it), and a long report has hundreds.
+            return f"#table(columns: (1fr,) * {_columns(toks, i)}, align: left, "
         if kind in ("fence", "code_block"):
             return f"#raw(block: true, {string_keeping_lines(tok.content.rstrip())})\n\n"
         return ""  # paragraph_open, tr and tbody: their content says it all

@@ -8,7 +8,8 @@ compiled in memory to a tagged PDF/UA-1 document.
 - Nothing is read from disk: the document and the charts are passed in memory, and the compiler's
   root is an empty temporary folder, so not even a text that got through as markup could read a file.
 - The same report gives the same bytes: the creation date is the report's as-of date, and the
-  fonts are the same folders every time (not whatever the user's desktop has installed).
+  fonts come from the same folders every time (not whatever the user's desktop has installed),
+  chosen by the scripts the text uses.
 """
 
 from __future__ import annotations
@@ -37,6 +38,32 @@ FONTS = (
     "DejaVu Sans",
 )
 FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts")
+# The font files each script needs, by file name. Typst reads every font it is given to index it
+# (the CJK collections alone are 40 MB), so a document gets the Latin files and only the others
+# its text needs. The Latin group also has DejaVu Sans Mono, for code blocks.
+FONT_FILES = {
+    "latin": re.compile(
+        r"(NotoSans|DejaVuSans|DejaVuSansMono)"
+        r"(-Regular|-Bold|-Italic|-BoldItalic|-Oblique|-BoldOblique)?\.ttf$"
+    ),
+    "cjk": re.compile(r"NotoSansCJK-(Regular|Bold)\.ttc$"),
+    "arabic": re.compile(r"NotoSansArabic-(Regular|Bold)\.ttf$"),
+    "hebrew": re.compile(r"NotoSansHebrew-(Regular|Bold)\.ttf$"),
+    "emoji": re.compile(r"NotoColorEmoji\.ttf$"),
+}
+SCRIPTS = {
+    "cjk": re.compile(
+        "[\u2e80-\u303f\u3040-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]"
+    ),
+    "arabic": re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefe]"),
+    "hebrew": re.compile("[\u0590-\u05ff\ufb1d-\ufb4f]"),
+    "emoji": re.compile("[\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d\U0001f000-\U0001faff]"),
+}
+# What Noto Sans and DejaVu Sans draw between them: Latin, Greek, Cyrillic, punctuation, currency,
+# letter-like symbols and arrows. A character outside these and the scripts above gets every
+# installed font, for Typst to find one that has it.
+_COMMON = "\x00-\u052f\u1e00-\u1fff\u2000-\u206f\u20a0-\u20cf\u2100-\u21ff"
+_OTHER = re.compile("[^" + _COMMON + "".join(p.pattern[1:-1] for p in SCRIPTS.values()) + "]")
 GREY = 'rgb("#555d66")'
 
 
@@ -66,9 +93,12 @@ def compile_pdf(source: str, inputs: dict[str, str], stamp: datetime) -> bytes:
         raise MissingPdfSupport(
             "PDF output needs typst; install it with `pip install typst`"
         ) from None
-    folders = [f for f in FONT_FOLDERS if os.path.isdir(f)]
     # An empty root: Typst reads files only below its root, and there is nothing there to read.
-    with tempfile.TemporaryDirectory(prefix="reformctl-typst-") as root:
+    with (
+        tempfile.TemporaryDirectory(prefix="reformctl-typst-") as root,
+        tempfile.TemporaryDirectory(prefix="reformctl-fonts-") as chosen,
+    ):
+        folders = font_folders(source + "".join(inputs.values()), chosen)
         options = dict(
             root=root,
             font_paths=folders,
@@ -88,6 +118,30 @@ def compile_pdf(source: str, inputs: dict[str, str], stamp: datetime) -> bytes:
             return typst.compile(source.encode("utf-8"), **options)
         except typst.TypstError as exc:
             raise PdfLayoutError(f"Typst could not lay out the PDF: {exc.message}") from None
+
+
+def font_folders(text: str, chosen: str) -> list[str]:
+    """The font folders for a document whose text (markup and charts) is TEXT: CHOSEN, an empty
+    folder, filled with links to the font files of the scripts TEXT uses; or every installed font
+    folder when TEXT has a character outside those scripts or a file of them is not installed."""
+    folders = [f for f in FONT_FOLDERS if os.path.isdir(f)]
+    if _OTHER.search(text):
+        return folders
+    groups = ["latin"] + [name for name, script in SCRIPTS.items() if script.search(text)]
+    found: dict[str, list[str]] = {name: [] for name in groups}
+    for folder in folders:
+        for parent, _, files in sorted(os.walk(folder)):
+            for name in sorted(files):
+                for group in groups:
+                    if FONT_FILES[group].match(name):
+                        found[group].append(os.path.join(parent, name))
+    if not all(found.values()):
+        return folders
+    for path in (path for paths in found.values() for path in paths):
+        link = os.path.join(chosen, os.path.basename(path))
+        if not os.path.lexists(link):
+            os.symlink(path, link)
+    return [chosen]
 
 
 def _as_of(iso: str) -> datetime:
