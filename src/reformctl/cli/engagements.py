@@ -185,7 +185,7 @@ def _ask_for_missing(data: dict) -> None:
     data["agency"] = prompts.require(data.get("agency"), "--agency", "Agency name")
     unasked = [item for item in OPTIONAL_PROMPTS if data.get(item[0]) in (None, "")]
     if unasked:
-        typer.echo("Optional: press Enter to leave one out.")
+        typer.echo("Optional: press Enter to leave one out.", err=True)
     for key, label, check in unasked:
         answer = prompts.ask(label, check)
         if answer is not None:
