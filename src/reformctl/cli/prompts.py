@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import typer
 
-from reformctl.cli.errors import CliUsageError
+from reformctl.cli.errors import CliUsageError, message
 from reformctl.errors import ReformError
 
 
@@ -56,7 +56,7 @@ def ask(label: str, check: Callable[[str], object]) -> str | None:
         try:
             check(text.strip())
         except ReformError as exc:
-            raise CliUsageError(str(exc)) from None
+            raise CliUsageError(message(exc)) from None
         return text.strip()
 
     return question(label, answer) or None

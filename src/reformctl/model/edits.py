@@ -4,7 +4,7 @@ record sends it back to review (it leaves the public record until it is approved
 from __future__ import annotations
 
 from reformctl.dates import parse_date
-from reformctl.errors import Invalid, Refused
+from reformctl.errors import Invalid, Options, Refused
 from reformctl.model.events import record_event
 from reformctl.model.guards import require_open
 from reformctl.model.records import TABLES, resolve_record
@@ -26,7 +26,8 @@ def edit_record(store: Store, engagement: dict, ref: str, changes: dict, actor: 
     changes = {k: v for k, v in changes.items() if v is not None}
     if not changes:
         raise Invalid(
-            "nothing to change; give --title, --body, --text, --priority, --owner, --due or --edit"
+            "nothing to change; give {options}",
+            options=Options("title", "body", "text", "priority", "owner", "due", "edit"),
         )
     with store.write():
         kind, record = resolve_record(store, engagement, ref)

@@ -4,7 +4,7 @@ or withdrawn (kept, its number retired). Four eyes unless the engagement allows 
 from __future__ import annotations
 
 from reformctl.dates import now, today
-from reformctl.errors import Invalid, Refused
+from reformctl.errors import Invalid, Option, Refused, Remedy
 from reformctl.model.events import record_event, record_review
 from reformctl.model.frozen import entry_date, require_unfrozen
 from reformctl.model.guards import require_open
@@ -176,8 +176,12 @@ def review(
         if decision == "approve":
             if state != "in-review":
                 raise Refused(
-                    f"{kind} {record['ref']} is {state}; only a record in review can be approved "
-                    f"(submit it first with `reformctl submit --site {engagement['site']} {record['ref']}`)"
+                    "{kind} {ref} is {state}; only a record in review can be approved "
+                    "(submit it first with {remedy})",
+                    kind=kind,
+                    ref=record["ref"],
+                    state=state,
+                    remedy=Remedy("submit", site=engagement["site"], ref=record["ref"]),
                 )
             _four_eyes(store, engagement, kind, record, actor, "approve")
             target = "approved"
@@ -187,7 +191,10 @@ def review(
                     f"{kind} {record['ref']} is {state}; only a record in review can be returned to draft"
                 )
             if not comment:
-                raise Invalid("returning a record to draft needs --comment saying what to change")
+                raise Invalid(
+                    "returning a record to draft needs {option} saying what to change",
+                    option=Option("comment"),
+                )
             target = "draft"
         else:
             if state == "withdrawn":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from reformctl.errors import Invalid, NotFound, Refused
+from reformctl.errors import Invalid, NotFound, Refused, Remedy
 from reformctl.model.vocab import choices
 from reformctl.store import Store
 
@@ -39,12 +39,13 @@ def get_engagement(store: Store, site: str) -> dict:
         sites = [
             r["site"] for r in store.rows("SELECT site FROM engagements ORDER BY site LIMIT 20")
         ]
-        hint = (
-            f"; known sites: {choices(sites)}"
-            if sites
-            else "; create one with `reformctl new-engagement`"
+        if sites:
+            raise NotFound(f"no engagement with site {site!r}; known sites: {choices(sites)}")
+        raise NotFound(
+            "no engagement with site {site!r}; create one with {remedy}",
+            site=site,
+            remedy=Remedy("new_engagement"),
         )
-        raise NotFound(f"no engagement with site {site!r}{hint}")
     phases_read(store).seen[found["id"]] = (found["site"], found["phase"])
     return found
 
