@@ -105,7 +105,7 @@ def test_an_error_is_worded_for_the_library_and_for_the_command_line():
         site="north-miami",
         remedy=Remedy("reopen", site="north-miami"),
     )
-    assert str(closed) == "north-miami is closed; reopen it first with `phases.reopen()`"
+    assert str(closed) == "north-miami is closed; reopen it first with `reopen()`"
     assert message(closed) == (
         "north-miami is closed; reopen it first with "
         "`reformctl reopen --site north-miami --reason TEXT`"
