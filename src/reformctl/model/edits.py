@@ -14,6 +14,8 @@ from reformctl.model.vocab import PRIORITIES, choices
 from reformctl.store import Store
 
 # What each kind of record lets an edit change.
+# What an edit can be given, named when it is given nothing (edit: the text from an editor).
+CHANGES = Options("title", "body", "text", "priority", "owner", "due", "edit")
 EDITABLE = {
     "finding": ("title", "body"),
     "recommendation": ("text", "priority", "owner", "due"),
@@ -25,10 +27,7 @@ def edit_record(store: Store, engagement: dict, ref: str, changes: dict, actor: 
     require_open(engagement)
     changes = {k: v for k, v in changes.items() if v is not None}
     if not changes:
-        raise Invalid(
-            "nothing to change; give {options}",
-            options=Options("title", "body", "text", "priority", "owner", "due", "edit"),
-        )
+        raise Invalid("nothing to change; give {options}", options=CHANGES)
     with store.write():
         kind, record = resolve_record(store, engagement, ref)
         allowed = EDITABLE[kind]

@@ -154,6 +154,20 @@ def _require_dated_in_order(
     require_unfrozen(store, engagement, on_date, f"{verb} {record['ref']}", noun, [record["id"]])
 
 
+RETURN_NEEDS_COMMENT = "returning a record to draft needs {option} saying what to change"
+
+
+def _not_in_review(kind: str, record: dict, site: str) -> Refused:
+    return Refused(
+        "{kind} {ref} is {state}; only a record in review can be approved "
+        "(submit it first with {remedy})",
+        kind=kind,
+        ref=record["ref"],
+        state=record["review"],
+        remedy=Remedy("submit", site=site, ref=record["ref"]),
+    )
+
+
 def review(
     store: Store,
     engagement: dict,
@@ -175,14 +189,7 @@ def review(
         state = record["review"]
         if decision == "approve":
             if state != "in-review":
-                raise Refused(
-                    "{kind} {ref} is {state}; only a record in review can be approved "
-                    "(submit it first with {remedy})",
-                    kind=kind,
-                    ref=record["ref"],
-                    state=state,
-                    remedy=Remedy("submit", site=engagement["site"], ref=record["ref"]),
-                )
+                raise _not_in_review(kind, record, engagement["site"])
             _four_eyes(store, engagement, kind, record, actor, "approve")
             target = "approved"
         elif decision == "return":
@@ -191,10 +198,7 @@ def review(
                     f"{kind} {record['ref']} is {state}; only a record in review can be returned to draft"
                 )
             if not comment:
-                raise Invalid(
-                    "returning a record to draft needs {option} saying what to change",
-                    option=Option("comment"),
-                )
+                raise Invalid(RETURN_NEEDS_COMMENT, option=Option("comment"))
             target = "draft"
         else:
             if state == "withdrawn":
