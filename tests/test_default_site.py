@@ -105,16 +105,14 @@ def test_where_still_answers_when_the_store_cannot_be_read(cli, isolated):
     )
 
 
-# Commands whose --site is a filter or a target of their own, not the engagement acted on: left
-# out, they act on every engagement (or, for import, on the one the file names).
+# Commands whose --site is a target of their own, not the engagement acted on.
 OWN_SITE = {
     "new-engagement": "it names the engagement it creates",
-    "export": "left out, every engagement goes into the public database",
+    "export": "left out, every engagement goes into the public database (--public-db)",
     "import": "a bundle names its engagement; a spreadsheet needs the option",
-    "status": "left out, the dashboard shows every engagement",
-    "dashboard": "left out, the dashboard shows every engagement",
-    "search": "left out, the search covers every engagement",
 }
+# Commands that read every engagement unless given one: the shared filter option.
+FILTERS = {"dashboard", "status", "search"}
 
 
 def _commands(group, ctx, path=()):
@@ -131,7 +129,9 @@ def test_every_command_acting_on_an_engagement_shares_the_site_option():
     import typer
 
     from reformctl.cli import app
-    from reformctl.cli.options import SITE_HELP
+    from reformctl.cli.options import SITE_HELP, SiteFilterOption
+
+    filter_help = SiteFilterOption.__metadata__[0].help
 
     root = typer.main.get_command(app)
     ctx = root.make_context("reformctl", ["--help"], resilient_parsing=True)
@@ -141,5 +141,6 @@ def test_every_command_acting_on_an_engagement_shares_the_site_option():
             if "--site" not in getattr(param, "opts", []) or path[-1] in OWN_SITE:
                 continue
             checked.append(" ".join(path))
-            assert (param.help, param.metavar) == (SITE_HELP, "SLUG"), path
-    assert {"team", "team add", "findings", "set-status"} <= set(checked)
+            shared = filter_help if path[-1] in FILTERS else SITE_HELP
+            assert (param.help, param.metavar) == (shared, "SLUG"), path
+    assert {"team", "team add", "findings", "set-status", "search", "dashboard"} <= set(checked)

@@ -96,6 +96,18 @@ SiteOption = Annotated[
     ),
 ]
 
+# The option of a command that reads every engagement unless given one (dashboard, search).
+SiteFilterOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--site",
+        metavar="SLUG",
+        show_default=False,
+        autocompletion=complete_site,
+        help="Only this engagement (default: every engagement).",
+    ),
+]
+
 # The same option for a command group's own action (`team` lists the team, `team add` adds to it):
 # a group's options are read before its subcommand is known, so the default site cannot be chosen
 # then; the group chooses it with context.default_site when it runs without a subcommand.
