@@ -79,7 +79,7 @@ class Words:
 
 
 class _Blank(dict):
-    """Facts for a remedy's wording: one the raise site did not know reads as ...."""
+    """Facts for a remedy's wording: one the raise site did not know reads as an ellipsis."""
 
     def __missing__(self, key: str) -> str:
         return "..."
