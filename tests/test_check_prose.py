@@ -109,6 +109,26 @@ def test_another_engagements_initials_are_an_error_naming_it(two):
     assert "'HVPD'" in p["message"] and "harbor-vale" in p["message"]
 
 
+def test_the_way_out_is_worded_by_the_command_line_not_the_library(two):
+    """The library's problem names the term to allow; the CLI adds the command that allows it."""
+    from reformctl.reports.check import check
+    from reformctl.store import open_store
+
+    say(two, "The HVPD has no written community policing strategy.")
+    [p] = problems(two)[1]
+    assert p["message"].endswith(
+        "; a template copy mistake? If it belongs here, `reformctl check --site lakemont --allow HVPD`"
+    )
+    store = open_store(two.db)
+    try:
+        [library] = [
+            q for q in check(store, "lakemont")["problems"] if q["code"] == "other-initials"
+        ]
+    finally:
+        store.close()
+    assert library["message"].endswith("a template copy mistake?") and library["allow"] == "HVPD"
+
+
 @pytest.mark.parametrize("written", ["HV", "H.V.P.D.", "(HVPD)"])
 def test_initials_without_the_agency_type_and_dotted_are_found(two, written):
     say(two, f"The department, unlike {written} officers say, lacks a plan.")

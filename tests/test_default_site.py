@@ -103,3 +103,44 @@ def test_where_still_answers_when_the_store_cannot_be_read(cli, isolated):
         f"engagement: none; the store cannot be read: {isolated / 'test.db'} is not a "
         "reformctl store, or it is damaged (restore it from a backup)"
     )
+
+
+# Commands whose --site is a target of their own, not the engagement acted on.
+OWN_SITE = {
+    "new-engagement": "it names the engagement it creates",
+    "export": "left out, every engagement goes into the public database (--public-db)",
+    "import": "a bundle names its engagement; a spreadsheet needs the option",
+}
+# Commands that read every engagement unless given one: the shared filter option.
+FILTERS = {"dashboard", "status", "search"}
+
+
+def _commands(group, ctx, path=()):
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        yield (*path, name), command
+        if hasattr(command, "list_commands"):
+            yield from _commands(command, ctx, (*path, name))
+
+
+def test_every_command_acting_on_an_engagement_shares_the_site_option():
+    """One --site for every command that acts on an engagement (team included): the help and
+    metavar of cli/options.py, so each says how the engagement is chosen when it is left out."""
+    import typer
+
+    from reformctl.cli import app
+    from reformctl.cli.options import SITE_HELP, SiteFilterOption
+
+    filter_help = SiteFilterOption.__metadata__[0].help
+
+    root = typer.main.get_command(app)
+    ctx = root.make_context("reformctl", ["--help"], resilient_parsing=True)
+    checked = []
+    for path, command in _commands(root, ctx):
+        for param in command.params:
+            if "--site" not in getattr(param, "opts", []) or path[-1] in OWN_SITE:
+                continue
+            checked.append(" ".join(path))
+            shared = filter_help if path[-1] in FILTERS else SITE_HELP
+            assert (param.help, param.metavar) == (shared, "SLUG"), path
+    assert {"team", "team add", "findings", "set-status", "search", "dashboard"} <= set(checked)

@@ -14,7 +14,7 @@ MIN_YEAR, MAX_YEAR = 1900, 2200
 
 
 def parse_date(value: str, what: str = "date") -> str:
-    """Return VALUE as an ISO date string, or raise Invalid naming WHAT.
+    """Return VALUE as an ISO date string, or raise Invalid naming WHAT (words, or an Option).
 
     The one date rule for every door (options, TOML, CSV/XLSX, bundles): a real calendar date
     written YYYY-MM-DD, in a year from MIN_YEAR to MAX_YEAR."""
@@ -25,10 +25,18 @@ def parse_date(value: str, what: str = "date") -> str:
         day = _dt.date.fromisoformat(text)
     except ValueError:
         raise Invalid(
-            f"{what} {value!r} is not a real date; use YYYY-MM-DD, e.g. 2024-03-28"
+            "{what} {value!r} is not a real date; use YYYY-MM-DD, e.g. 2024-03-28",
+            what=what,
+            value=value,
         ) from None
     if not MIN_YEAR <= day.year <= MAX_YEAR:
-        raise Invalid(f"{what} {text} is out of range; years run from {MIN_YEAR} to {MAX_YEAR}")
+        raise Invalid(
+            "{what} {text} is out of range; years run from {low} to {high}",
+            what=what,
+            text=text,
+            low=MIN_YEAR,
+            high=MAX_YEAR,
+        )
     return day.isoformat()
 
 
@@ -54,5 +62,7 @@ def past_date(value: str | None, what: str) -> str:
     """VALUE parsed as a date no later than today, or today when VALUE is empty."""
     day = parse_date(value, what) if value else today()
     if day > today():
-        raise Invalid(f"{what} {day} is in the future; today is {today()}")
+        raise Invalid(
+            "{what} {day} is in the future; today is {today}", what=what, day=day, today=today()
+        )
     return day

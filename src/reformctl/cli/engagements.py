@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context, prompts
+from reformctl.cli.errors import message
 from reformctl.cli.options import FormatOption, SiteOption
 from reformctl.cli.output import WRAP, Format, columns, counted, print_json
 from reformctl.config import key_lines, load_toml
@@ -185,7 +186,7 @@ def _ask_for_missing(data: dict) -> None:
     data["agency"] = prompts.require(data.get("agency"), "--agency", "Agency name")
     unasked = [item for item in OPTIONAL_PROMPTS if data.get(item[0]) in (None, "")]
     if unasked:
-        typer.echo("Optional: press Enter to leave one out.")
+        typer.echo("Optional: press Enter to leave one out.", err=True)
     for key, label, check in unasked:
         answer = prompts.ask(label, check)
         if answer is not None:
@@ -340,7 +341,7 @@ def where(ctx: typer.Context) -> None:
     try:
         choice = context.choose_site(ctx)
     except (ReformError, sqlite3.Error) as exc:  # where still says where, whatever the store holds
-        typer.echo(f"engagement: none; the store cannot be read: {' '.join(str(exc).split())}")
+        typer.echo(f"engagement: none; the store cannot be read: {' '.join(message(exc).split())}")
         return
     if choice.site is None:
         typer.echo(f"engagement: none; {choice.source}")

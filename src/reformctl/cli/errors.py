@@ -13,8 +13,85 @@ try:  # Typer 0.29 vendors Click as typer._click; earlier releases run on the cl
 except ImportError:  # pragma: no cover
     from click import exceptions as click_exceptions
 
-from reformctl.errors import ReformError
+from reformctl.errors import Message, ReformError, Remedy, Words
 from reformctl.store.db import explain_sqlite_error
+
+# The flag of each library parameter a message names, where it is not the parameter's name with
+# hyphens (as_of -> --as-of).
+FLAGS = {
+    "focus_areas": "--focus-area TITLE",
+    "override_reason": "--override-check --reason TEXT",
+}
+
+# The command line of each remedy in the library's vocabulary (errors.REMEDIES), from its facts;
+# a fact the raise site did not know is shown as the option's metavar.
+COMMANDS = {
+    "reopen": "`reformctl reopen --site {site} --reason TEXT`",
+    "advance": "`reformctl advance --site {site} {phase}`",
+    "submit": "`reformctl submit --site {site} {ref}`",
+    "withdraw": "`reformctl review --site {site} {ref} --decision withdraw`",
+    "new_engagement": "`reformctl new-engagement`",
+    "show_engagement": "`reformctl show --site {site}`",
+    "add_member": "`reformctl team add --site {site} NAME --role ROLE`",
+    "list_activities": "`reformctl activities --site {site}`",
+    "list_findings": "`reformctl findings --site {site}`",
+    "write_section": "`reformctl section --site {site} {name} --body-file FILE`",
+    "list_sections": "`reformctl sections --site {site}`",
+    "list_conflicts": "`reformctl conflicts --site {site}`",
+    "resolve_conflicts": "`reformctl resolve`",
+    "upgrade_store": "`reformctl --db {path} engagements`",
+    "merge": "`reformctl merge --site {site} {source}`",
+    "export_bundle": "`reformctl export --site SLUG --bundle DIR`",
+    "check": "`reformctl check --site {site} --as-of {as_of}`",
+    "override_check": "--override-check --reason TEXT",
+    "publish": "`reformctl publish`",
+    "publish_final": "`reformctl publish --site {site} --kind final --output DIR`",
+    "list_releases": "`reformctl releases --site {site}`",
+    "allow_term": "`reformctl check --site {site} --allow {term}`",
+    "force": "--force",
+}
+METAVARS = {"site": "SLUG", "source": "DIR", "ref": "REF", "name": "NAME", "as_of": "YYYY-MM-DD"}
+
+
+# What the command line adds to a check's problem of each code: the way to act on it.
+PROBLEM_HINTS = {
+    "other-initials": " If it belongs here, {remedy}",
+    "no-owner": " (--owner UNIT)",
+}
+
+
+def problem_line(problem: dict, site: str) -> str:
+    """A check's problem as the command line words it: the library's message and its hint."""
+    hint = PROBLEM_HINTS.get(problem.get("code"), "")
+    if "{remedy}" in hint:
+        remedy = Remedy("allow_term", site=site, term=problem.get("allow", "TERM"))
+        hint = hint.format(remedy=CLI.remedy(remedy))
+    return problem["message"] + hint
+
+
+class _Known(dict):
+    def __missing__(self, key: str) -> str:
+        return METAVARS.get(key, key.upper())
+
+
+class CliWords(Words):
+    """Options as flags, remedies as command lines."""
+
+    def option(self, name: str) -> str:
+        return FLAGS.get(name, "--" + name.replace("_", "-"))
+
+    def remedy(self, remedy: Remedy) -> str:
+        return COMMANDS[remedy.action].format_map(_Known(remedy.facts))
+
+
+CLI = CliWords()
+
+
+def message(error: ReformError | Message | str) -> str:
+    """What the user reads: the library's message with flags and command lines."""
+    if isinstance(error, ReformError | Message):
+        return error.render(CLI)
+    return str(error)
 
 
 def one_line(message: str) -> str:
@@ -47,7 +124,7 @@ def _translate(exc: BaseException) -> click_exceptions.ClickException | None:
         # validation adds a "Value error, " that tells the user nothing.
         return CliUsageError(exc.format_message().replace("Value error, ", ""), exc.ctx)
     if isinstance(exc, ReformError):
-        return CliError(str(exc))
+        return CliError(message(exc))
     if isinstance(exc, sqlite3.Error):
         return CliError(str(explain_sqlite_error(exc, "in use")))
     if isinstance(exc, OverflowError):

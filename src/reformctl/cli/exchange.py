@@ -207,12 +207,13 @@ def import_(
 
 def _rows_or_exit(fn):
     """Run FN; a RowErrors becomes one stderr line per error, then exit 1."""
+    from reformctl.cli.errors import CLI
     from reformctl.errors import RowErrors
 
     try:
         return fn()
     except RowErrors as exc:
-        for line in exc.lines():
+        for line in exc.lines(words=CLI):
             typer.echo(f"error: {line}", err=True)
         raise typer.Exit(1) from None
 

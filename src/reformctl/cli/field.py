@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.options import FindingArgument, FormatOption, SiteOption
+from reformctl.cli.options import FindingArgument, FormatOption, GroupSiteOption, SiteOption
 from reformctl.cli.output import Format, print_json, print_table
 from reformctl.model.engagements import get_engagement
 from reformctl.model.vocab import ACTIVITY_METHODS, ROLES
@@ -31,13 +31,7 @@ team_app = typer.Typer(
 @team_app.callback()
 def team(
     ctx: typer.Context,
-    site: Annotated[
-        Optional[str],
-        typer.Option(
-            "--site",
-            help="The engagement whose team to list (may be left out: see `reformctl where`).",
-        ),
-    ] = None,
+    site: GroupSiteOption = None,
     fmt: FormatOption = Format.text,
 ) -> None:
     """List an engagement's team; `team add` adds to it.

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.options import FormatOption, RecArgument, SiteOption
+from reformctl.cli.options import FormatOption, RecArgument, SiteFilterOption, SiteOption
 from reformctl.cli.output import WRAP, Format, columns, console, counted, print_json, print_table
 from reformctl.model.engagements import get_engagement
 from reformctl.model.vocab import REASONS, STATUSES
@@ -198,10 +198,7 @@ def _bar(area: dict):
 
 def dashboard(
     ctx: typer.Context,
-    site: Annotated[
-        Optional[str],
-        typer.Option("--site", help="Only this engagement (default: every engagement)."),
-    ] = None,
+    site: SiteFilterOption = None,
     fmt: FormatOption = Format.text,
     svg: Annotated[
         Optional[Path],

@@ -77,6 +77,11 @@ def _default_site() -> str | None:
     return context.default_site(ctx)
 
 
+SITE_HELP = (
+    "The engagement's site slug; may be left out when the store holds one engagement or "
+    "REFORMCTL_SITE or site in reformctl.toml names one (see `reformctl where`)."
+)
+
 # The engagement a command acts on. Left out, it is chosen once for every command by
 # context.choose_site: REFORMCTL_SITE, site in reformctl.toml, or the store's only engagement.
 SiteOption = Annotated[
@@ -87,8 +92,33 @@ SiteOption = Annotated[
         default_factory=_default_site,
         show_default=False,
         autocompletion=complete_site,
-        help="The engagement's site slug; may be left out when the store holds one engagement or "
-        "REFORMCTL_SITE or site in reformctl.toml names one (see `reformctl where`).",
+        help=SITE_HELP,
+    ),
+]
+
+# The option of a command that reads every engagement unless given one (dashboard, search).
+SiteFilterOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--site",
+        metavar="SLUG",
+        show_default=False,
+        autocompletion=complete_site,
+        help="Only this engagement (default: every engagement).",
+    ),
+]
+
+# The same option for a command group's own action (`team` lists the team, `team add` adds to it):
+# a group's options are read before its subcommand is known, so the default site cannot be chosen
+# then; the group chooses it with context.default_site when it runs without a subcommand.
+GroupSiteOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--site",
+        metavar="SLUG",
+        show_default=False,
+        autocompletion=complete_site,
+        help=SITE_HELP,
     ),
 ]
 

@@ -52,6 +52,7 @@ def check(
     Example: reformctl check --site north-miami
     Example: reformctl check --site north-miami --allow DH
     """
+    from reformctl.cli.errors import problem_line
     from reformctl.errors import ReformError
     from reformctl.model.frozen import report_date
     from reformctl.reports.releases import check_release
@@ -72,6 +73,8 @@ def check(
     except ReformError:  # who would publish is unknown here; publish itself will say why
         actor = None
     result = check_release(store, site, report_date(store, site, as_of), actor)
+    for problem in result["problems"]:
+        problem["message"] = problem_line(problem, site)
     if fmt is Format.json:
         print_json(result)
     elif result["problems"]:

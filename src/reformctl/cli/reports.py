@@ -10,8 +10,9 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.errors import CliError, CliUsageError
+from reformctl.cli.errors import CliError, CliUsageError, message
 from reformctl.cli.options import SiteOption
+from reformctl.errors import Invalid
 
 
 class ReportFormat(str, Enum):
@@ -102,8 +103,8 @@ def report(
         refuse_store_target(output, store.path)
         try:
             fmt = ReportFormat(format_for_output(str(output), fmt.value if fmt else None))
-        except ValueError as exc:
-            raise CliUsageError(str(exc), ctx) from None
+        except Invalid as exc:
+            raise CliUsageError(message(exc), ctx) from None
     fmt = fmt or ReportFormat.markdown
     if fmt.value in BINARY and output is None:
         raise CliError(f"--format {fmt.value} writes a binary file; give --output FILE.{fmt.value}")

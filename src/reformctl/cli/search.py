@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.options import FormatOption
+from reformctl.cli.options import FormatOption, SiteFilterOption
 from reformctl.cli.output import WRAP, Format, columns, print_json
 
 
@@ -20,7 +20,7 @@ def search(
             metavar="QUERY", help='Words to find; FTS5 syntax: "a phrase", OR, NOT, prefix*.'
         ),
     ],
-    site: Annotated[Optional[str], typer.Option("--site", help="Only this engagement.")] = None,
+    site: SiteFilterOption = None,
     limit: Annotated[
         int, typer.Option("--limit", min=1, max=1000, help="At most this many results.")
     ] = 50,

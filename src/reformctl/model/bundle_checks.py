@@ -496,7 +496,7 @@ def record_problems(kind: str, record: dict, where: str) -> list[tuple[str, str,
         try:
             rules.get(name, generic)(record[name])
         except Invalid as exc:
-            problems.append((where, name, str(exc)))
+            problems.append((where, name, exc))
     return problems
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from reformctl.errors import Invalid, Refused, RowErrors
+from reformctl.errors import Invalid, Message, Refused, Remedy, RowErrors
 from reformctl.model.bundle import (
     FORMAT,
     KINDS,
@@ -135,8 +135,12 @@ def _refuse_unmerged(
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise Refused(
-            f"{target} holds work this store has not merged: {problems[0]}{more}; bring it in first "
-            f"with `reformctl merge --site SLUG {target}`, or export to an empty directory"
+            "{target} holds work this store has not merged: {problem}{more}; bring it in first "
+            "with {remedy}, or export to an empty directory",
+            target=target,
+            problem=problems[0],
+            more=more,
+            remedy=Remedy("merge", source=target),
         )
 
 
@@ -155,17 +159,7 @@ class BundleErrors(RowErrors):
             parts.append(f"field {column}")
         return ", ".join(parts) + ": "
 
-    def __init__(self, source: str, errors):
-        super().__init__(source, errors)
-        first = errors[0]
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        self.args = (f"{self.where(first)}{first[2]}{more}; nothing was changed",)
-
-    def lines(self, limit: int = 50) -> list[str]:
-        return [
-            line.replace("nothing was imported", "nothing was changed")
-            for line in super().lines(limit)
-        ]
+    outcome = "nothing was changed"
 
 
 def _split_git_conflict(text: str) -> tuple[str, str] | None:
@@ -220,8 +214,11 @@ def _load(path: Path, relative: str, errs: list, allow_conflicts: bool):
                 (
                     relative,
                     None,
-                    "has git conflict markers; bring it in with `reformctl merge`, "
-                    "which turns them into conflicts to resolve",
+                    Message(
+                        "has git conflict markers; bring it in with {remedy}, "
+                        "which turns them into conflicts to resolve",
+                        remedy=Remedy("merge"),
+                    ),
                 )
             )
             return None
@@ -272,8 +269,9 @@ def read_bundle(store: Store, source: Path, allow_conflicts: bool = False) -> Re
     marker = source / "bundle.json"
     if not marker.is_file():
         raise Invalid(
-            f"{source} is not a reformctl bundle (no bundle.json); write one with "
-            "`reformctl export --site SLUG --bundle DIR`"
+            "{source} is not a reformctl bundle (no bundle.json); write one with {remedy}",
+            source=source,
+            remedy=Remedy("export_bundle"),
         )
     head = _load(marker, "bundle.json", errs, False)
     if errs:
@@ -379,8 +377,9 @@ def import_bundle(store: Store, source: Path, actor: str, dry_run: bool = False)
         )
         if clash is not None:
             raise Refused(
-                f"the store already has {clash['site']}; bring a colleague's bundle in with "
-                f"`reformctl merge --site {clash['site']} {source}`"
+                "the store already has {site}; bring a colleague's bundle in with {remedy}",
+                site=clash["site"],
+                remedy=Remedy("merge", site=clash["site"], source=source),
             )
         if not dry_run:
             insert_records(store, records, actor)

@@ -6,7 +6,7 @@ It is the team's view: every recommendation that is not withdrawn counts, whatev
 from __future__ import annotations
 
 from reformctl.dates import now, parse_date, today
-from reformctl.errors import Invalid
+from reformctl.errors import Invalid, Option
 from reformctl.model.events import record_event
 from reformctl.model.guards import require_open
 from reformctl.model.statuses import status_at, summarise_counts
@@ -16,9 +16,14 @@ from reformctl.store import Store
 def schedule_next_update(store: Store, engagement: dict, when: str, actor: str) -> dict:
     """Set the date of the engagement's next scheduled public update (today or later)."""
     require_open(engagement)
-    when = parse_date(when, "--next-update date")
+    when = parse_date(when, Option("next_update"))
     if when < today():
-        raise Invalid(f"--next-update {when} is in the past; today is {today()}")
+        raise Invalid(
+            "{option} {when} is in the past; today is {today}",
+            option=Option("next_update"),
+            when=when,
+            today=today(),
+        )
     with store.write():
         store.execute(
             "UPDATE engagements SET next_update = ? WHERE id = ?", (when, engagement["id"])

@@ -4,7 +4,7 @@ record sends it back to review (it leaves the public record until it is approved
 from __future__ import annotations
 
 from reformctl.dates import parse_date
-from reformctl.errors import Invalid, Refused
+from reformctl.errors import Invalid, Options, Refused
 from reformctl.model.events import record_event
 from reformctl.model.guards import require_open
 from reformctl.model.records import TABLES, resolve_record
@@ -14,6 +14,8 @@ from reformctl.model.vocab import PRIORITIES, choices
 from reformctl.store import Store
 
 # What each kind of record lets an edit change.
+# What an edit can be given, named when it is given nothing (edit: the text from an editor).
+CHANGES = Options("title", "body", "text", "priority", "owner", "due", "edit")
 EDITABLE = {
     "finding": ("title", "body"),
     "recommendation": ("text", "priority", "owner", "due"),
@@ -25,9 +27,7 @@ def edit_record(store: Store, engagement: dict, ref: str, changes: dict, actor: 
     require_open(engagement)
     changes = {k: v for k, v in changes.items() if v is not None}
     if not changes:
-        raise Invalid(
-            "nothing to change; give --title, --body, --text, --priority, --owner, --due or --edit"
-        )
+        raise Invalid("nothing to change; give {options}", options=CHANGES)
     with store.write():
         kind, record = resolve_record(store, engagement, ref)
         allowed = EDITABLE[kind]

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from reformctl.dates import now, parse_date, today
-from reformctl.errors import Invalid
+from reformctl.errors import Invalid, Option, Remedy
 from reformctl.model.events import record_event
 from reformctl.model.ids import new_id
 
@@ -126,7 +126,8 @@ def normalise_spec(spec: EngagementSpec) -> EngagementSpec:
     titles = [clean_name(t, "focus area title") for t in spec.focus_areas]
     if not titles:
         raise Invalid(
-            "an engagement needs at least one focus area; give --focus-area TITLE for each, in announced order"
+            "an engagement needs at least one focus area; give {option} for each, in announced order",
+            option=Option("focus_areas"),
         )
     seen: dict[str, str] = {}
     for title in titles:
@@ -207,7 +208,7 @@ def spec_from_mapping(  # noqa: C901 (to split, issue 12)
     try:
         return normalise_spec(EngagementSpec(**values))
     except Invalid as exc:
-        raise Invalid(f"{source}: {exc}") from None
+        raise exc.at(source) from None
 
 
 def create_engagement(store: Store, spec: EngagementSpec, actor: str) -> dict:
@@ -216,7 +217,9 @@ def create_engagement(store: Store, spec: EngagementSpec, actor: str) -> dict:
     with store.write():
         if store.value("SELECT 1 FROM engagements WHERE site = ?", (spec.site,)):
             raise Invalid(
-                f"site {spec.site!r} already exists; choose another slug or see `reformctl show --site {spec.site}`"
+                "site {site!r} already exists; choose another slug or see {remedy}",
+                site=spec.site,
+                remedy=Remedy("show_engagement", site=spec.site),
             )
         engagement = {
             "id": new_id(),

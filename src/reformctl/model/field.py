@@ -5,7 +5,7 @@ counts of activities by method (see reports/public.py)."""
 from __future__ import annotations
 
 from reformctl.dates import now
-from reformctl.errors import Invalid, NotFound
+from reformctl.errors import Invalid, NotFound, Remedy
 from reformctl.model.events import record_event
 from reformctl.model.frozen import entry_date, require_unfrozen
 from reformctl.model.guards import require_open
@@ -85,8 +85,11 @@ def _members_by_name(store: Store, engagement: dict, names: list[str]) -> list[d
         if cleaned not in known:
             hint = f"; the team is: {choices(sorted(known))}" if known else ""
             raise NotFound(
-                f"{cleaned!r} is not on the {engagement['site']} team (add them with "
-                f"`reformctl team add --site {engagement['site']} NAME --role ROLE`){hint}"
+                "{name!r} is not on the {site} team (add them with {remedy}){hint}",
+                name=cleaned,
+                site=engagement["site"],
+                remedy=Remedy("add_member", site=engagement["site"]),
+                hint=hint,
             )
         if known[cleaned] not in found:
             found.append(known[cleaned])
@@ -174,8 +177,10 @@ def resolve_activity(store: Store, engagement: dict, ref: str) -> dict:
     )
     if not matches:
         raise NotFound(
-            f"{engagement['site']} has no activity {ref!r}; "
-            f"`reformctl activities --site {engagement['site']}` lists them"
+            "{site} has no activity {ref!r}; {remedy} lists them",
+            site=engagement["site"],
+            ref=ref,
+            remedy=Remedy("list_activities", site=engagement["site"]),
         )
     if len(matches) > 1:
         raise Invalid(f"activity id {ref!r} is ambiguous; give more of it")

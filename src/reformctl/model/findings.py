@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from reformctl.dates import now
-from reformctl.errors import Invalid, NotFound
+from reformctl.errors import Invalid, NotFound, Remedy
 from reformctl.model.events import record_event, record_review
 from reformctl.model.frozen import entry_date, require_unfrozen
 from reformctl.model.guards import require_findings_allowed
@@ -108,7 +108,10 @@ def resolve_finding(store: Store, engagement: dict, ref: str) -> dict:
     )
     if found is None:
         raise NotFound(
-            f"{engagement['site']} has no finding {ref}; `reformctl findings --site {engagement['site']}` lists them"
+            "{site} has no finding {ref}; {remedy} lists them",
+            site=engagement["site"],
+            ref=ref,
+            remedy=Remedy("list_findings", site=engagement["site"]),
         )
     found["ref"] = finding_ref(area_number, number)
     found["methods"] = json.loads(found["methods"])

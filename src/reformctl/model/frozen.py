@@ -11,7 +11,7 @@ this module is the one place that holds those rules.
 from __future__ import annotations
 
 from reformctl.dates import past_date
-from reformctl.errors import Invalid, Refused
+from reformctl.errors import Invalid, Option, Refused
 from reformctl.store import Store
 
 
@@ -106,8 +106,12 @@ def require_announced(engagement: dict, day: str, what: str) -> None:
     announced = engagement.get("announced")
     if announced and day < announced:
         raise Invalid(
-            f"{what} {day} is before {engagement['site']} was announced ({announced}); "
-            f"use a date on or after {announced}"
+            "{what} {day} is before {site} was announced ({announced}); "
+            "use a date on or after {announced}",
+            what=what,
+            day=day,
+            site=engagement["site"],
+            announced=announced,
         )
 
 
@@ -119,7 +123,9 @@ def entry_date(engagement: dict, value: str | None, what: str) -> str:
     return day
 
 
-def report_date(store: Store, site: str | None, value: str | None, what: str = "--as-of") -> str:
+def report_date(
+    store: Store, site: str | None, value: str | None, what: str = Option("as_of")
+) -> str:
     """The as-of date of a report, check, publish or dashboard (default today).
 
     Before the engagement's announcement there is nothing to report; without a site, before
@@ -133,8 +139,11 @@ def report_date(store: Store, site: str | None, value: str | None, what: str = "
     first = store.value("SELECT MIN(announced) FROM engagements")
     if first and day < first:
         raise Invalid(
-            f"{what} {day} is before any engagement was announced (the first: {first}); "
-            f"use a date on or after {first}"
+            "{what} {day} is before any engagement was announced (the first: {first}); "
+            "use a date on or after {first}",
+            what=what,
+            day=day,
+            first=first,
         )
     return day
 

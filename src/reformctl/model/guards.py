@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from reformctl.errors import Refused
+from reformctl.errors import Refused, Remedy
 
 
 def require_open(engagement: dict) -> None:
     if engagement["phase"] == "closed":
         raise Refused(
-            f"{engagement['site']} is closed; reopen it first with "
-            f"`reformctl reopen --site {engagement['site']} --reason TEXT`"
+            "{site} is closed; reopen it first with {remedy}",
+            site=engagement["site"],
+            remedy=Remedy("reopen", site=engagement["site"]),
         )
 
 
@@ -17,6 +18,8 @@ def require_findings_allowed(engagement: dict) -> None:
     require_open(engagement)
     if engagement["phase"] == "planning":
         raise Refused(
-            f"{engagement['site']} is still in planning; findings are logged from the assessment phase on "
-            f"(`reformctl advance --site {engagement['site']} assessment`)"
+            "{site} is still in planning; findings are logged from the assessment phase on "
+            "({remedy})",
+            site=engagement["site"],
+            remedy=Remedy("advance", site=engagement["site"], phase="assessment"),
         )

@@ -19,7 +19,7 @@ from json.encoder import encode_basestring_ascii as _string
 from typing import Callable
 
 from reformctl.dates import now, parse_date, today
-from reformctl.errors import Invalid, RowErrors
+from reformctl.errors import Invalid, Message, Option, Remedy, RowErrors
 from reformctl.model.guards import require_findings_allowed
 from reformctl.model.ids import ordered_id
 from reformctl.model.refs import finding_ref, parse_finding_ref, parse_rec_ref
@@ -138,7 +138,7 @@ class _Rows:
         try:
             return fn(*args)
         except Invalid as exc:
-            self.add(row, column, str(exc))
+            self.add(row, column, exc)
             return None
 
     def same(self, row: int, column: str, fn, *args):
@@ -225,12 +225,14 @@ def plan_import(  # noqa: C901 (to split, issue 12)
     require_findings_allowed(engagement)
     if approved_by is not None:
         if not approved_by.strip():
-            raise Invalid("--approved-by needs the reviewer's name")
+            raise Invalid("{option} needs the reviewer's name", option=Option("approved_by"))
         approved_by = clean_actor(approved_by, "reviewer")
         if same_actor(approved_by, actor) and not engagement["self_approval"]:
             raise Invalid(
-                f"{actor} is importing these records and cannot also approve them (four eyes); "
-                "name another reviewer with --approved-by, or import them as drafts"
+                "{actor} is importing these records and cannot also approve them (four eyes); "
+                "name another reviewer with {option}, or import them as drafts",
+                actor=actor,
+                option=Option("approved_by"),
             )
     tables = []
     for sheet in sheets:
@@ -347,9 +349,15 @@ def plan_import(  # noqa: C901 (to split, issue 12)
                 errs.add(
                     number,
                     "status",
-                    f"{get['recommendation']} is not withdrawn in {engagement['site']}, and "
-                    "an import cannot withdraw it; withdraw it with `reformctl review "
-                    "--decision withdraw`, or give its status",
+                    Message(
+                        "{ref} is not withdrawn in {site}, and an import cannot withdraw it; "
+                        "withdraw it with {remedy}, or give its status",
+                        ref=get["recommendation"],
+                        site=engagement["site"],
+                        remedy=Remedy(
+                            "withdraw", site=engagement["site"], ref=get["recommendation"]
+                        ),
+                    ),
                 )
                 get["status"] = ""
         if get.get("status"):

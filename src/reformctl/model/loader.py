@@ -232,8 +232,7 @@ def load_engagement(  # noqa: C901 (to split, issue 12)
                 where = source
                 advance(store, engagement, phase, actor)
     except ReformError as exc:
-        message = str(exc)
-        if where != source and not message.startswith(source):
-            message = f"{where}: {message}"
-        raise type(exc)(message) from None
+        if where != source and not str(exc).startswith(source):
+            exc.at(where)
+        raise exc from None
     return {"engagement": engagement, **counts}

@@ -19,7 +19,7 @@ import sqlite3
 from pathlib import Path
 
 from reformctl.dates import now
-from reformctl.errors import Invalid, NotFound, Refused
+from reformctl.errors import Invalid, NotFound, Option, Refused, Remedy
 from reformctl.model.bundle import (
     BY_NAME,
     KINDS,
@@ -73,8 +73,12 @@ def _source_records(store: Store, engagement: dict, source: Path) -> Records:
     try:
         if version != SCHEMA_VERSION:
             raise Invalid(
-                f"{source} is a store of schema {version}, this reformctl's is {SCHEMA_VERSION}; "
-                f"open it once with this reformctl (`reformctl --db {source} engagements`) to upgrade it"
+                "{source} is a store of schema {version}, this reformctl's is {known}; "
+                "open it once with this reformctl ({remedy}) to upgrade it",
+                source=source,
+                version=version,
+                known=SCHEMA_VERSION,
+                remedy=Remedy("upgrade_store", path=source),
             )
         other = _Store(conn, source)
         theirs = other.row("SELECT * FROM engagements WHERE id = ?", (engagement["id"],))
@@ -117,8 +121,12 @@ def merge(store: Store, engagement: dict, source: Path, actor: str) -> dict:
         pending = open_conflicts(store, engagement["id"])
         if pending:
             raise Refused(
-                f"{engagement['site']} has {len(pending)} unresolved merge conflict(s); settle them first "
-                f"(`reformctl conflicts --site {engagement['site']}`, then `reformctl resolve`)"
+                "{site} has {count} unresolved merge conflict(s); settle them first "
+                "({remedy}, then {then})",
+                site=engagement["site"],
+                count=len(pending),
+                remedy=Remedy("list_conflicts", site=engagement["site"]),
+                then=Remedy("resolve_conflicts"),
             )
         theirs = _source_records(store, engagement, source)
         if theirs.engagement["id"] != engagement["id"]:
@@ -506,7 +514,9 @@ def resolve(
 ) -> list[dict]:
     """Settle the open conflicts of RECORD (an id, an 8-character prefix, or a number such as 3.1.2)."""
     if take not in ("ours", "theirs"):
-        raise Invalid(f"--take must be ours or theirs, not {take!r}")
+        raise Invalid(
+            "{option} must be ours or theirs, not {take!r}", option=Option("take"), take=take
+        )
     with store.write():
         pending = open_conflicts(store, engagement["id"])
         refs = _refs(store, engagement["id"])
@@ -520,8 +530,10 @@ def resolve(
         ]
         if not chosen:
             raise NotFound(
-                f"{engagement['site']} has no open merge conflict on {record!r}; "
-                f"`reformctl conflicts --site {engagement['site']}` lists them"
+                "{site} has no open merge conflict on {record!r}; {remedy} lists them",
+                site=engagement["site"],
+                record=record,
+                remedy=Remedy("list_conflicts", site=engagement["site"]),
             )
         if len({c["record_id"] for c in chosen}) > 1:
             raise Invalid(f"{record!r} matches conflicts on several records; give more of the id")

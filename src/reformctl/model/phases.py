@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from reformctl.errors import Invalid, Refused
+from reformctl.errors import Invalid, Option, Refused, Remedy
 from reformctl.model.events import record_event
 from reformctl.model.guards import require_open
 from reformctl.model.text import MAX_REASON, clean_body
@@ -18,7 +18,9 @@ def advance(store: Store, engagement: dict, phase: str, actor: str) -> dict:
     current = engagement["phase"]
     if current == "closed":
         raise Refused(
-            f"{engagement['site']} is closed; reopen it with `reformctl reopen --site {engagement['site']} --reason TEXT`"
+            "{site} is closed; reopen it with {remedy}",
+            site=engagement["site"],
+            remedy=Remedy("reopen", site=engagement["site"]),
         )
     if PHASES.index(phase) <= PHASES.index(current):
         raise Refused(
@@ -50,8 +52,10 @@ def advance(store: Store, engagement: dict, phase: str, actor: str) -> dict:
                 (engagement["id"], reopened),
             ):
                 raise Refused(
-                    f"{engagement['site']} has no published final report (since it was last reopened); publish one with "
-                    f"`reformctl publish --site {engagement['site']} --kind final --output DIR`"
+                    "{site} has no published final report (since it was last reopened); "
+                    "publish one with {remedy}",
+                    site=engagement["site"],
+                    remedy=Remedy("publish_final", site=engagement["site"]),
                 )
         _move(store, engagement, phase, actor, "phase")
     return {"site": engagement["site"], "phase": phase, "previous": current}
@@ -60,7 +64,7 @@ def advance(store: Store, engagement: dict, phase: str, actor: str) -> dict:
 def reopen(store: Store, engagement: dict, reason: str, actor: str) -> dict:
     reason = clean_body(reason, "reason", limit=MAX_REASON)
     if not reason:
-        raise Invalid("reopening needs --reason saying why")
+        raise Invalid("reopening needs {option} saying why", option=Option("reason"))
     if engagement["phase"] != "closed":
         raise Refused(f"{engagement['site']} is not closed (it is in {engagement['phase']})")
     with store.write():

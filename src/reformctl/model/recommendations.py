@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reformctl.dates import now, parse_date
-from reformctl.errors import Invalid, NotFound, Refused
+from reformctl.errors import Invalid, NotFound, Refused, Remedy
 from reformctl.model.events import record_event, record_review
 from reformctl.model.findings import resolve_finding
 from reformctl.model.frozen import entry_date, require_unfrozen
@@ -140,8 +140,10 @@ def resolve_recommendation(store: Store, engagement: dict, ref: str) -> dict:
     )
     if found is None:
         raise NotFound(
-            f"{engagement['site']} has no recommendation {ref}; "
-            f"`reformctl findings --site {engagement['site']}` lists findings and their recommendations"
+            "{site} has no recommendation {ref}; {remedy} lists findings and their recommendations",
+            site=engagement["site"],
+            ref=ref,
+            remedy=Remedy("list_findings", site=engagement["site"]),
         )
     found["ref"] = rec_ref(area, finding, number)
     return found

@@ -4,7 +4,7 @@ or withdrawn (kept, its number retired). Four eyes unless the engagement allows 
 from __future__ import annotations
 
 from reformctl.dates import now, today
-from reformctl.errors import Invalid, Refused
+from reformctl.errors import Invalid, Option, Refused, Remedy
 from reformctl.model.events import record_event, record_review
 from reformctl.model.frozen import entry_date, require_unfrozen
 from reformctl.model.guards import require_open
@@ -155,6 +155,20 @@ def _require_dated_in_order(
     require_unfrozen(store, engagement, on_date, f"{verb} {record['ref']}", noun, [record["id"]])
 
 
+RETURN_NEEDS_COMMENT = "returning a record to draft needs {option} saying what to change"
+
+
+def _not_in_review(kind: str, record: dict, site: str) -> Refused:
+    return Refused(
+        "{kind} {ref} is {state}; only a record in review can be approved "
+        "(submit it first with {remedy})",
+        kind=kind,
+        ref=record["ref"],
+        state=record["review"],
+        remedy=Remedy("submit", site=site, ref=record["ref"]),
+    )
+
+
 def review(
     store: Store,
     engagement: dict,
@@ -176,10 +190,7 @@ def review(
         state = record["review"]
         if decision == "approve":
             if state != "in-review":
-                raise Refused(
-                    f"{kind} {record['ref']} is {state}; only a record in review can be approved "
-                    f"(submit it first with `reformctl submit --site {engagement['site']} {record['ref']}`)"
-                )
+                raise _not_in_review(kind, record, engagement["site"])
             require_four_eyes(store, engagement, kind, record, actor, "approve")
             target = "approved"
         elif decision == "return":
@@ -188,7 +199,7 @@ def review(
                     f"{kind} {record['ref']} is {state}; only a record in review can be returned to draft"
                 )
             if not comment:
-                raise Invalid("returning a record to draft needs --comment saying what to change")
+                raise Invalid(RETURN_NEEDS_COMMENT, option=Option("comment"))
             target = "draft"
         else:
             if state == "withdrawn":

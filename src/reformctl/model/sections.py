@@ -6,7 +6,7 @@ review (model/edits.py) while the wording approved before stays public."""
 from __future__ import annotations
 
 from reformctl.dates import now
-from reformctl.errors import Invalid, NotFound
+from reformctl.errors import Invalid, NotFound, Remedy
 from reformctl.model.events import record_event, record_review
 from reformctl.model.frozen import entry_date, require_unfrozen
 from reformctl.model.guards import require_open
@@ -82,9 +82,11 @@ def resolve_section(store: Store, engagement: dict, name: str) -> dict:
     found = find_section(store, engagement, name)
     if found is None:
         raise NotFound(
-            f"{engagement['site']} has no section {name}; write it with "
-            f"`reformctl section --site {engagement['site']} {name} --body-file FILE`, "
-            f"or list them with `reformctl sections --site {engagement['site']}`"
+            "{site} has no section {name}; write it with {remedy}, or list them with {listing}",
+            site=engagement["site"],
+            name=name,
+            remedy=Remedy("write_section", site=engagement["site"], name=name),
+            listing=Remedy("list_sections", site=engagement["site"]),
         )
     return found
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from reformctl.errors import Invalid, NotFound
+from reformctl.errors import Invalid, NotFound, Refused, Remedy
 from reformctl.model.vocab import choices
 from reformctl.store import Store
 
@@ -39,17 +39,58 @@ def get_engagement(store: Store, site: str) -> dict:
         sites = [
             r["site"] for r in store.rows("SELECT site FROM engagements ORDER BY site LIMIT 20")
         ]
-        hint = (
-            f"; known sites: {choices(sites)}"
-            if sites
-            else "; create one with `reformctl new-engagement`"
+        if sites:
+            raise NotFound(f"no engagement with site {site!r}; known sites: {choices(sites)}")
+        raise NotFound(
+            "no engagement with site {site!r}; create one with {remedy}",
+            site=site,
+            remedy=Remedy("new_engagement"),
         )
-        raise NotFound(f"no engagement with site {site!r}{hint}")
-    store.phases_read[found["id"]] = (
-        found["site"],
-        found["phase"],
-    )  # checked again under the write lock
+    phases_read(store).seen[found["id"]] = (found["site"], found["phase"])
     return found
+
+
+class PhasesRead:
+    """Engagement id -> (site, phase) as this command read them (get_engagement). A command checks
+    the phase (closed? still planning?) before it takes the write lock; the store runs under_lock
+    at the start of the write, under the lock, so a phase changed in between by another process
+    cannot let a write through."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, tuple[str, str]] = {}
+
+    def _current(self, store: Store) -> dict[str, tuple[str, str]]:
+        ids = list(self.seen)
+        marks = ", ".join("?" for _ in ids)
+        return {
+            row["id"]: (row["site"], row["phase"])
+            for row in store.rows(
+                f"SELECT id, site, phase FROM engagements WHERE id IN ({marks})", ids
+            )
+        }
+
+    def under_lock(self, store: Store) -> None:
+        if not self.seen:
+            return
+        for eid, (site, phase) in self._current(store).items():
+            if phase != self.seen[eid][1]:
+                raise Refused(
+                    f"{site} moved from {self.seen[eid][1]} to {phase} while this command was "
+                    "starting; nothing was written; run the command again"
+                )
+
+    def committed(self, store: Store) -> None:
+        """The command's own transaction may have changed a phase (advance, close, reopen)."""
+        if self.seen:
+            self.seen.update(self._current(store))
+
+
+def phases_read(store: Store) -> PhasesRead:
+    """The phases this STORE's command has read, watched by the store's writes."""
+    watch = store.write_guards.get("phases")
+    if watch is None:
+        watch = store.write_guards["phases"] = PhasesRead()
+    return watch
 
 
 def focus_areas(store: Store, engagement_id: str) -> list[dict]:

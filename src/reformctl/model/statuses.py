@@ -4,7 +4,7 @@ latest update on or before that date (ties go to the update recorded last)."""
 from __future__ import annotations
 
 from reformctl.dates import now
-from reformctl.errors import Invalid
+from reformctl.errors import Invalid, Option
 from reformctl.model.events import record_event
 from reformctl.model.frozen import entry_date, require_unfrozen
 from reformctl.model.guards import require_open
@@ -47,7 +47,7 @@ def set_status(
         raise Invalid(f"status {status!r} is unknown; choose one of {choices(STATUSES)}")
     status = key
     reason = check_reason(status, reason, from_file=from_file)
-    as_of = entry_date(engagement, as_of, "--as-of")
+    as_of = entry_date(engagement, as_of, Option("as_of"))
     note = clean_body(note, "note", limit=MAX_TEXT) or None
     evidence = clean_body(evidence, "evidence", limit=MAX_TEXT) or None
     with store.write():
@@ -116,10 +116,13 @@ def check_reason(status: str, reason: str | None, from_file: bool = False) -> st
     if key is None:
         raise Invalid(f"reason {reason.strip()!r} is unknown; choose one of {choices(REASONS)}")
     if status not in REASON_STATUSES:
-        fix = "leave the reason column empty" if from_file else "leave --reason out"
+        fix = "leave the reason column empty" if from_file else "leave {option} out"
         raise Invalid(
-            f"a reason is given only for not-started or partially-complete, not {status}; "
-            f"{fix} or change the status"
+            "a reason is given only for not-started or partially-complete, not {status}; "
+            + fix
+            + " or change the status",
+            status=status,
+            option=Option("reason"),
         )
     return key
 

@@ -115,9 +115,9 @@ def _prose_problems(
                     field,
                     span,
                     says,
-                    f"{record} {field}: {span!r}: {says}; a template copy mistake? If it belongs here, "
-                    f"`reformctl check --site {engagement['site']} --allow {term.term}`",
+                    f"{record} {field}: {span!r}: {says}; a template copy mistake?",
                 )
+                | {"allow": term.term}  # the term to allow if it belongs here (cli/errors.py)
             )
         for claim in (
             count_claims(text, counts, as_of)
@@ -266,7 +266,7 @@ def check(store: Store, site: str, as_of: str | None = None) -> dict:
                     "warning",
                     "no-owner",
                     f"recommendation {ref}",
-                    f"recommendation {ref} has no owner (--owner UNIT)",
+                    f"recommendation {ref} has no owner",
                 )
             )
         if not redact(row["text"]):

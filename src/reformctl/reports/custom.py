@@ -16,7 +16,7 @@ import os
 import re
 from pathlib import Path
 
-from reformctl.errors import Invalid
+from reformctl.errors import Invalid, Option
 
 # The default template a team starts from (`reformctl template export`), and what it includes.
 DEFAULT_TEMPLATES = ("custom-report.html.j2", "report.css", "report-pdf.css")
@@ -194,7 +194,9 @@ def render_with_template(report: dict, fmt: str, template: Path) -> str | bytes:
     if fmt == "docx":
         if template.suffix.lower() not in (".docx", ".dotx"):
             raise Invalid(
-                f"template {template} is not a .docx file; --format docx takes a Word template"
+                "template {template} is not a .docx file; {option} docx takes a Word template",
+                template=template,
+                option=Option("format"),
             )
         from reformctl.reports.docx import render_docx
 
@@ -210,10 +212,15 @@ def render_with_template(report: dict, fmt: str, template: Path) -> str | bytes:
                 f"template {template} is not a Word document ({type(exc).__name__})"
             ) from None
     if fmt not in ("html", "pdf"):
-        raise Invalid(f"--template applies to html, pdf and docx, not {fmt}")
+        raise Invalid(
+            "{option} applies to html, pdf and docx, not {fmt}", option=Option("template"), fmt=fmt
+        )
     if template.suffix.lower() in (".docx", ".dotx"):
         raise Invalid(
-            f"template {template} is a Word file; --format {fmt} takes a Jinja2 HTML template"
+            "template {template} is a Word file; {option} {fmt} takes a Jinja2 HTML template",
+            template=template,
+            option=Option("format"),
+            fmt=fmt,
         )
     html = render_template_html(report, template)
     if report.get("classification"):

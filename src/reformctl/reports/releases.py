@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 from reformctl.dates import now, past_date
-from reformctl.errors import Invalid, NotFound, Refused
+from reformctl.errors import Invalid, NotFound, Option, Refused, Remedy
 from reformctl.model.confidential import protected_terms
 from reformctl.model.engagements import get_engagement
 from reformctl.model.events import record_event
@@ -115,7 +115,11 @@ def _check_reason(store: Store, engagement: dict, reason: str | None) -> str | N
         return None
     reason = clean_body(reason, "reason", limit=2_000)
     if not reason:
-        raise Invalid("--override-check needs --reason saying why the check is overridden")
+        raise Invalid(
+            "{option} needs {reason} saying why the check is overridden",
+            option=Option("override_check"),
+            reason=Option("reason"),
+        )
     for problem in manifest_problems(store, engagement, {"override reason": reason}):
         raise Refused(f"{problem['message']}; nothing was published")
     return reason
@@ -145,7 +149,7 @@ def publish(
     require_open(engagement)
     if kind not in KINDS:
         raise Invalid(f"kind {kind!r} is unknown; choose one of {', '.join(KINDS)}")
-    as_of = past_date(as_of, "--as-of")
+    as_of = past_date(as_of, Option("as_of"))
     override_reason = _check_reason(store, engagement, override_reason)
     output = Path(output)
     _check_output(store, output)
@@ -156,8 +160,11 @@ def publish(
         result = check_release(store, site, as_of, actor)
         if result["errors"] and override_reason is None:
             raise Refused(
-                f"the check found {result['errors']} error(s) in what would be published; fix them "
-                f"(`reformctl check --site {site} --as-of {as_of}`) or publish with --override-check --reason TEXT"
+                "the check found {errors} error(s) in what would be published; fix them "
+                "({remedy}) or publish with {override}",
+                errors=result["errors"],
+                remedy=Remedy("check", site=site, as_of=as_of),
+                override=Remedy("override_check"),
             )
         report = build_report(store, site, as_of, kind)
         number = store.value(
@@ -326,7 +333,10 @@ def _read_manifest(folder: Path) -> tuple[dict, bytes]:
     manifest_path = folder / MANIFEST
     if not manifest_path.is_file():
         raise NotFound(
-            f"{folder} has no {MANIFEST}; is it a folder written by `reformctl publish`?"
+            "{folder} has no {manifest}; is it a folder written by {remedy}?",
+            folder=folder,
+            manifest=MANIFEST,
+            remedy=Remedy("publish"),
         )
     raw = manifest_path.read_bytes()
     try:
@@ -480,7 +490,10 @@ def diff(store: Store, site: str, a: int, b: int) -> dict:  # noqa: C901 (to spl
         )
         if row is None:
             raise NotFound(
-                f"{site} has no release {number}; `reformctl releases --site {site}` lists them"
+                "{site} has no release {number}; {remedy} lists them",
+                site=site,
+                number=number,
+                remedy=Remedy("list_releases", site=site),
             )
         snapshots[number] = json.loads(row["snapshot"])
     fa, ra = _index(snapshots[a])

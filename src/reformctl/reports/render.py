@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from reformctl.errors import Invalid, Option
+
 FORMATS = ("markdown", "html", "json", "csv", "pdf", "xlsx", "docx")
 BINARY = ("pdf", "xlsx", "docx")
 # What `publish` writes into a release folder: every public format.
@@ -27,22 +29,33 @@ FORMAT_OF_EXTENSION = {f".{ext}": fmt for fmt, ext in EXTENSIONS.items()} | {
 
 def format_for_output(path: str, fmt: str | None) -> str:
     """The format to write PATH in: FMT if given and the extension agrees (or there is none), else
-    the one the extension names. ValueError, worded for the user, when they disagree or it is unknown."""
+    the one the extension names. Invalid when they disagree or it is unknown."""
     suffix = Path(path).suffix.lower()
     named = FORMAT_OF_EXTENSION.get(suffix)
     if fmt is not None:
         if suffix and named is not None and named != fmt:
-            raise ValueError(
-                f"--output {path} names a {named} file but --format is {fmt}; "
-                f"give a .{EXTENSIONS[fmt]} file or --format {named}"
+            raise Invalid(
+                "{output} {path} names a {named} file but {format} is {fmt}; "
+                "give a .{extension} file or {format} {named}",
+                output=Option("output"),
+                format=Option("format"),
+                path=path,
+                named=named,
+                fmt=fmt,
+                extension=EXTENSIONS[fmt],
             )
         return fmt
     if named is None:
         known = " ".join(sorted(FORMAT_OF_EXTENSION))
         what = f"extension {suffix!r}" if suffix else "no extension"
-        raise ValueError(
-            f"--output {path} has {what}, which names no report format; "
-            f"use one of {known}, or give --format"
+        raise Invalid(
+            "{output} {path} has {what}, which names no report format; "
+            "use one of {known}, or give {format}",
+            output=Option("output"),
+            format=Option("format"),
+            path=path,
+            what=what,
+            known=known,
         )
     return named
 

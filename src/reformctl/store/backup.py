@@ -6,7 +6,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from reformctl.errors import Invalid, Refused, StoreError
+from reformctl.errors import Invalid, Refused, Remedy, StoreError
 from reformctl.store.db import BUSY_TIMEOUT_MS, explain_sqlite_error
 from reformctl.store.paths import refuse_store_target, user_path_errors
 from reformctl.store.schema_version import SCHEMA_VERSION
@@ -62,7 +62,9 @@ def backup(
         raise Invalid(f"cannot write {target}: folder {target.parent} does not exist")
     if target.exists() and not force:
         raise Refused(
-            f"{target} already exists; choose another name, or give --force to replace it"
+            "{target} already exists; choose another name, or give {remedy} to replace it",
+            target=target,
+            remedy=Remedy("force"),
         )
     try:
         with user_path_errors(target):
@@ -118,7 +120,10 @@ def restore(source: Path, target: Path, force: bool = False) -> dict:
     found = check_backup(source)
     if target.exists() and target.stat().st_size > 0 and not force:
         raise Refused(
-            f"a store already exists at {target}; give --force to replace it with {source}"
+            "a store already exists at {target}; give {remedy} to replace it with {source}",
+            target=target,
+            source=source,
+            remedy=Remedy("force"),
         )
     if not target.parent.exists():
         raise Invalid(f"cannot restore to {target}: folder {target.parent} does not exist")

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from reformctl.errors import Refused, StoreError
+from reformctl.errors import StoreError
 from reformctl.store.schema_version import SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 10_000
@@ -61,11 +61,10 @@ class Store:
         self.conn = conn
         self.path = path
         self.readonly = readonly  # opened with mode=ro (or immutable): SQLite refuses every write
-        # Engagement id -> (site, phase) as this command read them (model/sites.py get_engagement).
-        # A command checks the phase (closed? still planning?) before it takes the write lock;
-        # write() checks again under the lock, so a phase changed in between by another process
-        # cannot let a write through.
-        self.phases_read: dict[str, tuple[str, str]] = {}
+        # Checks the model runs at the start of every outermost write, under the write lock, and
+        # refreshes it runs after the commit: name -> an object with under_lock(store) and
+        # committed(store). The store runs them without knowing what they check.
+        self.write_guards: dict[str, Any] = {}
 
     def rows(self, sql: str, params: Any = ()) -> list[dict]:
         return [dict(row) for row in self.conn.execute(sql, params)]
@@ -107,7 +106,8 @@ class Store:
         except sqlite3.OperationalError as exc:
             raise explain_sqlite_error(exc, self.path) from None
         try:
-            self._check_phases()
+            for guard in list(self.write_guards.values()):
+                guard.under_lock(self)
             yield self
         except BaseException:
             if self.conn.in_transaction:
@@ -119,31 +119,10 @@ class Store:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise explain_sqlite_error(exc, self.path) from None
-        self._read_phases()  # this transaction may have changed them itself (advance, close, reopen)
-
-    def _current_phases(self) -> dict[str, tuple[str, str]]:
-        ids = list(self.phases_read)
-        marks = ", ".join("?" for _ in ids)
-        return {
-            row[0]: (row[1], row[2])
-            for row in self.conn.execute(
-                f"SELECT id, site, phase FROM engagements WHERE id IN ({marks})", ids
-            )
-        }
-
-    def _check_phases(self) -> None:
-        if not self.phases_read:
-            return
-        for eid, (site, phase) in self._current_phases().items():
-            if phase != self.phases_read[eid][1]:
-                raise Refused(
-                    f"{site} moved from {self.phases_read[eid][1]} to {phase} while this command was "
-                    "starting; nothing was written; run the command again"
-                )
-
-    def _read_phases(self) -> None:
-        if self.phases_read:
-            self.phases_read.update(self._current_phases())
+        for guard in list(
+            self.write_guards.values()
+        ):  # the transaction may have changed what they watch
+            guard.committed(self)
 
     def close(self) -> None:
         self.conn.close()
