@@ -75,7 +75,7 @@ def export(
         )
         typer.echo(f"Browse it with: datasette {done['path']} -m {done['metadata']}", err=True)
         return
-    from reformctl.model.bundle_files import export_bundle
+    from reformctl.exchange.bundle_files import export_bundle
     from reformctl.store.paths import refuse_store_target, user_path_errors
 
     refuse_store_target(bundle, store.path)
@@ -132,12 +132,12 @@ def import_(
     if (file is None) == (bundle is None):
         raise CliUsageError("give a spreadsheet FILE (with --site) or --bundle DIR")
     if bundle is not None:
-        from reformctl.model.bundle_files import import_bundle
+        from reformctl.exchange.bundle_files import import_bundle
 
         def load():
             if not context.location(ctx).path.exists():
                 # Check the bundle against a scratch store first: a refused import leaves no store behind.
-                from reformctl.model.bundle_files import read_bundle
+                from reformctl.exchange.bundle_files import read_bundle
                 from reformctl.store import open_store
 
                 read_bundle(open_store(":memory:"), bundle)
@@ -157,9 +157,9 @@ def import_(
         return
     if not site:
         raise CliUsageError("importing a spreadsheet needs --site SLUG")
+    from reformctl.exchange.importer import apply_plan, plan_import
+    from reformctl.exchange.sheets import read_sheets
     from reformctl.model.engagements import get_engagement
-    from reformctl.model.importer import apply_plan, plan_import
-    from reformctl.model.sheets import read_sheets
     from reformctl.model.vocab import STATUSES
 
     sheets = _rows_or_exit(lambda: read_sheets(file))

@@ -91,8 +91,8 @@ def bulk_status(
     Example: reformctl bulk-status --site brightwater-demo review-2026-q4.csv --dry-run
     """
     from reformctl.cli.errors import CliError
-    from reformctl.model.bulk import InvalidRows, read_rows
-    from reformctl.model.bulk import bulk_status as apply
+    from reformctl.exchange.bulk import InvalidRows, read_rows
+    from reformctl.exchange.bulk import bulk_status as apply
 
     # File-level errors name the file first, as import's do: "review.csv: no such file".
     if str(file) == "-":

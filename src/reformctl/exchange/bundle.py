@@ -165,7 +165,7 @@ def check_records(records: Records, numbers_unique: bool = True) -> list:  # noq
     def where(kind, key):
         return f"{kind}/{key}.json"
 
-    # Each value's own rule (vocabularies, dates, numbers, text) is model/bundle_checks.py's;
+    # Each value's own rule (vocabularies, dates, numbers, text) is exchange/bundle_checks.py's;
     # here, what holds between records.
     for name in (
         "focus_areas",

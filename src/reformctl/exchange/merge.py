@@ -20,7 +20,7 @@ from pathlib import Path
 
 from reformctl.dates import now
 from reformctl.errors import Invalid, NotFound, Refused
-from reformctl.model.bundle import (
+from reformctl.exchange.bundle import (
     BY_NAME,
     KINDS,
     Records,
@@ -30,14 +30,14 @@ from reformctl.model.bundle import (
     set_bases,
     store_records,
 )
-from reformctl.model.bundle_checks import records_problems
-from reformctl.model.bundle_files import BundleErrors, read_bundle
+from reformctl.exchange.bundle_checks import records_problems
+from reformctl.exchange.bundle_files import BundleErrors, read_bundle
+from reformctl.exchange.merge_gate import PARENT, gate_added, gate_changes, held_kind
 from reformctl.model.events import record_event
 from reformctl.model.frozen import frozen_before, require_unfrozen_incoming
 from reformctl.model.guards import require_open
 from reformctl.model.ids import new_id
 from reformctl.model.internal_flag import note_internal_change
-from reformctl.model.merge_gate import PARENT, gate_added, gate_changes, held_kind
 from reformctl.store import Store
 from reformctl.store.db import Store as _Store
 from reformctl.store.schema_version import SCHEMA_VERSION

@@ -18,7 +18,7 @@ import json
 from pathlib import Path
 
 from reformctl.errors import Invalid, Refused, RowErrors
-from reformctl.model.bundle import (
+from reformctl.exchange.bundle import (
     FORMAT,
     KINDS,
     VERSION,
@@ -33,7 +33,7 @@ from reformctl.model.bundle import (
     shared,
     store_records,
 )
-from reformctl.model.bundle_checks import record_problems
+from reformctl.exchange.bundle_checks import record_problems
 from reformctl.model.engagements import get_engagement
 from reformctl.store import Store
 
@@ -115,7 +115,7 @@ def _refuse_unmerged(
             continue
         existing = path.read_text(encoding="utf-8", errors="replace")
         # A file this store has merged but did not take (the other side's flag history of a record
-        # both hold: model/merge.py _travels) is no unmerged work.
+        # both hold: exchange/merge.py _travels) is no unmerged work.
         if relative not in files and path.stem not in kept and path.stem not in known:
             problems.append(f"{relative} is not in this store")
             continue
@@ -325,7 +325,7 @@ def read_bundle(store: Store, source: Path, allow_conflicts: bool = False) -> Re
                 loaded, expected + ([kind.folded] if kind.folded else []), relative, errs
             ):
                 continue
-            # Each value first, so a bad one is named by its own field (model/bundle_checks.py).
+            # Each value first, so a bad one is named by its own field (exchange/bundle_checks.py).
             problems = record_problems(kind.name, loaded, relative)
             if problems:
                 errs.extend(problems)

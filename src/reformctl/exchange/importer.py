@@ -20,10 +20,10 @@ from typing import Callable
 
 from reformctl.dates import now, parse_date, today
 from reformctl.errors import Invalid, RowErrors
+from reformctl.exchange.sheets import Sheet
 from reformctl.model.guards import require_findings_allowed
 from reformctl.model.ids import ordered_id
 from reformctl.model.refs import finding_ref, parse_finding_ref, parse_rec_ref
-from reformctl.model.sheets import Sheet
 from reformctl.model.statuses import check_reason, status_at
 from reformctl.model.text import (
     MAX_TEXT,
