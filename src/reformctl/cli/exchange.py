@@ -132,59 +132,59 @@ def import_(
     if (file is None) == (bundle is None):
         raise CliUsageError("give a spreadsheet FILE (with --site) or --bundle DIR")
     if bundle is not None:
-        from reformctl.exchange.bundle_files import import_bundle
-
-        def load():
-            if not context.location(ctx).path.exists():
-                # Check the bundle against a scratch store first: a refused import leaves no store behind.
-                from reformctl.exchange.bundle_files import read_bundle
-                from reformctl.store import open_store
-
-                read_bundle(open_store(":memory:"), bundle)
-            return import_bundle(
-                context.store(ctx, create=True), bundle, context.actor(ctx), dry_run=dry_run
-            )
-
-        done = _rows_or_exit(load)
-        if fmt is Format.json:
-            print_json(done)
-        else:
-            verb = "Would load" if dry_run else "Loaded"
-            typer.echo(
-                f"{verb} {done['site']} from {bundle}: "
-                + ", ".join(f"{n} {k}" for k, n in done["counts"].items())
-            )
+        _import_bundle(ctx, bundle, dry_run, fmt)
         return
     if not site:
         raise CliUsageError("importing a spreadsheet needs --site SLUG")
-    from reformctl.exchange.importer import apply_plan, plan_import
+    _import_spreadsheet(ctx, file, site, approved_by, dry_run, fmt)
+
+
+def _import_bundle(ctx: typer.Context, bundle: Path, dry_run: bool, fmt: Format) -> None:
+    from reformctl.exchange.bundle_files import check_bundle, import_bundle
+
+    def load():
+        if not context.location(ctx).path.exists():
+            check_bundle(bundle)  # a refused bundle leaves no store behind
+        return import_bundle(
+            context.store(ctx, create=True), bundle, context.actor(ctx), dry_run=dry_run
+        )
+
+    done = _rows_or_exit(load)
+    if fmt is Format.json:
+        print_json(done)
+        return
+    verb = "Would load" if dry_run else "Loaded"
+    typer.echo(
+        f"{verb} {done['site']} from {bundle}: "
+        + ", ".join(f"{n} {k}" for k, n in done["counts"].items())
+    )
+
+
+def _import_spreadsheet(
+    ctx: typer.Context, file: Path, site: str, approved_by: str | None, dry_run: bool, fmt: Format
+) -> None:
+    from reformctl.exchange.importer import import_sheets
     from reformctl.exchange.sheets import read_sheets
     from reformctl.model.engagements import get_engagement
-    from reformctl.model.vocab import STATUSES
 
     sheets = _rows_or_exit(lambda: read_sheets(file))
     rows = sum(len(sheet.rows) for sheet in sheets)
     store = context.store(ctx)
     engagement = get_engagement(store, site)
     with _progress(rows) as advance:
-
-        def run():
-            if dry_run:
-                return plan_import(
-                    store, engagement, sheets, context.actor(ctx), str(file), advance, approved_by
-                )
-            with (
-                store.write()
-            ):  # checked and written under one lock: no one can take a number in between
-                plan = plan_import(
-                    store, engagement, sheets, context.actor(ctx), str(file), advance, approved_by
-                )
-                if advance is not None:
-                    advance.writing()
-                apply_plan(store, plan)
-                return plan
-
-        plan = _rows_or_exit(run)
+        plan = _rows_or_exit(
+            lambda: import_sheets(
+                store,
+                engagement,
+                sheets,
+                context.actor(ctx),
+                str(file),
+                advance,
+                approved_by,
+                dry_run=dry_run,
+                writing=advance.writing if advance is not None else None,
+            )
+        )
     counts, superseded = plan.counts(), plan.superseded_rows()
     if fmt is Format.json:
         print_json({"dry_run": dry_run, "rows": rows, **counts, "superseded": superseded})
@@ -196,6 +196,12 @@ def import_(
         f"{counted(counts['status_updates'], 'status update')} from {counted(rows, 'row')} of {file} "
         f"({counted(counts['unchanged'], 'row')} unchanged)"
     )
+    _superseded_notes(file, superseded)
+
+
+def _superseded_notes(file: Path, superseded: list[dict]) -> None:
+    from reformctl.model.vocab import STATUSES
+
     for row in superseded:
         where = f"sheet {row['sheet']}, row {row['row']}" if row["sheet"] else f"row {row['row']}"
         later = row["superseded_by"]

@@ -357,6 +357,13 @@ def _check_fields(record: dict, expected: list[str], where: str, errs: list) -> 
     return not (missing or unknown)
 
 
+def check_bundle(source: Path) -> Records:
+    """Read and check a bundle against an empty scratch store, for a store that does not exist yet."""
+    from reformctl.store import open_store
+
+    return read_bundle(open_store(":memory:"), source)
+
+
 def export_bundle(store: Store, site: str, target: Path) -> dict:
     """Write SITE as a bundle under TARGET and remember what was shared (the next merge's base)."""
     engagement = get_engagement(store, site)
