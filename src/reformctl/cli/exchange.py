@@ -149,7 +149,7 @@ def _import_bundle(ctx: typer.Context, bundle: Path, dry_run: bool, fmt: Format)
             context.store(ctx, create=True), bundle, context.actor(ctx), dry_run=dry_run
         )
 
-    done = _rows_or_exit(load)
+    done = rows_or_exit(load)
     if fmt is Format.json:
         print_json(done)
         return
@@ -167,12 +167,12 @@ def _import_spreadsheet(
     from reformctl.exchange.sheets import read_sheets
     from reformctl.model.engagements import get_engagement
 
-    sheets = _rows_or_exit(lambda: read_sheets(file))
+    sheets = rows_or_exit(lambda: read_sheets(file))
     rows = sum(len(sheet.rows) for sheet in sheets)
     store = context.store(ctx)
     engagement = get_engagement(store, site)
     with _progress(rows) as advance:
-        plan = _rows_or_exit(
+        plan = rows_or_exit(
             lambda: import_sheets(
                 store,
                 engagement,
@@ -211,8 +211,8 @@ def _superseded_notes(file: Path, superseded: list[dict]) -> None:
         )
 
 
-def _rows_or_exit(fn):
-    """Run FN; a RowErrors becomes one stderr line per error, then exit 1."""
+def rows_or_exit(fn):
+    """Run FN; a RowErrors (any door's file problems) becomes one stderr line per error, then exit 1."""
     from reformctl.errors import RowErrors
 
     try:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from reformctl.dates import past_date
-from reformctl.errors import Invalid, ReformError
+from reformctl.errors import Invalid, ReformError, RowErrors
+from reformctl.exchange.sheets import Sheet
 from reformctl.model.guards import require_open
 from reformctl.model.statuses import check_reason, set_status
 from reformctl.model.vocab import status_key
@@ -16,26 +14,16 @@ REQUIRED_COLUMNS = ("recommendation", "status", "as_of", "note", "reason")
 OPTIONAL_COLUMNS = ("evidence",)
 
 
-class InvalidRows(Invalid):
-    """Some rows of a bulk file are wrong; `problems` holds one line per bad row."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__(f"{len(problems)} row(s) have errors; nothing was changed")
-        self.problems = problems
-
-
 class _DryRun(Exception):
     """Raised inside the transaction so that a dry run rolls every checked row back."""
 
 
-def read_rows(text: str, source: str) -> list[tuple[int, dict]]:
-    """Parse the CSV; rows are numbered as a spreadsheet shows them (the header is row 1)."""
-    reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip() for name in reader.fieldnames or []]
-    if not header:
-        raise Invalid(
-            f"{source}: the file is empty; its first row must be the header {','.join(REQUIRED_COLUMNS)}"
-        )
+def review_rows(sheets: list[Sheet], source: str) -> list[tuple[int, dict]]:
+    """A status review's rows as {column: cell}, read by the one spreadsheet reader (sheets.py);
+    rows are numbered as a spreadsheet shows them (the header is row 1)."""
+    if len(sheets) != 1:
+        raise Invalid(f"{source}: a status review is one table; this workbook has {len(sheets)}")
+    header = sheets[0].header
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     unknown = [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
     if missing or unknown:
@@ -47,14 +35,13 @@ def read_rows(text: str, source: str) -> list[tuple[int, dict]]:
         raise Invalid(
             f"{source}: {what}; the header must be {','.join(REQUIRED_COLUMNS)} (evidence optional)"
         )
-    reader.fieldnames = header
     rows = []
-    for row in reader:
-        cells = {k: (v or "").strip() for k, v in row.items() if k is not None}
-        if row.get(None):
-            cells["_extra"] = "yes"
-        if any(cells.values()):
-            rows.append((reader.line_num, cells))
+    for number, cells in sheets[0].rows:
+        row = {name: cells[i] if i < len(cells) else "" for i, name in enumerate(header)}
+        if any(cells[len(header) :]):
+            row["_extra"] = "yes"
+        if any(row.values()):
+            rows.append((number, row))
     if not rows:
         raise Invalid(f"{source}: the file has a header but no rows; nothing to apply")
     return rows
@@ -94,64 +81,61 @@ def _recorded(store: Store, engagement: dict, cells: dict) -> dict | None:
 def bulk_status(
     store: Store, engagement: dict, rows: list[tuple[int, dict]], actor: str, dry_run: bool = False
 ) -> list[dict]:
-    """Apply every row, or none: raises InvalidRows listing each bad row (all rows are checked).
+    """Apply every row, or none: raises RowErrors listing each bad row (all rows are checked).
 
     A row whose status and date a recommendation's history already holds is unchanged (not written)."""
     if not rows:
         raise Invalid("the file has a header but no rows; nothing to apply")
     applied: list[dict] = []
-    problems: list[str] = []
+    problems: list[tuple[int, None, str]] = []
     try:
         with store.write():
             for number, cells in rows:
-                if cells.get("_extra"):
-                    problems.append(f"row {number}: more cells than the header has columns")
-                    continue
                 try:
-                    if not cells.get("recommendation"):
-                        raise Invalid("'recommendation' is empty; give its number, e.g. 3.1.2")
-                    if not cells.get("status"):
-                        raise Invalid(
-                            "'status' is empty; use not-started, in-progress, partially-complete or complete"
-                        )
-                    if not cells.get("as_of"):
-                        raise Invalid(
-                            "'as_of' is empty; give the date the status holds from, e.g. 2026-09-30"
-                        )
-                    if same := _recorded(store, engagement, cells):
-                        applied.append({"row": number, **same})
-                        continue
-                    update = set_status(
-                        store,
-                        engagement,
-                        cells["recommendation"],
-                        cells["status"],
-                        actor,
-                        as_of=cells["as_of"],
-                        note=cells.get("note") or None,
-                        reason=cells.get("reason") or None,
-                        evidence=cells.get("evidence") or None,
-                        from_file=True,
-                    )
+                    applied.append({"row": number, **_apply_row(store, engagement, cells, actor)})
                 except ReformError as exc:
-                    problems.append(f"row {number}: {exc}")
-                    continue
-                applied.append(
-                    {
-                        "row": number,
-                        "number": update["ref"],
-                        "status": update["status"],
-                        "as_of": update["as_of"],
-                        "previous": update["previous"],
-                        "reason": update["reason"],
-                        "superseded_by": update["superseded_by"],
-                        "unchanged": False,
-                    }
-                )
+                    problems.append((number, None, str(exc)))
             if problems:
-                raise InvalidRows(problems)
+                raise RowErrors(None, problems, "nothing was changed")
             if dry_run:
                 raise _DryRun
     except _DryRun:
         pass
     return applied
+
+
+def _apply_row(store: Store, engagement: dict, cells: dict, actor: str) -> dict:
+    """One row, set as set-status sets a status (the same checks), or found unchanged."""
+    if cells.get("_extra"):
+        raise Invalid("more cells than the header has columns")
+    if not cells.get("recommendation"):
+        raise Invalid("'recommendation' is empty; give its number, e.g. 3.1.2")
+    if not cells.get("status"):
+        raise Invalid(
+            "'status' is empty; use not-started, in-progress, partially-complete or complete"
+        )
+    if not cells.get("as_of"):
+        raise Invalid("'as_of' is empty; give the date the status holds from, e.g. 2026-09-30")
+    if same := _recorded(store, engagement, cells):
+        return same
+    update = set_status(
+        store,
+        engagement,
+        cells["recommendation"],
+        cells["status"],
+        actor,
+        as_of=cells["as_of"],
+        note=cells.get("note") or None,
+        reason=cells.get("reason") or None,
+        evidence=cells.get("evidence") or None,
+        from_file=True,
+    )
+    return {
+        "number": update["ref"],
+        "status": update["status"],
+        "as_of": update["as_of"],
+        "previous": update["previous"],
+        "reason": update["reason"],
+        "superseded_by": update["superseded_by"],
+        "unchanged": False,
+    }

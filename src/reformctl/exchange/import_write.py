@@ -147,70 +147,35 @@ def _approved_versions(plan: Plan):
         )
 
 
+def _review_events(plan: Plan, kind: str, id_: str, ref: str):
+    """A new record's submission and approval, when the import names its reviewer."""
+    if plan.approved_by:
+        head = (plan.stamp, plan.actor, plan.engagement_id, kind, id_, ref)
+        yield *head, "submit", '{"review": "draft"}', '{"comment": null, "review": "in-review"}'
+        head = (plan.stamp, plan.approved_by, *head[2:])
+        yield *head, "review", '{"review": "in-review"}', '{"comment": null, "review": "approved"}'
+
+
 def _events(plan: Plan):
     """The audit events, in the order the records were made: each record's create, review steps, statuses."""
-    eid, stamp, actor, reviewer = plan.engagement_id, plan.stamp, plan.actor, plan.approved_by
-
-    def reviews(kind, id_, ref):
-        if reviewer:
-            yield (
-                stamp,
-                actor,
-                eid,
-                kind,
-                id_,
-                ref,
-                "submit",
-                '{"review": "draft"}',
-                '{"comment": null, "review": "in-review"}',
-            )
-            yield (
-                stamp,
-                reviewer,
-                eid,
-                kind,
-                id_,
-                ref,
-                "review",
-                '{"review": "in-review"}',
-                '{"comment": null, "review": "approved"}',
-            )
-
+    eid, stamp, actor = plan.engagement_id, plan.stamp, plan.actor
     coded = _string(stamp), _string(actor), _string(eid)
     for f in plan.findings:
         yield stamp, actor, eid, "finding", f[0], f[6], "create", None, _finding_json(f, *coded)
-        yield from reviews("finding", f[0], f[6])
+        yield from _review_events(plan, "finding", f[0], f[6])
     for step in plan.steps:
         if step[0] is REC:
-            yield (
-                stamp,
-                actor,
-                eid,
-                "recommendation",
-                step[1],
-                step[9],
-                "create",
-                None,
-                _rec_json(step, *coded),
-            )
-            yield from reviews("recommendation", step[1], step[9])
+            rec = (stamp, actor, eid, "recommendation", step[1], step[9])
+            yield *rec, "create", None, _rec_json(step, *coded)
+            yield from _review_events(plan, "recommendation", step[1], step[9])
         else:
             before = (
                 None
                 if step[9] is None
                 else f'{{"as_of": {_j(step[9][1])}, "status": {_j(step[9][0])}}}'
             )
-            yield (
-                stamp,
-                actor,
-                eid,
-                "recommendation",
-                step[2],
-                step[8],
-                "status",
-                before,
-                _status_json(step, *coded[:2]),
-            )
+            update = (stamp, actor, eid, "recommendation", step[2], step[8])
+            yield *update, "status", before, _status_json(step, *coded[:2])
 
 
 def _insert(store: Store, table: str, columns: str, rows) -> None:

@@ -113,12 +113,7 @@ def merge(store: Store, engagement: dict, source: Path, actor: str) -> dict:
     label = str(source)
     require_open(engagement)
     with store.write():
-        pending = open_conflicts(store, engagement["id"])
-        if pending:
-            raise Refused(
-                f"{engagement['site']} has {len(pending)} unresolved merge conflict(s); settle them first "
-                f"(`reformctl conflicts --site {engagement['site']}`, then `reformctl resolve`)"
-            )
+        _refuse_pending(store, engagement)
         theirs = _source_records(store, engagement, source)
         if theirs.engagement["id"] != engagement["id"]:
             raise Refused(
@@ -135,82 +130,10 @@ def merge(store: Store, engagement: dict, source: Path, actor: str) -> dict:
         renumbered = _renumber(ours, theirs, updates, added)
         _refuse_clashes(ours, added)
 
-        # Numbers first through negatives, so no UNIQUE index sees two records with one number mid-way.
-        numbered = [(kind, key, fields) for kind, key, fields, _ in updates if "number" in fields]
-        for i, (kind, key, _fields) in enumerate(numbered):
-            try:
-                store.execute(
-                    f"UPDATE {EDITABLE[kind]} SET number = ? WHERE id = ?", (-(i + 1), key)
-                )
-            except (
-                sqlite3.IntegrityError
-            ) as exc:  # the store's own guard: a published number never changes
-                raise Refused(
-                    f"{label}: {kind} {key[:8]} would change a published number ({exc}); "
-                    "nothing was merged"
-                ) from None
-        for kind, key, fields, before in updates:
-            try:
-                _update(store, kind, key, fields, actor)
-            except sqlite3.IntegrityError as exc:
-                raise Refused(
-                    f"{label}: {kind} {key} cannot take their change ({exc}); nothing was merged"
-                ) from None
-            record_event(
-                store,
-                actor=actor,
-                engagement_id=engagement["id"],
-                record_type=kind,
-                record_id=key,
-                action="merge",
-                before={n: before.get(n) for n in fields},
-                after=fields,
-            )
-        for kind in KINDS:
-            rows = added.get(kind.name, [])
-            insert_kind(store, kind, rows)
-            for row in rows:
-                record_event(
-                    store,
-                    actor=actor,
-                    engagement_id=engagement["id"],
-                    record_type=kind.name,
-                    record_id=record_key(kind, row),
-                    action="merge-add",
-                    after=row,
-                )
-        for c in conflicts:
-            store.insert(
-                "merge_conflicts",
-                {
-                    "id": new_id(),
-                    "engagement_id": engagement["id"],
-                    "record_type": c["record_type"],
-                    "record_id": c["record_id"],
-                    "field": c["field"],
-                    "ours": json.dumps(c["ours"]),
-                    "theirs": json.dumps(c["theirs"]),
-                    "base": json.dumps(c["base"]),
-                    "source": label,
-                    "created_at": stamp,
-                    "created_by": actor,
-                    "resolved_at": None,
-                    "resolved_by": None,
-                    "resolution": None,
-                },
-            )
-        for r in renumbered:
-            record_event(
-                store,
-                actor=actor,
-                engagement_id=engagement["id"],
-                record_type=r["kind"],
-                record_id=r["id"],
-                ref=r["to"],
-                action="renumber",
-                before={"number": r["from"]},
-                after={"number": r["to"]},
-            )
+        _take_updates(store, engagement, updates, actor, label)
+        _add(store, engagement, added, actor)
+        _record_conflicts(store, engagement, conflicts, label, stamp, actor)
+        _record_renumbering(store, engagement, renumbered, actor)
         # What we have now seen of their side is the base of the next merge; what is held for a
         # person is not agreed, so it stays out of the base and comes up again until decided.
         set_bases(store, _without(theirs, held))
@@ -226,6 +149,102 @@ def merge(store: Store, engagement: dict, source: Path, actor: str) -> dict:
         "conflicts": conflicts,
         "git_conflicts": sorted(f"{k}/{key}.json" for k, key in theirs.git_conflicts),
     }
+
+
+def _refuse_pending(store: Store, engagement: dict) -> None:
+    pending = open_conflicts(store, engagement["id"])
+    if pending:
+        raise Refused(
+            f"{engagement['site']} has {len(pending)} unresolved merge conflict(s); settle them first "
+            f"(`reformctl conflicts --site {engagement['site']}`, then `reformctl resolve`)"
+        )
+
+
+def _take_updates(store: Store, engagement: dict, updates: list, actor: str, label: str) -> None:
+    """Their changes, each with its audit event; a published number never changes."""
+    # Numbers first through negatives, so no UNIQUE index sees two records with one number mid-way.
+    numbered = [(kind, key, fields) for kind, key, fields, _ in updates if "number" in fields]
+    for i, (kind, key, _fields) in enumerate(numbered):
+        try:
+            store.execute(f"UPDATE {EDITABLE[kind]} SET number = ? WHERE id = ?", (-(i + 1), key))
+        except sqlite3.IntegrityError as exc:  # the store's own guard
+            raise Refused(
+                f"{label}: {kind} {key[:8]} would change a published number ({exc}); "
+                "nothing was merged"
+            ) from None
+    for kind, key, fields, before in updates:
+        try:
+            _update(store, kind, key, fields, actor)
+        except sqlite3.IntegrityError as exc:
+            raise Refused(
+                f"{label}: {kind} {key} cannot take their change ({exc}); nothing was merged"
+            ) from None
+        record_event(
+            store,
+            actor=actor,
+            engagement_id=engagement["id"],
+            record_type=kind,
+            record_id=key,
+            action="merge",
+            before={n: before.get(n) for n in fields},
+            after=fields,
+        )
+
+
+def _add(store: Store, engagement: dict, added: dict, actor: str) -> None:
+    for kind in KINDS:
+        rows = added.get(kind.name, [])
+        insert_kind(store, kind, rows)
+        for row in rows:
+            record_event(
+                store,
+                actor=actor,
+                engagement_id=engagement["id"],
+                record_type=kind.name,
+                record_id=record_key(kind, row),
+                action="merge-add",
+                after=row,
+            )
+
+
+def _record_conflicts(
+    store: Store, engagement: dict, conflicts: list, label: str, stamp: str, actor: str
+) -> None:
+    for c in conflicts:
+        store.insert(
+            "merge_conflicts",
+            {
+                "id": new_id(),
+                "engagement_id": engagement["id"],
+                "record_type": c["record_type"],
+                "record_id": c["record_id"],
+                "field": c["field"],
+                "ours": json.dumps(c["ours"]),
+                "theirs": json.dumps(c["theirs"]),
+                "base": json.dumps(c["base"]),
+                "source": label,
+                "created_at": stamp,
+                "created_by": actor,
+                "resolved_at": None,
+                "resolved_by": None,
+                "resolution": None,
+            },
+        )
+
+
+def _record_renumbering(store: Store, engagement: dict, renumbered: list, actor: str) -> None:
+    for r in renumbered:
+        record_event(
+            store,
+            actor=actor,
+            engagement_id=engagement["id"],
+            record_type=r["kind"],
+            record_id=r["id"],
+            ref=r["to"],
+            action="renumber",
+            before={"number": r["from"]},
+            after={"number": r["to"]},
+        )
 
 
 def _compare(ours: Records, theirs: Records, base: dict, decided: dict):
@@ -374,12 +393,9 @@ def _published(ours: Records, theirs: Records) -> set[str]:
     }
 
 
-def _renumber(ours: Records, theirs: Records, updates: list, added: dict) -> list[dict]:  # noqa: C901 (to split, issue 12)
+def _renumber(ours: Records, theirs: Records, updates: list, added: dict) -> list[dict]:
     """Give every finding and recommendation a free number; incoming drafts move, published ones never."""
     published = _published(ours, theirs)
-    area_numbers = {
-        a["id"]: a["number"] for side in (ours, theirs) for a in side.kinds["focus_areas"].values()
-    }
     taken = {(kind, key): fields for kind, key, fields, _ in updates}
     report = []
     finals: dict[str, dict] = {}
@@ -391,48 +407,58 @@ def _renumber(ours: Records, theirs: Records, updates: list, added: dict) -> lis
             final[record["id"]] = {**record, "_new": True}
         finals[kind] = final
         groups: dict[tuple, list[dict]] = {}
-        for record in final.values():
-            groups.setdefault((record[parent], record["number"]), []).append(record)
         top: dict[str, int] = {}
         for record in final.values():
+            groups.setdefault((record[parent], record["number"]), []).append(record)
             top[record[parent]] = max(top.get(record[parent], 0), record["number"])
         for (group_parent, number), members in sorted(
             groups.items(), key=lambda g: (g[0][0], g[0][1])
         ):
             if len(members) < 2:
                 continue
-            pinned = [m for m in members if m["id"] in published]
-            if len(pinned) > 1:
-                raise Refused(
-                    f"two published {kind} share number {number} offline "
-                    f"({', '.join(m['id'][:8] for m in pinned)}); publish from one store at a time"
-                )
-            keep = pinned[0] if pinned else next((m for m in members if not m["_new"]), members[0])
-            movers = sorted(
-                (m for m in members if m is not keep), key=lambda m: (m["created_at"], m["id"])
-            )
-            for mover in movers:
+            for mover in _movers(kind, number, members, published):
                 top[group_parent] += 1
-                old, new = mover["number"], top[group_parent]
-                mover["number"] = new
-                if mover["_new"]:
-                    for record in added[kind]:
-                        if record["id"] == mover["id"]:
-                            record["number"] = new
-                else:
-                    fields = taken.setdefault((kind, mover["id"]), {})
-                    if not fields:
-                        updates.append((kind, mover["id"], fields, ours.kinds[kind][mover["id"]]))
-                    fields["number"] = new
                 report.append(
-                    {
-                        "kind": kind[:-1],
-                        "id": mover["id"],
-                        "from": old,
-                        "to": new,
-                        "_parent": group_parent,
-                    }
+                    _move(kind, mover, top[group_parent], group_parent, ours, updates, taken, added)
                 )
+    _name_numbers(report, ours, theirs, finals)
+    return report
+
+
+def _movers(kind: str, number: int, members: list[dict], published: set[str]) -> list[dict]:
+    """Of records that share a number, those that move: all but the published one (two published
+    is refused), or else all but ours, oldest first."""
+    pinned = [m for m in members if m["id"] in published]
+    if len(pinned) > 1:
+        raise Refused(
+            f"two published {kind} share number {number} offline "
+            f"({', '.join(m['id'][:8] for m in pinned)}); publish from one store at a time"
+        )
+    keep = pinned[0] if pinned else next((m for m in members if not m["_new"]), members[0])
+    return sorted((m for m in members if m is not keep), key=lambda m: (m["created_at"], m["id"]))
+
+
+def _move(kind, mover, new, group_parent, ours, updates, taken, added) -> dict:
+    """Give MOVER the number NEW: in the record to add, or as one more field taken for ours."""
+    old = mover["number"]
+    mover["number"] = new
+    if mover["_new"]:
+        for record in added[kind]:
+            if record["id"] == mover["id"]:
+                record["number"] = new
+    else:
+        fields = taken.setdefault((kind, mover["id"]), {})
+        if not fields:
+            updates.append((kind, mover["id"], fields, ours.kinds[kind][mover["id"]]))
+        fields["number"] = new
+    return {"kind": kind[:-1], "id": mover["id"], "from": old, "to": new, "_parent": group_parent}
+
+
+def _name_numbers(report: list[dict], ours: Records, theirs: Records, finals: dict) -> None:
+    """Each renumbering's numbers in full (2.3 -> 2.4, 2.3.1 -> 2.3.2)."""
+    area_numbers = {
+        a["id"]: a["number"] for side in (ours, theirs) for a in side.kinds["focus_areas"].values()
+    }
     for entry in report:
         if entry["kind"] == "finding":
             area = area_numbers.get(entry.pop("_parent"))
@@ -445,7 +471,6 @@ def _renumber(ours: Records, theirs: Records, updates: list, added: dict) -> lis
                 else "?"
             )
             entry["from"], entry["to"] = f"{prefix}.{entry['from']}", f"{prefix}.{entry['to']}"
-    return report
 
 
 def _refuse_clashes(ours: Records, added: dict) -> None:

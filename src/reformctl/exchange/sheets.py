@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
+import io
 import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from reformctl.errors import Invalid, RowErrors
 from reformctl.model.tracker_layout import COLUMN_OF_LABEL, SUMMARY_SHEET
@@ -57,22 +58,26 @@ MAX_CSV_CELL = 1_000_000
 
 def _csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
     """The CSV file's records as the csv module reads them, with their line numbers."""
-    if csv.field_size_limit() < MAX_CSV_CELL:
-        csv.field_size_limit(MAX_CSV_CELL)
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle, strict=True)
-            try:
-                for row in reader:
-                    yield reader.line_num, row
-            except csv.Error as exc:
-                raise RowErrors(
-                    str(path),
-                    [(reader.line_num, None, f"not valid CSV ({exc}); is the file truncated?")],
-                ) from None
+            yield from _csv_lines(handle, str(path))
     except UnicodeDecodeError:
         raise Invalid(
             f"{path}: not UTF-8 text; save the spreadsheet as CSV UTF-8, or as .xlsx"
+        ) from None
+
+
+def _csv_lines(handle: Iterable[str], source: str) -> Iterator[tuple[int, list[str]]]:
+    if csv.field_size_limit() < MAX_CSV_CELL:
+        csv.field_size_limit(MAX_CSV_CELL)
+    reader = csv.reader(handle, strict=True)
+    try:
+        for row in reader:
+            yield reader.line_num, row
+    except csv.Error as exc:
+        raise RowErrors(
+            source,
+            [(reader.line_num, None, f"not valid CSV ({exc}); is the file truncated?")],
         ) from None
 
 
@@ -338,6 +343,15 @@ def _table(name: str | None, rows) -> Sheet | None:
             continue
         data.append((number, cells))
     return None if header is None else Sheet(name, header[0], data, header[1], header_row)
+
+
+def read_csv_text(text: str, source: str) -> list[Sheet]:
+    """The table of CSV text already read (from stdin), as read_sheets reads a CSV file."""
+    lines = _csv_lines(io.StringIO(text.removeprefix("\ufeff"), newline=""), source)
+    sheet = _table(None, ((number, _csv_cells(row)) for number, row in lines if any(row)))
+    if sheet is None:
+        raise Invalid(f"{source}: the file is empty; the first row must name the columns")
+    return [sheet]
 
 
 def read_sheets(path: Path) -> list[Sheet]:
