@@ -56,24 +56,10 @@ def export(
         raise CliUsageError("give exactly one of --public-db PATH and --bundle DIR")
     if bundle is not None and not site:
         raise CliUsageError("--bundle needs --site SLUG: a bundle holds one engagement")
-    store = context.store(
-        ctx, readonly=bundle is None
-    )  # open data only reads; a bundle records what it shared
+    # Open data only reads; a bundle records what it shared.
+    store = context.store(ctx, readonly=bundle is None)
     if public_db is not None:
-        from reformctl.model.frozen import report_date
-        from reformctl.reports.open_data import export_public_db
-
-        done = export_public_db(store, public_db, site, report_date(store, site, as_of))
-        if fmt is Format.json:
-            print_json(done)
-            return
-        counts = done["counts"]
-        typer.echo(
-            f"Wrote {done['path']} ({counts['findings']} findings, {counts['recommendations']} "
-            f"recommendations as of {done['as_of']}) and {done['metadata']}",
-            err=True,
-        )
-        typer.echo(f"Browse it with: datasette {done['path']} -m {done['metadata']}", err=True)
+        _export_public_db(store, public_db, site, as_of, fmt)
         return
     from reformctl.exchange.bundle_files import export_bundle
     from reformctl.store.paths import refuse_store_target, user_path_errors
@@ -85,6 +71,23 @@ def export(
         print_json(done)
     else:
         typer.echo(f"Wrote {done['files']} files for {site} to {bundle}", err=True)
+
+
+def _export_public_db(store, public_db: Path, site: str | None, as_of: str | None, fmt) -> None:
+    from reformctl.model.frozen import report_date
+    from reformctl.reports.open_data import export_public_db
+
+    done = export_public_db(store, public_db, site, report_date(store, site, as_of))
+    if fmt is Format.json:
+        print_json(done)
+        return
+    counts = done["counts"]
+    typer.echo(
+        f"Wrote {done['path']} ({counts['findings']} findings, {counts['recommendations']} "
+        f"recommendations as of {done['as_of']}) and {done['metadata']}",
+        err=True,
+    )
+    typer.echo(f"Browse it with: datasette {done['path']} -m {done['metadata']}", err=True)
 
 
 PROGRESS_FROM = 5_000  # rows: below this an import is over before a bar would help

@@ -244,13 +244,7 @@ def dashboard(
     if (
         svg is not None
     ):  # first, so that a path that cannot be written stops before anything is printed
-        from rich.console import Console
-
-        from reformctl.cli.reports import write_atomically
-
-        recorder = Console(record=True, width=100, file=io.StringIO(), force_terminal=True)
-        render_dashboard(recorder, rows)
-        write_atomically(svg, recorder.export_svg(title="reformctl dashboard"), store.path)
+        _save_svg(svg, rows, store.path)
     if sys.stdout.isatty():
         render_dashboard(console(), rows)
     else:
@@ -259,6 +253,16 @@ def dashboard(
         )  # piped: the same lines, without Rich's cost or colour
     if svg is not None:
         typer.echo(f"Saved the dashboard to {svg}", err=True)
+
+
+def _save_svg(svg: Path, rows: list[dict], store_path) -> None:
+    from rich.console import Console
+
+    from reformctl.cli.reports import write_atomically
+
+    recorder = Console(record=True, width=100, file=io.StringIO(), force_terminal=True)
+    render_dashboard(recorder, rows)
+    write_atomically(svg, recorder.export_svg(title="reformctl dashboard"), store_path)
 
 
 def _bar_text(area: dict) -> str:
