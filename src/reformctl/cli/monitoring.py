@@ -100,7 +100,7 @@ def bulk_status(
     if str(file) == "-":
         rows = rows_or_exit(lambda: review_rows(read_csv_text(sys.stdin.read(), "stdin"), "stdin"))
     else:
-        rows = rows_or_exit(lambda: review_rows(read_sheets(file), str(file)))
+        rows = rows_or_exit(lambda: review_rows(read_sheets(file, text_is_csv=True), str(file)))
     store = context.store(ctx)
     engagement = get_engagement(store, site)
     try:

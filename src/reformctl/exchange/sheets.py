@@ -354,13 +354,15 @@ def read_csv_text(text: str, source: str) -> list[Sheet]:
     return [sheet]
 
 
-def read_sheets(path: Path) -> list[Sheet]:
-    """The tables of a spreadsheet: one for a CSV file or a plain workbook, one a focus area for the tracker."""
+def read_sheets(path: Path, text_is_csv: bool = False) -> list[Sheet]:
+    """The tables of a spreadsheet: one for a CSV file or a plain workbook, one a focus area for the tracker.
+
+    TEXT_IS_CSV reads any file that is not a workbook as CSV, whatever its name ends in."""
     path = Path(path)
     if not path.is_file():
         raise Invalid(f"{path}: no such file")
     suffix = path.suffix.lower()
-    if suffix == ".csv":
+    if suffix == ".csv" or (text_is_csv and suffix not in (".xlsx", ".xlsm")):
         sheets = [s for s in (_csv_table(path),) if s is not None]
     elif suffix in (".xlsx", ".xlsm"):
         sheets = [
