@@ -41,3 +41,32 @@ def test_a_bad_review_row_is_a_row_error(demo):
         bulk_status(store, get_engagement(store, "brightwater-demo"), rows, "tester")
     assert [(row, column) for row, column, _ in caught.value.errors] == [(2, None)]
     assert caught.value.outcome == "nothing was changed"
+
+
+def _imports(package: str) -> dict[str, set[str]]:
+    """Each module of PACKAGE (under src/reformctl) and the modules it imports, anywhere in it."""
+    import ast
+    from pathlib import Path
+
+    import reformctl
+
+    found = {}
+    for path in (Path(reformctl.__file__).parent / package).rglob("*.py"):
+        names = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names.add(node.module)
+        found[str(path)] = names
+    return found
+
+
+def test_exchange_sits_above_model_and_store_beside_reports():
+    for package in ("model", "store", "reports"):
+        for module, names in _imports(package).items():
+            assert not any(n.startswith("reformctl.exchange") for n in names), module
+    for module, names in _imports("exchange").items():
+        wrong = {n for n in names if n.split(".")[0] in ("typer", "rich", "click")}
+        wrong |= {n for n in names if n.startswith(("reformctl.reports", "reformctl.cli"))}
+        assert not wrong, (module, wrong)
