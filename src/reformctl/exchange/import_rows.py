@@ -49,8 +49,8 @@ class Problems:
     def same(self, row: int, column: str, fn, *args):
         """As check, for a column whose few values repeat down the file (dates, statuses, owners).
 
-        Each value is checked once and its result shared by every row that gives it: a 50,000-row
-        file otherwise held 50,000 equal copies of each of its dates and owners. A value that
+        Each value is checked once and its result shared by every row that gives it, so a big
+        file does not hold a copy of each of its dates and owners a row. A value that
         fails is checked again on each row, so every bad row still has its error.
         """
         key = (fn, *args)

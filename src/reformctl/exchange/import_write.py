@@ -21,8 +21,8 @@ class Plan:
     findings: (id, focus_area_id, number, title, body, dated, ref);
     steps, in the file's order: (REC, id, finding_id, number, text, priority, owner, due, dated, ref)
     and (STATUS, id, recommendation_id, status, as_of, note, reason, evidence, ref, before),
-    before being (status, as_of) or None for a new recommendation's first status. (Flat tuples:
-    a kind and a tuple inside another took 7 MB more for a 50,000-row file.)
+    before being (status, as_of) or None for a new recommendation's first status. (Flat tuples,
+    because a big file's plan holds one for every row.)
     """
 
     engagement_id: str = ""
@@ -66,10 +66,10 @@ REC, STATUS = "recommendation", "status"
 
 
 # The audit trail keeps one event per created record and per status, with its before and after
-# values, as every other command writes them. 140,000 events in a 50,000-row import made
-# json.dumps a second of the import; these templates write the same bytes that
+# values, as every other command writes them. An import writes several events a row, so
+# json.dumps would be much of its time: these templates write the same bytes that
 # json.dumps(..., sort_keys=True) does (keys in sorted order, ", " and ": ", ASCII escapes),
-# with the C string encoder, at a fraction of the cost. A test checks they agree.
+# with the C string encoder. A test checks they agree.
 def _j(value) -> str:
     if value is None:
         return "null"

@@ -82,16 +82,16 @@ def _csv_lines(handle: Iterable[str], source: str) -> Iterator[tuple[int, list[s
 
 
 def _csv_cells(row: list[str]) -> list[str]:
-    # Stripped, and a protected cell unprotected, in one comprehension: a function call for each
-    # of half a million cells cost 0.1 s.
+    # Stripped, and a protected cell unprotected, in one comprehension: a function call a cell
+    # would be a noticeable part of reading a big file.
     return [c[1:] if c.startswith(_PROTECTED) else c for c in map(str.strip, row)]
 
 
 class _CsvRows:
     """A CSV file's data rows (blank rows and the header skipped), read afresh each time they are iterated.
 
-    A 50,000-row file held as lists of cells took 65 MB; read as the import checks it, one row
-    at a time, it takes next to nothing. read_sheets has already read the file through once,
+    A big file held as lists of cells would take memory in proportion to its size; read as the
+    import checks it, one row at a time, it takes next to nothing. read_sheets has already read the file through once,
     so its errors (not UTF-8, not valid CSV) are still reported before anything else.
     """
 
@@ -146,9 +146,9 @@ class Sheet:
     header_row: int = 1  # below an internal tracker's marking, 2
 
 
-# The most a workbook may hold, checked before openpyxl reads it and again as it reads: a crafted
-# 394 KB file (one row repeated, compressed 200:1) unpacked to hundreds of MB and took 830 MB.
-# The XLSX tracker of 50,000 recommendations is 550,000 cells in about 45 MB of XML.
+# The most a workbook may hold, checked before openpyxl reads it and again as it reads: a small
+# crafted file (one row repeated, compressed far past what XML packs to) can unpack to far more
+# than a machine's memory. The bounds leave room for the XLSX tracker of a very large engagement.
 MAX_CELLS = 1_000_000
 MAX_UNPACKED = 200 * 1024 * 1024  # bytes: every part of the archive together
 MAX_RATIO = 100  # unpacked : packed, for a part over RATIO_FROM bytes (XML packs about 10:1)
