@@ -3,8 +3,8 @@
 Spreadsheets (CSV and XLSX, read by sheets.py, the one reader), the spreadsheet import
 (importer.py plans it, checking each row with import_rows.py; import_write.py writes it), a
 quarter's status review (bulk.py), engagement files (engagement_file.py), engagement bundles
-(bundle.py records, bundle_checks.py values, bundle_files.py files) and merging a colleague's copy (merge.py, with merge_gate.py's rule that
-publicity is a person's decision). A file's problems are one type, errors.RowErrors, each at a
+(bundle.py records, bundle_checks.py values, bundle_files.py files) and merging a colleague's
+copy (merge.py, with merge_gate.py's rule that publicity is a person's decision). A file's problems are one type, errors.RowErrors, each at a
 row (or bundle file) and a column (or field).
 
 Where it sits: store -> model -> exchange -> cli, beside reports. Exchange uses the model's
