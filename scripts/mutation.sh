@@ -40,6 +40,7 @@ declare -A TESTS=(
   [exchange/bundle]="test_bundle test_trust_bundles"
   [exchange/bundle_files]="test_bundle test_merge test_trust_bundles"
   [exchange/merge]="test_merge test_trust_merge"
+  [exchange/conflicts]="test_merge test_trust_merge test_trust_frozen_merge"
 )
 modules=("$@")
 [ "${#modules[@]}" -gt 0 ] || modules=("${!TESTS[@]}")

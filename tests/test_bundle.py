@@ -266,7 +266,8 @@ def test_round_trip_of_random_engagements(isolated, findings, members, activitie
 
 # ---- the property: two members' random offline work merges both ways to one engagement --------
 
-from reformctl.exchange.merge import list_conflicts, merge, resolve  # noqa: E402
+from reformctl.exchange.conflicts import list_conflicts, resolve  # noqa: E402
+from reformctl.exchange.merge import merge  # noqa: E402
 from reformctl.model.edits import edit_record  # noqa: E402
 from reformctl.model.engagements import get_engagement  # noqa: E402
 

@@ -4,7 +4,8 @@ Records are matched by their stable id. The base of the three-way comparison is 
 record's last-synced version, which this store keeps in sync_base: what it last exported,
 imported or merged. Field by field, a value changed only on their side is taken, a value
 changed only here is kept, and a value changed on both sides to different things is a
-conflict, recorded in merge_conflicts and left, with our value in place, for `resolve`.
+conflict, recorded in merge_conflicts and left, with our value in place, for `resolve`
+(conflicts.py).
 New records are added. Nothing is deleted: the store never deletes.
 
 Numbers: two drafts that took the same number offline are renumbered (the incoming one
@@ -21,7 +22,6 @@ from pathlib import Path
 from reformctl.dates import now
 from reformctl.errors import Invalid, NotFound, Refused
 from reformctl.exchange.bundle import (
-    BY_NAME,
     KINDS,
     Records,
     bases,
@@ -32,27 +32,17 @@ from reformctl.exchange.bundle import (
 )
 from reformctl.exchange.bundle_checks import records_problems
 from reformctl.exchange.bundle_files import BundleErrors, read_bundle
-from reformctl.exchange.merge_gate import PARENT, gate_added, gate_changes, held_kind
+from reformctl.exchange.conflicts import EDITABLE, open_conflicts, record_refs, update_record
+from reformctl.exchange.merge_gate import PARENT, gate_added, gate_changes
 from reformctl.model.events import record_event
 from reformctl.model.frozen import frozen_before, require_unfrozen_incoming
 from reformctl.model.guards import require_open
 from reformctl.model.ids import new_id
-from reformctl.model.internal_flag import note_internal_change
 from reformctl.store import Store
 from reformctl.store.db import Store as _Store
 from reformctl.store.schema_version import SCHEMA_VERSION
 
 MISSING = object()
-# Kinds whose records a person may change; the others are append-only histories.
-EDITABLE = {"engagement": "engagements", **{k.name: k.table for k in KINDS}}
-
-
-def open_conflicts(store: Store, engagement_id: str) -> list[dict]:
-    return store.rows(
-        """SELECT id, record_type, record_id, field, ours, theirs, base, source, created_at
-           FROM merge_conflicts WHERE engagement_id = ? AND resolved_at IS NULL ORDER BY created_at, record_id, field""",
-        (engagement_id,),
-    )
 
 
 def _source_records(store: Store, engagement: dict, source: Path) -> Records:
@@ -137,7 +127,7 @@ def merge(store: Store, engagement: dict, source: Path, actor: str) -> dict:
         # What we have now seen of their side is the base of the next merge; what is held for a
         # person is not agreed, so it stays out of the base and comes up again until decided.
         set_bases(store, _without(theirs, held))
-        refs = _refs(store, engagement["id"])
+        refs = record_refs(store, engagement["id"])
     for c in conflicts:
         c["ref"] = refs.get(c["record_id"], c["record_id"][:8])
     return {
@@ -174,7 +164,7 @@ def _take_updates(store: Store, engagement: dict, updates: list, actor: str, lab
             ) from None
     for kind, key, fields, before in updates:
         try:
-            _update(store, kind, key, fields, actor)
+            update_record(store, kind, key, fields, actor)
         except sqlite3.IntegrityError as exc:
             raise Refused(
                 f"{label}: {kind} {key} cannot take their change ({exc}); nothing was merged"
@@ -333,21 +323,6 @@ def _without(records: Records, held: set[tuple[str, str]]) -> Records:
     return Records(engagement=records.engagement, kinds=kinds)
 
 
-def _update(store: Store, kind: str, key: str, fields: dict, actor: str) -> None:
-    """Set FIELDS of one record: the one place a merge or a resolve changes a record, so a change
-    of the internal flag is dated here (model/internal_flag.py) whichever of them makes it."""
-    table = EDITABLE[kind]
-    was = (
-        store.row(f"SELECT internal FROM {table} WHERE id = ?", (key,))
-        if "internal" in fields
-        else None
-    )
-    sets = ", ".join(f"{name} = ?" for name in fields)
-    store.execute(f"UPDATE {table} SET {sets} WHERE id = ?", (*fields.values(), key))
-    if was is not None:
-        note_internal_change(store, table, key, was["internal"], fields["internal"], actor)
-
-
 def _canon(value) -> str:
     return json.dumps(value, sort_keys=True)
 
@@ -491,130 +466,4 @@ def _refuse_clashes(ours: Records, added: dict) -> None:
                 )
 
 
-def _refs(store: Store, engagement_id: str) -> dict[str, str]:
-    rows = store.rows(
-        """SELECT f.id, fa.number || '.' || f.number AS ref FROM findings f JOIN focus_areas fa ON fa.id = f.focus_area_id
-           WHERE f.engagement_id = :e
-           UNION ALL
-           SELECT r.id, fa.number || '.' || f.number || '.' || r.number FROM recommendations r
-           JOIN findings f ON f.id = r.finding_id JOIN focus_areas fa ON fa.id = f.focus_area_id
-           WHERE r.engagement_id = :e
-           UNION ALL
-           SELECT s.id, s.name FROM sections s WHERE s.engagement_id = :e""",
-        {"e": engagement_id},
-    )
-    return {r["id"]: r["ref"] for r in rows}
-
-
-def list_conflicts(store: Store, engagement: dict) -> list[dict]:
-    refs = _refs(store, engagement["id"])
-    out = []
-    for c in open_conflicts(store, engagement["id"]):
-        out.append(
-            {
-                "record_type": c["record_type"],
-                "record_id": c["record_id"],
-                "ref": refs.get(c["record_id"], c["record_id"][:8]),
-                "field": c["field"],
-                "ours": json.loads(c["ours"]),
-                "theirs": json.loads(c["theirs"]),
-                "base": json.loads(c["base"]),
-                "source": c["source"],
-            }
-        )
-    return out
-
-
-def resolve(
-    store: Store, engagement: dict, record: str, take: str, actor: str, field: str | None = None
-) -> list[dict]:
-    """Settle the open conflicts of RECORD (an id, an 8-character prefix, or a number such as 3.1.2)."""
-    if take not in ("ours", "theirs"):
-        raise Invalid(f"--take must be ours or theirs, not {take!r}")
-    with store.write():
-        pending = open_conflicts(store, engagement["id"])
-        refs = _refs(store, engagement["id"])
-        text = (record or "").strip()
-        chosen = [
-            c
-            for c in pending
-            if c["record_id"] == text
-            or refs.get(c["record_id"]) == text
-            or (len(text) >= 4 and c["record_id"].startswith(text))
-        ]
-        if not chosen:
-            raise NotFound(
-                f"{engagement['site']} has no open merge conflict on {record!r}; "
-                f"`reformctl conflicts --site {engagement['site']}` lists them"
-            )
-        if len({c["record_id"] for c in chosen}) > 1:
-            raise Invalid(f"{record!r} matches conflicts on several records; give more of the id")
-        if field is not None:
-            chosen = [c for c in chosen if c["field"] == field]
-            if not chosen:
-                raise NotFound(f"{record} has no open conflict on field {field!r}")
-        kind, key = chosen[0]["record_type"], chosen[0]["record_id"]
-        if take == "theirs":
-            _take_theirs(store, engagement, record, kind, key, chosen, actor)
-        stamp = now()
-        for c in chosen:
-            store.execute(
-                "UPDATE merge_conflicts SET resolved_at = ?, resolved_by = ?, resolution = ? WHERE id = ?",
-                (stamp, actor, take, c["id"]),
-            )
-        record_event(
-            store,
-            actor=actor,
-            engagement_id=engagement["id"],
-            record_type=kind,
-            record_id=key,
-            ref=refs.get(key),
-            action="resolve",
-            before={c["field"]: json.loads(c["ours"]) for c in chosen},
-            after={c["field"]: json.loads(c[take]) for c in chosen},
-        )
-    return [{"field": c["field"], "took": take, "value": json.loads(c[take])} for c in chosen]
-
-
-def _take_theirs(
-    store: Store, engagement: dict, record: str, kind: str, key: str, chosen: list[dict], actor: str
-) -> None:
-    """Their values for the chosen conflicts: fields set, and records a merge held back added."""
-    if kind in ("activities", "releases") and any(c["field"] in ("team", "items") for c in chosen):
-        raise Refused(
-            f"the {chosen[0]['field']} of a {kind[:-1]} is fixed when it is made; keep ours"
-        )
-    values = {c["field"]: json.loads(c["theirs"]) for c in chosen if held_kind(c["field"]) is None}
-    # Their value keeps their date: the frozen past holds here as in the merge (model/frozen.py).
-    freeze = frozen_before(store, engagement)
-    if values:
-        before = store.row(f"SELECT * FROM {EDITABLE[kind]} WHERE id = ?", (key,))
-        require_unfrozen_incoming(freeze, kind, key, values, chosen[0]["source"], before)
-    for c in chosen:
-        if held_kind(c["field"]) is not None:
-            row = json.loads(c["theirs"])
-            require_unfrozen_incoming(freeze, held_kind(c["field"]), row["id"], row, c["source"])
-    try:
-        if values:
-            _update(store, kind, key, values, actor)
-        for c in chosen:
-            name = held_kind(c["field"])
-            if name is not None:
-                row = json.loads(c["theirs"])
-                insert_kind(store, BY_NAME[name], [row])
-                record_event(
-                    store,
-                    actor=actor,
-                    engagement_id=engagement["id"],
-                    record_type=name,
-                    record_id=row["id"],
-                    action="merge-add",
-                    after=row,
-                )
-    except sqlite3.IntegrityError as exc:
-        raise Refused(
-            f"cannot take their {', '.join(c['field'] for c in chosen)} for {record}: {exc}"
-        ) from None
-
-
-__all__ = ["merge", "resolve", "list_conflicts", "open_conflicts"]
+__all__ = ["merge"]
