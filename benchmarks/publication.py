@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 os.environ.setdefault("REFORMCTL_TODAY", "2018-10-01")
 
-from reformctl.model.loader import load_engagement  # noqa: E402
+from reformctl.exchange.engagement_file import load_engagement  # noqa: E402
 from reformctl.store import open_store  # noqa: E402
 from scale import scale_engagement  # noqa: E402
 

@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 os.environ.setdefault("REFORMCTL_TODAY", "2026-11-27")
 
-from reformctl.model.loader import load_engagement  # noqa: E402
+from reformctl.exchange.engagement_file import load_engagement  # noqa: E402
 from reformctl.reports.kinds import KINDS, build_report  # noqa: E402
 from reformctl.reports.render import FORMATS, render  # noqa: E402
 from reformctl.store import open_store  # noqa: E402

@@ -67,7 +67,7 @@ def engagement(quarters: int, as_of: str = AS_OF) -> dict:
 def load_histories(db: Path, quarters: tuple[int, ...] = QUARTERS) -> None:
     """The engagements of QUARTERS into the store DB, through the library: the CLI would take far
     longer for hundreds of status updates, and the reports are then made through the CLI."""
-    from reformctl.model.loader import load_engagement
+    from reformctl.exchange.engagement_file import load_engagement
     from reformctl.store import open_store
 
     store = open_store(db)

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import dump
-from reformctl.model.bundle_files import export_bundle, import_bundle
+from reformctl.exchange.bundle_files import export_bundle, import_bundle
 from reformctl.model.confidential import add_note, protect
 from reformctl.model.engagements import EngagementSpec, create_engagement
 from reformctl.model.field import add_member, cite, log_activity
@@ -266,9 +266,10 @@ def test_round_trip_of_random_engagements(isolated, findings, members, activitie
 
 # ---- the property: two members' random offline work merges both ways to one engagement --------
 
+from reformctl.exchange.conflicts import list_conflicts, resolve  # noqa: E402
+from reformctl.exchange.merge import merge  # noqa: E402
 from reformctl.model.edits import edit_record  # noqa: E402
 from reformctl.model.engagements import get_engagement  # noqa: E402
-from reformctl.model.merge import list_conflicts, merge, resolve  # noqa: E402
 
 OPS = st.lists(
     st.one_of(

@@ -383,7 +383,7 @@ def test_missing_typst_names_what_to_install(demo, isolated, monkeypatch):
 
 @pytest.fixture
 def san_francisco(cli):
-    from reformctl.model.loader import load_engagement
+    from reformctl.exchange.engagement_file import load_engagement
     from reformctl.store import open_store
     from scale import scale_engagement
 

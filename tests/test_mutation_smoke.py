@@ -211,7 +211,7 @@ MUTANTS = [
     ),
     Mutant(
         "merge takes their change when both sides changed",
-        "model/merge.py",
+        "exchange/merge.py",
         "if b is not MISSING and b == o:",
         "if b is not MISSING:",
         ("tests/test_merge.py::test_two_members_offline_through_git",),
@@ -266,7 +266,7 @@ MUTANTS = [
     ),
     Mutant(
         "a merge flips publicity unreviewed",
-        "model/merge.py",
+        "exchange/merge.py",
         "        gate_changes(kind, mine, take, clash, agreed)\n",
         "",
         (
@@ -284,7 +284,7 @@ MUTANTS = [
     ),
     Mutant(
         "a bundle flag may be any value",
-        "model/bundle_checks.py",
+        "exchange/bundle_checks.py",
         '        _fail(f"must be 0 or 1, got {_shown(value)}")',
         "        pass",
         ("tests/test_trust_bundles.py::test_import_refuses_every_hostile_value",),

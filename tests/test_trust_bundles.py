@@ -232,7 +232,7 @@ def refusals(cli, bundle: Path, mutations, command) -> list[str]:
 
 def test_the_list_is_long_enough():
     assert len(MUTATIONS) >= 40
-    from reformctl.model.bundle_checks import RELEASE_KINDS
+    from reformctl.exchange.bundle_checks import RELEASE_KINDS
     from reformctl.reports.kinds import KINDS
 
     assert set(RELEASE_KINDS) == set(KINDS)

@@ -234,7 +234,7 @@ def test_a_declared_size_beyond_the_cell_bound_is_refused_before_it_is_loaded(
 def test_too_many_shared_strings_are_refused_before_they_are_loaded(
     demo, isolated, no_openpyxl_load, monkeypatch
 ):
-    from reformctl.model import sheets
+    from reformctl.exchange import sheets
 
     monkeypatch.setattr(sheets, "MAX_CELLS", 1_000)
     path = _workbook(isolated / "strings.xlsx", _varied_rows(2, 2), strings=1_001)
@@ -250,7 +250,7 @@ def test_too_many_shared_strings_are_refused_before_they_are_loaded(
 def test_a_workbook_over_the_unpacked_bound_is_refused_before_it_is_loaded(
     demo, isolated, no_openpyxl_load, monkeypatch
 ):
-    from reformctl.model import sheets
+    from reformctl.exchange import sheets
 
     monkeypatch.setattr(sheets, "MAX_UNPACKED", 2 * 2**20)
     path = _workbook(isolated / "big.xlsx", _varied_rows(10_000, 5))
@@ -266,7 +266,7 @@ def test_a_workbook_over_the_unpacked_bound_is_refused_before_it_is_loaded(
 def test_cells_beyond_the_bound_stop_the_reading_when_none_are_declared(
     demo, isolated, monkeypatch
 ):
-    from reformctl.model import sheets
+    from reformctl.exchange import sheets
 
     monkeypatch.setattr(sheets, "MAX_CELLS", 1_000)
     small = _workbook(isolated / "small.xlsx", _varied_rows(99, 10))  # 991 cells with the header

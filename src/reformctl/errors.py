@@ -184,9 +184,15 @@ class RowErrors(Invalid):
 
     outcome = "nothing was imported"
 
-    def __init__(self, source: str, errors: list[tuple[Row, str | None, str | Message]]):
-        self.source = source
+    def __init__(
+        self,
+        source: str | None,
+        errors: list[tuple[Row, str | None, str | Message]],
+        outcome: str | None = None,
+    ):
+        self.source = source  # None when the rows are all there is to name (a file read from stdin)
         self.errors = errors
+        self.outcome = outcome or self.outcome
         super().__init__(self._summary(LIBRARY))
 
     def _summary(self, words: Words) -> str:
@@ -199,7 +205,7 @@ class RowErrors(Invalid):
 
     def where(self, error: tuple[Row, str | None, str | Message]) -> str:
         row, column, _ = error
-        parts = [self.source]
+        parts = [self.source] if self.source else []
         if isinstance(row, tuple):  # (sheet, row) in a workbook read sheet by sheet
             parts += [f"sheet {row[0]}", f"row {row[1]}"]
         elif row is not None:
@@ -213,10 +219,10 @@ class RowErrors(Invalid):
             first = self.errors[0]
             return [f"{self.where(first)}{rendered(first[2], words)}; {self.outcome}"]
         shown = [f"{self.where(e)}{rendered(e[2], words)}" for e in self.errors[:limit]]
+        source = f"{self.source}: " if self.source else ""
         if len(self.errors) > limit:
-            shown.append(f"{self.source}: ... and {len(self.errors) - limit} more errors")
+            shown.append(f"{source}... and {len(self.errors) - limit} more errors")
         shown.append(
-            f"{self.source}: {len(self.errors)} error{'s' if len(self.errors) != 1 else ''}; "
-            + self.outcome
+            f"{source}{len(self.errors)} error{'s' if len(self.errors) != 1 else ''}; {self.outcome}"
         )
         return shown

@@ -130,7 +130,9 @@ def new_engagement(
     source = str(from_) if from_ is not None else "options"
     who = context.actor(ctx)
     if "findings" in data or "protected" in data:
-        from reformctl.model.loader import load_engagement  # only a whole-engagement file needs it
+        from reformctl.exchange.engagement_file import (
+            load_engagement,
+        )  # only a whole-engagement file needs it
 
         result = load_engagement(context.store(ctx, create=True), data, source, who)
         engagement = result["engagement"]
@@ -362,7 +364,7 @@ def demo(
     """
     from importlib import resources
 
-    from reformctl.model.loader import load_engagement
+    from reformctl.exchange.engagement_file import load_engagement
 
     source = resources.files("reformctl.demo").joinpath("brightwater.toml")
     with resources.as_file(source) as path:

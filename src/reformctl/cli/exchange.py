@@ -56,26 +56,12 @@ def export(
         raise CliUsageError("give exactly one of --public-db PATH and --bundle DIR")
     if bundle is not None and not site:
         raise CliUsageError("--bundle needs --site SLUG: a bundle holds one engagement")
-    store = context.store(
-        ctx, readonly=bundle is None
-    )  # open data only reads; a bundle records what it shared
+    # Open data only reads; a bundle records what it shared.
+    store = context.store(ctx, readonly=bundle is None)
     if public_db is not None:
-        from reformctl.model.frozen import report_date
-        from reformctl.reports.open_data import export_public_db
-
-        done = export_public_db(store, public_db, site, report_date(store, site, as_of))
-        if fmt is Format.json:
-            print_json(done)
-            return
-        counts = done["counts"]
-        typer.echo(
-            f"Wrote {done['path']} ({counts['findings']} findings, {counts['recommendations']} "
-            f"recommendations as of {done['as_of']}) and {done['metadata']}",
-            err=True,
-        )
-        typer.echo(f"Browse it with: datasette {done['path']} -m {done['metadata']}", err=True)
+        _export_public_db(store, public_db, site, as_of, fmt)
         return
-    from reformctl.model.bundle_files import export_bundle
+    from reformctl.exchange.bundle_files import export_bundle
     from reformctl.store.paths import refuse_store_target, user_path_errors
 
     refuse_store_target(bundle, store.path)
@@ -85,6 +71,23 @@ def export(
         print_json(done)
     else:
         typer.echo(f"Wrote {done['files']} files for {site} to {bundle}", err=True)
+
+
+def _export_public_db(store, public_db: Path, site: str | None, as_of: str | None, fmt) -> None:
+    from reformctl.model.frozen import report_date
+    from reformctl.reports.open_data import export_public_db
+
+    done = export_public_db(store, public_db, site, report_date(store, site, as_of))
+    if fmt is Format.json:
+        print_json(done)
+        return
+    counts = done["counts"]
+    typer.echo(
+        f"Wrote {done['path']} ({counts['findings']} findings, {counts['recommendations']} "
+        f"recommendations as of {done['as_of']}) and {done['metadata']}",
+        err=True,
+    )
+    typer.echo(f"Browse it with: datasette {done['path']} -m {done['metadata']}", err=True)
 
 
 PROGRESS_FROM = 5_000  # rows: below this an import is over before a bar would help
@@ -132,59 +135,59 @@ def import_(
     if (file is None) == (bundle is None):
         raise CliUsageError("give a spreadsheet FILE (with --site) or --bundle DIR")
     if bundle is not None:
-        from reformctl.model.bundle_files import import_bundle
-
-        def load():
-            if not context.location(ctx).path.exists():
-                # Check the bundle against a scratch store first: a refused import leaves no store behind.
-                from reformctl.model.bundle_files import read_bundle
-                from reformctl.store import open_store
-
-                read_bundle(open_store(":memory:"), bundle)
-            return import_bundle(
-                context.store(ctx, create=True), bundle, context.actor(ctx), dry_run=dry_run
-            )
-
-        done = _rows_or_exit(load)
-        if fmt is Format.json:
-            print_json(done)
-        else:
-            verb = "Would load" if dry_run else "Loaded"
-            typer.echo(
-                f"{verb} {done['site']} from {bundle}: "
-                + ", ".join(f"{n} {k}" for k, n in done["counts"].items())
-            )
+        _import_bundle(ctx, bundle, dry_run, fmt)
         return
     if not site:
         raise CliUsageError("importing a spreadsheet needs --site SLUG")
-    from reformctl.model.engagements import get_engagement
-    from reformctl.model.importer import apply_plan, plan_import
-    from reformctl.model.sheets import read_sheets
-    from reformctl.model.vocab import STATUSES
+    _import_spreadsheet(ctx, file, site, approved_by, dry_run, fmt)
 
-    sheets = _rows_or_exit(lambda: read_sheets(file))
+
+def _import_bundle(ctx: typer.Context, bundle: Path, dry_run: bool, fmt: Format) -> None:
+    from reformctl.exchange.bundle_files import check_bundle, import_bundle
+
+    def load():
+        if not context.location(ctx).path.exists():
+            check_bundle(bundle)  # a refused bundle leaves no store behind
+        return import_bundle(
+            context.store(ctx, create=True), bundle, context.actor(ctx), dry_run=dry_run
+        )
+
+    done = rows_or_exit(load)
+    if fmt is Format.json:
+        print_json(done)
+        return
+    verb = "Would load" if dry_run else "Loaded"
+    typer.echo(
+        f"{verb} {done['site']} from {bundle}: "
+        + ", ".join(f"{n} {k}" for k, n in done["counts"].items())
+    )
+
+
+def _import_spreadsheet(
+    ctx: typer.Context, file: Path, site: str, approved_by: str | None, dry_run: bool, fmt: Format
+) -> None:
+    from reformctl.exchange.importer import import_sheets
+    from reformctl.exchange.sheets import read_sheets
+    from reformctl.model.engagements import get_engagement
+
+    sheets = rows_or_exit(lambda: read_sheets(file))
     rows = sum(len(sheet.rows) for sheet in sheets)
     store = context.store(ctx)
     engagement = get_engagement(store, site)
     with _progress(rows) as advance:
-
-        def run():
-            if dry_run:
-                return plan_import(
-                    store, engagement, sheets, context.actor(ctx), str(file), advance, approved_by
-                )
-            with (
-                store.write()
-            ):  # checked and written under one lock: no one can take a number in between
-                plan = plan_import(
-                    store, engagement, sheets, context.actor(ctx), str(file), advance, approved_by
-                )
-                if advance is not None:
-                    advance.writing()
-                apply_plan(store, plan)
-                return plan
-
-        plan = _rows_or_exit(run)
+        plan = rows_or_exit(
+            lambda: import_sheets(
+                store,
+                engagement,
+                sheets,
+                context.actor(ctx),
+                str(file),
+                advance,
+                approved_by,
+                dry_run=dry_run,
+                writing=advance.writing if advance is not None else None,
+            )
+        )
     counts, superseded = plan.counts(), plan.superseded_rows()
     if fmt is Format.json:
         print_json({"dry_run": dry_run, "rows": rows, **counts, "superseded": superseded})
@@ -196,6 +199,12 @@ def import_(
         f"{counted(counts['status_updates'], 'status update')} from {counted(rows, 'row')} of {file} "
         f"({counted(counts['unchanged'], 'row')} unchanged)"
     )
+    _superseded_notes(file, superseded)
+
+
+def _superseded_notes(file: Path, superseded: list[dict]) -> None:
+    from reformctl.model.vocab import STATUSES
+
     for row in superseded:
         where = f"sheet {row['sheet']}, row {row['row']}" if row["sheet"] else f"row {row['row']}"
         later = row["superseded_by"]
@@ -205,8 +214,8 @@ def import_(
         )
 
 
-def _rows_or_exit(fn):
-    """Run FN; a RowErrors becomes one stderr line per error, then exit 1."""
+def rows_or_exit(fn):
+    """Run FN; a RowErrors (any door's file problems) becomes one stderr line per error, then exit 1."""
     from reformctl.cli.errors import CLI
     from reformctl.errors import RowErrors
 

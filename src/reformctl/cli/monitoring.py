@@ -90,33 +90,30 @@ def bulk_status(
 
     Example: reformctl bulk-status --site brightwater-demo review-2026-q4.csv --dry-run
     """
-    from reformctl.cli.errors import CliError
-    from reformctl.model.bulk import InvalidRows, read_rows
-    from reformctl.model.bulk import bulk_status as apply
+    from reformctl.cli.exchange import rows_or_exit
+    from reformctl.errors import RowErrors
+    from reformctl.exchange.bulk import bulk_status as apply
+    from reformctl.exchange.bulk import review_rows
+    from reformctl.exchange.sheets import read_csv_text, read_sheets
 
-    # File-level errors name the file first, as import's do: "review.csv: no such file".
+    # Read by the one spreadsheet reader, whose file errors name the file: "review.csv: no such file".
     if str(file) == "-":
-        text, source = sys.stdin.read(), "stdin"
+        rows = rows_or_exit(lambda: review_rows(read_csv_text(sys.stdin.read(), "stdin"), "stdin"))
     else:
-        if not file.is_file():
-            raise CliError(f"{file}: no such file")
-        try:
-            text = file.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            raise CliError(f"{file}: not UTF-8 text; save the spreadsheet as CSV UTF-8") from None
-        except OSError as exc:
-            raise CliError(f"{file}: {exc.strerror or exc}") from None
-        source = str(file)
-    rows = read_rows(text.lstrip("\ufeff"), source)
+        rows = rows_or_exit(lambda: review_rows(read_sheets(file, text_is_csv=True), str(file)))
     store = context.store(ctx)
     engagement = get_engagement(store, site)
     try:
         applied = apply(store, engagement, rows, context.actor(ctx), dry_run=dry_run)
-    except InvalidRows as exc:
-        for problem in exc.problems:
-            typer.echo(f"error: {problem}", err=True)
-        typer.echo(f"error: {exc}", err=True)
+    except RowErrors as exc:  # every bad row, then how many: the review is fixed in one pass
+        for error in exc.errors:
+            typer.echo(f"error: {exc.where(error)}{error[2]}", err=True)
+        typer.echo(f"error: {len(exc.errors)} row(s) have errors; {exc.outcome}", err=True)
         raise typer.Exit(1) from None
+    _show_review(site, applied, dry_run, fmt)
+
+
+def _show_review(site: str, applied: list[dict], dry_run: bool, fmt: Format) -> None:
     changed = [a for a in applied if not a["unchanged"]]
     if fmt is Format.json:
         print_json(
@@ -244,13 +241,7 @@ def dashboard(
     if (
         svg is not None
     ):  # first, so that a path that cannot be written stops before anything is printed
-        from rich.console import Console
-
-        from reformctl.cli.reports import write_atomically
-
-        recorder = Console(record=True, width=100, file=io.StringIO(), force_terminal=True)
-        render_dashboard(recorder, rows)
-        write_atomically(svg, recorder.export_svg(title="reformctl dashboard"), store.path)
+        _save_svg(svg, rows, store.path)
     if sys.stdout.isatty():
         render_dashboard(console(), rows)
     else:
@@ -259,6 +250,16 @@ def dashboard(
         )  # piped: the same lines, without Rich's cost or colour
     if svg is not None:
         typer.echo(f"Saved the dashboard to {svg}", err=True)
+
+
+def _save_svg(svg: Path, rows: list[dict], store_path) -> None:
+    from rich.console import Console
+
+    from reformctl.cli.reports import write_atomically
+
+    recorder = Console(record=True, width=100, file=io.StringIO(), force_terminal=True)
+    render_dashboard(recorder, rows)
+    write_atomically(svg, recorder.export_svg(title="reformctl dashboard"), store_path)
 
 
 def _bar_text(area: dict) -> str:

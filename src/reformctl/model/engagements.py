@@ -157,7 +157,7 @@ def normalise_spec(spec: EngagementSpec) -> EngagementSpec:
     )
 
 
-def spec_from_mapping(  # noqa: C901 (to split, issue 12)
+def spec_from_mapping(
     data: dict, source: str, lines: dict[str, int] | None = None
 ) -> EngagementSpec:
     """Read an engagement from a parsed TOML mapping, naming the key that is wrong (and its line,
@@ -165,34 +165,7 @@ def spec_from_mapping(  # noqa: C901 (to split, issue 12)
     unknown = sorted(set(data) - set(SPEC_KEYS) - {"findings", "protected"})
     if unknown:
         raise Invalid(f"{source}: unknown key {unknown[0]!r}; valid keys are {choices(SPEC_KEYS)}")
-    values: dict = {}
-    for key in SPEC_KEYS:
-        if key not in data:
-            continue
-        value = data[key]
-        if key == "focus_areas":
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise Invalid(
-                    f"{source}: key 'focus_areas' must be a list of titles, e.g. focus_areas = [\"Technology\"]"
-                )
-        elif key == "aliases":
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise Invalid(
-                    f"{source}: key 'aliases' must be a list of names, e.g. aliases = [\"NMPD\"]"
-                )
-        elif key == "announced":
-            if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
-                value = value.isoformat()
-            elif not isinstance(value, str):
-                raise Invalid(
-                    f"{source}: key 'announced' must be a date, e.g. announced = 2024-03-28"
-                )
-        elif key == "self_approval":
-            if not isinstance(value, bool):
-                raise Invalid(f"{source}: key 'self_approval' must be true or false")
-        elif not isinstance(value, str):
-            raise Invalid(f"{source}: key {key!r} must be a string")
-        values[key] = value
+    values = {key: _spec_value(key, data[key], source) for key in SPEC_KEYS if key in data}
     for required in ("site", "agency", "focus_areas"):
         if required not in values:
             raise Invalid(f"{source}: missing key {required!r}")
@@ -209,6 +182,31 @@ def spec_from_mapping(  # noqa: C901 (to split, issue 12)
         return normalise_spec(EngagementSpec(**values))
     except Invalid as exc:
         raise exc.at(source) from None
+
+
+# What a list key holds, for its error: the key's example.
+_LIST_KEYS = {
+    "focus_areas": 'a list of titles, e.g. focus_areas = ["Technology"]',
+    "aliases": 'a list of names, e.g. aliases = ["NMPD"]',
+}
+
+
+def _spec_value(key: str, value, source: str):
+    """One key's value as EngagementSpec takes it, or Invalid naming the key and what it must be."""
+    if key in _LIST_KEYS:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise Invalid(f"{source}: key {key!r} must be {_LIST_KEYS[key]}")
+    elif key == "announced":
+        if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+            return value.isoformat()
+        if not isinstance(value, str):
+            raise Invalid(f"{source}: key 'announced' must be a date, e.g. announced = 2024-03-28")
+    elif key == "self_approval":
+        if not isinstance(value, bool):
+            raise Invalid(f"{source}: key 'self_approval' must be true or false")
+    elif not isinstance(value, str):
+        raise Invalid(f"{source}: key {key!r} must be a string")
+    return value
 
 
 def create_engagement(store: Store, spec: EngagementSpec, actor: str) -> dict:

@@ -1,4 +1,4 @@
-"""The XLSX tracker's layout, shared by its writer (reports/xlsx.py) and the importer (model/sheets.py).
+"""The XLSX tracker's layout, shared by its writer (reports/xlsx.py) and the importer (exchange/sheets.py).
 
 Each column is written under a label people read and read back in as an import column; the
 pairs live here, once, so the tracker and the importer cannot drift apart.

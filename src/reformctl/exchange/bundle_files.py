@@ -18,7 +18,7 @@ import json
 from pathlib import Path
 
 from reformctl.errors import Invalid, Message, Refused, Remedy, RowErrors
-from reformctl.model.bundle import (
+from reformctl.exchange.bundle import (
     FORMAT,
     KINDS,
     VERSION,
@@ -33,7 +33,7 @@ from reformctl.model.bundle import (
     shared,
     store_records,
 )
-from reformctl.model.bundle_checks import record_problems
+from reformctl.exchange.bundle_checks import record_problems
 from reformctl.model.engagements import get_engagement
 from reformctl.store import Store
 
@@ -115,7 +115,7 @@ def _refuse_unmerged(
             continue
         existing = path.read_text(encoding="utf-8", errors="replace")
         # A file this store has merged but did not take (the other side's flag history of a record
-        # both hold: model/merge.py _travels) is no unmerged work.
+        # both hold: exchange/merge.py _travels) is no unmerged work.
         if relative not in files and path.stem not in kept and path.stem not in known:
             problems.append(f"{relative} is not in this store")
             continue
@@ -150,6 +150,8 @@ def _refuse_unmerged(
 class BundleErrors(RowErrors):
     """Problems in a bundle, each at a file and field."""
 
+    outcome = "nothing was changed"
+
     def where(self, error) -> str:
         row, column, _ = error
         parts = [self.source]
@@ -158,8 +160,6 @@ class BundleErrors(RowErrors):
         if column:
             parts.append(f"field {column}")
         return ", ".join(parts) + ": "
-
-    outcome = "nothing was changed"
 
 
 def _split_git_conflict(text: str) -> tuple[str, str] | None:
@@ -188,6 +188,45 @@ def _split_git_conflict(text: str) -> tuple[str, str] | None:
 
 def _load(path: Path, relative: str, errs: list, allow_conflicts: bool):
     """The record in PATH, or (ours, theirs) when git left conflict markers; None after an error."""
+    text = _read_text(path, relative, errs)
+    if text is None:
+        return None
+    sides = _split_git_conflict(text)
+    if sides is None:
+        return _parse(text, relative, errs)
+    if not allow_conflicts:
+        errs.append(
+            (
+                relative,
+                None,
+                Message(
+                    "has git conflict markers; bring it in with {remedy}, "
+                    "which turns them into conflicts to resolve",
+                    remedy=Remedy("merge"),
+                ),
+            )
+        )
+        return None
+    parsed = []
+    for side in sides:
+        try:
+            parsed.append(json.loads(side))
+        except RecursionError:
+            errs.append((relative, None, "nested too deeply to be a reformctl record"))
+            return None
+        except json.JSONDecodeError as exc:
+            errs.append(
+                (
+                    relative,
+                    None,
+                    f"git conflict markers around something that is not a whole record ({exc})",
+                )
+            )
+            return None
+    return tuple(parsed)
+
+
+def _read_text(path: Path, relative: str, errs: list) -> str | None:
     if (
         path.is_symlink() or not path.is_file()
     ):  # git keeps links: one to /dev/zero or ~/.ssh is no record
@@ -203,42 +242,13 @@ def _load(path: Path, relative: str, errs: list, allow_conflicts: bool):
         )
         return None
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         errs.append((relative, None, "not UTF-8 text"))
         return None
-    sides = _split_git_conflict(text)
-    if sides is not None:
-        if not allow_conflicts:
-            errs.append(
-                (
-                    relative,
-                    None,
-                    Message(
-                        "has git conflict markers; bring it in with {remedy}, "
-                        "which turns them into conflicts to resolve",
-                        remedy=Remedy("merge"),
-                    ),
-                )
-            )
-            return None
-        parsed = []
-        for side in sides:
-            try:
-                parsed.append(json.loads(side))
-            except RecursionError:
-                errs.append((relative, None, "nested too deeply to be a reformctl record"))
-                return None
-            except json.JSONDecodeError as exc:
-                errs.append(
-                    (
-                        relative,
-                        None,
-                        f"git conflict markers around something that is not a whole record ({exc})",
-                    )
-                )
-                return None
-        return tuple(parsed)
+
+
+def _parse(text: str, relative: str, errs: list) -> dict | None:
     try:
         record = json.loads(text)
     except RecursionError:  # '[' * 100000: Python's decoder recurses once per level
@@ -259,13 +269,45 @@ def _load(path: Path, relative: str, errs: list, allow_conflicts: bool):
     return record
 
 
-def read_bundle(store: Store, source: Path, allow_conflicts: bool = False) -> Records:  # noqa: C901 (to split, issue 12)
+def read_bundle(store: Store, source: Path, allow_conflicts: bool = False) -> Records:
     """Read and check a bundle directory; raises BundleErrors listing every problem."""
     source = Path(source)
     label = str(source)
+    errs: list = []
+    head, engagement = _read_head(source, label, errs)
+    if _check_fields(engagement, columns(store, "engagements"), "engagement.json", errs):
+        errs.extend(record_problems("engagement", engagement, "engagement.json"))
+    if engagement.get("id") != head.get("engagement_id") or engagement.get("site") != head.get(
+        "site"
+    ):
+        errs.append(("engagement.json", "id", "does not match bundle.json"))
+    records = Records(engagement=engagement)
+    known_dirs = {k.name for k in KINDS}
+    for child in sorted(source.iterdir()):
+        if child.is_dir() and child.name not in known_dirs and not child.name.startswith("."):
+            errs.append(
+                (
+                    child.name + "/",
+                    None,
+                    f"unknown kind of record; a bundle holds {', '.join(sorted(known_dirs))}",
+                )
+            )
+    for kind in KINDS:
+        found = _read_kind(store, source, kind, records, errs, allow_conflicts)
+        if found is not None:
+            records.kinds[kind.name] = found
+    if not errs:
+        # A bundle git has merged may hold two drafts with one number: merge renumbers them.
+        errs.extend(check_records(records, numbers_unique=not allow_conflicts))
+    if errs:
+        raise BundleErrors(label, errs)
+    return records
+
+
+def _read_head(source: Path, label: str, errs: list) -> tuple[dict, dict]:
+    """bundle.json (the format marker) and engagement.json; without both, nothing else is read."""
     if not source.is_dir():
         raise Invalid(f"{source}: no such bundle directory")
-    errs: list = []
     marker = source / "bundle.json"
     if not marker.is_file():
         raise Invalid(
@@ -286,63 +328,41 @@ def read_bundle(store: Store, source: Path, allow_conflicts: bool = False) -> Re
     if engagement is None:
         errs.append(("engagement.json", None, "missing or unreadable"))
         raise BundleErrors(label, errs)
-    if _check_fields(engagement, columns(store, "engagements"), "engagement.json", errs):
-        errs.extend(record_problems("engagement", engagement, "engagement.json"))
-    if engagement.get("id") != head.get("engagement_id") or engagement.get("site") != head.get(
-        "site"
-    ):
-        errs.append(("engagement.json", "id", "does not match bundle.json"))
-    records = Records(engagement=engagement)
-    known_dirs = {k.name for k in KINDS}
-    for child in sorted(source.iterdir()):
-        if child.is_dir() and child.name not in known_dirs and not child.name.startswith("."):
-            errs.append(
-                (
-                    child.name + "/",
-                    None,
-                    f"unknown kind of record; a bundle holds {', '.join(sorted(known_dirs))}",
-                )
-            )
-    for kind in KINDS:
-        expected = columns(store, kind.table)
-        found: dict[str, dict] = {}
-        folder = source / kind.name
-        if folder.is_symlink():
-            errs.append((kind.name + "/", None, "is a link; a bundle holds plain folders"))
+    return head, engagement
+
+
+def _read_kind(
+    store: Store, source: Path, kind, records: Records, errs: list, allow_conflicts: bool
+) -> dict[str, dict] | None:
+    """Every record of KIND in the bundle, by key, each checked; None for a folder that is a link."""
+    expected = columns(store, kind.table) + ([kind.folded] if kind.folded else [])
+    found: dict[str, dict] = {}
+    folder = source / kind.name
+    if folder.is_symlink():
+        errs.append((kind.name + "/", None, "is a link; a bundle holds plain folders"))
+        return None
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        relative = f"{kind.name}/{path.name}"
+        loaded = _load(path, relative, errs, allow_conflicts)
+        if loaded is None:
             continue
-        for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-            relative = f"{kind.name}/{path.name}"
-            loaded = _load(path, relative, errs, allow_conflicts)
-            if loaded is None:
-                continue
-            if isinstance(loaded, tuple):
-                ours, theirs = loaded
-                records.git_conflicts[(kind.name, path.stem)] = (ours, theirs)
-                loaded = theirs
-            if not _check_fields(
-                loaded, expected + ([kind.folded] if kind.folded else []), relative, errs
-            ):
-                continue
-            # Each value first, so a bad one is named by its own field (model/bundle_checks.py).
-            problems = record_problems(kind.name, loaded, relative)
-            if problems:
-                errs.extend(problems)
-                continue
-            key = record_key(kind, loaded)
-            if key != path.stem:
-                errs.append((relative, "id", f"the file is named for {path.stem} but holds {key}"))
-                continue
-            if key in found:
-                errs.append((relative, "id", "duplicate id"))
-                continue
+        if isinstance(loaded, tuple):
+            records.git_conflicts[(kind.name, path.stem)] = loaded
+            loaded = loaded[1]  # their side
+        if not _check_fields(loaded, expected, relative, errs):
+            continue
+        # Each value first, so a bad one is named by its own field (exchange/bundle_checks.py).
+        problems = record_problems(kind.name, loaded, relative)
+        key = record_key(kind, loaded) if not problems else None
+        if problems:
+            errs.extend(problems)
+        elif key != path.stem:
+            errs.append((relative, "id", f"the file is named for {path.stem} but holds {key}"))
+        elif key in found:
+            errs.append((relative, "id", "duplicate id"))
+        else:
             found[key] = loaded
-        records.kinds[kind.name] = found
-    if not errs:
-        # A bundle git has merged may hold two drafts with one number: merge renumbers them.
-        errs.extend(check_records(records, numbers_unique=not allow_conflicts))
-    if errs:
-        raise BundleErrors(label, errs)
-    return records
+    return found
 
 
 def _check_fields(record: dict, expected: list[str], where: str, errs: list) -> bool:
@@ -353,6 +373,13 @@ def _check_fields(record: dict, expected: list[str], where: str, errs: list) -> 
     for name in unknown:
         errs.append((where, name, "unknown field"))
     return not (missing or unknown)
+
+
+def check_bundle(source: Path) -> Records:
+    """Read and check a bundle against an empty scratch store, for a store that does not exist yet."""
+    from reformctl.store import open_store
+
+    return read_bundle(open_store(":memory:"), source)
 
 
 def export_bundle(store: Store, site: str, target: Path) -> dict:

@@ -155,81 +155,101 @@ def store_records(store: Store, engagement: dict) -> Records:
     return out
 
 
-def check_records(records: Records, numbers_unique: bool = True) -> list:  # noqa: C901 (to split, issue 12)
+def check_records(records: Records, numbers_unique: bool = True) -> list:
     """Every reference resolves, every number and name is unique."""
-    errs: list = []
-    e = records.engagement
-    k = records.kinds
-    eid = e["id"]
-
-    def where(kind, key):
-        return f"{kind}/{key}.json"
-
-    # Each value's own rule (vocabularies, dates, numbers, text) is model/bundle_checks.py's;
+    # Each value's own rule (vocabularies, dates, numbers, text) is exchange/bundle_checks.py's;
     # here, what holds between records.
-    for name in (
-        "focus_areas",
-        "team_members",
-        "activities",
-        "findings",
-        "recommendations",
-        "sections",
-        "review_history",
-        "approved_versions",
-        "notes",
-        "protected_terms",
-        "releases",
-        "resolutions",
-    ):
-        for key, r in k[name].items():
-            if r["engagement_id"] != eid:
-                errs.append((where(name, key), "engagement_id", "belongs to another engagement"))
-    refs = [
-        ("findings", "focus_area_id", "focus_areas"),
-        ("recommendations", "finding_id", "findings"),
-        ("status_updates", "recommendation_id", "recommendations"),
-        ("evidence", "finding_id", "findings"),
-        ("evidence", "activity_id", "activities"),
+    return (
+        _other_engagements(records)
+        + _dangling_references(records.kinds)
+        + _dangling_reviewed(records.kinds, records.engagement["id"])
+        + _flag_history_problems(records)
+        + _duplicates(records.kinds, numbers_unique)
+    )
+
+
+def _where(kind: str, key: str) -> str:
+    return f"{kind}/{key}.json"
+
+
+# The kinds whose records name their engagement.
+_OWNED = (
+    "focus_areas",
+    "team_members",
+    "activities",
+    "findings",
+    "recommendations",
+    "sections",
+    "review_history",
+    "approved_versions",
+    "notes",
+    "protected_terms",
+    "releases",
+    "resolutions",
+)
+
+
+def _other_engagements(records: Records) -> list:
+    eid = records.engagement["id"]
+    return [
+        (_where(name, key), "engagement_id", "belongs to another engagement")
+        for name in _OWNED
+        for key, r in records.kinds[name].items()
+        if r["engagement_id"] != eid
     ]
-    for name, column, target in refs:
-        for key, r in k[name].items():
-            if r[column] not in k[target]:
-                errs.append(
-                    (
-                        where(name, key),
-                        column,
-                        f"refers to {target[:-1].replace('_', ' ')} {r[column]} "
-                        "which is not in the bundle",
-                    )
-                )
+
+
+_REFERENCES = (
+    ("findings", "focus_area_id", "focus_areas"),
+    ("recommendations", "finding_id", "findings"),
+    ("status_updates", "recommendation_id", "recommendations"),
+    ("evidence", "finding_id", "findings"),
+    ("evidence", "activity_id", "activities"),
+)
+
+
+def _dangling_references(k: dict[str, dict[str, dict]]) -> list:
+    """Each record's parent, and each activity's team members, are in the bundle."""
+    errs = [
+        (
+            _where(name, key),
+            column,
+            f"refers to {target[:-1].replace('_', ' ')} {r[column]} which is not in the bundle",
+        )
+        for name, column, target in _REFERENCES
+        for key, r in k[name].items()
+        if r[column] not in k[target]
+    ]
     for key, r in k["activities"].items():
         for member in r["team"] if isinstance(r["team"], list) else [None]:
             if member not in k["team_members"]:
                 errs.append(
                     (
-                        where("activities", key),
+                        _where("activities", key),
                         "team",
                         f"refers to team member {member} which is not in the bundle",
                     )
                 )
+    return errs
+
+
+def _dangling_reviewed(k: dict[str, dict[str, dict]], eid: str) -> list:
+    """Review histories, approved versions, notes and release items name records in the bundle."""
     records_by_type = {
         "finding": k["findings"],
         "recommendation": k["recommendations"],
         "section": k["sections"],
     }
-    for name in ("review_history", "approved_versions", "notes"):
-        for key, r in k[name].items():
-            if (
-                r["record_id"] not in records_by_type.get(r["record_type"], {})
-                and r["record_id"] != eid
-            ):
-                errs.append(
-                    (
-                        where(name, key),
-                        "record_id",
-                        f"refers to {r['record_type']} {r['record_id']} which is not in the bundle",
-                    )
-                )
+    errs = [
+        (
+            _where(name, key),
+            "record_id",
+            f"refers to {r['record_type']} {r['record_id']} which is not in the bundle",
+        )
+        for name in ("review_history", "approved_versions", "notes")
+        for key, r in k[name].items()
+        if r["record_id"] not in records_by_type.get(r["record_type"], {}) and r["record_id"] != eid
+    ]
     for key, r in k["releases"].items():
         for item in r["items"] if isinstance(r["items"], list) else [None]:
             if not isinstance(item, dict) or item.get("record_id") not in records_by_type.get(
@@ -237,12 +257,15 @@ def check_records(records: Records, numbers_unique: bool = True) -> list:  # noq
             ):
                 errs.append(
                     (
-                        where("releases", key),
+                        _where("releases", key),
                         "items",
                         f"refers to a record not in the bundle: {item!r}",
                     )
                 )
-    errs += _flag_history_problems(records)
+    return errs
+
+
+def _duplicates(k: dict[str, dict[str, dict]], numbers_unique: bool) -> list:
     unique = [
         ("focus_areas", ("number",)),
         ("team_members", ("name",)),
@@ -254,6 +277,7 @@ def check_records(records: Records, numbers_unique: bool = True) -> list:  # noq
             ("findings", ("focus_area_id", "number")),
             ("recommendations", ("finding_id", "number")),
         ]
+    errs = []
     for name, cols in unique:
         seen: dict = {}
         for key, r in sorted(k[name].items()):
@@ -261,9 +285,9 @@ def check_records(records: Records, numbers_unique: bool = True) -> list:  # noq
             if value in seen:
                 errs.append(
                     (
-                        where(name, key),
+                        _where(name, key),
                         cols[-1],
-                        f"{r[cols[-1]]!r} is also taken by {where(name, seen[value])}",
+                        f"{r[cols[-1]]!r} is also taken by {_where(name, seen[value])}",
                     )
                 )
             else:

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
+import io
 import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from reformctl.errors import Invalid, RowErrors
 from reformctl.model.tracker_layout import COLUMN_OF_LABEL, SUMMARY_SHEET
@@ -57,36 +58,40 @@ MAX_CSV_CELL = 1_000_000
 
 def _csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
     """The CSV file's records as the csv module reads them, with their line numbers."""
-    if csv.field_size_limit() < MAX_CSV_CELL:
-        csv.field_size_limit(MAX_CSV_CELL)
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle, strict=True)
-            try:
-                for row in reader:
-                    yield reader.line_num, row
-            except csv.Error as exc:
-                raise RowErrors(
-                    str(path),
-                    [(reader.line_num, None, f"not valid CSV ({exc}); is the file truncated?")],
-                ) from None
+            yield from _csv_lines(handle, str(path))
     except UnicodeDecodeError:
         raise Invalid(
             f"{path}: not UTF-8 text; save the spreadsheet as CSV UTF-8, or as .xlsx"
         ) from None
 
 
+def _csv_lines(handle: Iterable[str], source: str) -> Iterator[tuple[int, list[str]]]:
+    if csv.field_size_limit() < MAX_CSV_CELL:
+        csv.field_size_limit(MAX_CSV_CELL)
+    reader = csv.reader(handle, strict=True)
+    try:
+        for row in reader:
+            yield reader.line_num, row
+    except csv.Error as exc:
+        raise RowErrors(
+            source,
+            [(reader.line_num, None, f"not valid CSV ({exc}); is the file truncated?")],
+        ) from None
+
+
 def _csv_cells(row: list[str]) -> list[str]:
-    # Stripped, and a protected cell unprotected, in one comprehension: a function call for each
-    # of half a million cells cost 0.1 s.
+    # Stripped, and a protected cell unprotected, in one comprehension: a function call a cell
+    # would be a noticeable part of reading a big file.
     return [c[1:] if c.startswith(_PROTECTED) else c for c in map(str.strip, row)]
 
 
 class _CsvRows:
     """A CSV file's data rows (blank rows and the header skipped), read afresh each time they are iterated.
 
-    A 50,000-row file held as lists of cells took 65 MB; read as the import checks it, one row
-    at a time, it takes next to nothing. read_sheets has already read the file through once,
+    A big file held as lists of cells would take memory in proportion to its size; read as the
+    import checks it, one row at a time, it takes next to nothing. read_sheets has already read the file through once,
     so its errors (not UTF-8, not valid CSV) are still reported before anything else.
     """
 
@@ -141,9 +146,9 @@ class Sheet:
     header_row: int = 1  # below an internal tracker's marking, 2
 
 
-# The most a workbook may hold, checked before openpyxl reads it and again as it reads: a crafted
-# 394 KB file (one row repeated, compressed 200:1) unpacked to hundreds of MB and took 830 MB.
-# The XLSX tracker of 50,000 recommendations is 550,000 cells in about 45 MB of XML.
+# The most a workbook may hold, checked before openpyxl reads it and again as it reads: a small
+# crafted file (one row repeated, compressed far past what XML packs to) can unpack to far more
+# than a machine's memory. The bounds leave room for the XLSX tracker of a very large engagement.
 MAX_CELLS = 1_000_000
 MAX_UNPACKED = 200 * 1024 * 1024  # bytes: every part of the archive together
 MAX_RATIO = 100  # unpacked : packed, for a part over RATIO_FROM bytes (XML packs about 10:1)
@@ -340,13 +345,24 @@ def _table(name: str | None, rows) -> Sheet | None:
     return None if header is None else Sheet(name, header[0], data, header[1], header_row)
 
 
-def read_sheets(path: Path) -> list[Sheet]:
-    """The tables of a spreadsheet: one for a CSV file or a plain workbook, one a focus area for the tracker."""
+def read_csv_text(text: str, source: str) -> list[Sheet]:
+    """The table of CSV text already read (from stdin), as read_sheets reads a CSV file."""
+    lines = _csv_lines(io.StringIO(text.removeprefix("\ufeff"), newline=""), source)
+    sheet = _table(None, ((number, _csv_cells(row)) for number, row in lines if any(row)))
+    if sheet is None:
+        raise Invalid(f"{source}: the file is empty; the first row must name the columns")
+    return [sheet]
+
+
+def read_sheets(path: Path, text_is_csv: bool = False) -> list[Sheet]:
+    """The tables of a spreadsheet: one for a CSV file or a plain workbook, one a focus area for the tracker.
+
+    TEXT_IS_CSV reads any file that is not a workbook as CSV, whatever its name ends in."""
     path = Path(path)
     if not path.is_file():
         raise Invalid(f"{path}: no such file")
     suffix = path.suffix.lower()
-    if suffix == ".csv":
+    if suffix == ".csv" or (text_is_csv and suffix not in (".xlsx", ".xlsm")):
         sheets = [s for s in (_csv_table(path),) if s is not None]
     elif suffix in (".xlsx", ".xlsm"):
         sheets = [

@@ -42,7 +42,7 @@ def merge(
 
     Example: reformctl merge --site north-miami ~/assessment-repo/north-miami
     """
-    from reformctl.model.merge import merge as run
+    from reformctl.exchange.merge import merge as run
 
     store = context.store(ctx)
     done = run(store, get_engagement(store, site), source, context.actor(ctx))
@@ -88,7 +88,7 @@ def conflicts(
 
     Example: reformctl conflicts --site north-miami
     """
-    from reformctl.model.merge import list_conflicts
+    from reformctl.exchange.conflicts import list_conflicts
 
     store = context.store(ctx)
     rows = list_conflicts(store, get_engagement(store, site))
@@ -142,7 +142,7 @@ def resolve(
 
     Example: reformctl resolve --site north-miami 3.1 --field title --take theirs
     """
-    from reformctl.model.merge import resolve as settle
+    from reformctl.exchange.conflicts import resolve as settle
 
     store = context.store(ctx)
     done = settle(store, get_engagement(store, site), record, take.value, context.actor(ctx), field)

@@ -126,7 +126,7 @@ def _load_section(
         )
 
 
-def load_engagement(  # noqa: C901 (to split, issue 12)
+def load_engagement(
     store: Store,
     data: dict,
     source: str,
@@ -141,6 +141,21 @@ def load_engagement(  # noqa: C901 (to split, issue 12)
     """
     header = {k: v for k, v in data.items() if k not in ("findings", "protected", "sections")}
     spec = spec_from_mapping(header, source)
+    findings, sections, protected = _parts(data, source)
+    loader = _Loader(store, source, actor, approved_by)
+    try:
+        with store.write():
+            loader.engagement = create_engagement(store, spec, actor)
+            loader.load(findings, sections, protected, phase)
+    except ReformError as exc:
+        if loader.where != source and not str(exc).startswith(source):
+            exc.at(loader.where)
+        raise exc from None
+    return {"engagement": loader.engagement, **loader.counts}
+
+
+def _parts(data: dict, source: str) -> tuple[list, list, list]:
+    """The file's findings, sections and protected names, each a list."""
     findings = data.get("findings", [])
     if not isinstance(findings, list):
         raise Invalid(f"{source}: 'findings' must be an array of tables ([[findings]])")
@@ -152,87 +167,96 @@ def load_engagement(  # noqa: C901 (to split, issue 12)
         raise Invalid(
             f"{source}: 'protected' must be a list of names, e.g. protected = [\"Jane Doe\"]"
         )
-    counts = {"findings": 0, "recommendations": 0, "status_updates": 0, "sections": 0}
-    where = source
-    try:
-        with store.write():
-            engagement = create_engagement(store, spec, actor)
-            for term in protected:
-                where = f"{source}: protected name"
-                protect(store, engagement, term, actor)
-            for i, item in enumerate(findings, start=1):
-                where = f"{source}: finding {i}"
-                _check_keys(item, FINDING_KEYS, where)
-                if not isinstance(item.get("focus_area"), (int, str)) or isinstance(
-                    item.get("focus_area"), bool
-                ):
-                    raise Invalid(
-                        f"{where}: 'focus_area' must be a focus area number, e.g. focus_area = 2"
-                    )
-                if isinstance(item["focus_area"], int):
-                    clean_int(item["focus_area"], "'focus_area'", 1, MAX_FOCUS_AREA)
-                finding = log_finding(
-                    store,
-                    engagement,
-                    str(item["focus_area"]),
-                    item.get("title", ""),
-                    item.get("body"),
-                    actor,
-                    methods=item.get("methods") or [],
-                    internal=bool(item.get("internal", False)),
-                    dated=_date(item.get("dated"), f"{where}: 'dated'"),
-                )
-                counts["findings"] += 1
-                if approved_by:
-                    _approve(store, engagement, "finding", finding, actor, approved_by)
-                for j, rec_item in enumerate(item.get("recommendations", []), start=1):
-                    where = f"{source}: finding {i}, recommendation {j}"
-                    _check_keys(rec_item, REC_KEYS, where)
-                    rec = recommend(
-                        store,
-                        engagement,
-                        finding["ref"],
-                        rec_item.get("text", ""),
-                        actor,
-                        priority=rec_item.get("priority"),
-                        owner=rec_item.get("owner"),
-                        due=_date(rec_item.get("due"), f"{where}: 'due'"),
-                        dated=_date(rec_item.get("dated"), f"{where}: 'dated'") or finding["dated"],
-                    )
-                    counts["recommendations"] += 1
-                    if approved_by:
-                        _approve(store, engagement, "recommendation", rec, actor, approved_by)
-                    for k, update in enumerate(rec_item.get("statuses", []), start=1):
-                        where = f"{source}: finding {i}, recommendation {j}, status {k}"
-                        _check_keys(update, STATUS_KEYS, where)
-                        set_status(
-                            store,
-                            engagement,
-                            rec["ref"],
-                            update.get("status", ""),
-                            actor,
-                            as_of=_date(update.get("as_of"), f"{where}: 'as_of'"),
-                            note=update.get("note"),
-                            reason=update.get("reason"),
-                            evidence=update.get("evidence"),
-                        )
-                        counts["status_updates"] += 1
-            for i, item in enumerate(sections, start=1):
-                where = f"{source}: section {i}"
-                _load_section(
-                    store,
-                    engagement,
-                    _check_keys(item, SECTION_KEYS, where),
-                    where,
-                    actor,
-                    approved_by,
-                )
-                counts["sections"] += 1
-            if phase:
-                where = source
-                advance(store, engagement, phase, actor)
-    except ReformError as exc:
-        if where != source and not str(exc).startswith(source):
-            exc.at(where)
-        raise exc from None
-    return {"engagement": engagement, **counts}
+    return findings, sections, protected
+
+
+class _Loader:
+    """Loads an engagement file's records through the commands' own model functions, keeping
+    WHERE (the part of the file being loaded) so that an error names it."""
+
+    def __init__(self, store: Store, source: str, actor: str, approved_by: str | None):
+        self.store = store
+        self.source = source
+        self.where = source
+        self.actor = actor
+        self.approved_by = approved_by
+        self.engagement: dict = {}
+        self.counts = {"findings": 0, "recommendations": 0, "status_updates": 0, "sections": 0}
+
+    def load(self, findings: list, sections: list, protected: list, phase: str | None) -> None:
+        store, engagement, source, actor = self.store, self.engagement, self.source, self.actor
+        for term in protected:
+            self.where = f"{source}: protected name"
+            protect(store, engagement, term, actor)
+        for i, item in enumerate(findings, start=1):
+            self.where = f"{source}: finding {i}"
+            self._finding(i, item)
+        for i, item in enumerate(sections, start=1):
+            self.where = f"{source}: section {i}"
+            item = _check_keys(item, SECTION_KEYS, self.where)
+            _load_section(store, engagement, item, self.where, actor, self.approved_by)
+            self.counts["sections"] += 1
+        if phase:
+            self.where = source
+            advance(store, engagement, phase, actor)
+
+    def _finding(self, i: int, item) -> None:
+        where = self.where
+        _check_keys(item, FINDING_KEYS, where)
+        area = item.get("focus_area")
+        if not isinstance(area, (int, str)) or isinstance(area, bool):
+            raise Invalid(f"{where}: 'focus_area' must be a focus area number, e.g. focus_area = 2")
+        if isinstance(area, int):
+            clean_int(area, "'focus_area'", 1, MAX_FOCUS_AREA)
+        finding = log_finding(
+            self.store,
+            self.engagement,
+            str(area),
+            item.get("title", ""),
+            item.get("body"),
+            self.actor,
+            methods=item.get("methods") or [],
+            internal=bool(item.get("internal", False)),
+            dated=_date(item.get("dated"), f"{where}: 'dated'"),
+        )
+        self.counts["findings"] += 1
+        self._approve("finding", finding)
+        for j, rec_item in enumerate(item.get("recommendations", []), start=1):
+            self.where = f"{self.source}: finding {i}, recommendation {j}"
+            self._recommendation(finding, rec_item)
+
+    def _recommendation(self, finding: dict, item) -> None:
+        where = self.where
+        _check_keys(item, REC_KEYS, where)
+        rec = recommend(
+            self.store,
+            self.engagement,
+            finding["ref"],
+            item.get("text", ""),
+            self.actor,
+            priority=item.get("priority"),
+            owner=item.get("owner"),
+            due=_date(item.get("due"), f"{where}: 'due'"),
+            dated=_date(item.get("dated"), f"{where}: 'dated'") or finding["dated"],
+        )
+        self.counts["recommendations"] += 1
+        self._approve("recommendation", rec)
+        for k, update in enumerate(item.get("statuses", []), start=1):
+            self.where = f"{where}, status {k}"
+            _check_keys(update, STATUS_KEYS, self.where)
+            set_status(
+                self.store,
+                self.engagement,
+                rec["ref"],
+                update.get("status", ""),
+                self.actor,
+                as_of=_date(update.get("as_of"), f"{self.where}: 'as_of'"),
+                note=update.get("note"),
+                reason=update.get("reason"),
+                evidence=update.get("evidence"),
+            )
+            self.counts["status_updates"] += 1
+
+    def _approve(self, kind: str, record: dict) -> None:
+        if self.approved_by:
+            _approve(self.store, self.engagement, kind, record, self.actor, self.approved_by)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from reformctl.dates import parse_date
 from reformctl.errors import Invalid
+from reformctl.exchange.bundle import KINDS
 from reformctl.model.engagements import validate_site
 from reformctl.model.ids import is_id
 from reformctl.model.review import REVIEW_STATES
@@ -292,22 +293,8 @@ def section_body(value) -> None:
 ACTOR = actor
 STAMP = moment()
 RECORD = {"created_at": STAMP, "created_by": ACTOR}
-BUNDLE_KINDS = (
-    "focus_areas",
-    "team_members",
-    "activities",
-    "findings",
-    "evidence",
-    "recommendations",
-    "sections",
-    "status_updates",
-    "review_history",
-    "approved_versions",
-    "internal_history",
-    "notes",
-    "protected_terms",
-    "releases",
-)
+# Every kind a bundle carries but the settled conflicts themselves.
+BUNDLE_KINDS = tuple(kind.name for kind in KINDS if kind.name != "resolutions")
 
 # Per kind of record: the rule of each column. A column a later migration adds and that is not
 # listed here still gets the generic rule below, so no value goes unchecked.
