@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import approve
-from reformctl.reports.check_claims import Counts, count_claims, percent_claims
+from reformctl.publishing.check_claims import Counts, count_claims, percent_claims
 
 SITE = ("--site", "lakemont")
 AREAS = [
@@ -371,7 +371,7 @@ def test_a_percentage_off_by_more_than_its_rounding_is_always_flagged(y, data, p
     words=st.booleans(),
 )
 def test_a_count_is_flagged_exactly_when_the_record_shows_no_such_number(n, noun, words):
-    from reformctl.reports.check_claims import _TENS, _UNITS
+    from reformctl.publishing.check_claims import _TENS, _UNITS
 
     word = (
         (_UNITS[n] if n < 20 else _TENS[n // 10 - 2] + (f"-{_UNITS[n % 10]}" if n % 10 else ""))

@@ -54,7 +54,7 @@ def check(
     """
     from reformctl.errors import ReformError
     from reformctl.model.frozen import report_date
-    from reformctl.reports.releases import check_release
+    from reformctl.publishing.releases import check_release
 
     store = context.store(
         ctx, readonly=not allow
@@ -117,7 +117,7 @@ def publish(
     """
     from reformctl.model.frozen import report_date, require_release_in_order
     from reformctl.model.sites import get_engagement
-    from reformctl.reports.releases import publish as do_publish
+    from reformctl.publishing.releases import publish as do_publish
 
     if override_check and not reason:
         raise CliUsageError("--override-check needs --reason TEXT saying why")
@@ -160,7 +160,7 @@ def releases(ctx: typer.Context, site: SiteOption, fmt: FormatOption = Format.te
 
     Example: reformctl releases --site north-miami
     """
-    from reformctl.reports.releases import list_releases
+    from reformctl.publishing.releases import list_releases
 
     rows = list_releases(context.store(ctx), site)
     if fmt is Format.json:
@@ -209,7 +209,7 @@ def verify(
 
     Example: reformctl verify releases/north-miami-1
     """
-    from reformctl.reports.releases import verify as do_verify
+    from reformctl.publishing.releases import verify as do_verify
 
     where = context.location(ctx)
     if where.path.exists():
@@ -246,7 +246,7 @@ def diff(
     Example: reformctl diff --site north-miami 1 2
     """
     from reformctl.model.vocab import STATUSES
-    from reformctl.reports.releases import diff as do_diff
+    from reformctl.publishing.releases import diff as do_diff
 
     result = do_diff(context.store(ctx), site, a, b)
     if fmt is Format.json:

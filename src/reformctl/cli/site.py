@@ -51,7 +51,7 @@ def build(
 
     Example: reformctl site build report/site --base-url https://reports.example.gov/
     """
-    from reformctl.reports.site import build_site
+    from reformctl.publishing.site import build_site
 
     result = build_site(context.store(ctx, readonly=True), folder, base_url, check)
     if fmt is Format.json:

@@ -13,7 +13,7 @@ import json
 import re
 from pathlib import Path
 
-from reformctl.reports.digests import sha256
+from reformctl.publishing.digests import sha256
 from reformctl.store import Store
 
 # Names at the site's root that an engagement's page may not take.

@@ -11,14 +11,14 @@ from reformctl.model.internal_flag import internal_at
 from reformctl.model.matching import find_spans, fold, name_key, term_regex, visible
 from reformctl.model.statuses import status_at
 from reformctl.model.text import marker_problems
-from reformctl.reports.check_claims import (
+from reformctl.publishing.check_claims import (
     count_claims,
     counts_of,
     date_claims,
     percent_claims,
     sentence_at,
 )
-from reformctl.reports.check_initials import foreign_terms, initials_problems, own_terms
+from reformctl.publishing.check_initials import foreign_terms, initials_problems, own_terms
 from reformctl.reports.public import build_public_report, is_code, redact
 from reformctl.reports.reader_view import disguised_names
 from reformctl.store import Store

@@ -19,8 +19,8 @@ from reformctl.model.ids import new_id
 from reformctl.model.internal_flag import internal_at
 from reformctl.model.sections import print_order
 from reformctl.model.text import clean_body
-from reformctl.reports.check import check
-from reformctl.reports.digests import MANIFEST, sha256  # noqa: F401 (part of this module's interface)
+from reformctl.publishing.check import check
+from reformctl.publishing.digests import MANIFEST, sha256  # noqa: F401 (part of this module's interface)
 from reformctl.reports.kinds import build_report
 from reformctl.reports.public import public_where, scrub_public, withhold
 from reformctl.reports.render import EXTENSIONS, PUBLISHED_FORMATS, render
