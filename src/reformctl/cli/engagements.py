@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from reformctl.cli import context, prompts
-from reformctl.cli.options import FormatOption, SiteOption
+from reformctl.cli.options import FormatOption, SiteOption, choice
 from reformctl.cli.output import WRAP, Format, columns, counted, print_json
 from reformctl.config import key_lines, load_toml
 from reformctl.errors import ReformError
@@ -27,18 +26,10 @@ from reformctl.model.engagements import (
     spec_from_mapping,
 )
 from reformctl.model.text import clean_optional_name
-from reformctl.model.vocab import PROGRAMS
+from reformctl.model.vocab import PHASES, PROGRAMS
 
-
-class Program(str, Enum):
-    organizational_assessment = "organizational-assessment"
-    technical_assistance = "technical-assistance"
-    critical_response = "critical-response"
-
-
-class StartPhase(str, Enum):
-    planning = "planning"
-    assessment = "assessment"
+Program = choice("Program", PROGRAMS)
+StartPhase = choice("StartPhase", PHASES[:2])  # a new engagement starts in planning or assessment
 
 
 def new_engagement(

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated, Optional
 
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.options import FindingArgument, FormatOption, SiteOption
+from reformctl.cli.options import FindingArgument, FormatOption, SiteOption, choice
 from reformctl.cli.output import Format, print_json, print_table
 from reformctl.model.engagements import get_engagement
 from reformctl.model.vocab import ACTIVITY_METHODS, ROLES
 
-Role = Enum("Role", {r.replace("-", "_"): r for r in ROLES}, type=str)
-ActivityMethod = Enum(
-    "ActivityMethod", {m.replace("-", "_"): m for m in ACTIVITY_METHODS}, type=str
-)
+Role = choice("Role", ROLES)
+ActivityMethod = choice("ActivityMethod", ACTIVITY_METHODS)
 
 
 team_app = typer.Typer(

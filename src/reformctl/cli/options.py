@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from enum import Enum
+from typing import Annotated, Iterable, Optional
 
 import typer
 
@@ -13,6 +14,12 @@ try:  # Typer 0.29 vendors Click as typer._click; earlier releases run on the cl
     from typer._click.globals import get_current_context
 except ImportError:  # pragma: no cover
     from click import get_current_context
+
+
+def choice(name: str, values: Iterable[str]) -> type[Enum]:
+    """A Typer choice of VALUES, taken from the domain's vocabulary (model/vocab.py) so that the
+    command line and the library cannot drift apart; a member's name is its value with '_' for '-'."""
+    return Enum(name, {value.replace("-", "_"): value for value in values}, type=str)
 
 
 # Shell completion that knows the store (`reformctl --install-completion` installs it). A

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -11,8 +10,9 @@ import typer
 
 from reformctl.cli import context
 from reformctl.cli.errors import CliUsageError
-from reformctl.cli.options import FormatOption, SiteOption
+from reformctl.cli.options import FormatOption, SiteOption, choice
 from reformctl.cli.output import WRAP, Format, counted, print_json, print_table
+from reformctl.model.vocab import REPORT_KINDS
 
 AsOfOption = Annotated[
     Optional[str],
@@ -24,11 +24,7 @@ AsOfOption = Annotated[
 ]
 
 
-class Kind(str, Enum):
-    status_update = "status-update"
-    progress = "progress"
-    final = "final"
-    assessment = "assessment"
+Kind = choice("Kind", REPORT_KINDS)
 
 
 def check(

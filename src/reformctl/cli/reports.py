@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -11,24 +10,11 @@ import typer
 
 from reformctl.cli import context
 from reformctl.cli.errors import CliError, CliUsageError
-from reformctl.cli.options import SiteOption
+from reformctl.cli.options import SiteOption, choice
+from reformctl.model.vocab import REPORT_FORMATS, REPORT_KINDS
 
-
-class ReportFormat(str, Enum):
-    markdown = "markdown"
-    html = "html"
-    json = "json"
-    csv = "csv"
-    pdf = "pdf"
-    xlsx = "xlsx"
-    docx = "docx"
-
-
-class ReportKind(str, Enum):
-    status_update = "status-update"
-    progress = "progress"
-    final = "final"
-    assessment = "assessment"
+ReportFormat = choice("ReportFormat", REPORT_FORMATS)
+ReportKind = choice("ReportKind", REPORT_KINDS)
 
 
 def write_atomically(path: Path, content: str | bytes, store_path: Path | str | None) -> None:
@@ -142,13 +128,6 @@ template_app = typer.Typer(
 )
 
 
-class TemplateKind(str, Enum):
-    assessment = "assessment"
-    status_update = "status-update"
-    progress = "progress"
-    final = "final"
-
-
 @template_app.command("export")
 def template_export(
     folder: Annotated[
@@ -156,11 +135,11 @@ def template_export(
         typer.Argument(metavar="DIR", help="A new or empty folder to write the templates into."),
     ],
     kind: Annotated[
-        TemplateKind,
+        ReportKind,
         typer.Option(
             "--kind", help="The report kind the templates are for (one template serves every kind)."
         ),
-    ] = TemplateKind.assessment,
+    ] = ReportKind.assessment,
 ) -> None:
     """Write the default report templates into DIR.
 

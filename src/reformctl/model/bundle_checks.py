@@ -20,7 +20,6 @@ from reformctl.dates import parse_date
 from reformctl.errors import Invalid
 from reformctl.model.engagements import validate_site
 from reformctl.model.ids import is_id
-from reformctl.model.review import REVIEW_STATES
 from reformctl.model.text import (
     MAX_NAME,
     clean_actor,
@@ -36,6 +35,7 @@ from reformctl.model.vocab import (
     PRIORITIES,
     PROGRAMS,
     REASONS,
+    REVIEW_STATES,
     ROLES,
     STATES,
     STATUSES,

@@ -19,6 +19,7 @@ from reformctl.model.ids import new_id
 from reformctl.model.internal_flag import internal_at
 from reformctl.model.sections import print_order
 from reformctl.model.text import clean_body
+from reformctl.model.vocab import REPORT_KINDS
 from reformctl.publishing.check import check
 from reformctl.publishing.digests import MANIFEST, sha256  # noqa: F401 (part of this module's interface)
 from reformctl.reports.kinds import build_report
@@ -31,9 +32,6 @@ from reformctl.store.paths import (
     remove_stale_staging,
     user_path_errors,
 )
-
-KINDS = ("status-update", "progress", "final", "assessment")
-
 
 MANIFEST_FIELDS = (
     "site",
@@ -143,8 +141,8 @@ def publish(
     progress = progress or (lambda stage: None)
     engagement = get_engagement(store, site)
     require_open(engagement)
-    if kind not in KINDS:
-        raise Invalid(f"kind {kind!r} is unknown; choose one of {', '.join(KINDS)}")
+    if kind not in REPORT_KINDS:
+        raise Invalid(f"kind {kind!r} is unknown; choose one of {', '.join(REPORT_KINDS)}")
     as_of = past_date(as_of, "--as-of")
     override_reason = _check_reason(store, engagement, override_reason)
     output = Path(output)

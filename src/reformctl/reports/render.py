@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-FORMATS = ("markdown", "html", "json", "csv", "pdf", "xlsx", "docx")
+from reformctl.model.vocab import REPORT_FORMATS
+
+FORMATS = REPORT_FORMATS
 BINARY = ("pdf", "xlsx", "docx")
 # What `publish` writes into a release folder: every public format.
 PUBLISHED_FORMATS = FORMATS
