@@ -163,40 +163,9 @@ def publish(
             (engagement["id"],),
         )
         report["release"] = {"number": number, "kind": kind}
-        with user_path_errors(output):
-            output.parent.mkdir(parents=True, exist_ok=True)
-            remove_stale_staging(output.parent)  # left by a publish killed before it could clean up
-            staging = make_staging(output.parent)
-        try:
-            with user_path_errors(output):
-                files, contents = _write_formats(report, site, number, staging, progress)
-            release = {
-                "id": new_id(),
-                "engagement_id": engagement["id"],
-                "number": number,
-                "kind": kind,
-                "as_of": as_of,
-                "published_at": now(),
-                "published_by": actor,
-                "output_dir": str(output.resolve()),
-                "files": json.dumps(files, sort_keys=True),
-                "snapshot": json.dumps(report, sort_keys=True, ensure_ascii=False),
-                "override_reason": override_reason,
-            }
-            manifest = _manifest(store, engagement, release, files, result)
-            with user_path_errors(output):
-                (staging / MANIFEST).write_bytes(manifest)
-            _record(store, engagement, release, manifest, files)
-            keep_published(store, [*contents, manifest])
-            with user_path_errors(output):
-                if output.exists():
-                    output.rmdir()  # empty, checked above
-                os.replace(
-                    staging, output
-                )  # the folder appears whole; the store commits right after
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+        files = _write_release(
+            store, engagement, report, output, actor, override_reason, result, progress
+        )
     return {
         "site": site,
         "release": number,
@@ -207,6 +176,54 @@ def publish(
         "check": {"errors": result["errors"], "warnings": result["warnings"]},
         "override_reason": override_reason,
     }
+
+
+def _write_release(
+    store: Store,
+    engagement: dict,
+    report: dict,
+    output: Path,
+    actor: str,
+    override_reason: str | None,
+    result: dict,
+    progress: Callable[[str], None],
+) -> dict[str, str]:
+    """Write REPORT's release into a staging folder beside OUTPUT, record it, and put the folder in
+    OUTPUT's place; inside the caller's write lock. The release's files, by name: their SHA-256."""
+    number, kind = report["release"]["number"], report["release"]["kind"]
+    with user_path_errors(output):
+        output.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_staging(output.parent)  # left by a publish killed before it could clean up
+        staging = make_staging(output.parent)
+    try:
+        with user_path_errors(output):
+            files, contents = _write_formats(report, engagement["site"], number, staging, progress)
+        release = {
+            "id": new_id(),
+            "engagement_id": engagement["id"],
+            "number": number,
+            "kind": kind,
+            "as_of": report["as_of"],
+            "published_at": now(),
+            "published_by": actor,
+            "output_dir": str(output.resolve()),
+            "files": json.dumps(files, sort_keys=True),
+            "snapshot": json.dumps(report, sort_keys=True, ensure_ascii=False),
+            "override_reason": override_reason,
+        }
+        manifest = _manifest(store, engagement, release, files, result)
+        with user_path_errors(output):
+            (staging / MANIFEST).write_bytes(manifest)
+        _record(store, engagement, release, manifest, files)
+        keep_published(store, [*contents, manifest])
+        with user_path_errors(output):
+            if output.exists():
+                output.rmdir()  # empty, checked above
+            os.replace(staging, output)  # the folder appears whole; the store commits right after
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return files
 
 
 def _write_formats(
@@ -468,7 +485,7 @@ def _key(number: str) -> tuple[int, ...]:
     return tuple(int(part) for part in number.split("."))
 
 
-def diff(store: Store, site: str, a: int, b: int) -> dict:  # noqa: C901 (to split, issue 12)
+def diff(store: Store, site: str, a: int, b: int) -> dict:
     engagement = get_engagement(store, site)
     snapshots = {}
     for number in (release_number(a), release_number(b)):
@@ -493,31 +510,8 @@ def diff(store: Store, site: str, a: int, b: int) -> dict:  # noqa: C901 (to spl
         "reworded": [],
         "no_longer_public": [],
     }
-    for number in sorted(fb, key=_key):
-        was, now_ = fa.get(number), fb[number]
-        if now_.get("withdrawn"):
-            if was is not None and not was.get("withdrawn"):
-                changes["withdrawn"].append({"number": number, "kind": "finding"})
-        elif was is None:
-            changes["new_findings"].append({"number": number, "title": now_["title"]})
-        elif (was.get("title"), was.get("body")) != (now_.get("title"), now_.get("body")):
-            changes["reworded"].append({"number": number, "kind": "finding"})
-    for number in sorted(rb, key=_key):
-        was, now_ = ra.get(number), rb[number]
-        if now_.get("withdrawn"):
-            if was is not None and not was.get("withdrawn"):
-                changes["withdrawn"].append({"number": number, "kind": "recommendation"})
-        elif was is None:
-            changes["new_recommendations"].append(
-                {"number": number, "text": now_["text"], "status": now_["status"]}
-            )
-        else:
-            if was.get("status") != now_.get("status"):
-                changes["status_changes"].append(
-                    {"number": number, "from": was.get("status"), "to": now_["status"]}
-                )
-            if was.get("text") != now_.get("text"):
-                changes["reworded"].append({"number": number, "kind": "recommendation"})
+    _finding_changes(fa, fb, changes)
+    _recommendation_changes(ra, rb, changes)
     # Published before but absent now. Approved wording stays public through later edits and
     # withdrawals keep their numbers, so this only happens to releases dated before an approval.
     for number in sorted(set(fa) - set(fb), key=_key):
@@ -533,3 +527,37 @@ def diff(store: Store, site: str, a: int, b: int) -> dict:  # noqa: C901 (to spl
         "to": {"release": b, "as_of": snapshots[b]["as_of"]},
         **changes,
     }
+
+
+def _finding_changes(before: dict, after: dict, changes: dict) -> None:
+    """Add to CHANGES the findings new, withdrawn or reworded between two releases' findings."""
+    for number in sorted(after, key=_key):
+        was, now_ = before.get(number), after[number]
+        if now_.get("withdrawn"):
+            if was is not None and not was.get("withdrawn"):
+                changes["withdrawn"].append({"number": number, "kind": "finding"})
+        elif was is None:
+            changes["new_findings"].append({"number": number, "title": now_["title"]})
+        elif (was.get("title"), was.get("body")) != (now_.get("title"), now_.get("body")):
+            changes["reworded"].append({"number": number, "kind": "finding"})
+
+
+def _recommendation_changes(before: dict, after: dict, changes: dict) -> None:
+    """Add to CHANGES the recommendations new, withdrawn, moved in status or reworded between two
+    releases' recommendations."""
+    for number in sorted(after, key=_key):
+        was, now_ = before.get(number), after[number]
+        if now_.get("withdrawn"):
+            if was is not None and not was.get("withdrawn"):
+                changes["withdrawn"].append({"number": number, "kind": "recommendation"})
+        elif was is None:
+            changes["new_recommendations"].append(
+                {"number": number, "text": now_["text"], "status": now_["status"]}
+            )
+        else:
+            if was.get("status") != now_.get("status"):
+                changes["status_changes"].append(
+                    {"number": number, "from": was.get("status"), "to": now_["status"]}
+                )
+            if was.get("text") != now_.get("text"):
+                changes["reworded"].append({"number": number, "kind": "recommendation"})
