@@ -10,8 +10,9 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context, prompts
+from reformctl.cli.formats import Format, print_json
 from reformctl.cli.options import FormatOption, SiteOption, choice
-from reformctl.cli.output import WRAP, Format, columns, counted, print_json
+from reformctl.cli.terminal import WRAP, columns, counted
 from reformctl.config import key_lines, load_toml
 from reformctl.errors import ReformError
 from reformctl.model.engagements import (

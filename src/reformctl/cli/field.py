@@ -7,8 +7,9 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
+from reformctl.cli.formats import Format, print_json
 from reformctl.cli.options import FindingArgument, FormatOption, SiteOption, choice
-from reformctl.cli.output import Format, print_json, print_table
+from reformctl.cli.terminal import print_table
 from reformctl.model.engagements import get_engagement
 from reformctl.model.vocab import ACTIVITY_METHODS, ROLES
 

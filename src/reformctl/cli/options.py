@@ -8,7 +8,7 @@ from typing import Annotated, Iterable, Optional
 import typer
 
 from reformctl.cli.errors import CliUsageError
-from reformctl.cli.output import FORMAT_ALIASES, Format
+from reformctl.cli.formats import FORMAT_ALIASES, Format
 
 try:  # Typer 0.29 vendors Click as typer._click; earlier releases run on the click package
     from typer._click.globals import get_current_context

@@ -10,8 +10,9 @@ import typer
 
 from reformctl.cli import context
 from reformctl.cli.errors import CliUsageError
+from reformctl.cli.formats import Format, print_json
 from reformctl.cli.options import FormatOption, SiteOption, choice
-from reformctl.cli.output import WRAP, Format, counted, print_json, print_table
+from reformctl.cli.terminal import WRAP, counted, print_table
 from reformctl.model.vocab import REPORT_KINDS
 
 AsOfOption = Annotated[
@@ -122,7 +123,7 @@ def publish(
     store = context.store(ctx)
     day = report_date(store, site, as_of)
     # In the same transaction as the publish (nested writes join it), so no release slips in between.
-    from reformctl.cli.output import working
+    from reformctl.cli.terminal import working
 
     with store.write(), working(f"Checking what {site} would publish") as stage:
         require_release_in_order(store, get_engagement(store, site), day)

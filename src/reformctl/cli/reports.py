@@ -93,7 +93,7 @@ def report(
     fmt = fmt or ReportFormat.markdown
     if fmt.value in BINARY and output is None:
         raise CliError(f"--format {fmt.value} writes a binary file; give --output FILE.{fmt.value}")
-    from reformctl.cli.output import working
+    from reformctl.cli.terminal import working
 
     with working(f"Building the {kind.value} report of {site}") as stage:
         data = build_report(

@@ -11,6 +11,7 @@ import typer
 from reformctl.cli import context
 from reformctl.cli.editing import edit_text, read_text_file
 from reformctl.cli.errors import CliUsageError
+from reformctl.cli.formats import Format, print_json
 from reformctl.cli.options import (
     FormatOption,
     OldRefOption,
@@ -20,7 +21,7 @@ from reformctl.cli.options import (
     choice,
     given_once,
 )
-from reformctl.cli.output import WRAP, Format, print_json, print_table
+from reformctl.cli.terminal import WRAP, print_table
 from reformctl.model.engagements import get_engagement
 from reformctl.model.vocab import DECISIONS, PHASES
 

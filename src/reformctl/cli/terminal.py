@@ -1,29 +1,15 @@
-"""Rendering plain data at the edge: JSON for pipes, Rich tables for people."""
+"""What people read at a terminal: Rich tables, plain aligned columns, and the progress spinner.
+
+Data can never act as markup or as terminal control codes in any of them. What scripts read
+(--format json) is cli/formats.py's."""
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from contextlib import contextmanager
-from enum import Enum
 from itertools import zip_longest
 from typing import Any, Iterable
-
-
-class Format(str, Enum):
-    """--format of every command that prints records (reports have their own formats)."""
-
-    text = "text"
-    json = "json"
-
-
-# Earlier spellings of a Format, still accepted so that scripts keep working, not shown in help.
-FORMAT_ALIASES = {"table": Format.text}
-
-
-def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
 def counted(n: int, noun: str, plural: str | None = None) -> str:
