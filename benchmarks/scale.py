@@ -20,7 +20,7 @@ os.environ.setdefault("REFORMCTL_TODAY", "2026-11-27")
 
 from reformctl.model.loader import load_engagement  # noqa: E402
 from reformctl.model.vocab import REPORT_KINDS as KINDS
-from reformctl.reports.kinds import build_report  # noqa: E402
+from reformctl.reports.build import build_report  # noqa: E402
 from reformctl.reports.render import FORMATS, render  # noqa: E402
 from reformctl.store import open_store  # noqa: E402
 from scale import scale_engagement  # noqa: E402

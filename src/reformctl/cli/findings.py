@@ -133,7 +133,7 @@ def log_finding(
             dated=date,
         )
         if evidence:
-            from reformctl.model.field import cite
+            from reformctl.model.fieldwork import cite
 
             cite(store, engagement, finding, evidence, context.actor(ctx))
     if fmt is Format.json:

@@ -78,7 +78,7 @@ def report(
     Example: reformctl report --site north-miami --kind progress --format pdf --output north-miami.pdf
     """
     from reformctl.model.frozen import report_date
-    from reformctl.reports.kinds import build_report
+    from reformctl.reports.build import build_report
     from reformctl.reports.render import BINARY, format_for_output, render
 
     store = context.store(ctx)

@@ -44,7 +44,7 @@ from reformctl.model.vocab import (
 RECORD_TYPES = ("finding", "recommendation")
 # The records that go through review (their review history, approved versions and notes).
 REVIEWED_TYPES = RECORD_TYPES + ("section",)
-# The report kinds a release may be (reports/kinds.py KINDS; a test keeps the two equal).
+# The report kinds a release may be (model/vocab.py REPORT_KINDS; a test keeps the two equal).
 RELEASE_KINDS = ("status-update", "progress", "final", "assessment")
 MAX_NUMBER = 999_999  # focus areas, findings, recommendations, releases
 MAX_PARTICIPANTS = 10_000_000

@@ -22,7 +22,7 @@ from reformctl.model.text import clean_body
 from reformctl.model.vocab import REPORT_KINDS
 from reformctl.publishing.check import check
 from reformctl.publishing.digests import MANIFEST, sha256  # noqa: F401 (part of this module's interface)
-from reformctl.reports.kinds import build_report
+from reformctl.reports.build import build_report
 from reformctl.reports.public import public_where, scrub_public, withhold
 from reformctl.reports.render import EXTENSIONS, PUBLISHED_FORMATS, render
 from reformctl.store import Store

@@ -1,4 +1,4 @@
-"""The report kinds as plain data: status-update, progress, final and assessment.
+"""Building a report of any kind as plain data: status-update, progress, final and assessment.
 
 Every kind holds the report of reports/public.py (or, for --internal, reports/internal.py) plus
 a per-focus-area summary, the status counts at each quarter end (for the charts) and the

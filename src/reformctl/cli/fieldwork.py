@@ -45,7 +45,7 @@ def team(
     if ctx.invoked_subcommand is not None:
         return
     site = site or context.default_site(ctx)
-    from reformctl.model.field import list_members
+    from reformctl.model.fieldwork import list_members
 
     store = context.store(ctx)
     rows = list_members(store, get_engagement(store, site))
@@ -82,7 +82,7 @@ def team_add(
 
     Example: reformctl team add --site north-miami "Dana Reyes" --role civil-rights --expertise "bias-free policing"
     """
-    from reformctl.model.field import add_member
+    from reformctl.model.fieldwork import add_member
 
     store = context.store(ctx)
     member = add_member(
@@ -123,7 +123,7 @@ def activity(
 
     Example: reformctl activity --site north-miami --method focus-group --date 2024-05-14 --participants 9 --team "Dana Reyes"
     """
-    from reformctl.model.field import log_activity
+    from reformctl.model.fieldwork import log_activity
 
     store = context.store(ctx)
     done = log_activity(
@@ -155,7 +155,7 @@ def activities(
 
     Example: reformctl activities --site north-miami
     """
-    from reformctl.model.field import list_activities
+    from reformctl.model.fieldwork import list_activities
 
     store = context.store(ctx)
     rows = list_activities(store, get_engagement(store, site))
@@ -203,8 +203,8 @@ def cite(
 
     Example: reformctl cite --site north-miami 3.1 1f3a9c2e 7b0d44a1
     """
-    from reformctl.model.field import cite as add
-    from reformctl.model.field import evidence_of
+    from reformctl.model.fieldwork import cite as add
+    from reformctl.model.fieldwork import evidence_of
     from reformctl.model.findings import resolve_finding
 
     store = context.store(ctx)
