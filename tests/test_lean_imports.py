@@ -131,7 +131,6 @@ FINDINGS_MODULES = {
     "reformctl.model.vocab",
     "reformctl.store",
     "reformctl.store.db",
-    "reformctl.store.schema_version",
 }
 
 

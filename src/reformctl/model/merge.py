@@ -39,8 +39,8 @@ from reformctl.model.ids import new_id
 from reformctl.model.internal_flag import note_internal_change
 from reformctl.model.merge_gate import PARENT, gate_added, gate_changes, held_kind
 from reformctl.store import Store
+from reformctl.store.db import SCHEMA_VERSION
 from reformctl.store.db import Store as _Store
-from reformctl.store.schema_version import SCHEMA_VERSION
 
 MISSING = object()
 # Kinds whose records a person may change; the others are append-only histories.

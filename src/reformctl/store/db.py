@@ -9,7 +9,12 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from reformctl.errors import Refused, StoreError
-from reformctl.store.schema_version import SCHEMA_VERSION
+
+# The store's schema: how many migrations (store/migrations.py) this reformctl knows; a test keeps
+# the two equal. Opening an up-to-date store compares it with PRAGMA user_version and never loads
+# the migrations. (The report's JSON has a version of its own, reports/assemble.py
+# REPORT_SCHEMA_VERSION.)
+SCHEMA_VERSION = 13
 
 BUSY_TIMEOUT_MS = 10_000
 BUSY_TIMEOUT_VAR = "REFORMCTL_BUSY_TIMEOUT_MS"

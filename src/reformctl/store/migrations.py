@@ -11,8 +11,8 @@ import sqlite3
 
 from sqlite_utils import Database, Migrations
 
+from reformctl.store.db import SCHEMA_VERSION
 from reformctl.store.schema_core import core_statements, review_and_releases_statements
-from reformctl.store.schema_version import SCHEMA_VERSION
 
 migrations = Migrations("reformctl")
 
