@@ -98,7 +98,7 @@ def _width(text: str) -> int:
 def _wrap(text: str, width: int) -> list[str]:
     """TEXT in lines of at most WIDTH columns, broken at spaces (or hyphens, or anywhere, in long words).
 
-    Hand-written rather than textwrap, which takes ~25 ms for a few hundred rows and
+    Hand-written rather than textwrap, which is slow at a listing's hundreds of rows and
     counts wide characters as one column. Nested rows keep their leading indent.
     """
     measure = len if text.isascii() else _width  # the same count for ASCII, without a call per word
@@ -167,7 +167,7 @@ def columns(
 
     The interactive listings (findings, show, engagements) use this rather than a
     Rich table: importing Rich and drawing a table of a few hundred rows costs
-    about 100 ms, most of the budget of a command that should feel instant. On a
+    most of the budget of a command that should feel instant. On a
     terminal, columns marked WRAP share the width the others leave and wrap;
     piped, every row stays on one line. Data can never act as markup or as
     terminal control codes here. MARKS (start, end), two control characters put
