@@ -206,24 +206,7 @@ def statuses_on_days(
             (engagement_id,),
         )
     )
-    # From the engagement's records into the histories by record id: both tables are indexed by
-    # record, and a national store holds every engagement's history.
-    records = """SELECT id FROM findings WHERE engagement_id = :eid
-                 UNION ALL SELECT id FROM recommendations WHERE engagement_id = :eid"""
-    reviews = _histories(
-        store.execute(
-            f"""SELECT rh.record_id, rh.on_date, rh.review FROM review_history rh
-            WHERE rh.record_id IN ({records}) ORDER BY rh.record_id, rh.on_date, rh.rowid""",
-            {"eid": engagement_id},
-        )
-    )
-    approved = dict(
-        store.execute(
-            f"""SELECT v.record_id, MIN(v.on_date) FROM approved_versions v
-            WHERE v.record_id IN ({records}) GROUP BY v.record_id""",
-            {"eid": engagement_id},
-        ).fetchall()
-    )
+    reviews, approved = _reviews_and_approvals(store, engagement_id)
     flags = flag_changes(store, engagement_id)
     out: dict[str, list[str]] = {day: [] for day in days}
     for rec_id, rec_dated, finding_id, finding_dated, rec_flag, finding_flag, withdrawn_now in recs:
@@ -247,6 +230,29 @@ def statuses_on_days(
                 continue
             out[day].append(_at(status_history, day, "not-started"))
     return out
+
+
+def _reviews_and_approvals(store: Store, engagement_id: str) -> tuple[dict, dict[str, str]]:
+    """The engagement's records' review histories, and the day each was first approved."""
+    # From the engagement's records into the histories by record id: both tables are indexed by
+    # record, and a national store holds every engagement's history.
+    records = """SELECT id FROM findings WHERE engagement_id = :eid
+                 UNION ALL SELECT id FROM recommendations WHERE engagement_id = :eid"""
+    reviews = _histories(
+        store.execute(
+            f"""SELECT rh.record_id, rh.on_date, rh.review FROM review_history rh
+            WHERE rh.record_id IN ({records}) ORDER BY rh.record_id, rh.on_date, rh.rowid""",
+            {"eid": engagement_id},
+        )
+    )
+    approved = dict(
+        store.execute(
+            f"""SELECT v.record_id, MIN(v.on_date) FROM approved_versions v
+            WHERE v.record_id IN ({records}) GROUP BY v.record_id""",
+            {"eid": engagement_id},
+        ).fetchall()
+    )
+    return reviews, approved
 
 
 def last_release(
