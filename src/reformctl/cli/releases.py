@@ -86,6 +86,18 @@ def check(
         raise typer.Exit(1)
 
 
+KindOption = Annotated[Kind, typer.Option("--kind", help="Which kind of report this release is.")]
+
+
+def _override_reason(override_check: bool, reason: str | None) -> str | None:
+    """The reason recorded for publishing despite check errors: --reason, only with --override-check."""
+    if override_check and not reason:
+        raise CliUsageError("--override-check needs --reason TEXT saying why")
+    if reason and not override_check:
+        raise CliUsageError("--reason goes with --override-check")
+    return reason if override_check else None
+
+
 def publish(
     ctx: typer.Context,
     site: SiteOption,
@@ -93,9 +105,7 @@ def publish(
         Path,
         typer.Option("--output", metavar="DIR", help="A new (or empty) folder for the release."),
     ],
-    kind: Annotated[
-        Kind, typer.Option("--kind", help="Which kind of report this release is.")
-    ] = Kind.status_update,
+    kind: KindOption = Kind.status_update,
     as_of: AsOfOption = None,
     override_check: Annotated[
         bool,
@@ -116,10 +126,7 @@ def publish(
     from reformctl.model.sites import get_engagement
     from reformctl.publishing.releases import publish as do_publish
 
-    if override_check and not reason:
-        raise CliUsageError("--override-check needs --reason TEXT saying why")
-    if reason and not override_check:
-        raise CliUsageError("--reason goes with --override-check")
+    override_reason = _override_reason(override_check, reason)
     store = context.store(ctx)
     day = report_date(store, site, as_of)
     # In the same transaction as the publish (nested writes join it), so no release slips in between.
@@ -134,7 +141,7 @@ def publish(
             context.actor(ctx),
             kind.value,
             day,
-            reason if override_check else None,
+            override_reason,
             progress=stage,
         )
     if fmt is Format.json:
