@@ -35,6 +35,7 @@ from reformctl.model.vocab import (
     PRIORITIES,
     PROGRAMS,
     REASONS,
+    REPORT_KINDS,
     REVIEW_STATES,
     ROLES,
     STATES,
@@ -44,8 +45,7 @@ from reformctl.model.vocab import (
 RECORD_TYPES = ("finding", "recommendation")
 # The records that go through review (their review history, approved versions and notes).
 REVIEWED_TYPES = RECORD_TYPES + ("section",)
-# The report kinds a release may be (model/vocab.py REPORT_KINDS; a test keeps the two equal).
-RELEASE_KINDS = ("status-update", "progress", "final", "assessment")
+RELEASE_KINDS = tuple(REPORT_KINDS)  # the kinds of report a release may be
 MAX_NUMBER = 999_999  # focus areas, findings, recommendations, releases
 MAX_PARTICIPANTS = 10_000_000
 MAX_JSON = 20_000_000  # a release's snapshot: the whole report it published

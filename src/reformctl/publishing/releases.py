@@ -21,7 +21,7 @@ from reformctl.model.sections import print_order
 from reformctl.model.text import clean_body
 from reformctl.model.vocab import REPORT_KINDS
 from reformctl.publishing.check import check
-from reformctl.publishing.digests import MANIFEST, sha256  # noqa: F401 (part of this module's interface)
+from reformctl.publishing.digests import MANIFEST, sha256
 from reformctl.reports.build import build_report
 from reformctl.reports.public import public_where, scrub_public, withhold
 from reformctl.reports.render import EXTENSIONS, PUBLISHED_FORMATS, render
