@@ -23,13 +23,20 @@ from reformctl.model.confidential import protected_terms
 from reformctl.model.internal_flag import flag_changes, internal_on
 from reformctl.model.refs import rec_ref
 from reformctl.model.statuses import summarise
-from reformctl.model.vocab import PARTIALLY_COMPLETE_MEANING, REASONS, REPORT_KINDS, STATUSES
+from reformctl.model.vocab import (
+    PARTIALLY_COMPLETE_MEANING,
+    REASON_STATUSES,
+    REASONS,
+    REPORT_KINDS,
+    STATUSES,
+)
 from reformctl.reports.periods import previous_quarter_end, quarter_ends
 from reformctl.reports.public import build_public_report, scrub_public
 from reformctl.reports.sections import sections_for_kind
 from reformctl.store import Store
 
-NO_PROGRESS = ("not-started", "partially-complete")
+# "Recommendations with no progress": not started, or stopped short, the statuses a reason explains.
+NO_PROGRESS = REASON_STATUSES
 
 SUSTAINING = (
     "Completing a recommendation is not the end of the work: the changes it brought must be "
