@@ -316,7 +316,7 @@ def m010_bundles(db: Database) -> None:
     flag as it stood then (a finding made public today was internal in every earlier report).
 
     Only changes are written, each with the value it replaced: a record with no row has always had
-    its current flag, so creating records (200,000 in a bulk import) costs nothing here."""
+    its current flag, so creating records, however many a bulk import makes, costs nothing here."""
     _run(
         db,
         [
