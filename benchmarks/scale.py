@@ -19,7 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 os.environ.setdefault("REFORMCTL_TODAY", "2026-11-27")
 
 from reformctl.exchange.engagement_file import load_engagement  # noqa: E402
-from reformctl.reports.kinds import KINDS, build_report  # noqa: E402
+from reformctl.model.vocab import REPORT_KINDS as KINDS  # noqa: E402
+from reformctl.reports.build import build_report  # noqa: E402
 from reformctl.reports.render import FORMATS, render  # noqa: E402
 from reformctl.store import open_store  # noqa: E402
 from scale import scale_engagement  # noqa: E402

@@ -32,8 +32,8 @@ os.environ.setdefault("REFORMCTL_USER", "benchmark")
 
 from reformctl.model.engagements import EngagementSpec, create_engagement  # noqa: E402
 from reformctl.model.ids import new_id  # noqa: E402
-from reformctl.reports import releases as rel  # noqa: E402
-from reformctl.reports.kinds import build_report  # noqa: E402
+from reformctl.publishing import releases as rel  # noqa: E402
+from reformctl.reports.build import build_report  # noqa: E402
 from reformctl.reports.render import render  # noqa: E402
 from reformctl.store import open_store  # noqa: E402
 

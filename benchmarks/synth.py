@@ -87,7 +87,7 @@ WORDS = (
 
 
 def cache_key() -> str:
-    from reformctl.store.schema_version import SCHEMA_VERSION
+    from reformctl.store.db import SCHEMA_VERSION
 
     digest = hashlib.sha256(Path(__file__).read_bytes())
     digest.update(f"schema={SCHEMA_VERSION}".encode())

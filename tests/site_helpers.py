@@ -18,7 +18,7 @@ NORTH_MIAMI_PATH = "active-oa-site-north-miami-fl-police-department"
 
 @pytest.fixture
 def quick(monkeypatch):
-    monkeypatch.setattr("reformctl.reports.releases.PUBLISHED_FORMATS", QUICK_FORMATS)
+    monkeypatch.setattr("reformctl.publishing.releases.PUBLISHED_FORMATS", QUICK_FORMATS)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import shutil
 import sqlite3
 
 from conftest import dump
-from reformctl.store.schema_version import SCHEMA_VERSION
+from reformctl.store.db import SCHEMA_VERSION
 
 SITE = "brightwater-demo"
 

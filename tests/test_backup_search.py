@@ -79,7 +79,7 @@ WRITER = """
 import sys, time
 from reformctl.store import open_store
 from reformctl.model.engagements import get_engagement
-from reformctl.model.field import log_activity
+from reformctl.model.fieldwork import log_activity
 store = open_store(sys.argv[1])
 e = get_engagement(store, "brightwater-demo")
 print("ready", flush=True)

@@ -12,7 +12,7 @@ from conftest import dump
 from reformctl.exchange.bundle_files import export_bundle, import_bundle
 from reformctl.model.confidential import add_note, protect
 from reformctl.model.engagements import EngagementSpec, create_engagement
-from reformctl.model.field import add_member, cite, log_activity
+from reformctl.model.fieldwork import add_member, cite, log_activity
 from reformctl.model.findings import log_finding
 from reformctl.model.recommendations import recommend
 from reformctl.model.statuses import set_status

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import approve
-from reformctl.reports.check_claims import Counts, count_claims, percent_claims
+from reformctl.publishing.check_claims import Counts, count_claims, percent_claims
 
 SITE = ("--site", "lakemont")
 AREAS = [
@@ -111,7 +111,7 @@ def test_another_engagements_initials_are_an_error_naming_it(two):
 
 def test_the_way_out_is_worded_by_the_command_line_not_the_library(two):
     """The library's problem names the term to allow; the CLI adds the command that allows it."""
-    from reformctl.reports.check import check
+    from reformctl.publishing.check import check
     from reformctl.store import open_store
 
     say(two, "The HVPD has no written community policing strategy.")
@@ -391,7 +391,7 @@ def test_a_percentage_off_by_more_than_its_rounding_is_always_flagged(y, data, p
     words=st.booleans(),
 )
 def test_a_count_is_flagged_exactly_when_the_record_shows_no_such_number(n, noun, words):
-    from reformctl.reports.check_claims import _TENS, _UNITS
+    from reformctl.publishing.check_claims import _TENS, _UNITS
 
     word = (
         (_UNITS[n] if n < 20 else _TENS[n // 10 - 2] + (f"-{_UNITS[n % 10]}" if n % 10 else ""))

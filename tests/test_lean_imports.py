@@ -118,7 +118,8 @@ FINDINGS_MODULES = {
     "reformctl.cli.lazy",
     "reformctl.cli.options",
     "reformctl.cli.findings",
-    "reformctl.cli.output",
+    "reformctl.cli.formats",
+    "reformctl.cli.terminal",
     "reformctl.config",
     "reformctl.dates",
     "reformctl.errors",
@@ -130,7 +131,6 @@ FINDINGS_MODULES = {
     "reformctl.model.vocab",
     "reformctl.store",
     "reformctl.store.db",
-    "reformctl.store.schema_version",
 }
 
 
@@ -218,7 +218,7 @@ def _subcommand(function) -> bool:
 
 
 def test_search_highlights_on_a_terminal_only(demo_store, monkeypatch):
-    from reformctl.cli.output import columns
+    from reformctl.cli.terminal import columns
 
     rows = [["2.1", "Complaint \x02intake\x03 procedures"]]
     assert "intake procedures" in columns(None, ["Ref", "Match"], rows, marks=("\x02", "\x03"))

@@ -197,14 +197,14 @@ MUTANTS = [
     ),
     Mutant(
         "check misses protected names",
-        "reports/check.py",
+        "publishing/check.py",
         "spans = find_spans(folded, pattern)\n",
         "spans = []\n",
         ("tests/test_releases.py::test_check_finds_protected_names",),
     ),
     Mutant(
         "verify ignores file hashes",
-        "reports/releases.py",
+        "publishing/releases.py",
         "elif sha256(path.read_bytes()) != expected:",
         "elif False:",
         ("tests/test_releases.py::test_an_altered_release_file_fails_verify",),
@@ -243,7 +243,7 @@ MUTANTS = [
     ),
     Mutant(
         "the manifest is not scrubbed",
-        "reports/releases.py",
+        "publishing/releases.py",
         'return scrub_public(value, protected_terms(store, engagement["id"]))',
         "return value",
         (

@@ -170,7 +170,7 @@ def test_field_work_never_goes_public(isolated, members, activities):
 
     from reformctl.cli import app
     from reformctl.model.engagements import EngagementSpec, create_engagement
-    from reformctl.model.field import add_member, cite, log_activity
+    from reformctl.model.fieldwork import add_member, cite, log_activity
     from reformctl.model.findings import log_finding
     from reformctl.model.recommendations import recommend
     from reformctl.model.review import review, submit

@@ -102,7 +102,7 @@ def test_status_on_a_date_is_the_latest_update_on_or_before_it(
     width=st.integers(min_value=1, max_value=40),
 )
 def test_wrapped_text_is_a_greedy_fill_of_the_same_words(text, width):
-    from reformctl.cli.output import _width, _wrap
+    from reformctl.cli.terminal import _width, _wrap
 
     body = text.lstrip(" ")
     indent = text[: len(text) - len(body)]

@@ -6,8 +6,8 @@ import pytest
 
 from reformctl.errors import StoreError
 from reformctl.store import open_store
+from reformctl.store.db import SCHEMA_VERSION
 from reformctl.store.migrations import migrations
-from reformctl.store.schema_version import SCHEMA_VERSION
 
 
 def test_schema_version_counts_the_migrations():

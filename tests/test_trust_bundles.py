@@ -233,9 +233,9 @@ def refusals(cli, bundle: Path, mutations, command) -> list[str]:
 def test_the_list_is_long_enough():
     assert len(MUTATIONS) >= 40
     from reformctl.exchange.bundle_checks import RELEASE_KINDS
-    from reformctl.reports.kinds import KINDS
+    from reformctl.model.vocab import REPORT_KINDS
 
-    assert set(RELEASE_KINDS) == set(KINDS)
+    assert set(RELEASE_KINDS) == set(REPORT_KINDS)
 
 
 def test_import_refuses_every_hostile_value(demo, rich, tmp_path):

@@ -5,7 +5,7 @@ import sqlite3
 
 from conftest import ROOT
 from reformctl.store import open_store
-from reformctl.store.schema_version import SCHEMA_VERSION
+from reformctl.store.db import SCHEMA_VERSION
 
 FIXTURES = ROOT / "tests" / "fixtures"
 

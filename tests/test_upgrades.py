@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from reformctl.reports.public import redact
-from reformctl.store.schema_version import SCHEMA_VERSION
+from reformctl.store.db import SCHEMA_VERSION
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures").glob("schema-*.db"))
 RECORD_TABLES = (

@@ -68,3 +68,38 @@ def test_dashboard_is_the_dashboard_and_status_still_runs_it_unlisted(demo):
     assert demo.json("dashboard", *SITE)[0]["site"] == "brightwater-demo"
     listed = demo.ok("--help")
     assert "  dashboard " in listed and "\n  status " not in listed
+
+
+def test_every_choice_on_the_command_line_comes_from_the_vocabulary():
+    """A command's choices (--kind, --review, --priority, ...) are words of model/vocab.py, so a
+    word added or renamed there reaches every command and cannot drift apart from it."""
+    import typer.main
+
+    from reformctl.cli.app import app
+    from reformctl.model import vocab
+
+    words = [set(v) for v in vars(vocab).values() if isinstance(v, (dict, tuple))]
+    command_line_only = [{"text", "json"}, {"ours", "theirs"}]  # --format of listings, resolve
+    root = typer.main.get_command(app)
+    ctx = root.make_context("reformctl", ["--help"], resilient_parsing=True)
+    offered = []
+    for name in root.list_commands(ctx):
+        command = root.get_command(ctx, name)
+        for sub in getattr(command, "commands", {}).values() or [command]:
+            for param in sub.params:
+                enum = _enum(param.type_descriptor.annotation)
+                if enum is not None:
+                    offered.append((name, param.name, {member.value for member in enum}))
+    assert len(offered) >= 10
+    for name, param, choices in offered:
+        assert any(choices <= known for known in words + command_line_only), (name, param, choices)
+
+
+def _enum(annotation):
+    """The Enum a parameter's annotation (Optional[X], list[X] or X) chooses from, if any."""
+    import enum
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return annotation
+    return next(filter(None, map(_enum, typing.get_args(annotation))), None)

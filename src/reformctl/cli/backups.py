@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from reformctl.cli import context
+from reformctl.cli.formats import Format, print_json
 from reformctl.cli.options import FormatOption
-from reformctl.cli.output import Format, print_json
 
 
 def backup(

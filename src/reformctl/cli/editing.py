@@ -43,7 +43,7 @@ def _check_editor(editor: str, variable: str | None) -> None:
 
 def edit_text(initial: str = "", hint: str = "") -> str:
     """Open $VISUAL/$EDITOR on a temporary file and return what was saved (comment lines dropped)."""
-    # Only --edit pays for these (tempfile alone is several ms of every command's start-up).
+    # Only --edit pays for these: imported at the top, they would slow every command's start-up.
     import shlex
     import subprocess
     import tempfile

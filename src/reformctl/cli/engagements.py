@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -12,8 +11,9 @@ import typer
 
 from reformctl.cli import context, prompts
 from reformctl.cli.errors import message
-from reformctl.cli.options import FormatOption, SiteOption
-from reformctl.cli.output import WRAP, Format, columns, counted, print_json
+from reformctl.cli.formats import Format, print_json
+from reformctl.cli.options import FormatOption, SiteOption, choice
+from reformctl.cli.terminal import WRAP, columns, counted
 from reformctl.config import key_lines, load_toml
 from reformctl.errors import ReformError
 from reformctl.model.engagements import (
@@ -28,18 +28,10 @@ from reformctl.model.engagements import (
     spec_from_mapping,
 )
 from reformctl.model.text import clean_optional_name
-from reformctl.model.vocab import PROGRAMS
+from reformctl.model.vocab import PHASES, PROGRAMS
 
-
-class Program(str, Enum):
-    organizational_assessment = "organizational-assessment"
-    technical_assistance = "technical-assistance"
-    critical_response = "critical-response"
-
-
-class StartPhase(str, Enum):
-    planning = "planning"
-    assessment = "assessment"
+Program = choice("Program", PROGRAMS)
+StartPhase = choice("StartPhase", PHASES[:2])  # a new engagement starts in planning or assessment
 
 
 def new_engagement(

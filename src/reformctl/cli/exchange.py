@@ -10,8 +10,9 @@ import typer
 
 from reformctl.cli import context
 from reformctl.cli.errors import CliUsageError
+from reformctl.cli.formats import Format, print_json
 from reformctl.cli.options import FormatOption
-from reformctl.cli.output import Format, counted, print_json
+from reformctl.cli.terminal import counted
 
 
 def export(

@@ -3,27 +3,29 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.options import FormatOption, RecArgument, SiteOption
-from reformctl.cli.output import WRAP, Format, columns, print_json
+from reformctl.cli.formats import Format, print_json
+from reformctl.cli.options import FormatOption, RecArgument, SiteOption, choice
+from reformctl.cli.terminal import WRAP, columns
 from reformctl.model.sites import get_engagement
 from reformctl.model.vocab import (
     METHODS,
     PARTIALLY_COMPLETE_MEANING,
+    PRIORITIES,
     REASONS,
+    REVIEW_STATES,
     STATUSES,
     choices,
     reason_key,
     status_key,
 )
 
-Method = Enum("Method", {m.replace("-", "_"): m for m in METHODS}, type=str)
+Method = choice("Method", METHODS)
 
 
 # set-status takes a status or reason as import and bulk-status do: its key or its label, in
@@ -47,14 +49,7 @@ def _reason(value: str) -> str:
     return key
 
 
-class ReviewState(str, Enum):
-    draft = "draft"
-    in_review = "in-review"
-    approved = "approved"
-    withdrawn = "withdrawn"
-
-
-REVIEW_STATES = {state.value for state in ReviewState}
+ReviewState = choice("ReviewState", REVIEW_STATES)
 
 
 def _status_or_review(value: str) -> str:
@@ -62,10 +57,7 @@ def _status_or_review(value: str) -> str:
     return value if value in REVIEW_STATES else _status(value)
 
 
-class Priority(str, Enum):
-    high = "high"
-    medium = "medium"
-    low = "low"
+Priority = choice("Priority", PRIORITIES)
 
 
 DateOption = Annotated[
@@ -141,7 +133,7 @@ def log_finding(
             dated=date,
         )
         if evidence:
-            from reformctl.model.field import cite
+            from reformctl.model.fieldwork import cite
 
             cite(store, engagement, finding, evidence, context.actor(ctx))
     if fmt is Format.json:

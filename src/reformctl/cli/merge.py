@@ -10,8 +10,9 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
+from reformctl.cli.formats import Format, print_json
 from reformctl.cli.options import FormatOption, SiteOption
-from reformctl.cli.output import Format, counted, print_json, print_table
+from reformctl.cli.terminal import counted, print_table
 from reformctl.model.engagements import get_engagement
 
 

@@ -10,8 +10,9 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
+from reformctl.cli.formats import Format, print_json
 from reformctl.cli.options import FormatOption, RecArgument, SiteFilterOption, SiteOption
-from reformctl.cli.output import WRAP, Format, columns, console, counted, print_json, print_table
+from reformctl.cli.terminal import WRAP, columns, console, counted, print_table
 from reformctl.model.engagements import get_engagement
 from reformctl.model.vocab import REASONS, STATUSES
 

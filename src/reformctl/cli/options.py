@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from enum import Enum
+from typing import Annotated, Iterable, Optional
 
 import typer
 
 from reformctl.cli.errors import CliUsageError
-from reformctl.cli.output import FORMAT_ALIASES, Format
+from reformctl.cli.formats import FORMAT_ALIASES, Format
 
 try:  # Typer 0.29 vendors Click as typer._click; earlier releases run on the click package
     from typer._click.globals import get_current_context
 except ImportError:  # pragma: no cover
     from click import get_current_context
+
+
+def choice(name: str, values: Iterable[str]) -> type[Enum]:
+    """A Typer choice of VALUES, taken from the domain's vocabulary (model/vocab.py) so that the
+    command line and the library cannot drift apart; a member's name is its value with '_' for '-'."""
+    return Enum(name, {value.replace("-", "_"): value for value in values}, type=str)
 
 
 # Shell completion that knows the store (`reformctl --install-completion` installs it). A

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -11,8 +10,10 @@ import typer
 
 from reformctl.cli import context
 from reformctl.cli.errors import CliUsageError
-from reformctl.cli.options import FormatOption, SiteOption
-from reformctl.cli.output import WRAP, Format, counted, print_json, print_table
+from reformctl.cli.formats import Format, print_json
+from reformctl.cli.options import FormatOption, SiteOption, choice
+from reformctl.cli.terminal import WRAP, counted, print_table
+from reformctl.model.vocab import REPORT_KINDS
 
 AsOfOption = Annotated[
     Optional[str],
@@ -24,11 +25,7 @@ AsOfOption = Annotated[
 ]
 
 
-class Kind(str, Enum):
-    status_update = "status-update"
-    progress = "progress"
-    final = "final"
-    assessment = "assessment"
+Kind = choice("Kind", REPORT_KINDS)
 
 
 def check(
@@ -55,7 +52,7 @@ def check(
     from reformctl.cli.errors import problem_line
     from reformctl.errors import ReformError
     from reformctl.model.frozen import report_date
-    from reformctl.reports.releases import check_release
+    from reformctl.publishing.releases import check_release
 
     store = context.store(
         ctx, readonly=not allow
@@ -92,6 +89,18 @@ def check(
         raise typer.Exit(1)
 
 
+KindOption = Annotated[Kind, typer.Option("--kind", help="Which kind of report this release is.")]
+
+
+def _override_reason(override_check: bool, reason: str | None) -> str | None:
+    """The reason recorded for publishing despite check errors: --reason, only with --override-check."""
+    if override_check and not reason:
+        raise CliUsageError("--override-check needs --reason TEXT saying why")
+    if reason and not override_check:
+        raise CliUsageError("--reason goes with --override-check")
+    return reason if override_check else None
+
+
 def publish(
     ctx: typer.Context,
     site: SiteOption,
@@ -99,9 +108,7 @@ def publish(
         Path,
         typer.Option("--output", metavar="DIR", help="A new (or empty) folder for the release."),
     ],
-    kind: Annotated[
-        Kind, typer.Option("--kind", help="Which kind of report this release is.")
-    ] = Kind.status_update,
+    kind: KindOption = Kind.status_update,
     as_of: AsOfOption = None,
     override_check: Annotated[
         bool,
@@ -120,16 +127,13 @@ def publish(
     """
     from reformctl.model.frozen import report_date, require_release_in_order
     from reformctl.model.sites import get_engagement
-    from reformctl.reports.releases import publish as do_publish
+    from reformctl.publishing.releases import publish as do_publish
 
-    if override_check and not reason:
-        raise CliUsageError("--override-check needs --reason TEXT saying why")
-    if reason and not override_check:
-        raise CliUsageError("--reason goes with --override-check")
+    override_reason = _override_reason(override_check, reason)
     store = context.store(ctx)
     day = report_date(store, site, as_of)
     # In the same transaction as the publish (nested writes join it), so no release slips in between.
-    from reformctl.cli.output import working
+    from reformctl.cli.terminal import working
 
     with store.write(), working(f"Checking what {site} would publish") as stage:
         require_release_in_order(store, get_engagement(store, site), day)
@@ -140,7 +144,7 @@ def publish(
             context.actor(ctx),
             kind.value,
             day,
-            reason if override_check else None,
+            override_reason,
             progress=stage,
         )
     if fmt is Format.json:
@@ -163,7 +167,7 @@ def releases(ctx: typer.Context, site: SiteOption, fmt: FormatOption = Format.te
 
     Example: reformctl releases --site north-miami
     """
-    from reformctl.reports.releases import list_releases
+    from reformctl.publishing.releases import list_releases
 
     rows = list_releases(context.store(ctx), site)
     if fmt is Format.json:
@@ -212,7 +216,7 @@ def verify(
 
     Example: reformctl verify releases/north-miami-1
     """
-    from reformctl.reports.releases import verify as do_verify
+    from reformctl.publishing.releases import verify as do_verify
 
     where = context.location(ctx)
     if where.path.exists():
@@ -249,7 +253,7 @@ def diff(
     Example: reformctl diff --site north-miami 1 2
     """
     from reformctl.model.vocab import STATUSES
-    from reformctl.reports.releases import diff as do_diff
+    from reformctl.publishing.releases import diff as do_diff
 
     result = do_diff(context.store(ctx), site, a, b)
     if fmt is Format.json:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -11,25 +10,12 @@ import typer
 
 from reformctl.cli import context
 from reformctl.cli.errors import CliError, CliUsageError, message
-from reformctl.cli.options import SiteOption
+from reformctl.cli.options import SiteOption, choice
 from reformctl.errors import Invalid
+from reformctl.model.vocab import REPORT_FORMATS, REPORT_KINDS
 
-
-class ReportFormat(str, Enum):
-    markdown = "markdown"
-    html = "html"
-    json = "json"
-    csv = "csv"
-    pdf = "pdf"
-    xlsx = "xlsx"
-    docx = "docx"
-
-
-class ReportKind(str, Enum):
-    status_update = "status-update"
-    progress = "progress"
-    final = "final"
-    assessment = "assessment"
+ReportFormat = choice("ReportFormat", REPORT_FORMATS)
+ReportKind = choice("ReportKind", REPORT_KINDS)
 
 
 def write_atomically(path: Path, content: str | bytes, store_path: Path | str | None) -> None:
@@ -39,52 +25,63 @@ def write_atomically(path: Path, content: str | bytes, store_path: Path | str | 
     write(path, content, store_path)
 
 
+ReportFormatOption = Annotated[
+    Optional[ReportFormat],
+    typer.Option(
+        "--format",
+        help="Output format (default: the --output file's extension, else markdown; pdf, xlsx and docx need --output).",
+    ),
+]
+
+ReportKindOption = Annotated[
+    ReportKind,
+    typer.Option(
+        "--kind",
+        help="status-update (the public page), progress (about 6 and 12 months), final, or assessment (the assessment report with its narrative sections).",
+    ),
+]
+
+OutputOption = Annotated[
+    Optional[Path],
+    typer.Option("--output", "-o", metavar="PATH", help="Write to this file instead of stdout."),
+]
+
+ReportAsOfOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="Report every status as it stood on this date (default today).",
+    ),
+]
+
+InternalOption = Annotated[
+    bool,
+    typer.Option(
+        "--internal",
+        help="The team's working view: every record, review states, notes; marked INTERNAL - NOT FOR RELEASE.",
+    ),
+]
+
+TemplateOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--template",
+        metavar="PATH",
+        help="Your own template: Jinja2 HTML for html and pdf, a .docx for docx (`reformctl template export` writes the defaults).",
+    ),
+]
+
+
 def report(
     ctx: typer.Context,
     site: SiteOption,
-    fmt: Annotated[
-        Optional[ReportFormat],
-        typer.Option(
-            "--format",
-            help="Output format (default: the --output file's extension, else markdown; pdf, xlsx and docx need --output).",
-        ),
-    ] = None,
-    kind: Annotated[
-        ReportKind,
-        typer.Option(
-            "--kind",
-            help="status-update (the public page), progress (about 6 and 12 months), final, or assessment (the assessment report with its narrative sections).",
-        ),
-    ] = ReportKind.status_update,
-    output: Annotated[
-        Optional[Path],
-        typer.Option(
-            "--output", "-o", metavar="PATH", help="Write to this file instead of stdout."
-        ),
-    ] = None,
-    as_of: Annotated[
-        Optional[str],
-        typer.Option(
-            "--as-of",
-            metavar="YYYY-MM-DD",
-            help="Report every status as it stood on this date (default today).",
-        ),
-    ] = None,
-    internal: Annotated[
-        bool,
-        typer.Option(
-            "--internal",
-            help="The team's working view: every record, review states, notes; marked INTERNAL - NOT FOR RELEASE.",
-        ),
-    ] = False,
-    template: Annotated[
-        Optional[Path],
-        typer.Option(
-            "--template",
-            metavar="PATH",
-            help="Your own template: Jinja2 HTML for html and pdf, a .docx for docx (`reformctl template export` writes the defaults).",
-        ),
-    ] = None,
+    fmt: ReportFormatOption = None,
+    kind: ReportKindOption = ReportKind.status_update,
+    output: OutputOption = None,
+    as_of: ReportAsOfOption = None,
+    internal: InternalOption = False,
+    template: TemplateOption = None,
 ) -> None:
     """Export the public report in a format of your choice.
 
@@ -93,22 +90,12 @@ def report(
     Example: reformctl report --site north-miami --kind progress --format pdf --output north-miami.pdf
     """
     from reformctl.model.frozen import report_date
-    from reformctl.reports.kinds import build_report
-    from reformctl.reports.render import BINARY, format_for_output, render
+    from reformctl.reports.build import build_report
+    from reformctl.reports.render import BINARY, render
 
     store = context.store(ctx)
-    if output is not None:  # before the work: a path that must not be written stops it at once
-        from reformctl.store.paths import refuse_store_target
-
-        refuse_store_target(output, store.path)
-        try:
-            fmt = ReportFormat(format_for_output(str(output), fmt.value if fmt else None))
-        except Invalid as exc:
-            raise CliUsageError(message(exc), ctx) from None
-    fmt = fmt or ReportFormat.markdown
-    if fmt.value in BINARY and output is None:
-        raise CliError(f"--format {fmt.value} writes a binary file; give --output FILE.{fmt.value}")
-    from reformctl.cli.output import working
+    fmt = _format(ctx, store, fmt, output)
+    from reformctl.cli.terminal import working
 
     with working(f"Building the {kind.value} report of {site}") as stage:
         data = build_report(
@@ -128,7 +115,32 @@ def report(
             f"Wrote the {which} {kind.value} {fmt.value} report of {site} as of {data['as_of']} to {output}",
             err=True,
         )
-    elif fmt is ReportFormat.markdown and sys.stdout.isatty():
+    else:
+        _print(text, fmt)
+
+
+def _format(ctx: typer.Context, store, fmt, output: Path | None):
+    """The format to write: --format, agreeing with --output's extension, else the one the
+    extension names, else markdown. Checked before the work, as is OUTPUT (never the store)."""
+    from reformctl.reports.render import BINARY, format_for_output
+
+    if output is not None:
+        from reformctl.store.paths import refuse_store_target
+
+        refuse_store_target(output, store.path)
+        try:
+            fmt = ReportFormat(format_for_output(str(output), fmt.value if fmt else None))
+        except Invalid as exc:
+            raise CliUsageError(message(exc), ctx) from None
+    fmt = fmt or ReportFormat.markdown
+    if fmt.value in BINARY and output is None:
+        raise CliError(f"--format {fmt.value} writes a binary file; give --output FILE.{fmt.value}")
+    return fmt
+
+
+def _print(text: str, fmt) -> None:
+    """A report on stdout: Markdown drawn for a person at a terminal, else as it is."""
+    if fmt is ReportFormat.markdown and sys.stdout.isatty():
         from rich.console import Console
         from rich.markdown import Markdown
 
@@ -143,13 +155,6 @@ template_app = typer.Typer(
 )
 
 
-class TemplateKind(str, Enum):
-    assessment = "assessment"
-    status_update = "status-update"
-    progress = "progress"
-    final = "final"
-
-
 @template_app.command("export")
 def template_export(
     folder: Annotated[
@@ -157,11 +162,11 @@ def template_export(
         typer.Argument(metavar="DIR", help="A new or empty folder to write the templates into."),
     ],
     kind: Annotated[
-        TemplateKind,
+        ReportKind,
         typer.Option(
             "--kind", help="The report kind the templates are for (one template serves every kind)."
         ),
-    ] = TemplateKind.assessment,
+    ] = ReportKind.assessment,
 ) -> None:
     """Write the default report templates into DIR.
 

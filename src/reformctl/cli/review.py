@@ -3,7 +3,6 @@ advance, reopen, configure, history."""
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -12,26 +11,22 @@ import typer
 from reformctl.cli import context
 from reformctl.cli.editing import edit_text, read_text_file
 from reformctl.cli.errors import CliUsageError
+from reformctl.cli.formats import Format, print_json
 from reformctl.cli.options import (
     FormatOption,
     OldRefOption,
     RefArgument,
     RefFilterArgument,
     SiteOption,
+    choice,
     given_once,
 )
-from reformctl.cli.output import WRAP, Format, print_json, print_table
+from reformctl.cli.terminal import WRAP, print_table
 from reformctl.model.engagements import get_engagement
-from reformctl.model.vocab import PHASES
+from reformctl.model.vocab import DECISIONS, PHASES
 
-
-class Decision(str, Enum):
-    approve = "approve"
-    return_ = "return"
-    withdraw = "withdraw"
-
-
-Phase = Enum("Phase", {p: p for p in PHASES}, type=str)
+Decision = choice("Decision", DECISIONS)
+Phase = choice("Phase", PHASES)
 
 
 def _engagement(ctx: typer.Context, site: str):

@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 
 from reformctl.cli import context
+from reformctl.cli.formats import Format, print_json
 from reformctl.cli.options import FormatOption, SiteFilterOption
-from reformctl.cli.output import WRAP, Format, columns, print_json
+from reformctl.cli.terminal import WRAP, columns
 
 
 def search(
@@ -57,7 +58,7 @@ def search(
         return
     from reformctl.model.search import END, START
 
-    # Plain columns, not a Rich table: Rich is ~60 ms of a command that should feel instant.
+    # Plain columns, not a Rich table: importing Rich costs most of a command that should feel instant.
     matches = [" — ".join(part for part in (row["title"], row["text"]) if part) for row in rows]
     sys.stdout.write(
         columns(

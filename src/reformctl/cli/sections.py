@@ -8,8 +8,9 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
+from reformctl.cli.formats import Format, print_json
 from reformctl.cli.options import FormatOption, SiteOption, complete_section
-from reformctl.cli.output import WRAP, Format, columns, print_json
+from reformctl.cli.terminal import WRAP, columns
 from reformctl.model.sites import get_engagement
 
 

@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
+from reformctl.cli.formats import Format, print_json
 from reformctl.cli.options import FormatOption
-from reformctl.cli.output import Format, print_json
 
 site_app = typer.Typer(
     help="The public website built from published releases.\n\n"
@@ -51,7 +51,7 @@ def build(
 
     Example: reformctl site build report/site --base-url https://reports.example.gov/
     """
-    from reformctl.reports.site import build_site
+    from reformctl.publishing.site import build_site
 
     result = build_site(context.store(ctx, readonly=True), folder, base_url, check)
     if fmt is Format.json:

@@ -21,7 +21,6 @@ from reformctl.errors import Invalid
 from reformctl.exchange.bundle import KINDS
 from reformctl.model.engagements import validate_site
 from reformctl.model.ids import is_id
-from reformctl.model.review import REVIEW_STATES
 from reformctl.model.text import (
     MAX_NAME,
     clean_actor,
@@ -37,6 +36,8 @@ from reformctl.model.vocab import (
     PRIORITIES,
     PROGRAMS,
     REASONS,
+    REPORT_KINDS,
+    REVIEW_STATES,
     ROLES,
     STATES,
     STATUSES,
@@ -45,8 +46,7 @@ from reformctl.model.vocab import (
 RECORD_TYPES = ("finding", "recommendation")
 # The records that go through review (their review history, approved versions and notes).
 REVIEWED_TYPES = RECORD_TYPES + ("section",)
-# The report kinds a release may be (reports/kinds.py KINDS; a test keeps the two equal).
-RELEASE_KINDS = ("status-update", "progress", "final", "assessment")
+RELEASE_KINDS = tuple(REPORT_KINDS)  # the kinds of report a release may be
 MAX_NUMBER = 999_999  # focus areas, findings, recommendations, releases
 MAX_PARTICIPANTS = 10_000_000
 MAX_JSON = 20_000_000  # a release's snapshot: the whole report it published

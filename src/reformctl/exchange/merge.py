@@ -39,8 +39,8 @@ from reformctl.model.frozen import frozen_before, require_unfrozen_incoming
 from reformctl.model.guards import require_open
 from reformctl.model.ids import new_id
 from reformctl.store import Store
+from reformctl.store.db import SCHEMA_VERSION
 from reformctl.store.db import Store as _Store
-from reformctl.store.schema_version import SCHEMA_VERSION
 
 MISSING = object()
 

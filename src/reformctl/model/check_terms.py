@@ -15,16 +15,16 @@ from reformctl.model.ids import new_id
 from reformctl.model.text import clean_name
 from reformctl.store import Store
 
-KINDS = {"alias": "alias", "allow": "allowed term"}
+TERM_KINDS = {"alias": "alias", "allow": "allowed term"}
 MAX_TERM = 120
 
 
 def clean_term(term: str, kind: str) -> str:
     """A term as it will be matched: one public line, no [[...]], at least two letters or digits."""
-    term = clean_name(term, KINDS[kind], MAX_TERM)
+    term = clean_name(term, TERM_KINDS[kind], MAX_TERM)
     if sum(c.isalnum() for c in term) < 2:
         raise Invalid(
-            f"{KINDS[kind]} {term!r} is too short to match safely; give at least two letters"
+            f"{TERM_KINDS[kind]} {term!r} is too short to match safely; give at least two letters"
         )
     return term
 

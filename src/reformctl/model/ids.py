@@ -41,10 +41,9 @@ def ordered_id() -> str:
 
     For bulk imports: ids made together sort together, so their primary-key and record_id
     index entries land on a few adjacent B-tree pages instead of dirtying pages across the
-    whole national index (measured: 50,000-row import writes 2.2 s faster). Their first
-    8 hex digits are shared by everything made within about a minute, so nothing shown
-    by id prefix (activities) should use them. An import makes about 200,000 of them, so
-    they are cheap: 0.65 µs each instead of 1.2.
+    whole national index. Their first 8 hex digits are shared by everything made within
+    about a minute, so nothing shown by id prefix (activities) should use them. An import
+    makes one for every record and history row, so each must cost little.
     """
     global _random, _taken
     if _taken >= len(_random):

@@ -11,10 +11,8 @@ from reformctl.model.guards import require_open
 from reformctl.model.ids import new_id
 from reformctl.model.records import APPROVED_FIELDS, TABLES, resolve_record
 from reformctl.model.text import clean_body, same_actor
+from reformctl.model.vocab import DECISIONS
 from reformctl.store import Store
-
-REVIEW_STATES = ("draft", "in-review", "approved", "withdrawn")
-DECISIONS = ("approve", "return", "withdraw")
 
 
 def set_review(

@@ -134,6 +134,22 @@ INTERNAL_MARK = "INTERNAL \u2014 NOT FOR RELEASE"
 
 PHASES = ("planning", "assessment", "implementation", "closed")
 
+# A record's place in review; only an approved record's approved wording is ever public.
+REVIEW_STATES = ("draft", "in-review", "approved", "withdrawn")
+# What a reviewer decides about a record in review: approve it, return it to draft, or withdraw it.
+DECISIONS = ("approve", "return", "withdraw")
+
+# The kinds of report, with the name each one's title and the public site give it.
+REPORT_KINDS = {
+    "status-update": "Status update",
+    "progress": "Progress report",
+    "final": "Final report",
+    "assessment": "Assessment report",
+}
+
+# The formats a report is rendered in; the last three are files, never printed to a terminal.
+REPORT_FORMATS = ("markdown", "html", "json", "csv", "pdf", "xlsx", "docx")
+
 # USPS codes for the states, DC and the territories an agency may sit in.
 STATES = frozenset(
     "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "

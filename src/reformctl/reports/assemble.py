@@ -22,7 +22,8 @@ from reformctl.model.vocab import (
 )
 from reformctl.store import Store
 
-SCHEMA_VERSION = 2
+# The version of the report's JSON shape (`report --format json`), not of the store's schema.
+REPORT_SCHEMA_VERSION = 2
 # Record keys that only the internal report's rows carry.
 _INTERNAL_KEYS = ("review", "internal", "notes", "created_by")
 
@@ -41,84 +42,28 @@ def assemble(
         "SELECT id, number, title, slug FROM focus_areas WHERE engagement_id = ? ORDER BY number",
         (engagement_id,),
     )
-    recs_by_finding: dict[str, list[dict]] = {}
-    for rec in sorted(recs, key=lambda r: r["number"]):
-        recs_by_finding.setdefault(rec["_finding"], []).append(rec)
-    findings_by_area: dict[str, list[dict]] = {}
-    for finding in sorted(findings, key=lambda f: f["number"]):
-        findings_by_area.setdefault(finding["_area"], []).append(finding)
-
-    counted: list[str] = []
+    recs_by_finding = _grouped(recs, "_finding")
+    findings_by_area = _grouped(findings, "_area")
+    counted: list[str] = []  # the status of every live recommendation, for the summary
     out_areas = []
     for area in areas:
-        out_findings = []
-        for finding in findings_by_area.get(area["id"], []):
-            number = finding_ref(area["number"], finding["number"])
-            withdrawn = finding["_review"] == "withdrawn"
-            if withdrawn and not internal:
-                # Published once, so its number stays on the page, marked withdrawn, with nothing else;
-                # so do the numbers of its published recommendations.
-                out_findings.append(
-                    {
-                        "number": number,
-                        "withdrawn": True,
-                        "recommendations": [
-                            {
-                                "number": rec_ref(area["number"], finding["number"], rec["number"]),
-                                "withdrawn": True,
-                            }
-                            for rec in recs_by_finding.get(finding["_id"], [])
-                        ],
-                    }
-                )
-                continue
-            out_recs = []
-            for rec in recs_by_finding.get(finding["_id"], []):
-                rec_number = rec_ref(area["number"], finding["number"], rec["number"])
-                if rec["_review"] == "withdrawn" and not internal:
-                    out_recs.append({"number": rec_number, "withdrawn": True})
-                    continue
-                status = rec["status"] or "not-started"
-                if rec["_review"] != "withdrawn" and not withdrawn:
-                    counted.append(status)
-                entry = {
-                    "number": rec_number,
-                    "text": rec["text"],
-                    "priority": rec["priority"],
-                    "owner": rec["owner"],
-                    "due": rec["due"],
-                    "status": status,
-                    "status_label": STATUSES[status],
-                    "status_as_of": rec["status_as_of"],
-                    # The reason category is public; the note and evidence behind it are not.
-                    "reason": rec.get("status_reason"),
-                    "reason_label": REASONS.get(rec.get("status_reason") or ""),
-                }
-                entry.update({k: rec[k] for k in _INTERNAL_KEYS if k in rec})
-                out_recs.append(entry)
-            entry = {
-                "number": number,
-                "title": finding["title"],
-                "body": finding["body"],
-                "methods": json.loads(finding["methods"]),
-                "recommendations": out_recs,
-            }
-            entry.update({k: finding[k] for k in _INTERNAL_KEYS if k in finding})
-            out_findings.append(entry)
-        live = [
-            f for f in out_findings if not f.get("withdrawn") and f.get("review") != "withdrawn"
+        out_findings = [
+            _finding_entry(
+                area, finding, recs_by_finding.get(finding["_id"], []), counted, internal
+            )
+            for finding in findings_by_area.get(area["id"], [])
         ]
         out_areas.append(
             {
                 "number": area["number"],
                 "title": area["title"],
                 "slug": area["slug"],
-                "under_development": not live,
+                "under_development": not any(_live(f) for f in out_findings),
                 "findings": out_findings,
             }
         )
     report = {
-        "schema_version": SCHEMA_VERSION,
+        "schema_version": REPORT_SCHEMA_VERSION,
         "generator": f"reformctl {__version__}",
         "engagement": engagement,
         "as_of": as_of,
@@ -128,12 +73,7 @@ def assemble(
         ],
         "status_summary": summarise(counted),
         "total_recommendations": len(counted),
-        "total_findings": sum(
-            1
-            for a in out_areas
-            for f in a["findings"]
-            if not f.get("withdrawn") and f.get("review") != "withdrawn"
-        ),
+        "total_findings": sum(1 for a in out_areas for f in a["findings"] if _live(f)),
         "focus_areas": out_areas,
     }
     activities = activity_counts(store, engagement_id, as_of)
@@ -144,6 +84,81 @@ def assemble(
         # report["classification"] (first, so that `head` of the JSON shows it).
         report = {"classification": INTERNAL_MARK, **report}
     return report
+
+
+def _grouped(rows: list[dict], key: str) -> dict[str, list[dict]]:
+    """ROWS by their KEY, each group in number order."""
+    groups: dict[str, list[dict]] = {}
+    for row in sorted(rows, key=lambda r: r["number"]):
+        groups.setdefault(row[key], []).append(row)
+    return groups
+
+
+def _live(finding: dict) -> bool:
+    """Whether a finding entry counts: neither withdrawn from the public report nor, in the
+    internal report, in the withdrawn review state."""
+    return not finding.get("withdrawn") and finding.get("review") != "withdrawn"
+
+
+def _finding_entry(
+    area: dict, finding: dict, recs: list[dict], counted: list[str], internal: bool
+) -> dict:
+    """A finding and its recommendations in the report's shape; the status of each live
+    recommendation is added to COUNTED."""
+    number = finding_ref(area["number"], finding["number"])
+    withdrawn = finding["_review"] == "withdrawn"
+    if withdrawn and not internal:
+        # Published once, so its number stays on the page, marked withdrawn, with nothing else;
+        # so do the numbers of its published recommendations.
+        return {
+            "number": number,
+            "withdrawn": True,
+            "recommendations": [
+                {
+                    "number": rec_ref(area["number"], finding["number"], rec["number"]),
+                    "withdrawn": True,
+                }
+                for rec in recs
+            ],
+        }
+    out_recs = []
+    for rec in recs:
+        rec_number = rec_ref(area["number"], finding["number"], rec["number"])
+        if rec["_review"] == "withdrawn" and not internal:
+            out_recs.append({"number": rec_number, "withdrawn": True})
+            continue
+        entry = _rec_entry(rec_number, rec)
+        if rec["_review"] != "withdrawn" and not withdrawn:
+            counted.append(entry["status"])
+        out_recs.append(entry)
+    entry = {
+        "number": number,
+        "title": finding["title"],
+        "body": finding["body"],
+        "methods": json.loads(finding["methods"]),
+        "recommendations": out_recs,
+    }
+    entry.update({k: finding[k] for k in _INTERNAL_KEYS if k in finding})
+    return entry
+
+
+def _rec_entry(number: str, rec: dict) -> dict:
+    status = rec["status"] or "not-started"
+    entry = {
+        "number": number,
+        "text": rec["text"],
+        "priority": rec["priority"],
+        "owner": rec["owner"],
+        "due": rec["due"],
+        "status": status,
+        "status_label": STATUSES[status],
+        "status_as_of": rec["status_as_of"],
+        # The reason category is public; the note and evidence behind it are not.
+        "reason": rec.get("status_reason"),
+        "reason_label": REASONS.get(rec.get("status_reason") or ""),
+    }
+    entry.update({k: rec[k] for k in _INTERNAL_KEYS if k in rec})
+    return entry
 
 
 def activity_counts(store: Store, engagement_id: str, as_of: str) -> list[dict]:

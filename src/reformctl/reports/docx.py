@@ -246,48 +246,52 @@ def _kind_sections(doc, writer: Writer, book: _Bookmarks, report: dict) -> None:
         writer.para("Heading 1", f"Changes since {long_date(c['since'])}")
         writer.para(text=f"Compared with the report as of {long_date(c['since'])} ({c['basis']}).")
         _changes(doc, writer, c)
-    progress = report.get("progress")
-    if progress:
-        period = progress["period"]
-        writer.para("Heading 1", "Implementation period")
-        writer.para(
-            text=f"This progress report covers implementation from "
-            f"{long_date(period['start']) or 'the first recommendation'} to {long_date(period['end'])}; "
-            f"the previous progress report was as of {long_date(period['previous_report'])}."
-        )
-        writer.para("Heading 1", "What moved since the previous progress report")
-        _changes(doc, writer, progress["moved"])
-        writer.para("Heading 1", "Recommendations with no progress")
-        writer.para("Quote", progress["partially_complete_meaning"])
-        if progress["no_progress"]:
-            writer.table(
-                ["Recommendation", "Status", "Reason"],
-                [
-                    [n["number"], n["status_label"], n["reason_label"] or "Not given"]
-                    for n in progress["no_progress"]
-                ],
-            )
-    final = report.get("final")
-    if final:
-        t = final["totals"]
-        writer.para("Heading 1", "Totals for the engagement")
+    if report.get("progress"):
+        _progress(doc, writer, report["progress"])
+    if report.get("final"):
+        _final(writer, report["final"])
+
+
+def _progress(doc, writer: Writer, progress: dict) -> None:
+    period = progress["period"]
+    writer.para("Heading 1", "Implementation period")
+    writer.para(
+        text=f"This progress report covers implementation from "
+        f"{long_date(period['start']) or 'the first recommendation'} to {long_date(period['end'])}; "
+        f"the previous progress report was as of {long_date(period['previous_report'])}."
+    )
+    writer.para("Heading 1", "What moved since the previous progress report")
+    _changes(doc, writer, progress["moved"])
+    writer.para("Heading 1", "Recommendations with no progress")
+    writer.para("Quote", progress["partially_complete_meaning"])
+    if progress["no_progress"]:
         writer.table(
-            ["", "Count"],
+            ["Recommendation", "Status", "Reason"],
             [
-                ["Findings", str(t["findings"])],
-                ["Recommendations", str(t["recommendations"])],
-                ["Complete", f"{t['complete']} ({t['percent_complete']}%)"],
+                [n["number"], n["status_label"], n["reason_label"] or "Not given"]
+                for n in progress["no_progress"]
             ],
         )
-        writer.para("Heading 1", "Final status of each recommendation")
-        for rec in final["recommendations"]:
-            steps = " → ".join(
-                f"{u['status_label']} ({long_date(u['as_of'])})" for u in rec["history"]
-            )
-            writer.para("List Bullet", f"{rec['number']}: {rec['final_status_label']}. {steps}")
-        writer.para("Heading 1", "Sustaining the changes")
-        for para in final["sustaining"]:
-            writer.para(text=para)
+
+
+def _final(writer: Writer, final: dict) -> None:
+    t = final["totals"]
+    writer.para("Heading 1", "Totals for the engagement")
+    writer.table(
+        ["", "Count"],
+        [
+            ["Findings", str(t["findings"])],
+            ["Recommendations", str(t["recommendations"])],
+            ["Complete", f"{t['complete']} ({t['percent_complete']}%)"],
+        ],
+    )
+    writer.para("Heading 1", "Final status of each recommendation")
+    for rec in final["recommendations"]:
+        steps = " → ".join(f"{u['status_label']} ({long_date(u['as_of'])})" for u in rec["history"])
+        writer.para("List Bullet", f"{rec['number']}: {rec['final_status_label']}. {steps}")
+    writer.para("Heading 1", "Sustaining the changes")
+    for para in final["sustaining"]:
+        writer.para(text=para)
 
 
 def _area(doc, writer: Writer, book: _Bookmarks, area: dict) -> None:

@@ -151,34 +151,7 @@ def report_rows(report: dict) -> dict[str, list[dict]]:
             }
         )
         for f in area["findings"]:
-            # A withdrawn record keeps only its retired number, as on the public page.
-            out["findings"].append(
-                {
-                    "site": site,
-                    "number": f["number"],
-                    "focus_area": area["number"],
-                    "title": f.get("title"),
-                    "body": f.get("body"),
-                    "methods": json.dumps(f["methods"]) if "methods" in f else None,
-                    "withdrawn": int(bool(f.get("withdrawn"))),
-                }
-            )
-            for r in f["recommendations"]:
-                out["recommendations"].append(
-                    {
-                        "site": site,
-                        "number": r["number"],
-                        "finding": f["number"],
-                        "focus_area": area["number"],
-                        "text": r.get("text"),
-                        "priority": r.get("priority"),
-                        "owner": r.get("owner"),
-                        "due": r.get("due"),
-                        "status": r.get("status_label"),
-                        "status_as_of": r.get("status_as_of"),
-                        "withdrawn": int(bool(r.get("withdrawn"))),
-                    }
-                )
+            _finding_rows(out, site, area, f)
     for row in report["status_summary"]:
         out["status_summary"].append(
             {"site": site, "status": row["label"], "count": row["count"], "percent": row["percent"]}
@@ -188,6 +161,38 @@ def report_rows(report: dict) -> dict[str, list[dict]]:
             {"site": site, "method": row["method"], "count": row["count"]}
         )
     return out
+
+
+def _finding_rows(out: dict[str, list[dict]], site: str, area: dict, f: dict) -> None:
+    """A finding's row and its recommendations' rows, added to OUT."""
+    # A withdrawn record keeps only its retired number, as on the public page.
+    out["findings"].append(
+        {
+            "site": site,
+            "number": f["number"],
+            "focus_area": area["number"],
+            "title": f.get("title"),
+            "body": f.get("body"),
+            "methods": json.dumps(f["methods"]) if "methods" in f else None,
+            "withdrawn": int(bool(f.get("withdrawn"))),
+        }
+    )
+    for r in f["recommendations"]:
+        out["recommendations"].append(
+            {
+                "site": site,
+                "number": r["number"],
+                "finding": f["number"],
+                "focus_area": area["number"],
+                "text": r.get("text"),
+                "priority": r.get("priority"),
+                "owner": r.get("owner"),
+                "due": r.get("due"),
+                "status": r.get("status_label"),
+                "status_as_of": r.get("status_as_of"),
+                "withdrawn": int(bool(r.get("withdrawn"))),
+            }
+        )
 
 
 def metadata(db_name: str, sites: list[str], as_of: str) -> dict:

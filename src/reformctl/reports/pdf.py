@@ -24,8 +24,8 @@ class MissingPdfSupport(ReformError):
 def _loading_by_soname():
     # WeasyPrint tries several names for each library (libpango-1.0-0, pango-1.0, ...,
     # libpango-1.0.so.0). On Linux cffi hands every name it cannot dlopen directly to
-    # ctypes.util.find_library, which runs ldconfig, gcc and ld: about 50 processes, a few
-    # hundred milliseconds, before the soname later in the list loads at once. While
+    # ctypes.util.find_library, which runs ldconfig, gcc and ld: dozens of processes and a
+    # noticeable pause, before the soname later in the list loads at once. While
     # WeasyPrint loads, those failing searches are skipped; dlopen still finds the sonames.
     import ctypes.util
 

@@ -19,13 +19,13 @@ from reformctl.model.confidential import protected_terms
 from reformctl.model.engagements import get_engagement, slugify
 from reformctl.model.internal_flag import internal_at
 from reformctl.model.matching import find_spans, fold, marker_depths, replace_spans, term_regex
-from reformctl.reports.assemble import SCHEMA_VERSION, assemble
+from reformctl.reports.assemble import REPORT_SCHEMA_VERSION, assemble
 from reformctl.reports.reader_view import withhold_disguised
 from reformctl.reports.sections import attach_sections
 from reformctl.store import Store
 
 __all__ = [
-    "SCHEMA_VERSION",
+    "REPORT_SCHEMA_VERSION",
     "build_public_report",
     "redact",
     "scrub_public",

@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 
 from reformctl.errors import Invalid, Option
+from reformctl.model.vocab import REPORT_FORMATS
 
-FORMATS = ("markdown", "html", "json", "csv", "pdf", "xlsx", "docx")
+FORMATS = REPORT_FORMATS
 BINARY = ("pdf", "xlsx", "docx")
 # What `publish` writes into a release folder: every public format.
 PUBLISHED_FORMATS = FORMATS

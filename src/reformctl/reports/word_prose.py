@@ -7,7 +7,7 @@ NUMPAGES), bookmarks, hyperlinks, a table header row that repeats, a numbered li
 Speed: an assessment report at San Francisco's size has some 20,000 paragraphs, runs and table
 cells. python-docx's per-element API finds each insertion point by scanning the body's children
 (quadratic in the document's length), looks table styles up by name through the styles part and
-sets run text a character at a time; that took about 10 s. So the Writer writes each paragraph
+sets run text a character at a time, which at that size takes many seconds. So the Writer writes each paragraph
 and table as WordprocessingML text, the same elements python-docx would make, parses it once
 (docx.oxml.parse_xml, so the elements keep python-docx's classes) and puts it before the body's
 section properties directly.

@@ -7,9 +7,8 @@ import sqlite3
 from pathlib import Path
 
 from reformctl.errors import Invalid, Refused, Remedy, StoreError
-from reformctl.store.db import BUSY_TIMEOUT_MS, explain_sqlite_error
+from reformctl.store.db import BUSY_TIMEOUT_MS, SCHEMA_VERSION, explain_sqlite_error
 from reformctl.store.paths import refuse_store_target, user_path_errors
-from reformctl.store.schema_version import SCHEMA_VERSION
 
 REQUIRED_TABLES = {
     "_sqlite_migrations",

@@ -9,8 +9,9 @@ from reformctl.store.db import Store
 
 # Rows indexed by one statement. As it indexes, FTS5 merges its older segments, and every page
 # of them that one statement changes is kept in its statement journal, in memory (store/db.py:
-# temp_store): 50,000 recommendations in one statement, on a store that already held three such
-# imports, held 47 MB at once. In statements of 5,000 rows the same work takes the same time.
+# temp_store): one statement over a whole bulk import, on a store that already holds others,
+# would hold all those pages at once. Statements of this many rows bound that memory and take
+# no longer in all.
 BULK_CHUNK = 5_000
 
 
@@ -18,8 +19,8 @@ BULK_CHUNK = 5_000
 def indexed_in_bulk(store: Store, table: str) -> Iterator[None]:
     """Index the rows inserted into TABLE in one pass instead of by its per-row trigger.
 
-    FTS5 fed row by row from a trigger costs about 30 µs a row; the same rows added with
-    one INSERT ... SELECT cost a fifteenth of that. Inside the caller's transaction the
+    FTS5 fed row by row from a trigger is many times slower than the same rows added
+    with one INSERT ... SELECT. Inside the caller's transaction the
     trigger is dropped and re-created from its own stored SQL, so no other connection
     ever sees the store without it and a failure rolls the whole thing back.
     """

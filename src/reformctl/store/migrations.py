@@ -11,7 +11,8 @@ import sqlite3
 
 from sqlite_utils import Database, Migrations
 
-from reformctl.store.schema_version import SCHEMA_VERSION
+from reformctl.store.db import SCHEMA_VERSION
+from reformctl.store.schema_core import core_statements, review_and_releases_statements
 
 migrations = Migrations("reformctl")
 
@@ -52,184 +53,16 @@ def _fts(table: str, columns: list[str]) -> list[str]:
 
 @migrations()
 def m001_core(db: Database) -> None:
-    """Engagements, focus areas, findings, recommendations, dated statuses and the audit trail."""
-    _run(
-        db,
-        [
-            """CREATE TABLE engagements (
-                id TEXT PRIMARY KEY,
-                site TEXT NOT NULL UNIQUE,
-                agency TEXT NOT NULL,
-                city TEXT,
-                state TEXT,
-                program TEXT NOT NULL,
-                announced TEXT,
-                public_url TEXT,
-                phase TEXT NOT NULL DEFAULT 'assessment',
-                self_approval INTEGER NOT NULL DEFAULT 0,
-                next_update TEXT,
-                created_at TEXT NOT NULL,
-                created_by TEXT NOT NULL
-            )""",
-            """CREATE TABLE focus_areas (
-                id TEXT PRIMARY KEY,
-                engagement_id TEXT NOT NULL REFERENCES engagements(id),
-                number INTEGER NOT NULL,
-                title TEXT NOT NULL,
-                slug TEXT NOT NULL,
-                UNIQUE (engagement_id, number),
-                UNIQUE (engagement_id, slug)
-            )""",
-            """CREATE TABLE findings (
-                id TEXT PRIMARY KEY,
-                engagement_id TEXT NOT NULL REFERENCES engagements(id),
-                focus_area_id TEXT NOT NULL REFERENCES focus_areas(id),
-                number INTEGER NOT NULL,
-                title TEXT NOT NULL,
-                body TEXT NOT NULL DEFAULT '',
-                methods TEXT NOT NULL DEFAULT '[]',
-                internal INTEGER NOT NULL DEFAULT 0,
-                review TEXT NOT NULL DEFAULT 'draft',
-                dated TEXT NOT NULL,
-                created_at TEXT NOT NULL,
-                created_by TEXT NOT NULL,
-                UNIQUE (focus_area_id, number)
-            )""",
-            "CREATE INDEX findings_engagement ON findings (engagement_id, focus_area_id, number)",
-            """CREATE TABLE recommendations (
-                id TEXT PRIMARY KEY,
-                engagement_id TEXT NOT NULL REFERENCES engagements(id),
-                finding_id TEXT NOT NULL REFERENCES findings(id),
-                number INTEGER NOT NULL,
-                text TEXT NOT NULL,
-                priority TEXT,
-                owner TEXT,
-                due TEXT,
-                internal INTEGER NOT NULL DEFAULT 0,
-                review TEXT NOT NULL DEFAULT 'draft',
-                dated TEXT NOT NULL,
-                created_at TEXT NOT NULL,
-                created_by TEXT NOT NULL,
-                UNIQUE (finding_id, number)
-            )""",
-            "CREATE INDEX recommendations_engagement ON recommendations (engagement_id, finding_id, number)",
-            """CREATE TABLE status_updates (
-                id TEXT PRIMARY KEY,
-                recommendation_id TEXT NOT NULL REFERENCES recommendations(id),
-                status TEXT NOT NULL CHECK (status IN
-                    ('not-started', 'in-progress', 'partially-complete', 'complete')),
-                as_of TEXT NOT NULL,
-                note TEXT,
-                reason TEXT,
-                evidence TEXT,
-                recorded_at TEXT NOT NULL,
-                recorded_by TEXT NOT NULL
-            )""",
-            "CREATE INDEX status_updates_recommendation ON status_updates (recommendation_id, as_of)",
-            """CREATE TABLE events (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
-                at TEXT NOT NULL,
-                actor TEXT NOT NULL,
-                engagement_id TEXT REFERENCES engagements(id),
-                record_type TEXT NOT NULL,
-                record_id TEXT NOT NULL,
-                ref TEXT,
-                action TEXT NOT NULL,
-                before TEXT,
-                after TEXT
-            )""",
-            "CREATE INDEX events_engagement ON events (engagement_id, id)",
-            "CREATE INDEX events_record ON events (record_id, id)",
-            "CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events "
-            "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END",
-            "CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events "
-            "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END",
-            _no_delete("engagements"),
-            _no_delete("focus_areas"),
-            _no_delete("findings"),
-            _no_delete("recommendations"),
-            _no_delete("status_updates"),
-        ],
-    )
+    """Engagements, focus areas, findings, recommendations, dated statuses and the audit trail
+    (store/schema_core.py holds the statements)."""
+    _run(db, core_statements(_no_delete))
 
 
 @migrations()
 def m002_review_and_releases(db: Database) -> None:
-    """Review history, internal notes, protected names and frozen public releases."""
-    _run(
-        db,
-        [
-            # The review state as a dated history, like statuses, so a report as of a past date
-            # holds exactly what was approved then. findings.review / recommendations.review
-            # keep the current state for quick filtering.
-            """CREATE TABLE review_history (
-                id TEXT PRIMARY KEY,
-                engagement_id TEXT NOT NULL REFERENCES engagements(id),
-                record_type TEXT NOT NULL CHECK (record_type IN ('finding', 'recommendation')),
-                record_id TEXT NOT NULL,
-                review TEXT NOT NULL CHECK (review IN ('draft', 'in-review', 'approved', 'withdrawn')),
-                on_date TEXT NOT NULL,
-                at TEXT NOT NULL,
-                actor TEXT NOT NULL,
-                comment TEXT
-            )""",
-            "CREATE INDEX review_history_record ON review_history (record_id, on_date)",
-            # Every existing record starts its history as a draft on the day it was made.
-            """INSERT INTO review_history (id, engagement_id, record_type, record_id, review, on_date, at, actor)
-               SELECT lower(hex(randomblob(16))), engagement_id, 'finding', id, review, dated, created_at, created_by
-               FROM findings""",
-            """INSERT INTO review_history (id, engagement_id, record_type, record_id, review, on_date, at, actor)
-               SELECT lower(hex(randomblob(16))), engagement_id, 'recommendation', id, review, dated, created_at, created_by
-               FROM recommendations""",
-            """CREATE TABLE notes (
-                id TEXT PRIMARY KEY,
-                engagement_id TEXT NOT NULL REFERENCES engagements(id),
-                record_type TEXT NOT NULL,
-                record_id TEXT NOT NULL,
-                text TEXT NOT NULL,
-                created_at TEXT NOT NULL,
-                created_by TEXT NOT NULL
-            )""",
-            "CREATE INDEX notes_record ON notes (engagement_id, record_id)",
-            """CREATE TABLE protected_terms (
-                id TEXT PRIMARY KEY,
-                engagement_id TEXT NOT NULL REFERENCES engagements(id),
-                term TEXT NOT NULL,
-                created_at TEXT NOT NULL,
-                created_by TEXT NOT NULL,
-                UNIQUE (engagement_id, term COLLATE NOCASE)
-            )""",
-            """CREATE TABLE releases (
-                id TEXT PRIMARY KEY,
-                engagement_id TEXT NOT NULL REFERENCES engagements(id),
-                number INTEGER NOT NULL,
-                kind TEXT NOT NULL,
-                as_of TEXT NOT NULL,
-                published_at TEXT NOT NULL,
-                published_by TEXT NOT NULL,
-                output_dir TEXT NOT NULL,
-                files TEXT NOT NULL,
-                snapshot TEXT NOT NULL,
-                override_reason TEXT,
-                UNIQUE (engagement_id, number)
-            )""",
-            """CREATE TABLE release_items (
-                release_id TEXT NOT NULL REFERENCES releases(id),
-                record_type TEXT NOT NULL,
-                record_id TEXT NOT NULL,
-                ref TEXT NOT NULL,
-                PRIMARY KEY (release_id, record_id)
-            )""",
-            "CREATE INDEX release_items_record ON release_items (record_id)",
-            _no_delete("review_history"),
-            _no_delete("notes"),
-            _no_delete("releases"),
-            _no_delete("release_items"),
-            _no_delete("protected_terms"),
-            "CREATE TRIGGER releases_frozen BEFORE UPDATE ON releases "
-            "BEGIN SELECT RAISE(ABORT, 'a published release never changes'); END",
-        ],
-    )
+    """Review history, internal notes, protected names and frozen public releases
+    (store/schema_core.py holds the statements)."""
+    _run(db, review_and_releases_statements(_no_delete))
 
 
 @migrations()
@@ -483,7 +316,7 @@ def m010_bundles(db: Database) -> None:
     flag as it stood then (a finding made public today was internal in every earlier report).
 
     Only changes are written, each with the value it replaced: a record with no row has always had
-    its current flag, so creating records (200,000 in a bulk import) costs nothing here."""
+    its current flag, so creating records, however many a bulk import makes, costs nothing here."""
     _run(
         db,
         [

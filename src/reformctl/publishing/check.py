@@ -11,14 +11,14 @@ from reformctl.model.internal_flag import internal_at
 from reformctl.model.matching import find_spans, fold, name_key, term_regex, visible
 from reformctl.model.statuses import status_at
 from reformctl.model.text import marker_problems
-from reformctl.reports.check_claims import (
+from reformctl.publishing.check_claims import (
     count_claims,
     counts_of,
     date_claims,
     percent_claims,
     sentence_at,
 )
-from reformctl.reports.check_initials import foreign_terms, initials_problems, own_terms
+from reformctl.publishing.check_initials import foreign_terms, initials_problems, own_terms
 from reformctl.reports.public import build_public_report, is_code, redact
 from reformctl.reports.reader_view import disguised_names
 from reformctl.store import Store
@@ -243,6 +243,24 @@ def check(store: Store, site: str, as_of: str | None = None) -> dict:
     problems.extend(_prose_problems(store, engagement, report, texts))
 
     params = {"eid": engagement["id"], "as_of": as_of}
+    problems += _recommendation_problems(store, params)
+    problems += _finding_problems(store, params)
+    problems += _section_problems(store, params)
+    problems += _area_problems(report)
+    errors = sum(1 for p in problems if p["level"] == "error")
+    return {
+        "site": site,
+        "as_of": as_of,
+        "errors": errors,
+        "warnings": len(problems) - errors,
+        "problems": sorted(problems, key=lambda p: (p["level"] != "error", p["where"])),
+    }
+
+
+def _recommendation_problems(store: Store, params: dict) -> list[dict]:
+    """Approved recommendations without a status, an owner or public text."""
+    as_of = params["as_of"]
+    problems: list[dict] = []
     for row in store.rows(
         f"""SELECT r.id, fa.number AS a, f.number AS f, r.number AS n, r.owner, r.text,
                    {status_at("status")} AS status
@@ -278,6 +296,12 @@ def check(store: Store, site: str, as_of: str | None = None) -> dict:
                     f"recommendation {ref} has no public text once [[...]] is removed",
                 )
             )
+    return problems
+
+
+def _finding_problems(store: Store, params: dict) -> list[dict]:
+    """Public approved findings without an approved recommendation or a public title."""
+    problems: list[dict] = []
     for row in store.rows(
         f"""SELECT fa.number AS a, f.number AS f, f.title, f.body,
                    (SELECT COUNT(*) FROM recommendations r WHERE r.finding_id = f.id AND r.review = 'approved') AS recs
@@ -304,6 +328,12 @@ def check(store: Store, site: str, as_of: str | None = None) -> dict:
                     f"finding {ref} has no public title once [[...]] is removed",
                 )
             )
+    return problems
+
+
+def _section_problems(store: Store, params: dict) -> list[dict]:
+    """Approved sections with nothing left once redacted."""
+    problems: list[dict] = []
     for row in store.rows(
         """SELECT name, title, body FROM sections
            WHERE engagement_id = :eid AND dated <= :as_of AND review = 'approved'""",
@@ -318,6 +348,12 @@ def check(store: Store, site: str, as_of: str | None = None) -> dict:
                     f"section {row['name']} has no public title or text once [[...]] is removed",
                 )
             )
+    return problems
+
+
+def _area_problems(report: dict) -> list[dict]:
+    """Focus areas that will show as under development."""
+    problems: list[dict] = []
     for area in report["focus_areas"]:
         if area["under_development"]:
             problems.append(
@@ -329,11 +365,4 @@ def check(store: Store, site: str, as_of: str | None = None) -> dict:
                     "it will show as under development",
                 )
             )
-    errors = sum(1 for p in problems if p["level"] == "error")
-    return {
-        "site": site,
-        "as_of": as_of,
-        "errors": errors,
-        "warnings": len(problems) - errors,
-        "problems": sorted(problems, key=lambda p: (p["level"] != "error", p["where"])),
-    }
+    return problems

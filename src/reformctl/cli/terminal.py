@@ -1,29 +1,15 @@
-"""Rendering plain data at the edge: JSON for pipes, Rich tables for people."""
+"""What people read at a terminal: Rich tables, plain aligned columns, and the progress spinner.
+
+Data can never act as markup or as terminal control codes in any of them. What scripts read
+(--format json) is cli/formats.py's."""
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from contextlib import contextmanager
-from enum import Enum
 from itertools import zip_longest
 from typing import Any, Iterable
-
-
-class Format(str, Enum):
-    """--format of every command that prints records (reports have their own formats)."""
-
-    text = "text"
-    json = "json"
-
-
-# Earlier spellings of a Format, still accepted so that scripts keep working, not shown in help.
-FORMAT_ALIASES = {"table": Format.text}
-
-
-def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
 def counted(n: int, noun: str, plural: str | None = None) -> str:
@@ -112,7 +98,7 @@ def _width(text: str) -> int:
 def _wrap(text: str, width: int) -> list[str]:
     """TEXT in lines of at most WIDTH columns, broken at spaces (or hyphens, or anywhere, in long words).
 
-    Hand-written rather than textwrap, which takes ~25 ms for a few hundred rows and
+    Hand-written rather than textwrap, which is slow at a listing's hundreds of rows and
     counts wide characters as one column. Nested rows keep their leading indent.
     """
     measure = len if text.isascii() else _width  # the same count for ASCII, without a call per word
@@ -181,7 +167,7 @@ def columns(
 
     The interactive listings (findings, show, engagements) use this rather than a
     Rich table: importing Rich and drawing a table of a few hundred rows costs
-    about 100 ms, most of the budget of a command that should feel instant. On a
+    most of the budget of a command that should feel instant. On a
     terminal, columns marked WRAP share the width the others leave and wrap;
     piped, every row stays on one line. Data can never act as markup or as
     terminal control codes here. MARKS (start, end), two control characters put
@@ -200,10 +186,40 @@ def columns(
             (parts[0], parts[1] if len(parts) > 1 else "left", len(parts) > 2 and parts[2] == WRAP)
         )
     cells = [[_cell(v, start + end) for v in row] for row in rows]
-    widths = [
-        max([_width(name)] + [visible(row[i]) for row in cells])
-        for i, (name, _, _) in enumerate(spec)
+    widths = _fit(
+        spec,
+        [
+            max([_width(name)] + [visible(row[i]) for row in cells])
+            for i, (name, _, _) in enumerate(spec)
+        ],
+    )
+    layout = [
+        (width, justify == "right", wrap)
+        for width, (_, justify, wrap) in zip(widths, spec, strict=False)
     ]
+    # Rows of ASCII text, nearly all of them, are padded by one str.format call.
+    template = "  ".join(f"{{:{'>' if right else '<'}{width}}}" for width, right, _ in layout)
+    out = [title] if title else []
+    for values in [[name for name, _, _ in spec], ["-" * w for w in widths], *cells]:
+        wrapped = [
+            _wrap(value, width) if wrap else [value]
+            for value, (width, _, wrap) in zip(values, layout, strict=False)
+        ]
+        if not marks and "".join(values).isascii():  # then so is every piece of it
+            out.extend(
+                template.format(*parts).rstrip() for parts in zip_longest(*wrapped, fillvalue="")
+            )
+        else:
+            out.extend(
+                _line(parts, layout, marks, shown, visible)
+                for parts in zip_longest(*wrapped, fillvalue="")
+            )
+    return "\n".join(out) + "\n"
+
+
+def _fit(spec: list[tuple], widths: list[int]) -> list[int]:
+    """WIDTHS narrowed to the terminal's, if there is one: the columns marked WRAP share the room
+    the others leave."""
     terminal = _terminal_width()
     wrapping = [i for i, (_, _, wrap) in enumerate(spec) if wrap]
     if terminal and wrapping and sum(widths) + 2 * (len(spec) - 1) > terminal:
@@ -217,44 +233,27 @@ def columns(
             share = max(12, room // (len(wrapping) - n))
             widths[i] = min(widths[i], share)
             room -= widths[i]
+    return widths
 
-    layout = [
-        (width, justify == "right", wrap)
-        for width, (_, justify, wrap) in zip(widths, spec, strict=False)
-    ]
 
-    # Rows of ASCII text, nearly all of them, are padded by one str.format call.
-    template = "  ".join(f"{{:{'>' if right else '<'}{width}}}" for width, right, _ in layout)
-
-    def line(values) -> str:
-        parts = []
-        for value, (width, right, _) in zip(values, layout, strict=False):
-            pad = " " * (
-                width
-                - (visible(value) if marks else len(value) if value.isascii() else _width(value))
-            )
-            if marks:
-                if value.count(start) > value.count(
-                    end
-                ):  # a highlight cut by wrapping ends with its line
-                    value += end
-                value = value.replace(start, shown[0]).replace(end, shown[1])
-            parts.append(pad + value if right else value + pad)
-        return "  ".join(parts).rstrip()
-
-    out = [title] if title else []
-    for values in [[name for name, _, _ in spec], ["-" * w for w in widths], *cells]:
-        wrapped = [
-            _wrap(value, width) if wrap else [value]
-            for value, (width, _, wrap) in zip(values, layout, strict=False)
-        ]
-        if not marks and "".join(values).isascii():  # then so is every piece of it
-            out.extend(
-                template.format(*parts).rstrip() for parts in zip_longest(*wrapped, fillvalue="")
-            )
-        else:
-            out.extend(line(parts) for parts in zip_longest(*wrapped, fillvalue=""))
-    return "\n".join(out) + "\n"
+def _line(
+    values, layout: list[tuple], marks: tuple[str, str] | None, shown: tuple[str, str], visible
+) -> str:
+    """One line of padded VALUES; the MARKS around highlighted words become SHOWN."""
+    start, end = marks or ("", "")
+    parts = []
+    for value, (width, right, _) in zip(values, layout, strict=False):
+        pad = " " * (
+            width - (visible(value) if marks else len(value) if value.isascii() else _width(value))
+        )
+        if marks:
+            if value.count(start) > value.count(
+                end
+            ):  # a highlight cut by wrapping ends with its line
+                value += end
+            value = value.replace(start, shown[0]).replace(end, shown[1])
+        parts.append(pad + value if right else value + pad)
+    return "  ".join(parts).rstrip()
 
 
 @contextmanager

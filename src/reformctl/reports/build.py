@@ -1,4 +1,4 @@
-"""The report kinds as plain data: status-update, progress, final and assessment.
+"""Building a report of any kind as plain data: status-update, progress, final and assessment.
 
 Every kind holds the report of reports/public.py (or, for --internal, reports/internal.py) plus
 a per-focus-area summary, the status counts at each quarter end (for the charts) and the
@@ -23,20 +23,20 @@ from reformctl.model.confidential import protected_terms
 from reformctl.model.internal_flag import flag_changes, internal_on
 from reformctl.model.refs import rec_ref
 from reformctl.model.statuses import summarise
-from reformctl.model.vocab import PARTIALLY_COMPLETE_MEANING, REASONS, STATUSES
+from reformctl.model.vocab import (
+    PARTIALLY_COMPLETE_MEANING,
+    REASON_STATUSES,
+    REASONS,
+    REPORT_KINDS,
+    STATUSES,
+)
 from reformctl.reports.periods import previous_quarter_end, quarter_ends
 from reformctl.reports.public import build_public_report, scrub_public
 from reformctl.reports.sections import sections_for_kind
 from reformctl.store import Store
 
-KINDS = {
-    "status-update": "Status update",
-    "progress": "Progress report",
-    "final": "Final report",
-    "assessment": "Assessment report",
-}
-
-NO_PROGRESS = ("not-started", "partially-complete")
+# "Recommendations with no progress": not started, or stopped short, the statuses a reason explains.
+NO_PROGRESS = REASON_STATUSES
 
 SUSTAINING = (
     "Completing a recommendation is not the end of the work: the changes it brought must be "
@@ -213,24 +213,7 @@ def statuses_on_days(
             (engagement_id,),
         )
     )
-    # From the engagement's records into the histories by record id: both tables are indexed by
-    # record, and a national store holds every engagement's history.
-    records = """SELECT id FROM findings WHERE engagement_id = :eid
-                 UNION ALL SELECT id FROM recommendations WHERE engagement_id = :eid"""
-    reviews = _histories(
-        store.execute(
-            f"""SELECT rh.record_id, rh.on_date, rh.review FROM review_history rh
-            WHERE rh.record_id IN ({records}) ORDER BY rh.record_id, rh.on_date, rh.rowid""",
-            {"eid": engagement_id},
-        )
-    )
-    approved = dict(
-        store.execute(
-            f"""SELECT v.record_id, MIN(v.on_date) FROM approved_versions v
-            WHERE v.record_id IN ({records}) GROUP BY v.record_id""",
-            {"eid": engagement_id},
-        ).fetchall()
-    )
+    reviews, approved = _reviews_and_approvals(store, engagement_id)
     flags = flag_changes(store, engagement_id)
     out: dict[str, list[str]] = {day: [] for day in days}
     for rec_id, rec_dated, finding_id, finding_dated, rec_flag, finding_flag, withdrawn_now in recs:
@@ -254,6 +237,29 @@ def statuses_on_days(
                 continue
             out[day].append(_at(status_history, day, "not-started"))
     return out
+
+
+def _reviews_and_approvals(store: Store, engagement_id: str) -> tuple[dict, dict[str, str]]:
+    """The engagement's records' review histories, and the day each was first approved."""
+    # From the engagement's records into the histories by record id: both tables are indexed by
+    # record, and a national store holds every engagement's history.
+    records = """SELECT id FROM findings WHERE engagement_id = :eid
+                 UNION ALL SELECT id FROM recommendations WHERE engagement_id = :eid"""
+    reviews = _histories(
+        store.execute(
+            f"""SELECT rh.record_id, rh.on_date, rh.review FROM review_history rh
+            WHERE rh.record_id IN ({records}) ORDER BY rh.record_id, rh.on_date, rh.rowid""",
+            {"eid": engagement_id},
+        )
+    )
+    approved = dict(
+        store.execute(
+            f"""SELECT v.record_id, MIN(v.on_date) FROM approved_versions v
+            WHERE v.record_id IN ({records}) GROUP BY v.record_id""",
+            {"eid": engagement_id},
+        ).fetchall()
+    )
+    return reviews, approved
 
 
 def last_release(
@@ -293,7 +299,7 @@ def build_report(
     internal: bool = False,
 ) -> dict:
     """The report of KIND as plain data: public, or the team's internal view with INTERNAL."""
-    if kind not in KINDS:
+    if kind not in REPORT_KINDS:
         raise ValueError(f"unknown report kind {kind!r}")
     if internal:
         from reformctl.reports.internal import build_internal_report as base
@@ -313,7 +319,7 @@ def build_report(
     histories = status_histories(store, engagement_id, as_of, {r["number"] for r in recs})
     before, basis = _compare_with(store, engagement_id, as_of, build, internal)
     report["kind"] = kind
-    report["kind_label"] = KINDS[kind]
+    report["kind_label"] = REPORT_KINDS[kind]
     report["focus_area_summary"] = area_summaries(report)
     report["timeline"] = timeline(store, engagement_id, report, histories, internal)
     report["changes"] = {**changes_between(before, report), "basis": basis}
@@ -323,67 +329,70 @@ def build_report(
         previous, previous_basis = _compare_with(
             store, engagement_id, as_of, build, internal, "progress"
         )
-        start = min(
-            (updates[0]["as_of"] for updates in histories.values() if updates), default=None
-        )
-        report["progress"] = {
-            "period": {"start": start, "end": as_of, "previous_report": previous["as_of"]},
-            "moved": {**changes_between(previous, report), "basis": previous_basis},
-            "no_progress": [
-                {
-                    "number": r["number"],
-                    "text": r["text"],
-                    "focus_area": r["focus_area"],
-                    "status": r["status"],
-                    "status_label": r["status_label"],
-                    "status_as_of": r["status_as_of"],
-                    "reason": r.get("reason"),
-                    "reason_label": r.get("reason_label"),
-                }
-                for r in recs
-                if r["status"] in NO_PROGRESS
-            ],
-            "partially_complete_meaning": PARTIALLY_COMPLETE_MEANING,
-        }
+        report["progress"] = _progress(report, recs, histories, previous, previous_basis)
     sections_for_kind(report, kind)
     if kind == "assessment":  # the appendix that lists every recommendation
         report["all_recommendations"] = [
             {
-                "number": r["number"],
-                "text": r["text"],
-                "owner": r["owner"],
-                "priority": r["priority"],
-                "finding": r["finding"],
-                "focus_area": r["focus_area"],
+                key: r[key]
+                for key in ("number", "text", "owner", "priority", "finding", "focus_area")
             }
             for r in recs
         ]
     if kind == "final":
-        total = len(recs)
-        complete = sum(1 for r in recs if r["status"] == "complete")
-        report["final"] = {
-            "totals": {
-                "findings": report["total_findings"],
-                "recommendations": total,
-                "complete": complete,
-                "percent_complete": round(complete * 100 / total) if total else 0,
-            },
-            "recommendations": [
-                {
-                    "number": r["number"],
-                    "text": r["text"],
-                    "final_status": r["status"],
-                    "final_status_label": r["status_label"],
-                    "reason_label": r.get("reason_label"),
-                    "history": histories.get(r["number"], []),
-                }
-                for r in recs
-            ],
-            "sustaining": list(SUSTAINING),
-            "open_recommendations": [r["number"] for r in recs if r["status"] != "complete"],
-        }
+        report["final"] = _final(report, recs, histories)
     if (
         not internal
     ):  # every string added here comes from scrubbed reports; scrub again all the same
         report = scrub_public(report, protected_terms(store, engagement_id))
     return report
+
+
+def _progress(
+    report: dict, recs: list[dict], histories: dict, previous: dict, previous_basis: str
+) -> dict:
+    """A progress (or final) report's section: its period, what moved since the previous progress
+    report, and the recommendations with no progress."""
+    start = min((updates[0]["as_of"] for updates in histories.values() if updates), default=None)
+    fields = ("number", "text", "focus_area", "status", "status_label", "status_as_of")
+    return {
+        "period": {"start": start, "end": report["as_of"], "previous_report": previous["as_of"]},
+        "moved": {**changes_between(previous, report), "basis": previous_basis},
+        "no_progress": [
+            {
+                **{key: r[key] for key in fields},
+                "reason": r.get("reason"),
+                "reason_label": r.get("reason_label"),
+            }
+            for r in recs
+            if r["status"] in NO_PROGRESS
+        ],
+        "partially_complete_meaning": PARTIALLY_COMPLETE_MEANING,
+    }
+
+
+def _final(report: dict, recs: list[dict], histories: dict) -> dict:
+    """A final report's section: the engagement's totals and each recommendation's final status."""
+    total = len(recs)
+    complete = sum(1 for r in recs if r["status"] == "complete")
+    return {
+        "totals": {
+            "findings": report["total_findings"],
+            "recommendations": total,
+            "complete": complete,
+            "percent_complete": round(complete * 100 / total) if total else 0,
+        },
+        "recommendations": [
+            {
+                "number": r["number"],
+                "text": r["text"],
+                "final_status": r["status"],
+                "final_status_label": r["status_label"],
+                "reason_label": r.get("reason_label"),
+                "history": histories.get(r["number"], []),
+            }
+            for r in recs
+        ],
+        "sustaining": list(SUSTAINING),
+        "open_recommendations": [r["number"] for r in recs if r["status"] != "complete"],
+    }

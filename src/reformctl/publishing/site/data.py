@@ -13,7 +13,8 @@ import json
 import re
 from pathlib import Path
 
-from reformctl.reports.digests import sha256
+from reformctl.model.vocab import REPORT_KINDS
+from reformctl.publishing.digests import sha256
 from reformctl.store import Store
 
 # Names at the site's root that an engagement's page may not take.
@@ -37,12 +38,6 @@ FORMAT_LABELS = {
     "md": "Markdown",
 }
 FORMAT_ORDER = ("html", "pdf", "docx", "json", "csv", "xlsx", "md")
-KIND_LABELS = {
-    "status-update": "Status update",
-    "progress": "Progress report",
-    "final": "Final report",
-    "assessment": "Assessment report",
-}
 
 
 def public_path(engagement: dict) -> str | None:
@@ -69,7 +64,7 @@ def _release(row: dict, path: str) -> dict:
     return {
         "number": row["number"],
         "kind": row["kind"],
-        "kind_label": KIND_LABELS.get(row["kind"], row["kind"]),
+        "kind_label": REPORT_KINDS.get(row["kind"], row["kind"]),
         "as_of": row["as_of"],
         "published_at": row["published_at"],
         "files": files,

@@ -19,9 +19,10 @@ from reformctl.model.ids import new_id
 from reformctl.model.internal_flag import internal_at
 from reformctl.model.sections import print_order
 from reformctl.model.text import clean_body
-from reformctl.reports.check import check
-from reformctl.reports.digests import MANIFEST, sha256  # noqa: F401 (part of this module's interface)
-from reformctl.reports.kinds import build_report
+from reformctl.model.vocab import REPORT_KINDS
+from reformctl.publishing.check import check
+from reformctl.publishing.digests import MANIFEST, sha256
+from reformctl.reports.build import build_report
 from reformctl.reports.public import public_where, scrub_public, withhold
 from reformctl.reports.render import EXTENSIONS, PUBLISHED_FORMATS, render
 from reformctl.store import Store
@@ -31,9 +32,6 @@ from reformctl.store.paths import (
     remove_stale_staging,
     user_path_errors,
 )
-
-KINDS = ("status-update", "progress", "final", "assessment")
-
 
 MANIFEST_FIELDS = (
     "site",
@@ -147,8 +145,8 @@ def publish(
     progress = progress or (lambda stage: None)
     engagement = get_engagement(store, site)
     require_open(engagement)
-    if kind not in KINDS:
-        raise Invalid(f"kind {kind!r} is unknown; choose one of {', '.join(KINDS)}")
+    if kind not in REPORT_KINDS:
+        raise Invalid(f"kind {kind!r} is unknown; choose one of {', '.join(REPORT_KINDS)}")
     as_of = past_date(as_of, Option("as_of"))
     override_reason = _check_reason(store, engagement, override_reason)
     output = Path(output)
@@ -172,40 +170,9 @@ def publish(
             (engagement["id"],),
         )
         report["release"] = {"number": number, "kind": kind}
-        with user_path_errors(output):
-            output.parent.mkdir(parents=True, exist_ok=True)
-            remove_stale_staging(output.parent)  # left by a publish killed before it could clean up
-            staging = make_staging(output.parent)
-        try:
-            with user_path_errors(output):
-                files, contents = _write_formats(report, site, number, staging, progress)
-            release = {
-                "id": new_id(),
-                "engagement_id": engagement["id"],
-                "number": number,
-                "kind": kind,
-                "as_of": as_of,
-                "published_at": now(),
-                "published_by": actor,
-                "output_dir": str(output.resolve()),
-                "files": json.dumps(files, sort_keys=True),
-                "snapshot": json.dumps(report, sort_keys=True, ensure_ascii=False),
-                "override_reason": override_reason,
-            }
-            manifest = _manifest(store, engagement, release, files, result)
-            with user_path_errors(output):
-                (staging / MANIFEST).write_bytes(manifest)
-            _record(store, engagement, release, manifest, files)
-            keep_published(store, [*contents, manifest])
-            with user_path_errors(output):
-                if output.exists():
-                    output.rmdir()  # empty, checked above
-                os.replace(
-                    staging, output
-                )  # the folder appears whole; the store commits right after
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+        files = _write_release(
+            store, engagement, report, output, actor, override_reason, result, progress
+        )
     return {
         "site": site,
         "release": number,
@@ -216,6 +183,54 @@ def publish(
         "check": {"errors": result["errors"], "warnings": result["warnings"]},
         "override_reason": override_reason,
     }
+
+
+def _write_release(
+    store: Store,
+    engagement: dict,
+    report: dict,
+    output: Path,
+    actor: str,
+    override_reason: str | None,
+    result: dict,
+    progress: Callable[[str], None],
+) -> dict[str, str]:
+    """Write REPORT's release into a staging folder beside OUTPUT, record it, and put the folder in
+    OUTPUT's place; inside the caller's write lock. The release's files, by name: their SHA-256."""
+    number, kind = report["release"]["number"], report["release"]["kind"]
+    with user_path_errors(output):
+        output.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_staging(output.parent)  # left by a publish killed before it could clean up
+        staging = make_staging(output.parent)
+    try:
+        with user_path_errors(output):
+            files, contents = _write_formats(report, engagement["site"], number, staging, progress)
+        release = {
+            "id": new_id(),
+            "engagement_id": engagement["id"],
+            "number": number,
+            "kind": kind,
+            "as_of": report["as_of"],
+            "published_at": now(),
+            "published_by": actor,
+            "output_dir": str(output.resolve()),
+            "files": json.dumps(files, sort_keys=True),
+            "snapshot": json.dumps(report, sort_keys=True, ensure_ascii=False),
+            "override_reason": override_reason,
+        }
+        manifest = _manifest(store, engagement, release, files, result)
+        with user_path_errors(output):
+            (staging / MANIFEST).write_bytes(manifest)
+        _record(store, engagement, release, manifest, files)
+        keep_published(store, [*contents, manifest])
+        with user_path_errors(output):
+            if output.exists():
+                output.rmdir()  # empty, checked above
+            os.replace(staging, output)  # the folder appears whole; the store commits right after
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return files
 
 
 def _write_formats(
@@ -480,7 +495,7 @@ def _key(number: str) -> tuple[int, ...]:
     return tuple(int(part) for part in number.split("."))
 
 
-def diff(store: Store, site: str, a: int, b: int) -> dict:  # noqa: C901 (to split, issue 12)
+def diff(store: Store, site: str, a: int, b: int) -> dict:
     engagement = get_engagement(store, site)
     snapshots = {}
     for number in (release_number(a), release_number(b)):
@@ -508,31 +523,8 @@ def diff(store: Store, site: str, a: int, b: int) -> dict:  # noqa: C901 (to spl
         "reworded": [],
         "no_longer_public": [],
     }
-    for number in sorted(fb, key=_key):
-        was, now_ = fa.get(number), fb[number]
-        if now_.get("withdrawn"):
-            if was is not None and not was.get("withdrawn"):
-                changes["withdrawn"].append({"number": number, "kind": "finding"})
-        elif was is None:
-            changes["new_findings"].append({"number": number, "title": now_["title"]})
-        elif (was.get("title"), was.get("body")) != (now_.get("title"), now_.get("body")):
-            changes["reworded"].append({"number": number, "kind": "finding"})
-    for number in sorted(rb, key=_key):
-        was, now_ = ra.get(number), rb[number]
-        if now_.get("withdrawn"):
-            if was is not None and not was.get("withdrawn"):
-                changes["withdrawn"].append({"number": number, "kind": "recommendation"})
-        elif was is None:
-            changes["new_recommendations"].append(
-                {"number": number, "text": now_["text"], "status": now_["status"]}
-            )
-        else:
-            if was.get("status") != now_.get("status"):
-                changes["status_changes"].append(
-                    {"number": number, "from": was.get("status"), "to": now_["status"]}
-                )
-            if was.get("text") != now_.get("text"):
-                changes["reworded"].append({"number": number, "kind": "recommendation"})
+    _finding_changes(fa, fb, changes)
+    _recommendation_changes(ra, rb, changes)
     # Published before but absent now. Approved wording stays public through later edits and
     # withdrawals keep their numbers, so this only happens to releases dated before an approval.
     for number in sorted(set(fa) - set(fb), key=_key):
@@ -548,3 +540,37 @@ def diff(store: Store, site: str, a: int, b: int) -> dict:  # noqa: C901 (to spl
         "to": {"release": b, "as_of": snapshots[b]["as_of"]},
         **changes,
     }
+
+
+def _finding_changes(before: dict, after: dict, changes: dict) -> None:
+    """Add to CHANGES the findings new, withdrawn or reworded between two releases' findings."""
+    for number in sorted(after, key=_key):
+        was, now_ = before.get(number), after[number]
+        if now_.get("withdrawn"):
+            if was is not None and not was.get("withdrawn"):
+                changes["withdrawn"].append({"number": number, "kind": "finding"})
+        elif was is None:
+            changes["new_findings"].append({"number": number, "title": now_["title"]})
+        elif (was.get("title"), was.get("body")) != (now_.get("title"), now_.get("body")):
+            changes["reworded"].append({"number": number, "kind": "finding"})
+
+
+def _recommendation_changes(before: dict, after: dict, changes: dict) -> None:
+    """Add to CHANGES the recommendations new, withdrawn, moved in status or reworded between two
+    releases' recommendations."""
+    for number in sorted(after, key=_key):
+        was, now_ = before.get(number), after[number]
+        if now_.get("withdrawn"):
+            if was is not None and not was.get("withdrawn"):
+                changes["withdrawn"].append({"number": number, "kind": "recommendation"})
+        elif was is None:
+            changes["new_recommendations"].append(
+                {"number": number, "text": now_["text"], "status": now_["status"]}
+            )
+        else:
+            if was.get("status") != now_.get("status"):
+                changes["status_changes"].append(
+                    {"number": number, "from": was.get("status"), "to": now_["status"]}
+                )
+            if was.get("text") != now_.get("text"):
+                changes["reworded"].append({"number": number, "kind": "recommendation"})

@@ -3,7 +3,7 @@ from a release prints escaped."""
 
 from __future__ import annotations
 
-from reformctl.reports.site.output import GENERATOR
+from reformctl.publishing.site.output import GENERATOR
 
 # Only the site's own files: no inline script or style, no other origin.
 CSP = (
@@ -41,7 +41,7 @@ def environment():
     # no |safe filter, so no text from a release reaches a page unescaped. (custom.py's sandbox
     # guards templates a user writes; it would make a national index several times slower.)
     env = Environment(
-        loader=PackageLoader("reformctl", "reports/site/templates"),
+        loader=PackageLoader("reformctl", "publishing/site/templates"),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -70,7 +70,7 @@ def index_page(env, base: str, items: list[dict], kept=None, cards: dict | None 
     CARDS, when given, receives each card's input hash and the hash of its HTML."""
     from markupsafe import Markup
 
-    from reformctl.reports.digests import sha256
+    from reformctl.publishing.digests import sha256
 
     card_template = env.get_template("card.html.j2")
 
@@ -137,7 +137,7 @@ def engagement_page(env, base: str, item: dict, report: dict, available: dict[in
 def asset(name: str) -> bytes:
     from importlib.resources import files
 
-    return (files("reformctl") / "reports" / "site" / "templates" / name).read_bytes()
+    return (files("reformctl.publishing.site") / "templates" / name).read_bytes()
 
 
 def templates_version() -> str:
@@ -148,7 +148,7 @@ def templates_version() -> str:
     from reformctl import __version__
 
     digest = hashlib.sha256(__version__.encode("utf-8"))
-    folder = files("reformctl") / "reports" / "site" / "templates"
+    folder = files("reformctl.publishing.site") / "templates"
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         digest.update(entry.name.encode("utf-8") + b"\0" + entry.read_bytes())
     return digest.hexdigest()

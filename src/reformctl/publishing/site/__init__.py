@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from reformctl.errors import Invalid
-from reformctl.reports.digests import MANIFEST, sha256
-from reformctl.reports.site import data, feeds, output, pages
+from reformctl.publishing.digests import MANIFEST, sha256
+from reformctl.publishing.site import data, feeds, output, pages
 from reformctl.store import Store
 
 DEFAULT_BASE_URL = "http://localhost:8000/"

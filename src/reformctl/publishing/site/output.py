@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from reformctl.errors import Refused
-from reformctl.reports.digests import sha256
+from reformctl.publishing.digests import sha256
 
 # The mark every page of a built site carries; a folder whose index.html lacks it is not ours to tidy.
 GENERATOR = "reformctl site build"

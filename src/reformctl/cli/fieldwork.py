@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated, Optional
 
 import typer
 
 from reformctl.cli import context
-from reformctl.cli.options import FindingArgument, FormatOption, GroupSiteOption, SiteOption
-from reformctl.cli.output import Format, print_json, print_table
+from reformctl.cli.formats import Format, print_json
+from reformctl.cli.options import FindingArgument, FormatOption, GroupSiteOption, SiteOption, choice
+from reformctl.cli.terminal import print_table
 from reformctl.model.engagements import get_engagement
 from reformctl.model.vocab import ACTIVITY_METHODS, ROLES
 
-Role = Enum("Role", {r.replace("-", "_"): r for r in ROLES}, type=str)
-ActivityMethod = Enum(
-    "ActivityMethod", {m.replace("-", "_"): m for m in ACTIVITY_METHODS}, type=str
-)
+Role = choice("Role", ROLES)
+ActivityMethod = choice("ActivityMethod", ACTIVITY_METHODS)
 
 
 team_app = typer.Typer(
@@ -41,7 +39,7 @@ def team(
     if ctx.invoked_subcommand is not None:
         return
     site = site or context.default_site(ctx)
-    from reformctl.model.field import list_members
+    from reformctl.model.fieldwork import list_members
 
     store = context.store(ctx)
     rows = list_members(store, get_engagement(store, site))
@@ -78,7 +76,7 @@ def team_add(
 
     Example: reformctl team add --site north-miami "Dana Reyes" --role civil-rights --expertise "bias-free policing"
     """
-    from reformctl.model.field import add_member
+    from reformctl.model.fieldwork import add_member
 
     store = context.store(ctx)
     member = add_member(
@@ -119,7 +117,7 @@ def activity(
 
     Example: reformctl activity --site north-miami --method focus-group --date 2024-05-14 --participants 9 --team "Dana Reyes"
     """
-    from reformctl.model.field import log_activity
+    from reformctl.model.fieldwork import log_activity
 
     store = context.store(ctx)
     done = log_activity(
@@ -151,7 +149,7 @@ def activities(
 
     Example: reformctl activities --site north-miami
     """
-    from reformctl.model.field import list_activities
+    from reformctl.model.fieldwork import list_activities
 
     store = context.store(ctx)
     rows = list_activities(store, get_engagement(store, site))
@@ -199,8 +197,8 @@ def cite(
 
     Example: reformctl cite --site north-miami 3.1 1f3a9c2e 7b0d44a1
     """
-    from reformctl.model.field import cite as add
-    from reformctl.model.field import evidence_of
+    from reformctl.model.fieldwork import cite as add
+    from reformctl.model.fieldwork import evidence_of
     from reformctl.model.findings import resolve_finding
 
     store = context.store(ctx)
