@@ -1,4 +1,5 @@
-"""The library speaks the library's language: no string in model/, store/ or reports/ names a
+"""The library speaks the library's language: no string in model/, store/, reports/, exchange/
+or publishing/ names a
 command-line flag (--force) or a command (reformctl reopen). Its errors carry facts (the option,
 the remedy) and cli/errors.py words them with flags and command lines."""
 
@@ -23,13 +24,16 @@ from reformctl.errors import (
 )
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "reformctl"
-LIBRARY = ("model", "store", "reports")
+LIBRARY = ("model", "store", "reports", "exchange", "publishing")
 
 # Text that is published as it is (a report's or a site's generator line), each with the reason.
 ALLOWED = {
     ("reports/open_data.py", " export --public-db"): "the open data's source line, published",
-    ("reports/site/output.py", "reformctl site build"): "the site's generator meta tag, published",
-    ("reports/site/feeds.py", "reformctl site build, from"): "the feed's source line, published",
+    (
+        "publishing/site/output.py",
+        "reformctl site build",
+    ): "the site's generator meta tag, published",
+    ("publishing/site/feeds.py", "reformctl site build, from"): "the feed's source line, published",
 }
 
 
