@@ -118,8 +118,12 @@ def test_taking_a_held_approval_keeps_its_date_and_is_refused_once_frozen(north_
     report = json.loads(cli.ok("report", *SITE, "--format", "json", "--as-of", "2024-07-10"))
     assert report == {k: v for k, v in second.items() if k != "release"}
 
+    # A second person (the author taking an approval is refused for four eyes first).
     said = cli.fails(
-        "resolve", *SITE, "3.1.3", "--take", "theirs", says="release 2 (as of 2024-07-10)"
+        "--as",
+        "rita",
+        *("resolve", *SITE, "3.1.3", "--take", "theirs"),
+        says="release 2 (as of 2024-07-10)",
     )
     assert "review_history/" in said and "2024-07-05" in said
     assert (
