@@ -34,59 +34,73 @@ Program = choice("Program", PROGRAMS)
 StartPhase = choice("StartPhase", PHASES[:2])  # a new engagement starts in planning or assessment
 
 
+SiteSlugOption = Annotated[
+    Optional[str],
+    typer.Option(help="Short unique slug: lowercase letters, digits, hyphens (north-miami)."),
+]
+AgencyOption = Annotated[Optional[str], typer.Option(help="The agency's name, as announced.")]
+CityOption = Annotated[Optional[str], typer.Option(help="City or county.")]
+StateOption = Annotated[
+    Optional[str], typer.Option(metavar="XX", help="Two-letter state or territory code (FL).")
+]
+ProgramOption = Annotated[
+    Optional[Program], typer.Option(help="Which Collaborative Reform program.")
+]
+AnnouncedOption = Annotated[
+    Optional[str], typer.Option(metavar="YYYY-MM-DD", help="Date of the public announcement.")
+]
+PublicUrlOption = Annotated[
+    Optional[str], typer.Option(metavar="URL", help="Address of the public engagement page.")
+]
+FocusAreaOption = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--focus-area",
+        metavar="TITLE",
+        help="A focus area; repeat for each, in announced order.",
+    ),
+]
+StartPhaseOption = Annotated[
+    Optional[StartPhase], typer.Option(help="Start in planning instead of assessment.")
+]
+SelfApprovalOption = Annotated[
+    Optional[bool],
+    typer.Option(
+        "--self-approval/--four-eyes", help="Whether authors may approve their own records."
+    ),
+]
+AliasOption = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--alias",
+        metavar="NAME",
+        help="Another name writers use for the agency (its initials, 'DHPD'); repeat for each. `check` flags it in other engagements' public text.",
+    ),
+]
+FromFileOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--from",
+        metavar="FILE.toml",
+        help="Read the fields from a TOML file (options given as well override it).",
+    ),
+]
+
+
 def new_engagement(
     ctx: typer.Context,
-    site: Annotated[
-        Optional[str],
-        typer.Option(help="Short unique slug: lowercase letters, digits, hyphens (north-miami)."),
-    ] = None,
-    agency: Annotated[Optional[str], typer.Option(help="The agency's name, as announced.")] = None,
-    city: Annotated[Optional[str], typer.Option(help="City or county.")] = None,
-    state: Annotated[
-        Optional[str], typer.Option(metavar="XX", help="Two-letter state or territory code (FL).")
-    ] = None,
-    program: Annotated[
-        Optional[Program], typer.Option(help="Which Collaborative Reform program.")
-    ] = None,
-    announced: Annotated[
-        Optional[str], typer.Option(metavar="YYYY-MM-DD", help="Date of the public announcement.")
-    ] = None,
-    public_url: Annotated[
-        Optional[str], typer.Option(metavar="URL", help="Address of the public engagement page.")
-    ] = None,
-    focus_area: Annotated[
-        Optional[list[str]],
-        typer.Option(
-            "--focus-area",
-            metavar="TITLE",
-            help="A focus area; repeat for each, in announced order.",
-        ),
-    ] = None,
-    phase: Annotated[
-        Optional[StartPhase], typer.Option(help="Start in planning instead of assessment.")
-    ] = None,
-    self_approval: Annotated[
-        Optional[bool],
-        typer.Option(
-            "--self-approval/--four-eyes", help="Whether authors may approve their own records."
-        ),
-    ] = None,
-    alias: Annotated[
-        Optional[list[str]],
-        typer.Option(
-            "--alias",
-            metavar="NAME",
-            help="Another name writers use for the agency (its initials, 'DHPD'); repeat for each. `check` flags it in other engagements' public text.",
-        ),
-    ] = None,
-    from_: Annotated[
-        Optional[Path],
-        typer.Option(
-            "--from",
-            metavar="FILE.toml",
-            help="Read the fields from a TOML file (options given as well override it).",
-        ),
-    ] = None,
+    site: SiteSlugOption = None,
+    agency: AgencyOption = None,
+    city: CityOption = None,
+    state: StateOption = None,
+    program: ProgramOption = None,
+    announced: AnnouncedOption = None,
+    public_url: PublicUrlOption = None,
+    focus_area: FocusAreaOption = None,
+    phase: StartPhaseOption = None,
+    self_approval: SelfApprovalOption = None,
+    alias: AliasOption = None,
+    from_: FromFileOption = None,
     fmt: FormatOption = Format.text,
 ) -> None:
     """Create an engagement with its focus areas.
@@ -95,10 +109,7 @@ def new_engagement(
 
     Example: reformctl new-engagement --from examples/north-miami.toml
     """
-    data: dict = {}
-    if from_ is not None:
-        data = load_toml(from_)
-        source = str(from_)
+    data: dict = load_toml(from_) if from_ is not None else {}
     overrides = {
         "site": site,
         "agency": agency,
@@ -119,6 +130,12 @@ def new_engagement(
         from_ is None or prompts.interactive()
     ):  # a file read without a terminal reports its own missing keys
         _ask_for_missing(data)
+    result = _create(ctx, data, from_)
+    _print_created(ctx, result, fmt)
+
+
+def _create(ctx: typer.Context, data: dict, from_: Path | None) -> dict:
+    """Create the engagement DATA describes (with its records, for a whole-engagement file)."""
     source = str(from_) if from_ is not None else "options"
     who = context.actor(ctx)
     if "findings" in data or "protected" in data:
@@ -126,16 +143,16 @@ def new_engagement(
             load_engagement,
         )  # only a whole-engagement file needs it
 
-        result = load_engagement(context.store(ctx, create=True), data, source, who)
-        engagement = result["engagement"]
-    else:
-        # Validate before opening the store, so a refused command creates nothing at all.
-        spec = (
-            spec_from_mapping(data, source, key_lines(from_)) if from_ is not None else _spec(data)
-        )
-        store = context.store(ctx, create=True)
-        engagement = create_engagement(store, spec, who)
-        result = {"engagement": engagement, "findings": 0, "recommendations": 0}
+        return load_engagement(context.store(ctx, create=True), data, source, who)
+    # Validate before opening the store, so a refused command creates nothing at all.
+    spec = spec_from_mapping(data, source, key_lines(from_)) if from_ is not None else _spec(data)
+    store = context.store(ctx, create=True)
+    engagement = create_engagement(store, spec, who)
+    return {"engagement": engagement, "findings": 0, "recommendations": 0}
+
+
+def _print_created(ctx: typer.Context, result: dict, fmt: Format) -> None:
+    engagement = result["engagement"]
     overview = engagement_overview(context.store(ctx), engagement["site"])
     if fmt is Format.json:
         print_json({**overview, "loaded": {k: v for k, v in result.items() if k != "engagement"}})
@@ -267,6 +284,11 @@ def show(
     if fmt is Format.json:
         print_json(overview)
         return
+    sys.stdout.write("\n".join([*_facts(overview), "", *_tables(overview)]))
+
+
+def _facts(overview: dict) -> list[str]:
+    """The engagement's name and facts, as lines."""
     e = overview["engagement"]
     rule = "self-approval allowed" if e["self_approval"] else "four eyes"
     lines = [f"{e['agency']}  ({e['site']})"]
@@ -280,46 +302,43 @@ def show(
         ("As of", overview["as_of"]),
     ]
     lines += [f"  {label}: {value}" for label, value in facts if value]
-    out = [
+    return [
         line.rstrip()
         for line in columns(None, ["Facts"], [[line] for line in lines]).splitlines()[2:]
     ]
-    out.append("")
-    out.append(
-        columns(
-            "Phase history",
-            ["When (UTC)", "Who", "Phase", ("Reason", "left", WRAP)],
-            [
-                [h["at"][:19].replace("T", " "), h["actor"], h["phase"], h["reason"] or ""]
-                for h in overview["phase_history"]
-            ],
-        )
+
+
+def _tables(overview: dict) -> list[str]:
+    """The phase history, focus areas and status tables."""
+    history = columns(
+        "Phase history",
+        ["When (UTC)", "Who", "Phase", ("Reason", "left", WRAP)],
+        [
+            [h["at"][:19].replace("T", " "), h["actor"], h["phase"], h["reason"] or ""]
+            for h in overview["phase_history"]
+        ],
     )
-    out.append(
-        columns(
-            "Focus areas",
-            [
-                ("No.", "right"),
-                ("Title", "left", WRAP),
-                ("Findings", "right"),
-                ("Recommendations", "right"),
-            ],
-            [
-                [a["number"], a["title"], a["findings"], a["recommendations"]]
-                for a in overview["focus_areas"]
-            ],
-        )
+    areas = columns(
+        "Focus areas",
+        [
+            ("No.", "right"),
+            ("Title", "left", WRAP),
+            ("Findings", "right"),
+            ("Recommendations", "right"),
+        ],
+        [
+            [a["number"], a["title"], a["findings"], a["recommendations"]]
+            for a in overview["focus_areas"]
+        ],
     )
     summary = overview["status_summary"]
     total = sum(row["count"] for row in summary)
     rows = [[row["label"], row["count"], f"{row['percent']}%"] for row in summary]
     rows.append(["Total", total, "100%" if total else "0%"])
-    out.append(
-        columns(
-            "Status of recommendations", ["Status", ("Count", "right"), ("Percent", "right")], rows
-        )
+    statuses = columns(
+        "Status of recommendations", ["Status", ("Count", "right"), ("Percent", "right")], rows
     )
-    sys.stdout.write("\n".join(out))
+    return [history, areas, statuses]
 
 
 def where(ctx: typer.Context) -> None:

@@ -70,42 +70,52 @@ DateOption = Annotated[
 ]
 
 
+FocusAreaOption = Annotated[
+    str,
+    typer.Option(
+        "--focus-area",
+        metavar="FA",
+        help="Focus area: its number (3), slug (technology) or a unique title prefix (tech).",
+    ),
+]
+TitleOption = Annotated[str, typer.Option(help="One-line title of the finding.")]
+BodyOption = Annotated[
+    Optional[str], typer.Option(help="What the team found and the evidence behind it.")
+]
+BodyFileOption = Annotated[
+    Optional[Path],
+    typer.Option(metavar="PATH", help="Read the body from a file ('-' for stdin)."),
+]
+EditOption = Annotated[bool, typer.Option("--edit", help="Write the body in $EDITOR.")]
+MethodOption = Annotated[
+    Optional[list[Method]],
+    typer.Option("--method", help="How it was found; repeat for several."),
+]
+InternalOption = Annotated[
+    bool, typer.Option("--internal", help="Team-only: never appears in any report.")
+]
+EvidenceOption = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--evidence",
+        metavar="ACTIVITY_ID",
+        help="An activity the finding rests on (internal); repeat for several.",
+    ),
+]
+
+
 def log_finding(
     ctx: typer.Context,
     site: SiteOption,
-    focus_area: Annotated[
-        str,
-        typer.Option(
-            "--focus-area",
-            metavar="FA",
-            help="Focus area: its number (3), slug (technology) or a unique title prefix (tech).",
-        ),
-    ],
-    title: Annotated[str, typer.Option(help="One-line title of the finding.")],
-    body: Annotated[
-        Optional[str], typer.Option(help="What the team found and the evidence behind it.")
-    ] = None,
-    body_file: Annotated[
-        Optional[Path],
-        typer.Option(metavar="PATH", help="Read the body from a file ('-' for stdin)."),
-    ] = None,
-    edit: Annotated[bool, typer.Option("--edit", help="Write the body in $EDITOR.")] = False,
-    method: Annotated[
-        Optional[list[Method]],
-        typer.Option("--method", help="How it was found; repeat for several."),
-    ] = None,
-    internal: Annotated[
-        bool, typer.Option("--internal", help="Team-only: never appears in any report.")
-    ] = False,
+    focus_area: FocusAreaOption,
+    title: TitleOption,
+    body: BodyOption = None,
+    body_file: BodyFileOption = None,
+    edit: EditOption = False,
+    method: MethodOption = None,
+    internal: InternalOption = False,
     date: DateOption = None,
-    evidence: Annotated[
-        Optional[list[str]],
-        typer.Option(
-            "--evidence",
-            metavar="ACTIVITY_ID",
-            help="An activity the finding rests on (internal); repeat for several.",
-        ),
-    ] = None,
+    evidence: EvidenceOption = None,
     fmt: FormatOption = Format.text,
 ) -> None:
     """Log a finding under a focus area; print its number.
@@ -136,6 +146,10 @@ def log_finding(
             from reformctl.model.fieldwork import cite
 
             cite(store, engagement, finding, evidence, context.actor(ctx))
+    _print_finding(finding, fmt)
+
+
+def _print_finding(finding: dict, fmt: Format) -> None:
     if fmt is Format.json:
         print_json(
             {
@@ -153,24 +167,29 @@ def log_finding(
         typer.echo(finding["ref"])
 
 
+FocusAreaFilterOption = Annotated[
+    Optional[str], typer.Option("--focus-area", metavar="FA", help="Only this focus area.")
+]
+StatusFilterOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--status",
+        metavar="STATUS",
+        parser=_status_or_review,
+        help="Only recommendations with this implementation status (the Status column): not-started, in-progress, partially-complete or complete, or a label.",
+    ),
+]
+ReviewFilterOption = Annotated[
+    Optional[ReviewState], typer.Option("--review", help="Only findings in this review state.")
+]
+
+
 def findings(
     ctx: typer.Context,
     site: SiteOption,
-    focus_area: Annotated[
-        Optional[str], typer.Option("--focus-area", metavar="FA", help="Only this focus area.")
-    ] = None,
-    status: Annotated[
-        Optional[str],
-        typer.Option(
-            "--status",
-            metavar="STATUS",
-            parser=_status_or_review,
-            help="Only recommendations with this implementation status (the Status column): not-started, in-progress, partially-complete or complete, or a label.",
-        ),
-    ] = None,
-    review: Annotated[
-        Optional[ReviewState], typer.Option("--review", help="Only findings in this review state.")
-    ] = None,
+    focus_area: FocusAreaFilterOption = None,
+    status: StatusFilterOption = None,
+    review: ReviewFilterOption = None,
     fmt: FormatOption = Format.text,
 ) -> None:
     """List findings with their recommendations and status.
@@ -203,6 +222,11 @@ def findings(
             else "No findings yet. Log one with `reformctl log-finding`."
         )
         return
+    sys.stdout.write(_findings_table(rows))
+
+
+def _findings_table(rows: list[dict]) -> str:
+    """Each finding, then its recommendations indented under it."""
     lines = []
     for f in rows:
         flags = ", ".join(x for x in ("internal" if f["internal"] else "", f["review"]) if x)
@@ -217,18 +241,16 @@ def findings(
                     r["status_label"],
                 ]
             )
-    sys.stdout.write(
-        columns(
-            None,
-            [
-                "No.",
-                ("Finding / recommendation", "left", WRAP),
-                "State",
-                ("Methods / owner", "left", WRAP),
-                "Status",
-            ],
-            lines,
-        )
+    return columns(
+        None,
+        [
+            "No.",
+            ("Finding / recommendation", "left", WRAP),
+            "State",
+            ("Methods / owner", "left", WRAP),
+            "Status",
+        ],
+        lines,
     )
 
 
@@ -287,41 +309,48 @@ def recommend(
         typer.echo(rec["ref"])
 
 
+StatusArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="STATUS",
+        parser=_status,
+        help="not-started, in-progress, partially-complete or complete (a label such as 'Partially Complete', in any case, also works).",
+    ),
+]
+StatusAsOfOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--as-of", metavar="YYYY-MM-DD", help="The date the status holds from (default today)."
+    ),
+]
+NoteOption = Annotated[
+    Optional[str], typer.Option(help="What the team reviewed or why it changed.")
+]
+ReasonOption = Annotated[
+    Optional[str],
+    typer.Option(
+        metavar="REASON",
+        parser=_reason,
+        help=f"Why there is no progress, only with not-started or partially-complete: {', '.join(REASONS)} (or a label such as 'Resources not available').",
+    ),
+]
+StatusEvidenceOption = Annotated[
+    Optional[str],
+    typer.Option(
+        metavar="TEXT", help="What the team reviewed to decide (policies, data, observations)."
+    ),
+]
+
+
 def set_status(
     ctx: typer.Context,
     site: SiteOption,
     rec: RecArgument,
-    status: Annotated[
-        str,
-        typer.Argument(
-            metavar="STATUS",
-            parser=_status,
-            help="not-started, in-progress, partially-complete or complete (a label such as 'Partially Complete', in any case, also works).",
-        ),
-    ],
-    as_of: Annotated[
-        Optional[str],
-        typer.Option(
-            "--as-of", metavar="YYYY-MM-DD", help="The date the status holds from (default today)."
-        ),
-    ] = None,
-    note: Annotated[
-        Optional[str], typer.Option(help="What the team reviewed or why it changed.")
-    ] = None,
-    reason: Annotated[
-        Optional[str],
-        typer.Option(
-            metavar="REASON",
-            parser=_reason,
-            help=f"Why there is no progress, only with not-started or partially-complete: {', '.join(REASONS)} (or a label such as 'Resources not available').",
-        ),
-    ] = None,
-    evidence: Annotated[
-        Optional[str],
-        typer.Option(
-            metavar="TEXT", help="What the team reviewed to decide (policies, data, observations)."
-        ),
-    ] = None,
+    status: StatusArgument,
+    as_of: StatusAsOfOption = None,
+    note: NoteOption = None,
+    reason: ReasonOption = None,
+    evidence: StatusEvidenceOption = None,
     fmt: FormatOption = Format.text,
 ) -> None:
     """Record a recommendation's implementation status.
@@ -344,6 +373,10 @@ def set_status(
         reason=reason,
         evidence=evidence,
     )
+    _print_update(update, fmt)
+
+
+def _print_update(update: dict, fmt: Format) -> None:
     if fmt is Format.json:
         print_json(
             {

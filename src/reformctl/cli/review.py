@@ -99,29 +99,39 @@ def review(
         typer.echo(f"{result['number']}: {result['previous']} -> {result['review']}")
 
 
+NewTitleOption = Annotated[Optional[str], typer.Option(help="New title (findings, sections).")]
+NewBodyOption = Annotated[Optional[str], typer.Option(help="New body (findings, sections).")]
+NewBodyFileOption = Annotated[
+    Optional[Path],
+    typer.Option(metavar="PATH", help="Read the new body from a file ('-' for stdin)."),
+]
+NewTextOption = Annotated[Optional[str], typer.Option(help="New text (recommendations).")]
+NewPriorityOption = Annotated[
+    Optional[str], typer.Option(help="New priority (recommendations): high, medium or low.")
+]
+NewOwnerOption = Annotated[
+    Optional[str], typer.Option(metavar="UNIT", help="New responsible unit (recommendations).")
+]
+NewDueOption = Annotated[
+    Optional[str], typer.Option(metavar="YYYY-MM-DD", help="New target date (recommendations).")
+]
+EditInEditorOption = Annotated[
+    bool, typer.Option("--edit", help="Edit the body (or text) in $EDITOR.")
+]
+
+
 def edit(
     ctx: typer.Context,
     site: SiteOption,
     ref: RefArgument,
-    title: Annotated[Optional[str], typer.Option(help="New title (findings, sections).")] = None,
-    body: Annotated[Optional[str], typer.Option(help="New body (findings, sections).")] = None,
-    body_file: Annotated[
-        Optional[Path],
-        typer.Option(metavar="PATH", help="Read the new body from a file ('-' for stdin)."),
-    ] = None,
-    text: Annotated[Optional[str], typer.Option(help="New text (recommendations).")] = None,
-    priority: Annotated[
-        Optional[str], typer.Option(help="New priority (recommendations): high, medium or low.")
-    ] = None,
-    owner: Annotated[
-        Optional[str], typer.Option(metavar="UNIT", help="New responsible unit (recommendations).")
-    ] = None,
-    due: Annotated[
-        Optional[str], typer.Option(metavar="YYYY-MM-DD", help="New target date (recommendations).")
-    ] = None,
-    edit_: Annotated[
-        bool, typer.Option("--edit", help="Edit the body (or text) in $EDITOR.")
-    ] = False,
+    title: NewTitleOption = None,
+    body: NewBodyOption = None,
+    body_file: NewBodyFileOption = None,
+    text: NewTextOption = None,
+    priority: NewPriorityOption = None,
+    owner: NewOwnerOption = None,
+    due: NewDueOption = None,
+    edit_: EditInEditorOption = False,
     fmt: FormatOption = Format.text,
 ) -> None:
     """Change a finding, recommendation or section.

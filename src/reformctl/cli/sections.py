@@ -13,42 +13,49 @@ from reformctl.cli.options import FormatOption, SiteOption, complete_section
 from reformctl.cli.terminal import WRAP, columns
 from reformctl.model.sites import get_engagement
 
+SectionNameArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="NAME",
+        autocompletion=complete_section,
+        help="executive-summary, introduction, methodology, background, acknowledgments, conclusion, focus-area-N or appendix-SLUG.",
+    ),
+]
+SectionBodyOption = Annotated[Optional[str], typer.Option(help="The section's text (CommonMark).")]
+SectionBodyFileOption = Annotated[
+    Optional[Path],
+    typer.Option(metavar="PATH", help="Read the text from a file ('-' for stdin)."),
+]
+SectionEditOption = Annotated[
+    bool,
+    typer.Option(
+        "--edit",
+        help="Write the text in $EDITOR (the current text, for a section that exists).",
+    ),
+]
+SectionTitleOption = Annotated[
+    Optional[str],
+    typer.Option(help="Its heading (default: 'Methodology', 'Focus area 2: <its title>' ...)."),
+]
+SectionDateOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="When a new section was written, for entering past work (default today).",
+    ),
+]
+
 
 def section(
     ctx: typer.Context,
     site: SiteOption,
-    name: Annotated[
-        str,
-        typer.Argument(
-            metavar="NAME",
-            autocompletion=complete_section,
-            help="executive-summary, introduction, methodology, background, acknowledgments, conclusion, focus-area-N or appendix-SLUG.",
-        ),
-    ],
-    body: Annotated[Optional[str], typer.Option(help="The section's text (CommonMark).")] = None,
-    body_file: Annotated[
-        Optional[Path],
-        typer.Option(metavar="PATH", help="Read the text from a file ('-' for stdin)."),
-    ] = None,
-    edit: Annotated[
-        bool,
-        typer.Option(
-            "--edit",
-            help="Write the text in $EDITOR (the current text, for a section that exists).",
-        ),
-    ] = False,
-    title: Annotated[
-        Optional[str],
-        typer.Option(help="Its heading (default: 'Methodology', 'Focus area 2: <its title>' ...)."),
-    ] = None,
-    date: Annotated[
-        Optional[str],
-        typer.Option(
-            "--date",
-            metavar="YYYY-MM-DD",
-            help="When a new section was written, for entering past work (default today).",
-        ),
-    ] = None,
+    name: SectionNameArgument,
+    body: SectionBodyOption = None,
+    body_file: SectionBodyFileOption = None,
+    edit: SectionEditOption = False,
+    title: SectionTitleOption = None,
+    date: SectionDateOption = None,
     fmt: FormatOption = Format.text,
 ) -> None:
     """Write or change a narrative section of the report.
@@ -78,6 +85,10 @@ def section(
     result = write_section(
         store, engagement, name, text, context.actor(ctx), title=title, dated=date
     )
+    _print_written(result, fmt)
+
+
+def _print_written(result: dict, fmt: Format) -> None:
     if fmt is Format.json:
         print_json(result)
     elif result.get("created"):

@@ -58,34 +58,7 @@ def dashboard(store: Store, site: str | None = None, as_of: str | None = None) -
             ORDER BY e.site, fa.number""",
         params,
     )
-    # One pass over every focus area's findings and their recommendations, in index order and
-    # counted per focus area as it goes: current_statuses holds each recommendation's latest update,
-    # and only one whose latest update is after AS_OF (a dashboard of the past) has its history
-    # searched. The past case names the recommendation by rowid so that both joins stay within
-    # their covering indexes (migration m008).
-    past = status_at(recommendation="(SELECT id FROM recommendations WHERE rowid = r.rowid)")
-    counts = store.execute(  # tuples, not dicts: thousands of focus areas at national scale
-        f"""SELECT fid, COUNT(*), SUM(status = 'complete'), SUM(status = 'partially-complete'),
-                   SUM(status = 'in-progress')
-            FROM (SELECT f.focus_area_id AS fid,
-                         CASE WHEN cs.as_of <= :as_of THEN cs.status WHEN cs.as_of IS NULL THEN NULL
-                              ELSE {past} END AS status
-                  FROM findings f CROSS JOIN recommendations r ON r.finding_id = f.id
-                  LEFT JOIN current_statuses cs ON cs.recommendation = r.rowid
-                  WHERE f.review != 'withdrawn' AND r.review != 'withdrawn' AND r.dated <= :as_of
-                    {"AND f.engagement_id = (SELECT id FROM engagements WHERE site = :site)" if site else ""})
-            GROUP BY fid""",
-        params,
-    )
-    by_area = {
-        fid: {
-            "complete": complete or 0,
-            "partially-complete": partly or 0,
-            "in-progress": going or 0,
-            "not-started": total - (complete or 0) - (partly or 0) - (going or 0),
-        }
-        for fid, total, complete, partly, going in counts
-    }
+    by_area = _counts_by_area(store, site, params)
     out: dict[str, dict] = {}
     for row in areas:
         engagement = out.setdefault(
@@ -113,3 +86,35 @@ def dashboard(store: Store, site: str | None = None, as_of: str | None = None) -
             }
         )
     return list(out.values())
+
+
+def _counts_by_area(store: Store, site: str | None, params: dict) -> dict[str, dict[str, int]]:
+    """Each focus area's count of recommendations per status on params["as_of"]."""
+    # One pass over every focus area's findings and their recommendations, in index order and
+    # counted per focus area as it goes: current_statuses holds each recommendation's latest update,
+    # and only one whose latest update is after AS_OF (a dashboard of the past) has its history
+    # searched. The past case names the recommendation by rowid so that both joins stay within
+    # their covering indexes (migration m008).
+    past = status_at(recommendation="(SELECT id FROM recommendations WHERE rowid = r.rowid)")
+    counts = store.execute(  # tuples, not dicts: thousands of focus areas at national scale
+        f"""SELECT fid, COUNT(*), SUM(status = 'complete'), SUM(status = 'partially-complete'),
+                   SUM(status = 'in-progress')
+            FROM (SELECT f.focus_area_id AS fid,
+                         CASE WHEN cs.as_of <= :as_of THEN cs.status WHEN cs.as_of IS NULL THEN NULL
+                              ELSE {past} END AS status
+                  FROM findings f CROSS JOIN recommendations r ON r.finding_id = f.id
+                  LEFT JOIN current_statuses cs ON cs.recommendation = r.rowid
+                  WHERE f.review != 'withdrawn' AND r.review != 'withdrawn' AND r.dated <= :as_of
+                    {"AND f.engagement_id = (SELECT id FROM engagements WHERE site = :site)" if site else ""})
+            GROUP BY fid""",
+        params,
+    )
+    return {
+        fid: {
+            "complete": complete or 0,
+            "partially-complete": partly or 0,
+            "in-progress": going or 0,
+            "not-started": total - (complete or 0) - (partly or 0) - (going or 0),
+        }
+        for fid, total, complete, partly, going in counts
+    }

@@ -70,25 +70,7 @@ def log_finding(
         }
         store.insert("findings", finding)
         ref = finding_ref(area["number"], number)
-        record_event(
-            store,
-            actor=actor,
-            engagement_id=engagement["id"],
-            record_type="finding",
-            record_id=finding["id"],
-            ref=ref,
-            action="create",
-            after=finding,
-        )
-        record_review(
-            store,
-            engagement_id=engagement["id"],
-            kind="finding",
-            record_id=finding["id"],
-            review="draft",
-            actor=actor,
-            on_date=dated,
-        )
+        _record_creation(store, engagement, finding, ref, actor)
     return {
         **finding,
         "ref": ref,
@@ -96,6 +78,29 @@ def log_finding(
         "focus_area_title": area["title"],
         "methods": methods,
     }
+
+
+def _record_creation(store: Store, engagement: dict, finding: dict, ref: str, actor: str) -> None:
+    """The new finding's event and its draft review."""
+    record_event(
+        store,
+        actor=actor,
+        engagement_id=engagement["id"],
+        record_type="finding",
+        record_id=finding["id"],
+        ref=ref,
+        action="create",
+        after=finding,
+    )
+    record_review(
+        store,
+        engagement_id=engagement["id"],
+        kind="finding",
+        record_id=finding["id"],
+        review="draft",
+        actor=actor,
+        on_date=finding["dated"],
+    )
 
 
 def resolve_finding(store: Store, engagement: dict, ref: str) -> dict:

@@ -40,24 +40,7 @@ def recommend(
     due = parse_date(due, "due date") if due else None
     dated = entry_date(engagement, dated, "recommendation date")
     with store.write():
-        parent = resolve_finding(store, engagement, finding)
-        if parent["review"] == "withdrawn":
-            raise Refused(
-                f"finding {parent['ref']} is withdrawn; recommendations go under a live finding"
-            )
-        if dated < parent["dated"]:
-            raise Invalid(
-                f"recommendation date {dated} is before its finding {parent['ref']} ({parent['dated']})"
-            )
-        # Its first status (Not Started) is dated the same day, so the same freeze applies.
-        require_unfrozen(
-            store,
-            engagement,
-            dated,
-            f"add a recommendation to {parent['ref']}",
-            "recommendation",
-            [parent["id"]],
-        )
+        parent = _live_parent(store, engagement, finding, dated)
         number = store.value(
             "SELECT COALESCE(MAX(number), 0) + 1 FROM recommendations WHERE finding_id = ?",
             (parent["id"],),
@@ -79,47 +62,7 @@ def recommend(
         }
         store.insert("recommendations", rec)
         ref = rec_ref(parent["focus_area"], parent["number"], number)
-        record_event(
-            store,
-            actor=actor,
-            engagement_id=engagement["id"],
-            record_type="recommendation",
-            record_id=rec["id"],
-            ref=ref,
-            action="create",
-            after=rec,
-        )
-        record_review(
-            store,
-            engagement_id=engagement["id"],
-            kind="recommendation",
-            record_id=rec["id"],
-            review="draft",
-            actor=actor,
-            on_date=dated,
-        )
-        first = {
-            "id": new_id(),
-            "recommendation_id": rec["id"],
-            "status": "not-started",
-            "as_of": dated,
-            "note": None,
-            "reason": None,
-            "evidence": None,
-            "recorded_at": now(),
-            "recorded_by": actor,
-        }
-        store.insert("status_updates", first)
-        record_event(
-            store,
-            actor=actor,
-            engagement_id=engagement["id"],
-            record_type="recommendation",
-            record_id=rec["id"],
-            ref=ref,
-            action="status",
-            after=first,
-        )
+        _record_creation(store, engagement, rec, ref, actor)
     return {
         **rec,
         "ref": ref,
@@ -127,6 +70,74 @@ def recommend(
         "status": "not-started",
         "status_as_of": dated,
     }
+
+
+def _live_parent(store: Store, engagement: dict, finding: str, dated: str) -> dict:
+    """The finding a recommendation dated DATED may go under: live, no later, and unfrozen."""
+    parent = resolve_finding(store, engagement, finding)
+    if parent["review"] == "withdrawn":
+        raise Refused(
+            f"finding {parent['ref']} is withdrawn; recommendations go under a live finding"
+        )
+    if dated < parent["dated"]:
+        raise Invalid(
+            f"recommendation date {dated} is before its finding {parent['ref']} ({parent['dated']})"
+        )
+    # Its first status (Not Started) is dated the same day, so the same freeze applies.
+    require_unfrozen(
+        store,
+        engagement,
+        dated,
+        f"add a recommendation to {parent['ref']}",
+        "recommendation",
+        [parent["id"]],
+    )
+    return parent
+
+
+def _record_creation(store: Store, engagement: dict, rec: dict, ref: str, actor: str) -> None:
+    """The new recommendation's event, its draft review and its first status (Not Started)."""
+    record_event(
+        store,
+        actor=actor,
+        engagement_id=engagement["id"],
+        record_type="recommendation",
+        record_id=rec["id"],
+        ref=ref,
+        action="create",
+        after=rec,
+    )
+    record_review(
+        store,
+        engagement_id=engagement["id"],
+        kind="recommendation",
+        record_id=rec["id"],
+        review="draft",
+        actor=actor,
+        on_date=rec["dated"],
+    )
+    first = {
+        "id": new_id(),
+        "recommendation_id": rec["id"],
+        "status": "not-started",
+        "as_of": rec["dated"],
+        "note": None,
+        "reason": None,
+        "evidence": None,
+        "recorded_at": now(),
+        "recorded_by": actor,
+    }
+    store.insert("status_updates", first)
+    record_event(
+        store,
+        actor=actor,
+        engagement_id=engagement["id"],
+        record_type="recommendation",
+        record_id=rec["id"],
+        ref=ref,
+        action="status",
+        after=first,
+    )
 
 
 def resolve_recommendation(store: Store, engagement: dict, ref: str) -> dict:

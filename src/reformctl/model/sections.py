@@ -117,42 +117,56 @@ def write_section(
 
             result = edit_record(store, engagement, name, {"title": title, "body": body}, actor)
             return {**result, "created": False}
-        if body is None:
-            raise Invalid(f"section {name} is new: give its text")
-        area = _area(store, engagement, area_number) if area_number is not None else None
-        day = entry_date(engagement, dated, "section date")
-        require_unfrozen(store, engagement, day, f"write section {name}", "section")
-        section = {
-            "id": new_id(),
-            "engagement_id": engagement["id"],
-            "name": name,
-            "title": title or default_title(name, area),
-            "body": body,
-            "review": "draft",
-            "dated": day,
-            "created_at": now(),
-            "created_by": actor,
-        }
-        store.insert("sections", section)
-        record_event(
-            store,
-            actor=actor,
-            engagement_id=engagement["id"],
-            record_type="section",
-            record_id=section["id"],
-            ref=name,
-            action="create",
-            after=section,
-        )
-        record_review(
-            store,
-            engagement_id=engagement["id"],
-            kind="section",
-            record_id=section["id"],
-            review="draft",
-            actor=actor,
-            on_date=day,
-        )
+        return _create_section(store, engagement, name, area_number, title, body, dated, actor)
+
+
+def _create_section(
+    store: Store,
+    engagement: dict,
+    name: str,
+    area_number: int | None,
+    title: str | None,
+    body: str | None,
+    dated: str | None,
+    actor: str,
+) -> dict:
+    """Create the new section NAME as a draft (in the caller's transaction)."""
+    if body is None:
+        raise Invalid(f"section {name} is new: give its text")
+    area = _area(store, engagement, area_number) if area_number is not None else None
+    day = entry_date(engagement, dated, "section date")
+    require_unfrozen(store, engagement, day, f"write section {name}", "section")
+    section = {
+        "id": new_id(),
+        "engagement_id": engagement["id"],
+        "name": name,
+        "title": title or default_title(name, area),
+        "body": body,
+        "review": "draft",
+        "dated": day,
+        "created_at": now(),
+        "created_by": actor,
+    }
+    store.insert("sections", section)
+    record_event(
+        store,
+        actor=actor,
+        engagement_id=engagement["id"],
+        record_type="section",
+        record_id=section["id"],
+        ref=name,
+        action="create",
+        after=section,
+    )
+    record_review(
+        store,
+        engagement_id=engagement["id"],
+        kind="section",
+        record_id=section["id"],
+        review="draft",
+        actor=actor,
+        on_date=day,
+    )
     return {
         "number": name,
         "kind": "section",

@@ -38,9 +38,6 @@ def set_status(
 
     STATUS and REASON may be keys or labels, in any case; FROM_FILE words errors for a file's
     columns rather than for command-line options."""
-    # Here, not at the top: listings use status_at() and should not load the recommendation model.
-    from reformctl.model.recommendations import resolve_recommendation
-
     require_open(engagement)
     key = status_key(status)
     if key is None:
@@ -51,19 +48,7 @@ def set_status(
     note = clean_body(note, "note", limit=MAX_TEXT) or None
     evidence = clean_body(evidence, "evidence", limit=MAX_TEXT) or None
     with store.write():
-        rec = resolve_recommendation(store, engagement, ref)
-        if rec["review"] == "withdrawn":
-            raise Invalid(
-                f"recommendation {rec['ref']} is withdrawn; its status can no longer change"
-            )
-        if as_of < rec["dated"]:
-            raise Invalid(
-                f"the status date {as_of} is before recommendation {rec['ref']} was made ({rec['dated']}); "
-                f"use a date on or after {rec['dated']}"
-            )
-        require_unfrozen(
-            store, engagement, as_of, f"set {rec['ref']} to {status}", "status", [rec["id"]]
-        )
+        rec = _changeable(store, engagement, ref, status, as_of)
         update = {
             "id": new_id(),
             "recommendation_id": rec["id"],
@@ -75,17 +60,7 @@ def set_status(
             "recorded_at": now(),
             "recorded_by": actor,
         }
-        before = store.row(
-            f"SELECT {status_at('status')} AS status, {status_at('as_of')} AS as_of FROM recommendations r WHERE r.id = :id",
-            {"id": rec["id"], "as_of": as_of},
-        )
-        # An update dated after this one still decides the current status; say so, or a
-        # back-dated entry looks as if it failed. current_statuses holds the latest update.
-        later = store.row(
-            """SELECT cs.status, cs.as_of FROM current_statuses cs JOIN recommendations r ON cs.recommendation = r.rowid
-               WHERE r.id = ? AND cs.as_of > ?""",
-            (rec["id"], as_of),
-        )
+        before, later = _before_and_later(store, rec["id"], as_of)
         store.insert("status_updates", update)
         record_event(
             store,
@@ -104,6 +79,41 @@ def set_status(
         "previous": before["status"] if before else None,
         "superseded_by": dict(later) if later else None,
     }
+
+
+def _changeable(store: Store, engagement: dict, ref: str, status: str, as_of: str) -> dict:
+    """The recommendation REF, if its status may be set to STATUS as of AS_OF."""
+    # Here, not at the top: listings use status_at() and should not load the recommendation model.
+    from reformctl.model.recommendations import resolve_recommendation
+
+    rec = resolve_recommendation(store, engagement, ref)
+    if rec["review"] == "withdrawn":
+        raise Invalid(f"recommendation {rec['ref']} is withdrawn; its status can no longer change")
+    if as_of < rec["dated"]:
+        raise Invalid(
+            f"the status date {as_of} is before recommendation {rec['ref']} was made ({rec['dated']}); "
+            f"use a date on or after {rec['dated']}"
+        )
+    require_unfrozen(
+        store, engagement, as_of, f"set {rec['ref']} to {status}", "status", [rec["id"]]
+    )
+    return rec
+
+
+def _before_and_later(store: Store, rec_id: str, as_of: str) -> tuple:
+    """The status in force on AS_OF before this update, and the current one if dated after it."""
+    before = store.row(
+        f"SELECT {status_at('status')} AS status, {status_at('as_of')} AS as_of FROM recommendations r WHERE r.id = :id",
+        {"id": rec_id, "as_of": as_of},
+    )
+    # An update dated after this one still decides the current status; say so, or a
+    # back-dated entry looks as if it failed. current_statuses holds the latest update.
+    later = store.row(
+        """SELECT cs.status, cs.as_of FROM current_statuses cs JOIN recommendations r ON cs.recommendation = r.rowid
+           WHERE r.id = ? AND cs.as_of > ?""",
+        (rec_id, as_of),
+    )
+    return before, later
 
 
 def check_reason(status: str, reason: str | None, from_file: bool = False) -> str | None:
