@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import dump
+from helpers import dump
 from reformctl.model.bundle_files import export_bundle, import_bundle
 from reformctl.model.confidential import add_note, protect
 from reformctl.model.engagements import EngagementSpec, create_engagement

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import approve
+from helpers import approve
 from reformctl.reports.check_claims import Counts, count_claims, percent_claims
 
 SITE = ("--site", "lakemont")

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from conftest import approve
+from helpers import approve
 from reformctl.cli import app
 from reformctl.model.confidential import add_note, protect
 from reformctl.model.engagements import EngagementSpec, create_engagement

@@ -11,7 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import Cli
+from helpers import Cli
+
+NORTH_MIAMI = ("--site", "north-miami")
 
 TABLES = ("engagements", "focus_areas", "findings", "recommendations", "status_updates", "events")
 SITE = "brightwater-demo"
@@ -475,3 +477,23 @@ def test_allowed_terms_and_aliases(hostile_store, command, term):
         ],
     }[command]
     check(cli, before, args)
+
+
+def test_odd_input_never_tracebacks(north_miami, isolated):
+    north_miami.fails(
+        "log-finding", *NORTH_MIAMI, "--focus-area", "²", "--title", "x", says="no focus area"
+    )
+    north_miami.fails("findings", *NORTH_MIAMI, "--focus-area", "٣", says="no focus area")
+    north_miami.fails(
+        "log-finding", *NORTH_MIAMI, "--focus-area", "1", "--title", "abc\u202edcba", says="U+202E"
+    )
+    (isolated / "rel").mkdir()
+    (isolated / "rel" / "manifest.json").write_text(
+        '{"site": "north-miami", "release": 1, "files": ["a"]}'
+    )
+    north_miami.fails("verify", isolated / "rel", says="not a reformctl release manifest")
+    (isolated / "rel" / "manifest.json").write_text(
+        '{"site": "north-miami", "release": 1, "files": {"../x": "0"}}'
+    )
+    north_miami.fails("verify", isolated / "rel", says="not a reformctl release manifest")
+    north_miami.fails("report", *NORTH_MIAMI, "--as-of", "2099-01-01", says="in the future")

@@ -4,7 +4,7 @@ import csv
 import json
 import sqlite3
 
-from conftest import EXAMPLES, dump
+from helpers import EXAMPLES, dump
 
 SITE = "brightwater-demo"
 HEADER = [

@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from conftest import approve
+from helpers import approve
 
 SITE = ("--site", "brightwater-demo")
 KINDS = ("status-update", "progress", "final")
@@ -437,7 +437,7 @@ def test_san_francisco_scale_renders_in_every_format(san_francisco, isolated):
 
 def test_committed_examples_are_current(demo):
     """examples/output is what `sh examples/regenerate.sh` makes; regenerate it after changing a report."""
-    from conftest import EXAMPLES
+    from helpers import EXAMPLES
 
     for kind in KINDS:
         for fmt, suffix in (("markdown", "md"), ("html", "html"), ("json", "json"), ("csv", "csv")):

@@ -117,7 +117,7 @@ def test_bulk_status_applies_all(demo, isolated):
 
 
 def test_bulk_status_lists_every_bad_row_and_writes_nothing(demo, isolated):
-    from conftest import dump
+    from helpers import dump
 
     path = write(
         isolated,

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import approve
+from helpers import approve
 
 pypdf = pytest.importorskip("pypdf")
 

@@ -9,7 +9,7 @@ import sqlite3
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from conftest import approve
+from helpers import approve
 from site_helpers import NORTH_MIAMI_PATH, Page, published, quick, tree  # noqa: F401 (fixtures)
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import dump
+from helpers import dump
 
 SITE = "brightwater-demo"
 LONG = "x" * 301

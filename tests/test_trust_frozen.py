@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import dump
+from helpers import dump
 
 SITE = ("--site", "north-miami")
 AS_OF = "2024-06-30"  # release 1
@@ -555,3 +555,13 @@ def test_an_import_cannot_date_into_a_release(released, isolated, tmp_path):
     )
     assert released.json("import", *SITE, sheet)["unchanged"] == 1
     assert as_of_report(released) == snapshot(isolated)
+
+
+def test_published_numbers_cannot_change_even_in_sql(north_miami_released, isolated):
+    import sqlite3
+
+    conn = sqlite3.connect(isolated / "test.db")
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("UPDATE findings SET number = 9")
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("UPDATE recommendations SET number = 9")

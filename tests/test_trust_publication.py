@@ -14,7 +14,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from conftest import approve
+from helpers import approve
 from reformctl.model.matching import name_key
 
 SITE = ("--site", "north-miami")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import approve, dump
+from helpers import approve, dump
 from reformctl.reports.releases import MANIFEST_FIELDS
 from reformctl.store.paths import STAGING_PREFIX
 

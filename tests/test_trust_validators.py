@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import EXAMPLES, Cli, dump
+from helpers import EXAMPLES, Cli, dump
 from reformctl.errors import Invalid
 from reformctl.model import text as T
 from reformctl.reports.public import redact

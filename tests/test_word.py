@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from conftest import approve
+from helpers import approve
 from test_prose import BODY
 
 docx = pytest.importorskip("docx")
