@@ -4,14 +4,38 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from helpers import EXAMPLES, TODAY, Cli, approve, in_ci
 
+# `ci` (the default) runs every example a test asks for; `dev`, for the quick run
+# (`-m "not slow" --hypothesis-profile=dev`), a tenth of them: helpers.examples scales each
+# test's own max_examples by the profile's.
+settings.register_profile("ci", max_examples=100)
+settings.register_profile("dev", max_examples=10)
 
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
+    """A parametrized test marked `matrix` runs every case in the full run and its first case
+    in the quick run (`-m "not slow"`): the other cases are marked slow here, before -m selects."""
+    seen = set()
+    for item in items:
+        if item.get_closest_marker("matrix") is None:
+            continue
+        function = (item.path, item.originalname)
+        if function in seen:
+            item.add_marker(pytest.mark.slow)
+        seen.add(function)
+    _fastest_first_under_mutmut(items)
+
+
+def _fastest_first_under_mutmut(items):
     """Under a mutmut mutant (scripts/mutation.sh), fastest tests first: the run stops at the first
     failure (-x), and mutmut hands pytest a mutant's tests in no particular order, so a unit test
     that kills in a millisecond could wait behind a minute of CLI tests. Elsewhere, order is kept."""
@@ -55,16 +79,43 @@ def cli(isolated) -> Cli:
     return Cli(isolated / "test.db")
 
 
-@pytest.fixture
-def north_miami(cli) -> Cli:
-    cli.ok("new-engagement", "--from", EXAMPLES / "north-miami.toml")
+@pytest.fixture(scope="session")
+def store_templates(tmp_path_factory) -> dict:
+    """Stores a fixture would build by running commands, built once per worker and copied into
+    each test's own file: the same rows, without every test paying for the commands again."""
+    return {"folder": tmp_path_factory.mktemp("store-templates")}
+
+
+def from_template(cli: Cli, templates: dict, *command) -> Cli:
+    """The store COMMAND leaves, copied from a template made with the same date and actor; into
+    a store that already exists (demo and north_miami together), the command itself runs."""
+    if cli.db.exists():
+        cli.ok(*command)
+        return cli
+    key = (command, os.environ["REFORMCTL_TODAY"], os.environ["REFORMCTL_USER"])
+    if key not in templates:
+        template = templates["folder"] / f"{len(templates)}.db"
+        cli.ok("--db", template, *command)
+        conn = sqlite3.connect(template)
+        try:  # the whole store in the one file, so that a copy of the file is the store
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+        templates[key] = template
+    shutil.copyfile(templates[key], cli.db)
     return cli
 
 
 @pytest.fixture
-def demo(cli) -> Cli:
-    cli.ok("demo")
-    return cli
+def north_miami(cli, store_templates) -> Cli:
+    return from_template(
+        cli, store_templates, "new-engagement", "--from", EXAMPLES / "north-miami.toml"
+    )
+
+
+@pytest.fixture
+def demo(cli, store_templates) -> Cli:
+    return from_template(cli, store_templates, "demo")
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import os
 import sqlite3
 from pathlib import Path
 
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from reformctl.cli import app
@@ -17,6 +18,12 @@ from reformctl.cli import app
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 TODAY = "2026-11-27"
+
+
+def examples(n: int) -> int:
+    """N hypothesis examples under the full profile (`ci`, hypothesis' 100), scaled down with the
+    profile in use: a tenth under `--hypothesis-profile=dev`, never fewer than one."""
+    return max(1, n * settings().max_examples // 100)
 
 
 def in_ci() -> bool:

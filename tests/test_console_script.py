@@ -12,6 +12,8 @@ import pytest
 
 from helpers import EXAMPLES, ROOT
 
+pytestmark = pytest.mark.slow  # the installed console script in subprocesses
+
 # The console script of the interpreter running the tests, never whatever `reformctl` is on PATH
 # (an older install elsewhere would pass or fail these tests for reasons not in this checkout).
 SCRIPT = Path(sys.executable).parent / "reformctl"

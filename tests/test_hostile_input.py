@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import Cli
+from helpers import Cli, examples
 
 NORTH_MIAMI = ("--site", "north-miami")
 
@@ -111,7 +111,7 @@ HOSTILE = st.one_of(
     st.sampled_from(["x" * 1_000_000, "é" * 300_001, "<" * 1_000_000, "a\n" * 500_000]),
 )
 SETTINGS = settings(
-    max_examples=35,
+    max_examples=examples(35),
     deadline=None,
     suppress_health_check=[
         HealthCheck.function_scoped_fixture,
@@ -408,6 +408,7 @@ SCRIPT_ARGS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("argv", SCRIPT_ARGS, ids=range(len(SCRIPT_ARGS)))
 def test_undecodable_arguments_through_the_console_script(demo, argv):
     """Bytes that are not UTF-8 only reach a real process (as surrogate escapes)."""

@@ -27,6 +27,7 @@ def data(cli, kind, as_of=AS_OF):
     return json.loads(cli.ok("report", *SITE, "--kind", kind, "--format", "json", "--as-of", as_of))
 
 
+@pytest.mark.slow
 def test_every_kind_in_every_format(demo, isolated):
     for kind in KINDS:
         for fmt, suffix in FORMATS.items():
@@ -402,6 +403,7 @@ def san_francisco(cli):
     return cli
 
 
+@pytest.mark.slow
 def test_san_francisco_scale_renders_in_every_format(san_francisco, isolated):
     cli = san_francisco
     for kind in KINDS:

@@ -62,6 +62,7 @@ def closed(north_miami, isolated):
     return north_miami
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize(
     "args",
     [

@@ -53,6 +53,7 @@ def test_clean_check_has_only_warnings(ready):
     assert all(level == "warning" for level, _ in found)
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize(
     "edit, code",
     [

@@ -203,6 +203,7 @@ BACKDATED = [
 ]
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize(
     "args, says", [case[1:] for case in BACKDATED], ids=[case[0] for case in BACKDATED]
 )
@@ -443,6 +444,7 @@ EARLY = [
 ]
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize("args", EARLY, ids=[" ".join(a[:1] + a[3:4]) for a in EARLY])
 def test_nothing_is_dated_before_the_announcement(north_miami, args):
     north_miami.ok("log-finding", *SITE, "--focus-area", "1", "--title", "t", "--date", ANNOUNCED)
@@ -493,6 +495,7 @@ DATED = [
 ]
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize("year", EXTREME)
 @pytest.mark.parametrize("args", DATED, ids=[" ".join(a[:1] + a[-1:]) for a in DATED])
 def test_years_outside_1900_to_2200_are_refused(north_miami, args, year):

@@ -53,6 +53,7 @@ def problems(cli) -> list[dict]:
     return json.loads(result.stdout)["problems"]
 
 
+@pytest.mark.slow
 def test_every_public_field_is_redacted_in_every_format_and_the_open_data(cli, isolated):
     secrets = [f"ZQXLEAK{i}" for i in range(8)]
     engagement_with(

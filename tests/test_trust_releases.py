@@ -200,6 +200,7 @@ def test_verify_without_a_store_checks_the_files_and_says_what_it_could_not(
     assert not (isolated / "elsewhere").exists()
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize(
     "number, says",
     [
@@ -220,6 +221,7 @@ def test_diff_takes_only_release_numbers_the_store_knows(ready, isolated, number
     assert dump(ready.db) == before
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize("value", [0, -1, 2**70, "1", True, None, 1.0])
 def test_a_manifest_with_a_bad_release_number_is_not_a_manifest(ready, isolated, value):
     out = isolated / "rel"
@@ -255,6 +257,7 @@ def target(isolated: Path, kind: str) -> str:
     return str(store) + {"store": "", "wal": "-wal", "shm": "-shm", "journal": "-journal"}[kind]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["store", "wal", "shm", "journal", "symlink", "relative"])
 @pytest.mark.parametrize("writer", sorted(WRITERS))
 def test_no_writer_writes_over_the_store(ready, isolated, writer, kind):
@@ -293,6 +296,7 @@ READING = [
 ]
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize("args", READING, ids=[" ".join(a[:1] + a[-1:]) for a in READING])
 def test_reading_commands_open_the_store_read_only(ready, monkeypatch, args):
     import reformctl.store.db as db
@@ -441,6 +445,7 @@ FILE_WRITERS = {
 }
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize("writer", sorted(FILE_WRITERS))
 def test_a_failing_rename_is_told_with_the_users_path(ready, isolated, monkeypatch, writer):
     def fail(
