@@ -4,24 +4,38 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from hypothesis import settings
 
-from reformctl.cli import app
+from helpers import EXAMPLES, TODAY, Cli, approve, in_ci
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
-TODAY = "2026-11-27"
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+# `ci` (the default) runs every example a test asks for; `dev`, for the quick run
+# (`-m "not slow" --hypothesis-profile=dev`), a tenth of them: helpers.examples scales each
+# test's own max_examples by the profile's.
+settings.register_profile("ci", max_examples=100)
+settings.register_profile("dev", max_examples=10)
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
+    """A parametrized test marked `matrix` runs every case in the full run and its first case
+    in the quick run (`-m "not slow"`): the other cases are marked slow here, before -m selects."""
+    seen = set()
+    for item in items:
+        if item.get_closest_marker("matrix") is None:
+            continue
+        function = (item.path, item.originalname)
+        if function in seen:
+            item.add_marker(pytest.mark.slow)
+        seen.add(function)
+    _fastest_first_under_mutmut(items)
+
+
+def _fastest_first_under_mutmut(items):
     """Under a mutmut mutant (scripts/mutation.sh), fastest tests first: the run stops at the first
     failure (-x), and mutmut hands pytest a mutant's tests in no particular order, so a unit test
     that kills in a millisecond could wait behind a minute of CLI tests. Elsewhere, order is kept."""
@@ -60,72 +74,65 @@ def isolated(tmp_path, monkeypatch):
     return tmp_path
 
 
-def dump(path: Path) -> list[str]:
-    """The whole store as SQL text, to prove a refused command wrote nothing."""
-    if not path.exists():
-        return []
-    conn = sqlite3.connect(path)
-    try:
-        return list(conn.iterdump())
-    except sqlite3.DatabaseError:  # not a store at all: compare the bytes instead
-        return [path.read_bytes().hex()]
-    finally:
-        conn.close()
-
-
-class Cli:
-    def __init__(self, db: Path):
-        self.runner = CliRunner()
-        self.db = db
-
-    def __call__(self, *args: str, input: str | None = None):
-        return self.runner.invoke(app, [str(a) for a in args], input=input)
-
-    def ok(self, *args: str, input: str | None = None) -> str:
-        result = self(*args, input=input)
-        assert result.exit_code == 0, (
-            f"exit {result.exit_code}\nstdout: {result.stdout}\nstderr: {result.stderr}\n{result.exception!r}"
-        )
-        return result.stdout
-
-    def json(self, *args: str):
-        return json.loads(self.ok(*args, "--format", "json"))
-
-    def fails(self, *args: str, code: int = 1, says: str = "", input: str | None = None):
-        """The command is refused with one line on stderr, no traceback, and the store unchanged."""
-        before = dump(self.db)
-        result = self(*args, input=input)
-        assert result.exit_code == code, (
-            f"exit {result.exit_code}\nstdout: {result.stdout}\nstderr: {result.stderr}\n{result.exception!r}"
-        )
-        lines = result.stderr.strip().splitlines()
-        assert len(lines) == 1, result.stderr
-        assert lines[0].startswith("error: "), result.stderr
-        assert "Traceback" not in result.stderr + result.stdout
-        assert says.lower() in lines[0].lower(), lines[0]
-        assert dump(self.db) == before, "a refused command changed the store"
-        return lines[0]
-
-
-def approve(cli: "Cli", site: str, *refs: str, reviewer: str = "A. Reviewer") -> None:
-    """Take records through review: submitted by the author, approved by another team member."""
-    for ref in refs:
-        cli.ok("submit", "--site", site, ref)
-        cli.ok("--as", reviewer, "review", "--site", site, ref, "--decision", "approve")
-
-
 @pytest.fixture
 def cli(isolated) -> Cli:
     return Cli(isolated / "test.db")
 
 
-@pytest.fixture
-def north_miami(cli) -> Cli:
-    cli.ok("new-engagement", "--from", EXAMPLES / "north-miami.toml")
+@pytest.fixture(scope="session")
+def store_templates(tmp_path_factory) -> dict:
+    """Stores a fixture would build by running commands, built once per worker and copied into
+    each test's own file: the same rows, without every test paying for the commands again."""
+    return {"folder": tmp_path_factory.mktemp("store-templates")}
+
+
+def from_template(cli: Cli, templates: dict, *command) -> Cli:
+    """The store COMMAND leaves, copied from a template made with the same date and actor; into
+    a store that already exists (demo and north_miami together), the command itself runs."""
+    if cli.db.exists():
+        cli.ok(*command)
+        return cli
+    key = (command, os.environ["REFORMCTL_TODAY"], os.environ["REFORMCTL_USER"])
+    if key not in templates:
+        template = templates["folder"] / f"{len(templates)}.db"
+        cli.ok("--db", template, *command)
+        conn = sqlite3.connect(template)
+        try:  # the whole store in the one file, so that a copy of the file is the store
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+        templates[key] = template
+    shutil.copyfile(templates[key], cli.db)
     return cli
 
 
 @pytest.fixture
-def demo(cli) -> Cli:
-    cli.ok("demo")
-    return cli
+def north_miami(cli, store_templates) -> Cli:
+    return from_template(
+        cli, store_templates, "new-engagement", "--from", EXAMPLES / "north-miami.toml"
+    )
+
+
+@pytest.fixture
+def demo(cli, store_templates) -> Cli:
+    return from_template(cli, store_templates, "demo")
+
+
+@pytest.fixture
+def north_miami_released(north_miami, isolated, monkeypatch):
+    """North Miami with finding 3.1 and its two recommendations approved and published as release
+    1 into r1/; the clock then moves a day on, so later work falls after the release."""
+    site = ("--site", "north-miami")
+    north_miami.ok(
+        "log-finding", *site, "--focus-area", "3", "--title", "Old title", "--body", "Old body."
+    )
+    north_miami.ok(
+        "recommend", *site, "--finding", "3.1", "--text", "Adopt one.", "--owner", "Records"
+    )
+    north_miami.ok(
+        "recommend", *site, "--finding", "3.1", "--text", "Train staff.", "--owner", "Training"
+    )
+    approve(north_miami, "north-miami", "3.1", "3.1.1", "3.1.2")
+    north_miami.ok("publish", *site, "--output", isolated / "r1")
+    monkeypatch.setenv("REFORMCTL_TODAY", "2026-11-28")
+    return north_miami

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 
 # PDF and Word take seconds a release; the site treats every format alike, so the tests publish
 # the text formats and one binary one.

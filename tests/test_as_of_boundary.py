@@ -4,7 +4,7 @@ statuses, approvals and the records themselves. Asserted here on meaning, not on
 The work is done on the days it is dated (REFORMCTL_TODAY moves), so no rule about back-dating
 decides the outcome."""
 
-from conftest import TODAY, approve
+from helpers import TODAY, approve
 
 SITE = ("--site", "north-miami")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 
-from conftest import dump
+from helpers import dump
 from reformctl.store.db import SCHEMA_VERSION
 
 SITE = "brightwater-demo"

@@ -15,9 +15,12 @@ import subprocess
 import pytest
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="chromium is not installed (.ci/run installs it with apt-get)"
-)
+pytestmark = [
+    pytest.mark.slow,  # chromium
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="chromium is not installed (.ci/run installs it with apt-get)"
+    ),
+]
 
 MEASURE = """<script>
 window.addEventListener('load', () => {

@@ -5,10 +5,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import dump
+from helpers import dump, examples
 from reformctl.exchange.bundle_files import export_bundle, import_bundle
 from reformctl.model.confidential import add_note, protect
 from reformctl.model.engagements import EngagementSpec, create_engagement
@@ -120,6 +121,7 @@ def edit(path, **fields):
     path.write_text(json.dumps(record, sort_keys=True, indent=2) + "\n")
 
 
+@pytest.mark.slow
 def test_malformed_bundles_change_nothing(demo, tmp_path):
     target = ["--db", tmp_path / "fresh.db"]
     demo.db = tmp_path / "fresh.db"
@@ -207,7 +209,9 @@ dates = st.dates(
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(25),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     findings=st.lists(
@@ -303,7 +307,9 @@ def apply_ops(store, who, ops):
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(25),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     alice_ops=OPS,

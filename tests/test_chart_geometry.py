@@ -18,6 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import examples
 from histories import AREAS, AS_OF, QUARTERS, load_histories
 from reformctl.reports.chart_text import Box, Label
 
@@ -157,7 +158,7 @@ def test_focus_area_bars_wrap_long_titles(histories):
     ).replace(" ", "")
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(
     st.lists(
         st.tuples(
@@ -191,7 +192,7 @@ def test_any_history_keeps_its_labels_apart(columns, as_of):
         assert not any(total.box().intersects(b) for b in rects(svg)), total
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     st.lists(
         st.tuples(

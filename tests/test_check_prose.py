@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import approve
+from helpers import approve, examples
 from reformctl.publishing.check_claims import Counts, count_claims, percent_claims
 
 SITE = ("--site", "lakemont")
@@ -222,6 +222,7 @@ def test_six_focus_areas_over_five_is_an_error_naming_the_sentence_and_the_numbe
     assert '"The assessment covers six focus areas."' in p["message"]
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize(
     "body, wrong",
     [
@@ -353,7 +354,7 @@ def test_the_table_names_record_field_span_and_what_the_record_says(two):
     )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     y=st.integers(1, 5000),
     data=st.data(),
@@ -373,7 +374,7 @@ def test_a_correct_percentage_at_any_precision_is_never_flagged(y, data, places,
     assert percent_claims(f"As of today, {style.format(x=x, y=y, z=z)} are complete.") == []
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(y=st.integers(1, 5000), data=st.data(), places=st.integers(0, 2))
 def test_a_percentage_off_by_more_than_its_rounding_is_always_flagged(y, data, places):
     x = data.draw(st.integers(0, y))
@@ -384,7 +385,7 @@ def test_a_percentage_off_by_more_than_its_rounding_is_always_flagged(y, data, p
     assert claim.says == f"{x} of {y} is {100 * x / y:.{places}f}%"
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     n=st.integers(2, 99),
     noun=st.sampled_from(["focus areas", "findings", "recommendations"]),

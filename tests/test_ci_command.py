@@ -2,7 +2,7 @@
 
 import re
 
-from conftest import ROOT
+from helpers import ROOT
 
 
 def test_the_readme_test_command_is_what_ci_runs():

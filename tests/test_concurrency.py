@@ -5,6 +5,10 @@ import sqlite3
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.slow  # writers in separate processes
+
 PER_PROCESS = 100
 PROCESSES = 4
 

@@ -10,7 +10,9 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from conftest import EXAMPLES, ROOT
+from helpers import EXAMPLES, ROOT
+
+pytestmark = pytest.mark.slow  # the installed console script in subprocesses
 
 # The console script of the interpreter running the tests, never whatever `reformctl` is on PATH
 # (an older install elsewhere would pass or fail these tests for reasons not in this checkout).

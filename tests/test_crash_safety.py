@@ -13,6 +13,10 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # processes killed mid-write
+
 FINDINGS = 300
 RNG = random.Random(6)
 

@@ -65,7 +65,7 @@ def test_a_published_then_withdrawn_recommendation_keeps_its_row_and_number_only
         north_miami.ok(
             "recommend", *site, "--finding", "3.1", "--text", text, "--owner", "Records Unit"
         )
-    from conftest import approve
+    from helpers import approve
 
     approve(north_miami, "north-miami", "3.1", "3.1.1", "3.1.2")
     north_miami.ok("publish", *site, "--output", isolated / "r1")
@@ -91,7 +91,7 @@ def test_a_published_then_withdrawn_recommendation_keeps_its_row_and_number_only
 
 
 def test_a_new_recommendation_is_marked_new(demo):
-    from conftest import approve
+    from helpers import approve
 
     demo.ok("recommend", "--finding", "1.1", "--text", "A later recommendation.", *SITE)
     approve(demo, "brightwater-demo", "1.1.4")

@@ -9,6 +9,7 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers import examples
 from reformctl.model.statuses import status_at
 from reformctl.model.vocab import STATUSES
 
@@ -71,7 +72,9 @@ def update_count(db) -> int:
 
 
 @settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(15),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(data=st.data())
 def test_the_dashboard_agrees_with_the_history(demo, monkeypatch, data):

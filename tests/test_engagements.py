@@ -2,7 +2,9 @@
 
 import pytest
 
-from conftest import EXAMPLES
+from helpers import EXAMPLES
+
+NORTH_MIAMI = ("--site", "north-miami")
 
 NORTH_MIAMI_AREAS = [
     "Crime Prevention and Analysis",
@@ -199,3 +201,16 @@ def test_reading_never_creates_a_store(cli, isolated):
     cli.fails("--db", "typo.db", "report", "--site", "north-miami", says="no store at")
     assert "No engagements yet" in cli.ok("--db", "typo.db", "engagements")
     assert not (isolated / "typo.db").exists()
+
+
+def test_slugs_keep_accented_letters(cli):
+    made = cli.json(
+        "new-engagement",
+        "--site",
+        "u",
+        "--agency",
+        "U PD",
+        "--focus-area",
+        "Überprüfung & Åccountability",
+    )
+    assert made["focus_areas"][0]["slug"] == "uberprufung-accountability"

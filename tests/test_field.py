@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 
 SITE = "brightwater-demo"
 

@@ -1,7 +1,7 @@
 """Taking back a record that was ever approved is a review decision: its author cannot do it alone,
 whatever state an edit has since put it in."""
 
-from conftest import approve
+from helpers import approve
 
 SITE = ("--site", "north-miami")
 
@@ -42,3 +42,9 @@ def test_the_author_may_withdraw_a_draft_never_approved(north_miami):
     north_miami.ok("log-finding", *SITE, "--focus-area", "technology", "--title", "Never approved")
     north_miami.ok("review", *SITE, "3.1", "--decision", "withdraw", "--comment", "duplicate")
     assert review_state(north_miami, "3.1") == "withdrawn"
+
+
+def test_an_author_cannot_withdraw_an_approved_record_alone(north_miami_released):
+    north_miami_released.fails(
+        "review", *SITE, "3.1.1", "--decision", "withdraw", says="cannot also withdraw"
+    )

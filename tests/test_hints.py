@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 
 SITE = ("--site", "north-miami")
 

@@ -4,7 +4,9 @@ import csv
 import json
 import sqlite3
 
-from conftest import EXAMPLES, dump
+import pytest
+
+from helpers import EXAMPLES, dump
 
 SITE = "brightwater-demo"
 HEADER = [
@@ -300,6 +302,7 @@ def test_truncated_and_broken_files(demo, tmp_path):
     demo.fails("import", "--site", "nowhere", good, says="no engagement")
 
 
+@pytest.mark.slow
 def test_fifty_thousand_rows_land_whole(north_miami, tmp_path):
     """Scale, not speed: the 5 s target is measured by benchmarks/run.py, not by a timed test."""
     path = tmp_path / "big.csv"

@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from conftest import approve
+from helpers import approve
 
 SITE = ("--site", "brightwater-demo")
 KINDS = ("status-update", "progress", "final")
@@ -27,6 +27,7 @@ def data(cli, kind, as_of=AS_OF):
     return json.loads(cli.ok("report", *SITE, "--kind", kind, "--format", "json", "--as-of", as_of))
 
 
+@pytest.mark.slow
 def test_every_kind_in_every_format(demo, isolated):
     for kind in KINDS:
         for fmt, suffix in FORMATS.items():
@@ -402,6 +403,7 @@ def san_francisco(cli):
     return cli
 
 
+@pytest.mark.slow
 def test_san_francisco_scale_renders_in_every_format(san_francisco, isolated):
     cli = san_francisco
     for kind in KINDS:
@@ -437,7 +439,7 @@ def test_san_francisco_scale_renders_in_every_format(san_francisco, isolated):
 
 def test_committed_examples_are_current(demo):
     """examples/output is what `sh examples/regenerate.sh` makes; regenerate it after changing a report."""
-    from conftest import EXAMPLES
+    from helpers import EXAMPLES
 
     for kind in KINDS:
         for fmt, suffix in (("markdown", "md"), ("html", "html"), ("json", "json"), ("csv", "csv")):

@@ -14,6 +14,8 @@ import reformctl.cli
 from reformctl.cli.app import COMMANDS
 from reformctl.cli.app import app as root_app
 
+pytestmark = pytest.mark.slow  # a fresh interpreter per command
+
 HEAVY = ("jinja2", "weasyprint", "typst", "openpyxl", "sqlite_utils", "rich")
 
 # Runs the app in-process as the console script would, then reports every module loaded.

@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+pytestmark = [
+    pytest.mark.slow,  # git in subprocesses
+    pytest.mark.skipif(shutil.which("git") is None, reason="needs git"),
+]
 
 SITE = "nm"
 

@@ -1,5 +1,7 @@
 """Status reasons and evidence, a recommendation's timeline, and a quarter's review from CSV."""
 
+import pytest
+
 SITE = ("--site", "brightwater-demo")
 
 
@@ -117,7 +119,7 @@ def test_bulk_status_applies_all(demo, isolated):
 
 
 def test_bulk_status_lists_every_bad_row_and_writes_nothing(demo, isolated):
-    from conftest import dump
+    from helpers import dump
 
     path = write(
         isolated,
@@ -204,6 +206,7 @@ def test_schedule_and_dashboard(demo):
     demo.fails("status", "--site", "nowhere", says="no engagement")
 
 
+@pytest.mark.slow
 def test_dashboard_across_a_thousand_engagements(cli):
     import sqlite3
 

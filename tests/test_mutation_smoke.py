@@ -140,7 +140,7 @@ MUTANTS = [
         "model/text.py",
         "return actor_key(a) == actor_key(b)",
         "return a == b",
-        ("tests/test_review_fixes.py::test_four_eyes_ignores_case_and_spacing",),
+        ("tests/test_review_rules.py::test_four_eyes_ignores_case_and_spacing",),
     ),
     Mutant(
         "an edit of an approved record stays approved",

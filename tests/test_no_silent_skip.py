@@ -4,7 +4,11 @@ import os
 import subprocess
 import sys
 
-from conftest import ROOT
+import pytest
+
+from helpers import ROOT
+
+pytestmark = pytest.mark.slow  # pytest run again in a subprocess
 
 PROBE = "tests/probes/skip_probe.py"
 

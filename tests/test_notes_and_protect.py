@@ -4,7 +4,7 @@ the audit trail keeps of them."""
 
 from __future__ import annotations
 
-from conftest import dump
+from helpers import approve, dump
 
 SITE = ("--site", "north-miami")
 
@@ -109,3 +109,23 @@ def test_an_empty_or_too_long_note_is_refused(north_miami):
     )
     assert dump(north_miami.db) == before
     north_miami.fails("note", *SITE, "1.1", "a [[b", says="note: unclosed [[ at character 3")
+
+
+def test_protected_names_match_across_any_whitespace(north_miami):
+    north_miami.ok("protect", *SITE, "Jane Roe")
+    north_miami.ok(
+        "log-finding",
+        *SITE,
+        "--focus-area",
+        "1",
+        "--title",
+        "t",
+        "--body-file",
+        "-",
+        input="Sgt. Jane\nRoe and JANE\u00a0ROE and jane\troe spoke.\n",
+    )
+    approve(north_miami, "north-miami", "1.1")
+    text = north_miami.ok("report", *SITE, "--format", "json").lower()
+    assert "roe" not in text
+    result = north_miami("check", *SITE, "--format", "json")
+    assert result.exit_code == 1 and "protected-name" in result.stdout

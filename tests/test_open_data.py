@@ -151,6 +151,8 @@ import string  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+from helpers import examples  # noqa: E402
+
 NAME = st.text(alphabet=string.ascii_letters, min_size=3, max_size=8)
 METHOD = st.sampled_from(
     ["interview", "focus-group", "listening-session", "site-visit", "observation"]
@@ -159,7 +161,9 @@ COUNTER = itertools.count(1)
 
 
 @settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(15),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     members=st.lists(NAME, min_size=1, max_size=3, unique=True),

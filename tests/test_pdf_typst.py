@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import approve
+from helpers import approve, examples
 
 pypdf = pytest.importorskip("pypdf")
 
@@ -180,6 +180,7 @@ def test_redaction_happens_before_layout(cli, tmp_path):
     assert "Keep" in text and "here." in text
 
 
+@pytest.mark.slow  # the demo's whole report through Typst
 def test_tagged_ua_titled_dated_and_the_same_bytes_every_time(demo, tmp_path):
     first = pdf(demo, "brightwater-demo", tmp_path, "--as-of", "2026-09-30")
     assert pdf(demo, "brightwater-demo", tmp_path, "--as-of", "2026-09-30") == first
@@ -199,6 +200,7 @@ def test_tagged_ua_titled_dated_and_the_same_bytes_every_time(demo, tmp_path):
     ), charts
 
 
+@pytest.mark.slow  # the demo's whole report through Typst
 def test_assessment_contents_and_bookmarks(demo, tmp_path):
     data = pdf(demo, "brightwater-demo", tmp_path, "--kind", "assessment", "--as-of", "2026-09-30")
     report = json.loads(
@@ -317,7 +319,7 @@ TEXT = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(TEXT)
 def test_any_text_prints_as_typed(text):
     from reformctl.reports.typst_markup import lit
@@ -349,6 +351,7 @@ def test_links_go_only_to_the_web_mail_and_labels_the_document_has(target, linke
     assert (out != "TEXT") is linked and out.endswith("TEXT" if not linked else "[TEXT]")
 
 
+@pytest.mark.slow  # the demo's whole report through Typst
 def test_empty_titles_and_headings_still_lay_out(demo):
     # PDF/UA-1 refuses a heading without text; an empty title or a lone "#" must not stop the PDF.
     from reformctl.reports.render import render

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import approve
+from helpers import approve
 
 SITE = ("--site", "north-miami")
 
@@ -62,6 +62,7 @@ def closed(north_miami, isolated):
     return north_miami
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize(
     "args",
     [
@@ -105,7 +106,7 @@ def test_reopen(closed, monkeypatch):
 def test_a_phase_changed_after_the_guard_stops_the_write(north_miami, isolated, monkeypatch):
     """Commands check the phase before they take the write lock; if another process closes the
     engagement in between, the write is refused under the lock and nothing lands."""
-    from conftest import dump
+    from helpers import dump
     from reformctl.errors import Refused
     from reformctl.model.phases import reopen
     from reformctl.model.sites import get_engagement
@@ -137,3 +138,12 @@ def test_a_phase_changed_after_the_guard_stops_the_write(north_miami, isolated, 
     finally:
         store.close()
     assert north_miami.json("show", *SITE)["engagement"]["phase"] == "implementation"
+
+
+def test_closing_again_after_reopening_needs_a_new_final_report(north_miami_released, isolated):
+    north_miami_released.ok("publish", *SITE, "--kind", "final", "--output", isolated / "final")
+    north_miami_released.ok("advance", *SITE, "closed")
+    north_miami_released.ok("reopen", *SITE, "--reason", "Sustainability review")
+    north_miami_released.fails("advance", *SITE, "closed", says="since it was last reopened")
+    north_miami_released.ok("publish", *SITE, "--kind", "final", "--output", isolated / "final2")
+    north_miami_released.ok("advance", *SITE, "closed")

@@ -34,6 +34,7 @@ def run_with_terminal_stderr(*args) -> tuple[int, str]:
     return proc.wait(), shown.decode("utf-8", "replace")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not SCRIPT.is_file(), reason=NOT_INSTALLED)
 def test_pdf_and_publish_show_their_stages_at_a_terminal(demo, isolated):
     code, shown = run_with_terminal_stderr(

@@ -5,6 +5,7 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers import examples
 from reformctl.model.engagements import EngagementSpec, create_engagement
 from reformctl.model.findings import log_finding
 from reformctl.model.recommendations import recommend
@@ -64,7 +65,9 @@ DAYS = st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2026, 11, 27))
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(40),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     updates=st.lists(st.tuples(st.sampled_from(list(STATUSES)), DAYS), max_size=8), data=st.data()

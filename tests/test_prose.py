@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from conftest import approve
+from helpers import approve
 
 BODY = """Opening paragraph with **bold words** and *leaning words*, see Finding 1.2 and Recommendation 1.1.1.
 

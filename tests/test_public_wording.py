@@ -1,6 +1,8 @@
 """The public report shows a record's approved wording, never the working text still in review."""
 
-from conftest import approve
+import json
+
+from helpers import approve
 
 SITE = ("--site", "north-miami")
 
@@ -99,3 +101,14 @@ def test_a_record_withdrawn_before_any_release_leaves_no_trace(north_miami):
     assert (
         "Finding 3.1" in markdown and "Finding 3.2" not in markdown and "Taken back" not in markdown
     )
+
+
+def test_an_edit_in_review_leaves_the_approved_wording_public(north_miami_released, isolated):
+    north_miami_released.ok("edit", *SITE, "3.1", "--title", "New title", "--body", "New body.")
+    data = json.loads(north_miami_released.ok("report", *SITE, "--format", "json"))
+    finding = data["focus_areas"][2]["findings"][0]
+    assert (finding["title"], finding["body"]) == ("Old title", "Old body.")
+    assert len(finding["recommendations"]) == 2
+    north_miami_released.ok("--as", "R", "review", *SITE, "3.1", "--decision", "approve")
+    data = json.loads(north_miami_released.ok("report", *SITE, "--format", "json"))
+    assert data["focus_areas"][2]["findings"][0]["title"] == "New title"

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from conftest import EXAMPLES, approve
+from helpers import EXAMPLES, approve
 
 SITE = ("--site", "north-miami")
 
@@ -53,6 +53,7 @@ def test_clean_check_has_only_warnings(ready):
     assert all(level == "warning" for level, _ in found)
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize(
     "edit, code",
     [
@@ -216,3 +217,49 @@ def test_report_as_of_shows_what_was_approved_then(ready):
     # Everything was approved today (2026-11-27); a report as of yesterday has none of it.
     data = json.loads(ready.ok("report", *SITE, "--format", "json", "--as-of", "2026-11-26"))
     assert data["total_findings"] == 0
+
+
+def release_json(isolated, n):
+    return json.loads((isolated / f"r{n}" / f"north-miami-release-{n}.json").read_text())
+
+
+def test_withdrawing_a_published_finding_keeps_every_number(north_miami_released, isolated):
+    north_miami_released.ok(
+        "--as", "R", "review", *SITE, "3.1", "--decision", "withdraw", "--comment", "Out of scope"
+    )
+    north_miami_released.ok("publish", *SITE, "--output", isolated / "r2")
+    finding = release_json(isolated, 2)["focus_areas"][2]["findings"][0]
+    assert finding == {
+        "number": "3.1",
+        "withdrawn": True,
+        "recommendations": [
+            {"number": "3.1.1", "withdrawn": True},
+            {"number": "3.1.2", "withdrawn": True},
+        ],
+    }
+    md = (isolated / "r2" / "north-miami-release-2.md").read_text()
+    assert "Finding 3.1: withdrawn" in md and "Recommendation 3.1.2:** _withdrawn_" in md
+    assert "under development" in md  # nothing live in focus area 3, but the numbers stay
+    html = (isolated / "r2" / "north-miami-release-2.html").read_text()
+    assert "Finding 3.1: withdrawn" in html and 'id="recommendation-3.1.2"' in html
+    csv_rows = (isolated / "r2" / "north-miami-release-2.csv").read_text().splitlines()
+    assert len(csv_rows) == 3 and all(",Withdrawn," in row for row in csv_rows[1:])
+    changes = north_miami_released.json("diff", *SITE, "1", "2")
+    assert {(w["number"], w["kind"]) for w in changes["withdrawn"]} == {
+        ("3.1", "finding"),
+        ("3.1.1", "recommendation"),
+        ("3.1.2", "recommendation"),
+    }
+    assert changes["no_longer_public"] == []
+
+
+def test_verify_compares_the_manifest_details_with_the_store(north_miami_released, isolated):
+    manifest_path = isolated / "r1" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["as_of"] = "2020-01-01"
+    manifest["published_by"] = "someone else"
+    manifest_path.write_text(json.dumps(manifest))
+    result = north_miami_released("verify", isolated / "r1")
+    # The store keeps the manifest's hash: any edit fails it; the recorded dates are still named.
+    assert result.exit_code == 1 and "as_of differs" in result.stderr
+    assert "manifest.json: differs from the manifest published with this release" in result.stderr

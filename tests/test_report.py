@@ -3,11 +3,14 @@
 import csv
 import io
 import json
+import stat
 from html.parser import HTMLParser
 
 import pytest
 
-from conftest import EXAMPLES, approve
+from helpers import EXAMPLES, approve
+
+NORTH_MIAMI = ("--site", "north-miami")
 
 
 def report(cli, site="brightwater-demo", fmt="json", *extra):
@@ -288,3 +291,9 @@ def test_examples_report_end_to_end(cli):
     )
     assert all(a["under_development"] for a in data["focus_areas"])
     assert "North Miami" not in text  # no other site's name in this site's report
+
+
+def test_report_files_are_readable_like_other_files(north_miami, isolated):
+    north_miami.ok("report", *NORTH_MIAMI, "--format", "html", "--output", isolated / "r.html")
+    mode = stat.S_IMODE((isolated / "r.html").stat().st_mode)
+    assert mode & 0o044 == 0o044

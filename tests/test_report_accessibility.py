@@ -23,9 +23,12 @@ from histories import QUARTERS, load_histories
 from reformctl.reports.chart_text import text_width
 from test_browser import CHROMIUM, chromium
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="chromium is not installed (.ci/run installs it with apt-get)"
-)
+pytestmark = [
+    pytest.mark.slow,  # chromium and axe
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="chromium is not installed (.ci/run installs it with apt-get)"
+    ),
+]
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SITE = ("--site", "brightwater-demo")

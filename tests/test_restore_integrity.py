@@ -2,7 +2,7 @@
 
 import sqlite3
 
-from conftest import dump
+from helpers import dump
 
 SITE = "brightwater-demo"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import TODAY, approve
+from helpers import TODAY, approve
 
 SITE = ("--site", "north-miami")
 
@@ -197,3 +197,12 @@ def test_self_approval_lets_the_author_approve_and_withdraw(cli):
         cli.json("review", "--site", "team", "1.1", "--decision", "withdraw")["review"]
         == "withdrawn"
     )
+
+
+def test_four_eyes_ignores_case_and_spacing(north_miami):
+    north_miami.ok("--as", "A. Analyst", "log-finding", *SITE, "--focus-area", "1", "--title", "t")
+    north_miami.ok("submit", *SITE, "1.1")
+    for name in ("a. analyst", "A.  Analyst", " A. ANALYST "):
+        north_miami.fails(
+            "--as", name, "review", *SITE, "1.1", "--decision", "approve", says="four eyes"
+        )

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import EXAMPLES, approve
+from helpers import EXAMPLES, approve
 from public_outputs import TEXT_FORMATS, assert_no_secret, run
 
 SITE = ("--site", "north-miami")

@@ -9,8 +9,13 @@ import sqlite3
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from conftest import approve
+import pytest
+
+from helpers import approve
 from site_helpers import NORTH_MIAMI_PATH, Page, published, quick, tree  # noqa: F401 (fixtures)
+
+# Each test publishes three releases and builds the site from them.
+pytestmark = pytest.mark.slow
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CSP = (

@@ -22,9 +22,12 @@ from site_helpers import published, quick  # noqa: F401 (fixtures)
 from test_browser import CHROMIUM, chromium
 from test_report_accessibility import TAGS, axe_source
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="chromium is not installed (.ci/run installs it with apt-get)"
-)
+pytestmark = [
+    pytest.mark.slow,  # chromium and axe
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="chromium is not installed (.ci/run installs it with apt-get)"
+    ),
+]
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 PROBE = """

@@ -6,7 +6,7 @@ import io
 
 import openpyxl
 
-from conftest import approve
+from helpers import approve
 
 SITE = ("--site", "north-miami")
 HOSTILE = {

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from conftest import approve
+from helpers import approve
 
 SITE = ("--site", "north-miami")
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import dump
+from helpers import dump
 
 SITE = "brightwater-demo"
 LONG = "x" * 301
@@ -238,6 +238,7 @@ def test_the_list_is_long_enough():
     assert set(RELEASE_KINDS) == set(REPORT_KINDS)
 
 
+@pytest.mark.slow
 def test_import_refuses_every_hostile_value(demo, rich, tmp_path):
     demo.db = tmp_path / "fresh.db"
     assert (
@@ -254,6 +255,7 @@ def test_import_refuses_every_hostile_value(demo, rich, tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_merge_refuses_every_hostile_value(demo, rich):
     assert refusals(demo, rich, MUTATIONS + RICH, ["merge", "--site", SITE, rich]) == []
 

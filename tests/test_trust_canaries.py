@@ -17,6 +17,7 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers import examples
 from public_outputs import assert_no_secret, open_data_texts, publish_texts, run, site_texts
 from reformctl.model.confidential import add_note, protect
 from reformctl.model.engagements import EngagementSpec, create_engagement
@@ -32,7 +33,7 @@ from reformctl.store import open_store
 
 # The heavy test renders PDF and XLSX for each example: a few examples, no deadline.
 HEAVY = settings(
-    max_examples=15,
+    max_examples=examples(15),
     deadline=None,
     suppress_health_check=[
         HealthCheck.function_scoped_fixture,
@@ -254,7 +255,7 @@ def test_no_canary_reaches_any_public_output(isolated, plan):
     assert_no_secret(texts, secrets)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(data=st.data())
 def test_redacted_text_keeps_nothing_inside_a_marker(data):
     canaries: list[str] = []
@@ -267,7 +268,7 @@ def test_redacted_text_keeps_nothing_inside_a_marker(data):
         assert canary not in cleaned
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(text=st.text(alphabet="ab[] \n", max_size=40), secret_at=st.integers(0, 40))
 def test_redaction_is_well_formed_and_final_for_any_brackets(text, secret_at):
     cleaned = redact(text)
@@ -276,7 +277,7 @@ def test_redaction_is_well_formed_and_final_for_any_brackets(text, secret_at):
     assert "zqxleak" not in hidden
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(first=NAME_WORD, last=NAME_WORD, around=PUBLIC, data=st.data())
 def test_a_disguised_name_is_withheld_as_written(first, last, around, data):
     name = f"qv{first} {last}zk"

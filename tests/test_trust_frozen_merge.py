@@ -75,6 +75,7 @@ BACKDATED = {
 }
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize("how", sorted(BACKDATED))
 @pytest.mark.usefixtures("released")
 def test_a_merge_refuses_what_is_dated_into_a_release(north_miami, isolated, how):

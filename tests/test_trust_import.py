@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 
-from conftest import dump
+from helpers import dump
 
 SITE = ("--site", "brightwater-demo")
 OLDER = "2025-12-31"  # an older quarter's export: several recommendations have moved on since

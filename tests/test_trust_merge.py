@@ -76,6 +76,7 @@ PUBLICITY_EDITS = [
 ]
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize(
     "which, pick, field, value", PUBLICITY_EDITS, ids=[f"{e[0]}-{e[2]}" for e in PUBLICITY_EDITS]
 )

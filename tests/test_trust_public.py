@@ -13,7 +13,7 @@ import sqlite3
 
 import pytest
 
-from conftest import EXAMPLES, approve, dump
+from helpers import EXAMPLES, approve, dump
 from public_outputs import assert_no_secret, open_data_texts, publish_texts, report_texts
 from reformctl.reports.public import redact
 
@@ -53,6 +53,7 @@ def problems(cli) -> list[dict]:
     return json.loads(result.stdout)["problems"]
 
 
+@pytest.mark.slow
 def test_every_public_field_is_redacted_in_every_format_and_the_open_data(cli, isolated):
     secrets = [f"ZQXLEAK{i}" for i in range(8)]
     engagement_with(
@@ -253,3 +254,33 @@ def test_another_engagements_name_is_found_in_disguise(cli):
             "(dearborn-heights); a template copy mistake?",
         )
     ]
+
+
+def test_a_similar_name_is_not_another_engagement(north_miami):
+    north_miami.ok(
+        "new-engagement",
+        "--site",
+        "miami",
+        "--agency",
+        "Miami Police Department",
+        "--city",
+        "Miami",
+        "--focus-area",
+        "X",
+    )
+    north_miami.ok(
+        "log-finding",
+        *SITE,
+        "--focus-area",
+        "1",
+        "--title",
+        "The North Miami Police Department plan",
+    )
+    north_miami.ok(
+        "recommend", *SITE, "--finding", "1.1", "--text", "Update it.", "--owner", "Chief"
+    )
+    approve(north_miami, "north-miami", "1.1", "1.1.1")
+    assert north_miami("check", *SITE).exit_code == 0
+    north_miami.ok("edit", *SITE, "1.1", "--body", "Copied from the Miami Police Department page.")
+    north_miami.ok("--as", "R", "review", *SITE, "1.1", "--decision", "approve")
+    assert "other-engagement" in north_miami("check", *SITE, "--format", "json").stdout

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from conftest import approve
+from helpers import approve
 from reformctl.model.matching import name_key
 
 SITE = ("--site", "north-miami")
@@ -72,6 +72,7 @@ def disguised(north_miami, request):
     return cli
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize("disguised", DISGUISES.values(), ids=DISGUISES.keys(), indirect=True)
 def test_a_name_markdown_reassembles_is_withheld_from_html_and_json(disguised, tmp_path):
     cli = disguised

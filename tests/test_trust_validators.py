@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import EXAMPLES, Cli, dump
+from helpers import EXAMPLES, Cli, dump, examples
 from reformctl.errors import Invalid
 from reformctl.model import text as T
 from reformctl.reports.public import redact
@@ -497,6 +497,7 @@ CASES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("door", "value"), CASES)
 def test_every_door_refuses_hostile_text(store, isolated, monkeypatch, door, value):
     _, _, _, word, build = door
@@ -518,6 +519,7 @@ def test_every_door_refuses_hostile_text(store, isolated, monkeypatch, door, val
     )  # exit 1, one line naming the field, the store unchanged
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize("door", DOORS, ids=[d[0] for d in DOORS])
 def test_every_door_accepts_plain_text_with_a_well_formed_marker(
     store, isolated, monkeypatch, door
@@ -590,6 +592,7 @@ DISGUISES = {
 }
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize("disguise", DISGUISES.values(), ids=DISGUISES.keys())
 @pytest.mark.parametrize("door", ["--as", "REFORMCTL_USER", "author in reformctl.toml"])
 def test_a_disguised_author_cannot_approve_their_own_record(
@@ -732,7 +735,7 @@ MARKERY = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(text=st.one_of(st.text(max_size=60), MARKERY))
 def test_clean_body_returns_well_formed_markers_or_refuses(text):
     try:
@@ -745,7 +748,7 @@ def test_clean_body_returns_well_formed_markers_or_refuses(text):
     assert not T._CONTROL.search(cleaned)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(text=st.one_of(st.text(max_size=60), MARKERY))
 def test_clean_name_never_returns_a_marker_or_a_control(text):
     try:
@@ -761,7 +764,7 @@ def test_clean_name_never_returns_a_marker_or_a_control(text):
     )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(a=st.text(max_size=20))
 def test_an_actor_key_ignores_what_a_reader_cannot_see(a):
     assert T.same_actor(a, "\u200b".join(a)) and T.same_actor(a, f" \u00ad{a}\u2060 ")

@@ -98,6 +98,7 @@ def test_the_corpus_is_large_enough():
     assert len(set(PAYLOADS)) == len(PAYLOADS)
 
 
+@pytest.mark.slow
 def test_no_payload_in_any_text_field_becomes_markup(cli, tmp_path):
     expected = elements(report_html(cli, tmp_path, "harmless", "Harmless text for the record"))
     assert ("script", ()) not in expected

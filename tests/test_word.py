@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from conftest import approve
+from helpers import approve
 from test_prose import BODY
 
 docx = pytest.importorskip("docx")
@@ -134,6 +134,7 @@ def test_publish_writes_and_verifies_the_word_file(demo, tmp_path):
     assert json.loads(demo("verify", tmp_path / "rel", "--format", "json").stdout)["ok"] is False
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize(
     "suffix, check",
     [

@@ -1,0 +1,84 @@
+"""What tests share besides fixtures: paths, the pinned date, the CLI driver and review steps.
+
+Fixtures live in conftest.py; a test imports these with `from helpers import ...`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+from hypothesis import settings
+from typer.testing import CliRunner
+
+from reformctl.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+TODAY = "2026-11-27"
+
+
+def examples(n: int) -> int:
+    """N hypothesis examples under the full profile (`ci`, hypothesis' 100), scaled down with the
+    profile in use: a tenth under `--hypothesis-profile=dev`, never fewer than one."""
+    return max(1, n * settings().max_examples // 100)
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def dump(path: Path) -> list[str]:
+    """The whole store as SQL text, to prove a refused command wrote nothing."""
+    if not path.exists():
+        return []
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    except sqlite3.DatabaseError:  # not a store at all: compare the bytes instead
+        return [path.read_bytes().hex()]
+    finally:
+        conn.close()
+
+
+class Cli:
+    def __init__(self, db: Path):
+        self.runner = CliRunner()
+        self.db = db
+
+    def __call__(self, *args: str, input: str | None = None):
+        return self.runner.invoke(app, [str(a) for a in args], input=input)
+
+    def ok(self, *args: str, input: str | None = None) -> str:
+        result = self(*args, input=input)
+        assert result.exit_code == 0, (
+            f"exit {result.exit_code}\nstdout: {result.stdout}\nstderr: {result.stderr}\n{result.exception!r}"
+        )
+        return result.stdout
+
+    def json(self, *args: str):
+        return json.loads(self.ok(*args, "--format", "json"))
+
+    def fails(self, *args: str, code: int = 1, says: str = "", input: str | None = None):
+        """The command is refused with one line on stderr, no traceback, and the store unchanged."""
+        before = dump(self.db)
+        result = self(*args, input=input)
+        assert result.exit_code == code, (
+            f"exit {result.exit_code}\nstdout: {result.stdout}\nstderr: {result.stderr}\n{result.exception!r}"
+        )
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1, result.stderr
+        assert lines[0].startswith("error: "), result.stderr
+        assert "Traceback" not in result.stderr + result.stdout
+        assert says.lower() in lines[0].lower(), lines[0]
+        assert dump(self.db) == before, "a refused command changed the store"
+        return lines[0]
+
+
+def approve(cli: "Cli", site: str, *refs: str, reviewer: str = "A. Reviewer") -> None:
+    """Take records through review: submitted by the author, approved by another team member."""
+    for ref in refs:
+        cli.ok("submit", "--site", site, ref)
+        cli.ok("--as", reviewer, "review", "--site", site, ref, "--decision", "approve")
