@@ -65,3 +65,16 @@ def test_every_ordered_id_is_a_uuid7_stamped_with_the_current_millisecond():
     assert len({i[20:23] for i in ids}) > 1_000
     assert len({i[24:] for i in ids}) == len(ids)
     assert len({i[19] for i in ids}) == 4  # the variant digit: 8, 9, a or b
+    # the variant digit's two free bits are random too, not a copy of the digit after it
+    assert len({i[19:21] for i in ids}) == 64
+
+
+def test_forgetting_the_pool_makes_the_next_id_draw_afresh():
+    from reformctl.model import ids
+
+    ordered_id()
+    pool, taken = ids._random, ids._taken
+    ids._forget_random()  # what a forked child does first
+    fresh = ordered_id()
+    assert uuid.UUID(fresh).version == 7
+    assert fresh[-12:] != pool[taken + 8 : taken + 20]  # not the parent's next digits
