@@ -5,6 +5,10 @@
 #   scripts/mutation.sh                        every module below, one after another (reports/public
 #                                              alone took over 50 minutes on the shared 2-core machine)
 #   scripts/mutation.sh reports/tabular        one or more modules, by path under src/reformctl
+#   MUTANTS="reformctl.model.review.x_submit__mutmut_5 ..." scripts/mutation.sh model/review
+#                                              only the named mutants of one module (glob patterns
+#                                              too, as mutmut takes them): to check that new tests
+#                                              kill the survivors of a run without running it all
 #
 # Runs in a scratch copy of the checkout, so the work tree never holds mutated code. Scores (killed
 # of all mutants) print at the end and go to mutation-results/<module>.json; surviving mutants are
@@ -60,7 +64,7 @@ for module in "${modules[@]}"; do
   sed -i -e "s|^only_mutate = .*|only_mutate = [\"src/reformctl/$module.py\"]|" \
          -e "s|^pytest_add_cli_args_test_selection = .*|pytest_add_cli_args_test_selection = [${tests%, }]|" \
          "$work/pyproject.toml"
-  (cd "$work" && "$python" -m mutmut run --max-children "${MUTATION_JOBS:-2}" >"$work/mutmut.log" 2>&1 || true
+  (cd "$work" && "$python" -m mutmut run --max-children "${MUTATION_JOBS:-2}" ${MUTANTS:-} >"$work/mutmut.log" 2>&1 || true
    "$python" -m mutmut export-cicd-stats >/dev/null
    "$python" -m mutmut results > "$work/survivors.txt" || true
    # Each survivor's diff beside its name, to judge it after the scratch copy is gone.

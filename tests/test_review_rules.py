@@ -4,6 +4,9 @@ records as the public wording."""
 
 from __future__ import annotations
 
+import json
+import sqlite3
+
 import pytest
 
 from conftest import TODAY, approve
@@ -196,4 +199,126 @@ def test_self_approval_lets_the_author_approve_and_withdraw(cli):
     assert (
         cli.json("review", "--site", "team", "1.1", "--decision", "withdraw")["review"]
         == "withdrawn"
+    )
+
+
+def stored(cli, sql: str, *params) -> list[tuple]:
+    conn = sqlite3.connect(cli.db)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def test_each_step_is_stored_in_the_history_the_trail_and_only_approval_versions(drafted):
+    eid = stored(drafted, "SELECT id FROM engagements WHERE site = 'north-miami'")[0][0]
+    drafted.ok("submit", *SITE, "3.1", "--date", "2024-06-04")
+    drafted.ok(
+        "--as",
+        "R",
+        "review",
+        *SITE,
+        "3.1",
+        "--decision",
+        "return",
+        "--comment",
+        "Redo.",
+        "--date",
+        "2024-06-05",
+    )
+    drafted.ok("submit", *SITE, "3.1", "--date", "2024-06-05")
+    drafted.ok("--as", "R", "review", *SITE, "3.1", "--decision", "approve", "--date", "2024-06-06")
+    drafted.ok("--as", "R", "review", *SITE, "3.1.1", "--decision", "withdraw", "--comment", "Dup.")
+    history = stored(
+        drafted,
+        """SELECT h.record_type, h.review, h.on_date, h.actor, h.comment, h.engagement_id = ?
+           FROM review_history h ORDER BY h.rowid""",
+        eid,
+    )
+    assert history == [
+        ("finding", "draft", "2024-06-03", "tester", None, 1),  # made
+        ("recommendation", "draft", "2024-06-03", "tester", None, 1),
+        ("finding", "in-review", "2024-06-04", "tester", None, 1),
+        ("finding", "draft", "2024-06-05", "R", "Redo.", 1),
+        ("finding", "in-review", "2024-06-05", "tester", None, 1),
+        ("finding", "approved", "2024-06-06", "R", None, 1),
+        ("recommendation", "withdrawn", TODAY, "R", "Dup.", 1),
+    ]
+    # Only an approval records the wording it approved, dated as the decision is
+    versions = stored(
+        drafted,
+        """SELECT v.record_type, v.on_date, v.actor, v.title, v.body, v.engagement_id = ?,
+                  v.record_id = f.id
+           FROM approved_versions v, findings f""",
+        eid,
+    )
+    assert versions == [
+        ("finding", "2024-06-06", "R", "No retention schedule", "Records are kept forever.", 1, 1)
+    ]
+    events = stored(
+        drafted,
+        """SELECT action, actor, ref, record_type, engagement_id = ?, before, after FROM events
+           WHERE action IN ('submit', 'review') ORDER BY rowid""",
+        eid,
+    )
+    assert [e[:5] for e in events] == [
+        ("submit", "tester", "3.1", "finding", 1),
+        ("review", "R", "3.1", "finding", 1),
+        ("submit", "tester", "3.1", "finding", 1),
+        ("review", "R", "3.1", "finding", 1),
+        ("review", "R", "3.1.1", "recommendation", 1),
+    ]
+    assert [(json.loads(e[5]), json.loads(e[6])) for e in events] == [
+        ({"review": "draft"}, {"review": "in-review", "comment": None}),
+        ({"review": "in-review"}, {"review": "draft", "comment": "Redo."}),
+        ({"review": "draft"}, {"review": "in-review", "comment": None}),
+        ({"review": "in-review"}, {"review": "approved", "comment": None}),
+        ({"review": "draft"}, {"review": "withdrawn", "comment": "Dup."}),
+    ]
+    assert stored(drafted, "SELECT review FROM findings") == [("approved",)]
+    assert stored(drafted, "SELECT review FROM recommendations") == [("withdrawn",)]
+
+
+def test_an_approval_dated_today_by_default_records_its_version_today(drafted):
+    approve(drafted, "north-miami", "3.1.1")
+    assert stored(drafted, "SELECT on_date, text, priority, owner, due FROM approved_versions") == [
+        (TODAY, "Adopt one.", "high", "Records", "2025-01-31")
+    ]
+    assert stored(drafted, "SELECT review, on_date FROM review_history ORDER BY rowid")[2:] == [
+        ("in-review", TODAY),
+        ("approved", TODAY),
+    ]
+
+
+def test_whoever_edited_a_record_is_one_of_its_authors(drafted):
+    drafted.ok("--as", "B. Editor", "edit", *SITE, "3.1", "--title", "No retention schedule at all")
+    drafted.ok("submit", *SITE, "3.1")
+    assert drafted.fails("--as", "b. editor", "review", *SITE, "3.1", "--decision", "approve") == (
+        "error: b. editor wrote finding 3.1 and cannot also approve it (four eyes); "
+        "another team member must review it"
+    )
+    drafted.ok("--as", "C. Third", "review", *SITE, "3.1", "--decision", "approve")
+
+
+def test_a_submission_is_dated_after_the_last_decision(drafted):
+    assert drafted.fails("submit", *SITE, "3.1", "--date", "2024-02-30") == (
+        "error: submission date '2024-02-30' is not a real date; use YYYY-MM-DD, e.g. 2024-03-28"
+    )
+    drafted.ok("submit", *SITE, "3.1", "--date", "2024-06-04")
+    drafted.ok(
+        "--as",
+        "R",
+        "review",
+        *SITE,
+        "3.1",
+        "--decision",
+        "return",
+        "--comment",
+        "x",
+        "--date",
+        "2024-06-06",
+    )
+    assert drafted.fails("submit", *SITE, "3.1", "--date", "2024-06-05") == (
+        "error: cannot submit 3.1 on 2024-06-05: it last changed on 2024-06-06; "
+        "date the submission on or after 2024-06-06"
     )
