@@ -322,3 +322,59 @@ def test_a_submission_is_dated_after_the_last_decision(drafted):
         "error: cannot submit 3.1 on 2024-06-05: it last changed on 2024-06-06; "
         "date the submission on or after 2024-06-06"
     )
+
+
+def test_a_decision_inside_a_released_period_is_refused(drafted):
+    drafted.ok("submit", *SITE, "3.1", "--date", "2024-06-04")
+    drafted.ok("submit", *SITE, "3.1.1", "--date", "2024-06-04")
+    conn = sqlite3.connect(drafted.db)
+    with conn:  # release 1, as of 2024-06-30, published finding 3.1 (not 3.1.1)
+        conn.execute(
+            """INSERT INTO releases (id, engagement_id, number, kind, as_of, published_at,
+                   published_by, output_dir, files, snapshot)
+               SELECT 'r1', id, 1, 'interim', '2024-06-30', '2024-07-01T00:00:00Z', 'x', 'out',
+                   '[]', '{}' FROM engagements WHERE site = 'north-miami'"""
+        )
+        conn.execute(
+            """INSERT INTO release_items (release_id, record_type, record_id, ref)
+               SELECT 'r1', 'finding', id, '3.1' FROM findings"""
+        )
+    conn.close()
+    approve_on = ("--as", "R", "review", *SITE, "--decision", "approve", "--date")
+    assert drafted.fails(*approve_on, "2024-06-30", "3.1") == (
+        "error: cannot approve 3.1 on 2024-06-30: release 1 (as of 2024-06-30) already "
+        "published it; date the decision after 2024-06-30"
+    )
+    assert drafted.fails(*approve_on, "2024-06-29", "3.1.1") == (
+        "error: cannot approve 3.1.1 on 2024-06-29: release 1 (as of 2024-06-30) froze "
+        "everything dated up to then; date the decision after 2024-06-30"
+    )
+    drafted.ok(*approve_on, "2024-07-01", "3.1")
+
+
+def test_last_changed_of_a_record_without_history_is_its_date(drafted):
+    from reformctl.model.review import last_changed
+    from reformctl.store import open_store
+
+    store = open_store(drafted.db)
+    try:
+        assert last_changed(store, {"id": "no-such-record", "dated": "2024-01-02"}) == "2024-01-02"
+    finally:
+        store.close()
+
+
+def test_an_unknown_decision_is_refused_by_the_model_too(drafted):
+    from reformctl.errors import Invalid
+    from reformctl.model.engagements import get_engagement
+    from reformctl.model.review import review
+    from reformctl.store import open_store
+
+    store = open_store(drafted.db)
+    try:
+        with pytest.raises(Invalid) as caught:
+            review(store, get_engagement(store, "north-miami"), "3.1", "maybe", "R")
+    finally:
+        store.close()
+    assert (
+        str(caught.value) == "decision 'maybe' is unknown; choose one of approve, return, withdraw"
+    )
