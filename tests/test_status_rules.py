@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import TODAY, approve
-from reformctl.errors import Invalid
+from reformctl.errors import Invalid, Refused
 from reformctl.model import statuses as S
 from reformctl.model.engagements import get_engagement
 from reformctl.model.status_query import status_at
@@ -248,3 +248,38 @@ def test_status_at_is_the_latest_update_on_or_before_the_date(store):
     assert (at("2024-09-03"), at("2024-09-03", "reason")) == ("partially-complete", "other")
     assert status_at() == status_at("status", "r.id")
     assert "su.recommendation_id = x.id" in status_at("status", "x.id")
+
+
+def test_set_status_words_its_refusals_for_the_door_used(store):
+    assert refusal(set_status, store, "complete", "ann", reason="other") == (
+        "a reason is given only for not-started or partially-complete, not complete; "
+        "leave --reason out or change the status"
+    )
+    assert refusal(set_status, store, "complete", "ann", reason="other", from_file=True) == (
+        "a reason is given only for not-started or partially-complete, not complete; "
+        "leave the reason column empty or change the status"
+    )
+    assert refusal(set_status, store, "complete", "ann", as_of="2024-02-30") == (
+        "--as-of '2024-02-30' is not a real date; use YYYY-MM-DD, e.g. 2024-03-28"
+    )
+
+
+def test_a_status_inside_a_released_period_is_refused(store):
+    with store.write():  # release 1, as of 2024-06-30, published recommendation 3.1.1
+        store.execute(
+            """INSERT INTO releases (id, engagement_id, number, kind, as_of, published_at,
+                   published_by, output_dir, files, snapshot)
+               SELECT 'r1', id, 1, 'interim', '2024-06-30', '2024-07-01T00:00:00Z', 'x', 'out',
+                   '[]', '{}' FROM engagements WHERE site = 'north-miami'"""
+        )
+        store.execute(
+            """INSERT INTO release_items (release_id, record_type, record_id, ref)
+               SELECT 'r1', 'recommendation', id, '3.1.1' FROM recommendations"""
+        )
+    with pytest.raises(Refused) as caught:
+        set_status(store, "complete", "ann", as_of="2024-06-30")
+    assert str(caught.value) == (
+        "cannot set 3.1.1 to complete on 2024-06-30: release 1 (as of 2024-06-30) already "
+        "published it; date the status after 2024-06-30"
+    )
+    assert set_status(store, "complete", "ann", as_of="2024-07-01")["previous"] == "not-started"
