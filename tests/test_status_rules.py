@@ -83,6 +83,8 @@ def test_set_status_records_and_answers_the_update(store):
         "3.1.1",
         "recommendation",
     )
+    assert event["engagement_id"] == get_engagement(store, "north-miami")["id"]
+    assert event["record_id"] == update["recommendation_id"]
     assert (
         '"status": "not-started"' in event["before"] and '"as_of": "2024-06-03"' in event["before"]
     )
