@@ -259,6 +259,7 @@ def test_the_properties_and_the_same_bytes_for_the_same_report():
     ],
 )
 def test_sheet_titles(number, title, used, name):
+    used = set(used)  # a copy: the parameters are shared by every run of the test
     before = set(used)
     assert _sheet_title(number, title, used) == name
     assert used == before | {name.lower()}
