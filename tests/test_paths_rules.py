@@ -112,6 +112,21 @@ def test_write_atomically_refusals(tmp_path):
     )
 
 
+def test_the_temporary_is_a_hidden_file_beside_the_target(tmp_path, monkeypatch):
+    renamed = []
+    real_replace = os.replace
+
+    def replace(src, dst):
+        renamed.append((src, dst))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(P.os, "replace", replace)
+    P.write_atomically(tmp_path / "r.txt", "x", None)
+    [(src, dst)] = renamed
+    assert os.path.dirname(src) == str(tmp_path) and dst == tmp_path / "r.txt"
+    assert os.path.basename(src).startswith(".r.txt.")
+
+
 def test_a_failed_write_leaves_no_temporary_and_no_file(tmp_path, monkeypatch):
     def fail(src, dst):
         raise OSError(errno.EIO, "Input/output error")
@@ -149,6 +164,33 @@ def test_only_a_dead_process_staging_folders_are_removed(tmp_path):
     )
     assert (tmp_path / names[1] / "f").exists()  # not followed through the link
     assert P.remove_stale_staging(tmp_path / "missing") == []
+
+
+def test_a_process_of_another_user_is_alive(monkeypatch):
+    def kill(pid, signal):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(P.os, "kill", kill)
+    assert P._alive(12345)
+
+
+def test_the_pid_is_the_part_before_the_first_hyphen(tmp_path):
+    dead = dead_pid()
+    (tmp_path / f"{P.STAGING_PREFIX}{dead}-a-b").mkdir()
+    assert P.remove_stale_staging(tmp_path) == [f"{P.STAGING_PREFIX}{dead}-a-b"]
+
+
+def test_a_folder_another_cleaner_removed_first_is_no_error(tmp_path, monkeypatch):
+    dead = dead_pid()
+    stale = tmp_path / f"{P.STAGING_PREFIX}{dead}-abc"
+    stale.mkdir()
+
+    def gone_meanwhile(pid):
+        stale.rmdir()  # a second reformctl cleaned it between the listing and the removal
+        return False
+
+    monkeypatch.setattr(P, "_alive", gone_meanwhile)
+    assert P.remove_stale_staging(tmp_path) == [stale.name]
 
 
 def test_alive():
