@@ -138,3 +138,33 @@ def test_a_backup_missing_one_required_table_is_refused(demo, tmp_path):
         demo.fails(
             "restore", partial, "--force", says="is a SQLite database but not a reformctl store"
         )
+
+
+def test_a_backup_whose_name_holds_a_hash_or_a_question_mark_restores(demo, tmp_path):
+    # SQLite reads the path as a URI: unquoted, '#' and '?' would end it there, and another
+    # file (created on the spot) would be checked and restored instead
+    for name in ("copy#1.db", "copy?.db", "copy %41.db"):
+        copy = tmp_path / name
+        demo.ok("backup", copy)
+        assert demo.json("restore", copy, "--force")["sites"] == [SITE]
+        fresh = tmp_path / f"fresh-{len(name)}.db"
+        demo.ok("--db", fresh, "restore", copy)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("copy")) == [
+        "copy %41.db",
+        "copy#1.db",
+        "copy?.db",
+    ]  # and no stray "copy" made by a misread path
+
+
+def test_a_store_with_exactly_the_required_tables_is_a_store(tmp_path):
+    from reformctl.store.backup import REQUIRED_TABLES, check_backup
+
+    path = tmp_path / "minimal.db"
+    conn = sqlite3.connect(path)
+    for table in sorted(REQUIRED_TABLES):
+        conn.execute(f"CREATE TABLE {table} (site TEXT)")
+    conn.execute("INSERT INTO engagements VALUES ('b'), ('a')")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    assert check_backup(path) == {"schema": 1, "sites": ["a", "b"]}
