@@ -168,3 +168,51 @@ def test_a_store_with_exactly_the_required_tables_is_a_store(tmp_path):
     conn.commit()
     conn.close()
     assert check_backup(path) == {"schema": 1, "sites": ["a", "b"]}
+
+
+def test_restore_itself_asks_for_force_and_reads_a_damaged_file_as_such(demo, tmp_path):
+    from reformctl.errors import Invalid, Refused
+    from reformctl.store.backup import check_backup, restore
+
+    copy = tmp_path / "copy.db"
+    demo.ok("backup", copy)
+    one_byte = tmp_path / "one.db"
+    one_byte.write_bytes(b"x")  # not empty: a store may be there, so not replaced unasked
+    try:
+        restore(copy, one_byte)
+    except Refused as refused:
+        assert str(refused) == (
+            f"a store already exists at {one_byte}; give --force to replace it with {copy}"
+        )
+    else:
+        raise AssertionError("restore replaced a file without force")
+    assert one_byte.read_bytes() == b"x"
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"not a database at all" * 500)
+    try:
+        check_backup(garbage)
+    except Invalid as invalid:
+        assert str(invalid) == (
+            f"{garbage} is not a reformctl store, or it is damaged (file is not a database); "
+            "it was not restored"
+        )
+    else:
+        raise AssertionError("a file of text passed as a backup")
+
+
+def test_restoring_over_a_damaged_store_says_so(demo, tmp_path):
+    from reformctl.errors import StoreError
+    from reformctl.store.backup import restore
+
+    copy = tmp_path / "copy.db"
+    demo.ok("backup", copy)
+    broken = tmp_path / "broken.db"
+    broken.write_bytes(b"not a database at all" * 500)
+    try:
+        restore(copy, broken, force=True)
+    except StoreError as error:
+        assert str(error) == (
+            f"{broken} is not a reformctl store, or it is damaged (restore it from a backup)"
+        )
+    else:
+        raise AssertionError("restored over a file that is no database")
