@@ -216,3 +216,37 @@ def test_restoring_over_a_damaged_store_says_so(demo, tmp_path):
         )
     else:
         raise AssertionError("restored over a file that is no database")
+
+
+def test_backup_itself_refuses_the_store_and_an_existing_file_and_names_the_target(tmp_path):
+    import pytest
+
+    from reformctl.errors import Invalid, Refused, StoreError
+    from reformctl.store.backup import backup
+
+    store = tmp_path / "store.db"
+    conn = sqlite3.connect(store)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    with pytest.raises(Refused, match="that is the store itself"):
+        backup(conn, store, force=True, store_path=store)
+    taken = tmp_path / "taken.db"
+    taken.write_bytes(b"keep")
+    with pytest.raises(Refused) as refused:
+        backup(conn, taken, store_path=store)
+    assert str(refused.value) == (
+        f"{taken} already exists; choose another name, or give --force to replace it"
+    )
+    assert taken.read_bytes() == b"keep"
+    (tmp_path / ".blocked.db.partial").mkdir()  # where the copy would be made
+    with pytest.raises(Invalid) as invalid:
+        backup(conn, tmp_path / "blocked.db", store_path=store)
+    assert str(invalid.value) == (
+        f"cannot write {tmp_path / 'blocked.db'}: Is a directory; nothing was written there"
+    )
+    conn.close()
+    with pytest.raises(StoreError) as error:
+        backup(conn, tmp_path / "out.db", store_path=store)
+    assert str(error.value) == (
+        f"the store {tmp_path / 'out.db'} could not be used: Cannot operate on a closed database."
+    )
