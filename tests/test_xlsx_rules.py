@@ -123,6 +123,7 @@ def test_the_summary_sheet():
         assert not summary[cell].font.bold, cell
     assert summary.column_dimensions["A"].width == 48
     assert [summary.column_dimensions[c].width for c in "BCDEF"] == [18] * 5
+    assert summary.column_dimensions["G"].width != 18 and summary.column_dimensions["X"].width != 18
     assert summary.oddHeader.center.text is None  # unmarked: the public tracker
 
 
@@ -264,3 +265,10 @@ def test_sheet_titles(number, title, used, name):
     assert _sheet_title(number, title, used) == name
     assert used == before | {name.lower()}
     assert len(name) <= 31
+
+
+def test_a_finding_without_recommendations_gives_no_row():
+    data = report()
+    data["focus_areas"][1]["findings"] = [{"number": "2.1", "title": "Hours"}]
+    sheet = book(render_xlsx(data))["2 Training"]
+    assert values(sheet) == [values(sheet)[0]] and sheet.auto_filter.ref == "A1:K1"
