@@ -211,6 +211,7 @@ def test_a_release_is_dated_on_or_after_the_latest(store):
         "cannot publish a release on 2024-06-29: release 1 (as of 2024-06-30) froze everything "
         "dated up to then; date the release on or after 2024-06-30"
     )
+    assert caught.value.published is False  # a release publishes no record of its own
 
 
 def test_report_date(store):
