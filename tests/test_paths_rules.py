@@ -193,6 +193,16 @@ def test_a_folder_another_cleaner_removed_first_is_no_error(tmp_path, monkeypatc
     assert P.remove_stale_staging(tmp_path) == [stale.name]
 
 
+def test_every_stale_folder_among_other_files_is_removed(tmp_path):
+    dead = dead_pid()
+    stale = sorted(f"{P.STAGING_PREFIX}{dead}-{i:02}" for i in range(20))
+    for name in stale:
+        (tmp_path / name).mkdir()
+    for i in range(20):  # whatever order the folder lists them in, none stops the cleaning
+        (tmp_path / f"report-{i}.pdf").write_text("x")
+    assert sorted(P.remove_stale_staging(tmp_path)) == stale
+
+
 def test_alive():
     assert P._alive(os.getpid())
     assert P._alive(1)  # another user's process, or our own init: alive either way
