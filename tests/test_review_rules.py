@@ -378,3 +378,10 @@ def test_an_unknown_decision_is_refused_by_the_model_too(drafted):
     assert (
         str(caught.value) == "decision 'maybe' is unknown; choose one of approve, return, withdraw"
     )
+
+
+def test_a_decision_date_must_be_a_real_date(drafted):
+    drafted.ok("submit", *SITE, "3.1")
+    assert drafted.fails(
+        "--as", "R", "review", *SITE, "3.1", "--decision", "approve", "--date", "2024-02-30"
+    ) == ("error: decision date '2024-02-30' is not a real date; use YYYY-MM-DD, e.g. 2024-03-28")
