@@ -385,3 +385,10 @@ def test_a_decision_date_must_be_a_real_date(drafted):
     assert drafted.fails(
         "--as", "R", "review", *SITE, "3.1", "--decision", "approve", "--date", "2024-02-30"
     ) == ("error: decision date '2024-02-30' is not a real date; use YYYY-MM-DD, e.g. 2024-03-28")
+
+
+def test_a_decision_before_the_record_was_made_is_refused(drafted):
+    drafted.ok("submit", *SITE, "3.1.1", "--date", "2024-06-03")
+    assert drafted.fails(
+        "--as", "R", "review", *SITE, "3.1.1", "--decision", "approve", "--date", "2024-06-02"
+    ) == ("error: decision date 2024-06-02 is before recommendation 3.1.1 was made (2024-06-03)")
