@@ -5,6 +5,10 @@
 #   scripts/mutation.sh                        every module below, one after another (reports/public
 #                                              alone took over 50 minutes on the shared 2-core machine)
 #   scripts/mutation.sh reports/tabular        one or more modules, by path under src/reformctl
+#   MUTANTS="reformctl.model.review.x_submit__mutmut_5 ..." scripts/mutation.sh model/review
+#                                              only the named mutants of one module (glob patterns
+#                                              too, as mutmut takes them): to check that new tests
+#                                              kill the survivors of a run without running it all
 #
 # Runs in a scratch copy of the checkout, so the work tree never holds mutated code. Scores (killed
 # of all mutants) print at the end and go to mutation-results/<module>.json; surviving mutants are
@@ -14,28 +18,31 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 python="${PYTHON:-$root/.venv/bin/python}"
 
-# module -> the tests that exercise it (the rest of the suite never reaches it, or only by accident).
-# Every listed file runs twice before the first mutant (mutmut's coverage pass and a clean run)
-# and again, whole, for each survivor: list the files that kill, not every file that reaches.
+# module -> the tests that mutants of it run: the fast direct tests of its rules, not every test
+# that reaches it. mutmut runs, per mutant, every listed test that reaches the mutated function (all
+# of them for a survivor, until the first failure for the rest, fastest first: tests/conftest.py),
+# so a CLI test that builds a store costs its seconds on every survivor. A mutant that only a slow
+# test kills is a rule without a direct test: write one in the module's direct test file.
 declare -A TESTS=(
-  [reports/public]="test_public_scrub test_redaction_spans test_public_wording test_trust_public test_trust_adversary test_confidential test_notes_and_protect test_releases test_as_of_boundary test_report"
-  [model/matching]="test_matching test_trust_public test_redaction_spans test_trust_adversary"
-  [model/text]="test_text test_trust_validators test_trust_bundles"
-  [publishing/check]="test_releases test_redaction_spans test_notes_and_protect test_confidential test_trust_public test_hostile_input"
-  [model/confidential]="test_notes_and_protect test_confidential test_trust_public test_trust_adversary"
-  [model/review]="test_review_rules test_review test_four_eyes_withdrawal test_trust_adversary"
-  [model/statuses]="test_current_statuses test_as_of_boundary test_recommendations test_monitoring"
-  [model/status_query]="test_as_of_boundary test_current_statuses"
-  [model/findings]="test_findings test_numbering_gaps test_concurrency"
-  [model/recommendations]="test_recommendations test_numbering_gaps"
+  [reports/public]="test_public_scrub test_redaction_spans test_public_wording test_trust_public"
+  [model/matching]="test_matching test_redaction_spans"
+  [model/text]="test_text"
   [model/ids]="test_ids"
-  [model/frozen]="test_frozen_rules test_trust_frozen test_trust_frozen_merge"
+  [model/review]="test_review_rules test_four_eyes_withdrawal"
+  [model/statuses]="test_status_rules test_current_statuses test_as_of_boundary"
+  [model/status_query]="test_status_rules test_as_of_boundary"
+  [model/confidential]="test_notes_and_protect"
+  [model/frozen]="test_frozen_rules"
+  [reports/tabular]="test_tracker_csv test_spreadsheet_formulas"
+  [reports/xlsx]="test_xlsx_rules test_spreadsheet_formulas"
+  [store/backup]="test_backup_rules test_restore_integrity"
+  [store/paths]="test_paths_rules"
+  [model/findings]="test_findings test_numbering_gaps"
+  [model/recommendations]="test_recommendations test_numbering_gaps"
+  # Moved into exchange/ and publishing/ this session: not yet measured with a tight list.
+  [publishing/check]="test_releases test_redaction_spans test_notes_and_protect test_confidential test_trust_public test_hostile_input"
   [exchange/bundle_checks]="test_trust_bundles test_bundle"
   [exchange/merge_gate]="test_trust_merge test_trust_frozen_merge test_trust_flag_history test_merge"
-  [reports/tabular]="test_tracker_csv test_spreadsheet_formulas test_csv_tracker_columns test_redaction_spans test_report"
-  [reports/xlsx]="test_spreadsheet_formulas test_kinds test_import test_trust_import"
-  [store/backup]="test_backup_rules test_backup_search test_restore_integrity"
-  [store/paths]="test_trust_releases test_backup_search"
   [publishing/releases]="test_releases test_phases test_trust_releases"
   [exchange/bundle]="test_bundle test_trust_bundles"
   [exchange/bundle_files]="test_bundle test_merge test_trust_bundles"
@@ -50,18 +57,26 @@ for module in "${modules[@]}"; do
   work="$(mktemp -d)"
   cp -r "$root/src" "$root/tests" "$root/examples" "$root/README.md" "$root/pyproject.toml" "$work/"
   tests=""
-  for t in ${TESTS[$module]}; do tests+="\"tests/$t.py\", "; done
+  for t in ${TESTS[$module]}; do
+    [ -f "$root/tests/$t.py" ] || { echo "$module: tests/$t.py is missing" >&2; exit 2; }
+    tests+="\"tests/$t.py\", "
+  done
   # Narrow the [tool.mutmut] of the copy to this module and its tests.
   sed -i -e "s|^only_mutate = .*|only_mutate = [\"src/reformctl/$module.py\"]|" \
          -e "s|^pytest_add_cli_args_test_selection = .*|pytest_add_cli_args_test_selection = [${tests%, }]|" \
          "$work/pyproject.toml"
-  (cd "$work" && "$python" -m mutmut run --max-children "${MUTATION_JOBS:-2}" >/dev/null 2>"$work/mutmut.log" || true
+  (cd "$work" && "$python" -m mutmut run --max-children "${MUTATION_JOBS:-2}" ${MUTANTS:-} >"$work/mutmut.log" 2>&1 || true
    "$python" -m mutmut export-cicd-stats >/dev/null
-   "$python" -m mutmut results > "$work/survivors.txt" || true)
+   "$python" -m mutmut results > "$work/survivors.txt" || true
+   # Each survivor's diff beside its name, to judge it after the scratch copy is gone.
+   for name in $(sed -n 's/^ *\([^ :]*\): survived$/\1/p' "$work/survivors.txt"); do
+     "$python" -m mutmut show "$name" >> "$work/survivors.txt" 2>&1 || true
+   done)
   stats="$work/mutants/mutmut-cicd-stats.json"
   [ -f "$stats" ] || { echo "mutmut did not run for $module:" >&2; tail -20 "$work/mutmut.log" >&2; exit 1; }
   out="$root/mutation-results/${module//\//.}"
   cp "$stats" "$out.json" && cp "$work/survivors.txt" "$out.survivors.txt"
+  cp "$work/mutmut.log" "$out.log"
   "$python" - "$module" "$out.json" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[2]))

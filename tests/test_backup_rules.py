@@ -138,3 +138,115 @@ def test_a_backup_missing_one_required_table_is_refused(demo, tmp_path):
         demo.fails(
             "restore", partial, "--force", says="is a SQLite database but not a reformctl store"
         )
+
+
+def test_a_backup_whose_name_holds_a_hash_or_a_question_mark_restores(demo, tmp_path):
+    # SQLite reads the path as a URI: unquoted, '#' and '?' would end it there, and another
+    # file (created on the spot) would be checked and restored instead
+    for name in ("copy#1.db", "copy?.db", "copy %41.db"):
+        copy = tmp_path / name
+        demo.ok("backup", copy)
+        assert demo.json("restore", copy, "--force")["sites"] == [SITE]
+        fresh = tmp_path / f"fresh-{len(name)}.db"
+        demo.ok("--db", fresh, "restore", copy)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("copy")) == [
+        "copy %41.db",
+        "copy#1.db",
+        "copy?.db",
+    ]  # and no stray "copy" made by a misread path
+
+
+def test_a_store_with_exactly_the_required_tables_is_a_store(tmp_path):
+    from reformctl.store.backup import REQUIRED_TABLES, check_backup
+
+    path = tmp_path / "minimal.db"
+    conn = sqlite3.connect(path)
+    for table in sorted(REQUIRED_TABLES):
+        conn.execute(f"CREATE TABLE {table} (site TEXT)")
+    conn.execute("INSERT INTO engagements VALUES ('b'), ('a')")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    assert check_backup(path) == {"schema": 1, "sites": ["a", "b"]}
+
+
+def test_restore_itself_asks_for_force_and_reads_a_damaged_file_as_such(demo, tmp_path):
+    from reformctl.errors import Invalid, Refused
+    from reformctl.store.backup import check_backup, restore
+
+    copy = tmp_path / "copy.db"
+    demo.ok("backup", copy)
+    one_byte = tmp_path / "one.db"
+    one_byte.write_bytes(b"x")  # not empty: a store may be there, so not replaced unasked
+    try:
+        restore(copy, one_byte)
+    except Refused as refused:
+        assert str(refused) == (
+            f"a store already exists at {one_byte}; give --force to replace it with {copy}"
+        )
+    else:
+        raise AssertionError("restore replaced a file without force")
+    assert one_byte.read_bytes() == b"x"
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"not a database at all" * 500)
+    try:
+        check_backup(garbage)
+    except Invalid as invalid:
+        assert str(invalid) == (
+            f"{garbage} is not a reformctl store, or it is damaged (file is not a database); "
+            "it was not restored"
+        )
+    else:
+        raise AssertionError("a file of text passed as a backup")
+
+
+def test_restoring_over_a_damaged_store_says_so(demo, tmp_path):
+    from reformctl.errors import StoreError
+    from reformctl.store.backup import restore
+
+    copy = tmp_path / "copy.db"
+    demo.ok("backup", copy)
+    broken = tmp_path / "broken.db"
+    broken.write_bytes(b"not a database at all" * 500)
+    try:
+        restore(copy, broken, force=True)
+    except StoreError as error:
+        assert str(error) == (
+            f"{broken} is not a reformctl store, or it is damaged (restore it from a backup)"
+        )
+    else:
+        raise AssertionError("restored over a file that is no database")
+
+
+def test_backup_itself_refuses_the_store_and_an_existing_file_and_names_the_target(tmp_path):
+    import pytest
+
+    from reformctl.errors import Invalid, Refused, StoreError
+    from reformctl.store.backup import backup
+
+    store = tmp_path / "store.db"
+    conn = sqlite3.connect(store)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    with pytest.raises(Refused, match="that is the store itself"):
+        backup(conn, store, force=True, store_path=store)
+    taken = tmp_path / "taken.db"
+    taken.write_bytes(b"keep")
+    with pytest.raises(Refused) as refused:
+        backup(conn, taken, store_path=store)
+    assert str(refused.value) == (
+        f"{taken} already exists; choose another name, or give --force to replace it"
+    )
+    assert taken.read_bytes() == b"keep"
+    (tmp_path / ".blocked.db.partial").mkdir()  # where the copy would be made
+    with pytest.raises(Invalid) as invalid:
+        backup(conn, tmp_path / "blocked.db", store_path=store)
+    assert str(invalid.value) == (
+        f"cannot write {tmp_path / 'blocked.db'}: Is a directory; nothing was written there"
+    )
+    conn.close()
+    with pytest.raises(StoreError) as error:
+        backup(conn, tmp_path / "out.db", store_path=store)
+    assert str(error.value) == (
+        f"the store {tmp_path / 'out.db'} could not be used: Cannot operate on a closed database."
+    )

@@ -227,6 +227,18 @@ def test_merge_from_another_store_file(team, tmp_path):
     assert again["added"] == {} and again["updated"] == {} and again["conflicts"] == []
 
 
+def test_merge_from_a_store_file_whose_name_holds_a_hash_or_question_mark(team, tmp_path):
+    """SQLite reads a file: name as a URI: unquoted, '#' or '?' would end the path there."""
+    cli, a, b, repo = team
+    cli.ok(*b("log-finding", "--site", SITE, "--focus-area", "2", "--title", "From Bob's copy"))
+    for name in ("bob#1.db", "bob?.db"):
+        odd = tmp_path / name
+        odd.write_bytes((tmp_path / "bob.db").read_bytes())
+        cli.json(*a("merge", "--site", SITE, odd))
+        assert numbers(cli, a)["From Bob's copy"][0] == "2.1"
+        assert not (tmp_path / "bob").exists()
+
+
 def test_merge_refusals(team, tmp_path):
     cli, a, b, repo = team
     cli.fails(*a("merge", "--site", SITE, tmp_path / "nothing-here"), says="no such")

@@ -61,8 +61,9 @@ def test_the_shortest_protected_name_is_three_characters(north_miami):
 
 
 def test_a_protected_name_cannot_hold_markers(north_miami):
-    north_miami.fails(
-        "protect", *SITE, "Jane [[Roe]]", says="protected term cannot hold [[ (at character 6)"
+    assert north_miami.fails("protect", *SITE, "Jane [[Roe]]") == (
+        "error: protected term cannot hold [[ (at character 6): it is always public in full, "
+        "so there is nothing to redact; remove the brackets"
     )
 
 

@@ -4,6 +4,9 @@ records as the public wording."""
 
 from __future__ import annotations
 
+import json
+import sqlite3
+
 import pytest
 
 from helpers import TODAY, approve
@@ -206,3 +209,195 @@ def test_four_eyes_ignores_case_and_spacing(north_miami):
         north_miami.fails(
             "--as", name, "review", *SITE, "1.1", "--decision", "approve", says="four eyes"
         )
+
+
+def stored(cli, sql: str, *params) -> list[tuple]:
+    conn = sqlite3.connect(cli.db)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def test_each_step_is_stored_in_the_history_the_trail_and_only_approval_versions(drafted):
+    eid = stored(drafted, "SELECT id FROM engagements WHERE site = 'north-miami'")[0][0]
+    drafted.ok("submit", *SITE, "3.1", "--date", "2024-06-04")
+    drafted.ok(
+        "--as",
+        "R",
+        "review",
+        *SITE,
+        "3.1",
+        "--decision",
+        "return",
+        "--comment",
+        "Redo.",
+        "--date",
+        "2024-06-05",
+    )
+    drafted.ok("submit", *SITE, "3.1", "--date", "2024-06-05")
+    drafted.ok("--as", "R", "review", *SITE, "3.1", "--decision", "approve", "--date", "2024-06-06")
+    drafted.ok("--as", "R", "review", *SITE, "3.1.1", "--decision", "withdraw", "--comment", "Dup.")
+    history = stored(
+        drafted,
+        """SELECT h.record_type, h.review, h.on_date, h.actor, h.comment, h.engagement_id = ?
+           FROM review_history h ORDER BY h.rowid""",
+        eid,
+    )
+    assert history == [
+        ("finding", "draft", "2024-06-03", "tester", None, 1),  # made
+        ("recommendation", "draft", "2024-06-03", "tester", None, 1),
+        ("finding", "in-review", "2024-06-04", "tester", None, 1),
+        ("finding", "draft", "2024-06-05", "R", "Redo.", 1),
+        ("finding", "in-review", "2024-06-05", "tester", None, 1),
+        ("finding", "approved", "2024-06-06", "R", None, 1),
+        ("recommendation", "withdrawn", TODAY, "R", "Dup.", 1),
+    ]
+    # Only an approval records the wording it approved, dated as the decision is
+    versions = stored(
+        drafted,
+        """SELECT v.record_type, v.on_date, v.actor, v.title, v.body, v.engagement_id = ?,
+                  v.record_id = f.id
+           FROM approved_versions v, findings f""",
+        eid,
+    )
+    assert versions == [
+        ("finding", "2024-06-06", "R", "No retention schedule", "Records are kept forever.", 1, 1)
+    ]
+    events = stored(
+        drafted,
+        """SELECT action, actor, ref, record_type, engagement_id = ?, before, after FROM events
+           WHERE action IN ('submit', 'review') ORDER BY rowid""",
+        eid,
+    )
+    assert [e[:5] for e in events] == [
+        ("submit", "tester", "3.1", "finding", 1),
+        ("review", "R", "3.1", "finding", 1),
+        ("submit", "tester", "3.1", "finding", 1),
+        ("review", "R", "3.1", "finding", 1),
+        ("review", "R", "3.1.1", "recommendation", 1),
+    ]
+    assert [(json.loads(e[5]), json.loads(e[6])) for e in events] == [
+        ({"review": "draft"}, {"review": "in-review", "comment": None}),
+        ({"review": "in-review"}, {"review": "draft", "comment": "Redo."}),
+        ({"review": "draft"}, {"review": "in-review", "comment": None}),
+        ({"review": "in-review"}, {"review": "approved", "comment": None}),
+        ({"review": "draft"}, {"review": "withdrawn", "comment": "Dup."}),
+    ]
+    assert stored(drafted, "SELECT review FROM findings") == [("approved",)]
+    assert stored(drafted, "SELECT review FROM recommendations") == [("withdrawn",)]
+
+
+def test_an_approval_dated_today_by_default_records_its_version_today(drafted):
+    approve(drafted, "north-miami", "3.1.1")
+    assert stored(drafted, "SELECT on_date, text, priority, owner, due FROM approved_versions") == [
+        (TODAY, "Adopt one.", "high", "Records", "2025-01-31")
+    ]
+    assert stored(drafted, "SELECT review, on_date FROM review_history ORDER BY rowid")[2:] == [
+        ("in-review", TODAY),
+        ("approved", TODAY),
+    ]
+
+
+def test_whoever_edited_a_record_is_one_of_its_authors(drafted):
+    drafted.ok("--as", "B. Editor", "edit", *SITE, "3.1", "--title", "No retention schedule at all")
+    drafted.ok("submit", *SITE, "3.1")
+    assert drafted.fails("--as", "b. editor", "review", *SITE, "3.1", "--decision", "approve") == (
+        "error: b. editor wrote finding 3.1 and cannot also approve it (four eyes); "
+        "another team member must review it"
+    )
+    drafted.ok("--as", "C. Third", "review", *SITE, "3.1", "--decision", "approve")
+
+
+def test_a_submission_is_dated_after_the_last_decision(drafted):
+    assert drafted.fails("submit", *SITE, "3.1", "--date", "2024-02-30") == (
+        "error: submission date '2024-02-30' is not a real date; use YYYY-MM-DD, e.g. 2024-03-28"
+    )
+    drafted.ok("submit", *SITE, "3.1", "--date", "2024-06-04")
+    drafted.ok(
+        "--as",
+        "R",
+        "review",
+        *SITE,
+        "3.1",
+        "--decision",
+        "return",
+        "--comment",
+        "x",
+        "--date",
+        "2024-06-06",
+    )
+    assert drafted.fails("submit", *SITE, "3.1", "--date", "2024-06-05") == (
+        "error: cannot submit 3.1 on 2024-06-05: it last changed on 2024-06-06; "
+        "date the submission on or after 2024-06-06"
+    )
+
+
+def test_a_decision_inside_a_released_period_is_refused(drafted):
+    drafted.ok("submit", *SITE, "3.1", "--date", "2024-06-04")
+    drafted.ok("submit", *SITE, "3.1.1", "--date", "2024-06-04")
+    conn = sqlite3.connect(drafted.db)
+    with conn:  # release 1, as of 2024-06-30, published finding 3.1 (not 3.1.1)
+        conn.execute(
+            """INSERT INTO releases (id, engagement_id, number, kind, as_of, published_at,
+                   published_by, output_dir, files, snapshot)
+               SELECT 'r1', id, 1, 'interim', '2024-06-30', '2024-07-01T00:00:00Z', 'x', 'out',
+                   '[]', '{}' FROM engagements WHERE site = 'north-miami'"""
+        )
+        conn.execute(
+            """INSERT INTO release_items (release_id, record_type, record_id, ref)
+               SELECT 'r1', 'finding', id, '3.1' FROM findings"""
+        )
+    conn.close()
+    approve_on = ("--as", "R", "review", *SITE, "--decision", "approve", "--date")
+    assert drafted.fails(*approve_on, "2024-06-30", "3.1") == (
+        "error: cannot approve 3.1 on 2024-06-30: release 1 (as of 2024-06-30) already "
+        "published it; date the decision after 2024-06-30"
+    )
+    assert drafted.fails(*approve_on, "2024-06-29", "3.1.1") == (
+        "error: cannot approve 3.1.1 on 2024-06-29: release 1 (as of 2024-06-30) froze "
+        "everything dated up to then; date the decision after 2024-06-30"
+    )
+    drafted.ok(*approve_on, "2024-07-01", "3.1")
+
+
+def test_last_changed_of_a_record_without_history_is_its_date(drafted):
+    from reformctl.model.review import last_changed
+    from reformctl.store import open_store
+
+    store = open_store(drafted.db)
+    try:
+        assert last_changed(store, {"id": "no-such-record", "dated": "2024-01-02"}) == "2024-01-02"
+    finally:
+        store.close()
+
+
+def test_an_unknown_decision_is_refused_by_the_model_too(drafted):
+    from reformctl.errors import Invalid
+    from reformctl.model.engagements import get_engagement
+    from reformctl.model.review import review
+    from reformctl.store import open_store
+
+    store = open_store(drafted.db)
+    try:
+        with pytest.raises(Invalid) as caught:
+            review(store, get_engagement(store, "north-miami"), "3.1", "maybe", "R")
+    finally:
+        store.close()
+    assert (
+        str(caught.value) == "decision 'maybe' is unknown; choose one of approve, return, withdraw"
+    )
+
+
+def test_a_decision_date_must_be_a_real_date(drafted):
+    drafted.ok("submit", *SITE, "3.1")
+    assert drafted.fails(
+        "--as", "R", "review", *SITE, "3.1", "--decision", "approve", "--date", "2024-02-30"
+    ) == ("error: decision date '2024-02-30' is not a real date; use YYYY-MM-DD, e.g. 2024-03-28")
+
+
+def test_a_decision_before_the_record_was_made_is_refused(drafted):
+    drafted.ok("submit", *SITE, "3.1.1", "--date", "2024-06-03")
+    assert drafted.fails(
+        "--as", "R", "review", *SITE, "3.1.1", "--decision", "approve", "--date", "2024-06-02"
+    ) == ("error: decision date 2024-06-02 is before recommendation 3.1.1 was made (2024-06-03)")

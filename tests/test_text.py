@@ -4,6 +4,8 @@ Direct unit tests; test_trust_validators.py attacks the same rules through the C
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from reformctl.errors import Invalid
@@ -112,6 +114,7 @@ def test_clean_optional_name():
 
 def test_clean_body():
     assert T.clean_body("\r\n a\r\n\tb\rc \n") == "a\n\tb\nc"
+    assert refusal(T.clean_body, 7, "evidence") == "evidence must be text, not int 7"
     assert T.clean_body(None) == ""
     assert T.clean_body("x" * 200_000) == "x" * 200_000
     assert (
@@ -165,6 +168,7 @@ def test_not_controls(char):
 
 
 def test_position():
+    assert T.position("\nab", 2) == "line 2, column 2"  # a line break first of all
     assert T.position("abc", 0) == "character 1"
     assert T.position("abc", 2) == "character 3"
     assert T.position("ab\ncd\nef", 0) == "line 1, column 1"
@@ -273,6 +277,24 @@ def test_clean_actor_refuses_mixed_scripts():
     )
     assert T.clean_actor("\u0391\u03b8\u03b7\u03bd\u03ac") == "\u0391\u03b8\u03b7\u03bd\u03ac"
     assert T.clean_actor("\u00c9lodie 1") == "\u00c9lodie 1"  # accents are Latin
+    assert (
+        refusal(T.clean_actor, "\u03bfmar")  # a Greek omicron for the o
+        == "actor mixes Latin with GREEK letters; a name must be what it looks like"
+    )
+    # Other scripts may stand beside Latin, and are not named among the look-alikes
+    assert T.clean_actor("Ann \u0639\u0644\u064a") == "Ann \u0639\u0644\u064a"
+    assert refusal(T.clean_actor, "\u0410nn \u0639\u0644\u064a") == (
+        "actor mixes Latin with CYRILLIC letters; a name must be what it looks like"
+    )
+
+
+def test_a_letter_without_a_unicode_name_is_a_letter_like_any_other():
+    tangut = "\U00017000"  # alphabetic, but unicodedata has no name for it
+    assert T._letter_scripts("A" + tangut) == {"LATIN", "?"}
+    assert T.clean_actor("Ann " + tangut) == "Ann " + tangut
+    assert refusal(T.clean_actor, "\u0410nn " + tangut) == (
+        "actor mixes Latin with CYRILLIC letters; a name must be what it looks like"
+    )
 
 
 def test_actor_key_and_same_actor():
@@ -319,4 +341,76 @@ def test_shown():
     assert T._shown(10**30) == "a 31-digit number"
     assert T._shown(-(10**30)) == "a 31-digit number"
     assert T._shown(10**4000 - 1) == "a 4000-digit number"
-    assert T._shown(10**5000) == "a 4000-digit number"
+    assert T._shown(10**4000) == "a number of more than 4,000 digits"
+    assert T._shown(-(10**5000)) == "a number of more than 4,000 digits"
+    assert refusal(T.clean_int, 10**4000, "count") == (
+        "count must be at most 9,223,372,036,854,775,807, not a number of more than 4,000 digits"
+    )
+
+
+def test_the_encoding_check_ends_with_the_surrogates():
+    # U+E000, just past the surrogates, is a private-use character: valid text, whatever else
+    # is said of it
+    assert T.clean_actor("Ann\ue000") == "Ann\ue000"
+    assert T.clean_actor("Ann\ud7ff") == "Ann\ud7ff"
+
+
+@pytest.mark.parametrize("name", ["executive-summary", "introduction", "conclusion"])
+def test_standard_section_names(name):
+    assert T.clean_section_name(f"  {name} ") == (name, None)
+
+
+def test_focus_area_and_appendix_section_names():
+    assert T.clean_section_name("focus-area-3") == ("focus-area-3", 3)
+    assert T.clean_section_name("focus-area-999999") == ("focus-area-999999", 999999)
+    assert T.clean_section_name("appendix-data-2024") == ("appendix-data-2024", None)
+    assert T.clean_section_name("appendix-" + "a" * 71) == ("appendix-" + "a" * 71, None)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "focus-area-0",
+        "focus-area-03",
+        "focus-area-1000000",
+        "focus-area-",
+        "appendix-",
+        "appendix-Data",
+        "appendix-a--b",
+        "appendix-a-",
+        "appendix-a b",
+        "summary",
+        "",
+    ],
+)
+def test_other_section_names_are_refused(name):
+    assert refusal(T.clean_section_name, name, "--section") == (
+        f"--section {name!r} is not a section; use one of executive-summary, introduction, "
+        "methodology, background, acknowledgments, conclusion, focus-area-N (N a focus area's "
+        "number) or appendix-SLUG (lowercase words and hyphens, up to 80 characters in all)"
+    )
+
+
+def test_a_long_section_name_is_cut_in_the_refusal():
+    name = "appendix-" + "a" * 72  # a slug, but 81 characters
+    assert refusal(T.clean_section_name, name).startswith(
+        f"section name {name[:57] + '...'!r} is not a section;"
+    )
+    name = "x" * 61
+    assert refusal(T.clean_section_name, name).startswith(
+        f"section name {'x' * 57 + '...'!r} is not a section;"
+    )
+    assert refusal(T.clean_section_name, "x" * 60).startswith(f"section name {'x' * 60!r} is")
+    assert refusal(T.clean_section_name, 4).startswith("section name must be text, not int 4")
+
+
+def test_every_control_and_format_character_is_refused_in_a_name():
+    # tests/mutation-equivalent.txt leans on this: is_invisible covers all of Cc and Cf
+    found = [
+        chr(c)
+        for c in range(0x110000)
+        if unicodedata.category(chr(c)) in ("Cc", "Cf") and not 0xD800 <= c <= 0xDFFF
+    ]
+    assert len(found) > 200
+    for char in found:
+        assert "character (U+" in refusal(T.clean_actor, "Ann" + char), hex(ord(char))

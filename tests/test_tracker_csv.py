@@ -179,3 +179,26 @@ def test_the_internal_tracker_is_marked_on_its_first_line_and_every_row():
     assert {r["classification"] for r in got} == {"INTERNAL \u2014 NOT FOR RELEASE"}
     assert got[0]["review"] == "approved" and got[3]["review"] == ""
     assert "review" not in rows(render_csv(REPORT))[0]
+
+
+def test_a_withdrawn_recommendation_does_not_hide_the_next_one():
+    report = {
+        "focus_areas": [
+            {
+                "number": "1",
+                "title": "Technology",
+                "findings": [
+                    {
+                        "number": "1.1",
+                        "title": "Cameras",
+                        "recommendations": [rec("1.1.1", withdrawn=True), rec("1.1.2")],
+                    }
+                ],
+            }
+        ]
+    }
+    rows = list(tracker_rows(report))
+    assert [(r["recommendation"], r["status"]) for r in rows] == [
+        ("1.1.1", "Withdrawn"),
+        ("1.1.2", "In progress"),
+    ]

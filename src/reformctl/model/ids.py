@@ -22,13 +22,15 @@ def new_id() -> str:
 _VARIANT = {
     c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"
 }  # the RFC 4122 variant bits over a hex digit
-_random = ""  # random hex digits, drawn 4,096 ids at a time: one system call, not one per id
-_taken = 0
+_DIGITS = 20  # random hex digits an id takes (74 of their 80 bits are used)
+_POOL_BYTES = 10 * 4096  # drawn 4,096 ids at a time: one system call, not one per id
+_random = ""  # the current draw, as hex digits
+_taken = 0  # how many of them are used
 
 
 def _forget_random() -> None:
-    global _random, _taken
-    _random, _taken = "", 0
+    global _taken
+    _taken = len(_random)  # all used: the next id draws afresh
 
 
 os.register_at_fork(
@@ -47,8 +49,8 @@ def ordered_id() -> str:
     """
     global _random, _taken
     if _taken >= len(_random):
-        _random, _taken = os.urandom(10 * 4096).hex(), 0
-    rand = _random[_taken : _taken + 20]
-    _taken += 20
+        _random, _taken = os.urandom(_POOL_BYTES).hex(), 0
+    rand = _random[_taken : _taken + _DIGITS]
+    _taken += _DIGITS
     ms = f"{time.time_ns() // 1_000_000:012x}"
     return f"{ms[:8]}-{ms[8:]}-7{rand[1:4]}-{_VARIANT[rand[4]]}{rand[5:8]}-{rand[8:]}"

@@ -194,10 +194,12 @@ def clean_actor(value: str | None, what: str = "actor") -> str:
                 f"{what} contains {kind} character (U+{ord(char):04X}) at character {i + 1}; "
                 "a name must be what it looks like"
             )
+    # Only the scripts with letters that pass for Latin ones are named: others may sit beside Latin.
     scripts = _letter_scripts(raw)
-    if "LATIN" in scripts and scripts & {"CYRILLIC", "GREEK"}:
+    lookalikes = scripts & {"CYRILLIC", "GREEK"}
+    if "LATIN" in scripts and lookalikes:
         raise Invalid(
-            f"{what} mixes Latin with {' and '.join(sorted(scripts - {'LATIN'}))} letters; "
+            f"{what} mixes Latin with {' and '.join(sorted(lookalikes))} letters; "
             "a name must be what it looks like"
         )
     name = " ".join(unicodedata.normalize("NFKC", raw).split())
@@ -260,7 +262,7 @@ def clean_int(value, what: str, low: int = 0, high: int = MAX_INT) -> int:
 
 
 def _shown(number: int) -> str:
-    digits = (
-        len(str(abs(number))) if abs(number) < 10**4000 else 4000
-    )  # str() refuses past 4,300 digits
+    if abs(number) >= 10**4000:  # str() refuses past 4,300 digits
+        return "a number of more than 4,000 digits"
+    digits = len(str(abs(number)))
     return str(number) if digits <= 30 else f"a {digits}-digit number"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
+from urllib.parse import quote
 
 from reformctl.errors import Invalid, Refused, Remedy, StoreError
 from reformctl.store.db import BUSY_TIMEOUT_MS, SCHEMA_VERSION, explain_sqlite_error
@@ -19,6 +20,12 @@ REQUIRED_TABLES = {
     "status_updates",
     "events",
 }
+
+
+def read_only_uri(path: Path) -> str:
+    """A read-only SQLite URI for PATH. Quoted: a '#' or '?' in a file name would otherwise end
+    the path, and SQLite would open (and create) another file."""
+    return f"file:{quote(str(path))}?mode=ro"
 
 
 def _copy(source: sqlite3.Connection, target: Path) -> None:
@@ -79,7 +86,7 @@ def check_backup(path: Path) -> dict:
     if not path.is_file():
         raise Invalid(f"{path}: no such backup file")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
         raise Invalid(f"{path} cannot be opened: {exc}") from None
     try:
@@ -129,7 +136,7 @@ def restore(source: Path, target: Path, force: bool = False) -> dict:
     if target.exists():
         # Through SQLite, not a file copy: a reader or a -wal file beside the old store stays consistent.
         try:
-            src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+            src = sqlite3.connect(read_only_uri(source), uri=True)
             dest = sqlite3.connect(str(target), timeout=BUSY_TIMEOUT_MS / 1000)
             try:
                 src.backup(dest)
@@ -139,7 +146,7 @@ def restore(source: Path, target: Path, force: bool = False) -> dict:
         except sqlite3.Error as exc:
             raise StoreError(str(explain_sqlite_error(exc, target))) from None
     else:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        src = sqlite3.connect(read_only_uri(source), uri=True)
         try:
             _copy(src, target)
         finally:

@@ -66,7 +66,7 @@ def write_atomically(path: Path, content: str | bytes, store_path: Path | str | 
     never over the store, and with errors that name PATH."""
     path = Path(path)
     refuse_store_target(path, store_path)
-    folder = path.parent if str(path.parent) else Path(".")
+    folder = path.parent  # Path("r.pdf").parent is Path("."): a bare name is written here
     if not folder.is_dir():
         raise Invalid(f"cannot write {path}: folder {folder} does not exist")
     if path.is_dir():
