@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 
 from helpers import dump
+from reformctl.cli.errors import message
 from reformctl.store.db import SCHEMA_VERSION
 
 SITE = "brightwater-demo"
@@ -181,7 +182,7 @@ def test_restore_itself_asks_for_force_and_reads_a_damaged_file_as_such(demo, tm
     try:
         restore(copy, one_byte)
     except Refused as refused:
-        assert str(refused) == (
+        assert message(refused) == (
             f"a store already exists at {one_byte}; give --force to replace it with {copy}"
         )
     else:
@@ -235,7 +236,7 @@ def test_backup_itself_refuses_the_store_and_an_existing_file_and_names_the_targ
     with pytest.raises(Refused) as refused:
         backup(conn, taken, store_path=store)
     assert str(refused.value) == (
-        f"{taken} already exists; choose another name, or give --force to replace it"
+        f"{taken} already exists; choose another name, or give `force=True` to replace it"
     )
     assert taken.read_bytes() == b"keep"
     (tmp_path / ".blocked.db.partial").mkdir()  # where the copy would be made

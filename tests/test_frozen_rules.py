@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 
+from reformctl.cli.errors import message
 from reformctl.errors import Invalid, Refused
 from reformctl.model import frozen as F
 
@@ -222,7 +223,7 @@ def test_report_date(store):
     day_before = (datetime.date.fromisoformat(announced) - datetime.timedelta(days=1)).isoformat()
     with pytest.raises(Invalid) as caught:
         F.report_date(store, "north-miami", day_before)
-    assert str(caught.value) == (
+    assert message(caught.value) == (
         f"--as-of {day_before} is before north-miami was announced ({announced}); "
         f"use a date on or after {announced}"
     )
@@ -234,4 +235,4 @@ def test_report_date(store):
     )
     with pytest.raises(Invalid) as caught:
         F.report_date(store, None, "2024-02-30")
-    assert str(caught.value).startswith("--as-of '2024-02-30' is not a real date")
+    assert message(caught.value).startswith("--as-of '2024-02-30' is not a real date")

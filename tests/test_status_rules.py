@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import TODAY, approve
+from reformctl.cli.errors import message
 from reformctl.errors import Invalid, Refused
 from reformctl.model import statuses as S
 from reformctl.model.engagements import get_engagement
@@ -17,9 +18,10 @@ SITE = ("--site", "north-miami")
 
 
 def refusal(fn, *args, **kwargs) -> str:
+    """The refusal as the command line words it (the library's facts, the CLI's option names)."""
     with pytest.raises(Invalid) as caught:
         fn(*args, **kwargs)
-    return str(caught.value)
+    return message(caught.value)
 
 
 @pytest.fixture
