@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from reformctl.model.vocab import STATUSES
 from reformctl.reports.chart_text import Box, Label, place, text_width, wrap
-from reformctl.reports.dates import long_date
+from reformctl.reports.wording import long_date
 
 # (fill, text colour): from dark to light, so the order survives greyscale printing.
 FILLS = {

@@ -57,8 +57,8 @@ def _environment(folder: Path, report: dict, main: str):
     )
     from markupsafe import Markup
 
-    from reformctl.reports.dates import long_date
     from reformctl.reports.prose import anchors, to_html
+    from reformctl.reports.wording import long_date
 
     class TemplatesOnly(FileSystemLoader):
         """The template's folder, serving only templates and stylesheets: never notes, keys or a

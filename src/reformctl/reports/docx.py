@@ -15,9 +15,9 @@ import zipfile
 from datetime import datetime, timezone
 
 from reformctl.model.vocab import METHODS, STATUSES
-from reformctl.reports.dates import location, long_date
 from reformctl.reports.prose import anchor, anchors
 from reformctl.reports.word_prose import Writer, add_bookmark, add_field, bookmark_name, small
+from reformctl.reports.wording import location, long_date
 
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 

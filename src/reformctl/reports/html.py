@@ -5,7 +5,7 @@ from __future__ import annotations
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from reformctl.model.vocab import METHODS, STATUSES
-from reformctl.reports.dates import location, long_date
+from reformctl.reports.wording import location, long_date
 
 _env: Environment | None = None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from reformctl.model.vocab import METHODS, STATUSES
-from reformctl.reports.dates import location, long_date
+from reformctl.reports.wording import location, long_date
 
 # CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that
 # could turn data into markup (emphasis, links, HTML, tables, headings, code).

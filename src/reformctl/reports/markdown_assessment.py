@@ -9,8 +9,8 @@ file stays safe to feed to a Markdown renderer, as the other kinds' Markdown is.
 
 from __future__ import annotations
 
-from reformctl.reports.dates import long_date
 from reformctl.reports.markdown import _notes, _state, esc, source_block
+from reformctl.reports.wording import long_date
 
 # Sections printed before the focus-area chapters; the conclusion follows them, appendices last.
 FRONT = ("executive-summary", "introduction", "methodology", "background", "acknowledgments")

@@ -11,9 +11,9 @@ bookmarks only.
 from __future__ import annotations
 
 from reformctl.model.vocab import METHODS
-from reformctl.reports.dates import location, long_date
 from reformctl.reports.prose import anchor
 from reformctl.reports.typst_markup import Prose, label, link, lit, string
+from reformctl.reports.wording import location, long_date
 
 GREY = 'rgb("#555d66")'
 

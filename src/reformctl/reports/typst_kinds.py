@@ -5,9 +5,9 @@ period and what moved, a final report's totals and each recommendation's history
 from __future__ import annotations
 
 from reformctl.model.vocab import STATUSES
-from reformctl.reports.dates import long_date
 from reformctl.reports.typst_body import Markup, table
 from reformctl.reports.typst_markup import lit
+from reformctl.reports.wording import long_date
 
 GREY = 'rgb("#555d66")'
 PENDING = f'style: "italic", fill: {GREY}'

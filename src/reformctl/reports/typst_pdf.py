@@ -20,11 +20,11 @@ from datetime import datetime, timezone
 from html import unescape
 
 from reformctl.errors import ReformError
-from reformctl.reports.dates import long_date
 from reformctl.reports.pdf import MissingPdfSupport
 from reformctl.reports.prose import anchors
 from reformctl.reports.typst_body import Body
 from reformctl.reports.typst_markup import lit, string
+from reformctl.reports.wording import long_date
 
 # The Noto families (.ci/system-packages installs them), then DejaVu (which has some Arabic and
 # Hebrew, but not the Noto families' shaping for them); Typst falls back to

@@ -35,7 +35,7 @@ class Lazy:
 def environment():
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
-    from reformctl.reports.dates import long_date
+    from reformctl.reports.wording import long_date
 
     # Our own templates, as for the HTML report (html.py): autoescaping on for every template, and
     # no |safe filter, so no text from a release reaches a page unescaped. (custom.py's sandbox
@@ -55,7 +55,7 @@ def environment():
 
 def decorate(item: dict) -> None:
     """Fields the templates show, computed once per engagement."""
-    from reformctl.reports.dates import location
+    from reformctl.reports.wording import location
 
     e = item["engagement"]
     item["location"] = location(e)

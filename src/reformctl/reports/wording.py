@@ -1,4 +1,4 @@
-"""Dates as readers expect them on a public page."""
+"""How a public page words dates and places: "March 28, 2024", "North Miami, FL"."""
 
 from __future__ import annotations
 
