@@ -109,3 +109,15 @@ def test_help_lists_every_command_under_its_stage_of_work(cli, monkeypatch):
     cut = [line for line in listed if line.rstrip().endswith(("...", "…"))]
     assert not cut, cut
     assert max(len(line) for line in out.splitlines()) <= 100
+
+
+@pytest.mark.parametrize("group", [(), ("site",), ("template",)])
+def test_a_command_group_alone_prints_its_help_as_every_command_does(cli, group):
+    """Not one 'error:' line holding the whole help, and no boxes: the plain help, exit 2."""
+    result = cli(*group)
+    assert result.exit_code == 2
+    shown = result.stdout + result.stderr
+    assert shown.startswith(f"Usage: reformctl {' '.join(group)}".replace("  ", " ").rstrip())
+    assert "error:" not in shown and "╭" not in shown and len(shown.splitlines()) > 5
+    helped = cli(*group, "--help")
+    assert helped.exit_code == 0 and "╭" not in helped.stdout

@@ -145,6 +145,12 @@ def test_bulk_status_lists_every_bad_row_and_writes_nothing(demo, isolated):
     assert all(line.startswith("error: ") for line in lines)
     assert "nothing was changed" in lines[-1]
     assert dump(demo.db) == before
+    # Each row's problem is worded for the command line, as set-status words it.
+    assert lines[0] == (
+        "error: row 3: brightwater-demo has no recommendation 9.9.9; "
+        "`reformctl findings --site brightwater-demo` lists findings and their recommendations"
+    )
+    assert lines[3] == "error: row 6: as_of 2030-01-01 is in the future; today is 2026-11-27"
 
 
 def test_bulk_status_file_refusals(demo, isolated):

@@ -87,10 +87,20 @@ class CliWords(Words):
 CLI = CliWords()
 
 
-def message(error: ReformError | Message | str) -> str:
+class RowWords(CliWords):
+    """A row of a file the user wrote: options by their column names, remedies as command lines."""
+
+    def option(self, name: str) -> str:
+        return name
+
+
+ROW = RowWords()
+
+
+def message(error: ReformError | Message | str, words: Words = CLI) -> str:
     """What the user reads: the library's message with flags and command lines."""
     if isinstance(error, ReformError | Message):
-        return error.render(CLI)
+        return error.render(words)
     return str(error)
 
 
@@ -118,6 +128,10 @@ class CliUsageError(click_exceptions.UsageError):
 
 def _translate(exc: BaseException) -> click_exceptions.ClickException | None:
     if isinstance(exc, CliError | CliUsageError):
+        return None
+    if (
+        type(exc).__name__ == "NoArgsIsHelpError"
+    ):  # Click >= 8.2: the help itself, as Click shows it
         return None
     if isinstance(exc, click_exceptions.UsageError):
         # format_message() keeps Click's "Invalid value for '--format':" prefix; Typer's

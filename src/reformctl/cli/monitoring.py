@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context
+from reformctl.cli.errors import ROW, message
 from reformctl.cli.formats import Format, print_json
 from reformctl.cli.options import FormatOption, RecArgument, SiteFilterOption, SiteOption
 from reformctl.cli.terminal import WRAP, columns, console, counted, print_table
@@ -108,7 +109,7 @@ def bulk_status(
         applied = apply(store, engagement, rows, context.actor(ctx), dry_run=dry_run)
     except RowErrors as exc:  # every bad row, then how many: the review is fixed in one pass
         for error in exc.errors:
-            typer.echo(f"error: {exc.where(error)}{error[2]}", err=True)
+            typer.echo(f"error: {exc.where(error)}{message(error[2], ROW)}", err=True)
         typer.echo(f"error: {len(exc.errors)} row(s) have errors; {exc.outcome}", err=True)
         raise typer.Exit(1) from None
     _show_review(site, applied, dry_run, fmt)

@@ -152,6 +152,8 @@ def _print(text: str, fmt) -> None:
 template_app = typer.Typer(
     help="The report templates a team starts its own from.\n\nExample: reformctl template export --kind assessment my-templates",
     no_args_is_help=True,
+    rich_markup_mode=None,  # plain help, as every other command
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 

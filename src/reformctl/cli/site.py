@@ -15,6 +15,8 @@ site_app = typer.Typer(
     help="The public website built from published releases.\n\n"
     "Example: reformctl site build report/site",
     no_args_is_help=True,
+    rich_markup_mode=None,  # plain help, as every other command
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 

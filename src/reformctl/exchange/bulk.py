@@ -87,14 +87,14 @@ def bulk_status(
     if not rows:
         raise Invalid("the file has a header but no rows; nothing to apply")
     applied: list[dict] = []
-    problems: list[tuple[int, None, str]] = []
+    problems: list[tuple[int, None, ReformError]] = []
     try:
         with store.write():
             for number, cells in rows:
                 try:
                     applied.append({"row": number, **_apply_row(store, engagement, cells, actor)})
                 except ReformError as exc:
-                    problems.append((number, None, str(exc)))
+                    problems.append((number, None, exc))  # worded by the caller
             if problems:
                 raise RowErrors(None, problems, "nothing was changed")
             if dry_run:
