@@ -327,7 +327,8 @@ def test_the_next_recommendation_follows_the_highest_number_under_its_own_findin
 def test_a_recommendation_is_refused_on_a_closed_engagement(finding):
     closed = {**eng(finding), "phase": "closed"}
     assert refusal(Refused, R.recommend, finding, closed, "3.1", "Do it.", "ann") == (
-        "north-miami is closed; reopen it first with `reformctl reopen --site north-miami --reason TEXT`"
+        "north-miami is closed; reopen it first with "
+        "`reformctl reopen --site north-miami --reason TEXT`"
     )
 
 
