@@ -214,3 +214,15 @@ def test_slugs_keep_accented_letters(cli):
         "Überprüfung & Åccountability",
     )
     assert made["focus_areas"][0]["slug"] == "uberprufung-accountability"
+
+
+def test_the_demo_loaded_twice_says_how_to_use_it_and_writes_nothing(demo):
+    from helpers import dump
+
+    before = dump(demo.db)
+    assert demo.fails("demo") == (
+        "error: the demo engagement brightwater-demo is already in this store; see it with "
+        "`reformctl show --site brightwater-demo`, or load another copy into another store "
+        "(`reformctl --db FILE demo`)"
+    )
+    assert dump(demo.db) == before

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from reformctl.cli import context, prompts
-from reformctl.cli.errors import message
+from reformctl.cli.errors import CliError, message
 from reformctl.cli.formats import Format, print_json
 from reformctl.cli.options import FormatOption, SiteOption, choice
 from reformctl.cli.terminal import WRAP, columns, counted
@@ -363,6 +363,22 @@ def where(ctx: typer.Context) -> None:
         typer.echo(f"engagement chosen by: {choice.source}")
 
 
+def _refuse_a_second_demo(store, site: str) -> None:
+    """The demo has one slug: loaded already, there is nothing to choose, only to use it."""
+    from reformctl.errors import NotFound
+    from reformctl.model.sites import get_engagement
+
+    try:
+        get_engagement(store, site)
+    except NotFound:
+        return
+    raise CliError(
+        f"the demo engagement {site} is already in this store; see it with "
+        f"`reformctl show --site {site}`, or load another copy into another store "
+        "(`reformctl --db FILE demo`)"
+    )
+
+
 def demo(
     ctx: typer.Context,
     fmt: FormatOption = Format.text,
@@ -380,9 +396,11 @@ def demo(
     source = resources.files("reformctl.demo").joinpath("brightwater.toml")
     with resources.as_file(source) as path:
         data = load_toml(path)
+    store = context.store(ctx, create=True)
+    _refuse_a_second_demo(store, data["site"])
     # The demo arrives reviewed (approved by a fictional reviewer) and in its implementation phase.
     result = load_engagement(
-        context.store(ctx, create=True),
+        store,
         data,
         "demo engagement",
         context.actor(ctx),
