@@ -21,7 +21,7 @@ from reformctl.model.review import review, submit
 from reformctl.model.sections import write_section
 from reformctl.model.sites import get_engagement
 from reformctl.model.statuses import set_status
-from reformctl.publishing.check import check
+from reformctl.publishing.check import check, public_texts
 from reformctl.store import open_store
 
 AREAS = [
@@ -37,7 +37,15 @@ ENGAGEMENTS = [
     (SITE, "North Miami Police Department", "North Miami"),
     ("miami", "Miami Police Department", "Miami"),
     ("harbor-vale", "Harbor Vale Police Department", "Harbor Vale"),
+    ("ada", "Ada Police Department", "Ada"),  # a name of three letters, inside 'Adams'
+    ("new-madrid", "New Madrid Police Department", "New Madrid"),  # NMPD, as ours
 ]
+
+
+INTRODUCTION = (
+    "Our opening words.\n\nMet **Jane** Roe at the station, then the whole team met the command "
+    "staff for the day."
+)
 
 
 def _approve(store, e, ref, dated="2024-06-02"):
@@ -61,7 +69,10 @@ def _build(store):
     for ref in ("1.1", "1.1.1", "1.1.2", "1.1.3"):
         _approve(store, e, ref)
     set_status(store, e, "1.1.2", "in-progress", "ann", as_of="2024-06-03")
-    body = "Miami said so. North Miami agreed. Six focus areas; 4 of 13 (28.6%)."
+    body = (
+        "North Miami agreed. Miami said so, and so did NMPD and Adams County; Ada did not. "
+        "The assessment was announced on March 1, 2024. Six focus areas; 4 of 13 (28.6%)."
+    )
     F.log_finding(store, e, "2", "[[Hidden]]", body, "ann", dated="2024-06-01")
     _approve(store, e, "2.1")
     # Not checked: internal, not approved, or dated after the as-of date.
@@ -70,12 +81,11 @@ def _build(store):
     F.log_finding(store, e, "4", "[[Draft]] jane roe", None, "ann", dated="2024-06-01")
     F.log_finding(store, e, "5", "[[Later]]", None, "ann", dated="2024-07-02")
     _approve(store, e, "5.1", dated="2024-07-02")
-    write_section(
-        store, e, "introduction", "Met **Jane** Roe.", "ann", title="Intro", dated="2024-06-01"
-    )
+    write_section(store, e, "introduction", INTRODUCTION, "ann", title="Intro", dated="2024-06-01")
     write_section(store, e, "methodology", "[[all withheld]]", "ann", dated="2024-06-01")
     write_section(store, e, "background", "Fine.", "ann", title="[[Gone]]", dated="2024-06-01")
-    for name in ("introduction", "methodology", "background"):
+    write_section(store, e, "focus-area-1", "Area one in brief.", "ann", dated="2024-06-01")
+    for name in ("introduction", "methodology", "background", "focus-area-1"):
         _approve(store, e, name)
     with store.write():
         # As an import may leave them: a recommendation with no status, a malformed marker.
@@ -152,6 +162,12 @@ PROBLEMS = [
     },
     {
         "level": "error",
+        "code": "other-engagement",
+        "where": "finding 2.1 body",
+        "message": "finding 2.1 body names 'Ada' as 'Ada', the city of another engagement (ada); a template copy mistake?",
+    },
+    {
+        "level": "error",
         "code": "count",
         "where": "finding 2.1 body",
         "message": "finding 2.1 body: 'Six focus areas' in \"Six focus areas; 4 of 13 (28.6%).\": the record has 5 focus areas as of 2024-07-01",
@@ -209,7 +225,8 @@ PROBLEMS = [
         "level": "error",
         "code": "protected-name",
         "where": "section introduction body",
-        "message": "section introduction body: protected name 'Jane Roe' shows once the Markdown is rendered, in 'Met **Jane** Roe.'; write it plainly, or leave it out",
+        "message": "section introduction body: protected name 'Jane Roe' shows once the Markdown is rendered, in 'Met **Jane** Roe at the station, then the whole team met the command staff for t'; write it "
+        "plainly, or leave it out",
     },
     {
         "level": "error",
@@ -222,6 +239,16 @@ PROBLEMS = [
         "code": "no-recommendation",
         "where": "finding 2.1",
         "message": "approved finding 2.1 has no approved recommendation",
+    },
+    {
+        "level": "warning",
+        "code": "date",
+        "where": "finding 2.1 body",
+        "message": "finding 2.1 body: 'announced on March 1, 2024': the record says the engagement was announced on 2024-03-28",
+        "record": "finding 2.1",
+        "field": "body",
+        "span": "announced on March 1, 2024",
+        "says": "the record says the engagement was announced on 2024-03-28",
     },
     {
         "level": "warning",
@@ -255,8 +282,8 @@ def test_every_problem_field_by_field_errors_first_then_by_place(result):
     assert {k: result[k] for k in ("site", "as_of", "errors", "warnings")} == {
         "site": SITE,
         "as_of": AS_OF,
-        "errors": 14,
-        "warnings": 5,
+        "errors": 15,
+        "warnings": 6,
     }
 
 
@@ -269,7 +296,7 @@ def test_an_allowed_term_or_an_alias_of_this_engagement_is_not_another_engagemen
     add_check_terms(store, get_engagement(store, SITE), kind, ["H.V.P.D."], "ann")
     got = check(store, SITE, AS_OF)
     assert got["problems"] == without("other-initials")
-    assert (got["errors"], got["warnings"]) == (13, 5)
+    assert (got["errors"], got["warnings"]) == (14, 6)
 
 
 def test_an_alias_of_another_engagement_is_named_with_whose_it_is(store):
@@ -337,8 +364,41 @@ def test_records_and_statuses_are_read_as_of_the_date(template):
         under_development(3, AREAS[2]),
         under_development(4, AREAS[3]),
     ]
-    assert (got["errors"], got["warnings"]) == (14, 5)
+    assert (got["errors"], got["warnings"]) == (15, 6)
 
 
 def test_the_date_defaults_to_today(store):
     assert check(store, SITE)["as_of"] == TODAY
+
+
+def test_public_texts_walks_every_string_under_its_record_and_skips_codes_and_slugs():
+    report = {
+        "as_of": "2024-07-01",
+        "title": "",
+        "engagement": {"agency": "North Miami PD", "site": "north-miami"},
+        "tags": ["first", "", "second"],
+        "focus_areas": [
+            {
+                "number": 1,
+                "title": "Use of Force",
+                "slug": "use-of-force [[x",
+                "narrative": {"name": "focus-area-1", "body": "Area one."},
+                "findings": [{"number": 2, "title": "A finding", "notes": ["a note"]}],
+            }
+        ],
+        "sections": [{"name": "introduction", "body": "Intro."}],
+        "unlabelled": [{"text": "no record of its own"}],
+    }
+    assert list(public_texts(report)) == [
+        ("engagement", "agency", "North Miami PD"),
+        ("report", "tags", "first"),
+        ("report", "tags", "second"),
+        ("focus area 1", "title", "Use of Force"),
+        ("section focus-area-1", "name", "focus-area-1"),
+        ("section focus-area-1", "body", "Area one."),
+        ("finding 2", "title", "A finding"),
+        ("finding 2", "notes", "a note"),
+        ("section introduction", "name", "introduction"),
+        ("section introduction", "body", "Intro."),
+        ("report", "text", "no record of its own"),
+    ]
