@@ -402,3 +402,22 @@ def test_public_texts_walks_every_string_under_its_record_and_skips_codes_and_sl
         ("section introduction", "body", "Intro."),
         ("report", "text", "no record of its own"),
     ]
+
+
+def test_initials_of_our_own_city_are_ours(isolated):
+    store = open_store(isolated / "city.db")
+    for site, agency, city in (
+        ("metro", "Metro Police Department", "Harbor Vale"),
+        ("harbor-vale", "Harbor Vale Police Department", "Harbor Vale"),
+    ):
+        spec = EngagementSpec(site=site, agency=agency, city=city, focus_areas=AREAS[:1])
+        create_engagement(store, spec, "setup")
+    e = get_engagement(store, "metro")
+    F.log_finding(store, e, "1", "The HV and HVPD talks", None, "ann", dated="2024-06-01")
+    _approve(store, e, "1.1")
+    got = check(store, "metro", AS_OF)["problems"]
+    store.close()
+    # HV is our city's; HVPD only the other agency's.
+    assert [(p["code"], p["span"]) for p in got if p["code"] == "other-initials"] == [
+        ("other-initials", "HVPD")
+    ]
