@@ -376,6 +376,7 @@ def test_public_texts_walks_every_string_under_its_record_and_skips_codes_and_sl
         "as_of": "2024-07-01",
         "title": "",
         "engagement": {"agency": "North Miami PD", "site": "north-miami"},
+        "author": {"name": "A. Writer"},  # a name, but not a focus area's section
         "tags": ["first", "", "second"],
         "focus_areas": [
             {
@@ -391,6 +392,7 @@ def test_public_texts_walks_every_string_under_its_record_and_skips_codes_and_sl
     }
     assert list(public_texts(report)) == [
         ("engagement", "agency", "North Miami PD"),
+        ("report", "name", "A. Writer"),
         ("report", "tags", "first"),
         ("report", "tags", "second"),
         ("focus area 1", "title", "Use of Force"),
