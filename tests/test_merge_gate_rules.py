@@ -133,6 +133,15 @@ def test_gate_changes_moves_publicity_changes_into_the_clash_with_ours_theirs_an
     }
 
 
+def test_gate_changes_judges_a_review_step_by_their_new_value_too():
+    # ours is undecided, theirs approves: an approval is never taken by itself
+    take = {"review": "approved"}
+    clash: dict = {}
+    gate_changes("sections", {"review": "in-review"}, take, clash, {"review": "draft"})
+    assert take == {}
+    assert clash == {"review": ("in-review", "approved", "draft")}
+
+
 def test_gate_changes_without_a_base_or_our_value():
     mine = {"agency": "Ours PD"}
     take = {"agency": "Their PD", "city": "Gotham", "phase": "fieldwork"}
