@@ -90,7 +90,9 @@ def test_dates_are_real_and_between_1900_and_2200():
     )
     assert refused(rule, 20250101) == "20250101 is not a date; use YYYY-MM-DD"
     assert refused(rule, None) == "None is not a date; use YYYY-MM-DD"
-    assert "is not a real date" in refused(rule, "2025-02-30")
+    assert refused(rule, "2025-02-30") == (
+        "date '2025-02-30' is not a real date; use YYYY-MM-DD, e.g. 2024-03-28"
+    )
     assert B.date(optional=True)(None) is None
     assert refused(B.date(optional=True), "1899-01-01").startswith("date 1899-01-01 is out")
 
@@ -179,8 +181,9 @@ def test_methods_are_a_json_list_of_known_methods():
         )
     long = json.dumps(["interview"] * 200)
     assert len(long) >= 2_000 and refused(B.methods, long).startswith(hint)
-    fits = json.dumps(["interview"] * 152)
-    assert len(fits) == 1_976 and B.methods(fits) is None
+    fits = '["interview"' + " " * 1_986 + "]"
+    assert len(fits) == 1_999 and B.methods(fits) is None
+    assert refused(B.methods, fits[:-1] + " ]").startswith(hint)  # 2,000 characters
     known = ", ".join(B.METHODS)
     assert refused(B.methods, '["telepathy"]') == (
         f"'telepathy' is not a method; expected some of {known}"
@@ -197,6 +200,7 @@ def test_json_text_has_a_limit_and_a_kind():
     )
     assert rule('{"a":123}') is None  # 9
     assert rule('{"a":1234}') is None  # 10
+    assert refused(rule, '{"a":12345}').startswith("must be JSON text of at most 10 ")
     assert refused(rule, "[]") == "must be a JSON dict, got '[]'"
     assert refused(rule, 5).startswith("must be JSON text")
     assert refused(rule, None).startswith("must be JSON text")
@@ -258,6 +262,7 @@ def test_release_items_are_published_records_with_their_numbers():
     assert B.items([item, {**item, "record_type": "recommendation", "ref": "2.1.3"}]) is None
     assert B.items([]) is None
     assert refused(B.items, "all") == "must be a list of published records, got 'all'"
+    assert B.items([item] * 100_000) is None
     assert refused(B.items, [item] * 100_001).startswith("must be a list of published records")
     assert refused(B.items, [5]) == "5 is not a published record (record_type, record_id, ref)"
     extra = {**item, "x": 1}
@@ -292,6 +297,10 @@ def test_a_column_without_a_rule_is_null_a_64_bit_number_or_clean_text():
     assert refused(B.generic, -(2**63)).endswith(f"got {-(2**63)}")
     assert refused(B.generic, True) == "must be text, got True"
     assert B.generic("text") is None
+    assert B.generic("x" * 1_000_000) is None
+    assert refused(B.generic, "x" * 1_000_001) == (
+        "the text is 1000001 characters long; keep it to 1000000"
+    )
     assert refused(B.generic, "nul \x00").startswith("the text ")
 
 
