@@ -223,6 +223,20 @@ def test_files_name_plain_files_with_sha256_digests():
     assert refused(B.files, "[]") == "must be a JSON dict, got '[]'"
 
 
+def test_files_take_upper_case_names_lower_case_digests_and_100000_characters():
+    assert B.files(json.dumps({"Index.HTML": "a" * 64, "9.csv": "f" * 64})) is None
+    assert (
+        refused(B.files, json.dumps({"a": "A" * 64}))
+        == f"{B._shown('A' * 64)} is not a sha256 digest"
+    )
+    entry = '{"a": "' + "0" * 64 + '"'
+    fits = entry + " " * (100_000 - len(entry) - 1) + "}"
+    assert len(fits) == 100_000 and B.files(fits) is None
+    assert refused(B.files, fits[:-1] + " }").startswith(
+        "must be JSON text of at most 100000 characters, got "
+    )
+
+
 def test_a_record_key_is_an_id_or_two_joined_by_a_plus():
     assert B.record_key(ID) is None
     assert B.record_key(f"{ID}+{ID2}") is None
