@@ -42,3 +42,16 @@ def test_the_count_includes_signature_and_docstring_and_nested_functions(tmp_pat
         f"{tmp_path.name}/long.py:1 f (61 lines)",
         f"{tmp_path.name}/nested.py:2 m (61 lines)",
     ]
+
+
+MAX_MODULE_LINES = 500
+
+
+def test_no_module_is_over_500_lines():
+    """A module past 500 lines holds more than one thing: split it by what it holds."""
+    long = [
+        f"{path.relative_to(PACKAGE.parent)} ({n} lines)"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    ]
+    assert not long, "modules over 500 lines:\n" + "\n".join(long)

@@ -253,7 +253,7 @@ def diff(
     Example: reformctl diff --site north-miami 1 2
     """
     from reformctl.model.vocab import STATUSES
-    from reformctl.publishing.releases import diff as do_diff
+    from reformctl.publishing.release_diff import diff as do_diff
 
     result = do_diff(context.store(ctx), site, a, b)
     if fmt is Format.json:
