@@ -82,3 +82,15 @@ def approve(cli: "Cli", site: str, *refs: str, reviewer: str = "A. Reviewer") ->
     for ref in refs:
         cli.ok("submit", "--site", site, ref)
         cli.ok("--as", reviewer, "review", "--site", site, ref, "--decision", "approve")
+
+
+def markdown_site(cli: Cli, body: str, recommendation: str) -> str:
+    """Site "md": finding 1.1 with BODY, a plain finding 1.2 and recommendation 1.1.1 with
+    RECOMMENDATION, all approved, for the tests of how each format renders Markdown."""
+    cli.ok("new-engagement", "--site", "md", "--agency", "Example PD", "--focus-area", "Area")
+    add = ("log-finding", "--site", "md", "--focus-area", "1")
+    cli.ok(*add, "--title", "Camera video", "--body", body)
+    cli.ok(*add, "--title", "Second", "--body", "Plain.")
+    cli.ok("recommend", "--site", "md", "--finding", "1.1", "--text", recommendation)
+    approve(cli, "md", "1.1", "1.2", "1.1.1")
+    return "md"

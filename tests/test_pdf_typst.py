@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import approve, examples
+from helpers import approve, examples, markdown_site
 
 pypdf = pytest.importorskip("pypdf")
 
@@ -90,24 +90,7 @@ def bookmarks(outline) -> list[str]:
 
 @pytest.fixture
 def site(cli):
-    cli.ok("new-engagement", "--site", "md", "--agency", "Example PD", "--focus-area", "Area")
-    cli.ok(
-        "log-finding",
-        "--site",
-        "md",
-        "--focus-area",
-        "1",
-        "--title",
-        "Camera video",
-        "--body",
-        BODY,
-    )
-    cli.ok(
-        "log-finding", "--site", "md", "--focus-area", "1", "--title", "Second", "--body", "Plain."
-    )
-    cli.ok("recommend", "--site", "md", "--finding", "1.1", "--text", "Adopt a *written* schedule.")
-    approve(cli, "md", "1.1", "1.2", "1.1.1")
-    return "md"
+    return markdown_site(cli, BODY, "Adopt a *written* schedule.")
 
 
 def pdf(cli, site: str, tmp_path, *args: str) -> bytes:

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from helpers import approve
+from helpers import approve, markdown_site
 
 BODY = """Opening paragraph with **bold words** and *leaning words*, see Finding 1.2 and Recommendation 1.1.1.
 
@@ -35,32 +35,7 @@ Raw <b>markup</b> and <script>alert(2)</script> and Ja&shy;ne Roe stay text.
 
 @pytest.fixture
 def site(cli):
-    cli.ok("new-engagement", "--site", "md", "--agency", "Example PD", "--focus-area", "Area")
-    cli.ok(
-        "log-finding",
-        "--site",
-        "md",
-        "--focus-area",
-        "1",
-        "--title",
-        "Camera video",
-        "--body",
-        BODY,
-    )
-    cli.ok(
-        "log-finding", "--site", "md", "--focus-area", "1", "--title", "Second", "--body", "Plain."
-    )
-    cli.ok(
-        "recommend",
-        "--site",
-        "md",
-        "--finding",
-        "1.1",
-        "--text",
-        "Adopt a **written** schedule:\n\n- retain\n- purge",
-    )
-    approve(cli, "md", "1.1", "1.2", "1.1.1")
-    return "md"
+    return markdown_site(cli, BODY, "Adopt a **written** schedule:\n\n- retain\n- purge")
 
 
 class Tree(HTMLParser):

@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from helpers import approve
+from helpers import approve, markdown_site
 from test_prose import BODY
 
 docx = pytest.importorskip("docx")
@@ -19,26 +19,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 @pytest.fixture
 def site(cli):
-    cli.ok("new-engagement", "--site", "md", "--agency", "Example PD", "--focus-area", "Area")
-    cli.ok(
-        "log-finding",
-        "--site",
-        "md",
-        "--focus-area",
-        "1",
-        "--title",
-        "Camera video",
-        "--body",
-        BODY,
-    )
-    cli.ok(
-        "log-finding", "--site", "md", "--focus-area", "1", "--title", "Second", "--body", "Plain."
-    )
-    cli.ok(
-        "recommend", "--site", "md", "--finding", "1.1", "--text", "Adopt a **written** schedule."
-    )
-    approve(cli, "md", "1.1", "1.2", "1.1.1")
-    return "md"
+    return markdown_site(cli, BODY, "Adopt a **written** schedule.")
 
 
 def word(cli, site, tmp_path, *extra, name="r.docx") -> bytes:
