@@ -94,3 +94,31 @@ def markdown_site(cli: Cli, body: str, recommendation: str) -> str:
     cli.ok("recommend", "--site", "md", "--finding", "1.1", "--text", recommendation)
     approve(cli, "md", "1.1", "1.2", "1.1.1")
     return "md"
+
+
+def retention_finding(cli: Cli) -> None:
+    """North Miami's finding 3.1 "No retention schedule" and its recommendation 3.1.1 (owner
+    Records Unit), both dated 2024-06-01 and not yet reviewed."""
+    site = ("--site", "north-miami")
+    cli.ok(
+        "log-finding",
+        *site,
+        "--focus-area",
+        "3",
+        "--title",
+        "No retention schedule",
+        "--date",
+        "2024-06-01",
+    )
+    cli.ok(
+        "recommend",
+        *site,
+        "--finding",
+        "3.1",
+        "--text",
+        "Adopt one.",
+        "--owner",
+        "Records Unit",
+        "--date",
+        "2024-06-01",
+    )

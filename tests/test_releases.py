@@ -4,35 +4,14 @@ import json
 
 import pytest
 
-from helpers import EXAMPLES, approve
+from helpers import EXAMPLES, approve, retention_finding
 
 SITE = ("--site", "north-miami")
 
 
 @pytest.fixture
 def ready(north_miami):
-    north_miami.ok(
-        "log-finding",
-        *SITE,
-        "--focus-area",
-        "3",
-        "--title",
-        "No retention schedule",
-        "--date",
-        "2024-06-01",
-    )
-    north_miami.ok(
-        "recommend",
-        *SITE,
-        "--finding",
-        "3.1",
-        "--text",
-        "Adopt one.",
-        "--owner",
-        "Records Unit",
-        "--date",
-        "2024-06-01",
-    )
+    retention_finding(north_miami)
     north_miami.ok(
         "recommend", *SITE, "--finding", "3.1", "--text", "Train staff.", "--date", "2024-06-01"
     )

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import approve, dump
+from helpers import approve, dump, retention_finding
 from reformctl.publishing.releases import MANIFEST_FIELDS
 from reformctl.store.paths import STAGING_PREFIX
 
@@ -22,28 +22,7 @@ CANARY = "CANARY-7Q"
 
 @pytest.fixture
 def ready(north_miami):
-    north_miami.ok(
-        "log-finding",
-        *SITE,
-        "--focus-area",
-        "3",
-        "--title",
-        "No retention schedule",
-        "--date",
-        "2024-06-01",
-    )
-    north_miami.ok(
-        "recommend",
-        *SITE,
-        "--finding",
-        "3.1",
-        "--text",
-        "Adopt one.",
-        "--owner",
-        "Records Unit",
-        "--date",
-        "2024-06-01",
-    )
+    retention_finding(north_miami)
     approve(north_miami, "north-miami", "3.1", "3.1.1")
     return north_miami
 
