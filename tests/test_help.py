@@ -1,5 +1,7 @@
 """Every command explains itself, with an example."""
 
+import re
+
 import pytest
 import typer
 from typer.main import get_command
@@ -121,3 +123,33 @@ def test_a_command_group_alone_prints_its_help_as_every_command_does(cli, group)
     assert "error:" not in shown and "╭" not in shown and len(shown.splitlines()) > 5
     helped = cli(*group, "--help")
     assert helped.exit_code == 0 and "╭" not in helped.stdout
+
+
+def _every_command(group, ctx, path=()):
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        yield (*path, name)
+        if hasattr(command, "list_commands"):
+            yield from _every_command(command, ctx, (*path, name))
+
+
+# An option's value in help: an upper-case placeholder (TEXT, SLUG, YYYY-MM-DD, N) or the
+# choices in brackets, as Click writes them; never a Python type label such as <str>.
+OPTION_LINE = re.compile(r"^  (?:-\w, )?(--[\w-]+)(?: (\S+))?")
+HOUSE_METAVAR = re.compile(r"^(?:[A-Z][A-Z0-9_:-]*(?:\.[A-Za-z]+)?|\[[a-z0-9|-]+\])(?:\.\.\.)?$")
+
+
+def test_every_option_names_its_value_in_the_house_style(cli):
+    root = get_command(app)
+    ctx = root.make_context("reformctl", ["--help"], resilient_parsing=True)
+    seen, wrong = 0, []
+    for path in _every_command(root, ctx):
+        options = cli.ok(*path, "--help").partition("\nOptions:\n")[2]
+        for line in options.splitlines():
+            match = OPTION_LINE.match(line)
+            if match and match.group(2) and match.group(2) != "/":  # "/": --flag / --no-flag
+                seen += 1
+                if not HOUSE_METAVAR.match(match.group(2)):
+                    wrong.append(f"{' '.join(path)} {match.group(1)} {match.group(2)}")
+    assert seen > 100
+    assert wrong == [], "\n".join(wrong)

@@ -158,7 +158,7 @@ def test_bulk_status_file_refusals(demo, isolated):
         "bulk-status",
         *SITE,
         write(isolated, "rec,status\n1.1.1,complete\n"),
-        says="lacks column(s)",
+        says="lacks the columns recommendation, as_of, note, reason;",
     )
     demo.fails("bulk-status", *SITE, write(isolated, "", "empty.csv"), says="is empty")
     demo.fails(
@@ -442,6 +442,15 @@ def test_bulk_status_names_the_file_as_import_does(demo, isolated):
     empty = write(isolated, "", "empty.csv")
     demo.fails("bulk-status", *SITE, empty, says=f"{empty}: the file is empty")
     header = write(isolated, "rec,status\n1.1.1,complete\n", "header.csv")
-    demo.fails("bulk-status", *SITE, header, says=f"{header}: lacks column(s) recommendation")
+    demo.fails(
+        "bulk-status",
+        *SITE,
+        header,
+        says=f"{header}: lacks the columns recommendation, as_of, note, reason;",
+    )
+    one = write(isolated, "status,as_of,note,reason\n", "one.csv")
+    demo.fails("bulk-status", *SITE, one, says=f"{one}: lacks the column recommendation;")
+    extra = write(isolated, "recommendation,status,as_of,note,reason,owner\n", "extra.csv")
+    demo.fails("bulk-status", *SITE, extra, says=f"{extra}: has an unknown column owner;")
     rowless = write(isolated, "recommendation,status,as_of,note,reason\n", "rowless.csv")
     demo.fails("bulk-status", *SITE, rowless, says=f"{rowless}: the file has a header but no rows")

@@ -227,7 +227,7 @@ def test_bulk_status_refuses_each_frozen_row(released, isolated, tmp_path):
             "error: row 2: cannot set 3.1.1 to complete on 2024-06-30: release 1 (as of 2024-06-30) already "
             "published it; date the status after 2024-06-30"
         ),
-        "error: 1 row(s) have errors; nothing was changed",
+        "error: 1 row has errors; nothing was changed",
     ]
     assert dump(released.db) == before
 

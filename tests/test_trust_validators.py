@@ -509,7 +509,7 @@ def test_every_door_refuses_hostile_text(store, isolated, monkeypatch, door, val
         assert result.exit_code == 1 and "Traceback" not in result.stderr
         assert result.stderr.splitlines() == [
             result.stderr.splitlines()[0],
-            "error: 1 row(s) have errors; nothing was changed",
+            "error: 1 row has errors; nothing was changed",
         ]
         assert result.stderr.startswith(f"error: row 2: {word}"), result.stderr
         assert dump(store.db) == before

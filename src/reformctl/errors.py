@@ -15,6 +15,11 @@ from collections.abc import Mapping
 from typing import Any
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 finding', '2 findings', '0 status updates': a count in a message, never 'finding(s)'."""
+    return f"{n} {noun if n == 1 else (plural or noun + 's')}"
+
+
 class Option(str):
     """A parameter named in a message, by its library name (as_of, reason, approved_by)."""
 

@@ -36,7 +36,9 @@ StartPhase = choice("StartPhase", PHASES[:2])  # a new engagement starts in plan
 
 SiteSlugOption = Annotated[
     Optional[str],
-    typer.Option(help="Short unique slug: lowercase letters, digits, hyphens (north-miami)."),
+    typer.Option(
+        metavar="SLUG", help="Short unique slug: lowercase letters, digits, hyphens (north-miami)."
+    ),
 ]
 AgencyOption = Annotated[Optional[str], typer.Option(help="The agency's name, as announced.")]
 CityOption = Annotated[Optional[str], typer.Option(help="City or county.")]

@@ -35,7 +35,9 @@ def export(
     ] = None,
     site: Annotated[
         Optional[str],
-        typer.Option("--site", help="Only this engagement (default: all, for --public-db)."),
+        typer.Option(
+            "--site", metavar="SLUG", help="Only this engagement (default: all, for --public-db)."
+        ),
     ] = None,
     as_of: Annotated[
         Optional[str],
@@ -101,7 +103,10 @@ def import_(
         typer.Argument(metavar="FILE", help="A .csv or .xlsx spreadsheet (columns in the README)."),
     ] = None,
     site: Annotated[
-        Optional[str], typer.Option("--site", help="The engagement to import the spreadsheet into.")
+        Optional[str],
+        typer.Option(
+            "--site", metavar="SLUG", help="The engagement to import the spreadsheet into."
+        ),
     ] = None,
     bundle: Annotated[
         Optional[Path],

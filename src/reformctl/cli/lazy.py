@@ -12,6 +12,7 @@ The attribute is either a command function (built by Typer, as `app.command()` w
 from __future__ import annotations
 
 from difflib import get_close_matches
+from enum import Enum
 from importlib import import_module
 from typing import NamedTuple
 
@@ -50,12 +51,14 @@ class LazyGroup(ReformGroup):
         if isinstance(target, typer.Typer):
             command = typer.main.get_group(target)
             command.name, command.rich_help_panel, command.hidden = name, entry.panel, entry.hidden
-            return command
+            return name_values(command)
         info = CommandInfo(
             name=name, callback=target, rich_help_panel=entry.panel, hidden=entry.hidden
         )
-        return typer.main.get_command_from_info(
-            info, pretty_exceptions_short=True, rich_markup_mode=None
+        return name_values(
+            typer.main.get_command_from_info(
+                info, pretty_exceptions_short=True, rich_markup_mode=None
+            )
         )
 
     def resolve_command(self, ctx, args):
@@ -71,3 +74,21 @@ class LazyGroup(ReformGroup):
             hint = f" Did you mean {', '.join(repr(m) for m in close)}?" if close else ""
             ctx.fail(f"No such command {name!r}.{hint}")
         return super().resolve_command(ctx, args)
+
+
+def name_values(command):
+    """Give every option that takes a value and declares no metavar Click's placeholder: TEXT, N,
+    or its choices as [a|b]. Typer 0.29 would label it with a Python type instead (<str>,
+    <list[a|b]>), which reads as a program's internals in a professional tool's help."""
+    for param in command.params:
+        descriptor = getattr(param, "type_descriptor", None)  # Typer 0.29's; older Typer says TEXT
+        if param.param_type_name != "option" or param.metavar or param.is_flag or not descriptor:
+            continue
+        if descriptor.is_choice:
+            values = [c.value if isinstance(c, Enum) else str(c) for c in descriptor.choices]
+            param.metavar = f"[{'|'.join(values)}]"
+        else:
+            param.metavar = "N" if param.type_descriptor.annotation is int else "TEXT"
+    for subcommand in getattr(command, "commands", {}).values():
+        name_values(subcommand)
+    return command

@@ -110,7 +110,10 @@ def bulk_status(
     except RowErrors as exc:  # every bad row, then how many: the review is fixed in one pass
         for error in exc.errors:
             typer.echo(f"error: {exc.where(error)}{message(error[2], ROW)}", err=True)
-        typer.echo(f"error: {len(exc.errors)} row(s) have errors; {exc.outcome}", err=True)
+        typer.echo(
+            f"error: {counted(len(exc.errors), 'row has', 'rows have')} errors; {exc.outcome}",
+            err=True,
+        )
         raise typer.Exit(1) from None
     _show_review(site, applied, dry_run, fmt)
 

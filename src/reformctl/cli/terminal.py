@@ -11,10 +11,7 @@ from contextlib import contextmanager
 from itertools import zip_longest
 from typing import Any, Iterable
 
-
-def counted(n: int, noun: str, plural: str | None = None) -> str:
-    """'1 finding', '2 findings', '0 status updates'."""
-    return f"{n} {noun if n == 1 else (plural or noun + 's')}"
+from reformctl.errors import counted  # noqa: F401  (the commands' one way to word a count)
 
 
 def console():

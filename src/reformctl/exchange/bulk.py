@@ -28,9 +28,10 @@ def review_rows(sheets: list[Sheet], source: str) -> list[tuple[int, dict]]:
     unknown = [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
     if missing or unknown:
         what = (
-            f"lacks column(s) {', '.join(missing)}"
+            f"lacks {'the column' if len(missing) == 1 else 'the columns'} {', '.join(missing)}"
             if missing
-            else f"has unknown column(s) {', '.join(unknown)}"
+            else f"has {'an unknown column' if len(unknown) == 1 else 'unknown columns'} "
+            f"{', '.join(unknown)}"
         )
         raise Invalid(
             f"{source}: {what}; the header must be {','.join(REQUIRED_COLUMNS)} (evidence optional)"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from reformctl.errors import Invalid, Option, Refused, Remedy
+from reformctl.errors import Invalid, Option, Refused, Remedy, counted
 from reformctl.model.events import record_event
 from reformctl.model.guards import require_open
 from reformctl.model.text import MAX_REASON, clean_body
@@ -36,7 +36,7 @@ def advance(store: Store, engagement: dict, phase: str, actor: str) -> dict:
             )
             if in_review:
                 raise Refused(
-                    f"{engagement['site']} still has {in_review} record(s) in review; approve, return "
+                    f"{engagement['site']} still has {counted(in_review, 'record')} in review; approve, return "
                     "or withdraw them before closing"
                 )
             reopened = (

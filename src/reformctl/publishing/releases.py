@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from reformctl.dates import now, past_date
-from reformctl.errors import Invalid, NotFound, Option, Refused, Remedy
+from reformctl.errors import Invalid, NotFound, Option, Refused, Remedy, counted
 from reformctl.model.confidential import protected_terms
 from reformctl.model.engagements import get_engagement
 from reformctl.model.events import record_event
@@ -158,9 +158,9 @@ def publish(
         result = check_release(store, site, as_of, actor)
         if result["errors"] and override_reason is None:
             raise Refused(
-                "the check found {errors} error(s) in what would be published; fix them "
+                "the check found {errors} in what would be published; fix them "
                 "({remedy}) or publish with {override}",
-                errors=result["errors"],
+                errors=counted(result["errors"], "error"),
                 remedy=Remedy("check", site=site, as_of=as_of),
                 override=Remedy("override_check"),
             )
