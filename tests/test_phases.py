@@ -41,7 +41,12 @@ def test_phases_only_move_forward(north_miami):
 def test_closing_needs_a_final_release_and_nothing_in_review(north_miami, isolated):
     north_miami.ok("log-finding", *SITE, "--focus-area", "1", "--title", "t")
     north_miami.ok("submit", *SITE, "1.1")
-    north_miami.fails("advance", *SITE, "closed", says="in review")
+    north_miami.fails(
+        "advance",
+        *SITE,
+        "closed",
+        says="north-miami still has 1 record in review; approve, return or withdraw",
+    )
     north_miami.ok("--as", "R", "review", *SITE, "1.1", "--decision", "approve")
     north_miami.fails("advance", *SITE, "closed", says="no published final report")
     north_miami.ok("publish", *SITE, "--kind", "status-update", "--output", isolated / "r1")
