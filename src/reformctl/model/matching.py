@@ -113,7 +113,8 @@ def fold(text: str) -> Folded:
         if token and token.lastgroup == "plain":
             piece, is_plain = token.group().lower(), True
         else:
-            piece, is_plain = (SEPARATOR if token else _fold(text[i])), False
+            # one character, or a run of ASCII separators, which folds as its first one does
+            piece, is_plain = _fold(text[i]), False
         if piece == SEPARATOR and after_separator:
             ends[-1] = (
                 end  # a run of separators, invisible characters between them too, is one space
