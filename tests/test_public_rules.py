@@ -493,3 +493,14 @@ def test_scrub_public_withholds_the_name_however_written_and_nothing_else(pieces
     }
     if not names:
         assert public == P.redact(text)
+
+
+def test_a_name_with_an_apostrophe_typed_as_a_backtick_is_withheld():
+    # A leak found by mutation testing: fold's plain-ASCII fast path kept '`' as it was, so
+    # "O`Brien" was published though "O'Brien" was protected (a typographic apostrophe was caught).
+    value = {"body": "Met O`Brien, O\u2019Brien and O'Brien.", "status": "open"}
+    assert P.scrub_public(value, ["O'Brien"]) == {
+        "body": f"Met {WITHHELD}, {WITHHELD} and {WITHHELD}.",
+        "status": "open",
+    }
+    assert P.scrub_public(value, ["O`Brien"]) == P.scrub_public(value, ["O'Brien"])
