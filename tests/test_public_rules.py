@@ -504,3 +504,20 @@ def test_a_name_with_an_apostrophe_typed_as_a_backtick_is_withheld():
         "status": "open",
     }
     assert P.scrub_public(value, ["O`Brien"]) == P.scrub_public(value, ["O'Brien"])
+
+
+def test_a_name_only_the_rendered_reading_shows_is_withheld_with_its_block():
+    # '**Jane** Roe' is 'Jane Roe' to a reader of the Markdown: the whole paragraph goes
+    value = {"body": "Met **Jane** Roe at the station.\n\nOther paragraph.", "status": "open"}
+    assert P.scrub_public(value, ["Jane Roe"]) == {
+        "body": f"{WITHHELD}\n\nOther paragraph.",
+        "status": "open",
+    }
+    assert P.withhold(value, ["Jane Roe"]) == {
+        "body": f"{WITHHELD}\n\nOther paragraph.",
+        "status": "open",
+    }
+
+
+def test_no_space_is_left_before_any_mark_even_when_all_of_them_have_one():
+    assert P.redact("a . b , c ; d : e ! f ? (g )") == "a. b, c; d: e! f? (g)"
