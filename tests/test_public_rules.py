@@ -107,8 +107,11 @@ def _build(store):
     F.log_finding(store, e, "2", "Kept", "Kept body.", "ann", dated="2024-06-01")
     R.recommend(store, e, "2.3", "Published, withdrawn", "ann", dated="2024-06-01")
     R.recommend(store, e, "2.3", "Unpublished, withdrawn", "ann", dated="2024-06-01")
-    for ref in ("2.1", "2.1.1", "2.2", "2.3", "2.3.1", "2.3.2"):
+    # 2.4 withdrawn on the day of the release that published it: a withdrawn number from then on
+    F.log_finding(store, e, "2", "Withdrawn on the release day", None, "ann", dated="2024-06-01")
+    for ref in ("2.1", "2.1.1", "2.2", "2.3", "2.3.1", "2.3.2", "2.4"):
         _approve(store, e, ref)
+    review(store, e, "2.4", "withdraw", "bob", comment="wrong", dated="2024-06-10")
     # 3.1 made internal on 2024-06-20 (as an exchange merge records it): public before only
     F.log_finding(store, e, "3", "Public until June 20", None, "ann", dated="2024-06-01")
     _approve(store, e, "3.1")
@@ -143,6 +146,7 @@ def _build(store):
             ("findings", "number = 1 AND title = ?", ("Published then withdrawn",)),
             ("recommendations", "text = ?", ("Published rec",)),
             ("recommendations", "text = ?", ("Published, withdrawn",)),
+            ("findings", "title = ?", ("Withdrawn on the release day",)),
         ]:
             store.execute(
                 "INSERT INTO release_items (release_id, record_type, record_id, ref) "
@@ -192,7 +196,7 @@ def reports(template):
     try:
         return {
             as_of: P.build_public_report(store, SITE, as_of)
-            for as_of in ("2024-06-15", "2024-07-01")
+            for as_of in ("2024-06-10", "2024-06-15", "2024-07-01")
         } | {"raw": P.build_public_report(store, SITE, "2024-07-01", scrub=False)}
     finally:
         store.close()
@@ -259,6 +263,7 @@ FINDING_1_1 = finding(
         ),
     ],
 )
+WITHDRAWN_2_4 = {"number": "2.4", "withdrawn": True, "recommendations": []}
 ENGAGEMENT = {
     "site": SITE,
     "agency": "North Miami Police Department",
@@ -315,6 +320,7 @@ def test_the_public_report_as_of_july_first_whole(reports):
                     finding(
                         "2.3", "Kept", "Kept body.", (), [{"number": "2.3.1", "withdrawn": True}]
                     ),
+                    WITHDRAWN_2_4,
                 ],
                 narrative={
                     "name": "focus-area-2",
@@ -348,6 +354,7 @@ def test_before_the_withdrawals_and_the_flag_change(reports):
                 (),
                 [rec("2.3.1", "Published, withdrawn"), rec("2.3.2", "Unpublished, withdrawn")],
             ),
+            WITHDRAWN_2_4,
         ],
         [finding("3.1", "Public until June 20")],
         [finding("4.1", "Second wording")],
@@ -358,6 +365,10 @@ def test_before_the_withdrawals_and_the_flag_change(reports):
         {"name": "background", "title": "Background", "body": "Taken back."},
     ]
     assert (report["total_findings"], report["total_recommendations"]) == (6, 5)
+
+
+def test_a_record_withdrawn_on_the_day_of_its_release_keeps_its_number_that_day(reports):
+    assert reports["2024-06-10"]["focus_areas"][1]["findings"][-1] == WITHDRAWN_2_4
 
 
 def test_scrub_false_leaves_every_string_as_stored(reports):
