@@ -42,6 +42,15 @@ def _id(store, e, table, where, *args):
 
 
 def _build(store):
+    e = _engagements(store)
+    _area_one(store, e)
+    _area_two(store, e)
+    _areas_three_and_four_and_sections(store, e)
+    _release(store, e)
+    _after_the_release(store, e)
+
+
+def _engagements(store) -> dict:
     for site, agency, city in [
         (SITE, "North Miami Police Department", "North Miami"),
         ("miami", "Miami Police Department", "Miami"),
@@ -57,6 +66,10 @@ def _build(store):
 
     e = get_engagement(store, SITE)
     protect(store, e, "Jane Roe", "ann")
+    return e
+
+
+def _area_one(store, e):
     # 1.1: public, with each kind of recommendation that is not
     F.log_finding(
         store,
@@ -99,6 +112,9 @@ def _build(store):
     for ref in ("1.2", "1.2.1", "1.3.1"):
         _approve(store, e, ref)
     _approve(store, e, "1.4", dated="2024-07-02")
+
+
+def _area_two(store, e):
     # 2.1 published on 2024-06-10 then withdrawn, with 2.1.1; 2.2 withdrawn unpublished;
     # 2.3 kept, its 2.3.1 published then withdrawn, its 2.3.2 withdrawn unpublished
     F.log_finding(store, e, "2", "Published then withdrawn", "Gone.", "ann", dated="2024-06-01")
@@ -112,6 +128,9 @@ def _build(store):
     for ref in ("2.1", "2.1.1", "2.2", "2.3", "2.3.1", "2.3.2", "2.4"):
         _approve(store, e, ref)
     review(store, e, "2.4", "withdraw", "bob", comment="wrong", dated="2024-06-10")
+
+
+def _areas_three_and_four_and_sections(store, e):
     # 3.1 made internal on 2024-06-20 (as an exchange merge records it): public before only
     F.log_finding(store, e, "3", "Public until June 20", None, "ann", dated="2024-06-01")
     _approve(store, e, "3.1")
@@ -126,6 +145,10 @@ def _build(store):
     for name in ("introduction", "background", "focus-area-2"):
         _approve(store, e, name)
     _approve(store, e, "conclusion", dated="2024-07-02")
+
+
+def _release(store, e):
+    """Release 1 as of 2024-06-10, holding 2.1, 2.1.1, 2.3.1 and 2.4 (as publish records it)."""
     with store.write():
         store.insert(
             "releases",
@@ -153,6 +176,9 @@ def _build(store):
                 "VALUES ('rel1', ?, ?, 'x')",
                 (table[:-1], _id(store, e["id"], table, where, *args)),
             )
+
+
+def _after_the_release(store, e):
     for ref in ("2.1", "2.2", "2.3.1", "2.3.2"):
         review(store, e, ref, "withdraw", "bob", comment="wrong", dated="2024-06-20")
     review(store, e, "background", "withdraw", "bob", comment="no", dated="2024-06-20")
