@@ -24,8 +24,8 @@ python="${PYTHON:-$root/.venv/bin/python}"
 # so a CLI test that builds a store costs its seconds on every survivor. A mutant that only a slow
 # test kills is a rule without a direct test: write one in the module's direct test file.
 declare -A TESTS=(
-  [reports/public]="test_public_scrub test_redaction_spans test_public_wording test_trust_public"
-  [model/matching]="test_matching test_redaction_spans"
+  [reports/public]="test_public_scrub test_public_rules"
+  [model/matching]="test_matching test_matching_rules"
   [model/text]="test_text"
   [model/ids]="test_ids"
   [model/review]="test_review_rules test_four_eyes_withdrawal"

@@ -81,8 +81,8 @@ MUTANTS = [
     Mutant(
         "internal findings are public",
         "reports/public.py",
-        'WHERE f.engagement_id = :eid AND f.dated <= :as_of AND {internal_at("f")} = 0 AND {public_where("f")}""",',
-        'WHERE f.engagement_id = :eid AND f.dated <= :as_of AND {public_where("f")}""",',
+        'WHERE f.engagement_id = :eid AND f.dated <= :as_of AND {internal_at("f")} = 0 AND {public_where("f")}"""',
+        'WHERE f.engagement_id = :eid AND f.dated <= :as_of AND {public_where("f")}"""',
         ("tests/test_kinds.py::test_internal_text_stays_out_of_every_kind",),
     ),
     Mutant(

@@ -45,10 +45,11 @@ _LOOKALIKES = {
     ),
     **dict(zip("\u03b1\u03bf\u03c1\u03bd\u03b9\u03ba\u03c4\u03c5", "aopvikty", strict=False)),
 }
-# Plain ASCII letters, digits and punctuation (not '-'), single spaces between them, normalise to
-# themselves, lowercased; other runs of ASCII whitespace and hyphens to one space: runs of either are handled at C speed, the rest one
+# Plain ASCII letters, digits and punctuation (not '-', a separator, nor '`', an apostrophe in
+# _LOOKALIKES), single spaces between them, normalise to themselves, lowercased; other runs of
+# ASCII whitespace and hyphens to one space: runs of either are handled at C speed, the rest one
 # character at a time.
-_TOKEN = re.compile(r"(?P<plain>[!-,.-~]+(?: [!-,.-~]+)*)|(?P<separator>[ \t\n\r\f\v-]+)")
+_TOKEN = re.compile(r"(?P<plain>[!-,.-_a-~]+(?: [!-,.-_a-~]+)*)|(?P<separator>[ \t\n\r\f\v-]+)")
 MARKER = re.compile(r"\[\[|\]\]")
 
 
@@ -113,7 +114,8 @@ def fold(text: str) -> Folded:
         if token and token.lastgroup == "plain":
             piece, is_plain = token.group().lower(), True
         else:
-            piece, is_plain = (SEPARATOR if token else _fold(text[i])), False
+            # one character, or a run of ASCII separators, which folds as its first one does
+            piece, is_plain = _fold(text[i]), False
         if piece == SEPARATOR and after_separator:
             ends[-1] = (
                 end  # a run of separators, invisible characters between them too, is one space

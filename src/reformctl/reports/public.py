@@ -19,6 +19,7 @@ from reformctl.model.confidential import protected_terms
 from reformctl.model.engagements import get_engagement, slugify
 from reformctl.model.internal_flag import internal_at
 from reformctl.model.matching import find_spans, fold, marker_depths, replace_spans, term_regex
+from reformctl.model.status_query import status_at
 from reformctl.reports.assemble import REPORT_SCHEMA_VERSION, assemble
 from reformctl.reports.reader_view import withhold_disguised
 from reformctl.reports.sections import attach_sections
@@ -106,7 +107,9 @@ def public_where(alias: str) -> str:
 
 
 _RUN_OF_SPACES = re.compile(r"[ \t]{2,}")
-_SPACE_BEFORE_MARK = re.compile(r" +([.,;:!?)])")
+# Punctuation a redaction must not leave a space before: one list for the pattern and its test.
+_MARKS = ".,;:!?)"
+_SPACE_BEFORE_MARK = re.compile(rf" +([{re.escape(_MARKS)}])")
 
 
 def redact(text: str) -> str:
@@ -121,7 +124,7 @@ def redact(text: str) -> str:
     # either, and the scans were half of building an assessment report at San Francisco's size.
     if "  " in cleaned or "\t" in cleaned:
         cleaned = _RUN_OF_SPACES.sub(" ", cleaned)
-    if any(" " + mark in cleaned for mark in ".,;:!?)"):
+    if any(" " + mark in cleaned for mark in _MARKS):
         cleaned = _SPACE_BEFORE_MARK.sub(r"\1", cleaned)
     return cleaned.strip()
 
@@ -135,7 +138,7 @@ def term_pattern(terms: list[str]) -> re.Pattern | None:
 
 def withhold(value, terms: list[str]):
     """Replace every protected term, as written, anywhere in VALUE's strings."""
-    pattern = term_pattern(terms) if terms else None
+    pattern = term_pattern(terms)
     if pattern is None:
         return value
     return map_public_strings(value, lambda text: _withhold_text(text, pattern))
@@ -151,13 +154,10 @@ def _withhold_text(text: str, pattern: re.Pattern) -> str:
 def scrub_public(value, terms: list[str]):
     """Every public string of VALUE redacted, then cleared of protected terms: the one rule for
     everything published, applied to the whole structure so that a field added later is covered."""
-    pattern = term_pattern(terms) if terms else None
-
-    def clean(text: str) -> str:
-        text = redact(text)
-        return _withhold_text(text, pattern) if pattern is not None else text
-
-    return map_public_strings(value, clean)
+    pattern = term_pattern(terms)
+    if pattern is None:
+        return map_public_strings(value, redact)
+    return map_public_strings(value, lambda text: _withhold_text(redact(text), pattern))
 
 
 def map_public_strings(value, fn: Callable[[str], str], key: str | None = None):
@@ -169,6 +169,22 @@ def map_public_strings(value, fn: Callable[[str], str], key: str | None = None):
     if isinstance(value, dict):
         return {k: map_public_strings(v, fn, k) for k, v in value.items()}
     return value
+
+
+# The three queries, fixed text built once: what a public report may read of each kind of record.
+FINDINGS_SQL = f"""SELECT f.id AS _id, f.focus_area_id AS _area, {review_at("f")} AS _review, {", ".join(FINDING_FIELDS)}
+    FROM findings f JOIN approved_versions av ON av.id = {approved_version("f")}
+    WHERE f.engagement_id = :eid AND f.dated <= :as_of AND {internal_at("f")} = 0 AND {public_where("f")}"""
+RECS_SQL = f"""SELECT r.finding_id AS _finding, {review_at("r")} AS _review, {", ".join(REC_FIELDS)},
+           {status_at("status")} AS status, {status_at("as_of")} AS status_as_of,
+           {status_at("reason")} AS status_reason
+    FROM recommendations r JOIN findings f ON f.id = r.finding_id
+    JOIN approved_versions av ON av.id = {approved_version("r")}
+    WHERE r.engagement_id = :eid AND r.dated <= :as_of AND {internal_at("r")} = 0 AND {internal_at("f")} = 0
+      AND {public_where("f")} AND {public_where("r")}"""
+# A withdrawn section simply leaves the report: it has no number to keep on the page.
+SECTIONS_SQL = f"""SELECT {", ".join(SECTION_FIELDS)} FROM sections s JOIN approved_versions av ON av.id = {approved_version("s")}
+    WHERE s.engagement_id = :eid AND s.dated <= :as_of AND COALESCE({review_at("s")}, '') != 'withdrawn'"""
 
 
 def build_public_report(
@@ -183,28 +199,9 @@ def build_public_report(
     as_of = as_of or today()
     params = {"eid": engagement_row["id"], "as_of": as_of}
     engagement = {key: engagement_row[key] for key in ENGAGEMENT_FIELDS}
-    findings = store.rows(
-        f"""SELECT f.id AS _id, f.focus_area_id AS _area, {review_at("f")} AS _review, {", ".join(FINDING_FIELDS)}
-            FROM findings f JOIN approved_versions av ON av.id = {approved_version("f")}
-            WHERE f.engagement_id = :eid AND f.dated <= :as_of AND {internal_at("f")} = 0 AND {public_where("f")}""",
-        params,
-    )
-    recs = store.rows(
-        f"""SELECT r.finding_id AS _finding, {review_at("r")} AS _review, {", ".join(REC_FIELDS)},
-                   {_status_at("status")} AS status, {_status_at("as_of")} AS status_as_of,
-                   {_status_at("reason")} AS status_reason
-            FROM recommendations r JOIN findings f ON f.id = r.finding_id
-            JOIN approved_versions av ON av.id = {approved_version("r")}
-            WHERE r.engagement_id = :eid AND r.dated <= :as_of AND {internal_at("r")} = 0 AND {internal_at("f")} = 0
-              AND {public_where("f")} AND {public_where("r")}""",
-        params,
-    )
-    # A withdrawn section simply leaves the report: it has no number to keep on the page.
-    sections = store.rows(
-        f"""SELECT {", ".join(SECTION_FIELDS)} FROM sections s JOIN approved_versions av ON av.id = {approved_version("s")}
-            WHERE s.engagement_id = :eid AND s.dated <= :as_of AND COALESCE({review_at("s")}, '') != 'withdrawn'""",
-        params,
-    )
+    findings = store.rows(FINDINGS_SQL, params)
+    recs = store.rows(RECS_SQL, params)
+    sections = store.rows(SECTIONS_SQL, params)
     report = attach_sections(
         assemble(store, engagement, engagement_row["id"], as_of, findings, recs), sections
     )
@@ -212,13 +209,6 @@ def build_public_report(
         return report
     report = scrub_public(report, protected_terms(store, engagement_row["id"]))
     for area in report["focus_areas"]:
-        area["slug"] = slugify(
-            area["title"]
-        )  # the stored slug was made from the title before redaction
+        # the stored slug was made from the title before redaction
+        area["slug"] = slugify(area["title"])
     return report
-
-
-def _status_at(column: str) -> str:
-    from reformctl.model.statuses import status_at
-
-    return status_at(column)
