@@ -251,3 +251,88 @@ def test_backup_itself_refuses_the_store_and_an_existing_file_and_names_the_targ
     assert str(error.value) == (
         f"the store {tmp_path / 'out.db'} could not be used: Cannot operate on a closed database."
     )
+
+
+def small_file(path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (x)")
+    conn.execute("INSERT INTO t VALUES (1)")
+    conn.commit()
+    conn.close()
+
+
+def test_open_sqlite_waits_as_the_store_does_and_read_only_refuses_every_write(
+    tmp_path, monkeypatch
+):
+    import pytest
+
+    from reformctl.store.backup import open_sqlite
+
+    # A '#', a '?' and a '%41' in a name are part of it, not the end of the path or an escape.
+    for name in ("copy#1.db", "copy?.db", "copy %41.db"):
+        path = tmp_path / name
+        small_file(path)
+        monkeypatch.delenv("REFORMCTL_BUSY_TIMEOUT_MS", raising=False)
+        ro = open_sqlite(path, read_only=True)
+        assert ro.execute("PRAGMA busy_timeout").fetchone()[0] == 10_000
+        assert ro.execute("SELECT x FROM t").fetchall() == [(1,)]
+        with pytest.raises(sqlite3.OperationalError, match="attempt to write a readonly database"):
+            ro.execute("INSERT INTO t VALUES (2)")
+        ro.close()
+        monkeypatch.setenv("REFORMCTL_BUSY_TIMEOUT_MS", "1234")
+        rw = open_sqlite(path, read_only=False)
+        assert rw.execute("PRAGMA busy_timeout").fetchone()[0] == 1234
+        rw.execute("INSERT INTO t VALUES (2)")
+        rw.commit()
+        rw.close()
+        assert sqlite3.connect(path).execute("SELECT x FROM t").fetchall() == [(1,), (2,)]
+    # Neither way makes a file that is not there.
+    for read_only in (True, False):
+        with pytest.raises(sqlite3.OperationalError, match="unable to open database file"):
+            open_sqlite(tmp_path / "missing.db", read_only=read_only)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy %41.db", "copy#1.db", "copy?.db"]
+
+
+# SQLite reads a file name as a URI only when asked to (uri=True), unless it was built to do so
+# always (SQLITE_USE_URI, as Debian's is); SQLite's own default, and the SQLite of other Pythons,
+# does not. The child turns URI names off the way such a build has them, then opens a backup.
+WITHOUT_URI_NAMES = """
+import ctypes, sqlite3, sys, _sqlite3
+from pathlib import Path
+lib = ctypes.CDLL(_sqlite3.__file__)
+assert lib.sqlite3_shutdown() == 0 and lib.sqlite3_config(17, ctypes.c_int(0)) == 0  # CONFIG_URI
+from reformctl.store.backup import check_backup, open_sqlite
+path = Path(sys.argv[1])
+conn = open_sqlite(path, read_only=True)
+try:
+    conn.execute("CREATE TABLE written (x)")
+except sqlite3.OperationalError as exc:
+    print(exc)
+conn.close()
+print(check_backup(path))
+"""
+
+
+def test_a_backup_is_opened_read_only_where_sqlite_reads_no_uri_unasked(demo, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    here = tmp_path / "backups"
+    here.mkdir()
+    copy = here / "copy#1.db"
+    demo.ok("backup", copy)
+    child = subprocess.run(
+        [sys.executable, "-c", WITHOUT_URI_NAMES, str(copy)],
+        cwd=here,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},  # this checkout's code
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert child.stderr == "" and child.returncode == 0
+    assert child.stdout.splitlines() == [
+        "attempt to write a readonly database",
+        str({"schema": SCHEMA_VERSION, "sites": [SITE]}),
+    ]
+    assert sorted(p.name for p in here.iterdir()) == ["copy#1.db"]
