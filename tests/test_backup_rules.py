@@ -324,7 +324,6 @@ def test_a_backup_is_opened_read_only_where_sqlite_reads_no_uri_unasked(demo, tm
     demo.ok("backup", copy)
     child = subprocess.run(
         [sys.executable, "-c", WITHOUT_URI_NAMES, str(copy)],
-        cwd=here,
         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},  # this checkout's code
         capture_output=True,
         text=True,
