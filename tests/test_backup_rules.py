@@ -7,6 +7,8 @@ from __future__ import annotations
 import shutil
 import sqlite3
 
+import pytest
+
 from helpers import dump
 from reformctl.cli.errors import message
 from reformctl.store.db import SCHEMA_VERSION
@@ -220,7 +222,6 @@ def test_restoring_over_a_damaged_store_says_so(demo, tmp_path):
 
 
 def test_backup_itself_refuses_the_store_and_an_existing_file_and_names_the_target(tmp_path):
-    import pytest
 
     from reformctl.errors import Invalid, Refused, StoreError
     from reformctl.store.backup import backup
@@ -264,7 +265,6 @@ def small_file(path) -> None:
 def test_open_sqlite_waits_as_the_store_does_and_read_only_refuses_every_write(
     tmp_path, monkeypatch
 ):
-    import pytest
 
     from reformctl.store.backup import open_sqlite
 
@@ -273,23 +273,23 @@ def test_open_sqlite_waits_as_the_store_does_and_read_only_refuses_every_write(
         path = tmp_path / name
         small_file(path)
         monkeypatch.delenv("REFORMCTL_BUSY_TIMEOUT_MS", raising=False)
-        ro = open_sqlite(path, read_only=True)
+        ro = open_sqlite(path, "ro")
         assert ro.execute("PRAGMA busy_timeout").fetchone()[0] == 10_000
         assert ro.execute("SELECT x FROM t").fetchall() == [(1,)]
         with pytest.raises(sqlite3.OperationalError, match="attempt to write a readonly database"):
             ro.execute("INSERT INTO t VALUES (2)")
         ro.close()
         monkeypatch.setenv("REFORMCTL_BUSY_TIMEOUT_MS", "1234")
-        rw = open_sqlite(path, read_only=False)
+        rw = open_sqlite(path, "rw")
         assert rw.execute("PRAGMA busy_timeout").fetchone()[0] == 1234
         rw.execute("INSERT INTO t VALUES (2)")
         rw.commit()
         rw.close()
         assert sqlite3.connect(path).execute("SELECT x FROM t").fetchall() == [(1,), (2,)]
     # Neither way makes a file that is not there.
-    for read_only in (True, False):
+    for mode in ("ro", "rw"):
         with pytest.raises(sqlite3.OperationalError, match="unable to open database file"):
-            open_sqlite(tmp_path / "missing.db", read_only=read_only)
+            open_sqlite(tmp_path / "missing.db", mode)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["copy %41.db", "copy#1.db", "copy?.db"]
 
 
@@ -303,7 +303,7 @@ lib = ctypes.CDLL(_sqlite3.__file__)
 assert lib.sqlite3_shutdown() == 0 and lib.sqlite3_config(17, ctypes.c_int(0)) == 0  # CONFIG_URI
 from reformctl.store.backup import check_backup, open_sqlite
 path = Path(sys.argv[1])
-conn = open_sqlite(path, read_only=True)
+conn = open_sqlite(path, "ro")
 try:
     conn.execute("CREATE TABLE written (x)")
 except sqlite3.OperationalError as exc:
@@ -343,3 +343,65 @@ def test_a_backup_is_opened_read_only_where_sqlite_reads_no_uri_unasked(demo, tm
     ]
     assert check_backup(copy) == {"schema": SCHEMA_VERSION, "sites": [SITE]}
     assert sorted(p.name for p in here.iterdir()) == ["copy#1.db"]
+
+
+def test_a_backup_with_a_journal_left_beside_it_is_refused_and_left_as_it_is(tmp_path):
+    """A journal beside a backup is a write that was cut off: checking (or restoring) the backup
+    must not roll it back, as a connection that can write would, changing the user's file."""
+    import subprocess
+    import sys
+
+    from reformctl.errors import Invalid
+    from reformctl.store.backup import REQUIRED_TABLES, check_backup, restore
+
+    path = tmp_path / "cut.db"
+    conn = sqlite3.connect(path)
+    for table in sorted(REQUIRED_TABLES):
+        conn.execute(f"CREATE TABLE {table} (site TEXT)")
+    conn.executemany("INSERT INTO engagements VALUES (?)", [("x" * 1000,)] * 200)
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    writer = (  # dies in the middle of a transaction, its changed pages spilled to the file
+        "import os, sqlite3, sys\n"
+        "conn = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "conn.execute('PRAGMA cache_size = 1')\n"
+        "conn.execute('BEGIN')\n"
+        "conn.execute(\"UPDATE engagements SET site = 'y'\")\n"
+        "os._exit(0)\n"
+    )
+    subprocess.run([sys.executable, "-c", writer, str(path)], check=True)
+    journal = tmp_path / "cut.db-journal"
+    left = {p.name: p.read_bytes() for p in (path, journal)}
+    refusal = (
+        f"{path} is not a reformctl store, or it is damaged (attempt to write a readonly "
+        "database); it was not restored"
+    )
+    with pytest.raises(Invalid) as invalid:
+        check_backup(path)
+    assert str(invalid.value) == refusal
+    with pytest.raises(Invalid) as invalid:
+        restore(path, tmp_path / "new.db")
+    assert str(invalid.value) == refusal
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == left
+
+
+def test_a_backup_that_sqlite_cannot_open_says_so(tmp_path):
+    from reformctl.errors import Invalid
+    from reformctl.store.backup import check_backup
+
+    deep = tmp_path.joinpath(*["d" * 100] * 6)  # a path longer than SQLite takes (512 bytes)
+    deep.mkdir(parents=True)
+    path = deep / "copy.db"
+    path.write_bytes(b"")
+    with pytest.raises(Invalid) as invalid:
+        check_backup(path)
+    assert str(invalid.value) == f"{path} cannot be opened: unable to open database file"
+
+
+def test_read_only_uri_quotes_the_name():
+    from pathlib import Path
+
+    from reformctl.store.backup import read_only_uri
+
+    assert read_only_uri(Path("/a b/c#1?%.db")) == "file:/a%20b/c%231%3F%25.db?mode=ro"

@@ -30,19 +30,23 @@ SITES = "SELECT site FROM engagements ORDER BY site"
 SELF_CONTAINED = "PRAGMA journal_mode = DELETE"
 
 
+def file_uri(path: Path, mode: str) -> str:
+    """SQLite's URI for the file PATH opened in MODE ("ro" or "rw": neither creates a file).
+    Quoted: a '#' or '?' in a file name would otherwise end the path, and SQLite would open (and
+    create) another file."""
+    return f"file:{quote(str(path))}?mode={mode}"
+
+
 def read_only_uri(path: Path) -> str:
-    """A read-only SQLite URI for PATH. Quoted: a '#' or '?' in a file name would otherwise end
-    the path, and SQLite would open (and create) another file."""
-    return f"file:{quote(str(path))}?mode=ro"
+    return file_uri(path, "ro")
 
 
-def open_sqlite(path: Path, *, read_only: bool) -> sqlite3.Connection:
+def open_sqlite(path: Path, mode: str) -> sqlite3.Connection:
     """Open the existing SQLite file at PATH, the one way backup and restore open a backup or a
-    store: by its quoted name (see read_only_uri), never creating a file, and waiting for another
-    process's lock as long as the store itself does (REFORMCTL_BUSY_TIMEOUT_MS). READ_ONLY opens
-    it with mode=ro: SQLite refuses every write through the connection."""
-    uri = read_only_uri(path) if read_only else f"file:{quote(str(path))}?mode=rw"
-    return sqlite3.connect(uri, uri=True, timeout=busy_timeout_ms() / 1000)
+    store: by its quoted name, in MODE ("ro": SQLite refuses every write through the connection,
+    and never rolls back a journal left beside the file; "rw"), waiting for another process's lock
+    as long as the store itself does (REFORMCTL_BUSY_TIMEOUT_MS)."""
+    return sqlite3.connect(file_uri(path, mode), uri=True, timeout=busy_timeout_ms() / 1000)
 
 
 def _copy(source: sqlite3.Connection, target: Path) -> None:
@@ -102,12 +106,24 @@ def backup(
 def check_backup(path: Path) -> dict:
     """Open PATH read-only and prove it is a whole reformctl store; returns what it holds."""
     path = Path(path)
+    conn = _open_backup(path)
+    try:
+        return _check(conn, path)
+    finally:
+        conn.close()
+
+
+def _open_backup(path: Path) -> sqlite3.Connection:
     if not path.is_file():
         raise Invalid(f"{path}: no such backup file")
     try:
-        conn = open_sqlite(path, read_only=True)
+        return open_sqlite(path, "ro")
     except sqlite3.Error as exc:
         raise Invalid(f"{path} cannot be opened: {exc}") from None
+
+
+def _check(conn: sqlite3.Connection, path: Path) -> dict:
+    """Prove that the backup open on CONN (from PATH) is a whole reformctl store."""
     try:
         problems = [row[0] for row in conn.execute(INTEGRITY_CHECK)]
         if problems != ["ok"]:
@@ -130,8 +146,6 @@ def check_backup(path: Path) -> dict:
         raise Invalid(
             f"{path} is not a reformctl store, or it is damaged ({exc}); it was not restored"
         ) from None
-    finally:
-        conn.close()
     return {"schema": version, "sites": sites}
 
 
@@ -139,7 +153,7 @@ def _copy_over(source: sqlite3.Connection, target: Path) -> None:
     """Copy SOURCE over the store at TARGET through SQLite, not as a file: a reader of the old
     store, or a -wal file beside it, stays consistent."""
     try:
-        dest = open_sqlite(target, read_only=False)
+        dest = open_sqlite(target, "rw")
         try:
             source.backup(dest)
         finally:
@@ -153,18 +167,19 @@ def restore(source: Path, target: Path, force: bool = False) -> dict:
     source, target = Path(source), Path(target)
     if target.exists() and source.exists() and os.path.samefile(source, target):
         raise Refused(f"{source} is the store itself, not a backup of it; nothing was restored")
-    found = check_backup(source)
-    if target.exists() and target.stat().st_size > 0 and not force:
-        raise Refused(
-            "a store already exists at {target}; give {remedy} to replace it with {source}",
-            target=target,
-            source=source,
-            remedy=Remedy("force"),
-        )
-    if not target.parent.exists():
-        raise Invalid(f"cannot restore to {target}: folder {target.parent} does not exist")
-    src = open_sqlite(source, read_only=True)
+    # The file checked is the file copied: one connection, opened once.
+    src = _open_backup(source)
     try:
+        found = _check(src, source)
+        if target.exists() and target.stat().st_size > 0 and not force:
+            raise Refused(
+                "a store already exists at {target}; give {remedy} to replace it with {source}",
+                target=target,
+                source=source,
+                remedy=Remedy("force"),
+            )
+        if not target.parent.exists():
+            raise Invalid(f"cannot restore to {target}: folder {target.parent} does not exist")
         if target.exists():
             _copy_over(src, target)
         else:
