@@ -38,6 +38,7 @@ def file_uri(path: Path, mode: str) -> str:
 
 
 def read_only_uri(path: Path) -> str:
+    """PATH's read-only URI (exchange/merge.py opens a store file to merge with it)."""
     return file_uri(path, "ro")
 
 
@@ -50,11 +51,11 @@ def open_sqlite(path: Path, mode: str) -> sqlite3.Connection:
 
 
 def _copy(source: sqlite3.Connection, target: Path) -> None:
-    """Copy SOURCE page by page into a new file beside TARGET, then rename it into place.
+    """Copy SOURCE into a new file beside TARGET, then rename it into place.
 
     The backup API takes a consistent snapshot even while another process writes. In one step,
     not page by page: a step is one read transaction, and a write by another process between
-    steps would make the copy start over (a busy store could keep it from ever finishing); the
+    steps would make the copy start over (a busy store could keep it from ever finishing). The
     store is in WAL mode, where that one reader does not hold up writers.
     """
     temporary = target.with_name(f".{target.name}.partial")
