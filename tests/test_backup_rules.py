@@ -7,6 +7,8 @@ from __future__ import annotations
 import shutil
 import sqlite3
 
+import pytest
+
 from helpers import dump
 from reformctl.cli.errors import message
 from reformctl.store.db import SCHEMA_VERSION
@@ -220,7 +222,6 @@ def test_restoring_over_a_damaged_store_says_so(demo, tmp_path):
 
 
 def test_backup_itself_refuses_the_store_and_an_existing_file_and_names_the_target(tmp_path):
-    import pytest
 
     from reformctl.errors import Invalid, Refused, StoreError
     from reformctl.store.backup import backup
@@ -251,3 +252,156 @@ def test_backup_itself_refuses_the_store_and_an_existing_file_and_names_the_targ
     assert str(error.value) == (
         f"the store {tmp_path / 'out.db'} could not be used: Cannot operate on a closed database."
     )
+
+
+def small_file(path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (x)")
+    conn.execute("INSERT INTO t VALUES (1)")
+    conn.commit()
+    conn.close()
+
+
+def test_open_sqlite_waits_as_the_store_does_and_read_only_refuses_every_write(
+    tmp_path, monkeypatch
+):
+
+    from reformctl.store.backup import open_sqlite
+
+    # A '#', a '?' and a '%41' in a name are part of it, not the end of the path or an escape.
+    for name in ("copy#1.db", "copy?.db", "copy %41.db"):
+        path = tmp_path / name
+        small_file(path)
+        monkeypatch.delenv("REFORMCTL_BUSY_TIMEOUT_MS", raising=False)
+        ro = open_sqlite(path, "ro")
+        assert ro.execute("PRAGMA busy_timeout").fetchone()[0] == 10_000
+        assert ro.execute("SELECT x FROM t").fetchall() == [(1,)]
+        with pytest.raises(sqlite3.OperationalError, match="attempt to write a readonly database"):
+            ro.execute("INSERT INTO t VALUES (2)")
+        ro.close()
+        monkeypatch.setenv("REFORMCTL_BUSY_TIMEOUT_MS", "1234")
+        rw = open_sqlite(path, "rw")
+        assert rw.execute("PRAGMA busy_timeout").fetchone()[0] == 1234
+        rw.execute("INSERT INTO t VALUES (2)")
+        rw.commit()
+        rw.close()
+        assert sqlite3.connect(path).execute("SELECT x FROM t").fetchall() == [(1,), (2,)]
+    # Neither way makes a file that is not there.
+    for mode in ("ro", "rw"):
+        with pytest.raises(sqlite3.OperationalError, match="unable to open database file"):
+            open_sqlite(tmp_path / "missing.db", mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy %41.db", "copy#1.db", "copy?.db"]
+
+
+# SQLite reads a file name as a URI only when asked to (uri=True), unless it was built to do so
+# always (SQLITE_USE_URI, as Debian's is); SQLite's own default, and the SQLite of other Pythons,
+# does not. The child turns URI names off the way such a build has them, then opens a backup.
+WITHOUT_URI_NAMES = """
+import ctypes, sqlite3, sys, _sqlite3
+from pathlib import Path
+lib = ctypes.CDLL(_sqlite3.__file__)
+assert lib.sqlite3_shutdown() == 0 and lib.sqlite3_config(17, ctypes.c_int(0)) == 0  # CONFIG_URI
+from reformctl.store.backup import check_backup, open_sqlite
+path = Path(sys.argv[1])
+conn = open_sqlite(path, "ro")
+try:
+    conn.execute("CREATE TABLE written (x)")
+except sqlite3.OperationalError as exc:
+    print(exc)
+conn.close()
+print(check_backup(path))
+"""
+
+
+def test_a_backup_is_opened_read_only_where_sqlite_reads_no_uri_unasked(demo, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from reformctl.store.backup import check_backup
+
+    here = tmp_path / "backups"
+    here.mkdir()
+    copy = here / "copy#1.db"
+    demo.ok("backup", copy)
+    # This checkout's code (under mutmut, with the mutant under test); mutmut's first pass, which
+    # records the functions each test reaches, records them here (check_backup below), not in a child.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    if env.get("MUTANT_UNDER_TEST") == "stats":
+        del env["MUTANT_UNDER_TEST"]
+    child = subprocess.run(
+        [sys.executable, "-c", WITHOUT_URI_NAMES, str(copy)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert child.stderr == "" and child.returncode == 0, child.stderr
+    assert child.stdout.splitlines() == [
+        "attempt to write a readonly database",
+        str(check_backup(copy)),
+    ]
+    assert check_backup(copy) == {"schema": SCHEMA_VERSION, "sites": [SITE]}
+    assert sorted(p.name for p in here.iterdir()) == ["copy#1.db"]
+
+
+def test_a_backup_with_a_journal_left_beside_it_is_refused_and_left_as_it_is(tmp_path):
+    """A journal beside a backup is a write that was cut off: checking (or restoring) the backup
+    must not roll it back, as a connection that can write would, changing the user's file."""
+    import subprocess
+    import sys
+
+    from reformctl.errors import Invalid
+    from reformctl.store.backup import REQUIRED_TABLES, check_backup, restore
+
+    path = tmp_path / "cut.db"
+    conn = sqlite3.connect(path)
+    for table in sorted(REQUIRED_TABLES):
+        conn.execute(f"CREATE TABLE {table} (site TEXT)")
+    conn.executemany("INSERT INTO engagements VALUES (?)", [("x" * 1000,)] * 200)
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    writer = (  # dies in the middle of a transaction, its changed pages spilled to the file
+        "import os, sqlite3, sys\n"
+        "conn = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "conn.execute('PRAGMA cache_size = 1')\n"
+        "conn.execute('BEGIN')\n"
+        "conn.execute(\"UPDATE engagements SET site = 'y'\")\n"
+        "os._exit(0)\n"
+    )
+    subprocess.run([sys.executable, "-c", writer, str(path)], check=True)
+    journal = tmp_path / "cut.db-journal"
+    left = {p.name: p.read_bytes() for p in (path, journal)}
+    refusal = (
+        f"{path} is not a reformctl store, or it is damaged (attempt to write a readonly "
+        "database); it was not restored"
+    )
+    with pytest.raises(Invalid) as invalid:
+        check_backup(path)
+    assert str(invalid.value) == refusal
+    with pytest.raises(Invalid) as invalid:
+        restore(path, tmp_path / "new.db")
+    assert str(invalid.value) == refusal
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == left
+
+
+def test_a_backup_that_sqlite_cannot_open_says_so(tmp_path):
+    from reformctl.errors import Invalid
+    from reformctl.store.backup import check_backup
+
+    deep = tmp_path.joinpath(*["d" * 100] * 6)  # a path longer than SQLite takes (512 bytes)
+    deep.mkdir(parents=True)
+    path = deep / "copy.db"
+    path.write_bytes(b"")
+    with pytest.raises(Invalid) as invalid:
+        check_backup(path)
+    assert str(invalid.value) == f"{path} cannot be opened: unable to open database file"
+
+
+def test_read_only_uri_quotes_the_name():
+    from pathlib import Path
+
+    from reformctl.store.backup import read_only_uri
+
+    assert read_only_uri(Path("/a b/c#1?%.db")) == "file:/a%20b/c%231%3F%25.db?mode=ro"

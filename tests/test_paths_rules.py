@@ -95,6 +95,25 @@ def test_write_atomically_writes_the_whole_file_readable_by_others(tmp_path, mon
     assert (tmp_path / "bare.bin").read_bytes() == b"\x00\x01"
     assert (tmp_path / "r.txt").stat().st_mode & 0o777 == 0o644
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bare.bin", "r.txt"]  # no temporary
+    old = os.umask(0o077)  # the umask decides, as for any file made
+    try:
+        P.write_atomically(tmp_path / "private.txt", "x", None)
+    finally:
+        os.umask(old)
+    assert (tmp_path / "private.txt").stat().st_mode & 0o777 == 0o600
+
+
+def test_the_temporary_is_never_a_file_already_there(tmp_path, monkeypatch):
+    """A file (or a link planted to somewhere else) under the temporary's name is not written
+    through: the write fails, and what was there is untouched."""
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("keep")
+    monkeypatch.setattr(P.uuid, "uuid4", lambda: type("U", (), {"hex": "fixed"})())
+    (tmp_path / ".r.txt.fixed").symlink_to(elsewhere)
+    assert refusal(Invalid, P.write_atomically, tmp_path / "r.txt", "x", None) == (
+        f"cannot write {tmp_path / 'r.txt'}: File exists; nothing was written there"
+    )
+    assert elsewhere.read_text() == "keep" and not (tmp_path / "r.txt").exists()
 
 
 def test_write_atomically_refusals(tmp_path):
@@ -144,12 +163,22 @@ def dead_pid() -> int:
     return child.pid
 
 
-def test_only_a_dead_process_staging_folders_are_removed(tmp_path):
+@pytest.fixture
+def live():
+    """A process that stays alive: the tests never signal pid 1 (the machine's init), which a
+    mutant sending a real signal instead of 0 would hit."""
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    yield child
+    child.kill()
+    child.wait()
+
+
+def test_only_a_dead_process_staging_folders_are_removed(tmp_path, live):
     dead = dead_pid()
     names = [
         f"{P.STAGING_PREFIX}{dead}-abc",  # removed
         f"{P.STAGING_PREFIX}{os.getpid()}-abc",  # this process's own
-        f"{P.STAGING_PREFIX}1-abc",  # pid 1 is alive
+        f"{P.STAGING_PREFIX}{live.pid}-abc",  # another live process's
         f"{P.STAGING_PREFIX}x{dead}-abc",  # not a pid
         f"other-{dead}-abc",
     ]
@@ -203,9 +232,11 @@ def test_every_stale_folder_among_other_files_is_removed(tmp_path):
     assert sorted(P.remove_stale_staging(tmp_path)) == stale
 
 
-def test_alive():
+def test_alive(live):
+    assert P._alive(live.pid)
+    with pytest.raises(subprocess.TimeoutExpired):  # asked, not signalled
+        live.wait(timeout=0.2)
     assert P._alive(os.getpid())
-    assert P._alive(1)  # another user's process, or our own init: alive either way
     assert not P._alive(dead_pid())
 
 

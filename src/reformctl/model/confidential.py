@@ -15,6 +15,18 @@ from reformctl.store import Store
 MIN_TERM = 3
 
 
+def _new_row(engagement: dict, actor: str, **columns: str) -> dict:
+    """A new note or protected term of ENGAGEMENT, made by ACTOR now: its own COLUMNS and the
+    four both tables share."""
+    return {
+        "id": new_id(),
+        "engagement_id": engagement["id"],
+        **columns,
+        "created_at": now(),
+        "created_by": actor,
+    }
+
+
 def add_note(store: Store, engagement: dict, ref: str, text: str, actor: str) -> dict:
     require_open(engagement)
     text = clean_body(text, "note", limit=MAX_NOTE)
@@ -22,15 +34,7 @@ def add_note(store: Store, engagement: dict, ref: str, text: str, actor: str) ->
         raise Invalid("a note must not be empty")
     with store.write():
         kind, record = resolve_record(store, engagement, ref)
-        note = {
-            "id": new_id(),
-            "engagement_id": engagement["id"],
-            "record_type": kind,
-            "record_id": record["id"],
-            "text": text,
-            "created_at": now(),
-            "created_by": actor,
-        }
+        note = _new_row(engagement, actor, record_type=kind, record_id=record["id"], text=text)
         store.insert("notes", note)
         record_event(
             store,
@@ -59,13 +63,7 @@ def protect(store: Store, engagement: dict, term: str, actor: str) -> dict:
         # The same name however written ('JANE\u00adROE', 'jane roe'): one term matches them all.
         if any(name_key(t) == key for t in protected_terms(store, engagement["id"])):
             return {"term": term, "added": False}
-        row = {
-            "id": new_id(),
-            "engagement_id": engagement["id"],
-            "term": term,
-            "created_at": now(),
-            "created_by": actor,
-        }
+        row = _new_row(engagement, actor, term=term)
         store.insert("protected_terms", row)
         # The audit trail says that a name was protected, by whom and when, but not which name:
         # the trail itself is shown by `history`, and the name must stay where it is needed only.
@@ -75,7 +73,6 @@ def protect(store: Store, engagement: dict, term: str, actor: str) -> dict:
             engagement_id=engagement["id"],
             record_type="protected_term",
             record_id=row["id"],
-            ref=None,
             action="protect",
             after={"id": row["id"]},
         )

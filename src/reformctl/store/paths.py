@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -71,23 +72,19 @@ def write_atomically(path: Path, content: str | bytes, store_path: Path | str | 
         raise Invalid(f"cannot write {path}: folder {folder} does not exist")
     if path.is_dir():
         raise Invalid(f"cannot write {path}: it is a folder; give a file name")
-    data = content.encode("utf-8") if isinstance(content, str) else content
+    data = content.encode() if isinstance(content, str) else content  # str.encode is UTF-8
+    temporary = folder / f".{path.name}.{uuid.uuid4().hex}"
     with user_path_errors(path):
-        handle = tempfile.NamedTemporaryFile(
-            "wb", dir=folder, prefix=f".{path.name}.", delete=False
-        )
+        # Made as any new file is, 0o666 less the umask (a report is for sharing), and only where
+        # no file of that name is (O_EXCL): nothing else is ever written through it.
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         try:
-            with handle:
+            with open(fd, "wb") as handle:
                 handle.write(data)
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(
-                handle.name, 0o666 & ~umask
-            )  # temporary files are 0600; a report is for sharing
-            os.replace(handle.name, path)
+            os.replace(temporary, path)
         except BaseException:
-            if os.path.exists(handle.name):
-                os.unlink(handle.name)
+            if os.path.exists(temporary):
+                os.unlink(temporary)
             raise
 
 
@@ -113,7 +110,7 @@ def remove_stale_staging(folder: Path) -> list[str]:
     for child in children:
         if not child.name.startswith(STAGING_PREFIX) or not child.is_dir() or child.is_symlink():
             continue
-        pid = child.name[len(STAGING_PREFIX) :].split("-", 1)[0]
+        pid = child.name.removeprefix(STAGING_PREFIX).partition("-")[0]
         if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
             shutil.rmtree(child, ignore_errors=True)
             removed.append(child.name)
