@@ -47,7 +47,7 @@ declare -A TESTS=(
   [publishing/release_diff]="test_releases test_trust_releases"
   [exchange/bundle]="test_bundle test_trust_bundles"
   [exchange/bundle_files]="test_bundle test_merge test_trust_bundles"
-  [exchange/merge]="test_merge test_trust_merge"
+  [exchange/merge]="test_merge_rules"
   [exchange/conflicts]="test_merge test_trust_merge test_trust_frozen_merge"
 )
 modules=("$@")
