@@ -14,7 +14,7 @@ import sqlite3
 
 import pytest
 
-from merge_stores import SITE, pair, templates  # noqa: F401 (fixtures)
+from merge_stores import SITE, add_release, events, ids, pair, row, templates  # noqa: F401 (fixtures)
 from reformctl.errors import Invalid, NotFound, Refused
 from reformctl.exchange.bundle import bases, set_bases, store_records
 from reformctl.exchange.bundle_files import BundleErrors
@@ -30,34 +30,8 @@ from reformctl.store.db import SCHEMA_VERSION
 ACTOR = "ann"
 
 
-def ids(store) -> dict[str, str]:
-    """The shared records' ids by reference (the same in both stores)."""
-    rows = store.rows(
-        """SELECT fa.number || '.' || f.number AS ref, f.id FROM findings f
-           JOIN focus_areas fa ON fa.id = f.focus_area_id
-           UNION ALL SELECT fa.number || '.' || f.number || '.' || r.number, r.id
-           FROM recommendations r JOIN findings f ON f.id = r.finding_id
-           JOIN focus_areas fa ON fa.id = f.focus_area_id
-           UNION ALL SELECT 'area ' || number, id FROM focus_areas
-           UNION ALL SELECT name, id FROM sections
-           UNION ALL SELECT 'member ' || name, id FROM team_members
-           UNION ALL SELECT 'activity', id FROM activities
-           UNION ALL SELECT 'status', id FROM status_updates WHERE status = 'in-progress'
-           UNION ALL SELECT 'engagement', id FROM engagements"""
-    )
-    return {r["ref"]: r["id"] for r in rows}
-
-
 def run(pair, source=None, actor=ACTOR) -> dict:
     return merge(pair.ours, pair.engagement, source or pair.theirs_path, actor)
-
-
-def events(store, *actions) -> list[dict]:
-    marks = ", ".join("?" for _ in actions)
-    return [
-        {k: r[k] for k in ("actor", "record_type", "record_id", "ref", "action", "before", "after")}
-        for r in store.rows(f"SELECT * FROM events WHERE action IN ({marks}) ORDER BY id", actions)
-    ]
 
 
 def conflict_rows(store) -> list[dict]:
@@ -65,26 +39,6 @@ def conflict_rows(store) -> list[dict]:
         {k: v for k, v in r.items() if k not in ("id", "created_at")}
         for r in store.rows("SELECT * FROM merge_conflicts ORDER BY record_id, field")
     ]
-
-
-def row(store, table: str, key: str) -> dict:
-    return store.row(f"SELECT * FROM {table} WHERE id = ?", (key,))
-
-
-def add_release(sql, eid: str, number: int, as_of: str, items=(), rid=None) -> str:
-    """A release row by hand (as a copy of the record could hold one), with its items."""
-    rid = rid or f"0000000{number}-0000-4000-8000-00000000000{number}"
-    sql(
-        "INSERT INTO releases (id, engagement_id, number, kind, as_of, published_at, published_by,"
-        " output_dir, files, snapshot) VALUES (?, ?, ?, 'status-update', ?, ?, 'rita', 'r', '{}', '{}')",
-        (rid, eid, number, as_of, f"{as_of}T12:00:00+00:00"),
-    )
-    for record_type, record_id, ref in items:
-        sql(
-            "INSERT INTO release_items (release_id, record_type, record_id, ref) VALUES (?, ?, ?, ?)",
-            (rid, record_type, record_id, ref),
-        )
-    return rid
 
 
 # ---- the three-way rule, as a function ------------------------------------------------------
