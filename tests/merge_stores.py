@@ -158,7 +158,19 @@ def ids(store) -> dict[str, str]:
 def events(store, *actions) -> list[dict]:
     marks = ", ".join("?" for _ in actions)
     return [
-        {k: r[k] for k in ("actor", "record_type", "record_id", "ref", "action", "before", "after")}
+        {
+            k: r[k]
+            for k in (
+                "actor",
+                "engagement_id",
+                "record_type",
+                "record_id",
+                "ref",
+                "action",
+                "before",
+                "after",
+            )
+        }
         for r in store.rows(f"SELECT * FROM events WHERE action IN ({marks}) ORDER BY id", actions)
     ]
 

@@ -293,6 +293,7 @@ def test_keeping_ours_settles_every_conflict_of_the_record_and_changes_nothing(p
     assert events(pair.ours, "resolve") == [
         {
             "actor": "rita",
+            "engagement_id": pair.engagement["id"],
             "record_type": "findings",
             "record_id": key,
             "ref": "1.2",
@@ -314,6 +315,7 @@ def test_taking_theirs_for_one_field_leaves_the_other_open(pair):
     assert events(pair.ours, "resolve") == [
         {
             "actor": "rita",
+            "engagement_id": pair.engagement["id"],
             "record_type": "findings",
             "record_id": key,
             "ref": "1.2",
@@ -428,6 +430,7 @@ def test_another_team_member_takes_their_approval_whole(pair):
     assert added == [
         {
             "actor": "rita",
+            "engagement_id": pair.engagement["id"],
             "record_type": kind,
             "record_id": record["id"],
             "ref": None,

@@ -229,6 +229,7 @@ def test_their_change_is_taken_ours_kept_and_both_left_in_conflict(pair):
     assert events(pair.ours, "merge", "merge-add", "renumber") == [
         {
             "actor": ACTOR,
+            "engagement_id": pair.engagement["id"],
             "record_type": "findings",
             "record_id": key,
             "ref": None,
@@ -290,6 +291,7 @@ def test_the_engagement_is_compared_with_its_own_base(pair):
     assert events(pair.ours, "merge") == [
         {
             "actor": ACTOR,
+            "engagement_id": pair.engagement["id"],
             "record_type": "engagement",
             "record_id": eid,
             "ref": None,
@@ -444,6 +446,7 @@ def test_their_new_records_are_added_with_an_event_each(pair):
     assert events(pair.ours, "merge", "merge-add") == [
         {
             "actor": ACTOR,
+            "engagement_id": pair.engagement["id"],
             "record_type": "findings",
             "record_id": made["id"],
             "ref": None,
@@ -453,6 +456,7 @@ def test_their_new_records_are_added_with_an_event_each(pair):
         },
         {
             "actor": ACTOR,
+            "engagement_id": pair.engagement["id"],
             "record_type": "review_history",
             "record_id": step["id"],
             "ref": None,
@@ -573,6 +577,7 @@ def test_two_new_drafts_with_one_number_the_incoming_one_moves(pair):
     assert events(pair.ours, "renumber") == [
         {
             "actor": ACTOR,
+            "engagement_id": pair.engagement["id"],
             "record_type": "finding",
             "record_id": theirs["id"],
             "ref": "1.4",
@@ -582,6 +587,7 @@ def test_two_new_drafts_with_one_number_the_incoming_one_moves(pair):
         },
         {
             "actor": ACTOR,
+            "engagement_id": pair.engagement["id"],
             "record_type": "recommendation",
             "record_id": rec["id"],
             "ref": "1.1.4",
@@ -603,6 +609,9 @@ def test_their_published_draft_keeps_its_number_and_ours_moves(pair):
     assert done["updated"] == {"findings": 1}
     assert row(pair.ours, "findings", mine["id"])["number"] == 4
     assert row(pair.ours, "findings", theirs["id"])["number"] == 3
+    assert [(m["record_id"], m["before"], m["after"]) for m in events(pair.ours, "merge")] == [
+        (mine["id"], json.dumps({"number": 3}), json.dumps({"number": 4}))
+    ]
 
 
 def test_two_published_records_with_one_number_are_refused(pair):
@@ -790,3 +799,97 @@ def test_a_pending_conflict_stops_the_next_merge(pair):
         "nm has 2 unresolved merge conflict(s); settle them first "
         "(`list_conflicts()`, then `resolve()`)"
     )
+
+
+def _new_in_bundle(bundle, template_key: str, key: str, created_at: str, number: int = 3) -> None:
+    record = json.loads((bundle / "findings" / f"{template_key}.json").read_text())
+    record.update(id=key, number=number, title=f"Branch {key[:4]}", created_at=created_at)
+    (bundle / "findings" / f"{key}.json").write_text(json.dumps(record, sort_keys=True, indent=2))
+
+
+def test_new_records_of_one_number_from_a_git_merged_bundle_move_oldest_first(pair):
+    """Three branches each added finding 1.3: the first by id keeps it, the others move in the
+    order they were made."""
+    bundle = pair.folder / "bundle"
+    shutil.copytree(pair.bundle, bundle)
+    template = ids(pair.ours)["1.2"]
+    a, b, c = (f"{x * 4}0000-0000-4000-8000-000000000000" for x in "abc")
+    _new_in_bundle(bundle, template, a, "2026-11-03T00:00:00+00:00")
+    _new_in_bundle(bundle, template, b, "2026-11-02T00:00:00+00:00")
+    _new_in_bundle(bundle, template, c, "2026-11-01T00:00:00+00:00")
+    done = run(pair, bundle)
+    assert done["renumbered"] == [
+        {"kind": "finding", "id": c, "from": "1.3", "to": "1.4"},
+        {"kind": "finding", "id": b, "from": "1.3", "to": "1.5"},
+    ]
+    assert [row(pair.ours, "findings", k)["number"] for k in (a, b, c)] == [3, 5, 4]
+    assert done["added"] == {"findings": 3}
+
+
+def test_a_published_record_keeps_its_number_and_one_both_sides_hold_moves(pair):
+    """Ours published a new 1.3; their side renumbered 1.2 to 3 and both added a recommendation
+    1.2.1: their 1.2 moves on to 1.4 (the number taken and the move, one update), and their
+    recommendation to 1.4.2, named by the finding's new number."""
+    e = pair.engagement
+    got = ids(pair.ours)
+    mine = F.log_finding(pair.ours, e, "1", "Ann published", None, ACTOR, dated="2024-07-01")
+    add_release(pair.ours_sql, e["id"], 1, "2024-07-01", [("finding", mine["id"], "1.3")])
+    R.recommend(pair.ours, e, "1.2", "Ann rec", ACTOR, dated="2024-07-02")
+    with pair.theirs() as (store, te):
+        rec = R.recommend(store, te, "1.2", "Bob rec", "bob", dated="2024-07-02")
+    pair.sql("UPDATE findings SET number = 3 WHERE id = ?", (got["1.2"],))
+    done = run(pair)
+    assert done["renumbered"] == [
+        {"kind": "finding", "id": got["1.2"], "from": "1.3", "to": "1.4"},
+        {"kind": "recommendation", "id": rec["id"], "from": "1.4.1", "to": "1.4.2"},
+    ]
+    assert done["updated"] == {"findings": 1}
+    assert row(pair.ours, "findings", got["1.2"])["number"] == 4
+    assert row(pair.ours, "findings", mine["id"])["number"] == 3
+    assert row(pair.ours, "recommendations", rec["id"])["number"] == 2
+    merged = events(pair.ours, "merge")
+    assert [(m["record_id"], m["before"], m["after"]) for m in merged] == [
+        (got["1.2"], json.dumps({"number": 2}), json.dumps({"number": 4}))
+    ]
+
+
+def test_a_decision_on_a_list_of_records_is_compared_in_canonical_form(pair):
+    """A release's items, changed on both sides, settled before: the decision was written with
+    each item's keys in another order, and still settles it."""
+    e = pair.engagement
+    got = ids(pair.ours)
+    rid = add_release(pair.ours_sql, e["id"], 1, "2024-06-05", [("finding", got["1.1"], "1.1")])
+    add_release(pair.sql, e["id"], 1, "2024-06-05", [("finding", got["1.1"], "1.1")], rid=rid)
+    with pair.ours.write():  # both sides have seen the release
+        set_bases(pair.ours, store_records(pair.ours, e))
+    item = "INSERT INTO release_items (release_id, record_type, record_id, ref) VALUES (?, ?, ?, ?)"
+    pair.ours_sql(item, (rid, "finding", got["1.2"], "1.2"))
+    pair.sql(item, (rid, "recommendation", got["1.1.1"], "1.1.1"))
+
+    def items(*refs):
+        return sorted(
+            ({"ref": ref, "record_type": kind, "record_id": got[ref]} for kind, ref in refs),
+            key=lambda i: i["record_id"],
+        )
+
+    ours = items(("finding", "1.1"), ("finding", "1.2"))
+    theirs = items(("finding", "1.1"), ("recommendation", "1.1.1"))
+    stamp = "2026-11-20T10:00:00+00:00"
+    pair.sql(
+        "INSERT INTO merge_conflicts (id, engagement_id, record_type, record_id, field, ours,"
+        " theirs, base, source, created_at, created_by, resolved_at, resolved_by, resolution)"
+        " VALUES (?, ?, 'releases', ?, 'items', ?, ?, 'null', 'elsewhere', ?, 'rita', ?, 'rita',"
+        " 'theirs')",
+        (
+            "0000bbbb-0000-4000-8000-000000000001",
+            e["id"],
+            rid,
+            json.dumps(theirs),
+            json.dumps(ours),
+            stamp,
+            stamp,
+        ),
+    )
+    done = run(pair)
+    assert done["conflicts"] == []
+    assert done["added"] == {"resolutions": 1}
