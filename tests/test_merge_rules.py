@@ -893,3 +893,32 @@ def test_a_decision_on_a_list_of_records_is_compared_in_canonical_form(pair):
     done = run(pair)
     assert done["conflicts"] == []
     assert done["added"] == {"resolutions": 1}
+
+
+def test_a_back_dated_approval_is_refused_though_it_would_be_held(pair):
+    _frozen(pair)
+    with pair.theirs() as (store, e):
+        submit(store, e, "1.2", "ann", dated="2024-06-20")
+        review(store, e, "1.2", "approve", "rita", dated="2024-06-20")
+        steps = [
+            r["id"]
+            for r in store.rows("SELECT id FROM review_history WHERE on_date = '2024-06-20'")
+        ]
+    with pytest.raises(Refused) as caught:
+        run(pair)
+    assert str(caught.value) in [
+        frozen_message(pair, "review_history", key, "2024-06-20") for key in steps
+    ]
+    assert pair.ours.value("SELECT COUNT(*) FROM review_history WHERE on_date = '2024-06-20'") == 0
+
+
+@pytest.mark.parametrize(("as_of", "refused"), [("2024-06-29", True), ("2024-06-30", False)])
+def test_a_release_of_theirs_dated_before_ours_is_refused(pair, as_of, refused):
+    _frozen(pair)
+    rid = add_release(pair.sql, pair.engagement["id"], 2, as_of)
+    if refused:
+        with pytest.raises(Refused) as caught:
+            run(pair)
+        assert str(caught.value) == frozen_message(pair, "releases", rid, as_of)
+    else:
+        assert run(pair)["added"] == {"releases": 1}
