@@ -922,3 +922,28 @@ def test_a_release_of_theirs_dated_before_ours_is_refused(pair, as_of, refused):
         assert str(caught.value) == frozen_message(pair, "releases", rid, as_of)
     else:
         assert run(pair)["added"] == {"releases": 1}
+
+
+def test_numbers_are_taken_through_negatives_whatever_the_order_of_the_records(pair):
+    """Their side swapped 1.1 and a finding whose id sorts first: the first number set is never a
+    number another record still holds."""
+    e = pair.engagement
+    got = ids(pair.ours)
+    first = "00000000-0000-4000-8000-000000000000"
+    add = (
+        "INSERT INTO findings (id, engagement_id, focus_area_id, number, title, body, methods,"
+        " internal, review, dated, created_at, created_by) SELECT ?, engagement_id, focus_area_id,"
+        " 3, 'First by id', '', '[]', 0, 'draft', dated, created_at, created_by FROM findings"
+        " WHERE id = ?"
+    )
+    pair.ours_sql(add, (first, got["1.2"]))
+    pair.sql(add, (first, got["1.2"]))
+    with pair.ours.write():  # both sides have seen it
+        set_bases(pair.ours, store_records(pair.ours, e))
+    pair.sql("UPDATE findings SET number = -1 WHERE id = ?", (first,))
+    pair.sql("UPDATE findings SET number = 3 WHERE id = ?", (got["1.1"],))
+    pair.sql("UPDATE findings SET number = 1 WHERE id = ?", (first,))
+    done = run(pair)
+    assert (done["updated"], done["renumbered"], done["conflicts"]) == ({"findings": 2}, [], [])
+    assert row(pair.ours, "findings", first)["number"] == 1
+    assert row(pair.ours, "findings", got["1.1"])["number"] == 3
