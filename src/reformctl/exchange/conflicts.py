@@ -154,7 +154,8 @@ def _require_second_person(store: Store, engagement: dict, table: str, key: str,
     """Taking another store's review decision is making it here: the same four eyes apply."""
     kind = {t: k for k, t in PARENT.items()}[table]
     record = store.row(f"SELECT * FROM {table} WHERE id = ?", (key,))
-    ref = record_refs(store, engagement["id"]).get(key) or record.get("name") or key[:8]
+    # Every finding, recommendation and section has a reference (a section's is its name).
+    ref = record_refs(store, engagement["id"])[key]
     verb = "take the other side's review decision on"
     require_four_eyes(store, engagement, kind, {**record, "ref": ref}, actor, verb)
 
