@@ -361,14 +361,19 @@ def test_an_activitys_other_fields_can_be_taken(pair):
 def test_taking_their_value_that_breaks_a_rule_of_the_store_is_refused(pair):
     got = ids(pair.ours)
     eid = pair.engagement["id"]
-    add_conflicts(pair, conflict(eid, "findings", got["1.2"], "number", 2, 1))
+    add_conflicts(
+        pair,
+        conflict(eid, "findings", got["1.2"], "number", 2, 1),
+        conflict(eid, "findings", got["1.2"], "title", "Draft finding", "Theirs"),
+    )
+    before = row(pair.ours, "findings", got["1.2"])
     with pytest.raises(Refused) as caught:
         resolve(pair.ours, pair.engagement, "1.2", "theirs", "rita")
     assert str(caught.value) == (
-        "cannot take their number for 1.2: UNIQUE constraint failed: "
+        "cannot take their number, title for 1.2: UNIQUE constraint failed: "
         "findings.focus_area_id, findings.number"
     )
-    assert row(pair.ours, "findings", got["1.2"])["number"] == 2
+    assert row(pair.ours, "findings", got["1.2"]) == before
 
 
 # ---- resolve: four eyes on their review decisions -------------------------------------------
@@ -528,3 +533,30 @@ def test_taking_their_value_after_the_release_goes_through(pair):
     add_conflicts(pair, conflict(eid, "status_updates", key, "as_of", "2024-07-02", "2024-07-01"))
     resolve(pair.ours, pair.engagement, key, "theirs", "rita")
     assert row(pair.ours, "status_updates", key)["as_of"] == "2024-07-01"
+
+
+def test_taking_their_status_of_an_update_dated_into_a_release_is_refused(pair):
+    """Not the date but what the update says: a report as of the release shows it."""
+    eid = pair.engagement["id"]
+    key = ids(pair.ours)["status"]
+    add_release(pair.ours_sql, eid, 1, "2024-06-30")
+    add_conflicts(pair, conflict(eid, "status_updates", key, "status", "in-progress", "complete"))
+    with pytest.raises(Refused) as caught:
+        resolve(pair.ours, pair.engagement, key, "theirs", "rita")
+    assert str(caught.value) == (
+        f"cannot bring in status_updates/{key}.json from their.db on 2024-06-10: release 1 "
+        "(as of 2024-06-30) froze everything dated up to then; date the record after 2024-06-30"
+    )
+    assert row(pair.ours, "status_updates", key)["status"] == "in-progress"
+
+
+def test_taking_their_internal_flag_is_dated_and_signed_by_who_took_it(pair):
+    eid = pair.engagement["id"]
+    key = ids(pair.ours)["1.2"]
+    add_conflicts(pair, conflict(eid, "findings", key, "internal", 0, 1))
+    resolve(pair.ours, pair.engagement, "1.2", "theirs", "rita")
+    assert row(pair.ours, "findings", key)["internal"] == 1
+    history = pair.ours.rows("SELECT * FROM internal_history WHERE record_id = ?", (key,))
+    assert [(h["was"], h["internal"], h["on_date"], h["actor"]) for h in history] == [
+        (0, 1, TODAY, "rita")
+    ]
