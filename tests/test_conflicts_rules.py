@@ -230,6 +230,10 @@ def test_a_record_without_an_open_conflict_is_not_found(pair, record):
     assert str(caught.value) == (
         f"nm has no open merge conflict on {record!r}; `list_conflicts()` lists them"
     )
+    assert (caught.value.remedy.action, caught.value.remedy.facts) == (
+        "list_conflicts",
+        {"site": SITE},
+    )
 
 
 @pytest.mark.parametrize("how", ["ref", "id", "prefix", "short-prefix", "spaced"])

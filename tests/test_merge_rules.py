@@ -106,7 +106,10 @@ def test_a_store_of_another_schema_is_refused_with_the_upgrade(pair):
         f"{old} is a store of schema {SCHEMA_VERSION - 1}, this reformctl's is {SCHEMA_VERSION}; "
         f"open it once with this reformctl (`open_store({old!r})`) to upgrade it"
     )
-    assert caught.value.remedy.action == "upgrade_store"
+    assert (caught.value.remedy.action, caught.value.remedy.facts) == (
+        "upgrade_store",
+        {"path": old},
+    )
 
 
 def test_a_database_without_the_tables_is_refused_as_damaged(pair):
@@ -799,6 +802,9 @@ def test_a_pending_conflict_stops_the_next_merge(pair):
         "nm has 2 unresolved merge conflict(s); settle them first "
         "(`list_conflicts()`, then `resolve()`)"
     )
+    facts = caught.value.facts
+    assert (facts["remedy"].action, facts["remedy"].facts) == ("list_conflicts", {"site": SITE})
+    assert (facts["then"].action, facts["then"].facts) == ("resolve_conflicts", {})
 
 
 def _new_in_bundle(bundle, template_key: str, key: str, created_at: str, number: int = 3) -> None:

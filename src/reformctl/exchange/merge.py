@@ -276,7 +276,6 @@ def _compare(ours: Records, theirs: Records, base: dict, decided: dict):
         take, clash = _three_way(mine, record, agreed)
         _settled(key, clash, take, decided)
         gate_changes(kind, mine, take, clash, agreed)
-        take.pop("id", None)
         if folded in take:  # a folded child list is fixed when its record is made
             clash[folded] = (mine[folded], take.pop(folded), None)
         if take:
