@@ -953,3 +953,55 @@ def test_numbers_are_taken_through_negatives_whatever_the_order_of_the_records(p
     assert (done["updated"], done["renumbered"], done["conflicts"]) == ({"findings": 2}, [], [])
     assert row(pair.ours, "findings", first)["number"] == 1
     assert row(pair.ours, "findings", got["1.1"])["number"] == 3
+
+
+def test_decisions_on_two_fields_of_a_record_settle_both(pair):
+    key = _both_edit_text(pair)
+    pair.ours_sql("UPDATE recommendations SET owner = 'Ann owner' WHERE id = ?", (key,))
+    pair.sql("UPDATE recommendations SET owner = 'Bob owner' WHERE id = ?", (key,))
+    eid = pair.engagement["id"]
+    for i, (field, ours, theirs) in enumerate(
+        [("owner", "Ann owner", "Bob owner"), ("text", "Ann text", "Bob text")]
+    ):
+        statement, params = resolution(eid, key, field, ours, theirs, "theirs")
+        pair.sql(statement, (f"0000aaaa-0000-4000-8000-00000000000{i}", *params[1:]))
+    done = run(pair)
+    assert done["conflicts"] == []
+    taken = row(pair.ours, "recommendations", key)
+    assert (taken["owner"], taken["text"]) == ("Bob owner", "Bob text")
+
+
+def test_a_moved_record_takes_the_number_after_the_highest_of_its_parent(pair):
+    """Their side added 1.4 and 1.3 (1.3 read last, by id): ours took 1.3 offline, so theirs moves
+    to 1.5, past the highest number, not to 1.4."""
+    bundle = pair.folder / "bundle"
+    shutil.copytree(pair.bundle, bundle)
+    template = ids(pair.ours)["1.2"]
+    high, low = (f"{x * 4}0000-0000-4000-8000-000000000000" for x in "ab")
+    _new_in_bundle(bundle, template, high, "2026-11-01T00:00:00+00:00", number=4)
+    _new_in_bundle(bundle, template, low, "2026-11-01T00:00:00+00:00", number=3)
+    mine = F.log_finding(pair.ours, pair.engagement, "1", "Ann new", None, ACTOR)
+    done = run(pair, bundle)
+    assert done["renumbered"] == [{"kind": "finding", "id": low, "from": "1.3", "to": "1.5"}]
+    numbers = [row(pair.ours, "findings", k)["number"] for k in (mine["id"], high, low)]
+    assert numbers == [3, 4, 5]
+
+
+def test_renumbering_is_reported_parent_by_parent(pair):
+    """Clashes under two focus areas: reported in the order of the areas (by id), then numbers."""
+    got = ids(pair.ours)
+    first, second = sorted([got["area 1"], got["area 2"]])
+    made = []
+    for area, number in ((first, 9), (second, 8)):
+        ref = "1" if area == got["area 1"] else "2"
+        mine = F.log_finding(pair.ours, pair.engagement, ref, "Ann", None, ACTOR)
+        pair.ours_sql("UPDATE findings SET number = ? WHERE id = ?", (number, mine["id"]))
+        with pair.theirs() as (store, e):
+            theirs = F.log_finding(store, e, ref, "Bob", None, "bob")
+        pair.sql("UPDATE findings SET number = ? WHERE id = ?", (number, theirs["id"]))
+        made.append((ref, number, theirs["id"]))
+    done = run(pair)
+    assert done["renumbered"] == [
+        {"kind": "finding", "id": key, "from": f"{ref}.{number}", "to": f"{ref}.{number + 1}"}
+        for ref, number, key in made
+    ]
