@@ -66,6 +66,9 @@ def test_three_way_with_a_field_missing_from_a_side_or_the_base():
     assert _three_way({"n": "v"}, {"n": None}, {"n": None}) == ({}, {})
     assert _three_way({"n": "a"}, {"n": "b"}, {"n": None}) == ({}, {"n": ("a", "b", None)})
     assert _three_way({"n": "a"}, {"n": "b"}, {}) == ({}, {"n": ("a", "b", None)})
+    # a field their side lacks is MISSING there, not None; a base lacking it is no base for it
+    assert _three_way({"w": 1}, {}, None) == ({}, {"w": (1, MISSING, None)})
+    assert _three_way({"n": None}, {"n": "v"}, {}) == ({}, {"n": (None, "v", None)})
 
 
 def test_three_way_goes_field_by_field_in_name_order():
@@ -1005,3 +1008,54 @@ def test_renumbering_is_reported_parent_by_parent(pair):
         {"kind": "finding", "id": key, "from": f"{ref}.{number}", "to": f"{ref}.{number + 1}"}
         for ref, number, key in made
     ]
+
+
+def test_only_our_own_change_to_a_frozen_history_is_no_change_of_theirs(pair):
+    _frozen(pair)
+    key = ids(pair.ours)["status"]
+    pair.ours_sql("UPDATE status_updates SET note = 'Ann note' WHERE id = ?", (key,))
+    done = run(pair)
+    assert (done["updated"], done["conflicts"]) == ({}, [])
+    assert row(pair.ours, "status_updates", key)["note"] == "Ann note"
+
+
+def test_every_record_of_a_kind_is_judged_by_the_freeze(pair):
+    """A new status dated after the release, first by id, and then their change to one dated
+    into it: the change is still refused."""
+    _frozen(pair)
+    key = ids(pair.ours)["status"]
+    pair.sql(
+        "INSERT INTO status_updates (id, recommendation_id, status, as_of, note, reason, evidence,"
+        " recorded_at, recorded_by) SELECT '00000000-0000-4000-8000-000000000000',"
+        " recommendation_id, 'complete', '2024-07-01', NULL, NULL, NULL, recorded_at, recorded_by"
+        " FROM status_updates WHERE id = ?",
+        (key,),
+    )
+    pair.sql("UPDATE status_updates SET note = 'Bob note' WHERE id = ?", (key,))
+    with pytest.raises(Refused) as caught:
+        run(pair)
+    assert str(caught.value) == frozen_message(pair, "status_updates", key, "2024-06-10")
+
+
+def test_a_back_dated_flag_history_of_a_new_record_is_refused_after_one_that_stays(pair):
+    """Their flag history of a shared record does not travel; that of a record new here, read
+    after it (by id), does, and is judged by the freeze."""
+    _frozen(pair)
+    got = ids(pair.ours)
+    new = "ffffffff-0000-4000-8000-000000000000"
+    pair.sql(
+        "INSERT INTO findings (id, engagement_id, focus_area_id, number, title, body, methods,"
+        " internal, review, dated, created_at, created_by) SELECT ?, engagement_id, focus_area_id,"
+        " 9, 'Late', '', '[]', 0, 'draft', '2024-07-01', created_at, created_by FROM findings"
+        " WHERE id = ?",
+        (new, got["1.2"]),
+    )
+    history = (
+        "INSERT INTO internal_history (record_type, record_id, was, internal, on_date, at, actor)"
+        " VALUES ('finding', ?, ?, ?, '2024-06-05', '2024-06-05T00:00:00+00:00', 'bob')"
+    )
+    pair.sql(history, (got["1.2"], 0, 1))
+    pair.sql(history, (new, 1, 0))
+    with pytest.raises(Refused) as caught:
+        run(pair)
+    assert str(caught.value) == frozen_message(pair, "internal_history", f"{new}.1", "2024-06-05")
