@@ -1059,3 +1059,19 @@ def test_a_back_dated_flag_history_of_a_new_record_is_refused_after_one_that_sta
     with pytest.raises(Refused) as caught:
         run(pair)
     assert str(caught.value) == frozen_message(pair, "internal_history", f"{new}.1", "2024-06-05")
+
+
+def test_a_decision_in_their_copy_never_takes_a_publicity_change(pair):
+    """Their copy says someone chose their internal 0 over our 1 (a record with no base here, so
+    the two differ as a conflict): still a conflict for a person, and the record stays internal."""
+    key = ids(pair.ours)["1.1.1"]
+    pair.ours_sql("UPDATE recommendations SET internal = 1 WHERE id = ?", (key,))
+    pair.ours_sql("DELETE FROM sync_base WHERE record_id = ?", (key,))
+    statement, params = resolution(pair.engagement["id"], key, "internal", 1, 0, "theirs")
+    pair.sql(statement, params)
+    done = run(pair)
+    assert [(c["field"], c["ours"], c["theirs"], c["base"]) for c in done["conflicts"]] == [
+        ("internal", 1, 0, None)
+    ]
+    assert done["updated"] == {}
+    assert row(pair.ours, "recommendations", key)["internal"] == 1
