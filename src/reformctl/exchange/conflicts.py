@@ -22,6 +22,9 @@ from reformctl.store import Store
 
 # Kinds whose records a person may change; the others are append-only histories.
 EDITABLE = {"engagement": "engagements", **{k.name: k.table for k in KINDS}}
+# The records that carry a child list fixed when they are made (bundle.py's folded kinds), as a
+# refusal names them.
+_FOLDED_IN = {"activities": "an activity", "releases": "a release"}
 
 
 def open_conflicts(store: Store, engagement_id: str) -> list[dict]:
@@ -151,7 +154,8 @@ def _require_second_person(store: Store, engagement: dict, table: str, key: str,
     """Taking another store's review decision is making it here: the same four eyes apply."""
     kind = {t: k for k, t in PARENT.items()}[table]
     record = store.row(f"SELECT * FROM {table} WHERE id = ?", (key,))
-    ref = record_refs(store, engagement["id"]).get(key) or record.get("name") or key[:8]
+    # Every finding, recommendation and section has a reference (a section's is its name).
+    ref = record_refs(store, engagement["id"])[key]
     verb = "take the other side's review decision on"
     require_four_eyes(store, engagement, kind, {**record, "ref": ref}, actor, verb)
 
@@ -160,10 +164,9 @@ def _take_theirs(
     store: Store, engagement: dict, record: str, kind: str, key: str, chosen: list[dict], actor: str
 ) -> None:
     """Their values for the chosen conflicts: fields set, and records a merge held back added."""
-    if kind in ("activities", "releases") and any(c["field"] in ("team", "items") for c in chosen):
-        raise Refused(
-            f"the {chosen[0]['field']} of a {kind[:-1]} is fixed when it is made; keep ours"
-        )
+    folded = BY_NAME[kind].folded if kind in BY_NAME else None
+    if folded is not None and any(c["field"] == folded for c in chosen):
+        raise Refused(f"the {folded} of {_FOLDED_IN[kind]} is fixed when it is made; keep ours")
     if kind in PARENT.values() and _takes_a_review_decision(chosen):
         _require_second_person(store, engagement, kind, key, actor)
     values = {c["field"]: json.loads(c["theirs"]) for c in chosen if held_kind(c["field"]) is None}

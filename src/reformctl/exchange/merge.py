@@ -47,6 +47,8 @@ MISSING = object()
 
 
 def _source_records(store: Store, engagement: dict, source: Path) -> Records:
+    """Their copy of ENGAGEMENT from a bundle directory or another store file, checked; like
+    every Records read from a store or a bundle, it holds every kind (empty or not)."""
     source = Path(source)
     if source.is_dir():
         return read_bundle(store, source, allow_conflicts=True)
@@ -255,8 +257,8 @@ def _compare(ours: Records, theirs: Records, base: dict, decided: dict):
     eid = ours.engagement["id"]
     pairs = [("engagement", eid, ours.engagement, theirs.engagement, None)]
     for kind in KINDS:
-        mine = ours.kinds.get(kind.name, {})
-        for key, record in sorted(theirs.kinds.get(kind.name, {}).items()):
+        mine = ours.kinds[kind.name]
+        for key, record in sorted(theirs.kinds[kind.name].items()):
             if not _travels(kind.name, record, ours):
                 continue
             if key in mine:
@@ -274,7 +276,6 @@ def _compare(ours: Records, theirs: Records, base: dict, decided: dict):
         take, clash = _three_way(mine, record, agreed)
         _settled(key, clash, take, decided)
         gate_changes(kind, mine, take, clash, agreed)
-        take.pop("id", None)
         if folded in take:  # a folded child list is fixed when its record is made
             clash[folded] = (mine[folded], take.pop(folded), None)
         if take:
@@ -304,8 +305,8 @@ def _refuse_frozen(
     if freeze is None:
         return
     for kind in KINDS:
-        mine = ours.kinds.get(kind.name, {})
-        for key, record in sorted(theirs.kinds.get(kind.name, {}).items()):
+        mine = ours.kinds[kind.name]
+        for key, record in sorted(theirs.kinds[kind.name].items()):
             if not _travels(kind.name, record, ours):
                 continue
             if key not in mine:
@@ -321,7 +322,7 @@ def _travels(kind: str, record: dict, ours: Records) -> bool:
     sides hold, each keeps its own (a flip taken from them is dated the day it is taken)."""
     if kind != "internal_history":
         return True
-    return record["record_id"] not in ours.kinds.get(PARENT[record["record_type"]], {})
+    return record["record_id"] not in ours.kinds[PARENT[record["record_type"]]]
 
 
 def _without(records: Records, held: set[tuple[str, str]]) -> Records:
@@ -340,7 +341,7 @@ def _decisions(ours: Records, theirs: Records) -> dict[tuple[str, str], list[tup
     """Settled conflicts from both sides: (record, field) -> [({the two values}, the one chosen)]."""
     out: dict[tuple[str, str], list[tuple[set, str]]] = {}
     for side in (ours, theirs):
-        for r in side.kinds.get("resolutions", {}).values():
+        for r in side.kinds["resolutions"].values():
             pair = {_canon(json.loads(r["ours"])), _canon(json.loads(r["theirs"]))}
             chosen = _canon(json.loads(r[r["resolution"]]))
             out.setdefault((r["record_id"], r["field"]), []).append((pair, chosen))
@@ -372,7 +373,7 @@ def _published(ours: Records, theirs: Records) -> set[str]:
     return {
         item["record_id"]
         for side in (ours, theirs)
-        for release in side.kinds.get("releases", {}).values()
+        for release in side.kinds["releases"].values()
         for item in release["items"]
     }
 
@@ -448,12 +449,9 @@ def _name_numbers(report: list[dict], ours: Records, theirs: Records, finals: di
             area = area_numbers.get(entry.pop("_parent"))
             entry["from"], entry["to"] = f"{area}.{entry['from']}", f"{area}.{entry['to']}"
         else:
-            finding = finals["findings"].get(entry.pop("_parent"))
-            prefix = (
-                f"{area_numbers.get(finding['focus_area_id'])}.{finding['number']}"
-                if finding
-                else "?"
-            )
+            # a recommendation's finding is ours or added with it: the bundle's check saw to that
+            finding = finals["findings"][entry.pop("_parent")]
+            prefix = f"{area_numbers.get(finding['focus_area_id'])}.{finding['number']}"
             entry["from"], entry["to"] = f"{prefix}.{entry['from']}", f"{prefix}.{entry['to']}"
 
 
