@@ -399,9 +399,9 @@ def test_a_backup_that_sqlite_cannot_open_says_so(tmp_path):
     assert str(invalid.value) == f"{path} cannot be opened: unable to open database file"
 
 
-def test_read_only_uri_quotes_the_name():
+def test_a_file_uri_quotes_the_name():
     from pathlib import Path
 
-    from reformctl.store.backup import read_only_uri
+    from reformctl.store.backup import file_uri
 
-    assert read_only_uri(Path("/a b/c#1?%.db")) == "file:/a%20b/c%231%3F%25.db?mode=ro"
+    assert file_uri(Path("/a b/c#1?%.db"), "ro") == "file:/a%20b/c%231%3F%25.db?mode=ro"

@@ -39,7 +39,7 @@ from reformctl.model.frozen import frozen_before, require_unfrozen_incoming
 from reformctl.model.guards import require_open
 from reformctl.model.ids import new_id
 from reformctl.store import Store
-from reformctl.store.backup import read_only_uri
+from reformctl.store.backup import open_sqlite
 from reformctl.store.db import SCHEMA_VERSION
 from reformctl.store.db import Store as _Store
 
@@ -55,7 +55,7 @@ def _source_records(store: Store, engagement: dict, source: Path) -> Records:
     if not source.is_file():
         raise Invalid(f"{source}: no such bundle directory or store file")
     try:
-        conn = sqlite3.connect(read_only_uri(source), uri=True)
+        conn = open_sqlite(source, "ro")
         conn.row_factory = sqlite3.Row
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.Error as exc:

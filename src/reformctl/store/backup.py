@@ -37,14 +37,9 @@ def file_uri(path: Path, mode: str) -> str:
     return f"file:{quote(str(path))}?mode={mode}"
 
 
-def read_only_uri(path: Path) -> str:
-    """PATH's read-only URI (exchange/merge.py opens a store file to merge with it)."""
-    return file_uri(path, "ro")
-
-
 def open_sqlite(path: Path, mode: str) -> sqlite3.Connection:
-    """Open the existing SQLite file at PATH, the one way backup and restore open a backup or a
-    store: by its quoted name, in MODE ("ro": SQLite refuses every write through the connection,
+    """Open the existing SQLite file at PATH, the one way backup, restore and merge open a backup
+    or another store: by its quoted name, in MODE ("ro": SQLite refuses every write through the connection,
     and never rolls back a journal left beside the file; "rw"), waiting for another process's lock
     as long as the store itself does (REFORMCTL_BUSY_TIMEOUT_MS)."""
     return sqlite3.connect(file_uri(path, mode), uri=True, timeout=busy_timeout_ms() / 1000)
