@@ -199,12 +199,13 @@ def _other_engagements(records: Records) -> list:
     ]
 
 
+# (kind, column, the kind it names, that kind's record in words)
 _REFERENCES = (
-    ("findings", "focus_area_id", "focus_areas"),
-    ("recommendations", "finding_id", "findings"),
-    ("status_updates", "recommendation_id", "recommendations"),
-    ("evidence", "finding_id", "findings"),
-    ("evidence", "activity_id", "activities"),
+    ("findings", "focus_area_id", "focus_areas", "focus area"),
+    ("recommendations", "finding_id", "findings", "finding"),
+    ("status_updates", "recommendation_id", "recommendations", "recommendation"),
+    ("evidence", "finding_id", "findings", "finding"),
+    ("evidence", "activity_id", "activities", "activity"),
 )
 
 
@@ -214,9 +215,9 @@ def _dangling_references(k: dict[str, dict[str, dict]]) -> list:
         (
             _where(name, key),
             column,
-            f"refers to {target[:-1].replace('_', ' ')} {r[column]} which is not in the bundle",
+            f"refers to {what} {r[column]} which is not in the bundle",
         )
-        for name, column, target in _REFERENCES
+        for name, column, target, what in _REFERENCES
         for key, r in k[name].items()
         if r[column] not in k[target]
     ]
