@@ -632,20 +632,21 @@ def test_agreed_records_become_the_base_of_the_next_merge(built, fresh):
     records = _loaded(built, fresh)
     eid = records.engagement["id"]
     B.set_bases(fresh, records)
-    expected = {"engagement": ("engagement", B.dumps(records.engagement), None)} | {
+    expected = {eid: ("engagement", B.dumps(records.engagement), None)} | {
         key: (kind.name, B.dumps(r), None)
         for kind in B.KINDS
         for key, r in records.kinds[kind.name].items()
     }
     assert _sync(fresh) == expected
-    assert B.shared(fresh, eid) == {k: (base, None) for k, (_, base, _) in expected.items()}
-    assert B.bases(fresh, eid) == {k: base for k, (_, base, _) in expected.items()}
+    named = {("engagement" if k == eid else k): v for k, v in expected.items()}
+    assert B.shared(fresh, eid) == {k: (base, None) for k, (_, base, _) in named.items()}
+    assert B.bases(fresh, eid) == {k: base for k, (_, base, _) in named.items()}
     assert B.shared(fresh, MISSING) == {}
     # Agreed again with a change: the base follows.
     changed = copy.deepcopy(records)
     changed.engagement["agency"] = "Changed"
     B.set_bases(fresh, changed)
-    assert _sync(fresh)["engagement"] == ("engagement", B.dumps(changed.engagement), None)
+    assert _sync(fresh)[eid] == ("engagement", B.dumps(changed.engagement), None)
 
 
 def test_exported_records_are_noted_and_the_base_only_of_records_that_had_none(built, fresh):
@@ -653,16 +654,16 @@ def test_exported_records_are_noted_and_the_base_only_of_records_that_had_none(b
     eid = records.engagement["id"]
     B.set_bases(fresh, records, exported=True, agreed=False)
     first = B.dumps(records.engagement)
-    assert _sync(fresh)["engagement"] == ("engagement", first, first)
+    assert _sync(fresh)[eid] == ("engagement", first, first)
     changed = copy.deepcopy(records)
     changed.engagement["agency"] = "Changed"
     B.set_bases(fresh, changed, exported=True, agreed=False)
-    assert _sync(fresh)["engagement"] == ("engagement", first, B.dumps(changed.engagement))
+    assert _sync(fresh)[eid] == ("engagement", first, B.dumps(changed.engagement))
     assert B.shared(fresh, eid)["engagement"] == (first, B.dumps(changed.engagement))
     # agreed and exported at once (an import): both
     B.set_bases(fresh, changed, exported=True)
     both = B.dumps(changed.engagement)
-    assert _sync(fresh)["engagement"] == ("engagement", both, both)
+    assert _sync(fresh)[eid] == ("engagement", both, both)
 
 
 def test_bases_leave_out_records_only_exported(built, fresh):
@@ -694,3 +695,45 @@ def test_kept_out_are_the_held_records_a_person_chose_not_to_take(built, fresh):
     )
     assert B.kept_out(fresh, eid) == frozenset({"a:b"})
     assert B.kept_out(fresh, MISSING) == frozenset()
+
+
+def test_each_engagement_of_a_store_keeps_its_own_base(built, fresh):
+    """Two engagements in one store: each one's record has its own base and export. (Both were
+    kept under one row, "engagement": the second engagement's import overwrote the first's base,
+    so a merge of the first compared against the second's values, and the second had none.)"""
+    _, records = built
+    other = copy.deepcopy(records)
+    other.engagement.update(id=MISSING, site="other-site", agency="Other PD")
+    with fresh.write():
+        B.insert_records(fresh, records, "zed")
+        fresh.insert("engagements", other.engagement)
+    mine = B.Records(engagement=records.engagement)
+    theirs = B.Records(engagement=other.engagement)
+    B.set_bases(fresh, mine, exported=True)
+    B.set_bases(fresh, theirs, exported=True)
+    eid = records.engagement["id"]
+    assert B.shared(fresh, eid) == {"engagement": (B.dumps(records.engagement),) * 2}
+    assert B.shared(fresh, MISSING) == {"engagement": (B.dumps(other.engagement),) * 2}
+    B.set_bases(fresh, theirs, exported=True, agreed=False)
+    assert B.bases(fresh, eid) == {"engagement": B.dumps(records.engagement)}
+
+
+def test_a_base_kept_under_the_old_name_is_read_until_one_under_the_id_replaces_it(built, fresh):
+    records = _loaded(built, fresh)
+    eid = records.engagement["id"]
+    fresh.execute(
+        "INSERT INTO sync_base (record_id, record_type, engagement_id, base, exported) "
+        "VALUES ('engagement', 'engagement', ?, 'old', 'old-export')",
+        (eid,),
+    )
+    assert B.shared(fresh, eid) == {"engagement": ("old", "old-export")}
+    B.set_bases(fresh, B.Records(engagement=records.engagement))
+    assert B.shared(fresh, eid) == {"engagement": (B.dumps(records.engagement), None)}
+    # whichever order SQLite would have read them in: insert the old row after the new one too
+    fresh.execute("DELETE FROM sync_base WHERE record_id = 'engagement'")
+    fresh.execute(
+        "INSERT INTO sync_base (record_id, record_type, engagement_id, base, exported) "
+        "VALUES ('engagement', 'engagement', ?, 'old', 'old-export')",
+        (eid,),
+    )
+    assert B.shared(fresh, eid) == {"engagement": (B.dumps(records.engagement), None)}
