@@ -33,6 +33,12 @@ def records(built):
     return copy.deepcopy(built[1])
 
 
+def read(store):
+    """store_records called in the test, not in a fixture: mutmut runs, for a mutant, the tests
+    that called its function, and a module's fixture calls it under the first test only."""
+    return B.store_records(store, get_engagement(store, SITE))
+
+
 def ids(store, sql, *params):
     return sorted(r[0] for r in store.execute(sql, params))
 
@@ -95,7 +101,8 @@ def test_columns_are_the_tables_in_order(built):
 
 
 def test_the_records_of_one_engagement_and_no_other(built):
-    store, records = built
+    store, _ = built
+    records = read(store)
     e = get_engagement(store, SITE)
     eid = e["id"]
     assert records.engagement == dict(
@@ -139,7 +146,8 @@ def test_the_records_of_one_engagement_and_no_other(built):
 
 
 def test_an_activity_carries_its_team_sorted_and_evidence_is_keyed_finding_plus_activity(built):
-    store, records = built
+    store, _ = built
+    records = read(store)
     members = {r["name"]: r["id"] for r in records.kinds["team_members"].values()}
     interview = next(r for r in records.kinds["activities"].values() if r["method"] == "interview")
     visit = next(r for r in records.kinds["activities"].values() if r["method"] == "site-visit")
@@ -152,7 +160,8 @@ def test_an_activity_carries_its_team_sorted_and_evidence_is_keyed_finding_plus_
 
 
 def test_a_release_carries_its_items_sorted_by_record_without_the_release_id(built):
-    store, records = built
+    store, _ = built
+    records = read(store)
     release = records.kinds["releases"][RELEASE_ID]
     finding = next(r for r in records.kinds["findings"].values() if r["internal"] == 0)
     recommendation = only(records.kinds, "recommendations")[1]
@@ -168,7 +177,8 @@ def test_a_release_carries_its_items_sorted_by_record_without_the_release_id(bui
 
 
 def test_flag_changes_are_named_by_their_record_and_place(built):
-    store, records = built
+    store, _ = built
+    records = read(store)
     hidden = next(r for r in records.kinds["findings"].values() if r["title"] == "Hidden gap")
     rows = records.kinds["internal_history"]
     assert sorted(rows) == [f"{hidden['id']}.1", f"{hidden['id']}.2"]
@@ -320,6 +330,10 @@ def test_a_release_item_not_in_the_bundle_is_refused(records):
         assert B.check_records(records) == [
             (where, "items", f"refers to a record not in the bundle: {shown}")
         ]
+    release["items"] = [good, {**good, "record_type": "secret"}]  # no such type: no such record
+    assert B.check_records(records) == [
+        (where, "items", f"refers to a record not in the bundle: {release['items'][1]!r}")
+    ]
     release["items"] = "all"
     assert B.check_records(records) == [
         (where, "items", "refers to a record not in the bundle: None")
@@ -415,6 +429,18 @@ def test_a_flag_change_of_a_record_not_in_the_bundle_or_not_its_files_is_refused
         "record_id",
         f"refers to finding {other} {says}",
     )
+
+
+def test_every_flag_change_of_a_record_not_in_the_bundle_is_named(records):
+    hidden = _hidden(records)
+    history = records.kinds["internal_history"]
+    for place in (1, 2):
+        history[f"{hidden['id']}.{place}"]["record_id"] = MISSING
+    says = f"refers to finding {MISSING} which is not in the bundle, or not this file's"
+    assert B.check_records(records) == [
+        (f"internal_history/{hidden['id']}.1.json", "record_id", says),
+        (f"internal_history/{hidden['id']}.2.json", "record_id", says),
+    ]
 
 
 NOT_NEXT = (
@@ -532,6 +558,19 @@ def test_records_load_without_their_engagement_into_a_store_that_has_it(built, f
     assert fresh.value("SELECT COUNT(*) FROM engagements") == 1
     assert fresh.value("SELECT COUNT(*) FROM events WHERE record_type = 'engagement'") == 0
     assert B.store_records(fresh, get_engagement(fresh, SITE)).kinds == records.kinds
+
+
+def test_a_kind_the_records_do_not_hold_loads_nothing(built, fresh):
+    _, records = built
+    only_areas = B.Records(
+        engagement=records.engagement, kinds={"focus_areas": records.kinds["focus_areas"]}
+    )
+    with fresh.write():
+        B.insert_records(fresh, only_areas, "zed")
+    again = read(fresh)
+    assert again.kinds["focus_areas"] == records.kinds["focus_areas"]
+    assert sum(len(v) for v in again.kinds.values()) == 2
+    assert fresh.value("SELECT COUNT(*) FROM events") == 3
 
 
 def _status(key, recorded_at):
