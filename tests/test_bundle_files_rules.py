@@ -114,6 +114,12 @@ def test_writing_again_touches_only_the_files_that_changed(records, bundle):
     assert not list(bundle.rglob(".*"))
 
 
+def test_records_without_a_kind_write_no_file_of_it(records, tmp_path):
+    only = F.Records(engagement=records.engagement)
+    assert F.write_bundle(only, tmp_path / "b") == 2
+    assert sorted(tree(tmp_path / "b")) == ["bundle.json", "engagement.json"]
+
+
 def test_a_kind_new_to_the_bundle_gets_its_folder(records, bundle):
     shutil.rmtree(bundle / "notes")
     F.write_bundle(records, bundle)
@@ -458,6 +464,22 @@ def test_a_head_that_is_no_record_or_has_conflict_markers(store, bundle):
     ]
 
 
+def test_a_head_that_is_a_link_is_not_read(store, bundle, tmp_path):
+    shutil.move(bundle / "bundle.json", tmp_path / "elsewhere.json")
+    (bundle / "bundle.json").symlink_to(tmp_path / "elsewhere.json")
+    assert errors(store, bundle) == [
+        ("bundle.json", None, "is a link or not a regular file; a bundle holds plain files")
+    ]
+    (bundle / "engagement.json").unlink()
+    (bundle / "engagement.json").symlink_to(tmp_path / "elsewhere.json")
+    (bundle / "bundle.json").unlink()
+    shutil.copy(tmp_path / "elsewhere.json", bundle / "bundle.json")
+    assert errors(store, bundle) == [
+        ("engagement.json", None, "is a link or not a regular file; a bundle holds plain files"),
+        ("engagement.json", None, "missing or unreadable"),
+    ]
+
+
 def test_an_engagement_missing_unreadable_or_not_the_heads(store, bundle):
     path = bundle / "engagement.json"
     engagement = json.loads(path.read_text())
@@ -634,6 +656,17 @@ def test_export_writes_the_bundle_and_remembers_what_it_wrote(tmp_path, built):
     }
     assert exported[eid] == (dumps(records.engagement), dumps(records.engagement))
     assert len(exported) == 1 + sum(len(k) for k in records.kinds.values())
+    # A change made here since: the file it wrote last time is known, and stays the base
+    path = first(target, "findings")
+    old = path.read_text()
+    store.execute("UPDATE findings SET title = 'Changed here' WHERE id = ?", (path.stem,))
+    F.export_bundle(store, SITE, target)
+    assert json.loads(path.read_text())["title"] == "Changed here"
+    assert store.row("SELECT base, exported FROM sync_base WHERE record_id = ?", (path.stem,)) == {
+        "base": old,
+        "exported": path.read_text(),
+    }
+    records = store_records(store, get_engagement(store, SITE))
     # What it wrote is known: a colleague's change to it since is not
     path = first(target, "findings")
     edit(path, title="Theirs")
