@@ -358,9 +358,7 @@ def _read_kind(
             errs.extend(problems)
         elif key != path.stem:
             errs.append((relative, "id", f"the file is named for {path.stem} but holds {key}"))
-        elif key in found:
-            errs.append((relative, "id", "duplicate id"))
-        else:
+        else:  # named for its key, and no two files of a folder share a name: no key twice
             found[key] = loaded
     return found
 
