@@ -493,7 +493,15 @@ def test_an_engagement_missing_unreadable_or_not_the_heads(store, bundle):
     assert errors(store, bundle) == [("engagement.json", None, "missing or unreadable")]
     path.rmdir()
     path.write_text(conflicted(dumps(engagement), dumps(engagement)))
-    assert errors(store, bundle, allow_conflicts=True)[0][0] == "engagement.json"
+    assert errors(store, bundle, allow_conflicts=True) == [
+        (
+            "engagement.json",
+            None,
+            "has git conflict markers; bring it in with `merge()`, which turns them into "
+            "conflicts to resolve",
+        ),
+        ("engagement.json", None, "missing or unreadable"),
+    ]
     for field, value in (("id", MISSING), ("site", "other-site")):
         path.write_text(dumps({**engagement, field: value}))
         assert errors(store, bundle) == [("engagement.json", "id", "does not match bundle.json")]
