@@ -573,6 +573,15 @@ def test_a_kind_the_records_do_not_hold_loads_nothing(built, fresh):
     assert fresh.value("SELECT COUNT(*) FROM events") == 3
 
 
+def test_a_release_that_published_nothing_carries_no_items(built, fresh):
+    _, records = built
+    release = {**records.kinds["releases"][RELEASE_ID], "items": []}
+    empty = B.Records(engagement=records.engagement, kinds={"releases": {RELEASE_ID: release}})
+    with fresh.write():
+        B.insert_records(fresh, empty, "zed")
+    assert read(fresh).kinds["releases"] == {RELEASE_ID: release}
+
+
 def _status(key, recorded_at):
     return {
         "id": key,
