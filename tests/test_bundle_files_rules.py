@@ -271,6 +271,12 @@ def test_the_first_problem_is_named_and_the_rest_counted(records, bundle):
     assert refusal(records, bundle) == unmerged(
         bundle, f"activities/{MISSING}.json is not in this store"
     )
+    (bundle / "activities" / f"{MISSING}.json").unlink()
+    (bundle / "activities" / f"{MISSING}.json").mkdir()  # and every file after it is looked at
+    (bundle / "notes" / f"{MISSING}.json").write_text("{}")
+    assert refusal(records, bundle) == unmerged(
+        bundle, f"activities/{MISSING}.json is a link or not a regular file", " (and 1 more)"
+    )
 
 
 # ---- git conflict markers ----------------------------------------------------------------
@@ -294,6 +300,10 @@ def test_git_conflict_markers_split_into_our_and_their_side():
     assert F._split_git_conflict(two) == ("1\nmid\n3\n", "2\nmid\n4\n")
     assert F._split_git_conflict("<<<<<<< a\n1\n=======  \n2\n>>>>>>> b\n") == (
         "1\n=======  \n2\n>>>>>>> b\n",
+        "",
+    )
+    assert F._split_git_conflict("<<<<<<< a\n1\n=======X\n2\n>>>>>>> b\n") == (
+        "1\n=======X\n2\n>>>>>>> b\n",
         "",
     )
 
@@ -610,6 +620,49 @@ def test_records_are_checked_together_only_once_each_is_sound(store, bundle):
     assert errors(store, bundle) == [
         (f"findings/{finding.name}", "number", "must be a whole number from 1 to 999999, got 0")
     ]
+
+
+def test_every_unreadable_or_incomplete_record_file_is_named(store, bundle):
+    paths = sorted((bundle / "review_history").glob("*.json"))[:4]
+    names = [f"review_history/{p.name}" for p in paths]
+    paths[0].write_text('{"a": 1,\n')
+    paths[1].write_text("[]")
+    for path in paths[2:]:
+        record = json.loads(path.read_text())
+        del record["comment"]
+        path.write_text(dumps(record))
+    assert errors(store, bundle) == [
+        (
+            names[0],
+            None,
+            "not valid JSON (Expecting property name enclosed in double quotes at line 2); "
+            "is the file truncated?",
+        ),
+        (names[1], None, "must hold one JSON object"),
+        (names[2], "comment", "missing"),
+        (names[3], "comment", "missing"),
+    ]
+
+
+def test_a_bundle_read_for_an_import_refuses_conflict_markers(store, bundle):
+    path = first(bundle, "notes")
+    path.write_text(conflicted(path.read_text(), path.read_text()))
+    with pytest.raises(F.BundleErrors) as caught:
+        F.read_bundle(store, bundle)
+    assert [(r, c, rendered(m)) for r, c, m in caught.value.errors] == [
+        (
+            f"notes/{path.name}",
+            None,
+            "has git conflict markers; bring it in with `merge()`, which turns them into "
+            "conflicts to resolve",
+        )
+    ]
+
+
+def test_checking_a_bundle_writes_no_store(bundle, isolated):
+    before = sorted(os.listdir(isolated))
+    F.check_bundle(bundle)
+    assert sorted(os.listdir(isolated)) == before
 
 
 def _twin(bundle, kind):

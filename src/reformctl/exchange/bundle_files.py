@@ -123,8 +123,8 @@ def _refuse_unmerged(
             continue
         sides = _split_git_conflict(existing)
         versions = [sides[1]] if sides is not None else [existing]
-        key = "engagement" if relative == "engagement.json" else path.stem
-        seen = [json.loads(t) for t in known.get(key, (None, None)) if t is not None] + [
+        # A record's key is its file's name; engagement.json's, "engagement", is the engagement's.
+        seen = [json.loads(t) for t in known.get(path.stem, (None, None)) if t is not None] + [
             json.loads(files[relative])
         ]
         try:
@@ -353,10 +353,11 @@ def _read_kind(
             continue
         # Each value first, so a bad one is named by its own field (exchange/bundle_checks.py).
         problems = record_problems(kind.name, loaded, relative)
-        key = record_key(kind, loaded) if not problems else None
         if problems:
             errs.extend(problems)
-        elif key != path.stem:
+            continue
+        key = record_key(kind, loaded)
+        if key != path.stem:
             errs.append((relative, "id", f"the file is named for {path.stem} but holds {key}"))
         else:  # named for its key, and no two files of a folder share a name: no key twice
             found[key] = loaded
