@@ -364,11 +364,11 @@ def test_no_record_file_is_bigger_than_25_mb(tmp_path, monkeypatch):
         None,
         [("kind/x.json", None, "is larger than 0 MB; no record is that big")],
     )
-    monkeypatch.setattr(F, "MAX_FILE_BYTES", 3_999_999)
-    path.write_bytes(b" " * 4_000_000)
+    monkeypatch.setattr(F, "MAX_FILE_BYTES", 2_000_000)
+    path.write_bytes(b" " * 2_000_001)
     assert load(path) == (
         None,
-        [("kind/x.json", None, "is larger than 3 MB; no record is that big")],
+        [("kind/x.json", None, "is larger than 2 MB; no record is that big")],
     )
 
 
@@ -584,6 +584,15 @@ def test_a_record_with_a_missing_unknown_or_bad_field(store, bundle):
         (relative, "internal", "must be 0 or 1, got 2"),
         (relative, "number", "must be a whole number from 1 to 999999, got 0"),
     ]
+    # every record with a bad value is named, not only the first
+    second = sorted((bundle / "findings").glob("*.json"))[1]
+    edit(second, internal=3)
+    path.write_text(dumps({**record, "title": "ok", "number": 0}))
+    assert errors(store, bundle) == [
+        (relative, "number", "must be a whole number from 1 to 999999, got 0"),
+        (f"findings/{second.name}", "internal", "must be 0 or 1, got 3"),
+    ]
+    edit(second, internal=0)
     # an id that is no id is named by its value, not compared with the file's name
     path.write_text(dumps({**record, "title": "ok", "id": "../x"}))
     assert errors(store, bundle) == [(relative, "id", "'../x' is not an id")]
