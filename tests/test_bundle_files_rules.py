@@ -242,6 +242,21 @@ def test_a_file_that_is_no_whole_record_is_refused(records, bundle):
     )
 
 
+def test_a_file_in_the_way_bigger_than_any_record_is_not_read(records, bundle, monkeypatch):
+    path = first(bundle, "findings")
+    edit(path, title="x")  # a colleague's change, padded to 100,000 bytes, the biggest file
+    path.write_text(path.read_text().ljust(99_999) + "\n")
+    assert path.stat().st_size == 100_000
+    monkeypatch.setattr(F, "MAX_FILE_BYTES", 100_000)
+    says = f"findings/{path.name} holds changes this store has not merged"
+    assert refusal(records, bundle) == unmerged(bundle, says)
+    monkeypatch.setattr(F, "MAX_FILE_BYTES", 99_999)
+    assert refusal(records, bundle) == unmerged(bundle, f"findings/{path.name} is larger than 0 MB")
+    monkeypatch.setattr(F, "MAX_FILE_BYTES", 2_000_000)
+    path.write_bytes(b" " * 2_000_001)
+    assert refusal(records, bundle) == unmerged(bundle, f"findings/{path.name} is larger than 2 MB")
+
+
 def conflicted(ours: str, theirs: str) -> str:
     return f"<<<<<<< HEAD\n{ours}=======\n{theirs}>>>>>>> bob\n"
 

@@ -113,6 +113,9 @@ def _refuse_unmerged(
         if path.is_symlink() or not path.is_file():
             problems.append(f"{relative} is a link or not a regular file")
             continue
+        if path.stat().st_size > MAX_FILE_BYTES:  # read whole below: no bigger than a record
+            problems.append(f"{relative} is larger than {MAX_FILE_BYTES // 1_000_000} MB")
+            continue
         existing = path.read_text(encoding="utf-8", errors="replace")
         # A file this store has merged but did not take (the other side's flag history of a record
         # both hold: exchange/merge.py _travels) is no unmerged work.
