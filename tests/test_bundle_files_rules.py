@@ -255,6 +255,10 @@ def test_a_file_in_the_way_bigger_than_any_record_is_not_read(records, bundle, m
     monkeypatch.setattr(F, "MAX_FILE_BYTES", 2_000_000)
     path.write_bytes(b" " * 2_000_001)
     assert refusal(records, bundle) == unmerged(bundle, f"findings/{path.name} is larger than 2 MB")
+    sorted((bundle / "findings").glob("*.json"))[1].write_bytes(b" " * 2_000_001)
+    assert refusal(records, bundle) == unmerged(
+        bundle, f"findings/{path.name} is larger than 2 MB", " (and 1 more)"
+    )
 
 
 def conflicted(ours: str, theirs: str) -> str:
