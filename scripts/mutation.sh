@@ -44,11 +44,11 @@ declare -A TESTS=(
   [exchange/bundle_checks]="test_bundle_checks_rules"
   [exchange/merge]="test_merge_rules"
   [exchange/conflicts]="test_conflicts_rules"
+  [exchange/bundle]="test_bundle_rules"
+  [exchange/bundle_files]="test_bundle_files_rules"
   # Moved into exchange/ and publishing/ this session: not yet measured with a tight list.
   [publishing/releases]="test_releases test_phases test_trust_releases"
   [publishing/release_diff]="test_releases test_trust_releases"
-  [exchange/bundle]="test_bundle test_trust_bundles"
-  [exchange/bundle_files]="test_bundle test_merge test_trust_bundles"
 )
 modules=("$@")
 [ "${#modules[@]}" -gt 0 ] || modules=("${!TESTS[@]}")

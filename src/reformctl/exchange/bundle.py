@@ -199,12 +199,13 @@ def _other_engagements(records: Records) -> list:
     ]
 
 
+# (kind, column, the kind it names, that kind's record in words)
 _REFERENCES = (
-    ("findings", "focus_area_id", "focus_areas"),
-    ("recommendations", "finding_id", "findings"),
-    ("status_updates", "recommendation_id", "recommendations"),
-    ("evidence", "finding_id", "findings"),
-    ("evidence", "activity_id", "activities"),
+    ("findings", "focus_area_id", "focus_areas", "focus area"),
+    ("recommendations", "finding_id", "findings", "finding"),
+    ("status_updates", "recommendation_id", "recommendations", "recommendation"),
+    ("evidence", "finding_id", "findings", "finding"),
+    ("evidence", "activity_id", "activities", "activity"),
 )
 
 
@@ -214,9 +215,9 @@ def _dangling_references(k: dict[str, dict[str, dict]]) -> list:
         (
             _where(name, key),
             column,
-            f"refers to {target[:-1].replace('_', ' ')} {r[column]} which is not in the bundle",
+            f"refers to {what} {r[column]} which is not in the bundle",
         )
-        for name, column, target in _REFERENCES
+        for name, column, target, what in _REFERENCES
         for key, r in k[name].items()
         if r[column] not in k[target]
     ]
@@ -421,7 +422,9 @@ def set_bases(store: Store, records: Records, exported: bool = False, agreed: bo
     """Remember RECORDS as shared: AGREED makes them the base of the next merge (import, merge);
     EXPORTED notes what this store wrote, and makes it the base only of records that had none."""
     eid = records.engagement["id"]
-    rows = [("engagement", "engagement", eid, dumps(records.engagement))]
+    # The engagement's own row is keyed by its id: record_id is unique in the whole store, which
+    # may hold several engagements (shared() reads it back as "engagement").
+    rows = [(eid, "engagement", eid, dumps(records.engagement))]
     for kind in KINDS:
         rows += [
             (key, kind.name, eid, dumps(r)) for key, r in records.kinds.get(kind.name, {}).items()
@@ -442,12 +445,19 @@ def set_bases(store: Store, records: Records, exported: bool = False, agreed: bo
 
 
 def shared(store: Store, engagement_id: str) -> dict[str, tuple[str | None, str | None]]:
-    """Per record: (base, exported)."""
+    """Per record: (base, exported); the engagement's own under "engagement"."""
+    # A store written before the engagement's row was keyed by its id holds it under "engagement"
+    # (one row for every engagement of the store, so possibly another's): the row under the id,
+    # read last, takes its place.
     return {
-        r["record_id"]: (r["base"], r["exported"])
+        "engagement" if r["record_id"] == engagement_id else r["record_id"]: (
+            r["base"],
+            r["exported"],
+        )
         for r in store.rows(
-            "SELECT record_id, base, exported FROM sync_base WHERE engagement_id = ?",
-            (engagement_id,),
+            "SELECT record_id, base, exported FROM sync_base WHERE engagement_id = ? "
+            "ORDER BY record_id = ?",
+            (engagement_id, engagement_id),
         )
     }
 

@@ -113,6 +113,9 @@ def _refuse_unmerged(
         if path.is_symlink() or not path.is_file():
             problems.append(f"{relative} is a link or not a regular file")
             continue
+        if path.stat().st_size > MAX_FILE_BYTES:  # read whole below: no bigger than a record
+            problems.append(f"{relative} is larger than {MAX_FILE_BYTES // 1_000_000} MB")
+            continue
         existing = path.read_text(encoding="utf-8", errors="replace")
         # A file this store has merged but did not take (the other side's flag history of a record
         # both hold: exchange/merge.py _travels) is no unmerged work.
@@ -123,8 +126,8 @@ def _refuse_unmerged(
             continue
         sides = _split_git_conflict(existing)
         versions = [sides[1]] if sides is not None else [existing]
-        key = "engagement" if relative == "engagement.json" else path.stem
-        seen = [json.loads(t) for t in known.get(key, (None, None)) if t is not None] + [
+        # A record's key is its file's name; engagement.json's, "engagement", is the engagement's.
+        seen = [json.loads(t) for t in known.get(path.stem, (None, None)) if t is not None] + [
             json.loads(files[relative])
         ]
         try:
@@ -353,14 +356,13 @@ def _read_kind(
             continue
         # Each value first, so a bad one is named by its own field (exchange/bundle_checks.py).
         problems = record_problems(kind.name, loaded, relative)
-        key = record_key(kind, loaded) if not problems else None
         if problems:
             errs.extend(problems)
-        elif key != path.stem:
+            continue
+        key = record_key(kind, loaded)
+        if key != path.stem:
             errs.append((relative, "id", f"the file is named for {path.stem} but holds {key}"))
-        elif key in found:
-            errs.append((relative, "id", "duplicate id"))
-        else:
+        else:  # named for its key, and no two files of a folder share a name: no key twice
             found[key] = loaded
     return found
 
