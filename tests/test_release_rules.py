@@ -16,7 +16,7 @@ import pytest
 
 from helpers import TODAY, dump
 from reformctl.cli.errors import CLI
-from reformctl.errors import Invalid, Refused
+from reformctl.errors import Invalid, NotFound, Refused
 from reformctl.model.confidential import protect
 from reformctl.model.sites import get_engagement
 from reformctl.publishing import releases
@@ -571,3 +571,285 @@ def test_a_failure_while_writing_leaves_no_folder_no_staging_and_no_record(
     said = refused_publish(store, isolated, Invalid, "ann", as_of=AS_OF)
     line = f"cannot write {isolated / 'out'}: No space left on device; nothing was written there"
     assert said == (line, line)
+
+
+# ---- verify: the whole answer for each kind of tampering -----------------------------------------
+
+R1 = names(1)
+MANIFEST_CHANGED = {
+    "file": "manifest.json",
+    "problem": "differs from the manifest published with this release "
+    "(its SHA-256 is not the one the store recorded)",
+}
+
+
+def answer(problems=(), unchecked=(), release=1, site=SITE, files=R1) -> dict:
+    return {
+        "site": site,
+        "release": release,
+        "ok": not problems,
+        "problems": list(problems),
+        "unchecked": list(unchecked),
+        "files": files,
+    }
+
+
+def edit_manifest(folder: Path, **changes) -> dict:
+    manifest = json.loads((folder / "manifest.json").read_bytes())
+    manifest.update(changes)
+    (folder / "manifest.json").write_bytes(manifest_bytes(manifest))
+    return manifest
+
+
+def forget_manifest_hash(store) -> None:
+    """As a store upgraded from before manifests' hashes were kept: no release_manifests row."""
+    store.execute("DROP TRIGGER release_manifests_no_delete")
+    store.execute("DELETE FROM release_manifests")
+
+
+def test_an_untouched_release_verifies(release):
+    store, folder = release
+    assert releases.verify(store, folder) == answer()
+    assert releases.verify(store, str(folder)) == answer()
+
+
+def test_the_published_manifest_is_the_store_record(published):
+    db, folder = published
+    store = open_store(db)
+    try:
+        row = release_row(store, SITE, 1)
+        kept = store.value(
+            "SELECT sha256 FROM release_manifests WHERE release_id = ?", (row["id"],)
+        )
+    finally:
+        store.close()
+    raw = (folder / "manifest.json").read_bytes()
+    assert sha256(raw) == kept
+    manifest = json.loads(raw)
+    assert manifest["files"] == json.loads(row["files"])
+    assert {k: manifest[k] for k in ("kind", "as_of", "published_at", "published_by")} == {
+        k: row[k] for k in ("kind", "as_of", "published_at", "published_by")
+    }
+
+
+def test_a_changed_byte_a_missing_file_and_extra_files_are_each_named(release):
+    store, folder = release
+    md, pdf = f"{SITE}-release-1.md", f"{SITE}-release-1.pdf"
+    data = bytearray((folder / md).read_bytes())
+    data[0] ^= 1
+    (folder / md).write_bytes(bytes(data))
+    (folder / pdf).unlink()
+    (folder / "zz-notes.txt").write_text("added")
+    (folder / "aa-folder").mkdir()
+    assert releases.verify(store, folder) == answer(
+        [
+            {"file": md, "problem": "does not match its manifest hash"},
+            {"file": pdf, "problem": "missing"},
+            {"file": "aa-folder", "problem": "not in the manifest"},
+            {"file": "zz-notes.txt", "problem": "not in the manifest"},
+        ]
+    )
+
+
+def test_a_folder_in_place_of_a_file_is_missing(release):
+    store, folder = release
+    csv = f"{SITE}-release-1.csv"
+    (folder / csv).unlink()
+    (folder / csv).mkdir()
+    assert releases.verify(store, folder) == answer([{"file": csv, "problem": "missing"}])
+
+
+def test_a_changed_manifest_differs_from_the_one_published(release):
+    store, folder = release
+    edit_manifest(folder, agency="Another Police Department")
+    assert releases.verify(store, folder) == answer([MANIFEST_CHANGED])
+
+
+def test_a_manifest_rewritten_to_match_a_changed_file_differs_from_the_store(release):
+    store, folder = release
+    md = f"{SITE}-release-1.md"
+    (folder / md).write_text("forged\n")
+    files = json.loads((folder / "manifest.json").read_bytes())["files"]
+    edit_manifest(folder, files={**files, md: sha256(b"forged\n")})
+    assert releases.verify(store, folder) == answer(
+        [
+            MANIFEST_CHANGED,
+            {"file": md, "problem": "differs from the store's record of this release"},
+        ]
+    )
+
+
+def test_a_file_added_to_or_dropped_from_the_manifest_differs_from_the_store(release):
+    store, folder = release
+    md, pdf = f"{SITE}-release-1.md", f"{SITE}-release-1.pdf"
+    files = json.loads((folder / "manifest.json").read_bytes())["files"]
+    (folder / "extra.txt").write_text("x")
+    files["extra.txt"] = sha256(b"x")
+    del files[pdf]
+    (folder / pdf).unlink()
+    edit_manifest(folder, files=files)
+    differs = "differs from the store's record of this release"
+    assert releases.verify(store, folder) == answer(
+        [
+            MANIFEST_CHANGED,
+            {"file": "extra.txt", "problem": differs},
+            {"file": pdf, "problem": differs},
+        ],
+        files=sorted([*set(R1) - {pdf}, "extra.txt"]),
+    )
+    assert md in files
+
+
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("kind", "final"),
+        ("as_of", "2024-07-02"),
+        ("published_at", "2026-11-27T10:00:00.000001+00:00"),
+    ],
+)
+def test_each_detail_the_store_keeps_is_compared(release, key, value):
+    store, folder = release
+    edit_manifest(folder, **{key: value})
+    own = {
+        "file": "manifest.json",
+        "problem": f"its {key} differs from the store's record of this release",
+    }
+    assert releases.verify(store, folder) == answer([MANIFEST_CHANGED, own])
+    forget_manifest_hash(store)
+    assert releases.verify(store, folder)["problems"] == [own]
+
+
+UNCHECKED_WHOLE = (
+    "manifest.json as a whole: release 1 was published before reformctl kept each manifest's "
+    "hash, so only its files, kind, dates, names and reason were compared"
+)
+
+
+def test_without_a_kept_hash_the_names_and_reason_are_compared_and_the_rest_is_told(release):
+    store, folder = release
+    forget_manifest_hash(store)
+    assert releases.verify(store, folder) == answer(unchecked=[UNCHECKED_WHOLE])
+    edit_manifest(folder, published_by="bob", override_reason="Because.", agency="Elsewhere")
+    assert releases.verify(store, folder) == answer(
+        [
+            {
+                "file": "manifest.json",
+                "problem": f"its {key} differs from the store's record of this release",
+            }
+            for key in ("published_by", "override_reason")
+        ],
+        unchecked=[UNCHECKED_WHOLE],
+    )
+
+
+def test_with_a_kept_hash_a_scrubbed_name_is_not_compared(release):
+    store, folder = release
+    # As an override publishes a protected actor: the record keeps the name, the manifest withholds it.
+    triggers = [
+        r["name"]
+        for r in store.rows(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'releases'"
+        )
+    ]
+    for name in triggers:
+        store.execute(f"DROP TRIGGER {name}")
+    store.execute("UPDATE releases SET published_by = 'Jane Roe', override_reason = 'Why.'")
+    assert releases.verify(store, folder) == answer()
+
+
+def test_a_release_the_store_does_not_know(release):
+    store, folder = release
+    edit_manifest(folder, release=9)
+    assert releases.verify(store, folder) == answer(
+        [{"file": "manifest.json", "problem": f"the store has no release 9 of {SITE}"}], release=9
+    )
+    edit_manifest(folder, release=1, site="harbor-vale")
+    assert releases.verify(store, folder) == answer(
+        [{"file": "manifest.json", "problem": "the store has no release 1 of harbor-vale"}],
+        site="harbor-vale",
+    )
+
+
+def test_a_release_is_compared_with_its_own_engagements_record(release, published):
+    store, folder = release
+    # Miami's release 1 in the same store: same number, other files, kind and dates alike.
+    edit_manifest(folder, site="miami")
+    differs = "differs from the store's record of this release"
+    miami = sorted(f"miami-release-1.{ext}" for ext in FORMATS.values())
+    assert releases.verify(store, folder) == answer(
+        [MANIFEST_CHANGED] + [{"file": name, "problem": differs} for name in sorted([*miami, *R1])],
+        site="miami",
+    )
+
+
+def test_without_a_store_the_files_are_checked_and_the_rest_is_told(release):
+    _, folder = release
+    told = (
+        "manifest.json against the store's record of the release ({}): an edited manifest with "
+        "matching file hashes would not be noticed"
+    )
+    assert releases.verify(None, folder) == answer(unchecked=[told.format("no store was found")])
+    (folder / f"{SITE}-release-1.md").write_text("forged\n")
+    edit_manifest(folder, kind="final")
+    assert releases.verify(None, folder, "no store at /x.db") == answer(
+        [{"file": f"{SITE}-release-1.md", "problem": "does not match its manifest hash"}],
+        unchecked=[told.format("no store at /x.db")],
+    )
+
+
+def test_a_folder_without_a_manifest(release, isolated):
+    store, folder = release
+    (folder / "manifest.json").unlink()
+    line = f"{folder} has no manifest.json; is it a folder written by {{}}?"
+    assert refusal(NotFound, releases.verify, store, folder) == (
+        line.format("`publish()`"),
+        line.format("`reformctl publish`"),
+    )
+    (folder / "manifest.json").mkdir()
+    assert refusal(NotFound, releases.verify, None, folder)[0] == line.format("`publish()`")
+
+
+NOT_MANIFESTS = {
+    "not JSON": b"{",
+    "not UTF-8": b'{"site": "\xff"}',
+    "a list": b"[]",
+    "no files": json.dumps({"site": SITE, "release": 1}).encode(),
+    "no site": json.dumps({"files": {}, "release": 1}).encode(),
+    "no release": json.dumps({"files": {}, "site": SITE}).encode(),
+    "files a list": json.dumps({"files": [], "site": SITE, "release": 1}).encode(),
+    "a hash not text": json.dumps({"files": {"a": 1}, "site": SITE, "release": 1}).encode(),
+    "site not text": json.dumps({"files": {}, "site": 1, "release": 1}).encode(),
+    **{
+        f"release {value!r}": json.dumps({"files": {}, "site": SITE, "release": value}).encode()
+        for value in (0, -1, 2**63, "1", True, None, 1.0)
+    },
+    **{
+        f"file {name!r}": json.dumps({"files": {name: "0"}, "site": SITE, "release": 1}).encode()
+        for name in ("a/b", "a\\b", "", ".", "..", "/etc/passwd")
+    },
+}
+
+
+@pytest.mark.parametrize("raw", NOT_MANIFESTS.values(), ids=NOT_MANIFESTS)
+def test_a_manifest_that_is_not_one(release, raw):
+    store, folder = release
+    (folder / "manifest.json").write_bytes(raw)
+    line = f"{folder / 'manifest.json'} is not a reformctl release manifest"
+    assert refusal(Invalid, releases.verify, store, folder) == (line, line)
+
+
+def test_the_plainest_manifest_is_read(release, isolated):
+    store, _ = release
+    folder = isolated / "plain"
+    folder.mkdir()
+    (folder / "a..b").write_bytes(b"x")
+    raw = json.dumps({"files": {"a..b": sha256(b"x")}, "site": "nowhere", "release": 2**63 - 1})
+    (folder / "manifest.json").write_text(raw)
+    assert releases.verify(None, folder)["problems"] == []
+    assert releases.verify(store, folder) == answer(
+        [{"file": "manifest.json", "problem": f"the store has no release {2**63 - 1} of nowhere"}],
+        site="nowhere",
+        release=2**63 - 1,
+        files=["a..b"],
+    )
