@@ -43,8 +43,8 @@ declare -A TESTS=(
   [exchange/merge_gate]="test_merge_gate_rules"
   [exchange/bundle_checks]="test_bundle_checks_rules"
   # Moved into exchange/ and publishing/ this session: not yet measured with a tight list.
-  [publishing/releases]="test_releases test_phases test_trust_releases"
-  [publishing/release_diff]="test_releases test_trust_releases"
+  [publishing/releases]="test_release_rules"
+  [publishing/release_diff]="test_release_diff_rules"
   [exchange/bundle]="test_bundle test_trust_bundles"
   [exchange/bundle_files]="test_bundle test_merge test_trust_bundles"
   [exchange/merge]="test_merge test_trust_merge"
