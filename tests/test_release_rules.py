@@ -573,6 +573,57 @@ def test_a_failure_while_writing_leaves_no_folder_no_staging_and_no_record(
     assert said == (line, line)
 
 
+def test_the_files_are_written_beside_the_output_and_renamed_into_place(
+    store, isolated, monkeypatch
+):
+    """The staging folder sits in the output's own folder (one file system: the rename is whole),
+    and the output's missing parents are made."""
+    seen = []
+
+    def watching(report, fmt):
+        seen.append(sorted(p.name[: len(STAGING_PREFIX)] for p in (isolated / "a" / "b").iterdir()))
+        return fast_render(report, fmt)
+
+    monkeypatch.setattr(releases, "render", watching)
+    out = isolated / "a" / "b" / "r"
+    releases.publish(store, SITE, out, "ann", as_of=AS_OF)
+    assert seen == [[STAGING_PREFIX]] * len(FORMATS)
+    assert sorted(p.name for p in out.iterdir()) == sorted([*names(1), "manifest.json"])
+    assert [p.name for p in out.parent.iterdir()] == ["r"]
+
+
+def test_an_output_under_a_file_is_told_with_the_users_path(store, isolated):
+    (isolated / "afile").write_text("x")
+    out = isolated / "afile" / "r"
+    said = refused_publish(store, isolated, Invalid, "ann", as_of=AS_OF, output=out)
+    line = f"cannot write {out}: File exists; nothing was written there"
+    assert said == (line, line)
+
+
+def test_a_manifest_that_cannot_be_written_is_told_with_the_users_path(
+    store, isolated, monkeypatch
+):
+    monkeypatch.setattr(releases, "MANIFEST", "missing/manifest.json")
+    said = refused_publish(store, isolated, Invalid, "ann", as_of=AS_OF)
+    line = f"cannot write {isolated / 'out'}: No such file or directory; nothing was written there"
+    assert said == (line, line)
+
+
+def test_a_failing_rename_is_told_with_the_users_path_and_cleaned_up(store, isolated, monkeypatch):
+    def refuse(src, dst):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(releases.os, "replace", refuse)
+    said = refused_publish(store, isolated, Invalid, "ann", as_of=AS_OF)
+    line = f"cannot write {isolated / 'out'}: Permission denied; nothing was written there"
+    assert said == (line, line)
+    (isolated / "empty").mkdir()
+    said = refused_publish(store, isolated, Invalid, "ann", as_of=AS_OF, output=isolated / "empty")
+    line = f"cannot write {isolated / 'empty'}: Permission denied; nothing was written there"
+    assert said == (line, line)
+    assert list((isolated / "empty").iterdir()) == []  # the user's empty folder is left as it was
+
+
 # ---- verify: the whole answer for each kind of tampering -----------------------------------------
 
 R1 = names(1)

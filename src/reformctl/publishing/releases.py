@@ -4,6 +4,7 @@ two releases)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -202,6 +203,7 @@ def _write_release(
         output.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_staging(output.parent)  # left by a publish killed before it could clean up
         staging = make_staging(output.parent)
+    emptied = False
     try:
         with user_path_errors(output):
             files, contents = _write_formats(report, engagement["site"], number, staging, progress)
@@ -226,9 +228,13 @@ def _write_release(
         with user_path_errors(output):
             if output.exists():
                 output.rmdir()  # empty, checked above
+                emptied = True
             os.replace(staging, output)  # the folder appears whole; the store commits right after
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        if emptied and not output.exists():
+            with contextlib.suppress(OSError):  # the error being raised says what went wrong
+                output.mkdir()  # the user's empty folder, as it was: nothing was published
         raise
     return files
 
