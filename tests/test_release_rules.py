@@ -592,6 +592,19 @@ def test_the_files_are_written_beside_the_output_and_renamed_into_place(
     assert [p.name for p in out.parent.iterdir()] == ["r"]
 
 
+def test_each_format_is_rendered_once(store, isolated, monkeypatch):
+    """The PDF, the slowest, is laid out once, beside the others (not again after them)."""
+    calls = []
+
+    def counting(report, fmt):
+        calls.append(fmt)
+        return fast_render(report, fmt)
+
+    monkeypatch.setattr(releases, "render", counting)
+    releases.publish(store, SITE, isolated / "r", "ann", as_of=AS_OF)
+    assert sorted(calls) == sorted(FORMATS)
+
+
 def test_an_output_under_a_file_is_told_with_the_users_path(store, isolated):
     (isolated / "afile").write_text("x")
     out = isolated / "afile" / "r"

@@ -94,11 +94,7 @@ def manifest_problems(store: Store, engagement: dict, strings: dict[str, str | N
 def check_release(store: Store, site: str, as_of: str, actor: str | None) -> dict:
     """The pre-publication check, and the check of what publishing as ACTOR would put in the manifest."""
     result = check(store, site, as_of)
-    extra = (
-        manifest_problems(store, get_engagement(store, site), {"published_by": actor})
-        if actor
-        else []
-    )
+    extra = manifest_problems(store, get_engagement(store, site), {"published_by": actor})
     errors = sum(1 for p in extra if p["level"] == "error")
     problems = sorted(result["problems"] + extra, key=lambda p: (p["level"] != "error", p["where"]))
     return {
