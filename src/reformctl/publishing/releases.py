@@ -4,7 +4,6 @@ two releases)."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
@@ -199,7 +198,6 @@ def _write_release(
         output.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_staging(output.parent)  # left by a publish killed before it could clean up
         staging = make_staging(output.parent)
-    emptied = False
     try:
         with user_path_errors(output):
             files, contents = _write_formats(report, engagement["site"], number, staging, progress)
@@ -222,15 +220,12 @@ def _write_release(
         _record(store, engagement, release, manifest, files)
         keep_published(store, [*contents, manifest])
         with user_path_errors(output):
-            if output.exists():
-                output.rmdir()  # empty, checked above
-                emptied = True
-            os.replace(staging, output)  # the folder appears whole; the store commits right after
+            # The folder appears whole, in OUTPUT's place when that is an empty folder (checked
+            # above: a rename replaces an empty folder, and a failed one leaves it as it was);
+            # the store commits right after.
+            os.replace(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
-        if emptied and not output.exists():
-            with contextlib.suppress(OSError):  # the error being raised says what went wrong
-                output.mkdir()  # the user's empty folder, as it was: nothing was published
         raise
     return files
 
