@@ -244,15 +244,36 @@ def release_row(store, site: str, number: int) -> dict:
     )
 
 
-def test_publish_writes_every_file_the_manifest_and_the_record(store, isolated):
-    e = get_engagement(store, SITE)
+def publish_progress(store, out: Path, stages: list) -> tuple[dict, dict, dict[str, bytes], bytes]:
+    """Release 1 of north-miami, a progress report as of AS_OF, into OUT: publish's answer, the
+    report it froze, each file's expected bytes and the expected manifest.json."""
     report = build_report(store, SITE, AS_OF, "progress")
-    stages = []
-    out = isolated / "out" / "r2"
     got = releases.publish(
         store, SITE, out, "ann", kind="progress", as_of=AS_OF, progress=stages.append
     )
     contents = expected_files(report, 1, "progress")
+    files = {name: sha256(data) for name, data in contents.items()}
+    manifest = manifest_bytes(
+        {
+            "site": SITE,
+            "agency": "North Miami Police Department",
+            "release": 1,
+            "kind": "progress",
+            "as_of": AS_OF,
+            "published_at": PUBLISHED_AT,
+            "published_by": "ann",
+            "files": files,
+            "check": CHECK,
+            "override_reason": None,
+        }
+    )
+    return got, report, contents, manifest
+
+
+def test_publish_writes_every_file_and_the_manifest(store, isolated):
+    stages = []
+    out = isolated / "out" / "r2"
+    got, _, contents, manifest = publish_progress(store, out, stages)
     files = {name: sha256(data) for name, data in contents.items()}
     assert got == {
         "site": SITE,
@@ -271,21 +292,14 @@ def test_publish_writes_every_file_the_manifest_and_the_record(store, isolated):
     assert sorted(p.name for p in out.iterdir()) == sorted([*files, "manifest.json"])
     assert {name: (out / name).read_bytes() for name in files} == contents
     assert sorted(p.name for p in out.parent.iterdir()) == ["r2"]  # no staging left
-    manifest = manifest_bytes(
-        {
-            "site": SITE,
-            "agency": "North Miami Police Department",
-            "release": 1,
-            "kind": "progress",
-            "as_of": AS_OF,
-            "published_at": PUBLISHED_AT,
-            "published_by": "ann",
-            "files": files,
-            "check": CHECK,
-            "override_reason": None,
-        }
-    )
     assert (out / "manifest.json").read_bytes() == manifest
+
+
+def test_publish_records_the_release_its_manifest_hash_the_bytes_and_the_event(store, isolated):
+    e = get_engagement(store, SITE)
+    out = isolated / "r"
+    _, report, contents, manifest = publish_progress(store, out, [])
+    files = {name: sha256(data) for name, data in contents.items()}
     row = release_row(store, SITE, 1)
     snapshot = {**report, "release": {"number": 1, "kind": "progress"}}
     assert row == {
