@@ -93,11 +93,7 @@ def manifest_problems(store: Store, engagement: dict, strings: dict[str, str | N
 def check_release(store: Store, site: str, as_of: str, actor: str | None) -> dict:
     """The pre-publication check, and the check of what publishing as ACTOR would put in the manifest."""
     result = check(store, site, as_of)
-    extra = (
-        manifest_problems(store, get_engagement(store, site), {"published_by": actor})
-        if actor
-        else []
-    )
+    extra = manifest_problems(store, get_engagement(store, site), {"published_by": actor})
     errors = sum(1 for p in extra if p["level"] == "error")
     problems = sorted(result["problems"] + extra, key=lambda p: (p["level"] != "error", p["where"]))
     return {
@@ -224,9 +220,10 @@ def _write_release(
         _record(store, engagement, release, manifest, files)
         keep_published(store, [*contents, manifest])
         with user_path_errors(output):
-            if output.exists():
-                output.rmdir()  # empty, checked above
-            os.replace(staging, output)  # the folder appears whole; the store commits right after
+            # The folder appears whole, in OUTPUT's place when that is an empty folder (checked
+            # above: a rename replaces an empty folder, and a failed one leaves it as it was);
+            # the store commits right after.
+            os.replace(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
