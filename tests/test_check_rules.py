@@ -423,3 +423,38 @@ def test_initials_of_our_own_city_are_ours(isolated):
     assert [(p["code"], p["span"]) for p in got if p["code"] == "other-initials"] == [
         ("other-initials", "HVPD")
     ]
+
+
+def _record_codes(got: dict) -> list[tuple[str, str]]:
+    return [
+        (p["code"], p["where"])
+        for p in got["problems"]
+        if p["code"] in ("no-status", "no-owner", "empty-once-redacted", "no-recommendation")
+    ]
+
+
+def test_a_record_the_report_leaves_out_is_never_judged(store):
+    """Internal records, and recommendations under a draft or internal finding, are not
+    published: an empty text or a missing owner of theirs blocks nothing."""
+    e = get_engagement(store, SITE)
+    before = _record_codes(check(store, SITE, AS_OF))
+    R.recommend(store, e, "1.1", "[[all secret]]", "ann", internal=True, dated="2024-06-01")
+    _approve(store, e, "1.1.4")
+    R.recommend(store, e, "3.1", "[[under an internal finding]]", "ann", dated="2024-06-01")
+    _approve(store, e, "3.1.1")
+    R.recommend(store, e, "4.1", "[[under a draft finding]]", "ann", dated="2024-06-01")
+    _approve(store, e, "4.1.1")
+    assert _record_codes(check(store, SITE, AS_OF)) == before
+
+
+def test_a_published_record_is_judged_in_its_approved_wording(store):
+    """An edit waiting for review does not change what is published: the approved wording is
+    judged, not the working text, and the record is judged though it is back in draft."""
+    from reformctl.model.edits import edit_record
+
+    e = get_engagement(store, SITE)
+    before = _record_codes(check(store, SITE))
+    edit_record(store, e, "1.1.3", {"text": "[[now all withheld]]"}, "ann")
+    edit_record(store, e, "1.1.1", {"owner": "Chief"}, "ann")
+    assert _record_codes(check(store, SITE)) == before
+    assert ("no-owner", "recommendation 1.1.1") in before

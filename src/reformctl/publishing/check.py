@@ -7,9 +7,7 @@ import re
 from reformctl.dates import today
 from reformctl.model.confidential import protected_terms
 from reformctl.model.engagements import get_engagement
-from reformctl.model.internal_flag import internal_at
 from reformctl.model.matching import find_spans, fold, name_key, term_regex, visible
-from reformctl.model.statuses import status_at
 from reformctl.model.text import marker_problems
 from reformctl.publishing.check_claims import (
     count_claims,
@@ -242,10 +240,7 @@ def check(store: Store, site: str, as_of: str | None = None) -> dict:
         problems.extend(_text_problems(f"{record} {field}", text, terms, foreign, own_pattern))
     problems.extend(_prose_problems(store, engagement, report, texts))
 
-    params = {"eid": engagement["id"], "as_of": as_of}
-    problems += _recommendation_problems(store, params)
-    problems += _finding_problems(store, params)
-    problems += _section_problems(store, params)
+    problems += _record_problems(report)
     problems += _area_problems(report)
     errors = sum(1 for p in problems if p["level"] == "error")
     return {
@@ -257,98 +252,92 @@ def check(store: Store, site: str, as_of: str | None = None) -> dict:
     }
 
 
-def _recommendation_problems(store: Store, params: dict) -> list[dict]:
-    """Approved recommendations without a status, an owner or public text."""
-    as_of = params["as_of"]
+def _record_problems(report: dict) -> list[dict]:
+    """What the report would publish, record by record: recommendations without a status, an
+    owner or public text, findings without a recommendation or a public title, sections with
+    nothing left once redacted. Read from REPORT, the published selection (public records in their
+    approved wording as of its date), so a record the report leaves out is never judged."""
     problems: list[dict] = []
-    for row in store.rows(
-        f"""SELECT r.id, fa.number AS a, f.number AS f, r.number AS n, r.owner, r.text,
-                   {status_at("status")} AS status
-            FROM recommendations r JOIN findings f ON f.id = r.finding_id JOIN focus_areas fa ON fa.id = f.focus_area_id
-            WHERE r.engagement_id = :eid AND r.dated <= :as_of AND r.review = 'approved'""",
-        params,
-    ):
-        ref = f"{row['a']}.{row['f']}.{row['n']}"
-        if row["status"] is None:
-            problems.append(
-                _problem(
-                    "error",
-                    "no-status",
-                    f"recommendation {ref}",
-                    f"approved recommendation {ref} has no status as of {as_of}",
-                )
-            )
-        if not row["owner"]:
-            problems.append(
-                _problem(
-                    "warning",
-                    "no-owner",
-                    f"recommendation {ref}",
-                    f"recommendation {ref} has no owner",
-                )
-            )
-        if not redact(row["text"]):
-            problems.append(
-                _problem(
-                    "error",
-                    "empty-once-redacted",
-                    f"recommendation {ref}",
-                    f"recommendation {ref} has no public text once [[...]] is removed",
-                )
-            )
+    for area in report["focus_areas"]:
+        for finding in _live(area["findings"]):
+            problems += _finding_problems(finding)
+            for rec in _live(finding["recommendations"]):
+                problems += _recommendation_problems(rec, report["as_of"])
+        if area.get("narrative"):
+            problems += _section_problems(area["narrative"])
+    for section in report["sections"]:
+        problems += _section_problems(section)
     return problems
 
 
-def _finding_problems(store: Store, params: dict) -> list[dict]:
-    """Public approved findings without an approved recommendation or a public title."""
+def _live(entries: list[dict]) -> list[dict]:
+    """ENTRIES less those withdrawn after publication (a number kept on the page, nothing else)."""
+    return [entry for entry in entries if not entry.get("withdrawn")]
+
+
+def _recommendation_problems(rec: dict, as_of: str) -> list[dict]:
+    where = f"recommendation {rec['number']}"
     problems: list[dict] = []
-    for row in store.rows(
-        f"""SELECT fa.number AS a, f.number AS f, f.title, f.body,
-                   (SELECT COUNT(*) FROM recommendations r WHERE r.finding_id = f.id AND r.review = 'approved') AS recs
-            FROM findings f JOIN focus_areas fa ON fa.id = f.focus_area_id
-            WHERE f.engagement_id = :eid AND f.dated <= :as_of AND f.review = 'approved' AND {internal_at("f")} = 0""",
-        params,
-    ):
-        ref = f"{row['a']}.{row['f']}"
-        if not row["recs"]:
-            problems.append(
-                _problem(
-                    "warning",
-                    "no-recommendation",
-                    f"finding {ref}",
-                    f"approved finding {ref} has no approved recommendation",
-                )
+    if rec["status_as_of"] is None:
+        problems.append(
+            _problem(
+                "error",
+                "no-status",
+                where,
+                f"approved recommendation {rec['number']} has no status as of {as_of}",
             )
-        if not redact(row["title"]):
-            problems.append(
-                _problem(
-                    "error",
-                    "empty-once-redacted",
-                    f"finding {ref}",
-                    f"finding {ref} has no public title once [[...]] is removed",
-                )
+        )
+    if not rec["owner"]:
+        problems.append(
+            _problem("warning", "no-owner", where, f"recommendation {rec['number']} has no owner")
+        )
+    if not redact(rec["text"]):
+        problems.append(
+            _problem(
+                "error",
+                "empty-once-redacted",
+                where,
+                f"recommendation {rec['number']} has no public text once [[...]] is removed",
             )
+        )
     return problems
 
 
-def _section_problems(store: Store, params: dict) -> list[dict]:
-    """Approved sections with nothing left once redacted."""
+def _finding_problems(finding: dict) -> list[dict]:
+    where = f"finding {finding['number']}"
     problems: list[dict] = []
-    for row in store.rows(
-        """SELECT name, title, body FROM sections
-           WHERE engagement_id = :eid AND dated <= :as_of AND review = 'approved'""",
-        params,
-    ):
-        if not redact(row["body"]) or not redact(row["title"]):
-            problems.append(
-                _problem(
-                    "error",
-                    "empty-once-redacted",
-                    f"section {row['name']}",
-                    f"section {row['name']} has no public title or text once [[...]] is removed",
-                )
+    if not _live(finding["recommendations"]):
+        problems.append(
+            _problem(
+                "warning",
+                "no-recommendation",
+                where,
+                f"approved finding {finding['number']} has no approved recommendation",
             )
+        )
+    if not redact(finding["title"]):
+        problems.append(
+            _problem(
+                "error",
+                "empty-once-redacted",
+                where,
+                f"finding {finding['number']} has no public title once [[...]] is removed",
+            )
+        )
     return problems
+
+
+def _section_problems(section: dict) -> list[dict]:
+    if redact(section["body"]) and redact(section["title"]):
+        return []
+    return [
+        _problem(
+            "error",
+            "empty-once-redacted",
+            f"section {section['name']}",
+            f"section {section['name']} has no public title or text once [[...]] is removed",
+        )
+    ]
 
 
 def _area_problems(report: dict) -> list[dict]:
