@@ -77,13 +77,24 @@ for module in "${modules[@]}"; do
   out="$root/mutation-results/${module//\//.}"
   cp "$stats" "$out.json" && cp "$work/survivors.txt" "$out.survivors.txt"
   cp "$work/mutmut.log" "$out.log"
-  "$python" - "$module" "$out.json" <<'PY'
-import json, sys
-s = json.load(open(sys.argv[2]))
+  "$python" - "$module" "$out.json" "$out.survivors.txt" "$root/tests/mutation-equivalent.txt" "${MUTANTS:-}" <<'PY'
+import json, re, sys
+module, stats, survivors, equivalent, subset = sys.argv[1:6]
+s = json.load(open(stats))
 scored = s["killed"] + s["survived"] + s.get("timeout", 0) + s.get("suspicious", 0)
 killed = s["killed"] + s.get("timeout", 0)
-print(f"{sys.argv[1]}: {killed}/{scored} killed ({100 * killed / max(scored, 1):.1f}%), "
+print(f"{module}: {killed}/{scored} killed ({100 * killed / max(scored, 1):.1f}%), "
       f"{s['survived']} survived, {s.get('no_tests', 0)} reached by no test")
+# Every survivor is killed by a new test or listed as equivalent: say which are neither, and,
+# after a whole-module run, which listed mutants of the module no longer survive.
+survived = set(re.findall(r"^ *(\S+): survived$", open(survivors).read(), re.M))
+prefix = "reformctl." + module.replace("/", ".") + ".x"
+listed = {line.split(" | ")[0] for line in open(equivalent) if line.startswith(prefix)}
+for name in sorted(survived - listed):
+    print(f"  survived, not listed as equivalent: {name}")
+if not subset:
+    for name in sorted(listed - survived):
+        print(f"  listed as equivalent but did not survive (killed, or no longer made): {name}")
 PY
   rm -rf "$work"
 done

@@ -458,3 +458,63 @@ def test_a_published_record_is_judged_in_its_approved_wording(store):
     edit_record(store, e, "1.1.1", {"owner": "Chief"}, "ann")
     assert _record_codes(check(store, SITE)) == before
     assert ("no-owner", "recommendation 1.1.1") in before
+
+
+def test_a_focus_areas_narrative_with_nothing_left_once_redacted_is_an_error(store):
+    e = get_engagement(store, SITE)
+    write_section(store, e, "focus-area-2", "[[all withheld]]", "ann", dated="2024-06-01")
+    _approve(store, e, "focus-area-2")
+    got = check(store, SITE, AS_OF)["problems"]
+    assert [p for p in got if p["where"] == "section focus-area-2"] == [
+        {
+            "level": "error",
+            "code": "empty-once-redacted",
+            "where": "section focus-area-2",
+            "message": "section focus-area-2 has no public title or text once [[...]] is removed",
+        }
+    ]
+
+
+def test_a_number_kept_for_a_withdrawn_record_is_not_judged():
+    """A record withdrawn after a release keeps its number on the page with nothing else: no
+    title, text or status to judge, and it is no recommendation of its finding."""
+    from reformctl.publishing.check import _record_problems
+
+    def rec(number, **more):
+        return {
+            "number": number,
+            "text": "Do it.",
+            "owner": "Chief",
+            "status_as_of": "2024-06-01",
+            **more,
+        }
+
+    report = {
+        "as_of": AS_OF,
+        "sections": [],
+        "focus_areas": [
+            {
+                "findings": [
+                    {
+                        "number": "1.1",
+                        "withdrawn": True,
+                        "recommendations": [{"number": "1.1.1", "withdrawn": True}],
+                    },
+                    {
+                        "number": "1.2",
+                        "title": "Kept",
+                        "recommendations": [{"number": "1.2.1", "withdrawn": True}],
+                    },
+                    {"number": "1.3", "title": "Fine", "recommendations": [rec("1.3.1")]},
+                ]
+            }
+        ],
+    }
+    assert _record_problems(report) == [
+        {
+            "level": "warning",
+            "code": "no-recommendation",
+            "where": "finding 1.2",
+            "message": "approved finding 1.2 has no approved recommendation",
+        }
+    ]

@@ -1061,6 +1061,30 @@ def test_a_back_dated_flag_history_of_a_new_record_is_refused_after_one_that_sta
     assert str(caught.value) == frozen_message(pair, "internal_history", f"{new}.1", "2024-06-05")
 
 
+def test_a_flag_history_read_after_one_that_stays_still_travels(pair):
+    """Their flag history of a shared record stays there; that of a record new here, read after
+    it (by id), still comes: one that stays does not end the reading."""
+    got = ids(pair.ours)
+    new = "ffffffff-0000-4000-8000-000000000000"
+    pair.sql(
+        "INSERT INTO findings (id, engagement_id, focus_area_id, number, title, body, methods,"
+        " internal, review, dated, created_at, created_by) SELECT ?, engagement_id, focus_area_id,"
+        " 9, 'Late', '', '[]', 0, 'draft', '2024-07-01', created_at, created_by FROM findings"
+        " WHERE id = ?",
+        (new, got["1.2"]),
+    )
+    history = (
+        "INSERT INTO internal_history (record_type, record_id, was, internal, on_date, at, actor)"
+        " VALUES ('finding', ?, ?, ?, '2024-06-05', '2024-06-05T00:00:00+00:00', 'bob')"
+    )
+    pair.sql(history, (got["1.2"], 0, 1))
+    pair.sql(history, (new, 1, 0))
+    done = run(pair)
+    assert done["added"] == {"findings": 1, "internal_history": 1}
+    rows = pair.ours.rows("SELECT record_id, was, internal FROM internal_history")
+    assert rows == [{"record_id": new, "was": 1, "internal": 0}]
+
+
 def test_a_decision_in_their_copy_never_takes_a_publicity_change(pair):
     """Their copy says someone chose their internal 0 over our 1 (a record with no base here, so
     the two differ as a conflict): still a conflict for a person, and the record stays internal."""
