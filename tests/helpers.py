@@ -77,6 +77,20 @@ class Cli:
         return lines[0]
 
 
+def template_store(path: Path, build) -> Path:
+    """A store at PATH made by BUILD(store), checkpointed into the one file so that a test may
+    copy it: the direct rule tests build theirs once per module and copy it per test."""
+    from reformctl.store import open_store
+
+    store = open_store(path)
+    try:
+        build(store)
+        store.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        store.close()
+    return path
+
+
 def approve(cli: "Cli", site: str, *refs: str, reviewer: str = "A. Reviewer") -> None:
     """Take records through review: submitted by the author, approved by another team member."""
     for ref in refs:

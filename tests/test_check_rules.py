@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from helpers import TODAY
+from helpers import TODAY, template_store
 from reformctl.model import findings as F
 from reformctl.model import recommendations as R
 from reformctl.model.check_terms import add_check_terms
@@ -104,12 +104,7 @@ def _build(store):
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("check") / "template.db"
-    store = open_store(path)
-    _build(store)
-    store.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    store.close()
-    return path
+    return template_store(tmp_path_factory.mktemp("check") / "template.db", _build)
 
 
 @pytest.fixture(scope="module")

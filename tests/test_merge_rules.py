@@ -1037,10 +1037,9 @@ def test_every_record_of_a_kind_is_judged_by_the_freeze(pair):
     assert str(caught.value) == frozen_message(pair, "status_updates", key, "2024-06-10")
 
 
-def test_a_back_dated_flag_history_of_a_new_record_is_refused_after_one_that_stays(pair):
-    """Their flag history of a shared record does not travel; that of a record new here, read
-    after it (by id), does, and is judged by the freeze."""
-    _frozen(pair)
+def _histories_after_one_that_stays(pair) -> str:
+    """In their copy: a flag history of shared finding 1.2, then (by id) one of a finding new
+    here, both dated 2024-06-05; the new finding's id."""
     got = ids(pair.ours)
     new = "ffffffff-0000-4000-8000-000000000000"
     pair.sql(
@@ -1056,6 +1055,14 @@ def test_a_back_dated_flag_history_of_a_new_record_is_refused_after_one_that_sta
     )
     pair.sql(history, (got["1.2"], 0, 1))
     pair.sql(history, (new, 1, 0))
+    return new
+
+
+def test_a_back_dated_flag_history_of_a_new_record_is_refused_after_one_that_stays(pair):
+    """Their flag history of a shared record does not travel; that of a record new here, read
+    after it (by id), does, and is judged by the freeze."""
+    _frozen(pair)
+    new = _histories_after_one_that_stays(pair)
     with pytest.raises(Refused) as caught:
         run(pair)
     assert str(caught.value) == frozen_message(pair, "internal_history", f"{new}.1", "2024-06-05")
@@ -1064,21 +1071,7 @@ def test_a_back_dated_flag_history_of_a_new_record_is_refused_after_one_that_sta
 def test_a_flag_history_read_after_one_that_stays_still_travels(pair):
     """Their flag history of a shared record stays there; that of a record new here, read after
     it (by id), still comes: one that stays does not end the reading."""
-    got = ids(pair.ours)
-    new = "ffffffff-0000-4000-8000-000000000000"
-    pair.sql(
-        "INSERT INTO findings (id, engagement_id, focus_area_id, number, title, body, methods,"
-        " internal, review, dated, created_at, created_by) SELECT ?, engagement_id, focus_area_id,"
-        " 9, 'Late', '', '[]', 0, 'draft', '2024-07-01', created_at, created_by FROM findings"
-        " WHERE id = ?",
-        (new, got["1.2"]),
-    )
-    history = (
-        "INSERT INTO internal_history (record_type, record_id, was, internal, on_date, at, actor)"
-        " VALUES ('finding', ?, ?, ?, '2024-06-05', '2024-06-05T00:00:00+00:00', 'bob')"
-    )
-    pair.sql(history, (got["1.2"], 0, 1))
-    pair.sql(history, (new, 1, 0))
+    new = _histories_after_one_that_stays(pair)
     done = run(pair)
     assert done["added"] == {"findings": 1, "internal_history": 1}
     rows = pair.ours.rows("SELECT record_id, was, internal FROM internal_history")

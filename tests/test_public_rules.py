@@ -15,7 +15,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from helpers import TODAY, examples
+from helpers import TODAY, examples, template_store
 from reformctl.model import findings as F
 from reformctl.model import recommendations as R
 from reformctl.model.confidential import protect
@@ -208,12 +208,7 @@ def _after_the_release(store, e):
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("public") / "template.db"
-    store = open_store(path)
-    _build(store)
-    store.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    store.close()
-    return path
+    return template_store(tmp_path_factory.mktemp("public") / "template.db", _build)
 
 
 @pytest.fixture(scope="module")
